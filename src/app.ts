@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, LogLevel } from '@slack/bolt';
+import type { Config } from './config.js';
+import { secretsOf } from './config.js';
+import { RedactingLogger, type LogSink } from './logger.js';
+import { createPaging, type Paging } from './service/paging.js';
+import { ReminderPoller } from './scheduler/reminderPoller.js';
+import { ChecklistCatalog } from './service/checklistCatalog.js';
+import { systemClock, type Clock } from './service/clock.js';
+import { PageService } from './service/pageService.js';
+import { RunService } from './service/runService.js';
+import { TimelineService } from './service/timelineService.js';
+import { registerActionHandlers } from './slack/actionHandlers.js';
+import { registerCommandHandler } from './slack/commandHandler.js';
+import { messageLayout } from './slack/messageLayout.js';
+import { MessageSync } from './slack/messageSync.js';
+import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
+import { createRunMessageRenderer } from './slack/renderRunMessage.js';
+import { createSlackClients } from './slack/webClients.js';
+import { openDatabase, type Db } from './store/db.js';
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+export interface DeploydayOptions {
+  logSink?: LogSink;
+  clock?: Clock;
+  /** Tests shorten the coalescing interval; production keeps Slack's one update per second. */
+  messageIntervalMs?: number;
+}
+
+export interface Deployday {
+  app: App;
+  db: Db;
+  runs: RunService;
+  timeline: TimelineService;
+  sync: MessageSync;
+  poller: ReminderPoller;
+  pages: PageService;
+  logger: RedactingLogger;
+  /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
+  start(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the layers: store → services → Slack handlers, sync loop, reminder poller, pager.
+ * Nothing here talks to Slack until start().
+ */
+export function createDeployday(config: Config, options: DeploydayOptions = {}): Deployday {
+  const logger = new RedactingLogger(secretsOf(config), options.logSink, config.logLevel as LogLevel);
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(config.databasePath, MIGRATIONS_DIR);
+  const catalog = new ChecklistCatalog(config.checklistsDir);
+  const entries = catalog.load();
+  for (const entry of entries) {
+    for (const p of entry.problems.filter((p) => p.severity === 'error')) logger.warn(`checklist ${p.file}:${p.line}: ${p.message}`);
+  }
+  logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
+
+  const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
+  let workspaceUrl: string | null = null;
+
+  // Late-bound hooks: the services only announce changes; the loops below act on them.
+  let sync: MessageSync | null = null;
+  let poller: ReminderPoller | null = null;
+  let pager: Paging | null = null;
+  const runs = new RunService(db, catalog, clock, messageLayout, {
+    messagesChanged: () => sync?.notify(),
+    stateChanged: (runId) => pager?.evaluate(runId),
+  });
+  const timeline = new TimelineService(db, clock, (id) => runs.snapshot(id), () => poller?.poke());
+  runs.timeline = timeline;
+
+  const render = createRunMessageRenderer({ db, runs, timeline, now: () => clock.now(), permalinkBase: () => workspaceUrl });
+  sync = new MessageSync({
+    db,
+    runs,
+    render,
+    client: clients.background,
+    logger,
+    ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
+  });
+  pager = createPaging({ config, db, runs, timeline, clock, logger });
+  const pages = pager.service;
+  poller = new ReminderPoller(
+    timeline,
+    createReminderPoster({ client: clients.background, db, logger, permalinkBase: () => workspaceUrl }),
+    logger,
+    () => clock.now(),
+    () => pager?.evaluateAll(),
+  );
+
+  let healthy = false;
+  const app = new App({
+    token: config.slackBotToken,
+    signingSecret: config.slackSigningSecret,
+    ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken } : {}),
+    ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
+    logger,
+    clientOptions: { slackApiUrl: config.slackApiUrl, timeout: 2_500, retryConfig: { retries: 0 } },
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req: IncomingMessage, res: ServerResponse) => {
+          res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              ok: healthy,
+              database: 'open',
+              checklists: catalog.list().filter((e) => e.checklist).length,
+              paging: pages.isEnabled ? 'on' : 'off',
+              messages: sync?.stats,
+            }),
+          );
+        },
+      },
+    ],
+  });
+  app.error(async (error) => {
+    logger.error('unhandled Bolt error:', error instanceof Error ? (error.stack ?? error.message) : error);
+  });
+
+  registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
+  registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
+
+  return {
+    app,
+    db,
+    runs,
+    timeline,
+    sync,
+    poller,
+    pages,
+    logger,
+    async start() {
+      try {
+        const auth = await clients.background.auth.test();
+        workspaceUrl = typeof auth.url === 'string' ? auth.url : null;
+      } catch (error) {
+        logger.warn('auth.test failed; messages will not link to each other until it works:', error instanceof Error ? error.message : error);
+      }
+      const reconciled = await reconcileClaimedReminders({ client: clients.background, db, logger, now: () => clock.now() });
+      if (reconciled.found + reconciled.released > 0) {
+        logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
+      }
+      let port: number | null = null;
+      if (config.slackAppToken) {
+        await app.start();
+        logger.info('deployday is running in Socket Mode');
+      } else {
+        const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
+        const address = server.address();
+        port = typeof address === 'object' && address ? address.port : config.port;
+        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz)`);
+      }
+      if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
+      sync!.notify();
+      poller!.start();
+      pager!.start();
+      healthy = true;
+      return port;
+    },
+    async stop() {
+      healthy = false;
+      await poller!.stop();
+      await pager!.stop();
+      await sync!.stop();
+      await app.stop().catch(() => undefined);
+      db.close();
+    },
+  };
+}

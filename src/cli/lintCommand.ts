@@ -1,0 +1,79 @@
+import { allSections } from '../domain/checklist.js';
+import type { Checklist, ChecklistProblem } from '../domain/checklist.js';
+import { parseChecklist } from '../domain/parseChecklist.js';
+
+/**
+ * `deployday lint <file.md>…`: checks checklists before a deploy day depends on them. Problems are
+ * printed compiler-style (`file:line: error: message`) so editors and CI can jump to them; the exit
+ * code is 1 when any file has an error or cannot be read. File access is injected to keep this testable.
+ */
+
+export interface LintResult {
+  output: string;
+  exitCode: number;
+}
+
+export function lintCommand(files: string[], readFile: (path: string) => string): LintResult {
+  if (files.length === 0) {
+    return { output: 'usage: deployday lint <checklist.md> [more.md …]', exitCode: 2 };
+  }
+  const lines: string[] = [];
+  let failed = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (err) {
+      lines.push(`${file}:0: error: cannot read file (${readErrorReason(err)})`);
+      failed = true;
+      continue;
+    }
+    const result = parseChecklist(text, { name: checklistName(file), source: file });
+    const problems = result.ok ? result.warnings : result.problems;
+    lines.push(...problems.map(formatProblem));
+    if (result.ok) lines.push(`${file}: ok — ${summarize(result.checklist)}`);
+    else failed = true;
+  }
+  return { output: lines.join('\n'), exitCode: failed ? 1 : 0 };
+}
+
+export function formatProblem(problem: ChecklistProblem): string {
+  return `${problem.file}:${problem.line}: ${problem.severity}: ${problem.message}`;
+}
+
+/** "checklists/hotfix.md" → "hotfix". */
+export function checklistName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(md|markdown)$/i, '');
+}
+
+function readErrorReason(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const message = (err as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return String(err);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "4 phases, 9 sections, 37 items (3 sign-offs, 2 gates), 5 timed sections, 1 rollback phase". */
+export function summarize(checklist: Checklist): string {
+  const sections = allSections(checklist);
+  const items = sections.flatMap(({ section }) => section.items);
+  const signoffs = items.filter((item) => item.kind === 'signoff').length;
+  const gates = items.filter((item) => item.kind === 'gate').length;
+  const timed = sections.filter(({ section }) => section.timing !== null).length;
+  const rollback = checklist.phases.filter((phase) => phase.kind === 'rollback').length;
+  return [
+    plural(checklist.phases.length, 'phase'),
+    plural(sections.length, 'section'),
+    `${plural(items.length, 'item')} (${plural(signoffs, 'sign-off')}, ${plural(gates, 'gate')})`,
+    plural(timed, 'timed section'),
+    plural(rollback, 'rollback phase'),
+  ].join(', ');
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { lintCommand } from './lintCommand.js';
+import { exportCommand } from './exportCommand.js';
+import { rehearseCommand } from './rehearseCommand.js';
+
+const USAGE = `usage: deployday <command>
+  lint <file.md...>                         check checklists; prints file:line: problems
+  rehearse <checklist.md> [--at <T-0>] [--tz <zone>]
+                                            simulate the day on a virtual clock, no Slack or PagerDuty
+  export <run id> [--format json|md]        the audit record of a run (reads DATABASE_PATH)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'lint': {
+      const result = lintCommand(args, (path) => readFileSync(path, 'utf8'));
+      process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
+      return result.exitCode;
+    }
+    case 'rehearse': {
+      const result = await rehearseCommand(args, (path) => readFileSync(path, 'utf8'));
+      process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
+      return result.exitCode;
+    }
+    case 'export': {
+      const result = exportCommand(args, process.env);
+      process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
+      return result.exitCode;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`deployday: unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`deployday: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

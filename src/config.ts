@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment. Every variable is checked at once so that a
+ * bad start names every problem in one message, not one per restart.
+ */
+export interface Config {
+  slackBotToken: string;
+  slackSigningSecret: string;
+  /** Set → Socket Mode; unset → HTTP on `port`. */
+  slackAppToken: string | null;
+  slackApiUrl: string;
+  port: number;
+  databasePath: string;
+  checklistsDir: string;
+  pagerDuty: {
+    /** Null → automatic paging is off. */
+    routingKey: string | null;
+    eventsUrl: string;
+    /** Null → `/deploy oncall` is off. */
+    apiToken: string | null;
+    apiUrl: string;
+  };
+  /** Optional: skip Bolt's auth.test at start when both are given. */
+  slackBotId: string | null;
+  slackBotUserId: string | null;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `deployday cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these in the environment (see the README, "Configuration").',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const url = (name: string) =>
+  z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`);
+
+const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app\'s OAuth & Permissions page' })
+    .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .refine((v) => /^[0-9a-f]{32}$/i.test(v), 'SLACK_SIGNING_SECRET must be the 32-character hex signing secret from the app\'s Basic Information page')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .refine((v) => v.startsWith('xapp-'), 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (connections:write), or unset for HTTP mode')
+    .optional(),
+  SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
+  PORT: z
+    .string()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'PORT must be a port number from 0 to 65535')
+    .default('3000'),
+  DATABASE_PATH: z.string().default('./data/deployday.db'),
+  CHECKLISTS_DIR: z.string().default('./checklists'),
+  PAGERDUTY_ROUTING_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9]{32}$/.test(v), 'PAGERDUTY_ROUTING_KEY must be the 32-character integration key of an Events API v2 integration')
+    .optional(),
+  PAGERDUTY_EVENTS_URL: url('PAGERDUTY_EVENTS_URL')
+    .refine((v) => v.startsWith('https://'), 'PAGERDUTY_EVENTS_URL must be https:// (PagerDuty\'s client speaks only https)')
+    .default('https://events.pagerduty.com'),
+  PAGERDUTY_API_TOKEN: z.string().min(8, 'PAGERDUTY_API_TOKEN looks too short to be a REST API token').optional(),
+  PAGERDUTY_API_URL: url('PAGERDUTY_API_URL').default('https://api.pagerduty.com'),
+  SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, 'SLACK_BOT_ID must look like B0123ABCD').optional(),
+  SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'SLACK_BOT_USER_ID must look like U0123ABCD').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
+});
+
+/** Reads and checks the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) input[key] = optional(env[key]);
+  const parsed = schema.safeParse(input);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '');
+      // The message never echoes the value: several of these are secrets.
+      problems.push(issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`);
+    }
+  }
+  const v = parsed.success ? parsed.data : undefined;
+  if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (v && Boolean(v.SLACK_BOT_ID) !== Boolean(v.SLACK_BOT_USER_ID)) {
+    problems.push('SLACK_BOT_ID and SLACK_BOT_USER_ID go together: set both or neither');
+  }
+  if (problems.length > 0 || !v) throw new ConfigError([...new Set(problems)]);
+
+  return {
+    slackBotToken: v.SLACK_BOT_TOKEN,
+    slackSigningSecret: v.SLACK_SIGNING_SECRET ?? '',
+    slackAppToken: v.SLACK_APP_TOKEN ?? null,
+    slackApiUrl: v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`,
+    port: Number(v.PORT),
+    databasePath: v.DATABASE_PATH,
+    checklistsDir: v.CHECKLISTS_DIR,
+    pagerDuty: {
+      routingKey: v.PAGERDUTY_ROUTING_KEY ?? null,
+      eventsUrl: v.PAGERDUTY_EVENTS_URL.replace(/\/+$/, ''),
+      apiToken: v.PAGERDUTY_API_TOKEN ?? null,
+      apiUrl: v.PAGERDUTY_API_URL.replace(/\/+$/, ''),
+    },
+    slackBotId: v.SLACK_BOT_ID ?? null,
+    slackBotUserId: v.SLACK_BOT_USER_ID ?? null,
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** The values that must never appear in a log line. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.slackBotToken,
+    config.slackSigningSecret,
+    config.slackAppToken,
+    config.pagerDuty.routingKey,
+    config.pagerDuty.apiToken,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+}

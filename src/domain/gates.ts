@@ -1,0 +1,91 @@
+import { allSections, type Checklist, type GateSettings, type Item, type Section } from './checklist.js';
+import { APPROVER, LEAD, normaliseRole } from './roles.js';
+import type { GateVote, RunSnapshot } from './run.js';
+
+export type GateOutcome = 'pending' | 'passed' | 'failed';
+
+export interface GateRule {
+  approvers: string[];
+  quorum: 'one' | 'all' | number;
+}
+
+/** The front-matter gate setting that applies to an item, matched on the item's or its section's title. */
+export function gateRuleFor(checklist: Checklist, section: Section, item: Item): GateRule {
+  const settings: GateSettings | undefined = (checklist.settings.gates ?? []).find((g) => {
+    const needle = g.match.toLowerCase();
+    return item.text.toLowerCase().includes(needle) || section.title.toLowerCase().includes(needle);
+  });
+  return {
+    approvers: (settings?.approvers ?? [LEAD, APPROVER]).map(normaliseRole),
+    quorum: settings?.quorum ?? 'one',
+  };
+}
+
+/** The standing vote of each person on a gate: a later vote replaces an earlier one. */
+export function standingVotes(votes: GateVote[], itemId: string): GateVote[] {
+  const latest = new Map<string, GateVote>();
+  for (const vote of votes) if (vote.itemId === itemId) latest.set(vote.userId, vote);
+  return [...latest.values()];
+}
+
+/**
+ * A gate fails on any standing No-Go from an approver (one No-Go is enough to stop a deploy),
+ * and passes once enough approvers say Go: one, all who hold an approver role, or N.
+ */
+export function gateOutcome(rule: GateRule, votes: GateVote[], roles: Record<string, string[]>): GateOutcome {
+  const approverIds = new Set(rule.approvers.flatMap((role) => roles[role] ?? []));
+  const counted = votes.filter((v) => approverIds.has(v.userId));
+  if (counted.some((v) => v.vote === 'no_go')) return 'failed';
+  const goes = counted.filter((v) => v.vote === 'go').length;
+  const required = rule.quorum === 'one' ? 1 : rule.quorum === 'all' ? Math.max(1, approverIds.size) : rule.quorum;
+  return goes >= required ? 'passed' : 'pending';
+}
+
+export interface GateStatus {
+  item: Item;
+  section: Section;
+  rule: GateRule;
+  outcome: GateOutcome;
+  votes: GateVote[];
+}
+
+/** Every gate of the run's normal flow, in file order, with its outcome. */
+export function gateStatuses(snapshot: RunSnapshot): GateStatus[] {
+  const { checklist } = snapshot.run;
+  const out: GateStatus[] = [];
+  for (const { phase, section } of allSections(checklist)) {
+    if (phase.kind === 'rollback') continue;
+    for (const item of section.items) {
+      if (item.kind !== 'gate') continue;
+      const rule = gateRuleFor(checklist, section, item);
+      const votes = standingVotes(snapshot.votes, item.id);
+      out.push({ item, section, rule, outcome: gateOutcome(rule, votes, snapshot.roles), votes });
+    }
+  }
+  return out;
+}
+
+/**
+ * Sections after the first gate that has not passed are blocked until it passes.
+ * Rollback sections are never blocked by a gate: they are held until a rollback instead.
+ */
+export function blockedSections(snapshot: RunSnapshot): { ids: Set<string>; by: GateStatus | null } {
+  const gates = gateStatuses(snapshot);
+  const firstOpen = gates.find((g) => g.outcome !== 'passed') ?? null;
+  const ids = new Set<string>();
+  if (!firstOpen) return { ids, by: null };
+  let after = false;
+  for (const { phase, section } of allSections(snapshot.run.checklist)) {
+    if (after && phase.kind !== 'rollback') ids.add(section.id);
+    if (section.id === firstOpen.section.id) after = true;
+  }
+  return { ids, by: firstOpen };
+}
+
+/** Rollback sections are held back until the run switches to its rollback branch. */
+export function heldSections(snapshot: RunSnapshot): Set<string> {
+  if (snapshot.run.rollbackActive) return new Set();
+  return new Set(
+    snapshot.run.checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.map((s) => s.id)),
+  );
+}

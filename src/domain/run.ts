@@ -1,0 +1,61 @@
+import type { Checklist } from './checklist.js';
+
+/** How a run ended, or that it has not. */
+export type RunStatus = 'active' | 'completed' | 'rolled_back' | 'aborted';
+
+/** A checklist being worked through in one channel. Times are epoch milliseconds, UTC. */
+export interface Run {
+  /** Small integer, shown to people as `#12`. */
+  id: number;
+  checklistName: string;
+  /** The checklist as parsed when the run started. */
+  checklist: Checklist;
+  channelId: string;
+  startedBy: string;
+  /** T-0. */
+  t0: number;
+  /** Minutes T-0 was slipped since it was last set (clock windows move with a slip, not a reschedule). */
+  slipMinutes: number;
+  /** IANA zone the checklist's clock windows are written in. */
+  timezone: string;
+  status: RunStatus;
+  /** True once a No-Go or `/deploy rollback` switched the run to its rollback branch. */
+  rollbackActive: boolean;
+  rollbackReason: string | null;
+  createdAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+/** The recorded state of one item in a run. Absent from the store = the template's initial state. */
+export interface ItemState {
+  itemId: string;
+  done: boolean;
+  /** Who completed it (Slack user id), or null for a template `[x]` item. */
+  by: string | null;
+  at: number | null;
+  /** Set when the item was waived instead of done (`/deploy finish` with a reason). */
+  waivedReason: string | null;
+  /** Set when someone started the item's timer ("Monitor for 30 minutes"). */
+  timerStartedAt: number | null;
+}
+
+export type Vote = 'go' | 'no_go';
+
+export interface GateVote {
+  itemId: string;
+  userId: string;
+  vote: Vote;
+  reason: string | null;
+  at: number;
+}
+
+/** Everything a view needs to draw a run, read in one go from the store. */
+export interface RunSnapshot {
+  run: Run;
+  /** By item id; items never touched are filled from the template. */
+  items: Record<string, ItemState>;
+  votes: GateVote[];
+  /** Role name (lower-case) → user ids. */
+  roles: Record<string, string[]>;
+}

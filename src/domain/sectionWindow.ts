@@ -1,0 +1,16 @@
+/**
+ * When a section of a run is meant to happen, in UTC epoch ms. Sections without
+ * timing of their own get the window implied by their neighbours' order (see
+ * schedule.ts), or no window at all (opensAt/closesAt null) when nothing anchors them.
+ */
+export interface SectionWindow {
+  sectionId: string;
+  phaseId: string;
+  opensAt: number | null;
+  closesAt: number | null;
+  /** True when the window came from the section's own or its phase's heading, false when inferred from order. */
+  explicit: boolean;
+}
+
+/** Where a section stands on the timeline at a moment. */
+export type SectionTimelineState = 'upcoming' | 'open' | 'closing' | 'overdue' | 'done' | 'unscheduled' | 'blocked' | 'held';

@@ -1,0 +1,85 @@
+import { inspect } from 'node:util';
+import { LogLevel, type Logger } from '@slack/bolt';
+
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * Token shapes that must never be written even if nobody registered them as secrets:
+ * Slack tokens, and Authorization headers a library might dump in an error.
+ */
+const tokenPatterns: RegExp[] = [
+  /\bxox[abposr]-[A-Za-z0-9-]+/g,
+  /\bxapp-[A-Za-z0-9-]+/g,
+  /(Token token=)[^\s"',]+/gi,
+  /(Bearer )[^\s"',]+/gi,
+  /("?routing_key"?\s*[:=]\s*"?)[A-Za-z0-9]{32}/gi,
+];
+
+export interface LogSink {
+  write(line: string): void;
+}
+
+/** What a log line becomes; exported so the tests can assert that redaction holds for any input. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret) out = out.split(secret).join('[redacted]');
+  }
+  for (const pattern of tokenPatterns) {
+    out = out.replace(pattern, (_match, prefix?: string) => `${typeof prefix === 'string' ? prefix : ''}[redacted]`);
+  }
+  return out;
+}
+
+/**
+ * A Bolt-compatible logger that scrubs every configured secret and anything shaped
+ * like a token from every line, at every level, before it is written.
+ */
+export class RedactingLogger implements Logger {
+  private level: LogLevel;
+  private name = 'deployday';
+
+  constructor(
+    private readonly secrets: string[],
+    private readonly sink: LogSink = { write: (line) => process.stdout.write(`${line}\n`) },
+    level: LogLevel | 'debug' | 'info' | 'warn' | 'error' = LogLevel.INFO,
+  ) {
+    this.level = level as LogLevel;
+  }
+
+  /** Adds values to scrub (e.g. a token learned after start). */
+  addSecret(secret: string): void {
+    if (secret.length >= 6) this.secrets.push(secret);
+  }
+
+  debug(...msg: unknown[]): void {
+    this.log(LogLevel.DEBUG, msg);
+  }
+  info(...msg: unknown[]): void {
+    this.log(LogLevel.INFO, msg);
+  }
+  warn(...msg: unknown[]): void {
+    this.log(LogLevel.WARN, msg);
+  }
+  error(...msg: unknown[]): void {
+    this.log(LogLevel.ERROR, msg);
+  }
+  setLevel(level: LogLevel): void {
+    this.level = level;
+  }
+  getLevel(): LogLevel {
+    return this.level;
+  }
+  setName(name: string): void {
+    this.name = name;
+  }
+
+  private log(level: LogLevel, msg: unknown[]): void {
+    if (order[level] < order[this.level]) return;
+    const text = msg
+      .map((m) => (typeof m === 'string' ? m : inspect(m, { depth: 4, breakLength: Infinity })))
+      .join(' ');
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} [${this.name}] ${text}`;
+    this.sink.write(redact(line, this.secrets));
+  }
+}

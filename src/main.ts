@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createDeployday } from './app.js';
+
+/** `npm start`: read the environment, open the database, start the bot; stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const bot = createDeployday(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    bot.logger.info(`${signal}: stopping`);
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await bot.start();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`deployday failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

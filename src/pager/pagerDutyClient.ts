@@ -1,0 +1,265 @@
+import { api } from '@pagerduty/pdjs';
+import type { PageEvent } from './pageEvent.js';
+import { toOncallLevels, type OncallLevel } from './oncallLookup.js';
+
+/** What the pager needs from a logger; the app's RedactingLogger and Bolt's Logger both fit. */
+export interface PagerLogger {
+  debug(...msg: unknown[]): void;
+  info(...msg: unknown[]): void;
+  warn(...msg: unknown[]): void;
+  error(...msg: unknown[]): void;
+}
+
+export type SendResult =
+  | { ok: true; status: 202; dedupKey: string }
+  | { ok: false; retryable: boolean; status?: number; error: string; retryAfterMs?: number };
+
+export interface PagerDutyClient {
+  sendEvent(event: PageEvent): Promise<SendResult>;
+  /** The people on call for an escalation policy, by escalation level. Asked every time (no cache). */
+  listOncalls(escalationPolicyId: string): Promise<OncallLevel[]>;
+}
+
+export interface PagerDutyClientOptions {
+  /**
+   * Not used to send (the event carries its own routing key, so the outbox can add it at
+   * send time); taken so that no log line or error this client writes can contain it.
+   */
+  routingKey: string | null;
+  /** Origin of the Events API, e.g. https://events.pagerduty.com; `/v2/enqueue` is appended. */
+  eventsUrl: string;
+  apiToken?: string | null;
+  /** Origin of the REST API, e.g. https://api.pagerduty.com. */
+  apiUrl: string;
+  /** Upper bound on each call, connection to last byte. */
+  timeoutMs?: number;
+  logger: PagerLogger;
+}
+
+/** A REST call that did not give us on-call data; `status` is absent when no answer came. */
+export class PagerDutyApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'PagerDutyApiError';
+  }
+}
+
+/** Longest Retry-After we obey; a larger value is more likely a misconfigured proxy than a plan. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+/** pdjs's pause before it re-asks after a 429 on a REST call (its default is 20 s); see listOncalls. */
+const REST_429_PAUSE_MS = 1000;
+
+/**
+ * Our adapter over PagerDuty.
+ *
+ * Events go out with Node's fetch, not pdjs's `event()`: pdjs (build/src/common.js:14,
+ * `fetch_retry(url.toString(), 3, …)`, and :34-40) re-sends on 429 up to three times after a
+ * wait no abort signal cancels, and never shows the first 429 or its Retry-After to the
+ * caller; its `retryCount` option is typed but never read. The outbox worker owns retries and
+ * backoff for pages, so it must see every answer. pdjs's `event()` itself can reach a custom
+ * host (events.js:6 builds `https://${server}/v2/enqueue`, so `server` may be `host:port`),
+ * but only over https and without a path prefix.
+ *
+ * The on-call lookup uses pdjs's `api()` (it takes a full `url`, api.js:34), with a short
+ * 429 pause and every call bounded by an AbortSignal, which pdjs forwards to node-fetch.
+ */
+export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDutyClient {
+  const { logger } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const eventsOrigin = checkedBaseUrl('eventsUrl', options.eventsUrl);
+  const apiOrigin = checkedBaseUrl('apiUrl', options.apiUrl);
+  const enqueueUrl = `${eventsOrigin}/v2/enqueue`;
+  const secrets = [options.routingKey, options.apiToken].filter((s): s is string => typeof s === 'string' && s !== '');
+  /** Belt and braces: an error text from below us must not carry a secret into a log or the DB. */
+  const scrub = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
+
+  async function sendEvent(event: PageEvent): Promise<SendResult> {
+    const dedupKey = event.dedup_key;
+    const action = event.event_action;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let result: SendResult;
+    try {
+      const response = await fetch(enqueueUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(event),
+        signal,
+        redirect: 'error',
+      });
+      // Read the body under the same signal: a server that sends headers then stalls is bounded too.
+      const text = await response.text();
+      result = classifyEventResponse(response.status, text, response.headers.get('retry-after'), dedupKey);
+    } catch (err) {
+      result = {
+        ok: false,
+        retryable: true,
+        error: scrub(signal.aborted ? `timed out after ${timeoutMs} ms` : describeNetworkError(err)),
+      };
+    }
+    if (result.ok) {
+      logger.info('pagerduty: event accepted', { dedupKey, action, status: result.status });
+    } else {
+      result.error = scrub(result.error);
+      const fields: Record<string, unknown> = { dedupKey, action, status: result.status ?? null, retryable: result.retryable, error: result.error };
+      if (result.retryAfterMs !== undefined) fields.retryAfterMs = result.retryAfterMs;
+      logger.warn('pagerduty: event not accepted', fields);
+    }
+    return result;
+  }
+
+  async function listOncalls(escalationPolicyId: string): Promise<OncallLevel[]> {
+    const token = options.apiToken;
+    if (!token) throw new PagerDutyApiError('PagerDuty REST API token is not configured (PAGERDUTY_API_TOKEN)');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const call = api({
+        url: `${apiOrigin}/oncalls`,
+        token,
+        tokenType: 'token',
+        method: 'GET',
+        queryParameters: { 'escalation_policy_ids[]': [escalationPolicyId], earliest: 'true' },
+        signal: controller.signal,
+        // 0 turns off pdjs's no-op 30 s timer (common.js:103-111), which is cleared only on
+        // success and would otherwise keep the process alive after every failed call.
+        requestTimeout: 0,
+        retryTimeout: REST_429_PAUSE_MS,
+      });
+      // pdjs's wait between 429 retries ignores the signal, so race the abort as well. If we
+      // win the race during such a wait, pdjs's timer (≤ REST_429_PAUSE_MS) still fires and its
+      // next fetch fails at once on the aborted signal; that rejection is caught here.
+      call.catch(() => undefined);
+      const response = await Promise.race([call, aborted(controller.signal)]);
+      if (!response.ok) {
+        throw new PagerDutyApiError(
+          `PagerDuty REST /oncalls answered ${response.status}: ${errorText(response.data) ?? 'no details'}`,
+          response.status,
+        );
+      }
+      const levels = toOncallLevels(response.data);
+      logger.debug('pagerduty: on-call lookup', { escalationPolicyId, levels: levels.length });
+      return levels;
+    } catch (err) {
+      const wrapped =
+        err instanceof PagerDutyApiError
+          ? err
+          : controller.signal.aborted
+            ? new PagerDutyApiError(`PagerDuty REST /oncalls timed out after ${timeoutMs} ms`)
+            : isResponseLike(err)
+              ? // pdjs rejects with the Response itself when the body is not JSON (api.js:53).
+                new PagerDutyApiError(`PagerDuty REST /oncalls answered ${err.status} with a body that is not JSON`, err.status)
+              : new PagerDutyApiError(`PagerDuty REST /oncalls failed: ${describeNetworkError(err)}`);
+      wrapped.message = scrub(wrapped.message);
+      logger.warn('pagerduty: on-call lookup failed', { escalationPolicyId, status: wrapped.status ?? null, error: wrapped.message });
+      throw wrapped;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { sendEvent, listOncalls };
+}
+
+/**
+ * How an Events API answer maps to what the outbox does next. 4xx means this event will
+ * never be accepted as it is, except 408 and 429, which say "later"; 5xx is PagerDuty's
+ * trouble and worth retrying.
+ */
+export function classifyEventResponse(
+  status: number,
+  bodyText: string,
+  retryAfter: string | null,
+  sentDedupKey: string,
+): SendResult {
+  const body = parseJson(bodyText);
+  if (status === 202) {
+    const returned = isRecord(body) && typeof body.dedup_key === 'string' ? body.dedup_key : sentDedupKey;
+    return { ok: true, status: 202, dedupKey: returned };
+  }
+  const detail = errorText(body) ?? (bodyText.trim().slice(0, 200) || 'no details');
+  if (status === 429) {
+    const result: SendResult = { ok: false, retryable: true, status, error: `rate limited (429): ${detail}` };
+    const retryAfterMs = parseRetryAfter(retryAfter, Date.now());
+    if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+    return result;
+  }
+  if (status === 408 || status >= 500) return { ok: false, retryable: true, status, error: `PagerDuty answered ${status}: ${detail}` };
+  if (status >= 400) return { ok: false, retryable: false, status, error: `PagerDuty refused the event (${status}): ${detail}` };
+  return { ok: false, retryable: true, status, error: `unexpected answer ${status} from PagerDuty: ${detail}` };
+}
+
+/** Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const v = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(v)) {
+    ms = Number(v) * 1000;
+  } else {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/** PagerDuty's error bodies: Events API `{message, errors[]}`, REST `{error: {message, errors[]}}`. */
+function errorText(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const inner = isRecord(body.error) ? body.error : body;
+  const errors = Array.isArray(inner.errors) ? inner.errors.filter((e): e is string => typeof e === 'string') : [];
+  const message = typeof inner.message === 'string' ? inner.message : undefined;
+  if (errors.length > 0) return message ? `${message}: ${errors.join('; ')}` : errors.join('; ');
+  return message;
+}
+
+/** fetch reports "fetch failed"; the useful part (ECONNREFUSED, a TLS error) is in `cause`. */
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return `${err.message}: ${typeof code === 'string' ? `${code} ` : ''}${cause.message}`.trim();
+  }
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
+}
+
+function checkedBaseUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} is not a URL`);
+  }
+  // The routing key and the API token travel in these requests: never in clear text.
+  if (url.protocol !== 'https:') throw new Error(`${name} must be an https:// URL`);
+  return value.replace(/\/+$/, '');
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = () => reject(new Error('aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+function isResponseLike(v: unknown): v is { status: number } {
+  return isRecord(v) && typeof v.status === 'number' && typeof (v as { headers?: unknown }).headers === 'object';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,198 @@
+import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DomainError } from '../domain/errors.js';
+import type { RunService } from '../service/runService.js';
+import type { TimelineService } from '../service/timelineService.js';
+import { bumpRunMessages } from '../store/runMessages.js';
+import type { Db } from '../store/db.js';
+import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
+import { errorText } from './replyWithError.js';
+import { diffCheckboxes } from './checkboxDiff.js';
+import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
+
+export interface ActionDeps {
+  db: Db;
+  runs: RunService;
+  timeline: TimelineService;
+  /** For views.open: a person is waiting, so it must not queue behind background updates. */
+  foreground: WebClient;
+  onMessagesChanged: () => void;
+  logger: Logger;
+}
+
+type Payload = BlockAction;
+
+/** Where the click came from, checked against the run it names. */
+function actorOf(body: Payload): { userId: string; channelId: string } {
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  if (typeof body.user?.id !== 'string' || typeof channelId !== 'string') {
+    throw new DomainError('That click came without a user or channel, so I ignored it.', 'bad_payload');
+  }
+  return { userId: body.user.id, channelId };
+}
+
+async function tellClicker(respond: RespondFn, text: string, logger: Logger): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
+    logger.warn('could not send an ephemeral reply through response_url', e instanceof Error ? e.message : e),
+  );
+}
+
+/**
+ * Every click: work out what it means, persist it (synchronously, in SQLite), then ack, then
+ * tell the clicker if something was refused. The message itself is re-rendered by the sync
+ * loop, which also puts back a checkbox Slack ticked locally for a refused click.
+ */
+export function registerActionHandlers(app: App, deps: ActionDeps): void {
+  const { runs, logger } = deps;
+
+  const handle = (
+    name: string,
+    work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
+    options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
+  ) =>
+    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond: RespondFn }) => {
+      let reply: string | null = null;
+      let after: (() => Promise<void>) | undefined;
+      try {
+        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>);
+        after = result ? result.after : undefined;
+      } catch (error) {
+        reply = errorText(error, logger, name);
+        try {
+          options.rerenderOnRefusal?.(body as Payload, (action ?? {}) as Record<string, unknown>);
+        } catch {
+          // The refusal is what matters; a failed re-render is retried by the next change.
+        }
+      }
+      await ack();
+      if (reply) await tellClicker(respond, reply, logger);
+      if (after) {
+        try {
+          await after();
+        } catch (error) {
+          await tellClicker(respond, errorText(error, logger, `${name} (after ack)`), logger);
+        }
+      }
+    };
+
+  /** A refused checkbox click: Slack already shows the box ticked, so re-render to put it back. */
+  const rerenderRun = (body: Payload, action: Record<string, unknown>) => {
+    const ref = parseItemsBlockId(String(action.block_id ?? '')) ?? parseItemRef(String(action.value ?? ''));
+    if (!ref) return;
+    const run = runs.requireRun(ref.runId);
+    if (run.channelId !== actorOf(body).channelId) return;
+    bumpRunMessages(deps.db, ref.runId, 'all');
+    deps.onMessagesChanged();
+  };
+
+  app.action(
+    ActionIds.itemCheckboxes,
+    handle(
+      'checkbox click',
+      (body, action) => {
+        const actor = actorOf(body);
+        const ref = parseItemsBlockId(String(action.block_id ?? ''));
+        if (!ref) throw new DomainError('That checklist message is not one I recognise.', 'bad_block_id');
+        const changes = diffCheckboxes(body.message?.blocks, String(action.block_id), action.selected_options);
+        if (changes.length === 0) return;
+        // One click changes one box; if a stale view yields more, each is applied as a "set", never a toggle.
+        for (const change of changes) runs.setItem({ ...actor, runId: ref.runId, itemId: change.itemId, done: change.done });
+      },
+      { rerenderOnRefusal: rerenderRun },
+    ),
+  );
+
+  app.action(
+    ActionIds.itemButton,
+    handle('item button', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseItemRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      // The button's label is what the clicker saw: "Done" sets done, "Undo" clears it.
+      const label = String((action.text as { text?: string } | undefined)?.text ?? 'Done');
+      runs.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
+    }),
+  );
+
+  app.action(
+    ActionIds.timerStart,
+    handle('timer start', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseItemRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      runs.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
+    }),
+  );
+
+  app.action(
+    ActionIds.gateGo,
+    handle('gate go', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseItemRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      runs.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+    }),
+  );
+
+  app.action(
+    ActionIds.gateNoGo,
+    handle('gate no-go', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseItemRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      // Check the vote is allowed before asking for a reason, so nobody types one in vain.
+      runs.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
+      const triggerId = body.trigger_id;
+      return {
+        after: async () => {
+          await deps.foreground.views.open({
+            trigger_id: triggerId,
+            view: noGoModal({ runId: ref.runId, itemId: ref.itemId, channelId: actor.channelId, itemText: runs.itemText(ref.runId, ref.itemId) }),
+          });
+        },
+      };
+    }),
+  );
+
+  app.action(
+    ActionIds.overdueAck,
+    handle('overdue acknowledge', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseSectionRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      const run = runs.requireRun(ref.runId);
+      if (run.channelId !== actor.channelId) throw new DomainError(`Run #${run.id} belongs to another channel.`, 'wrong_channel');
+      deps.timeline.acknowledgeOverdue(ref.runId, ref.sectionId, actor.userId);
+    }),
+  );
+
+  app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
+    const submission = parseNoGoSubmission(view);
+    if (!submission.ok) {
+      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: submission.error } });
+      return;
+    }
+    try {
+      runs.voteGate({
+        userId: body.user.id,
+        channelId: submission.channelId,
+        runId: submission.runId,
+        itemId: submission.itemId,
+        vote: 'no_go',
+        reason: submission.reason,
+      });
+      await ack();
+    } catch (error) {
+      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: errorText(error, logger, 'no-go submit').slice(0, 150) } });
+    }
+  });
+
+  // Clicks on things we do not handle (old messages, future ids) are acked and ignored, never left to time out.
+  const ours = new RegExp(`^(?!(${Object.values(ActionIds).join('|')})$)`);
+  app.action(ours, async ({ ack, action }) => {
+    await ack();
+    logger.debug(`ignored action ${String((action as { action_id?: string }).action_id ?? '?')}`);
+  });
+}
+
+export { itemRef };

@@ -1,0 +1,195 @@
+import type { App, Logger, RespondFn } from '@slack/bolt';
+import { allSections } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
+import { parseDuration } from '../domain/parseWhen.js';
+import type { ChecklistCatalog } from '../service/checklistCatalog.js';
+import type { PageService } from '../service/pageService.js';
+import type { RunService } from '../service/runService.js';
+import type { TimelineService } from '../service/timelineService.js';
+import { listAudit } from '../store/audit.js';
+import type { Db } from '../store/db.js';
+import { helpText, parseCommand, type Command } from './commandParser.js';
+import { errorText } from './replyWithError.js';
+import { renderAuditText } from './views/auditText.js';
+import { joinLinesWithin, escapeMrkdwn } from './views/blockKit.js';
+import { renderRunListText } from './views/runListText.js';
+import { renderScheduleText } from './views/scheduleText.js';
+import { slackDayTime } from './views/slackDate.js';
+import { renderStatusText } from './views/statusText.js';
+
+export interface CommandDeps {
+  db: Db;
+  runs: RunService;
+  timeline: TimelineService;
+  catalog: ChecklistCatalog;
+  pages: PageService;
+  now: () => number;
+  logger: Logger;
+}
+
+interface Invocation {
+  userId: string;
+  channelId: string;
+  teamId: string | null;
+  respond: RespondFn;
+}
+
+/** What a command answers at once (ephemeral), and optionally work to finish after the ack. */
+interface Reply {
+  text: string;
+  after?: () => Promise<string | null>;
+}
+
+/**
+ * `/deploy`: parse, delegate to the services, answer ephemerally inside the ack. Everything
+ * public (the run's messages, notices) is posted by the sync loop and the poller, never here.
+ */
+export function registerCommandHandler(app: App, deps: CommandDeps): void {
+  app.command('/deploy', async ({ command, ack, respond }) => {
+    let reply: Reply;
+    const invocation: Invocation = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      teamId: command.team_id ?? null,
+      respond,
+    };
+    const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
+    try {
+      reply = runCommand(parsed, invocation, deps);
+    } catch (error) {
+      reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
+    }
+    await ack({ response_type: 'ephemeral', text: reply.text });
+    if (reply.after) {
+      let followUp: string | null;
+      try {
+        followUp = await reply.after();
+      } catch (error) {
+        followUp = errorText(error, deps.logger, `/deploy ${parsed.kind} (after ack)`);
+      }
+      if (followUp) await respond({ response_type: 'ephemeral', text: followUp }).catch((e: unknown) => deps.logger.warn('response_url post failed', e));
+    }
+  });
+}
+
+function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply {
+  const { runs, timeline } = deps;
+  const now = deps.now();
+  const actor = { userId: who.userId, channelId: who.channelId };
+  switch (command.kind) {
+    case 'usage':
+      return { text: command.message };
+    case 'help':
+      return { text: helpText() };
+    case 'checklists':
+      return { text: checklistsText(deps.catalog) };
+    case 'start': {
+      const { run, note } = runs.startRun({
+        checklistName: command.checklist,
+        when: command.when,
+        timezone: command.timezone,
+        channelId: who.channelId,
+        teamId: who.teamId,
+        userId: who.userId,
+      });
+      const noteText = note === 'tomorrow' ? ' (that time has passed today, so: tomorrow)' : note === 'past' ? ' (in the past: phases already due will be shown as overdue)' : '';
+      return {
+        text: `Started run *#${run.id}* of \`${run.checklistName}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${run.timezone}. The checklist is being posted in this channel; you are the lead.`,
+      };
+    }
+    case 'status': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const snapshot = runs.snapshot(run.id);
+      const windows = timeline.windows(run);
+      const states = timeline.sectionStates(snapshot, windows, now);
+      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
+    }
+    case 'schedule': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const snapshot = runs.snapshot(run.id);
+      const windows = timeline.windows(run);
+      const states = timeline.sectionStates(snapshot, windows, now);
+      return { text: renderScheduleText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
+    }
+    case 'runs':
+      return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
+    case 'abort': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      runs.abort({ ...actor, runId: run.id, reason: command.reason });
+      return { text: `Run #${run.id} aborted. The channel has been told.` };
+    }
+    case 'finish': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const ended = runs.finish({ ...actor, runId: run.id, waiveReason: command.waive });
+      return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
+    }
+    case 'rollback': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      runs.rollback({ ...actor, runId: run.id, reason: command.reason });
+      return { text: `Rollback declared on run #${run.id}. The rollback checklist is being posted.` };
+    }
+    case 'slip': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const duration = parseDuration(command.duration);
+      if (!duration.ok) throw new DomainError(duration.error, 'bad_duration');
+      if (duration.minutes === 0) throw new DomainError('A slip of 0 minutes changes nothing.', 'bad_duration');
+      const moved = runs.slip({ ...actor, runId: run.id, minutes: duration.minutes });
+      return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
+    }
+    case 'reschedule': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const moved = runs.reschedule({ ...actor, runId: run.id, when: command.when });
+      return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
+    }
+    case 'role': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      runs.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
+      return { text: command.remove ? `<@${command.userId}> no longer holds *${escapeMrkdwn(command.role)}* on run #${run.id}.` : `<@${command.userId}> now holds *${escapeMrkdwn(command.role)}* on run #${run.id}.` };
+    }
+    case 'roles': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const roles = runs.snapshot(run.id).roles;
+      const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map((u) => `<@${u}>`).join(', ')}`);
+      const signoffRoles = [
+        ...new Set(
+          allSections(run.checklist)
+            .flatMap(({ section }) => section.items)
+            .filter((i) => i.kind === 'signoff' && i.role && !roles[i.role.toLowerCase()])
+            .map((i) => i.role!),
+        ),
+      ];
+      const unassigned = signoffRoles.length ? `\nSign-off roles nobody holds yet: ${signoffRoles.map((r) => `*${escapeMrkdwn(r)}*`).join(', ')}. Assign with \`/deploy role "<role>" @person\`.` : '';
+      return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
+    }
+    case 'page': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      return { text: deps.pages.pageByHand({ ...actor, runId: run.id, message: command.message }) };
+    }
+    case 'oncall': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      return deps.pages.oncallReply(run);
+    }
+    case 'export': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      return { text: renderAuditText(run, listAudit(deps.db, run.id)) };
+    }
+  }
+}
+
+function checklistsText(catalog: ChecklistCatalog): string {
+  const entries = catalog.load();
+  if (entries.length === 0) return 'There are no checklists yet: add a markdown file to the checklists folder.';
+  const lines = entries.map((e) => {
+    if (!e.checklist) {
+      const first = e.problems.find((p) => p.severity === 'error');
+      return `• \`${e.name}\` ⚠️ cannot start: ${first ? `line ${first.line}: ${escapeMrkdwn(first.message)}` : 'errors'}`;
+    }
+    const sections = allSections(e.checklist);
+    const items = sections.reduce((n, s) => n + s.section.items.length, 0);
+    const timed = sections.filter((s) => s.section.timing || s.phase.timing).length;
+    return `• \`${e.name}\` — ${escapeMrkdwn(e.checklist.title)} (${e.checklist.phases.length} phases, ${items} items, ${timed} timed sections)`;
+  });
+  return `*Checklists* (start one with \`/deploy start <name> [at <time>]\`)\n${joinLinesWithin(lines, 2_800)}`;
+}
+
+export type { Reply };

@@ -1,0 +1,159 @@
+/**
+ * Parses the text after `/deploy` into a command. Pure: every malformed input becomes
+ * `{ kind: 'usage' }` with a line saying what was expected, never an exception.
+ */
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'checklists' }
+  | { kind: 'start'; checklist: string; when: string | null; timezone: string | null }
+  | { kind: 'status'; run: string | null }
+  | { kind: 'schedule'; run: string | null }
+  | { kind: 'runs' }
+  | { kind: 'abort'; run: string | null; reason: string | null }
+  | { kind: 'finish'; run: string | null; waive: string | null }
+  | { kind: 'rollback'; run: string | null; reason: string }
+  | { kind: 'slip'; run: string | null; duration: string }
+  | { kind: 'reschedule'; run: string | null; when: string }
+  | { kind: 'role'; run: string | null; role: string; userId: string; remove: boolean }
+  | { kind: 'roles'; run: string | null }
+  | { kind: 'page'; run: string | null; message: string }
+  | { kind: 'oncall'; run: string | null }
+  | { kind: 'export'; run: string | null }
+  | { kind: 'usage'; message: string };
+
+export interface CommandHelp {
+  usage: string;
+  summary: string;
+}
+
+/** Every subcommand, in the order `/deploy help` lists them. */
+export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = {
+  help: { usage: '/deploy help', summary: 'this list' },
+  checklists: { usage: '/deploy checklists', summary: 'the checklists you can start, and any that have errors' },
+  start: { usage: '/deploy start <checklist> [at <time>] [tz <zone>]', summary: 'start a run here; T-0 is now unless you give a time (16:00, 4pm, tomorrow 09:00, 2026-11-23 16:00, in 2h)' },
+  status: { usage: '/deploy status [#run]', summary: 'progress, what is open, overdue and gated' },
+  schedule: { usage: '/deploy schedule [#run]', summary: 'the timeline in your timezone, with each phase’s state' },
+  runs: { usage: '/deploy runs', summary: 'recent runs in this channel' },
+  slip: { usage: '/deploy slip [#run] <duration>', summary: 'move T-0 and every later window, e.g. 45m, -15m, 1h30m (lead or approver)' },
+  reschedule: { usage: '/deploy reschedule [#run] <time>', summary: 'set a new T-0 (lead or approver)' },
+  role: { usage: '/deploy role [#run] <role> @person  |  /deploy role remove <role> @person', summary: 'give or take a role: lead, approver, on-call, or a sign-off role such as "QA Lead" (lead only)' },
+  roles: { usage: '/deploy roles [#run]', summary: 'who holds which role' },
+  rollback: { usage: '/deploy rollback [#run] <reason>', summary: 'switch the run to its rollback checklist and page on-call (lead or approver)' },
+  finish: { usage: '/deploy finish [#run] [waive <reason>]', summary: 'complete the run; open items must be done or waived with a reason (lead or approver)' },
+  abort: { usage: '/deploy abort [#run] [reason]', summary: 'stop the run (lead or approver)' },
+  page: { usage: '/deploy page [#run] <message>', summary: 'page the on-call escalation path now' },
+  oncall: { usage: '/deploy oncall [#run]', summary: 'who is on call now for the run’s escalation policy' },
+  export: { usage: '/deploy export [#run]', summary: 'the run’s audit record' },
+};
+
+const MAX_TEXT = 2_000;
+
+function usage(kind: keyof typeof COMMANDS, problem?: string): Command {
+  return { kind: 'usage', message: `${problem ? `${problem} ` : ''}Usage: \`${COMMANDS[kind].usage}\`` };
+}
+
+/** Pulls a `#12` (or `run 12`) run reference out of the words, wherever it is. */
+function takeRunRef(words: string[]): { run: string | null; rest: string[] } {
+  const index = words.findIndex((w) => /^#\d{1,9}$/.test(w));
+  if (index === -1) return { run: null, rest: words };
+  return { run: words[index]!, rest: [...words.slice(0, index), ...words.slice(index + 1)] };
+}
+
+/** `<@U123|name>` (Slack's escaped mention) or a bare `U123`. */
+function userIdOf(word: string): string | null {
+  const match = /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(word) ?? /^([UW][A-Z0-9]{2,20})$/.exec(word);
+  return match ? match[1]! : null;
+}
+
+export function parseCommand(raw: string): Command {
+  if (raw.length > MAX_TEXT) return { kind: 'usage', message: `That is ${raw.length} characters; /deploy takes at most ${MAX_TEXT}. Try \`/deploy help\`.` };
+  const text = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+  if (text === '') return { kind: 'help' };
+  const [head, ...tail] = text.split(/\s+/);
+  const sub = head!.toLowerCase();
+  const { run, rest } = takeRunRef(tail);
+  const restText = rest.join(' ').trim();
+
+  switch (sub) {
+    case 'help':
+      return { kind: 'help' };
+    case 'checklists':
+    case 'list':
+      return rest.length ? usage('checklists') : { kind: 'checklists' };
+    case 'runs':
+      return rest.length || run ? usage('runs') : { kind: 'runs' };
+    case 'status':
+    case 'schedule':
+    case 'roles':
+    case 'oncall':
+    case 'export':
+      return rest.length ? usage(sub, `\`${sub}\` takes only a run id.`) : { kind: sub, run };
+    case 'start': {
+      if (run) return usage('start', 'A new run has no id yet.');
+      const words = [...rest];
+      const name = words.shift();
+      if (!name || /^(at|tz)$/i.test(name)) return usage('start', 'Which checklist? `/deploy checklists` lists them.');
+      if (!/^[\w.-]{1,100}$/.test(name)) return usage('start', `“${name.slice(0, 40)}” is not a checklist name.`);
+      let timezone: string | null = null;
+      const tzIndex = words.findIndex((w) => /^tz(=.*)?$/i.test(w));
+      if (tzIndex !== -1) {
+        const word = words[tzIndex]!;
+        timezone = word.includes('=') ? word.slice(word.indexOf('=') + 1) : (words[tzIndex + 1] ?? '');
+        words.splice(tzIndex, word.includes('=') ? 1 : 2);
+        if (!timezone) return usage('start', 'Give a timezone after `tz`, e.g. `tz Europe/Berlin`.');
+      }
+      let when: string | null = null;
+      if (words.length) {
+        if (words[0]!.toLowerCase() !== 'at' && words[0]!.toLowerCase() !== 'in') {
+          return usage('start', `I did not understand “${words.join(' ').slice(0, 60)}”.`);
+        }
+        const isIn = words[0]!.toLowerCase() === 'in';
+        when = words.slice(1).join(' ');
+        if (!when) return usage('start', 'Give a time after `at`, e.g. `at 16:00`.');
+        if (isIn) when = `in ${when}`;
+      }
+      return { kind: 'start', checklist: name.replace(/\.md$/, ''), when, timezone };
+    }
+    case 'abort':
+      return { kind: 'abort', run, reason: restText || null };
+    case 'finish': {
+      if (!restText) return { kind: 'finish', run, waive: null };
+      const match = /^waive\s+(.+)$/i.exec(restText);
+      return match ? { kind: 'finish', run, waive: match[1]!.trim() } : usage('finish', 'To finish with open items, waive them with a reason.');
+    }
+    case 'rollback':
+      return restText ? { kind: 'rollback', run, reason: restText } : usage('rollback', 'Say why: the reason goes in the audit and the page.');
+    case 'slip':
+      return rest.length === 1 ? { kind: 'slip', run, duration: rest[0]! } : usage('slip', 'Give one duration.');
+    case 'reschedule':
+      return restText ? { kind: 'reschedule', run, when: restText } : usage('reschedule', 'Give the new T-0.');
+    case 'role': {
+      const words = [...rest];
+      let remove = false;
+      if (words[0]?.toLowerCase() === 'remove') {
+        remove = true;
+        words.shift();
+      }
+      const userIndex = words.findIndex((w) => userIdOf(w) !== null);
+      if (userIndex === -1) return usage('role', 'Mention the person, e.g. `/deploy role approver @dana`.');
+      const userId = userIdOf(words[userIndex]!)!;
+      words.splice(userIndex, 1);
+      const role = words.join(' ').replace(/^["“]|["”]$/g, '').trim();
+      if (!role || role.length > 80) return usage('role', 'Name the role, e.g. approver or "QA Lead".');
+      return { kind: 'role', run, role, userId, remove };
+    }
+    case 'page':
+      return restText ? { kind: 'page', run, message: restText } : usage('page', 'Say what the page is about.');
+    default:
+      return { kind: 'usage', message: `I don’t know \`${sub.slice(0, 30)}\`. Try \`/deploy help\` for the list.` };
+  }
+}
+
+export function helpText(): string {
+  return [
+    '*deployday* runs deployment day from a markdown checklist. Commands:',
+    ...Object.values(COMMANDS).map((c) => `• \`${c.usage}\` — ${c.summary}`),
+    'Run ids look like `#12`; you need one only when several runs are active in a channel.',
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+/**
+ * Every action_id, block_id and callback_id deployday puts in a Slack message or modal.
+ * Handlers match on these constants only, so a rename here is a rename everywhere.
+ *
+ * Block ids must be unique within a message and at most 255 characters; the encoders
+ * below carry the run id so a click can never be applied to another run.
+ */
+
+export const ActionIds = {
+  /** A checkboxes element holding up to 10 items of one section. */
+  itemCheckboxes: 'dd_item_toggle',
+  /** The button beside an item too long for a checkbox option (value: `<runId>:<itemId>`). */
+  itemButton: 'dd_item_button',
+  /** Start the timer of a "Monitor … for 30 minutes" item (value: `<runId>:<itemId>`). */
+  timerStart: 'dd_timer_start',
+  /** Go / No-Go on a gate item (value: `<runId>:<itemId>`). */
+  gateGo: 'dd_gate_go',
+  gateNoGo: 'dd_gate_nogo',
+  /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`). */
+  overdueAck: 'dd_overdue_ack',
+  /** The reason input in the No-Go modal. */
+  noGoReasonInput: 'dd_nogo_reason_input',
+} as const;
+
+export const CallbackIds = {
+  /** The modal that asks for a No-Go reason. private_metadata: `<runId>:<itemId>:<channelId>`. */
+  noGoModal: 'dd_nogo_modal',
+} as const;
+
+export const BlockIds = {
+  noGoReason: 'dd_nogo_reason',
+  /** Checkbox group n of a section in a run: `dd_items:<runId>:<sectionId>:<n>`. */
+  items(runId: number, sectionId: string, group: number): string {
+    return `dd_items:${runId}:${sectionId}:${group}`;
+  },
+  /** The section block beside an item's button, or a gate's text: `dd_item:<runId>:<itemId>`. */
+  item(runId: number, itemId: string): string {
+    return `dd_item:${runId}:${itemId}`;
+  },
+  /** The actions block holding a timer's Start button: `dd_timer:<runId>:<itemId>`. */
+  timer(runId: number, itemId: string): string {
+    return `dd_timer:${runId}:${itemId}`;
+  },
+  /** The actions block under an overdue reminder: `dd_overdue:<runId>:<sectionId>`. */
+  overdue(runId: number, sectionId: string): string {
+    return `dd_overdue:${runId}:${sectionId}`;
+  },
+  /** The actions block under a gate: `dd_gate:<runId>:<itemId>`. */
+  gate(runId: number, itemId: string): string {
+    return `dd_gate:${runId}:${itemId}`;
+  },
+} as const;
+
+/** Parses `dd_items:<runId>:<sectionId>:<n>`; null for anything else. */
+export function parseItemsBlockId(blockId: string): { runId: number; sectionId: string; group: number } | null {
+  const match = /^dd_items:(\d{1,12}):(s\d{1,6}):(\d{1,4})$/.exec(blockId);
+  if (!match) return null;
+  return { runId: Number(match[1]), sectionId: match[2]!, group: Number(match[3]) };
+}
+
+/** Parses a button value `<runId>:<itemId>`; null for anything else. */
+export function parseItemRef(value: string): { runId: number; itemId: string } | null {
+  const match = /^(\d{1,12}):(s\d{1,6}\.i\d{1,6})$/.exec(value);
+  if (!match) return null;
+  return { runId: Number(match[1]), itemId: match[2]! };
+}
+
+/** Parses an overdue-ack value `<runId>:<sectionId>`; null for anything else. */
+export function parseSectionRef(value: string): { runId: number; sectionId: string } | null {
+  const match = /^(\d{1,12}):(s\d{1,6})$/.exec(value);
+  if (!match) return null;
+  return { runId: Number(match[1]), sectionId: match[2]! };
+}
+
+export function itemRef(runId: number, itemId: string): string {
+  return `${runId}:${itemId}`;
+}

@@ -1,0 +1,182 @@
+import type { Logger } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../store/db.js';
+import {
+  findRunMessage,
+  listUnsyncedMessages,
+  markMessageError,
+  markMessagePosted,
+  markMessageSynced,
+  type RunMessage,
+} from '../store/runMessages.js';
+import type { RunService } from '../service/runService.js';
+import { classifySlackError } from './webClients.js';
+import type { RunMessageRenderer } from './renderRunMessage.js';
+import { newErrorId } from './replyWithError.js';
+
+export const MESSAGE_METADATA_TYPE = 'deployday_message';
+
+export interface MessageSyncOptions {
+  db: Db;
+  runs: RunService;
+  render: RunMessageRenderer;
+  client: WebClient;
+  logger: Logger;
+  /** At most one chat.update per message per this many ms: a burst of clicks becomes a few updates. */
+  minIntervalMs?: number;
+  /** Wait this long after a change before rendering, so clicks arriving together share an update. */
+  debounceMs?: number;
+  concurrency?: number;
+}
+
+/**
+ * Brings each run message in Slack up to the state in SQLite. Clicks only bump a version
+ * number (fast, inside the ack); this loop renders the latest state and posts or updates,
+ * at most once a second per message, pausing a channel for Slack's Retry-After on a 429
+ * and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
+ * because the versions are in the database.
+ */
+export class MessageSync {
+  private readonly minIntervalMs: number;
+  private readonly debounceMs: number;
+  private readonly concurrency: number;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly notBefore = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private readonly channelPausedUntil = new Map<string, number>();
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+  /** Counters for the benchmarks and the health endpoint. */
+  readonly stats = { posts: 0, updates: 0, rateLimited: 0, errors: 0 };
+
+  constructor(private readonly opts: MessageSyncOptions) {
+    this.minIntervalMs = opts.minIntervalMs ?? 1_000;
+    this.debounceMs = opts.debounceMs ?? 150;
+    this.concurrency = opts.concurrency ?? 4;
+  }
+
+  /** Something changed: sync soon. Cheap and synchronous, safe to call inside an ack. */
+  notify(): void {
+    if (this.stopped) return;
+    this.schedule(Date.now() + this.debounceMs);
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return Promise.allSettled([...this.inFlight.values()]).then(() => undefined);
+  }
+
+  /** Resolves once every message is in sync and nothing is in flight (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight.size === 0 && listUnsyncedMessages(this.opts.db).length === 0;
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped) return;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.max(0, at - Date.now()));
+    this.timer.unref?.();
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const unsynced = listUnsyncedMessages(this.opts.db);
+    let nextWake = Infinity;
+    const byRun = new Map<number, RunMessage[]>();
+    for (const m of unsynced) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m]);
+
+    for (const [runId, messages] of byRun) {
+      // Messages are posted in order, one at a time per run, so the channel reads top to bottom.
+      const firstUnposted = messages.find((m) => m.ts === null);
+      for (const message of messages) {
+        if (this.inFlight.size >= this.concurrency) break;
+        const id = `${runId}/${message.key}`;
+        if (this.inFlight.has(id)) continue;
+        if (message.ts === null && message !== firstUnposted) continue;
+        if (message.ts === null && [...this.inFlight.keys()].some((k) => k.startsWith(`${runId}/`))) continue;
+        const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0);
+        if (ready > now) {
+          nextWake = Math.min(nextWake, ready);
+          continue;
+        }
+        const work = this.syncOne(message).finally(() => {
+          this.inFlight.delete(id);
+          this.schedule(Date.now());
+        });
+        this.inFlight.set(id, work);
+      }
+    }
+    if (nextWake < Infinity) this.schedule(nextWake);
+    if (this.inFlight.size === 0 && unsynced.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async syncOne(stale: RunMessage): Promise<void> {
+    const id = `${stale.runId}/${stale.key}`;
+    const message = findRunMessage(this.opts.db, stale.runId, stale.key);
+    if (!message || message.syncedVersion >= message.version) return;
+    // The version is read before rendering: a change that lands during the call leaves it unsynced.
+    const version = message.version;
+    try {
+      const rendered = this.opts.render(message.runId, message.key);
+      if (message.ts === null) {
+        const result = await this.opts.client.chat.postMessage({
+          channel: message.channelId,
+          text: rendered.text,
+          blocks: rendered.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: MESSAGE_METADATA_TYPE, event_payload: { run_id: message.runId, key: message.key } },
+        });
+        markMessagePosted(this.opts.db, message.runId, message.key, String(result.ts), version);
+        this.stats.posts += 1;
+      } else {
+        await this.opts.client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
+        markMessageSynced(this.opts.db, message.runId, message.key, version);
+        this.stats.updates += 1;
+      }
+      this.failures.delete(id);
+      this.notBefore.set(id, Date.now() + this.minIntervalMs);
+    } catch (error) {
+      const failure = classifySlackError(error);
+      const attempts = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, attempts);
+      if (failure.kind === 'rate_limited') {
+        this.stats.rateLimited += 1;
+        this.channelPausedUntil.set(message.channelId, Date.now() + failure.retryAfterMs);
+        this.opts.logger.warn(`Slack rate-limited channel ${message.channelId}; pausing its updates for ${failure.retryAfterMs} ms`);
+      } else if (failure.kind === 'transient') {
+        this.stats.errors += 1;
+        const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
+        this.notBefore.set(id, Date.now() + backoff);
+        this.opts.logger.warn(`Slack call for run ${message.runId} message ${message.key} failed (${failure.detail}); retrying in ${backoff} ms`);
+      } else {
+        this.stats.errors += 1;
+        const errorId = newErrorId();
+        // A rejection repeats until the content changes, so wait long before trying the same again.
+        this.notBefore.set(id, Date.now() + Math.min(300_000, 5_000 * attempts));
+        markMessageError(this.opts.db, message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
+        this.opts.logger.error(`[${errorId}] Slack rejected run ${message.runId} message ${message.key}: ${failure.error} ${failure.detail}`);
+      }
+    }
+  }
+}

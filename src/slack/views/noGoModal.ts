@@ -1,0 +1,48 @@
+import type { View } from '@slack/types';
+import { ActionIds, BlockIds, CallbackIds } from '../ids.js';
+import { truncate } from './blockKit.js';
+
+/** The modal that asks why, before a No-Go is recorded. */
+export function noGoModal(input: { runId: number; itemId: string; channelId: string; itemText: string }): View {
+  return {
+    type: 'modal',
+    callback_id: CallbackIds.noGoModal,
+    private_metadata: `${input.runId}:${input.itemId}:${input.channelId}`,
+    title: { type: 'plain_text', text: 'No-Go' },
+    submit: { type: 'plain_text', text: 'Record No-Go' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: truncate(`*Run #${input.runId}* · ${input.itemText}\nA No-Go stops the deployment and starts the rollback checklist.`, 2_900),
+        },
+      },
+      {
+        type: 'input',
+        block_id: BlockIds.noGoReason,
+        label: { type: 'plain_text', text: 'Why No-Go?' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ActionIds.noGoReasonInput,
+          multiline: true,
+          min_length: 3,
+          max_length: 500,
+        },
+      },
+    ],
+  };
+}
+
+export type NoGoSubmission =
+  | { ok: true; runId: number; itemId: string; channelId: string; reason: string }
+  | { ok: false; error: string };
+
+export function parseNoGoSubmission(view: { private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } }): NoGoSubmission {
+  const meta = /^(\d{1,12}):(s\d{1,6}\.i\d{1,6}):([CGD][A-Z0-9]{2,20})$/.exec(view.private_metadata ?? '');
+  if (!meta) return { ok: false, error: 'This form is not one I recognise; close it and click No-Go again.' };
+  const reason = view.state?.values?.[BlockIds.noGoReason]?.[ActionIds.noGoReasonInput]?.value?.trim() ?? '';
+  if (reason.length < 3) return { ok: false, error: 'Say why in a few words.' };
+  return { ok: true, runId: Number(meta[1]), itemId: meta[2]!, channelId: meta[3]!, reason: reason.slice(0, 500) };
+}

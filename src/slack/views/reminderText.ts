@@ -1,0 +1,138 @@
+import type { ReminderKind } from '../../domain/reminderPlan.js';
+import type { SectionWindow } from '../../domain/sectionWindow.js';
+import { formatMinutes, slackDate } from './slackDate.js';
+
+/**
+ * The text of each reminder the poller posts, as Slack mrkdwn. Times are Slack date tokens so each
+ * reader sees their own zone; the fallback inside each token is written in the run's zone.
+ * A reminder is one short message: at most 3000 characters (a section block's limit), open items
+ * cut with "…and N more".
+ */
+
+export const REMINDER_TEXT_MAX = 3000;
+const TITLE_MAX = 150;
+const ITEM_MAX = 200;
+
+export interface ReminderOpenItem {
+  /** Item text, already mrkdwn. */
+  text: string;
+  /** Slack user ids of the people who own it (by role or assignment). */
+  ownerIds?: string[];
+}
+
+export interface ReminderTextInput {
+  kind: ReminderKind;
+  runId: number;
+  runTitle: string;
+  sectionTitle: string;
+  window: SectionWindow | null;
+  /** Items of the section still to do, in checklist order. */
+  openItems: ReminderOpenItem[];
+  /** Permalink of the run's checklist message. */
+  messageLink?: string;
+  /** Sent more than a minute after it was due (see classifyDue); needs `dueAt`. */
+  late?: boolean;
+  /** When the reminder was due: the moment the bot was offline, for late ones. */
+  dueAt?: number;
+  /** The gate the section is waiting on, as its text. */
+  blocked?: string;
+  /** Zone the fallback times are written in. Default UTC. */
+  timezone?: string;
+  /** Timer and time-box reminders: the item the timer belongs to (the section is named otherwise). */
+  itemText?: string;
+  /** Timer and time-box reminders: the length of the timer. */
+  minutes?: number;
+}
+
+/** Slack mrkdwn control characters in plain text (titles come from headings, not mrkdwn). */
+function escapePlain(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** One line, at most `max` characters, never cutting a `<link|text>` or `<@U…>` in half. */
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  if (line.length <= max) return line;
+  let cut = line.slice(0, max - 1);
+  if (cut.lastIndexOf('<') > cut.lastIndexOf('>')) cut = cut.slice(0, cut.lastIndexOf('<'));
+  return `${cut.trimEnd()}…`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function renderReminderText(input: ReminderTextInput): string {
+  const tz = input.timezone ?? 'UTC';
+  const at = (ms: number): string => slackDate(ms, '{date_short_pretty} {time}', tz);
+  const run = `*#${input.runId} ${escapePlain(clip(input.runTitle, TITLE_MAX))}*`;
+  const section = `*${escapePlain(clip(input.sectionTitle, TITLE_MAX))}*`;
+  const opensAt = input.window?.opensAt ?? null;
+  const closesAt = input.window?.closesAt ?? null;
+  const count = input.openItems.length;
+  const until = closesAt !== null ? `, until ${at(closesAt)}` : '';
+  const timed = input.itemText !== undefined ? `*${clip(input.itemText, ITEM_MAX)}*` : section;
+  const length = input.minutes !== undefined ? formatMinutes(input.minutes) : null;
+
+  let head: string;
+  let listItems = false;
+  switch (input.kind) {
+    case 'opens_soon':
+      head = `:hourglass_flowing_sand: ${run} · ${section} opens ${opensAt !== null ? `at ${at(opensAt)}` : 'soon'}${until}. ${plural(count, 'item', 'items')} to do.`;
+      break;
+    case 'opened':
+      head = `:arrow_forward: ${run} · ${section} is open now${until}. ${plural(count, 'item', 'items')} to do.`;
+      break;
+    case 'closing_soon':
+      head = `:warning: ${run} · ${section} closes ${closesAt !== null ? `at ${at(closesAt)}` : 'soon'}. Still open:`;
+      listItems = true;
+      break;
+    case 'overdue':
+      head = `:rotating_light: ${run} · ${section} is overdue${closesAt !== null ? `: it closed at ${at(closesAt)}` : ''}. Still open:`;
+      listItems = true;
+      break;
+    case 'timer_done':
+      head = `:alarm_clock: ${run} · Time is up${length !== null ? ` (${length})` : ''} for ${timed} in ${section}.`;
+      break;
+    case 'timebox_expired':
+      head = `:rotating_light: ${run} · The time box${length !== null ? ` of ${length}` : ''} for ${timed} has run out. Decide now: carry on or escalate.`;
+      break;
+  }
+  if (input.late === true) {
+    head += input.dueAt !== undefined ? ` _(late: the bot was offline at ${at(input.dueAt)})_` : ' _(late: the bot was offline)_';
+  }
+
+  const tail: string[] = [];
+  if (input.blocked !== undefined && input.blocked.trim() !== '') tail.push(`:no_entry: Waiting on: ${clip(input.blocked, ITEM_MAX)}`);
+  if (input.messageLink !== undefined) tail.push(`<${input.messageLink}|Open the checklist>`);
+
+  const lines = listItems ? itemLines(input.openItems, head, tail) : [];
+  // Head and tail are clipped well below the limit; the slice only guards against a future edit.
+  return [head, ...lines, ...tail].join('\n').slice(0, REMINDER_TEXT_MAX);
+}
+
+function owners(item: ReminderOpenItem): string {
+  const ids = item.ownerIds ?? [];
+  return ids.length === 0 ? '_no owner_' : ids.map((id) => `<@${id}>`).join(', ');
+}
+
+/** As many open items as fit beside `head` and `tail`, then "…and N more". */
+function itemLines(items: ReminderOpenItem[], head: string, tail: string[]): string[] {
+  if (items.length === 0) return ['_nothing: every item is done._'];
+  const fixed = head.length + tail.reduce((n, line) => n + line.length + 1, 0);
+  const lines: string[] = [];
+  let used = fixed;
+  for (let i = 0; i < items.length; i += 1) {
+    const line = `• ${clip(items[i]!.text, ITEM_MAX)} — ${owners(items[i]!)}`;
+    const left = items.length - i - 1;
+    // Keep room for the "…and N more" line unless this is the last item.
+    const reserve = left > 0 ? `\n…and ${items.length} more`.length : 0;
+    if (used + 1 + line.length + reserve > REMINDER_TEXT_MAX) {
+      lines.push(`…and ${items.length - i} more`);
+      return lines;
+    }
+    lines.push(line);
+    used += 1 + line.length;
+  }
+  return lines;
+}

@@ -1,0 +1,58 @@
+import { WebClient, type Logger } from '@slack/web-api';
+
+/**
+ * Two clients on purpose. @slack/web-api pauses *every* call on a client after a 429, and by
+ * default retries 5xx for about half an hour with no request timeout. So:
+ * - `foreground` serves a person waiting on a click (views.open within a trigger's 3 s):
+ *   short timeout, no retries, never shared with background traffic;
+ * - `background` posts and updates checklist messages and reminders: a 429 is thrown at once
+ *   (rejectRateLimitedCalls) so our own sync loop honours Retry-After per channel and keeps
+ *   converging, instead of the client stalling everything behind it.
+ */
+export interface SlackClients {
+  foreground: WebClient;
+  background: WebClient;
+}
+
+export function createSlackClients(opts: { token: string; apiUrl: string; logger: Logger }): SlackClients {
+  return {
+    foreground: new WebClient(opts.token, {
+      slackApiUrl: opts.apiUrl,
+      logger: opts.logger,
+      timeout: 2_500,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    }),
+    background: new WebClient(opts.token, {
+      slackApiUrl: opts.apiUrl,
+      logger: opts.logger,
+      timeout: 10_000,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      maxRequestConcurrency: 4,
+    }),
+  };
+}
+
+export type SlackFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'transient'; detail: string }
+  | { kind: 'rejected'; error: string; detail: string };
+
+/** Sorts a failed Web API call into: wait and retry, retry with backoff, or give up on this version. */
+export function classifySlackError(error: unknown): SlackFailure {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; response_metadata?: { messages?: string[] } }; message?: string };
+  if (e?.code === 'slack_webapi_rate_limited_error') return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  if (e?.code === 'slack_webapi_platform_error') {
+    const code = e.data?.error ?? 'unknown_error';
+    if (['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'].includes(code)) {
+      return { kind: 'transient', detail: code };
+    }
+    return { kind: 'rejected', error: code, detail: (e.data?.response_metadata?.messages ?? []).join('; ') };
+  }
+  if (e?.code === 'slack_webapi_http_error') {
+    if (e.statusCode === 429) return { kind: 'rate_limited', retryAfterMs: 1000 };
+    return { kind: 'transient', detail: `HTTP ${e.statusCode ?? '?'}` };
+  }
+  return { kind: 'transient', detail: e?.message ?? String(error) };
+}

@@ -1,0 +1,62 @@
+import type { ItemState } from '../domain/run.js';
+import type { Db } from './db.js';
+
+interface ItemRow {
+  item_id: string;
+  done: number;
+  done_by: string | null;
+  done_at: number | null;
+  waived_reason: string | null;
+  timer_started_at: number | null;
+}
+
+function toState(row: ItemRow): ItemState {
+  return {
+    itemId: row.item_id,
+    done: row.done === 1,
+    by: row.done_by,
+    at: row.done_at,
+    waivedReason: row.waived_reason,
+    timerStartedAt: row.timer_started_at,
+  };
+}
+
+/** Only items someone touched; the rest are in their template state. */
+export function listItemStates(db: Db, runId: number): ItemState[] {
+  return (
+    db
+      .prepare(
+        'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ?',
+      )
+      .all(runId) as ItemRow[]
+  ).map(toState);
+}
+
+export function findItemState(db: Db, runId: number, itemId: string): ItemState | null {
+  const row = db
+    .prepare(
+      'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ? AND item_id = ?',
+    )
+    .get(runId, itemId) as ItemRow | undefined;
+  return row ? toState(row) : null;
+}
+
+export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
+  db.prepare(
+    `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, updated_at)
+     VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @now)
+     ON CONFLICT (run_id, item_id) DO UPDATE SET
+       done = excluded.done, done_by = excluded.done_by, done_at = excluded.done_at,
+       waived_reason = excluded.waived_reason, timer_started_at = excluded.timer_started_at,
+       updated_at = excluded.updated_at`,
+  ).run({
+    runId,
+    itemId: state.itemId,
+    done: state.done ? 1 : 0,
+    by: state.by,
+    at: state.at,
+    waived: state.waivedReason,
+    timer: state.timerStartedAt,
+    now,
+  });
+}

@@ -1,0 +1,254 @@
+import type { Db } from './db.js';
+import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../pager/pageEvent.js';
+
+/**
+ * The PagerDuty outbox (pager_outbox) and the bot's view of its pages (pages); see
+ * migrations/003_pager.sql. Every function is synchronous and safe to call inside a
+ * caller's transaction (better-sqlite3 nests them as savepoints), so a page can be queued
+ * atomically with the change that caused it.
+ */
+
+export type OutboxAction = 'trigger' | 'resolve';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export type PageState = 'open' | 'resolved' | 'failed';
+
+/** A row still 'sending' this long after its claim belongs to a worker that died. */
+export const SENDING_LEASE_MS = 2 * 60 * 1000;
+
+export interface OutboxRow {
+  id: number;
+  runId: number | null;
+  dedupKey: string;
+  action: OutboxAction;
+  /** Without routing_key; the worker adds it at send time. */
+  event: UnroutedPageEvent;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  claimedAt: number | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface Page {
+  dedupKey: string;
+  runId: number | null;
+  reason: string;
+  state: PageState;
+  summary: string;
+  openedAt: number;
+  resolvedAt: number | null;
+}
+
+interface OutboxDbRow {
+  id: number;
+  run_id: number | null;
+  dedup_key: string;
+  action: OutboxAction;
+  payload_json: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_at: number | null;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+interface PageDbRow {
+  dedup_key: string;
+  run_id: number | null;
+  reason: string;
+  state: PageState;
+  summary: string;
+  opened_at: number;
+  resolved_at: number | null;
+}
+
+const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({
+  id: r.id,
+  runId: r.run_id,
+  dedupKey: r.dedup_key,
+  action: r.action,
+  event: JSON.parse(r.payload_json) as UnroutedPageEvent,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  claimedAt: r.claimed_at,
+  lastError: r.last_error,
+  lastStatus: r.last_status,
+  createdAt: r.created_at,
+  sentAt: r.sent_at,
+});
+
+const toPage = (r: PageDbRow): Page => ({
+  dedupKey: r.dedup_key,
+  runId: r.run_id,
+  reason: r.reason,
+  state: r.state,
+  summary: r.summary,
+  openedAt: r.opened_at,
+  resolvedAt: r.resolved_at,
+});
+
+export interface NewPage {
+  runId: number | null;
+  dedupKey: string;
+  /** Why the bot pages, e.g. `overdue:s3`; kept for the audit and the channel. */
+  reason: string;
+  summary: string;
+  /** A trigger event (buildTriggerEvent); any routing_key on it is dropped before storing. */
+  payload: PageEvent | UnroutedPageEvent;
+  now: number;
+}
+
+/**
+ * Opens a page and queues its trigger. Returns false, queuing nothing, when a page with
+ * this dedup key is already open: PagerDuty would fold a second trigger into the same
+ * incident anyway, and the bot would announce the page twice.
+ */
+export function enqueuePage(db: Db, page: NewPage): boolean {
+  const event = withoutRoutingKey(page.payload);
+  if (event.event_action !== 'trigger') throw new Error(`enqueuePage needs a trigger event, got ${event.event_action}`);
+  if (event.dedup_key !== page.dedupKey) throw new Error('enqueuePage: the event dedup_key differs from dedupKey');
+  return db.transaction((): boolean => {
+    const existing = db.prepare('SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
+    if (existing?.state === 'open') return false;
+    db.prepare(
+      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at)
+       VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL)
+       ON CONFLICT (dedup_key) DO UPDATE SET
+         run_id = excluded.run_id, reason = excluded.reason, state = 'open',
+         summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL`,
+    ).run({ dedupKey: page.dedupKey, runId: page.runId, reason: page.reason, summary: page.summary, now: page.now });
+    insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
+    return true;
+  }).immediate();
+}
+
+/** Marks an open page resolved and queues its resolve. Returns false when no page with this key is open. */
+export function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): boolean {
+  return db.transaction((): boolean => {
+    const page = db.prepare(`SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
+      | { run_id: number | null }
+      | undefined;
+    if (!page) return false;
+    db.prepare(`UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
+    insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
+    return true;
+  }).immediate();
+}
+
+function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: OutboxAction, event: UnroutedPageEvent, now: number): void {
+  db.prepare(
+    `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  ).run(runId, dedupKey, action, JSON.stringify(event), now, now);
+}
+
+/**
+ * Atomically claims up to `limit` rows that are due, marking them 'sending' and counting an
+ * attempt. Due means pending with next_attempt_at ≤ now, or left 'sending' for longer than
+ * SENDING_LEASE_MS by a worker that crashed. A row is never claimed while an earlier row for
+ * the same dedup key is unfinished, so a page's events go out one at a time and in order
+ * (its trigger before its resolve), and one claim holds at most one row per dedup key.
+ * Returned in id order.
+ */
+export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
+  const rows = db
+    .prepare(
+      `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+       WHERE id IN (
+         SELECT o.id FROM pager_outbox o
+         WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now)
+             OR (o.status = 'sending' AND o.claimed_at <= @staleBefore))
+           AND NOT EXISTS (
+             SELECT 1 FROM pager_outbox e
+             WHERE e.dedup_key = o.dedup_key AND e.id < o.id AND e.status IN ('pending', 'sending'))
+         ORDER BY o.id
+         LIMIT @limit)
+       RETURNING *`,
+    )
+    .all({ now, staleBefore: now - SENDING_LEASE_MS, limit }) as OutboxDbRow[];
+  return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
+}
+
+/*
+ * The mark* functions change a row only while it is 'sending', and say whether they did:
+ * a worker that outlived its lease must not overwrite what the worker that took over wrote.
+ */
+
+export function markSent(db: Db, id: number, now: number): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
+         WHERE id = ? AND status = 'sending'`,
+      )
+      .run(now, id).changes === 1
+  );
+}
+
+/** Puts the row back to wait until nextAttemptAt. */
+export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
+         WHERE id = ? AND status = 'sending'`,
+      )
+      .run(nextAttemptAt, error, status, id).changes === 1
+  );
+}
+
+/**
+ * Gives up on a row PagerDuty will never accept. A refused trigger also marks its page
+ * 'failed' (it never opened at PagerDuty), so a later page for the same key can be queued,
+ * unless a newer trigger for that key is already queued.
+ */
+export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
+  return db.transaction((): boolean => {
+    const row = db
+      .prepare(
+        `UPDATE pager_outbox SET status = 'failed', last_error = ?, last_status = ?
+         WHERE id = ? AND status = 'sending' RETURNING dedup_key, action`,
+      )
+      .get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
+    if (!row) return false;
+    if (row.action === 'trigger') {
+      db.prepare(
+        `UPDATE pages SET state = 'failed'
+         WHERE dedup_key = @key AND state = 'open'
+           AND NOT EXISTS (SELECT 1 FROM pager_outbox WHERE dedup_key = @key AND action = 'trigger' AND id > @id)`,
+      ).run({ key: row.dedup_key, id });
+    }
+    return true;
+  }).immediate();
+}
+
+/** Every page a run raised, oldest first. */
+export function listPages(db: Db, runId: number): Page[] {
+  return (db.prepare('SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);
+}
+
+/** Pages open right now, across runs, oldest first. */
+export function openPages(db: Db): Page[] {
+  return (db.prepare(`SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
+}
+
+export function getPage(db: Db, dedupKey: string): Page | null {
+  const row = db.prepare('SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey) as PageDbRow | undefined;
+  return row ? toPage(row) : null;
+}
+
+/** Outbox rows, oldest first, optionally for one dedup key: for diagnostics and `/deploy status`. */
+export function listOutbox(db: Db, dedupKey?: string): OutboxRow[] {
+  const rows =
+    dedupKey === undefined
+      ? db.prepare('SELECT * FROM pager_outbox ORDER BY id').all()
+      : db.prepare('SELECT * FROM pager_outbox WHERE dedup_key = ? ORDER BY id').all(dedupKey);
+  return (rows as OutboxDbRow[]).map(toOutboxRow);
+}

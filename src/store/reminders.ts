@@ -1,0 +1,141 @@
+import type { Db } from './db.js';
+
+export interface ReminderRow {
+  id: number;
+  runId: number;
+  key: string;
+  kind: string;
+  sectionId: string | null;
+  itemId: string | null;
+  repeat: number;
+  dueAt: number;
+  status: 'pending' | 'claimed' | 'sent' | 'skipped' | 'cancelled';
+  claimedAt: number | null;
+  sentAt: number | null;
+  late: boolean;
+  outcome: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+interface Row {
+  id: number;
+  run_id: number;
+  key: string;
+  kind: string;
+  section_id: string | null;
+  item_id: string | null;
+  repeat: number;
+  due_at: number;
+  status: ReminderRow['status'];
+  claimed_at: number | null;
+  sent_at: number | null;
+  late: number;
+  outcome: string | null;
+  payload_json: string | null;
+}
+
+const toReminder = (r: Row): ReminderRow => ({
+  id: r.id,
+  runId: r.run_id,
+  key: r.key,
+  kind: r.kind,
+  sectionId: r.section_id,
+  itemId: r.item_id,
+  repeat: r.repeat,
+  dueAt: r.due_at,
+  status: r.status,
+  claimedAt: r.claimed_at,
+  sentAt: r.sent_at,
+  late: r.late === 1,
+  outcome: r.outcome,
+  payload: r.payload_json ? (JSON.parse(r.payload_json) as Record<string, unknown>) : null,
+});
+
+export interface NewReminder {
+  key: string;
+  kind: string;
+  dueAt: number;
+  sectionId?: string | undefined;
+  itemId?: string | undefined;
+  repeat?: number | undefined;
+  payload?: Record<string, unknown> | undefined;
+}
+
+/** Inserts reminders; a key that exists already is left as it is (planning is idempotent). */
+export function upsertReminders(db: Db, runId: number, reminders: NewReminder[]): number {
+  const insert = db.prepare(
+    `INSERT INTO reminders (run_id, key, kind, section_id, item_id, repeat, due_at, payload_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+  );
+  let added = 0;
+  for (const r of reminders) {
+    added += insert.run(
+      runId,
+      r.key,
+      r.kind,
+      r.sectionId ?? null,
+      r.itemId ?? null,
+      r.repeat ?? 0,
+      r.dueAt,
+      r.payload ? JSON.stringify(r.payload) : null,
+    ).changes;
+  }
+  return added;
+}
+
+/** Moves the due time of a still-pending reminder (a slip). */
+export function reschedulePending(db: Db, runId: number, key: string, dueAt: number): boolean {
+  return (
+    db.prepare(`UPDATE reminders SET due_at = ? WHERE run_id = ? AND key = ? AND status = 'pending'`).run(dueAt, runId, key)
+      .changes === 1
+  );
+}
+
+export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?: string[]; keys?: string[] }): number {
+  const pending = listReminders(db, runId).filter((r) => r.status === 'pending');
+  const cancel = db.prepare(`UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'`);
+  let n = 0;
+  for (const r of pending) {
+    if (filter?.kinds && !filter.kinds.includes(r.kind)) continue;
+    if (filter?.keys && !filter.keys.includes(r.key)) continue;
+    n += cancel.run(r.id).changes;
+  }
+  return n;
+}
+
+/**
+ * Atomically claims every pending reminder due by `now`. One statement does the claim,
+ * so two pollers (or a poller racing a restart) can never both own a row.
+ */
+export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[] {
+  const rows = db
+    .prepare(
+      `UPDATE reminders SET status = 'claimed', claimed_at = @now
+       WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
+       RETURNING *`,
+    )
+    .all({ now, limit }) as Row[];
+  return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+}
+
+/** Rows a crash left claimed but not marked: the restart must find out whether they were sent. */
+export function listClaimedReminders(db: Db): ReminderRow[] {
+  return (db.prepare(`SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all() as Row[]).map(toReminder);
+}
+
+export function markReminderSent(db: Db, id: number, now: number, late: boolean, outcome: string | null = null): void {
+  db.prepare(`UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
+}
+
+export function markReminderSkipped(db: Db, id: number, outcome: string): void {
+  db.prepare(`UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
+}
+
+/** Puts a claimed row back (the send failed and may be retried). */
+export function releaseReminder(db: Db, id: number, dueAt: number, outcome: string): void {
+  db.prepare(`UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
+}
+
+export function listReminders(db: Db, runId: number): ReminderRow[] {
+  return (db.prepare('SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId) as Row[]).map(toReminder);
+}

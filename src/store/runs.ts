@@ -1,0 +1,129 @@
+import type { Checklist } from '../domain/checklist.js';
+import type { Run, RunStatus } from '../domain/run.js';
+import type { Db } from './db.js';
+
+interface RunRow {
+  id: number;
+  checklist_name: string;
+  checklist_json: string;
+  title: string;
+  channel_id: string;
+  started_by: string;
+  t0: number;
+  slip_minutes: number;
+  timezone: string;
+  status: RunStatus;
+  rollback_active: number;
+  rollback_reason: string | null;
+  rollback_started_at: number | null;
+  created_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+// The parsed checklist of a run never changes, so it is parsed once per process.
+const checklistCache = new WeakMap<Db, Map<number, Checklist>>();
+
+function toRun(db: Db, row: RunRow): Run {
+  let cache = checklistCache.get(db);
+  if (!cache) checklistCache.set(db, (cache = new Map()));
+  let checklist = cache.get(row.id);
+  if (!checklist) {
+    checklist = JSON.parse(row.checklist_json) as Checklist;
+    cache.set(row.id, checklist);
+  }
+  return {
+    id: row.id,
+    checklistName: row.checklist_name,
+    checklist,
+    channelId: row.channel_id,
+    startedBy: row.started_by,
+    t0: row.t0,
+    slipMinutes: row.slip_minutes,
+    timezone: row.timezone,
+    status: row.status,
+    rollbackActive: row.rollback_active === 1,
+    rollbackReason: row.rollback_reason,
+    createdAt: row.created_at,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+  };
+}
+
+export function insertRun(
+  db: Db,
+  run: { checklist: Checklist; channelId: string; teamId: string | null; startedBy: string; t0: number; timezone: string; now: number },
+): number {
+  const info = db
+    .prepare(
+      `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      run.checklist.name,
+      JSON.stringify(run.checklist),
+      run.checklist.title,
+      run.channelId,
+      run.teamId,
+      run.startedBy,
+      run.t0,
+      run.timezone,
+      run.now,
+    );
+  return Number(info.lastInsertRowid);
+}
+
+export function findRun(db: Db, runId: number): Run | null {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  return row ? toRun(db, row) : null;
+}
+
+export function rollbackStartedAt(db: Db, runId: number): number | null {
+  const row = db.prepare('SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as
+    | { rollback_started_at: number | null }
+    | undefined;
+  return row?.rollback_started_at ?? null;
+}
+
+export function listActiveRunsInChannel(db: Db, channelId: string): Run[] {
+  const rows = db
+    .prepare(`SELECT * FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`)
+    .all(channelId) as RunRow[];
+  return rows.map((row) => toRun(db, row));
+}
+
+export function listActiveRuns(db: Db): Run[] {
+  const rows = db.prepare(`SELECT * FROM runs WHERE status = 'active' ORDER BY id`).all() as RunRow[];
+  return rows.map((row) => toRun(db, row));
+}
+
+/** The channel's most recent runs, newest first. */
+export function listRecentRunsInChannel(db: Db, channelId: string, limit: number): Run[] {
+  const rows = db
+    .prepare(`SELECT * FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`)
+    .all(channelId, limit) as RunRow[];
+  return rows.map((row) => toRun(db, row));
+}
+
+export function setRunT0(db: Db, runId: number, t0: number, slipMinutes: number): void {
+  db.prepare('UPDATE runs SET t0 = ?, slip_minutes = ? WHERE id = ?').run(t0, slipMinutes, runId);
+}
+
+export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active'>, reason: string | null, now: number): void {
+  db.prepare(`UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(
+    status,
+    reason,
+    now,
+    runId,
+  );
+}
+
+export function startRollback(db: Db, runId: number, reason: string, now: number): boolean {
+  const info = db
+    .prepare(
+      `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
+       WHERE id = ? AND status = 'active' AND rollback_active = 0`,
+    )
+    .run(reason, now, runId);
+  return info.changes === 1;
+}

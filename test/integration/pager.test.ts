@@ -1,0 +1,573 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lookupOncall } from '../../src/pager/oncallLookup.js';
+import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/pager/outboxWorker.js';
+import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/pager/pageEvent.js';
+import { createPagerDutyClient, type PagerDutyClient, type PagerLogger, type SendResult } from '../../src/pager/pagerDutyClient.js';
+import type { Db } from '../../src/store/db.js';
+import {
+  claimDueOutbox,
+  enqueuePage,
+  enqueueResolve,
+  getPage,
+  listOutbox,
+  listPages,
+  markFailed,
+  markSent,
+  openPages,
+  SENDING_LEASE_MS,
+  type OutboxRow,
+} from '../../src/store/outbox.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
+
+const MIGRATION = readFileSync(new URL('../../migrations/003_pager.sql', import.meta.url), 'utf8');
+const ROUTING_KEY = 'Q7pX2mK9vL4nR8sT1wY6zA3bC5dE0fG2';
+const OTHER_KEY = 'ZZZZ2mK9vL4nR8sT1wY6zA3bC5dE0fZZ';
+const API_TOKEN = 'u+fakeRestToken-abc123';
+const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
+/** Small and without jitter, so the clock moves by known amounts. */
+const TEST_BACKOFF = { baseMs: 1000, maxMs: 8000, jitter: 0 };
+
+function memoryDb(): Db {
+  const db = new Database(':memory:');
+  db.exec(MIGRATION);
+  return db;
+}
+
+function captureLogger(): { logger: PagerLogger; lines: string[] } {
+  const lines: string[] = [];
+  const at =
+    (level: string) =>
+    (...msg: unknown[]) =>
+      lines.push(`${level} ${msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`);
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+function pageInput(runId: number, reason: string, now: number) {
+  const dedupKey = dedupKeyFor(runId, reason);
+  const summary = `Run #${runId}: ${reason}`;
+  const payload: PageEvent = buildTriggerEvent({ routingKey: ROUTING_KEY, dedupKey, summary, source: 'deployday', severity: 'critical' });
+  return { runId, dedupKey, reason, summary, payload, now };
+}
+
+const enqueueRequests = (fake: FakePagerDuty) => fake.requests.filter((r) => r.path === '/v2/enqueue');
+
+beforeAll(() => {
+  if (!process.env.NODE_EXTRA_CA_CERTS) {
+    throw new Error('Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt so Node trusts the fake PagerDuty (it is read only at start).');
+  }
+});
+
+describe('pager outbox store', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = memoryDb();
+  });
+
+  it('queues a trigger only once while its page is open, and a resolve only for an open page', () => {
+    const page = pageInput(12, 'overdue:s3', T0);
+    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 })).toBe(false);
+    expect(enqueuePage(db, page)).toBe(true);
+    expect(enqueuePage(db, { ...page, now: T0 + 1 })).toBe(false);
+    expect(openPages(db).map((p) => p.dedupKey)).toEqual([page.dedupKey]);
+
+    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 5 })).toBe(true);
+    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 6 })).toBe(false);
+    expect(openPages(db)).toEqual([]);
+    expect(listPages(db, 12)).toEqual([
+      { dedupKey: page.dedupKey, runId: 12, reason: 'overdue:s3', state: 'resolved', summary: 'Run #12: overdue:s3', openedAt: T0, resolvedAt: T0 + 5 },
+    ]);
+    expect(listOutbox(db).map((r) => [r.action, r.status, r.runId])).toEqual([
+      ['trigger', 'pending', 12],
+      ['resolve', 'pending', 12],
+    ]);
+
+    // Resolved, it can be raised again: a new incident.
+    expect(enqueuePage(db, { ...page, now: T0 + 10 })).toBe(true);
+    expect(getPage(db, page.dedupKey)?.state).toBe('open');
+  });
+
+  it('stores the event without its routing key', () => {
+    enqueuePage(db, pageInput(1, 'gate:no-go', T0));
+    const stored = db.prepare('SELECT payload_json FROM pager_outbox').pluck().all() as string[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).not.toContain(ROUTING_KEY);
+    expect(JSON.parse(stored[0] ?? '{}')).not.toHaveProperty('routing_key');
+  });
+
+  it('claims a resolve only after its trigger is sent, and one row per dedup key per claim', () => {
+    const a = pageInput(1, 'a', T0);
+    const b = pageInput(1, 'b', T0);
+    enqueuePage(db, a);
+    enqueueResolve(db, { dedupKey: a.dedupKey, now: T0 });
+    enqueuePage(db, b);
+
+    const first = claimDueOutbox(db, T0, 10);
+    expect(first.map((r) => [r.dedupKey, r.action, r.attempts])).toEqual([
+      [a.dedupKey, 'trigger', 1],
+      [b.dedupKey, 'trigger', 1],
+    ]);
+    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
+    markSent(db, first[0]!.id, T0);
+    expect(claimDueOutbox(db, T0, 10).map((r) => [r.dedupKey, r.action])).toEqual([[a.dedupKey, 'resolve']]);
+  });
+
+  it('does not claim a row before its next attempt time', () => {
+    enqueuePage(db, pageInput(1, 'later', T0 + 1000));
+    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
+    expect(claimDueOutbox(db, T0 + 1000, 10)).toHaveLength(1);
+  });
+
+  it('claims a row left sending again only after the two-minute lease', () => {
+    enqueuePage(db, pageInput(1, 'crash', T0));
+    expect(claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
+    const again = claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10);
+    expect(again.map((r) => r.attempts)).toEqual([2]);
+  });
+
+  it('lets a page PagerDuty refused be raised again', () => {
+    const page = pageInput(4, 'refused', T0);
+    enqueuePage(db, page);
+    const [row] = claimDueOutbox(db, T0, 10);
+    expect(markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400)).toBe(true);
+    expect(getPage(db, page.dedupKey)?.state).toBe('failed');
+    expect(enqueuePage(db, { ...page, now: T0 + 1 })).toBe(true);
+  });
+
+  it('rolls a queued page back with the caller transaction that decided it', () => {
+    const page = pageInput(5, 'rollback', T0);
+    expect(() =>
+      db.transaction(() => {
+        enqueuePage(db, page);
+        throw new Error('the change that caused the page failed');
+      })(),
+    ).toThrow('the change that caused the page failed');
+    expect(listOutbox(db)).toEqual([]);
+    expect(getPage(db, page.dedupKey)).toBeNull();
+  });
+});
+
+describe('backoffDelayMs', () => {
+  const policy = { baseMs: 1000, maxMs: 300_000, jitter: 0 };
+
+  it('doubles from one second and stops at five minutes', () => {
+    expect([1, 2, 3, 4, 9, 10, 50].map((n) => backoffDelayMs(n, policy))).toEqual([1000, 2000, 4000, 8000, 256_000, 300_000, 300_000]);
+  });
+
+  it('spreads the wait over its random share', () => {
+    const withJitter = { ...policy, jitter: 0.5 };
+    expect(backoffDelayMs(3, { ...withJitter, random: () => 0 })).toBe(2000);
+    expect(backoffDelayMs(3, { ...withJitter, random: () => 0.999999 })).toBe(4000);
+  });
+
+  it('waits at least as long as Retry-After asks', () => {
+    expect(backoffDelayMs(1, policy, 30_000)).toBe(30_000);
+    expect(backoffDelayMs(5, policy, 500)).toBe(16_000);
+  });
+});
+
+describe('PagerDuty client against the fake', () => {
+  let fake: FakePagerDuty;
+  let client: PagerDutyClient;
+  let log: ReturnType<typeof captureLogger>;
+
+  beforeEach(async () => {
+    fake = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
+    log = captureLogger();
+    client = createPagerDutyClient({
+      routingKey: ROUTING_KEY,
+      eventsUrl: fake.eventsUrl,
+      apiToken: API_TOKEN,
+      apiUrl: fake.apiUrl,
+      timeoutMs: 300,
+      logger: log.logger,
+    });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('sends an event over HTTPS and reports 202 with the dedup key', async () => {
+    const page = pageInput(3, 'overdue:s1', T0);
+    await expect(client.sendEvent(page.payload)).resolves.toEqual({ ok: true, status: 202, dedupKey: page.dedupKey });
+    expect(fake.alerts.get(page.dedupKey)).toMatchObject({ status: 'triggered', summary: 'Run #3: overdue:s1', severity: 'critical' });
+    expect(fake.requests[0]?.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('reports PagerDuty refusing an event as not retryable, with its reasons', async () => {
+    const result = await client.sendEvent({ ...pageInput(3, 'x', T0).payload, routing_key: OTHER_KEY });
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      status: 400,
+      error: "PagerDuty refused the event (400): Event object is invalid: 'routing_key' is not a known integration key",
+    });
+  });
+
+  it('reports a 5xx and a dropped connection as retryable', async () => {
+    fake.failNext(1, { status: 503 });
+    fake.failNext(1, { refuse: true });
+    const payload = pageInput(3, 'x', T0).payload;
+    expect(await client.sendEvent(payload)).toMatchObject({ ok: false, retryable: true, status: 503 });
+    const dropped = await client.sendEvent(payload);
+    expect(dropped).toMatchObject({ ok: false, retryable: true });
+    expect(dropped.ok === false && dropped.status).toBe(undefined);
+  });
+
+  it('bounds a call to a PagerDuty that answers too late by timeoutMs', async () => {
+    fake.failNext(1, { delayMs: 3000 });
+    const started = Date.now();
+    const result = await client.sendEvent(pageInput(3, 'slow', T0).payload);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result).toEqual({ ok: false, retryable: true, error: 'timed out after 300 ms' });
+  });
+
+  it('lists who is on call, sorted by escalation level, asking with the API token', async () => {
+    fake.setOncalls([
+      { escalationPolicyId: 'PEP1', level: 2, userName: 'Bruno Costa', userEmail: 'bruno@example.com', scheduleName: 'Secondary', end: '2026-01-16T09:00:00Z' },
+      { escalationPolicyId: 'PEP1', level: 1, userName: 'Ana Lima', userEmail: 'ana@example.com', scheduleName: 'Primary', end: '2026-01-15T17:00:00Z' },
+      { escalationPolicyId: 'PEP1', level: 3, userName: 'Dana Reyes' },
+      { escalationPolicyId: 'POTHER', level: 1, userName: 'Not Asked For' },
+    ]);
+    expect(await client.listOncalls('PEP1')).toEqual([
+      { level: 1, userName: 'Ana Lima', userEmail: 'ana@example.com', scheduleName: 'Primary', until: Date.UTC(2026, 0, 15, 17) },
+      { level: 2, userName: 'Bruno Costa', userEmail: 'bruno@example.com', scheduleName: 'Secondary', until: Date.UTC(2026, 0, 16, 9) },
+      { level: 3, userName: 'Dana Reyes' },
+    ]);
+    const request = fake.requests.at(-1)!;
+    expect(request.headers.authorization).toBe(`Token token=${API_TOKEN}`);
+    expect(request.query.getAll('escalation_policy_ids[]')).toEqual(['PEP1']);
+    expect(request.query.get('earliest')).toBe('true');
+  });
+
+  it('asks PagerDuty again on every on-call lookup', async () => {
+    fake.setOncalls([{ level: 1, userName: 'Ana Lima' }]);
+    await client.listOncalls('PEP1');
+    fake.setOncalls([{ level: 1, userName: 'Chen Wei' }]);
+    expect((await client.listOncalls('PEP1')).map((l) => l.userName)).toEqual(['Chen Wei']);
+  });
+
+  it('fails the on-call lookup with a clear error, not the token, when PagerDuty answers 401', async () => {
+    const wrong = createPagerDutyClient({ routingKey: null, eventsUrl: fake.eventsUrl, apiToken: 'not-the-token', apiUrl: fake.apiUrl, logger: log.logger });
+    await expect(wrong.listOncalls('PEP1')).rejects.toThrow('PagerDuty REST /oncalls answered 401: Authentication required');
+    const result = await lookupOncall(wrong, 'PEP1');
+    expect(result).toEqual({ ok: false, error: 'PagerDuty REST /oncalls answered 401: Authentication required' });
+    expect(log.lines.join('\n')).not.toContain('not-the-token');
+  });
+
+  it('bounds the on-call lookup by timeoutMs too', async () => {
+    fake.failNext(1, { delayMs: 3000 });
+    const started = Date.now();
+    await expect(client.listOncalls('PEP1')).rejects.toThrow('PagerDuty REST /oncalls timed out after 300 ms');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('does not call PagerDuty for on-call without an API token', async () => {
+    const noToken = createPagerDutyClient({ routingKey: null, eventsUrl: fake.eventsUrl, apiUrl: fake.apiUrl, logger: log.logger });
+    await expect(noToken.listOncalls('PEP1')).rejects.toThrow('PAGERDUTY_API_TOKEN');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('refuses URLs that are not https', () => {
+    expect(() => createPagerDutyClient({ routingKey: null, eventsUrl: 'http://events.example', apiUrl: fake.apiUrl, logger: log.logger })).toThrow(
+      'eventsUrl must be an https:// URL',
+    );
+  });
+});
+
+describe('outbox worker against the fake PagerDuty', () => {
+  let fake: FakePagerDuty;
+  let db: Db;
+  let clock: number;
+  let log: ReturnType<typeof captureLogger>;
+  let results: Array<{ row: OutboxRow; result: SendResult }>;
+  let workers: OutboxWorker[];
+  let tmp: string | null;
+
+  const makeClient = (timeoutMs = 2000) =>
+    createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs, logger: log.logger });
+
+  const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number } = {}) => {
+    const worker = createOutboxWorker({
+      db: overrides.db ?? db,
+      client: makeClient(overrides.timeoutMs),
+      routingKey: overrides.routingKey ?? ROUTING_KEY,
+      now: () => clock,
+      logger: log.logger,
+      onResult: (row, result) => results.push({ row, result }),
+      backoff: TEST_BACKOFF,
+    });
+    workers.push(worker);
+    return worker;
+  };
+
+  beforeEach(async () => {
+    fake = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
+    db = memoryDb();
+    clock = T0;
+    log = captureLogger();
+    results = [];
+    workers = [];
+    tmp = null;
+  });
+  afterEach(async () => {
+    for (const w of workers) await w.stop();
+    await fake.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('delivers a page and then its resolve', async () => {
+    const worker = makeWorker();
+    const page = pageInput(12, 'overdue:s3', T0);
+    enqueuePage(db, page);
+    await worker.tick();
+    expect(fake.alerts.get(page.dedupKey)?.status).toBe('triggered');
+    expect(listOutbox(db).map((r) => [r.status, r.lastStatus, r.sentAt])).toEqual([['sent', 202, T0]]);
+
+    clock += 60_000;
+    enqueueResolve(db, { dedupKey: page.dedupKey, now: clock });
+    await worker.tick();
+    expect(fake.alerts.get(page.dedupKey)?.status).toBe('resolved');
+    expect(fake.incidentsOpened).toBe(1);
+    expect(results.map((r) => [r.row.action, r.result.ok])).toEqual([
+      ['trigger', true],
+      ['resolve', true],
+    ]);
+  });
+
+  it('sends a trigger and its resolve queued together in order, one per tick', async () => {
+    const worker = makeWorker();
+    const page = pageInput(12, 'quick', T0);
+    enqueuePage(db, page);
+    enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 });
+    await worker.tick();
+    await worker.tick();
+    expect(fake.alerts.get(page.dedupKey)?.events.map((e) => e.action)).toEqual(['trigger', 'resolve']);
+  });
+
+  it('rides out 500s and refused connections: once PagerDuty is back, the page is delivered as one incident', async () => {
+    const worker = makeWorker();
+    const page = pageInput(7, 'gate:no-go', T0);
+    enqueuePage(db, page);
+
+    fake.failNext(2, { status: 500 });
+    await worker.tick();
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500, nextAttemptAt: T0 + 1000 });
+    clock += 1000;
+    await worker.tick();
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 2, lastStatus: 500, nextAttemptAt: T0 + 1000 + 2000 });
+
+    await fake.setDown(true);
+    clock += 2000;
+    await worker.tick();
+    const whileDown = listOutbox(db)[0]!;
+    expect(whileDown).toMatchObject({ status: 'pending', attempts: 3, lastStatus: null, nextAttemptAt: clock + 4000 });
+    expect(whileDown.lastError).toMatch(/ECONNREFUSED/);
+
+    // Not yet due: nothing is sent even though PagerDuty is back.
+    await fake.setDown(false);
+    clock += 3999;
+    await worker.tick();
+    expect(listOutbox(db)[0]?.attempts).toBe(3);
+
+    clock += 1;
+    await worker.tick();
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(fake.incidentsOpened).toBe(1);
+    expect(fake.alerts.get(page.dedupKey)?.events).toHaveLength(1);
+    expect(results.map((r) => r.result.ok)).toEqual([false, false, false, true]);
+
+    clock += 600_000;
+    await worker.tick();
+    expect(enqueueRequests(fake)).toHaveLength(3); // two 500s, one success; the refused attempt never arrived
+  });
+
+  it('a new worker on the same database file delivers a page the old one left queued, exactly once', async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'deployday-pager-'));
+    const path = join(tmp, 'pager.db');
+    const first = new Database(path);
+    first.exec(MIGRATION);
+    const page = pageInput(9, 'overdue:s2', T0);
+    enqueuePage(first, page);
+    const oldWorker = makeWorker({ db: first });
+    await fake.setDown(true);
+    await oldWorker.tick();
+    await oldWorker.stop();
+    first.close();
+    await fake.setDown(false);
+
+    clock += 1000;
+    const second = new Database(path);
+    try {
+      const newWorker = makeWorker({ db: second });
+      await newWorker.tick();
+      await newWorker.tick();
+      clock += 600_000;
+      await newWorker.tick();
+      expect(enqueueRequests(fake)).toHaveLength(1);
+      expect(fake.incidentsOpened).toBe(1);
+      expect(listOutbox(second)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    } finally {
+      second.close();
+    }
+  });
+
+  it('re-sends a row a crash left in sending, after its lease, and it is still one incident', async () => {
+    const page = pageInput(2, 'overdue:s4', T0);
+    enqueuePage(db, page);
+    // The crashed worker: claimed the row and reached PagerDuty, but died before marking it.
+    const [claimed] = claimDueOutbox(db, T0, 10);
+    expect(await makeClient().sendEvent({ ...claimed!.event, routing_key: ROUTING_KEY })).toMatchObject({ ok: true });
+
+    const worker = makeWorker();
+    clock = T0 + 60_000;
+    await worker.tick();
+    expect(listOutbox(db)[0]?.status).toBe('sending');
+    expect(enqueueRequests(fake)).toHaveLength(1);
+
+    clock = T0 + SENDING_LEASE_MS;
+    await worker.tick();
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(enqueueRequests(fake)).toHaveLength(2);
+    expect(fake.incidentsOpened).toBe(1);
+  });
+
+  it('marks an event PagerDuty refuses (400) failed, reports it through onResult, and never retries it', async () => {
+    const worker = makeWorker({ routingKey: OTHER_KEY });
+    const page = pageInput(6, 'bad-key', T0);
+    enqueuePage(db, page);
+    await worker.tick();
+
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400 });
+    expect(listOutbox(db)[0]?.lastError).toContain("'routing_key' is not a known integration key");
+    expect(results).toHaveLength(1);
+    expect(results[0]?.row.dedupKey).toBe(page.dedupKey);
+    expect(results[0]?.result).toMatchObject({ ok: false, retryable: false, status: 400 });
+    expect(log.lines.some((l) => l.startsWith('error pager outbox: PagerDuty refused the event'))).toBe(true);
+    expect(getPage(db, page.dedupKey)?.state).toBe('failed');
+
+    clock += 3_600_000;
+    await worker.tick();
+    expect(enqueueRequests(fake)).toHaveLength(1);
+    expect(fake.incidentsOpened).toBe(0);
+  });
+
+  it('fails an event PagerDuty would refuse without sending it', async () => {
+    const worker = makeWorker({ routingKey: 'too-short' });
+    enqueuePage(db, pageInput(6, 'short-key', T0));
+    await worker.tick();
+    expect(fake.requests).toEqual([]);
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'failed', lastStatus: null });
+    expect(results[0]?.result).toEqual({ ok: false, retryable: false, error: 'invalid event: routing_key must be 32 characters (got 9 characters)' });
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    const worker = makeWorker();
+    enqueuePage(db, pageInput(8, 'throttled', T0));
+    fake.failNext(1, { status: 429, retryAfter: '30' });
+    await worker.tick();
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', lastStatus: 429, nextAttemptAt: T0 + 30_000 });
+    expect(results[0]?.result).toMatchObject({ ok: false, retryable: true, status: 429, retryAfterMs: 30_000 });
+
+    clock = T0 + 29_999;
+    await worker.tick();
+    expect(enqueueRequests(fake)).toHaveLength(1);
+    clock = T0 + 30_000;
+    await worker.tick();
+    expect(listOutbox(db)[0]?.status).toBe('sent');
+    expect(enqueueRequests(fake)).toHaveLength(2);
+  });
+
+  it('bounds a send PagerDuty answers too late, retries it, and still opens one incident', async () => {
+    const worker = makeWorker({ timeoutMs: 250 });
+    const page = pageInput(10, 'slow-pd', T0);
+    enqueuePage(db, page);
+    fake.failNext(1, { delayMs: 2000 });
+    const started = Date.now();
+    await worker.tick();
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', lastError: 'timed out after 250 ms', lastStatus: null });
+
+    clock += 1000;
+    await worker.tick();
+    expect(listOutbox(db)[0]?.status).toBe('sent');
+    // The slow answer was processed by PagerDuty all the same; the retry joined the same alert.
+    expect(fake.alerts.get(page.dedupKey)?.events).toHaveLength(2);
+    expect(fake.incidentsOpened).toBe(1);
+  });
+
+  it('stop() waits for the tick in flight, and ticks after it do nothing', async () => {
+    const worker = makeWorker({ timeoutMs: 2000 });
+    enqueuePage(db, pageInput(11, 'stop', T0));
+    fake.failNext(1, { delayMs: 300 });
+    const ticking = worker.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    await worker.stop();
+    expect(listOutbox(db)[0]?.status).toBe('sent');
+    await ticking;
+
+    enqueuePage(db, pageInput(11, 'after-stop', T0));
+    await worker.tick();
+    expect(enqueueRequests(fake)).toHaveLength(1);
+  });
+
+  it('runs a tick asked for during a tick right after it, so a page queued meanwhile goes out', async () => {
+    const worker = makeWorker();
+    enqueuePage(db, pageInput(13, 'first', T0));
+    fake.failNext(1, { delayMs: 200 });
+    const firstTick = worker.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    enqueuePage(db, pageInput(13, 'second', T0));
+    await worker.tick();
+    await firstTick;
+    expect(listOutbox(db).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('ticks on its own once started', async () => {
+    const worker = makeWorker();
+    enqueuePage(db, pageInput(14, 'timer', T0));
+    worker.start(20);
+    await expect.poll(() => listOutbox(db)[0]?.status, { timeout: 2000, interval: 20 }).toBe('sent');
+  });
+
+  it('never lets the routing key into a log line, an error, onResult or the database', async () => {
+    const worker = makeWorker({ timeoutMs: 250 });
+    enqueuePage(db, pageInput(15, 'a', T0));
+    enqueuePage(db, pageInput(15, 'b', T0));
+    enqueuePage(db, pageInput(15, 'c', T0));
+    fake.failNext(1, { status: 500 });
+    fake.failNext(1, { refuse: true });
+    fake.failNext(1, { delayMs: 1000 });
+    await worker.tick();
+    clock += 10_000;
+    await worker.tick();
+    enqueueResolve(db, { dedupKey: dedupKeyFor(15, 'a'), now: clock });
+    await worker.tick();
+    await fake.setDown(true);
+    enqueuePage(db, pageInput(15, 'd', clock));
+    await worker.tick();
+    await fake.setDown(false);
+    const refused = makeWorker({ routingKey: OTHER_KEY });
+    enqueuePage(db, pageInput(15, 'e', clock));
+    clock += 60_000;
+    await refused.tick();
+
+    // The run produced every kind of outcome, and PagerDuty did get the key.
+    expect(new Set(results.map((r) => (r.result.ok ? 'ok' : r.result.retryable ? 'retry' : 'failed')))).toEqual(new Set(['ok', 'retry', 'failed']));
+    expect(fake.requests.some((r) => r.body.includes(ROUTING_KEY))).toBe(true);
+
+    expect(log.lines.length).toBeGreaterThan(5);
+    for (const line of log.lines) {
+      expect(line).not.toContain(ROUTING_KEY);
+      expect(line).not.toContain(OTHER_KEY);
+    }
+    expect(JSON.stringify(results)).not.toContain(ROUTING_KEY);
+    const dump = JSON.stringify(db.prepare('SELECT * FROM pager_outbox').all()) + JSON.stringify(db.prepare('SELECT * FROM pages').all());
+    expect(dump).not.toContain(ROUTING_KEY);
+    expect(dump).not.toContain(OTHER_KEY);
+  });
+});

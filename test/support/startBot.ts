@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDeployday, type Deployday, type DeploydayOptions } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { FAKE_BOT_TOKEN, type FakeSlack } from './fakeSlack.js';
+import { createSlackClient, type SlackClient } from './slackClient.js';
+
+export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[^0-9a-f]/g, '0');
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RunningBot {
+  bot: Deployday;
+  config: Config;
+  slack: SlackClient;
+  port: number;
+  logs: string[];
+  /** Stops the bot (the database file stays, so a test can start another bot on it). */
+  stop(): Promise<void>;
+}
+
+export interface StartBotOptions extends DeploydayOptions {
+  fake: FakeSlack;
+  databasePath?: string;
+  checklistsDir?: string;
+  env?: Record<string, string>;
+}
+
+/** A temp folder for one test's database; removed by the returned function. */
+export function tempDir(prefix = 'deployday-test-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the real app over HTTP on a random port against the fake Slack. */
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const logs: string[] = [];
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: options.fake.apiUrl,
+    PORT: '0',
+    DATABASE_PATH: options.databasePath ?? ':memory:',
+    CHECKLISTS_DIR: options.checklistsDir ?? join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const bot = createDeployday(config, {
+    logSink: options.logSink ?? { write: (line) => logs.push(line) },
+    messageIntervalMs: options.messageIntervalMs ?? 200,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const port = (await bot.start())!;
+  const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake: options.fake });
+  return { bot, config, slack, port, logs, stop: () => bot.stop() };
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { checklistName, lintCommand } from '../../src/cli/lintCommand.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Reads paths relative to the repo root, as `deployday lint checklists/hotfix.md` would from there. */
+function readFromRepo(file: string): string {
+  return readFileSync(path.resolve(repoRoot, file), 'utf8');
+}
+
+function readFrom(files: Record<string, string>): (file: string) => string {
+  return (file) => {
+    const text = files[file];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT' });
+    return text;
+  };
+}
+
+describe('lintCommand', () => {
+  it('prints a summary line and exits 0 for good checklists', () => {
+    const result = lintCommand(['checklists/hotfix.md', 'checklists/standard-release.md'], readFromRepo);
+    expect(result.exitCode).toBe(0);
+    expect(result.output.split('\n')).toEqual([
+      'checklists/hotfix.md: ok — 5 phases, 6 sections, 19 items (2 sign-offs, 1 gate), 2 timed sections, 1 rollback phase',
+      'checklists/standard-release.md: ok — 5 phases, 8 sections, 34 items (3 sign-offs, 1 gate), 5 timed sections, 1 rollback phase',
+    ]);
+  });
+
+  it('uses singular words for counts of one', () => {
+    const result = lintCommand(['one.md'], readFrom({ 'one.md': '# One\n## Go (T-0)\n- [ ] Ship\n' }));
+    expect(result.output).toBe('one.md: ok — 1 phase, 1 section, 1 item (0 sign-offs, 0 gates), 1 timed section, 0 rollback phases');
+  });
+
+  it('prints every problem as file:line: severity: message and exits 1 when a file has an error', () => {
+    const result = lintCommand(['test/fixtures/checklists/broken.md'], readFromRepo);
+    expect(result.exitCode).toBe(1);
+    const lines = result.output.split('\n');
+    expect(lines).toHaveLength(7);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/checklists\/broken\.md:\d+: error: .+/);
+    expect(lines[3]).toBe(
+      'test/fixtures/checklists/broken.md:9: error: cannot read time window "(25:00 PM - 2 PM)": "25:00 PM" is not a 12-hour time',
+    );
+    expect(result.output).not.toContain(': ok —');
+  });
+
+  it('prints warnings before the summary and still exits 0', () => {
+    const result = lintCommand(['notes.md'], readFrom({ 'notes.md': '# Notes\n## D\n- [ ] a\n## D\n- [ ] b\n\nAll times in UTC\n' }));
+    expect(result.exitCode).toBe(0);
+    expect(result.output.split('\n')).toEqual([
+      'notes.md:4: warning: duplicate phase heading "D" (first on line 2)',
+      expect.stringMatching(/^notes\.md:7: warning: timezone inferred as "UTC"/),
+      'notes.md: ok — 2 phases, 2 sections, 2 items (0 sign-offs, 0 gates), 0 timed sections, 0 rollback phases',
+    ]);
+  });
+
+  it('reports a file that cannot be read at line 0 and exits 1, still linting the others', () => {
+    const result = lintCommand(['missing.md', 'good.md'], readFrom({ 'good.md': '# G\n## D\n- [ ] x\n' }));
+    expect(result.exitCode).toBe(1);
+    expect(result.output.split('\n')).toEqual([
+      'missing.md:0: error: cannot read file (ENOENT)',
+      'good.md: ok — 1 phase, 1 section, 1 item (0 sign-offs, 0 gates), 0 timed sections, 0 rollback phases',
+    ]);
+  });
+
+  it('exits 1 when only one of several files has an error', () => {
+    const result = lintCommand(
+      ['good.md', 'bad.md'],
+      readFrom({ 'good.md': '# G\n## D\n- [ ] x\n', 'bad.md': '# B\n## D\n- [ x] x\n' }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('bad.md:3: error: malformed task box');
+  });
+
+  it('explains its usage and exits 2 without files', () => {
+    expect(lintCommand([], readFromRepo)).toEqual({ output: expect.stringMatching(/^usage: deployday lint/), exitCode: 2 });
+  });
+
+  it('names a checklist after its file', () => {
+    expect(checklistName('checklists/hotfix.md')).toBe('hotfix');
+    expect(checklistName('C:\\lists\\Release.markdown')).toBe('Release');
+  });
+});

@@ -1,0 +1,247 @@
+import { describe, it, expect } from 'vitest';
+import type { SectionWindow } from '../../src/domain/sectionWindow.js';
+import {
+  classifyDue,
+  keyStamp,
+  nextOverdue,
+  planItemTimer,
+  planReminders,
+  planRollbackTimeboxes,
+  planTimebox,
+  type PlannedReminder,
+} from '../../src/domain/reminderPlan.js';
+import { computeRollbackTimeboxes, computeSchedule } from '../../src/domain/schedule.js';
+import { at, buildChecklist, canaryLike, clock, iso, tZero, timebox, timedLike } from './timelineFixtures.js';
+
+const NY = 'America/New_York';
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function timedPlan(now: number, t0 = at('2026-11-23T21:00:00Z')): PlannedReminder[] {
+  const checklist = timedLike();
+  return planReminders({ run: { id: 12, t0, timezone: NY }, checklist, windows: computeSchedule(checklist, t0, NY), now });
+}
+
+function canaryPlan(now: number): PlannedReminder[] {
+  const checklist = canaryLike();
+  const t0 = at('2026-11-23T16:00:00Z');
+  return planReminders({ run: { id: 7, t0, timezone: 'UTC' }, checklist, windows: computeSchedule(checklist, t0, 'UTC'), now });
+}
+
+const brief = (plan: PlannedReminder[], sectionId: string): Array<[string, string | null]> =>
+  plan.filter((r) => r.sectionId === sectionId).map((r) => [r.key, iso(r.dueAt)]);
+
+describe('planReminders', () => {
+  const longBefore = at('2026-11-01T00:00:00Z');
+
+  it('plans opens soon, opened, closing soon and the first overdue for a clock window', () => {
+    expect(brief(timedPlan(longBefore), 's4')).toEqual([
+      ['r12:s4:opens_soon@20261123T104500Z', '2026-11-23T10:45:00Z'],
+      ['r12:s4:opened@20261123T110000Z', '2026-11-23T11:00:00Z'],
+      ['r12:s4:closing_soon@20261123T164500Z', '2026-11-23T16:45:00Z'],
+      ['r12:s4:overdue:0@20261123T170000Z', '2026-11-23T17:00:00Z'],
+    ]);
+  });
+
+  it('plans four reminders for each of the 13 scheduled sections of the timed day, and none for rollback or sign-off', () => {
+    const plan = timedPlan(longBefore);
+    expect(plan).toHaveLength(52);
+    expect(plan.some((r) => r.sectionId === 's13' || r.sectionId === 's14')).toBe(false);
+  });
+
+  it('gives every reminder a unique key and returns them in due order', () => {
+    for (const plan of [timedPlan(longBefore), canaryPlan(at('2026-11-23T08:00:00Z'))]) {
+      expect(new Set(plan.map((r) => r.key)).size).toBe(plan.length);
+      expect(plan.map((r) => r.dueAt)).toEqual([...plan.map((r) => r.dueAt)].sort((a, b) => a - b));
+    }
+  });
+
+  it('plans the same keys when planned again', () => {
+    expect(timedPlan(longBefore)).toEqual(timedPlan(longBefore));
+  });
+
+  it('gives moved reminders new keys after a slip, so the store does not mistake them for the old ones', () => {
+    const before = timedPlan(longBefore, at('2026-11-23T21:00:00Z'));
+    const after = timedPlan(longBefore, at('2026-11-25T21:00:00Z'));
+    const oldKeys = new Set(before.map((r) => r.key));
+    expect(after.filter((r) => oldKeys.has(r.key))).toEqual([]);
+  });
+
+  it('announces only the first of the canary stages that open together at T-0, but nudges each when overdue', () => {
+    const plan = canaryPlan(at('2026-11-23T08:00:00Z'));
+    expect(brief(plan, 's5').map(([key]) => key)).toEqual([
+      'r7:s5:opens_soon@20261123T154500Z',
+      'r7:s5:opened@20261123T160000Z',
+      'r7:s5:closing_soon@20261124T154500Z',
+      'r7:s5:overdue:0@20261124T160000Z',
+    ]);
+    expect(brief(plan, 's6').map(([key]) => key)).toEqual(['r7:s6:closing_soon@20261124T154500Z', 'r7:s6:overdue:0@20261124T160000Z']);
+    expect(plan).toHaveLength(24);
+  });
+
+  it('warns readiness sections before T-0 and nudges them at T-0, with nothing about opening', () => {
+    expect(brief(canaryPlan(at('2026-11-23T08:00:00Z')), 's0')).toEqual([
+      ['r7:s0:closing_soon@20261123T154500Z', '2026-11-23T15:45:00Z'],
+      ['r7:s0:overdue:0@20261123T160000Z', '2026-11-23T16:00:00Z'],
+    ]);
+  });
+
+  it('warns of a close only for windows longer than 30 minutes', () => {
+    const checklist = buildChecklist('short', [
+      {
+        title: 'Day (T-0)',
+        timing: tZero(),
+        sections: [
+          { title: 'Half hour (12:00 PM - 12:30 PM)', timing: clock('12:00', '12:30') },
+          { title: 'A bit more (1:00 PM - 1:31 PM)', timing: clock('13:00', '13:31') },
+        ],
+      },
+    ]);
+    const t0 = at('2026-11-23T17:00:00Z');
+    const plan = planReminders({ run: { id: 1, t0, timezone: NY }, checklist, windows: computeSchedule(checklist, t0, NY), now: t0 - 10 * HOUR });
+    expect(plan.filter((r) => r.kind === 'closing_soon').map((r) => r.sectionId)).toEqual(['s1']);
+  });
+
+  it('skips an opens-soon whose moment has passed but still plans the opening', () => {
+    const kinds = timedPlan(at('2026-11-23T10:50:00Z')).filter((r) => r.sectionId === 's4').map((r) => r.kind);
+    expect(kinds).toEqual(['opened', 'closing_soon', 'overdue']);
+  });
+
+  it('plans a window that already closed with the overdue nudge of the current interval, not a burst', () => {
+    const overdue = timedPlan(at('2026-11-23T17:40:00Z')).filter((r) => r.sectionId === 's4');
+    expect(overdue).toEqual([{ key: 'r12:s4:overdue:3@20261123T174500Z', dueAt: at('2026-11-23T17:45:00Z'), kind: 'overdue', sectionId: 's4', repeat: 3 }]);
+  });
+
+  it("uses the checklist's lead and repeat settings when none are given", () => {
+    const checklist = { ...timedLike(), settings: { reminderLeadMinutes: 30, overdueRepeatMinutes: 10 } };
+    const t0 = at('2026-11-23T21:00:00Z');
+    const windows = computeSchedule(checklist, t0, NY);
+    const early = planReminders({ run: { id: 12, t0, timezone: NY }, checklist, windows, now: at('2026-11-01T00:00:00Z') });
+    expect(iso(early.find((r) => r.sectionId === 's4' && r.kind === 'opens_soon')!.dueAt)).toBe('2026-11-23T10:30:00Z');
+    const late = planReminders({ run: { id: 12, t0, timezone: NY }, checklist, windows, now: at('2026-11-23T17:40:00Z') });
+    expect(late.find((r) => r.sectionId === 's4')).toMatchObject({ repeat: 4, dueAt: at('2026-11-23T17:40:00Z') });
+  });
+
+  it('gives sections without items no reminders', () => {
+    const checklist = buildChecklist('empty', [
+      { title: 'Day (T-0)', timing: tZero(), sections: [{ title: 'Notes only (9:00 AM - 10:00 AM)', timing: clock('09:00', '10:00'), items: [] }] },
+    ]);
+    const t0 = at('2026-11-23T17:00:00Z');
+    const windows = computeSchedule(checklist, t0, NY);
+    expect(windows[0]!.opensAt).not.toBeNull();
+    expect(planReminders({ run: { id: 1, t0, timezone: NY }, checklist, windows, now: t0 - 10 * HOUR })).toEqual([]);
+  });
+});
+
+describe('nextOverdue', () => {
+  const first: PlannedReminder = {
+    key: 'r12:s4:overdue:0@20261123T170000Z',
+    dueAt: at('2026-11-23T17:00:00Z'),
+    kind: 'overdue',
+    sectionId: 's4',
+    repeat: 0,
+  };
+
+  it('plans the next nudge one interval after the one just sent', () => {
+    expect(nextOverdue(first, { now: at('2026-11-23T17:00:20Z') })).toEqual({
+      key: 'r12:s4:overdue:1@20261123T171500Z',
+      dueAt: at('2026-11-23T17:15:00Z'),
+      kind: 'overdue',
+      sectionId: 's4',
+      repeat: 1,
+    });
+  });
+
+  it('skips the nudges an outage missed and plans the first one at or after now', () => {
+    const next = nextOverdue(first, { now: at('2026-11-23T19:05:00Z') });
+    expect([next.repeat, iso(next.dueAt), next.key]).toEqual([9, '2026-11-23T19:15:00Z', 'r12:s4:overdue:9@20261123T191500Z']);
+  });
+
+  it('plans a nudge due exactly now rather than skipping it', () => {
+    expect(iso(nextOverdue(first, { now: at('2026-11-23T17:30:00Z') }).dueAt)).toBe('2026-11-23T17:30:00Z');
+  });
+
+  it('uses the repeat interval it is given', () => {
+    const next = nextOverdue({ ...first, repeat: 2 }, { now: first.dueAt, repeatMinutes: 5 });
+    expect([next.repeat, iso(next.dueAt)]).toEqual([3, '2026-11-23T17:05:00Z']);
+  });
+
+  it('refuses a reminder that is not an overdue nudge', () => {
+    expect(() => nextOverdue({ ...first, kind: 'opened' }, { now: first.dueAt })).toThrow(/overdue/);
+  });
+});
+
+describe('timers and time boxes', () => {
+  const start = at('2026-11-23T16:02:00Z');
+
+  it('plans a watch timer for when it runs out, keyed by its start', () => {
+    const item = canaryLike().phases[1]!.sections[1]!.items[1]!;
+    expect(planItemTimer(7, item, start)).toEqual({
+      key: 'r7:s5.i1:timer_done@20261123T160200Z',
+      dueAt: at('2026-11-23T16:32:00Z'),
+      kind: 'timer_done',
+      sectionId: 's5',
+      itemId: 's5.i1',
+    });
+  });
+
+  it('plans a restarted timer as a new reminder', () => {
+    const item = canaryLike().phases[1]!.sections[1]!.items[1]!;
+    expect(planItemTimer(7, item, start + 5 * MIN)!.key).not.toBe(planItemTimer(7, item, start)!.key);
+  });
+
+  it('plans nothing for an item without a timer', () => {
+    expect(planItemTimer(7, canaryLike().phases[1]!.sections[1]!.items[0]!, start)).toBeNull();
+  });
+
+  it('plans an item time box, a section time box, and nothing for a section without one', () => {
+    const item = canaryLike().phases[2]!.sections[1]!.items[2]!;
+    expect(planTimebox(7, item, start)).toMatchObject({ kind: 'timebox_expired', itemId: 's10.i2', sectionId: 's10', dueAt: start + 5 * MIN });
+    const boxed = buildChecklist('b', [{ title: 'R', kind: 'rollback', sections: [{ title: 'Decide (15 minutes)', timing: timebox(15) }] }]);
+    const section = boxed.phases[0]!.sections[0]!;
+    expect(planTimebox(3, section, start)).toEqual({
+      key: 'r3:s0:timebox_expired@20261123T160200Z',
+      dueAt: start + 15 * MIN,
+      kind: 'timebox_expired',
+      sectionId: 's0',
+    });
+    expect(planTimebox(3, canaryLike().phases[2]!.sections[0]!, start)).toBeNull();
+  });
+
+  it('plans the rollback time boxes back to back from the rollback start', () => {
+    const plan = planRollbackTimeboxes(12, timedLike(), start);
+    expect(plan.map((r) => [r.itemId, iso(r.dueAt)])).toEqual([
+      ['s13.i0', '2026-11-23T16:17:00Z'],
+      ['s13.i2', '2026-11-23T16:47:00Z'],
+      ['s13.i4', '2026-11-23T17:47:00Z'],
+    ]);
+    expect(new Set(plan.map((r) => r.key)).size).toBe(3);
+    expect(planTimebox(12, computeRollbackTimeboxes(timedLike(), start)[1]!, start + 15 * MIN)!.key).toBe(plan[1]!.key);
+  });
+
+  it('writes key moments in UTC to the second', () => {
+    expect(keyStamp(at('2026-11-23T16:02:09.750Z'))).toBe('20261123T160209Z');
+  });
+});
+
+describe('classifyDue', () => {
+  const window: SectionWindow = { sectionId: 's4', phaseId: 'p1', opensAt: at('2026-11-23T11:00:00Z'), closesAt: at('2026-11-23T17:00:00Z'), explicit: true };
+  const reminder = (kind: PlannedReminder['kind'], dueIso: string): PlannedReminder => ({ key: `k:${kind}`, kind, dueAt: at(dueIso), sectionId: 's4' });
+
+  it.each([
+    ['on time when sent at its moment', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:00:00Z', {}, 'on_time'],
+    ['on time up to a minute late', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:01:00Z', {}, 'on_time'],
+    ['late after a minute', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:01:01Z', { window }, 'late'],
+    ['stale: opens soon after the section opened', reminder('opens_soon', '2026-11-23T10:45:00Z'), '2026-11-23T11:00:00Z', { window }, 'stale'],
+    ['late: opens soon, still before the open', reminder('opens_soon', '2026-11-23T10:45:00Z'), '2026-11-23T10:55:00Z', { window }, 'late'],
+    ['stale: opened after the section closed', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T17:00:00Z', { window }, 'stale'],
+    ['stale: closing soon after the close', reminder('closing_soon', '2026-11-23T16:45:00Z'), '2026-11-23T17:05:00Z', { window }, 'stale'],
+    ['stale: overdue for a section now done', reminder('overdue', '2026-11-23T17:00:00Z'), '2026-11-23T17:00:00Z', { resolved: true }, 'stale'],
+    ['late: overdue hours after, still not done', reminder('overdue', '2026-11-23T17:00:00Z'), '2026-11-23T21:00:00Z', { window }, 'late'],
+    ['late: a timer that ended while the bot was away', reminder('timer_done', '2026-11-23T12:00:00Z'), '2026-11-23T14:00:00Z', { staleAfterMs: HOUR }, 'late'],
+    ['stale: an announcement older than staleAfterMs', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T12:01:00Z', { staleAfterMs: HOUR }, 'stale'],
+    ['late: a custom lateness threshold', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:00:31Z', { lateAfterMs: 30_000 }, 'late'],
+  ] as const)('is %s', (_name, r, nowIso, options, expected) => {
+    expect(classifyDue(r, at(nowIso), options)).toBe(expected);
+  });
+});
