@@ -14,7 +14,8 @@ import { RunService } from './service/runService.js';
 import { TimelineService } from './service/timelineService.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
-import { messageLayout } from './slack/messageLayout.js';
+import { messageLayout, OVERVIEW_KEY } from './slack/messageLayout.js';
+import { findRunMessage } from './store/runMessages.js';
 import { MessageSync } from './slack/messageSync.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
@@ -28,6 +29,9 @@ export interface DeploydayOptions {
   clock?: Clock;
   /** Tests shorten the coalescing interval; production keeps Slack's one update per second. */
   messageIntervalMs?: number;
+  /** Tests shorten the pager outbox's retry backoff and tick. */
+  pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  pagerIntervalMs?: number;
 }
 
 export interface Deployday {
@@ -38,6 +42,7 @@ export interface Deployday {
   sync: MessageSync;
   poller: ReminderPoller;
   pages: PageService;
+  paging: Paging;
   logger: RedactingLogger;
   /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
   start(): Promise<number | null>;
@@ -82,7 +87,21 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
-  pager = createPaging({ config, db, runs, timeline, clock, logger });
+  const linkToRun = (runId: number): string | null => {
+    const overview = findRunMessage(db, runId, OVERVIEW_KEY);
+    return workspaceUrl && overview?.ts ? `${workspaceUrl}archives/${overview.channelId}/p${overview.ts.replace('.', '')}` : null;
+  };
+  pager = createPaging({
+    config,
+    db,
+    runs,
+    timeline,
+    clock,
+    logger,
+    linkToRun,
+    ...(options.pagerBackoff ? { backoff: options.pagerBackoff } : {}),
+    ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
+  });
   const pages = pager.service;
   poller = new ReminderPoller(
     timeline,
@@ -134,6 +153,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     sync,
     poller,
     pages,
+    paging: pager,
     logger,
     async start() {
       try {

@@ -60,7 +60,7 @@ const REST_429_PAUSE_MS = 1000;
  * wait no abort signal cancels, and never shows the first 429 or its Retry-After to the
  * caller; its `retryCount` option is typed but never read. The outbox worker owns retries and
  * backoff for pages, so it must see every answer. pdjs's `event()` itself can reach a custom
- * host (events.js:6 builds `https://${server}/v2/enqueue`, so `server` may be `host:port`),
+ * host (events.js:7 builds `https://${server}/v2/enqueue`, so `server` may be `host:port`),
  * but only over https and without a path prefix.
  *
  * The on-call lookup uses pdjs's `api()` (it takes a full `url`, api.js:34), with a short

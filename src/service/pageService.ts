@@ -1,18 +1,178 @@
+import type { Logger } from '@slack/bolt';
+import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
+import { DomainError } from '../domain/errors.js';
 import type { Run } from '../domain/run.js';
+import { computeRollbackTimeboxes } from '../domain/schedule.js';
+import { lookupOncall } from '../pager/oncallLookup.js';
+import { buildTriggerEvent, dedupKeyFor } from '../pager/pageEvent.js';
+import type { PagerDutyClient } from '../pager/pagerDutyClient.js';
+import { appendAudit } from '../store/audit.js';
+import type { Db } from '../store/db.js';
+import { enqueuePage, enqueueResolve, listPages, openPages, type Page } from '../store/outbox.js';
+import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
+import type { Clock } from './clock.js';
+import type { RunService } from './runService.js';
+import type { TimelineService } from './timelineService.js';
 
-/** Placeholder until paging lands: says how to enable it. */
+const MANUAL_PREFIX = 'manual:';
+
+export interface PageServiceDeps {
+  db: Db;
+  runs: RunService;
+  timeline: TimelineService;
+  clock: Clock;
+  logger: Logger;
+  /** Null when PAGERDUTY_ROUTING_KEY is not set: paging is off. */
+  routingKey: string | null;
+  /** Null when PAGERDUTY_API_TOKEN is not set: on-call lookups are off. */
+  client: PagerDutyClient | null;
+  hasApiToken: boolean;
+  /** A link to the run's overview message, for the page. */
+  linkToRun: (runId: number) => string | null;
+  /** New outbox rows are waiting. */
+  onQueued: () => void;
+}
+
+/**
+ * Pages on-call when the checklist's state calls for it, and resolves the page when it no
+ * longer does. The rules are pure (domain/escalationRules.ts); this service diffs what they
+ * want with what is open and writes triggers and resolves to the durable outbox, which the
+ * pager worker sends. Nothing here waits on PagerDuty, so it is safe inside an ack.
+ */
 export class PageService {
-  constructor(private readonly enabled: boolean) {}
-
-  pageByHand(_input: { userId: string; channelId: string; runId: number; message: string }): string {
-    return 'Paging is off: set PAGERDUTY_ROUTING_KEY (an Events API v2 integration key) and restart deployday to page on-call from Slack.';
-  }
-
-  oncallReply(_run: Run): { text: string } {
-    return { text: 'On-call lookups are off: set PAGERDUTY_API_TOKEN and give the checklist an `escalationPolicy` in its front matter.' };
-  }
+  constructor(private readonly deps: PageServiceDeps) {}
 
   get isEnabled(): boolean {
-    return this.enabled;
+    return this.deps.routingKey !== null;
+  }
+
+  /** Re-checks one run; returns how many triggers and resolves were queued. */
+  evaluate(runId: number): { triggered: number; resolved: number } {
+    if (!this.isEnabled) return { triggered: 0, resolved: 0 };
+    const { runs, timeline, clock, db } = this.deps;
+    const snapshot = runs.snapshot(runId);
+    const now = clock.now();
+    const windows = timeline.windows(snapshot.run);
+    const started = snapshot.run.rollbackActive ? rollbackStartedAt(db, runId) : null;
+    const wanted = desiredPages({
+      snapshot,
+      windows,
+      states: timeline.sectionStates(snapshot, windows, now),
+      rollbackTimeboxes: started === null ? [] : computeRollbackTimeboxes(snapshot.run.checklist, started),
+      now,
+    });
+    const wantedKeys = new Map(wanted.map((p) => [dedupKeyFor(runId, p.reason), p]));
+    const open = listPages(db, runId).filter((p) => p.state === 'open');
+    let triggered = 0;
+    let resolved = 0;
+    for (const [dedupKey, page] of wantedKeys) {
+      if (open.some((p) => p.dedupKey === dedupKey)) continue;
+      if (this.trigger(snapshot.run, dedupKey, page, now)) triggered += 1;
+    }
+    const ended = snapshot.run.status !== 'active';
+    for (const page of open) {
+      const manual = page.reason.startsWith(MANUAL_PREFIX);
+      if (manual ? !ended : wantedKeys.has(page.dedupKey)) continue;
+      if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
+        resolved += 1;
+        appendAudit(db, { runId, at: now, actor: 'deployday', action: 'page.resolve', target: page.reason, detail: { dedupKey: page.dedupKey } });
+      }
+    }
+    if (triggered + resolved > 0) this.deps.onQueued();
+    return { triggered, resolved };
+  }
+
+  /** Time-based rules (overdue past grace, time boxes) need a look even when nothing was clicked. */
+  evaluateAll(): void {
+    if (!this.isEnabled) return;
+    const runIds = new Set([...listActiveRuns(this.deps.db).map((r) => r.id), ...openPages(this.deps.db).map((p) => p.runId)]);
+    for (const runId of runIds) {
+      if (runId === null) continue;
+      try {
+        this.evaluate(runId);
+      } catch (error) {
+        this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
+      }
+    }
+  }
+
+  /** `/deploy page <message>`: pages now; the page stays open until the run ends. */
+  pageByHand(input: { userId: string; channelId: string; runId: number; message: string }): string {
+    if (!this.isEnabled) {
+      return 'Paging is off: set PAGERDUTY_ROUTING_KEY to the integration key of a PagerDuty Events API v2 integration and restart deployday. Until then, call the on-call engineer directly.';
+    }
+    const run = this.deps.runs.requireRun(input.runId);
+    if (run.channelId !== input.channelId) throw new DomainError(`Run #${run.id} belongs to another channel.`, 'wrong_channel');
+    if (run.status !== 'active') throw new DomainError(`Run #${run.id} has ended; page PagerDuty directly if you still need someone.`, 'run_ended');
+    const now = this.deps.clock.now();
+    const reason = `${MANUAL_PREFIX}${now}`;
+    const dedupKey = dedupKeyFor(run.id, reason);
+    this.trigger(
+      run,
+      dedupKey,
+      { reason, severity: 'critical', summary: `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`, sectionId: null, itemIds: [] },
+      now,
+      input.userId,
+    );
+    this.deps.onQueued();
+    return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
+  }
+
+  /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
+  oncallReply(run: Run): { text: string; after?: () => Promise<string | null> } {
+    const policy = run.checklist.settings.escalationPolicy;
+    const path = (run.checklist.settings.escalation ?? []).map((l, i) => `${i + 1}. ${l.name}`).join('\n');
+    const written = path ? `\nThe checklist’s escalation path:\n${path}` : '';
+    if (!this.deps.client || !this.deps.hasApiToken) {
+      return { text: `On-call lookups are off: set PAGERDUTY_API_TOKEN (a read-only REST API key) to ask PagerDuty who is on call.${written}` };
+    }
+    if (!policy) {
+      return { text: `This checklist names no PagerDuty escalation policy: add \`escalationPolicy: P…\` to its front matter.${written}` };
+    }
+    const client = this.deps.client;
+    return {
+      text: `Asking PagerDuty who is on call for policy \`${policy}\`…`,
+      after: async () => {
+        const result = await lookupOncall(client, policy);
+        if (!result.ok) return `PagerDuty did not answer the on-call lookup: ${result.error}.${written}`;
+        if (result.levels.length === 0) return `Nobody is on call for policy \`${policy}\` right now.${written}`;
+        const lines = result.levels.map(
+          (l) => `• Level ${l.level}: *${l.userName}*${l.scheduleName ? ` (${l.scheduleName})` : ''}${l.until ? ` until <!date^${Math.floor(l.until / 1000)}^{date_short_pretty} {time}|${new Date(l.until).toISOString()}>` : ''}`,
+        );
+        return `*On call now for run #${run.id}* (policy \`${policy}\`)\n${lines.join('\n')}`;
+      },
+    };
+  }
+
+  pagesOf(runId: number): Page[] {
+    return listPages(this.deps.db, runId);
+  }
+
+  private trigger(run: Run, dedupKey: string, page: DesiredPage, now: number, actor = 'deployday'): boolean {
+    const link = this.deps.linkToRun(run.id);
+    const event = buildTriggerEvent({
+      routingKey: this.deps.routingKey!,
+      dedupKey,
+      summary: page.summary,
+      source: `deployday run #${run.id} in ${run.channelId}`,
+      severity: page.severity,
+      component: run.checklistName,
+      group: run.checklist.title,
+      class: page.reason.split(':')[0]!,
+      ...(link ? { links: [{ href: link, text: `Run #${run.id} in Slack` }] } : {}),
+      customDetails: {
+        run: run.id,
+        checklist: run.checklistName,
+        reason: page.reason,
+        section: page.sectionId,
+        items: page.itemIds,
+        escalation: (run.checklist.settings.escalation ?? []).map((l) => l.name),
+      },
+    });
+    const queued = enqueuePage(this.deps.db, { runId: run.id, dedupKey, reason: page.reason, summary: page.summary, payload: event, now });
+    if (queued) {
+      appendAudit(this.deps.db, { runId: run.id, at: now, actor, action: 'page.trigger', target: page.reason, detail: { dedupKey, severity: page.severity, summary: page.summary } });
+    }
+    return queued;
   }
 }

@@ -1,6 +1,10 @@
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../config.js';
+import { createOutboxWorker, type OutboxWorker } from '../pager/outboxWorker.js';
+import { createPagerDutyClient } from '../pager/pagerDutyClient.js';
+import type { SendResult } from '../pager/pagerDutyClient.js';
 import type { Db } from '../store/db.js';
+import { getPage, type OutboxRow } from '../store/outbox.js';
 import type { Clock } from './clock.js';
 import { PageService } from './pageService.js';
 import type { RunService } from './runService.js';
@@ -10,19 +14,103 @@ export interface Paging {
   service: PageService;
   /** Re-check one run's escalation rules after its state changed. */
   evaluate(runId: number): void;
-  /** Re-check every active run (time-based rules: overdue past grace). */
+  /** Re-check every active run (time-based rules: overdue past grace, time boxes). */
   evaluateAll(): void;
   start(): void;
   stop(): Promise<void>;
+  /** Sends whatever is due in the outbox now (tests, rehearsal). */
+  flush(): Promise<void>;
 }
 
-export function createPaging(deps: { config: Config; db: Db; runs: RunService; timeline: TimelineService; clock: Clock; logger: Logger }): Paging {
-  const service = new PageService(deps.config.pagerDuty.routingKey !== null);
+export interface PagingOptions {
+  config: Config;
+  db: Db;
+  runs: RunService;
+  timeline: TimelineService;
+  clock: Clock;
+  logger: Logger;
+  linkToRun?: (runId: number) => string | null;
+  /** Outbox retry timing; tests shorten it. */
+  backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  workerIntervalMs?: number;
+}
+
+/**
+ * Paging wiring: the rules-driven PageService, our PagerDuty adapter, and the outbox worker
+ * that delivers pages from a timer. What reached PagerDuty (or was refused) is told in the
+ * run's channel through the timeline's durable notices.
+ */
+export function createPaging(deps: PagingOptions): Paging {
+  const { config, db, timeline, logger } = deps;
+  const pd = config.pagerDuty;
+  const client =
+    pd.routingKey || pd.apiToken
+      ? createPagerDutyClient({ routingKey: pd.routingKey, eventsUrl: pd.eventsUrl, apiToken: pd.apiToken, apiUrl: pd.apiUrl, logger })
+      : null;
+  let worker: OutboxWorker | null = null;
+  const service = new PageService({
+    db,
+    runs: deps.runs,
+    timeline,
+    clock: deps.clock,
+    logger,
+    routingKey: pd.routingKey,
+    client,
+    hasApiToken: pd.apiToken !== null,
+    linkToRun: deps.linkToRun ?? (() => null),
+    onQueued: () => void worker?.tick(),
+  });
+
+  const tell = (row: OutboxRow, result: SendResult): void => {
+    if (row.runId === null) return;
+    const page = getPage(db, row.dedupKey);
+    const summary = page?.summary ?? row.dedupKey;
+    const when = `<!date^${Math.floor(deps.clock.now() / 1000)}^{time}|${new Date(deps.clock.now()).toISOString().slice(11, 16)} UTC>`;
+    if (result.ok) {
+      timeline.notice(
+        row.runId,
+        `page:${row.id}`,
+        row.action === 'trigger' ? `📟 Paged on-call through PagerDuty at ${when}: ${summary}` : `✅ Page resolved at ${when}: ${summary}`,
+      );
+    } else if (!result.retryable) {
+      timeline.notice(
+        row.runId,
+        `page-failed:${row.id}`,
+        `⚠️ PagerDuty refused the ${row.action === 'trigger' ? 'page' : 'resolve'} (${result.status ?? 'no status'}: ${result.error}). It will not be retried: check the PagerDuty integration. Page was: ${summary}`,
+      );
+    } else if (row.attempts === 3) {
+      timeline.notice(row.runId, `page-delayed:${row.id}`, `⏳ PagerDuty is not answering (${result.error}); still trying to deliver: ${summary}`);
+    }
+  };
+
+  if (client && pd.routingKey) {
+    worker = createOutboxWorker({
+      db,
+      client,
+      routingKey: pd.routingKey,
+      now: () => deps.clock.now(),
+      logger,
+      onResult: tell,
+      ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    });
+  }
+
   return {
     service,
-    evaluate: () => {},
-    evaluateAll: () => {},
-    start: () => {},
-    stop: async () => {},
+    evaluate: (runId) => {
+      try {
+        service.evaluate(runId);
+      } catch (error) {
+        logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
+      }
+    },
+    evaluateAll: () => service.evaluateAll(),
+    start: () => worker?.start(deps.workerIntervalMs ?? 1_000),
+    stop: async () => {
+      await worker?.stop();
+    },
+    flush: async () => {
+      await worker?.tick();
+    },
   };
 }

@@ -139,3 +139,9 @@ export function releaseReminder(db: Db, id: number, dueAt: number, outcome: stri
 export function listReminders(db: Db, runId: number): ReminderRow[] {
   return (db.prepare('SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId) as Row[]).map(toReminder);
 }
+
+/** When the earliest pending reminder of any run is due, or null when none is pending (the rehearsal's next stop). */
+export function nextPendingDueAt(db: Db): number | null {
+  const row = db.prepare(`SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get() as { at: number | null } | undefined;
+  return row?.at ?? null;
+}

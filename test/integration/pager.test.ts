@@ -55,9 +55,16 @@ function pageInput(runId: number, reason: string, now: number) {
 
 const enqueueRequests = (fake: FakePagerDuty) => fake.requests.filter((r) => r.path === '/v2/enqueue');
 
-beforeAll(() => {
-  if (!process.env.NODE_EXTRA_CA_CERTS) {
-    throw new Error('Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt so Node trusts the fake PagerDuty (it is read only at start).');
+beforeAll(async () => {
+  // Fail once, clearly, instead of twenty times with TLS errors when the test CA is not trusted.
+  const probe = await startFakePagerDuty();
+  try {
+    await fetch(`${probe.eventsUrl}/probe`);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
+    throw new Error(`The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).`);
+  } finally {
+    await probe.close();
   }
 });
 

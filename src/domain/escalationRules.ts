@@ -1,0 +1,150 @@
+import { allSections, type Item, type Section } from './checklist.js';
+import { gateStatuses } from './gates.js';
+import type { RunSnapshot } from './run.js';
+import type { RollbackTimebox } from './schedule.js';
+import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
+import { isSettled } from './snapshotItems.js';
+
+export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/** A page the run's state calls for right now. `reason` is stable, so it maps to one dedup key. */
+export interface DesiredPage {
+  reason: string;
+  severity: PageSeverity;
+  summary: string;
+  sectionId: string | null;
+  itemIds: string[];
+}
+
+export const DEFAULT_PAGE_GRACE_MINUTES = 15;
+
+/**
+ * When deployday pages on-call, from the checklist's state and `now` (pure; the paging service
+ * diffs this list with the open pages, triggering what is new and resolving what has cleared):
+ * - a section overdue past its grace (default 15 min, `pageGraceMinutes`, per section in
+ *   `sectionGraceMinutes`) → `overdue:<section>`, error; a section whose open items include a
+ *   Go/No-Go gate → `gate_missed:<gate item>`, error, instead;
+ * - a gate voted No-Go → `no_go:<gate item>`, critical, until the run ends;
+ * - a rollback declared by command → `rollback`, critical, until the run ends (a No-Go rollback is
+ *   already paged as no_go);
+ * - a rollback time box run out with its steps still open → `timebox:<item or section>`, critical.
+ * Once a rollback is under way the normal phases no longer page. A run that has ended needs
+ * no page at all, so every page resolves when the run ends.
+ */
+export function desiredPages(input: {
+  snapshot: RunSnapshot;
+  windows: SectionWindow[];
+  states: Map<string, SectionTimelineState>;
+  rollbackTimeboxes: RollbackTimebox[];
+  now: number;
+}): DesiredPage[] {
+  const { snapshot, windows, states, now } = input;
+  const { run } = snapshot;
+  if (run.status !== 'active') return [];
+  const title = `run #${run.id} (${run.checklist.title})`;
+  const pages: DesiredPage[] = [];
+  const gates = gateStatuses(snapshot);
+  const failed = gates.filter((g) => g.outcome === 'failed');
+
+  for (const gate of failed) {
+    const noGo = gate.votes.find((v) => v.vote === 'no_go');
+    pages.push({
+      reason: `no_go:${gate.item.id}`,
+      severity: 'critical',
+      summary: `No-Go on “${plain(gate.item.text)}” in ${title}${noGo?.reason ? `: ${noGo.reason}` : ''}. Rolling back.`,
+      sectionId: gate.section.id,
+      itemIds: [gate.item.id],
+    });
+  }
+
+  if (run.rollbackActive) {
+    if (failed.length === 0) {
+      pages.push({
+        reason: 'rollback',
+        severity: 'critical',
+        summary: `Rollback declared on ${title}: ${run.rollbackReason ?? 'no reason given'}`,
+        sectionId: null,
+        itemIds: [],
+      });
+    }
+    const sections = new Map(allSections(run.checklist).map(({ section }) => [section.id, section]));
+    for (const box of input.rollbackTimeboxes) {
+      if (box.endsAt > now) continue;
+      const section = sections.get(box.sectionId);
+      if (!section) continue;
+      const items = box.itemId ? itemAndChildren(section, box.itemId) : section.items;
+      const open = items.filter((i) => !isSettled(snapshot.items[i.id]));
+      if (open.length === 0) continue;
+      const what = box.itemId ? plain(items[0]?.text ?? '') : plain(section.title);
+      pages.push({
+        reason: `timebox:${box.itemId ?? box.sectionId}`,
+        severity: 'critical',
+        summary: `Rollback time box (${box.minutes} min) ran out on “${what}” in ${title}; ${open.length} step${open.length === 1 ? '' : 's'} still open`,
+        sectionId: section.id,
+        itemIds: open.map((i) => i.id),
+      });
+    }
+    return pages;
+  }
+
+  const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
+  const settings = run.checklist.settings;
+  for (const { phase, section } of allSections(run.checklist)) {
+    if (phase.kind === 'rollback' || states.get(section.id) !== 'overdue') continue;
+    const closesAt = windowOf.get(section.id)?.closesAt ?? null;
+    if (closesAt === null) continue;
+    const grace = graceMinutes(settings.sectionGraceMinutes, section.title) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
+    if (now < closesAt + grace * 60_000) continue;
+    const open = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
+    if (open.length === 0) continue;
+    const gate = open.find((i) => i.kind === 'gate');
+    const late = Math.round((now - closesAt) / 60_000);
+    pages.push(
+      gate
+        ? {
+            reason: `gate_missed:${gate.id}`,
+            severity: 'error',
+            summary: `Go/No-Go “${plain(gate.text)}” missed in ${title}: “${plain(section.title)}” closed ${late} min ago without a decision`,
+            sectionId: section.id,
+            itemIds: [gate.id],
+          }
+        : {
+            reason: `overdue:${section.id}`,
+            severity: 'error',
+            summary: `“${plain(section.title)}” is ${late} min overdue in ${title}: ${open.length} item${open.length === 1 ? '' : 's'} open (first: ${plain(open[0]!.text)})`,
+            sectionId: section.id,
+            itemIds: open.map((i) => i.id),
+          },
+    );
+  }
+  return pages;
+}
+
+function graceMinutes(perSection: Record<string, number> | undefined, title: string): number | undefined {
+  if (!perSection) return undefined;
+  const wanted = title.toLowerCase();
+  const key = Object.keys(perSection).find((k) => wanted.includes(k.toLowerCase()));
+  return key === undefined ? undefined : perSection[key];
+}
+
+function itemAndChildren(section: Section, itemId: string): Item[] {
+  const ids = new Set([itemId]);
+  return section.items.filter((i) => {
+    if (ids.has(i.id) || (i.parentId && ids.has(i.parentId))) {
+      ids.add(i.id);
+      return true;
+    }
+    return false;
+  });
+}
+
+/** Page summaries are plain text: mrkdwn links and emphasis become their words. */
+function plain(text: string): string {
+  return text
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/[*_~`]/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

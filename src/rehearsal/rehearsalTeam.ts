@@ -1,0 +1,102 @@
+import { allSections, type Item, type Section } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
+import { gateRuleFor } from '../domain/gates.js';
+import { LEAD, normaliseRole } from '../domain/roles.js';
+import { isSettled } from '../domain/snapshotItems.js';
+import type { RunService } from '../service/runService.js';
+
+/** The made-up person who starts the rehearsal run, and its channel. */
+export const REHEARSAL_USER = 'U0REHEARSE';
+export const REHEARSAL_CHANNEL = 'C0REHEARSE';
+
+/**
+ * The people of a rehearsal, acting only through RunService, the same calls the Slack buttons and
+ * commands make, so every rule (roles, gates, blocked sections) applies to them as it would to a team.
+ * Each method returns a one-line account of what they did, for the printed timeline.
+ */
+export class RehearsalTeam {
+  constructor(
+    private readonly runs: RunService,
+    private readonly runId: number,
+  ) {}
+
+  /**
+   * Does a section's work: ticks its tasks, signs off as the role holder, votes Go on its gates.
+   * A refusal (a section blocked behind a gate, a quorum nobody can reach) is reported, not thrown.
+   */
+  finishSection(sectionId: string): string {
+    const { section } = this.locate(sectionId);
+    let done = 0;
+    let goVotes = 0;
+    const assigned: string[] = [];
+    const refused = new Set<string>();
+    for (const item of section.items) {
+      if (isSettled(this.runs.snapshot(this.runId).items[item.id])) continue;
+      try {
+        if (item.kind === 'gate') {
+          const result = this.voteGo(section, item, assigned);
+          goVotes += result.votes;
+          if (result.passed) done += 1;
+          else refused.add(`the gate “${item.text}” is still waiting for more Go votes than its approvers can give`);
+        } else {
+          const userId = item.kind === 'signoff' && item.role ? this.holderOf(item.role, assigned) : this.lead();
+          if (this.runs.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed) done += 1;
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refused.add(error.message);
+      }
+    }
+    const parts = [`${section.title}: ${done} item${done === 1 ? '' : 's'} done`];
+    if (goVotes > 0) parts.push(`${goVotes} Go vote${goVotes === 1 ? '' : 's'}`);
+    if (assigned.length > 0) parts.push(`roles given to ${REHEARSAL_USER}: ${assigned.join(', ')}`);
+    const line = parts.join(', ');
+    return refused.size === 0 ? line : `${line}; refused: ${[...refused].join(' / ')}`;
+  }
+
+  /** `/deploy rollback <reason>` by the run's lead. */
+  declareRollback(reason: string): string {
+    try {
+      this.runs.rollback({ runId: this.runId, reason, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+      return `rollback declared by the lead: ${reason}`;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return `rollback refused: ${error.message}`;
+    }
+  }
+
+  /** Go votes from the gate's approvers, one at a time, until it passes or nobody is left to vote. */
+  private voteGo(section: Section, item: Item, assigned: string[]): { votes: number; passed: boolean } {
+    const snapshot = this.runs.snapshot(this.runId);
+    const rule = gateRuleFor(snapshot.run.checklist, section, item);
+    let voters = [...new Set(rule.approvers.flatMap((role) => snapshot.roles[role] ?? []))];
+    if (voters.length === 0 && rule.approvers[0] !== undefined) voters = [this.holderOf(rule.approvers[0], assigned)];
+    let votes = 0;
+    for (const userId of voters) {
+      const { outcome } = this.runs.voteGate({ runId: this.runId, itemId: item.id, vote: 'go', reason: null, userId, channelId: REHEARSAL_CHANNEL });
+      votes += 1;
+      if (outcome === 'passed') return { votes, passed: true };
+    }
+    return { votes, passed: false };
+  }
+
+  /** The first holder of `role`; when nobody holds it, the lead gives it to the rehearsal user (audited, as `/deploy role` would). */
+  private holderOf(role: string, assigned: string[]): string {
+    const holders = this.runs.snapshot(this.runId).roles[normaliseRole(role)] ?? [];
+    if (holders[0] !== undefined) return holders[0];
+    this.runs.setRole({ runId: this.runId, role, targetUserId: REHEARSAL_USER, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+    assigned.push(role);
+    return REHEARSAL_USER;
+  }
+
+  /** The checklist may name the lead in its front matter; otherwise whoever started the run leads it. */
+  private lead(): string {
+    return this.runs.snapshot(this.runId).roles[LEAD]?.[0] ?? REHEARSAL_USER;
+  }
+
+  private locate(sectionId: string): { section: Section } {
+    const found = allSections(this.runs.requireRun(this.runId).checklist).find((s) => s.section.id === sectionId);
+    if (!found) throw new Error(`section ${sectionId} is not in the rehearsed checklist`);
+    return found;
+  }
+}

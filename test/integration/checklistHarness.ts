@@ -1,0 +1,146 @@
+/**
+ * Shared plumbing for the end-to-end checklist tests: a fake Slack plus the real bot, and
+ * small readers for what a test asserts on (the run's rows in SQLite, the messages in the fake).
+ */
+import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
+import { DEFAULT_CHANNEL, type InteractionResponse, type SeenMessage } from '../support/slackClient.js';
+import { startBot, type RunningBot, type StartBotOptions } from '../support/startBot.js';
+import type { Db } from '../../src/store/db.js';
+
+export const CHANNEL = DEFAULT_CHANNEL;
+export const ALICE = 'U0ALICE';
+export const BOB = 'U0BOB';
+export const CAROL = 'U0CAROL';
+
+export interface Harness {
+  fake: FakeSlack;
+  bot: RunningBot;
+  db: Db;
+  /** Stops the bot then the fake; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: Omit<StartBotOptions, 'fake'> & { fake?: FakeSlack } = {}): Promise<Harness> {
+  const fake = options.fake ?? (await startFakeSlack());
+  const bot = await startBot({ ...options, fake });
+  let closed = false;
+  return {
+    fake,
+    bot,
+    db: bot.bot.db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await bot.stop().catch(() => undefined);
+      await fake.close();
+    },
+  };
+}
+
+/** The text of an ephemeral command ack; fails the test when the ack is not an ephemeral JSON answer. */
+export function ackText(response: InteractionResponse): string {
+  if (response.status !== 200) throw new Error(`expected HTTP 200, got ${response.status}: ${response.text}`);
+  const body = response.body as { response_type?: unknown; text?: unknown };
+  if (body?.response_type !== 'ephemeral') throw new Error(`expected an ephemeral answer, got ${response.text}`);
+  return String(body.text);
+}
+
+/** Starts a run with a signed `/deploy start …` and waits until its messages are all posted. */
+export async function startRun(h: Harness, args = 'small-release', user = ALICE): Promise<{ runId: number; text: string }> {
+  const response = await h.bot.slack.command(`start ${args}`, { user });
+  const text = ackText(response);
+  const match = /Started run \*#(\d+)\*/.exec(text);
+  if (!match) throw new Error(`the start was not acknowledged: ${text}`);
+  await h.bot.bot.sync.idle();
+  return { runId: Number(match[1]), text };
+}
+
+/** Every checkbox option in a message's blocks, with the block that holds it. */
+export function optionsIn(message: { blocks: SlackBlock[] }): Array<{ blockId: string; value: string; text: string; description: string | null }> {
+  const out: Array<{ blockId: string; value: string; text: string; description: string | null }> = [];
+  for (const block of message.blocks) {
+    const elements = [...(Array.isArray(block['elements']) ? block['elements'] : []), block['accessory'], block['element']];
+    for (const el of elements as Array<Record<string, unknown> | undefined>) {
+      if (el?.['type'] !== 'checkboxes' || !Array.isArray(el['options'])) continue;
+      for (const option of el['options'] as Array<{ value: string; text: { text: string }; description?: { text: string } }>) {
+        out.push({ blockId: String(block.block_id), value: option.value, text: option.text.text, description: option.description?.text ?? null });
+      }
+    }
+  }
+  return out;
+}
+
+/** Where an item's checkbox is: the message ts and the block id to click. */
+export function checkboxOf(fake: FakeSlack, itemId: string, channel = CHANNEL): { ts: string; blockId: string; message: StoredMessage } {
+  for (const message of fake.messages(channel)) {
+    const option = optionsIn(message).find((o) => o.value === itemId);
+    if (option) return { ts: message.ts, blockId: option.blockId, message };
+  }
+  throw new Error(`no checkbox for item ${itemId} in ${channel}`);
+}
+
+/** Whether the item's box is ticked in the message as the fake Slack shows it now. */
+export function isTicked(fake: FakeSlack, itemId: string, channel = CHANNEL): boolean {
+  const { ts, blockId } = checkboxOf(fake, itemId, channel);
+  return (fake.checkboxesState(channel, ts)[blockId] ?? []).includes(itemId);
+}
+
+/** Ticks (or unticks) an item's checkbox, as `user` would on the message they see. */
+export function clickItem(h: Harness, itemId: string, opts: { user?: string; checked?: boolean; seenMessage?: SeenMessage; channel?: string } = {}): Promise<InteractionResponse> {
+  const { ts, blockId } = checkboxOf(h.fake, itemId);
+  return h.bot.slack.clickCheckbox({
+    ts,
+    blockId,
+    itemValue: itemId,
+    checked: opts.checked ?? true,
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.seenMessage ? { seenMessage: opts.seenMessage } : {}),
+    ...(opts.channel ? { channel: opts.channel } : {}),
+  });
+}
+
+export interface ItemRow {
+  done: number;
+  done_by: string | null;
+  done_at: number | null;
+  waived_reason: string | null;
+}
+
+export function itemRow(db: Db, runId: number, itemId: string): ItemRow | undefined {
+  return db.prepare('SELECT done, done_by, done_at, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, itemId) as ItemRow | undefined;
+}
+
+export interface AuditRow {
+  id: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function auditRows(db: Db, runId: number | null, action?: string): AuditRow[] {
+  const rows = db
+    .prepare(`SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`)
+    .all(...(action ? [runId, action] : [runId])) as Array<{ id: number; actor: string; action: string; target: string | null; detail_json: string | null }>;
+  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, target: r.target, detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null }));
+}
+
+export function runStatus(db: Db, runId: number): string | undefined {
+  return (db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined)?.status;
+}
+
+/** Everything anyone in the channel could see: posted messages and in-channel response_url posts. */
+export function publicPostCount(fake: FakeSlack): number {
+  return fake.callsTo('chat.postMessage').length + fake.responses.filter((r) => r.outcome === 'in_channel').length;
+}
+
+/** The chat.update calls that reached a message (accepted or not). */
+export function updatesOf(fake: FakeSlack, ts: string): number {
+  return fake.callsTo('chat.update').filter((c) => c.args['ts'] === ts).length;
+}
+
+/** The text of the header block of a message. */
+export function headerOf(message: { blocks: SlackBlock[] }): string {
+  const header = message.blocks.find((b) => b.type === 'header') as { text?: { text?: string } } | undefined;
+  return header?.text?.text ?? '';
+}

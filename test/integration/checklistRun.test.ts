@@ -1,0 +1,245 @@
+/**
+ * Running a markdown checklist in Slack, end to end: signed HTTP requests into the real Bolt app,
+ * the bot's Web API calls into the strict fake Slack, and the run's state read back from SQLite.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { allSections } from '../../src/domain/checklist.js';
+import { tempDir } from '../support/startBot.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { eventually } from '../support/waitFor.js';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  ackText,
+  auditRows,
+  checkboxOf,
+  clickItem,
+  headerOf,
+  isTicked,
+  itemRow,
+  optionsIn,
+  runStatus,
+  startHarness,
+  startRun,
+  updatesOf,
+  type Harness,
+} from './checklistHarness.js';
+
+let harness: Harness | null = null;
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function open(): Promise<Harness> {
+  harness = await startHarness();
+  return harness;
+}
+
+describe('starting a run', () => {
+  it('acks the start ephemerally, then posts the overview and one message per phase in checklist order', async () => {
+    const h = await open();
+    const response = await h.bot.slack.command('start small-release');
+    const text = ackText(response);
+    expect(text).toMatch(/Started run \*#1\* of `small-release`/);
+
+    await h.bot.bot.sync.idle();
+    const posts = h.fake.callsTo('chat.postMessage');
+    expect(posts.every((c) => c.ok && c.args['channel'] === CHANNEL)).toBe(true);
+    const headers = h.fake.messages(CHANNEL).map(headerOf);
+    // The rollback phase stays unposted until a rollback is declared.
+    expect(headers).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
+    expect(posts).toHaveLength(5);
+  });
+
+  it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const checklist = h.bot.bot.runs.requireRun(runId).checklist;
+    const messages = h.fake.messages(CHANNEL).slice(1);
+    const posted = allSections(checklist).filter(({ phase }) => phase.kind !== 'rollback');
+    const items = posted.flatMap(({ section }) => section.items);
+    expect(items.length).toBeGreaterThanOrEqual(9);
+
+    for (const item of items) {
+      const asOption = messages.flatMap(optionsIn).find((o) => o.value === item.id);
+      const asBlock = messages.flatMap((m) => m.blocks).find((b) => b.block_id === `dd_item:${runId}:${item.id}`);
+      const shown = asOption?.text ?? (asBlock as { text?: { text?: string } } | undefined)?.text?.text ?? '';
+      expect(shown, `item ${item.id} “${item.text}”`).toContain(item.kind === 'signoff' ? item.role ?? item.text : item.text);
+    }
+
+    const signed = checkboxOf(h.fake, 's0.i2');
+    expect(optionsIn(signed.message).find((o) => o.value === 's0.i2')?.text).toBe('Build artefact signed');
+    expect(isTicked(h.fake, 's0.i2')).toBe(true);
+    expect(isTicked(h.fake, 's0.i0')).toBe(false);
+  });
+});
+
+describe('ticking items', () => {
+  it('records who ticked an item and when, and updates the same message to show it', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const { ts } = checkboxOf(h.fake, 's0.i0');
+    const postsBefore = h.fake.callsTo('chat.postMessage').length;
+
+    const before = Date.now();
+    const click = await clickItem(h, 's0.i0', { user: BOB });
+    const after = Date.now();
+    expect(click.status).toBe(200);
+
+    const row = itemRow(h.db, runId, 's0.i0');
+    expect(row).toMatchObject({ done: 1, done_by: BOB });
+    expect(row!.done_at).toBeGreaterThanOrEqual(before);
+    expect(row!.done_at).toBeLessThanOrEqual(after);
+    expect(auditRows(h.db, runId, 'item.tick')).toEqual([
+      expect.objectContaining({ actor: BOB, target: 's0.i0', detail: expect.objectContaining({ text: 'Announce the window in #releases' }) }),
+    ]);
+
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's0.i0')).toBe(true);
+    const option = optionsIn(h.fake.message(CHANNEL, ts)!).find((o) => o.value === 's0.i0');
+    expect(option?.description).toContain(`<@${BOB}>`);
+    expect(h.fake.message(CHANNEL, ts)!.history.at(-1)?.via).toBe('chat.update');
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(postsBefore);
+  });
+
+  it('records an untick and clears who had completed the item', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    await clickItem(h, 's0.i0', { user: ALICE });
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's0.i0')).toBe(true);
+
+    const untick = await clickItem(h, 's0.i0', { user: BOB, checked: false });
+    expect(untick.status).toBe(200);
+    expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 0, done_by: null, done_at: null });
+    expect(auditRows(h.db, runId, 'item.untick')).toEqual([expect.objectContaining({ actor: BOB, target: 's0.i0' })]);
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's0.i0')).toBe(false);
+  });
+});
+
+describe('restarting the bot', () => {
+  it('keeps the run in the database file and goes on updating the same messages', async () => {
+    const fake: FakeSlack = await startFakeSlack();
+    cleanups.push(() => fake.close());
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const databasePath = `${temp.dir}/deployday.sqlite`;
+
+    const first = await startHarness({ fake, databasePath });
+    cleanups.push(() => first.bot.stop().catch(() => undefined));
+    const { runId } = await startRun(first);
+    await clickItem(first, 's0.i0', { user: BOB });
+    await first.bot.bot.sync.idle();
+    const tsBefore = channelTs(fake);
+    await first.bot.stop();
+
+    const postsBefore = fake.callsTo('chat.postMessage').length;
+    const second = await startHarness({ fake, databasePath });
+    cleanups.push(() => second.bot.stop().catch(() => undefined));
+    expect(itemRow(second.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
+
+    const status = ackText(await second.bot.slack.command('status'));
+    expect(status).toContain(`#${runId} · Small Release`);
+    expect(status).toContain('2/9 done');
+
+    const { ts } = checkboxOf(fake, 's0.i1');
+    const updates = updatesOf(fake, ts);
+    expect((await clickItem(second, 's0.i1', { user: ALICE })).status).toBe(200);
+    await eventually(() => expect(isTicked(fake, 's0.i1')).toBe(true));
+    await second.bot.bot.sync.idle();
+    expect(updatesOf(fake, ts)).toBeGreaterThan(updates);
+    expect(isTicked(fake, 's0.i0')).toBe(true);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(postsBefore);
+    expect(channelTs(fake)).toEqual(tsBefore);
+  });
+});
+
+/** The ts of every message in the channel, in order. */
+function channelTs(fake: FakeSlack): string[] {
+  return fake.messages(CHANNEL).map((m) => m.ts);
+}
+
+describe('commands that describe and end a run', () => {
+  it('lists every subcommand in /deploy help', async () => {
+    const h = await open();
+    const text = ackText(await h.bot.slack.command('help'));
+    const subcommands = ['help', 'checklists', 'start', 'status', 'schedule', 'runs', 'slip', 'reschedule', 'role', 'roles', 'rollback', 'finish', 'abort', 'page', 'oncall', 'export'];
+    for (const sub of subcommands) expect(text, sub).toContain(`\`/deploy ${sub}`);
+  });
+
+  it('lists the checklists and marks a broken one with the line of its first error', async () => {
+    const h = await open();
+    const text = ackText(await h.bot.slack.command('checklists'));
+    expect(text).toMatch(/• `small-release` — Small Release/);
+    expect(text).toMatch(/• `broken` ⚠️ cannot start: line \d+: /);
+    expect(text).not.toMatch(/`broken` — /);
+  });
+
+  it('lists the channel’s runs, newest first', async () => {
+    const h = await open();
+    expect(ackText(await h.bot.slack.command('runs'))).toBe('_No runs yet._');
+    await startRun(h);
+    await startRun(h, 'big-phase');
+    const text = ackText(await h.bot.slack.command('runs'));
+    expect(text.indexOf('*#2* Big Phase')).toBeGreaterThan(-1);
+    expect(text.indexOf('*#1* Small Release')).toBeGreaterThan(text.indexOf('*#2* Big Phase'));
+  });
+
+  it('lets the lead abort a run and refuses anyone else', async () => {
+    const h = await open();
+    const { runId } = await startRun(h, 'small-release', ALICE);
+
+    const refused = ackText(await h.bot.slack.command('abort changed my mind', { user: BOB }));
+    expect(refused).toMatch(/Only the lead or an approver/);
+    expect(runStatus(h.db, runId)).toBe('active');
+    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ attempted: 'run.abort' }) })]);
+
+    const done = ackText(await h.bot.slack.command('abort vendor outage', { user: ALICE }));
+    expect(done).toContain(`Run #${runId} aborted`);
+    expect(runStatus(h.db, runId)).toBe('aborted');
+    expect(auditRows(h.db, runId, 'run.abort')).toEqual([expect.objectContaining({ actor: ALICE, detail: { reason: 'vendor outage' } })]);
+    await h.bot.bot.sync.idle();
+    console.log(h.fake.messages(CHANNEL).map((m) => m.ts + ' ' + headerOf(m) + ' ' + m.text.slice(0, 80)).join('\n'));
+    expect(headerOf(h.fake.messages(CHANNEL)[0]!)).toBe('#1 · Small Release');
+  });
+
+  it('refuses to finish while items are open, and finishes with every open item waived and audited', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    await clickItem(h, 's0.i0');
+
+    const refused = ackText(await h.bot.slack.command('finish'));
+    expect(refused).toMatch(/items are still open/);
+    expect(runStatus(h.db, runId)).toBe('active');
+
+    const finished = ackText(await h.bot.slack.command('finish waive rehearsal only'));
+    expect(finished).toContain(`Run #${runId} finished: completed`);
+    expect(runStatus(h.db, runId)).toBe('completed');
+    const waivers = auditRows(h.db, runId, 'item.waive');
+    // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0.
+    expect(waivers).toHaveLength(7);
+    expect(waivers.map((w) => w.target)).not.toContain('s0.i0');
+    expect(waivers.map((w) => w.target)).not.toContain('s0.i2');
+    expect(waivers.every((w) => w.actor === ALICE && w.detail?.['reason'] === 'rehearsal only')).toBe(true);
+    expect(itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 0, waived_reason: 'rehearsal only' });
+    expect(auditRows(h.db, runId, 'run.complete')).toHaveLength(1);
+  });
+});
+
+describe('the audit trail', () => {
+  it('refuses to update or delete an audit row', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const rows = auditRows(h.db, runId);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(() => h.db.prepare('UPDATE audit SET actor = ? WHERE run_id = ?').run('U0MALLORY', runId)).toThrow(/append-only/);
+    expect(() => h.db.prepare('DELETE FROM audit WHERE run_id = ?').run(runId)).toThrow(/append-only/);
+    expect(auditRows(h.db, runId)).toEqual(rows);
+  });
+});
