@@ -1,5 +1,6 @@
 import { allSections, type Item, type Section } from './checklist.js';
 import { gateStatuses } from './gates.js';
+import { holdsAnyRole } from './roles.js';
 import type { RunSnapshot } from './run.js';
 import type { RollbackTimebox } from './schedule.js';
 import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
@@ -47,7 +48,8 @@ export function desiredPages(input: {
   const failed = gates.filter((g) => g.outcome === 'failed');
 
   for (const gate of failed) {
-    const noGo = gate.votes.find((v) => v.vote === 'no_go');
+    // Quote the No-Go that failed the gate: a bystander's No-Go is in the votes too, but does not count.
+    const noGo = gate.votes.find((v) => v.vote === 'no_go' && holdsAnyRole(snapshot.roles, gate.rule.approvers, v.userId));
     pages.push({
       reason: `no_go:${gate.item.id}`,
       severity: 'critical',
@@ -138,12 +140,19 @@ function itemAndChildren(section: Section, itemId: string): Item[] {
   });
 }
 
-/** Page summaries are plain text: mrkdwn links and emphasis become their words. */
+const EMPHASIS = /(^|[^\w])([*_~])(?=\S)(.*?\S)\2(?!\w)/g;
+
+/**
+ * Page summaries are plain text: mrkdwn links and emphasis become their words. Emphasis marks are
+ * dropped only where they wrap words, so identifiers such as `db_migrate_v2` keep their underscores.
+ */
 function plain(text: string): string {
   return text
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-    .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/[*_~`]/g, '')
+    .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
+    .replace(/`+([^`]*)`+/g, '$1')
+    .replace(EMPHASIS, '$1$3')
+    .replace(EMPHASIS, '$1$3') // a second pass for nested marks: *_urgent_*
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

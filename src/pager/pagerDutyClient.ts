@@ -1,4 +1,4 @@
-import { api } from '@pagerduty/pdjs';
+import { api, event as pdEvent } from '@pagerduty/pdjs';
 import type { PageEvent } from './pageEvent.js';
 import { toOncallLevels, type OncallLevel } from './oncallLookup.js';
 
@@ -26,13 +26,21 @@ export interface PagerDutyClientOptions {
    * send time); taken so that no log line or error this client writes can contain it.
    */
   routingKey: string | null;
-  /** Origin of the Events API, e.g. https://events.pagerduty.com; `/v2/enqueue` is appended. */
+  /**
+   * Origin of the Events API, e.g. https://events.pagerduty.com. pdjs posts to
+   * `https://<host[:port]>/v2/enqueue` and nothing else, so this must be https with no path.
+   */
   eventsUrl: string;
   apiToken?: string | null;
   /** Origin of the REST API, e.g. https://api.pagerduty.com. */
   apiUrl: string;
-  /** Upper bound on each call, connection to last byte. */
+  /** Upper bound on each call, connection to last byte, pdjs's own 429 retries included. */
   timeoutMs?: number;
+  /**
+   * pdjs's fixed pause before it re-sends after a 429 (its default is 20 s). Kept short: the
+   * outbox worker does the real backoff, with Retry-After, once pdjs gives up.
+   */
+  rateLimitPauseMs?: number;
   logger: PagerLogger;
 }
 
@@ -51,27 +59,43 @@ export class PagerDutyApiError extends Error {
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 /** pdjs's pause before it re-asks after a 429 on a REST call (its default is 20 s); see listOncalls. */
 const REST_429_PAUSE_MS = 1000;
+/** pdjs's pause before it re-sends an event after a 429; see PagerDutyClientOptions.rateLimitPauseMs. */
+const EVENT_429_PAUSE_MS = 500;
+
+type PdjsEventData = Parameters<typeof pdEvent>[0]['data'];
 
 /**
- * Our adapter over PagerDuty.
+ * Our adapter over PagerDuty, through @pagerduty/pdjs 2.2.4. What pdjs does, and what we do
+ * about it (file:line in node_modules/@pagerduty/pdjs/build/src):
  *
- * Events go out with Node's fetch, not pdjs's `event()`: pdjs (build/src/common.js:14,
- * `fetch_retry(url.toString(), 3, …)`, and :34-40) re-sends on 429 up to three times after a
- * wait no abort signal cancels, and never shows the first 429 or its Retry-After to the
- * caller; its `retryCount` option is typed but never read. The outbox worker owns retries and
- * backoff for pages, so it must see every answer. pdjs's `event()` itself can reach a custom
- * host (events.js:7 builds `https://${server}/v2/enqueue`, so `server` may be `host:port`),
- * but only over https and without a path prefix.
+ * - `event()` posts to `https://${server}/v2/enqueue` (events.js:7), so `server` is the
+ *   host[:port] of eventsUrl; an http:// URL or a path prefix cannot be honoured and is
+ *   refused when the client is created.
+ * - It resolves on every HTTP answer, 4xx and 5xx included: we check the status ourselves
+ *   (classifyEventResponse) and read Retry-After from the final answer's headers.
+ * - It re-sends a 429 up to three times, `retryTimeout` ms apart (common.js:14, :34-40), and
+ *   never shows us the 429s it absorbed. We pass a short `retryTimeout` (rateLimitPauseMs),
+ *   so a lone 429 costs half a second and is invisible; only when all four answers are 429
+ *   does the outbox see one, with the last answer's Retry-After, and back off. Its
+ *   `retryCount` option is typed but never read.
+ * - Its `requestTimeout` only starts a timer that does nothing and keeps the process alive
+ *   (common.js:103-111): we pass 0 and bound every call with AbortSignal.timeout, which pdjs
+ *   hands to node-fetch. The wait between 429 re-sends ignores the signal, so we also race
+ *   the abort; pdjs's next fetch then fails at once on the aborted signal.
+ * - It parses every body as JSON (events.js:30) and rejects with node-fetch's `invalid-json`
+ *   error when it is not, losing the status: such an answer (say, a proxy's HTML 502) is
+ *   treated as retryable. A non-JSON 4xx would therefore be retried with backoff rather than
+ *   given up on; PagerDuty itself always answers JSON.
  *
  * The on-call lookup uses pdjs's `api()` (it takes a full `url`, api.js:34), with a short
- * 429 pause and every call bounded by an AbortSignal, which pdjs forwards to node-fetch.
+ * 429 pause and every call bounded by an AbortSignal in the same way.
  */
 export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDutyClient {
   const { logger } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const eventsOrigin = checkedBaseUrl('eventsUrl', options.eventsUrl);
+  const rateLimitPauseMs = options.rateLimitPauseMs ?? EVENT_429_PAUSE_MS;
+  const eventsServer = eventsServerOf(options.eventsUrl);
   const apiOrigin = checkedBaseUrl('apiUrl', options.apiUrl);
-  const enqueueUrl = `${eventsOrigin}/v2/enqueue`;
   const secrets = [options.routingKey, options.apiToken].filter((s): s is string => typeof s === 'string' && s !== '');
   /** Belt and braces: an error text from below us must not carry a secret into a log or the DB. */
   const scrub = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
@@ -82,21 +106,32 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
     const signal = AbortSignal.timeout(timeoutMs);
     let result: SendResult;
     try {
-      const response = await fetch(enqueueUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(event),
-        signal,
+      const call = pdEvent({
+        server: eventsServer,
+        // A resolve has no payload, which pdjs's type insists on; the Events API does not.
+        data: event as unknown as PdjsEventData,
+        headers: { Accept: 'application/json' },
         redirect: 'error',
+        signal,
+        requestTimeout: 0,
+        retryTimeout: rateLimitPauseMs,
       });
-      // Read the body under the same signal: a server that sends headers then stalls is bounded too.
-      const text = await response.text();
-      result = classifyEventResponse(response.status, text, response.headers.get('retry-after'), dedupKey);
+      call.catch(() => undefined);
+      // pdjs reads the body (as JSON) before it resolves, under the same signal: a server that
+      // sends headers then stalls is bounded too.
+      const response = await Promise.race([call, aborted(signal)]);
+      result = classifyEventResponse(response.status, response.data, response.headers.get('retry-after'), dedupKey);
     } catch (err) {
       result = {
         ok: false,
         retryable: true,
-        error: scrub(signal.aborted ? `timed out after ${timeoutMs} ms` : describeNetworkError(err)),
+        error: scrub(
+          signal.aborted
+            ? `timed out after ${timeoutMs} ms`
+            : isInvalidJsonError(err)
+              ? 'PagerDuty answered with a body that is not JSON (pdjs does not say which status); will retry'
+              : describeNetworkError(err),
+        ),
       };
     }
     if (result.ok) {
@@ -170,11 +205,13 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
  */
 export function classifyEventResponse(
   status: number,
-  bodyText: string,
+  /** The answer's body: as pdjs parsed it, or raw text. */
+  rawBody: unknown,
   retryAfter: string | null,
   sentDedupKey: string,
 ): SendResult {
-  const body = parseJson(bodyText);
+  const body = typeof rawBody === 'string' ? parseJson(rawBody) : rawBody;
+  const bodyText = typeof rawBody === 'string' ? rawBody : rawBody === undefined || rawBody === null ? '' : JSON.stringify(rawBody);
   if (status === 202) {
     const returned = isRecord(body) && typeof body.dedup_key === 'string' ? body.dedup_key : sentDedupKey;
     return { ok: true, status: 202, dedupKey: returned };
@@ -240,12 +277,41 @@ function checkedBaseUrl(name: string, value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * The `server` pdjs's event() wants (host[:port]) from the configured Events API origin.
+ * pdjs always speaks https and always posts to `/v2/enqueue` at the root, so anything it
+ * would silently drop (http, a path prefix, a query) is refused here, at start.
+ */
+export function eventsServerOf(eventsUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(eventsUrl);
+  } catch {
+    throw new Error('eventsUrl is not a URL (PAGERDUTY_EVENTS_URL): give the Events API origin, e.g. https://events.pagerduty.com');
+  }
+  if (url.protocol !== 'https:') throw new Error('eventsUrl must be an https:// URL (PAGERDUTY_EVENTS_URL): pdjs only speaks https');
+  if (url.pathname !== '/' && url.pathname !== '') {
+    throw new Error(
+      `eventsUrl must be an origin with no path (PAGERDUTY_EVENTS_URL), e.g. https://events.pagerduty.com: pdjs always posts to https://<host>/v2/enqueue, so the path "${url.pathname}" would be ignored`,
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error('eventsUrl must be just https://host[:port] (PAGERDUTY_EVENTS_URL), without a query, fragment or credentials');
+  }
+  return url.host;
+}
+
 function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
     const fail = () => reject(new Error('aborted'));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
+}
+
+/** node-fetch's error when pdjs's `response.json()` meets a body that is not JSON. */
+function isInvalidJsonError(err: unknown): boolean {
+  return isRecord(err) && (err as { type?: unknown }).type === 'invalid-json';
 }
 
 function isResponseLike(v: unknown): v is { status: number } {

@@ -1,8 +1,8 @@
 import type { Logger } from '@slack/bolt';
-import { loadConfig } from '../config.js';
+import { ROUTING_KEY_LENGTH } from '../pager/pageEvent.js';
 import type { Db } from '../store/db.js';
 import type { Clock } from '../service/clock.js';
-import { createPaging } from '../service/paging.js';
+import { PageService } from '../service/pageService.js';
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
 
@@ -28,25 +28,27 @@ export type RehearsalPagingFactory = (deps: RehearsalPagingDeps) => RehearsalPag
 /*
  * PAGING IN THE REHEARSAL — the marked place.
  *
- * The rehearsal wires the real createPaging exactly as app.ts does, with a configuration in which
- * paging is on (so the timeline shows what would be paged once PAGERDUTY_ROUTING_KEY is set) but
- * every address is unroutable (.invalid), and the outbox worker is never started: a page decided
- * here is written to the in-memory `pages` table and goes no further. rehearseDay reads that table
- * after every step (see observePages there), so the pages printed are the ones the real escalation
- * rules decided. Nothing else is needed here when paging changes, unless createPaging's inputs do.
+ * The rehearsal runs the real PageService (the escalation rules, and the diff of wanted pages with
+ * open ones that writes triggers and resolves to the `pages` table and the outbox), with paging on so
+ * the timeline shows what would be paged once PAGERDUTY_ROUTING_KEY is set. It is built without a
+ * PagerDuty client and without the outbox worker: createPaging would start delivering at once
+ * (its onQueued ticks the worker), and a rehearsal must never reach the network. rehearseDay reads
+ * the `pages` table after every step (pageObserver there), so the pages printed are the ones the real
+ * rules decided. Not shown: the "📟 Paged on-call" notices, which the worker posts only after
+ * PagerDuty accepted a page.
  */
 export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-rehearsal',
-    SLACK_APP_TOKEN: 'xapp-rehearsal',
-    SLACK_API_URL: 'https://slack.rehearsal.invalid/api/',
-    DATABASE_PATH: ':memory:',
-    // A placeholder of the right shape: paging must be "on" for its rules to run; nothing is ever sent.
-    PAGERDUTY_ROUTING_KEY: 'R'.repeat(32),
-    PAGERDUTY_EVENTS_URL: 'https://events.rehearsal.invalid',
-    PAGERDUTY_API_URL: 'https://api.rehearsal.invalid',
-    LOG_LEVEL: 'warn',
+  const service = new PageService({
+    ...deps,
+    // A placeholder of the right shape: the rules run only when paging is on. Nothing is ever sent.
+    routingKey: 'R'.repeat(ROUTING_KEY_LENGTH),
+    client: null,
+    hasApiToken: false,
+    linkToRun: () => null,
+    onQueued: () => {},
   });
-  const paging = createPaging({ config, ...deps });
-  return { evaluate: (runId) => paging.evaluate(runId), evaluateAll: () => paging.evaluateAll(), stop: () => paging.stop() };
+  return {
+    evaluate: (runId) => void service.evaluate(runId),
+    evaluateAll: () => service.evaluateAll(),
+  };
 };

@@ -1,5 +1,6 @@
 import { allSections, type Checklist, type Section } from '../domain/checklist.js';
 import { findItem } from '../domain/findItem.js';
+import { LEAD, normaliseRole } from '../domain/roles.js';
 import { blockedSections, heldSections } from '../domain/gates.js';
 import {
   classifyDue,
@@ -200,8 +201,10 @@ export class TimelineService {
       return null;
     }
     const blocked = blockedSections(snapshot);
+    // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
+    const leads = snapshot.roles[LEAD] ?? [run.startedBy];
     const roleOwners = (itemRole: string | undefined): string[] =>
-      itemRole ? (snapshot.roles[itemRole.toLowerCase()] ?? []) : [];
+      itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads;
     return {
       row,
       channelId: run.channelId,

@@ -60,9 +60,15 @@ function takeRunRef(words: string[]): { run: string | null; rest: string[] } {
   return { run: words[index]!, rest: [...words.slice(0, index), ...words.slice(index + 1)] };
 }
 
-/** `<@U123|name>` (Slack's escaped mention) or a bare `U123`. */
-function userIdOf(word: string): string | null {
-  const match = /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(word) ?? /^([UW][A-Z0-9]{2,20})$/.exec(word);
+/** `<@U123|name>`: Slack's escaped mention, unambiguous whatever the id's length. */
+function mentionedUserId(word: string): string | null {
+  const match = /^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$/.exec(word);
+  return match ? match[1]! : null;
+}
+
+/** A bare `U0123ABC`; only a fallback, as a role word such as "UAT" has the same shape. */
+function bareUserId(word: string): string | null {
+  const match = /^([UW][A-Z0-9]{2,20})$/.exec(word);
   return match ? match[1]! : null;
 }
 
@@ -129,15 +135,18 @@ export function parseCommand(raw: string): Command {
     case 'reschedule':
       return restText ? { kind: 'reschedule', run, when: restText } : usage('reschedule', 'Give the new T-0.');
     case 'role': {
-      const words = [...rest];
+      // A mention's label may hold spaces (`<@U123|Dana Smith>`); only the id matters, so drop it before splitting.
+      const words = restText.replace(/<@([UW][A-Z0-9]{1,20})\|[^>]*>/g, '<@$1>').split(' ').filter((w) => w !== '');
       let remove = false;
       if (words[0]?.toLowerCase() === 'remove') {
         remove = true;
         words.shift();
       }
-      const userIndex = words.findIndex((w) => userIdOf(w) !== null);
+      const mentionIndex = words.findIndex((w) => mentionedUserId(w) !== null);
+      // Without a mention, the person is the last id-shaped word (`<role> @person`), so "UAT Lead U0AB12" works.
+      const userIndex = mentionIndex !== -1 ? mentionIndex : words.findLastIndex((w) => bareUserId(w) !== null);
       if (userIndex === -1) return usage('role', 'Mention the person, e.g. `/deploy role approver @dana`.');
-      const userId = userIdOf(words[userIndex]!)!;
+      const userId = mentionedUserId(words[userIndex]!) ?? bareUserId(words[userIndex]!)!;
       words.splice(userIndex, 1);
       const role = words.join(' ').replace(/^["“]|["”]$/g, '').trim();
       if (!role || role.length > 80) return usage('role', 'Name the role, e.g. approver or "QA Lead".');

@@ -8,7 +8,7 @@ import { findRunMessage } from '../store/runMessages.js';
 import { listClaimedReminders, markReminderSent, releaseReminder } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import { ActionIds, BlockIds } from './ids.js';
-import { phaseKey } from './messageLayout.js';
+import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
 import { classifySlackError } from './webClients.js';
 import { renderReminderText } from './views/reminderText.js';
 
@@ -55,6 +55,25 @@ export function renderOutgoing(outgoing: OutgoingReminder, link: (runId: number,
   };
 }
 
+/** How soon to look again when a reminder has to wait for the run's own messages. */
+export const WAIT_FOR_RUN_MESSAGES_MS = 250;
+
+/**
+ * Whether a reminder must wait for the sync loop: the run's overview (and the phase message a
+ * reminder links to) are posted a moment after the start, while a window that is already open or
+ * overdue is due at once. Posting first would put "Before is overdue" above the checklist it is
+ * about, without its link. A message Slack refused is not waited for: it may never be posted.
+ */
+export function waitsForRunMessages(db: Db, outgoing: OutgoingReminder): boolean {
+  const runId = outgoing.row.runId;
+  const keys = [OVERVIEW_KEY];
+  if (outgoing.content.type === 'reminder') keys.push(phaseKey(outgoing.content.phaseId, 1));
+  return keys.some((key) => {
+    const message = findRunMessage(db, runId, key);
+    return message !== null && message.ts === null && message.lastError === null;
+  });
+}
+
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
 export function createReminderPoster(deps: { client: WebClient; db: Db; logger: Logger; permalinkBase: () => string | null }): ReminderPoster {
   const link = (runId: number, phaseId: string): string | null => {
@@ -63,6 +82,9 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
     return base && message?.ts ? `${base}archives/${message.channelId}/p${message.ts.replace('.', '')}` : null;
   };
   return async (outgoing): Promise<PostOutcome> => {
+    if (waitsForRunMessages(deps.db, outgoing)) {
+      return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
+    }
     const { text, blocks } = renderOutgoing(outgoing, link);
     try {
       const result = await deps.client.chat.postMessage({

@@ -8,6 +8,8 @@ export interface RunMessage {
   ts: string | null;
   version: number;
   syncedVersion: number;
+  /** Why Slack last refused this message, until a later post or update succeeds. */
+  lastError: string | null;
 }
 
 interface Row {
@@ -18,6 +20,7 @@ interface Row {
   ts: string | null;
   version: number;
   synced_version: number;
+  last_error: string | null;
 }
 
 const toMessage = (r: Row): RunMessage => ({
@@ -28,6 +31,7 @@ const toMessage = (r: Row): RunMessage => ({
   ts: r.ts,
   version: r.version,
   syncedVersion: r.synced_version,
+  lastError: r.last_error,
 });
 
 export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {

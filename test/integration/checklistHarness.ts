@@ -5,12 +5,30 @@
 import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
 import { DEFAULT_CHANNEL, type InteractionResponse, type SeenMessage } from '../support/slackClient.js';
 import { startBot, type RunningBot, type StartBotOptions } from '../support/startBot.js';
+import type { Clock } from '../../src/service/clock.js';
 import type { Db } from '../../src/store/db.js';
 
 export const CHANNEL = DEFAULT_CHANNEL;
 export const ALICE = 'U0ALICE';
 export const BOB = 'U0BOB';
 export const CAROL = 'U0CAROL';
+
+/**
+ * Real time that a test can hold still for a moment, so that everything one request does reads
+ * the same instant (e.g. a run started "now" whose first window closes exactly at T-0).
+ */
+export function holdableClock(): { clock: Clock; hold(): void; release(): void } {
+  let held: number | null = null;
+  return {
+    clock: { now: () => held ?? Date.now() },
+    hold: () => {
+      held = Date.now();
+    },
+    release: () => {
+      held = null;
+    },
+  };
+}
 
 export interface Harness {
   fake: FakeSlack;

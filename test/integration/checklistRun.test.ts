@@ -16,6 +16,7 @@ import {
   checkboxOf,
   clickItem,
   headerOf,
+  holdableClock,
   isTicked,
   itemRow,
   optionsIn,
@@ -35,8 +36,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function open(): Promise<Harness> {
-  harness = await startHarness();
+async function open(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  harness = await startHarness(options);
   return harness;
 }
 
@@ -48,12 +49,34 @@ describe('starting a run', () => {
     expect(text).toMatch(/Started run \*#1\* of `small-release`/);
 
     await h.bot.bot.sync.idle();
-    const posts = h.fake.callsTo('chat.postMessage');
-    expect(posts.every((c) => c.ok && c.args['channel'] === CHANNEL)).toBe(true);
-    const headers = h.fake.messages(CHANNEL).map(headerOf);
+    const runPosts = h.fake.callsTo('chat.postMessage').filter((c) => (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message');
+    expect(runPosts).toHaveLength(5);
+    expect(runPosts.every((c) => c.ok && c.args['channel'] === CHANNEL)).toBe(true);
     // The rollback phase stays unposted until a rollback is declared.
-    expect(headers).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
-    expect(posts).toHaveLength(5);
+    expect(h.fake.messages(CHANNEL).map(headerOf).filter((t) => t !== '')).toEqual([
+      '#1 · Small Release',
+      '#1 · Before (T-1 hour)',
+      '#1 · Go',
+      '#1 · After',
+      '#1 · Sign-offs',
+    ]);
+  });
+
+  it('posts no reminder above the checklist it is about, even when one is due at the start', async () => {
+    const time = holdableClock();
+    const h = await open({ clock: time.clock });
+    // Held still, the run's T-0 and its reminder plan read the same instant: "Before (T-1 hour)"
+    // closes exactly at T-0, so its overdue nudge is due at once, racing the checklist's messages.
+    time.hold();
+    ackText(await h.bot.slack.command('start small-release'));
+    time.release();
+
+    await eventually(() => expect(h.fake.findText(CHANNEL, 'is overdue')).toHaveLength(1), { timeoutMs: 4_000 });
+    const messages = h.fake.messages(CHANNEL);
+    expect(messages.slice(0, 5).map(headerOf)).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
+    // Posted after its phase message, the nudge can link to it.
+    const before = messages[1]!;
+    expect(h.fake.findText(CHANNEL, 'is overdue')[0]!.text).toContain(`p${before.ts.replace('.', '')}`);
   });
 
   it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
@@ -205,8 +228,9 @@ describe('commands that describe and end a run', () => {
     expect(runStatus(h.db, runId)).toBe('aborted');
     expect(auditRows(h.db, runId, 'run.abort')).toEqual([expect.objectContaining({ actor: ALICE, detail: { reason: 'vendor outage' } })]);
     await h.bot.bot.sync.idle();
-    console.log(h.fake.messages(CHANNEL).map((m) => m.ts + ' ' + headerOf(m) + ' ' + m.text.slice(0, 80)).join('\n'));
-    expect(headerOf(h.fake.messages(CHANNEL)[0]!)).toBe('#1 · Small Release');
+    const overview = h.fake.messages(CHANNEL).find((m) => headerOf(m) === '#1 · Small Release');
+    expect(overview?.text).toContain('aborted');
+    await eventually(() => expect(h.fake.findText(CHANNEL, `aborted by <@${ALICE}>: vendor outage`)).toHaveLength(1), { timeoutMs: 4_000 });
   });
 
   it('refuses to finish while items are open, and finishes with every open item waived and audited', async () => {

@@ -1,0 +1,84 @@
+import { formatInZone } from '../domain/zonedTime.js';
+import type { Participation, RehearsalEvent } from './rehearseDay.js';
+
+export interface RehearsalHeader {
+  title: string;
+  file: string;
+  t0: number;
+  timezone: string;
+  participation: Participation;
+  rollbackAtMinutes?: number | null;
+}
+
+const KINDS_IN_SUMMARY = ['post', 'reminder', 'notice', 'page', 'action', 'error'] as const;
+
+/**
+ * The printed timeline: a header, one line per event in time order
+ * (`2026-11-23 15:45 EST  (T-15m)  #1  reminder  opens_soon       <section>: <first line>`),
+ * then counts by kind. Slack date tokens are replaced by their fallback text, which is written
+ * in the run's zone; the rest of the mrkdwn is left as the bot would send it.
+ */
+export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeader): string {
+  const lines = [
+    `Rehearsal of “${header.title}” (${header.file})`,
+    `T-0       ${formatInZone(header.t0, header.timezone)} = ${formatInZone(header.t0, 'UTC')}, zone ${header.timezone}`,
+    `Team      ${header.participation === 'idle' ? 'nobody ticks anything (--idle)' : 'finishes each timed section a minute before it closes'}`,
+  ];
+  if (header.rollbackAtMinutes != null) lines.push(`Rollback  declared at ${formatOffsetMinutes(header.rollbackAtMinutes)}`);
+  lines.push('Nothing is sent: every message and page below is printed instead of posted.', '');
+
+  const offsets = events.map((e) => `(${formatOffset(e.at, e.t0)})`);
+  const width = Math.max(0, ...offsets.map((o) => o.length));
+  events.forEach((event, i) => {
+    lines.push(`${formatInZone(event.at, header.timezone)}  ${offsets[i]!.padEnd(width)}  #${event.runId}  ${event.kind.padEnd(8)}  ${describe(event)}`.trimEnd());
+  });
+
+  lines.push('', 'Summary');
+  for (const kind of KINDS_IN_SUMMARY) {
+    const ofKind = events.filter((e) => e.kind === kind);
+    if (ofKind.length === 0 && (kind === 'error' || kind === 'page')) continue;
+    const label = `${kind}s`.padEnd(10);
+    if (kind !== 'reminder' || ofKind.length === 0) {
+      lines.push(`  ${label}${ofKind.length}`);
+      continue;
+    }
+    const byKind = new Map<string, number>();
+    for (const e of ofKind) byKind.set(e.detail, (byKind.get(e.detail) ?? 0) + 1);
+    const late = ofKind.filter((e) => e.late).length;
+    lines.push(`  ${label}${ofKind.length} (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}${late > 0 ? `; ${late} late` : ''})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(event: RehearsalEvent): string {
+  const text = firstLine(event.text);
+  switch (event.kind) {
+    case 'reminder':
+      return `${event.detail.padEnd(15)}  ${event.sectionTitle ?? ''}: ${text}`;
+    case 'post':
+    case 'page':
+      return `${event.detail.padEnd(15)}  ${text}`;
+    default:
+      return text;
+  }
+}
+
+/** The first line of a message, with `<!date^…|fallback>` tokens read as their fallback. */
+export function firstLine(mrkdwn: string): string {
+  return (mrkdwn.split('\n')[0] ?? '').replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1');
+}
+
+/** "T-0", "T-15m", "T+1h 30m", "T-2d 1h": a moment relative to T-0, to the minute. */
+export function formatOffset(at: number, t0: number): string {
+  return formatOffsetMinutes(Math.round((at - t0) / 60_000));
+}
+
+function formatOffsetMinutes(minutes: number): string {
+  if (minutes === 0) return 'T-0';
+  const abs = Math.abs(minutes);
+  const parts: string[] = [];
+  if (abs >= 1440) parts.push(`${Math.floor(abs / 1440)}d`);
+  if (abs % 1440 >= 60) parts.push(`${Math.floor((abs % 1440) / 60)}h`);
+  if (abs % 60 > 0) parts.push(`${abs % 60}m`);
+  return `T${minutes < 0 ? '-' : '+'}${parts.join(' ')}`;
+}
