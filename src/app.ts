@@ -115,7 +115,8 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const app = new App({
     token: config.slackBotToken,
     signingSecret: config.slackSigningSecret,
-    ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken } : {}),
+    // In Socket Mode, Bolt serves the custom routes (/healthz) on installerOptions.port.
+    ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } } : {}),
     ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
     logger,
     clientOptions: { slackApiUrl: config.slackApiUrl, timeout: 2_500, retryConfig: { retries: 0 } },

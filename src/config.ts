@@ -95,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
-  if (v && Boolean(v.SLACK_BOT_ID) !== Boolean(v.SLACK_BOT_USER_ID)) {
+  // Read from the raw input, not the parsed result, so this is reported alongside any other problem.
+  if (Boolean(input.SLACK_BOT_ID) !== Boolean(input.SLACK_BOT_USER_ID)) {
     problems.push('SLACK_BOT_ID and SLACK_BOT_USER_ID go together: set both or neither');
   }
   if (problems.length > 0 || !v) throw new ConfigError([...new Set(problems)]);

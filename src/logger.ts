@@ -12,7 +12,8 @@ const tokenPatterns: RegExp[] = [
   /\bxapp-[A-Za-z0-9-]+/g,
   /(Token token=)[^\s"',]+/gi,
   /(Bearer )[^\s"',]+/gi,
-  /("?routing_key"?\s*[:=]\s*"?)[A-Za-z0-9]{32}/gi,
+  // JSON, util.inspect's single quotes (a logged object), JSON inside a JSON string (\"), and query strings.
+  /(routing_key\\?["']?\s*[:=]\s*\\?["']?)[A-Za-z0-9]{32}/gi,
 ];
 
 export interface LogSink {

@@ -29,7 +29,8 @@ export const DEFAULT_PAGE_GRACE_MINUTES = 15;
  * - a rollback declared by command → `rollback`, critical, until the run ends (a No-Go rollback is
  *   already paged as no_go);
  * - a rollback time box run out with its steps still open → `timebox:<item or section>`, critical.
- * Once a rollback is under way the normal phases no longer page. A run that has ended needs
+ * Windows that closed before the run started never page. Once a rollback is under way the
+ * normal phases no longer page. A run that has ended needs
  * no page at all, so every page resolves when the run ends.
  */
 export function desiredPages(input: {
@@ -94,7 +95,9 @@ export function desiredPages(input: {
   for (const { phase, section } of allSections(run.checklist)) {
     if (phase.kind === 'rollback' || states.get(section.id) !== 'overdue') continue;
     const closesAt = windowOf.get(section.id)?.closesAt ?? null;
-    if (closesAt === null) continue;
+    // A window that had closed before the run started was missed before deployday was watching:
+    // the overdue nudges say so, but waking someone up for it would page on every late start.
+    if (closesAt === null || closesAt < run.createdAt) continue;
     const grace = graceMinutes(settings.sectionGraceMinutes, section.title) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
     if (now < closesAt + grace * 60_000) continue;
     const open = section.items.filter((i) => !isSettled(snapshot.items[i.id]));

@@ -48,7 +48,14 @@ export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
     onQueued: () => {},
   });
   return {
-    evaluate: (runId) => void service.evaluate(runId),
+    // As createPaging does: a failing rule is logged (and so printed), never thrown into a click.
+    evaluate: (runId) => {
+      try {
+        service.evaluate(runId);
+      } catch (error) {
+        deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
+      }
+    },
     evaluateAll: () => service.evaluateAll(),
   };
 };

@@ -150,7 +150,9 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       ].filter((at): at is number => at !== null);
       const end = (why: string): void => record({ runId, kind: 'end', detail: '', sectionTitle: null, text: why });
       if (candidates.length === 0) {
-        end('nothing more would happen: no reminder is pending');
+        // Dated at the last thing that happened: the quiet checks after it are not news.
+        const last = events[events.length - 1];
+        events.push({ at: last?.at ?? now, t0: current.t0, runId, kind: 'end', detail: '', sectionTitle: null, text: 'nothing more would happen: no reminder is pending', late: false });
         break;
       }
       const next = Math.max(now, Math.min(...candidates));
@@ -177,7 +179,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       if (rollbackAt !== null && rollbackAt <= clock.now()) {
         rollbackAt = null;
         const offset = Math.round((clock.now() - current.t0) / MINUTE_MS);
-        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(`rehearsal: rollback declared at T${offset < 0 ? '-' : '+'}${Math.abs(offset)}m`) });
+        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(X) });
         acted = true;
       }
       if (acted) await step();

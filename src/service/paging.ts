@@ -4,7 +4,7 @@ import { createOutboxWorker, type OutboxWorker } from '../pager/outboxWorker.js'
 import { createPagerDutyClient } from '../pager/pagerDutyClient.js';
 import type { SendResult } from '../pager/pagerDutyClient.js';
 import type { Db } from '../store/db.js';
-import { getPage, type OutboxRow } from '../store/outbox.js';
+import { getPage, releaseStaleSending, type OutboxRow } from '../store/outbox.js';
 import type { Clock } from './clock.js';
 import { PageService } from './pageService.js';
 import type { RunService } from './runService.js';
@@ -105,7 +105,15 @@ export function createPaging(deps: PagingOptions): Paging {
       }
     },
     evaluateAll: () => service.evaluateAll(),
-    start: () => worker?.start(deps.workerIntervalMs ?? 1_000),
+    start: () => {
+      if (!worker) return;
+      // A crash (or a stop mid-send) leaves rows 'sending'; this process is their only sender, so
+      // they go out on the first tick rather than after the two-minute lease.
+      const released = releaseStaleSending(db, deps.clock.now());
+      if (released > 0) logger.info(`pager outbox: ${released} page event(s) were mid-send when deployday stopped; sending them again now`);
+      worker.start(deps.workerIntervalMs ?? 1_000);
+      worker.tick().catch((error: unknown) => logger.error('pager outbox: first tick failed:', error instanceof Error ? error.message : error));
+    },
     stop: async () => {
       await worker?.stop();
     },

@@ -176,6 +176,23 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
   return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * At start, before the worker's first tick: rows left 'sending' were claimed by this bot's
+ * previous process, which died (or was stopped) before it recorded the answer. Nobody is
+ * sending them now, so they are due at once instead of after SENDING_LEASE_MS; the dedup key
+ * makes a re-send of an event PagerDuty did get the same incident. Only safe while one bot
+ * process owns the database, which deployday assumes throughout. Returns the rows released.
+ */
+export function releaseStaleSending(db: Db, now: number): number {
+  return db
+    .prepare(
+      `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
+         last_error = COALESCE(last_error, 'interrupted by a restart while sending')
+       WHERE status = 'sending'`,
+    )
+    .run({ now }).changes;
+}
+
 /*
  * The mark* functions change a row only while it is 'sending', and say whether they did:
  * a worker that outlived its lease must not overwrite what the worker that took over wrote.

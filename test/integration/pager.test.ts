@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lookupOncall } from '../../src/pager/oncallLookup.js';
 import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/pager/outboxWorker.js';
 import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/pager/pageEvent.js';
-import { createPagerDutyClient, type PagerDutyClient, type PagerLogger, type SendResult } from '../../src/pager/pagerDutyClient.js';
+import { createPagerDutyClient, eventsServerOf, type PagerDutyClient, type PagerLogger, type SendResult } from '../../src/pager/pagerDutyClient.js';
 import type { Db } from '../../src/store/db.js';
 import {
   claimDueOutbox,
@@ -18,6 +20,7 @@ import {
   markFailed,
   markSent,
   openPages,
+  releaseStaleSending,
   SENDING_LEASE_MS,
   type OutboxRow,
 } from '../../src/store/outbox.js';
@@ -136,6 +139,24 @@ describe('pager outbox store', () => {
     expect(again.map((r) => r.attempts)).toEqual([2]);
   });
 
+  it('releases rows a stopped worker left sending so they are due at once, leaving other rows alone', () => {
+    const crashed = pageInput(1, 'crashed', T0);
+    const later = pageInput(1, 'later', T0 + 60_000);
+    enqueuePage(db, crashed);
+    expect(claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    enqueuePage(db, later);
+
+    expect(releaseStaleSending(db, T0 + 5_000)).toBe(1);
+    expect(listOutbox(db).map((r) => [r.dedupKey, r.status, r.nextAttemptAt, r.claimedAt])).toEqual([
+      [crashed.dedupKey, 'pending', T0 + 5_000, null],
+      [later.dedupKey, 'pending', T0 + 60_000, null],
+    ]);
+    // Well inside the lease, the released row is claimed again; its first attempt still counts.
+    expect(claimDueOutbox(db, T0 + 5_000, 10).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
+    expect(releaseStaleSending(db, T0 + 6_000)).toBe(1);
+    expect(releaseStaleSending(db, T0 + 6_000)).toBe(0);
+  });
+
   it('lets a page PagerDuty refused be raised again', () => {
     const page = pageInput(4, 'refused', T0);
     enqueuePage(db, page);
@@ -191,6 +212,7 @@ describe('PagerDuty client against the fake', () => {
       apiToken: API_TOKEN,
       apiUrl: fake.apiUrl,
       timeoutMs: 300,
+      rateLimitPauseMs: 20,
       logger: log.logger,
     });
   });
@@ -279,6 +301,57 @@ describe('PagerDuty client against the fake', () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it('lets pdjs absorb a lone 429 with its short pause, so the caller sees only the answer after it', async () => {
+    fake.failNext(1, { status: 429, retryAfter: '30' });
+    const page = pageInput(3, 'throttled-once', T0);
+    await expect(client.sendEvent(page.payload)).resolves.toEqual({ ok: true, status: 202, dedupKey: page.dedupKey });
+    expect(enqueueRequests(fake).map((r) => r.outcome)).toEqual([429, 202]);
+  });
+
+  it('reports a 429 once pdjs has re-sent three times, with the last answer’s Retry-After', async () => {
+    fake.failNext(4, { status: 429, retryAfter: '7' });
+    const result = await client.sendEvent(pageInput(3, 'throttled', T0).payload);
+    expect(result).toMatchObject({ ok: false, retryable: true, status: 429, retryAfterMs: 7000 });
+    expect(enqueueRequests(fake).map((r) => r.outcome)).toEqual([429, 429, 429, 429]);
+  });
+
+  it('bounds a send by timeoutMs even while pdjs waits between 429 re-sends', async () => {
+    const slowPause = createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiUrl: fake.apiUrl, timeoutMs: 300, rateLimitPauseMs: 2000, logger: log.logger });
+    fake.failNext(4, { status: 429 });
+    const started = Date.now();
+    const result = await slowPause.sendEvent(pageInput(3, 'paused', T0).payload);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result).toEqual({ ok: false, retryable: true, error: 'timed out after 300 ms' });
+    expect(enqueueRequests(fake)).toHaveLength(1);
+  });
+
+  it('treats an answer whose body is not JSON as retryable, since pdjs loses its status', async () => {
+    const tls = new URL('../fixtures/tls/', import.meta.url);
+    const proxy = createHttpsServer({ cert: readFileSync(new URL('server.crt', tls)), key: readFileSync(new URL('server.key', tls)) }, (_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Bad gateway</body></html>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const viaProxy = createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: `https://127.0.0.1:${port}`, apiUrl: fake.apiUrl, timeoutMs: 1000, logger: log.logger });
+      const result = await viaProxy.sendEvent(pageInput(3, 'proxy', T0).payload);
+      expect(result).toMatchObject({ ok: false, retryable: true });
+      expect(result.ok === false && result.error).toMatch(/not JSON/);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('sends events to the host and port of eventsUrl, and refuses a path pdjs would drop', () => {
+    expect(eventsServerOf('https://events.pagerduty.com')).toBe('events.pagerduty.com');
+    expect(eventsServerOf('https://127.0.0.1:8443/')).toBe('127.0.0.1:8443');
+    expect(() => eventsServerOf('https://proxy.example/pagerduty')).toThrow('eventsUrl must be an origin with no path (PAGERDUTY_EVENTS_URL)');
+    expect(() => eventsServerOf('https://events.example/?x=1')).toThrow('without a query');
+    expect(() => createPagerDutyClient({ routingKey: null, eventsUrl: 'https://proxy.example/pd', apiUrl: fake.apiUrl, logger: log.logger })).toThrow('/pd');
+  });
+
   it('refuses URLs that are not https', () => {
     expect(() => createPagerDutyClient({ routingKey: null, eventsUrl: 'http://events.example', apiUrl: fake.apiUrl, logger: log.logger })).toThrow(
       'eventsUrl must be an https:// URL',
@@ -296,7 +369,7 @@ describe('outbox worker against the fake PagerDuty', () => {
   let tmp: string | null;
 
   const makeClient = (timeoutMs = 2000) =>
-    createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs, logger: log.logger });
+    createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs, rateLimitPauseMs: 20, logger: log.logger });
 
   const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number } = {}) => {
     const worker = createOutboxWorker({
@@ -472,21 +545,23 @@ describe('outbox worker against the fake PagerDuty', () => {
     expect(results[0]?.result).toEqual({ ok: false, retryable: false, error: 'invalid event: routing_key must be 32 characters (got 9 characters)' });
   });
 
-  it('honours Retry-After on a 429', async () => {
+  it('honours Retry-After on a 429 that outlasts pdjs’s own re-sends', async () => {
     const worker = makeWorker();
     enqueuePage(db, pageInput(8, 'throttled', T0));
-    fake.failNext(1, { status: 429, retryAfter: '30' });
+    // pdjs re-sends a 429 three times after its short pause; the worker sees the fourth answer.
+    fake.failNext(4, { status: 429, retryAfter: '30' });
     await worker.tick();
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', lastStatus: 429, nextAttemptAt: T0 + 30_000 });
+    expect(enqueueRequests(fake)).toHaveLength(4);
+    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 429, nextAttemptAt: T0 + 30_000 });
     expect(results[0]?.result).toMatchObject({ ok: false, retryable: true, status: 429, retryAfterMs: 30_000 });
 
     clock = T0 + 29_999;
     await worker.tick();
-    expect(enqueueRequests(fake)).toHaveLength(1);
+    expect(enqueueRequests(fake)).toHaveLength(4);
     clock = T0 + 30_000;
     await worker.tick();
     expect(listOutbox(db)[0]?.status).toBe('sent');
-    expect(enqueueRequests(fake)).toHaveLength(2);
+    expect(enqueueRequests(fake)).toHaveLength(5);
   });
 
   it('bounds a send PagerDuty answers too late, retries it, and still opens one incident', async () => {

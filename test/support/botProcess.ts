@@ -13,7 +13,7 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+export async function startBotProcess(env: Record<string, string>, options: { cwd?: string } = {}): Promise<BotProcess> {
   let output = '';
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'main.js')], {
     env: {
@@ -25,6 +25,7 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

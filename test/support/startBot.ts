@@ -49,6 +49,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     logSink: options.logSink ?? { write: (line) => logs.push(line) },
     messageIntervalMs: options.messageIntervalMs ?? 200,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.pagerBackoff ? { pagerBackoff: options.pagerBackoff } : {}),
+    ...(options.pagerIntervalMs !== undefined ? { pagerIntervalMs: options.pagerIntervalMs } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake: options.fake });

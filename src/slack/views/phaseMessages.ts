@@ -92,7 +92,8 @@ function notesText(section: Section): string {
 function detailsText(item: Item): string {
   if (item.details.length === 0) return '';
   const pad = `${itemIndent(item.depth)}\u2003`;
-  return `\n${truncate(item.details.map((d) => `${pad}${d}`).join('\n'), DETAILS_MAX)}`;
+  // Details were bullets under the item in the markdown; they stay bullets here.
+  return `\n${truncate(item.details.map((d) => `${pad}${/^[•◦▪-]/.test(d) ? d : `• ${d}`}`).join('\n'), DETAILS_MAX)}`;
 }
 
 /** Text of a long-form item: a done mark (always one character), the indent, the text, its details. */

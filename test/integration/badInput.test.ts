@@ -1,0 +1,233 @@
+/**
+ * What the bot does with requests it must not act on: forged or replayed requests, malformed
+ * commands, and clicks it has to refuse. Every refusal is private to the person who asked.
+ */
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeWorkspace } from '../support/fakeSlack.js';
+import { LEGACY_VERIFICATION_TOKEN } from '../support/slackClient.js';
+import { eventually } from '../support/waitFor.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  ackText,
+  auditRows,
+  checkboxOf,
+  clickItem,
+  isTicked,
+  itemRow,
+  publicPostCount,
+  runStatus,
+  startHarness,
+  startRun,
+  updatesOf,
+  type Harness,
+} from './checklistHarness.js';
+
+let harness: Harness | null = null;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function open(): Promise<Harness> {
+  harness = await startHarness();
+  return harness;
+}
+
+function runCount(h: Harness): number {
+  return (h.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+}
+
+/** A slash command body exactly as Slack sends it, to sign (or forge) by hand. */
+function commandBody(text: string, user = ALICE): string {
+  return new URLSearchParams({
+    token: LEGACY_VERIFICATION_TOKEN,
+    team_id: FakeWorkspace.teamId,
+    team_domain: FakeWorkspace.domain,
+    channel_id: CHANNEL,
+    channel_name: FakeWorkspace.defaultChannelName,
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/deploy',
+    text,
+    api_app_id: FakeWorkspace.appId,
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0TEST/1/abc',
+    trigger_id: '1.2.3',
+  }).toString();
+}
+
+/** The ephemeral text a click's refusal was sent back with, through its response_url. */
+function refusalFor(h: Harness, responseUrl: string): string | undefined {
+  const post = h.fake.responses.find((r) => r.url === responseUrl);
+  if (post === undefined) return undefined;
+  expect(post.outcome).toBe('ephemeral');
+  return String(post.body['text']);
+}
+
+describe('requests that are not from Slack', () => {
+  it('answers 401 to a forged signature and changes nothing', async () => {
+    const h = await open();
+    const body = commandBody('start small-release');
+    const headers = h.bot.slack.signedHeaders(body);
+    const ts = Number(headers['X-Slack-Request-Timestamp']);
+    headers['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+
+    const response = await h.bot.slack.sendRaw(body, headers);
+    expect(response.status).toBe(401);
+    await h.bot.bot.sync.idle();
+    expect(runCount(h)).toBe(0);
+    expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+
+    // The same body, correctly signed, is accepted: the 401 was the signature, nothing else.
+    expect((await h.bot.slack.sendSigned(body)).status).toBe(200);
+    expect(runCount(h)).toBe(1);
+  });
+
+  it('answers 401 to a correctly signed request whose timestamp is more than five minutes old', async () => {
+    const h = await open();
+    const body = commandBody('start small-release');
+    const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
+    const response = await h.bot.slack.sendSigned(body, sixMinutesAgo);
+    expect(response.status).toBe(401);
+    expect(runCount(h)).toBe(0);
+  });
+
+  it('does not run a command sent as JSON, even when signed', async () => {
+    const h = await open();
+    const body = commandBody('start small-release');
+    const headers = { ...h.bot.slack.signedHeaders(body), 'Content-Type': 'application/json' };
+    const response = await h.bot.slack.sendRaw(body, headers);
+    expect(response.status).not.toBe(200);
+    await h.bot.bot.sync.idle();
+    expect(runCount(h)).toBe(0);
+    expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+  });
+});
+
+describe('malformed commands', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['an unknown subcommand', 'deploy-everything now', /I don’t know `deploy-everything`\. Try `\/deploy help`/],
+    ['start without a checklist', 'start', /Which checklist\?/],
+    ['an unknown checklist', 'start no-such-list', /no-such-list/],
+    ['a checklist that has errors', 'start broken', /broken/],
+    ['an impossible time', 'start small-release at 25:99', /25:99/],
+    ['status with no active run', 'status', /There is no active run in this channel/],
+  ];
+  it.each(cases)('answers %s privately and posts nothing', async (_what, text, expected) => {
+    const h = await open();
+    const response = await h.bot.slack.command(text);
+    expect(ackText(response)).toMatch(expected);
+    await h.bot.bot.sync.idle();
+    expect(runCount(h)).toBe(0);
+    expect(publicPostCount(h.fake)).toBe(0);
+    expect(h.fake.responses).toEqual([]);
+  });
+
+  it('asks which run is meant when two are active, and answers for the one named', async () => {
+    const h = await open();
+    await startRun(h);
+    await startRun(h, 'big-phase');
+    const posted = publicPostCount(h.fake);
+
+    const ambiguous = ackText(await h.bot.slack.command('status'));
+    expect(ambiguous).toMatch(/There are 2 active runs here \(#1 small-release, #2 big-phase\); say which/);
+    const named = ackText(await h.bot.slack.command('status #2'));
+    expect(named).toContain('*#2 · Big Phase*');
+    const unknown = ackText(await h.bot.slack.command('status #9'));
+    expect(unknown).toBe('There is no run #9 in this channel.');
+    expect(publicPostCount(h.fake)).toBe(posted);
+  });
+});
+
+describe('clicks the bot refuses', () => {
+  it('refuses a click on a run from another channel, says why privately, and audits it', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const { ts, blockId, message } = checkboxOf(h.fake, 's0.i0');
+    const posted = publicPostCount(h.fake);
+
+    // A copy of the message shown in another channel (e.g. forwarded), clicked there.
+    const click = await h.bot.slack.clickCheckbox({ channel: 'C0ELSEWHERE', ts, blockId, itemValue: 's0.i0', checked: true, user: BOB, seenMessage: message });
+    expect(click.status).toBe(200);
+    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'wrong_channel' }) }),
+    ]);
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toBe(`Run #${runId} belongs to another channel.`));
+    await h.bot.bot.sync.idle();
+    expect(publicPostCount(h.fake)).toBe(posted);
+  });
+
+  it('refuses a click on an aborted run and changes nothing', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const { message } = checkboxOf(h.fake, 's0.i0');
+    ackText(await h.bot.slack.command('abort rehearsal over'));
+    expect(runStatus(h.db, runId)).toBe('aborted');
+    await h.bot.bot.sync.idle();
+
+    const click = await clickItem(h, 's0.i0', { user: BOB, seenMessage: message });
+    expect(click.status).toBe(200);
+    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
+    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'run_ended' }) })]);
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/has ended \(aborted\)/));
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's0.i0')).toBe(false);
+    expect(runStatus(h.db, runId)).toBe('aborted');
+  });
+
+  it('refuses a sign-off by someone without its role, audits it, and unticks the box again', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    // The sign-offs sit behind the Go/No-Go gate: the lead passes it first.
+    const gate = checkboxOf(h.fake, 's1.i0').ts;
+    expect((await h.bot.slack.clickButton({ ts: gate, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
+    await h.bot.bot.sync.idle();
+
+    const { ts } = checkboxOf(h.fake, 's4.i0');
+    const updates = updatesOf(h.fake, ts);
+    const click = await clickItem(h, 's4.i0', { user: BOB });
+    expect(click.status).toBe(200);
+    expect(itemRow(h.db, runId, 's4.i0')).toBeUndefined();
+    expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: BOB, target: 's4.i0', detail: expect.objectContaining({ attempted: 'item.tick', code: 'not_role_holder' }) }),
+    ]);
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/Only the QA Lead can sign this off/));
+    // Bob's Slack ticked the box locally: the message is rendered again, with the box empty.
+    await eventually(() => expect(updatesOf(h.fake, ts)).toBeGreaterThan(updates));
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's4.i0')).toBe(false);
+
+    // Once the lead gives Carol the role, her sign-off counts.
+    ackText(await h.bot.slack.command(`role "QA Lead" <@${CAROL}|carol>`, { user: ALICE }));
+    expect((await clickItem(h, 's4.i0', { user: CAROL })).status).toBe(200);
+    expect(itemRow(h.db, runId, 's4.i0')).toMatchObject({ done: 1, done_by: CAROL });
+  });
+
+  it('acks a click on an action it does not know and ignores it', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const { ts, message } = checkboxOf(h.fake, 's0.i0');
+    const audit = auditRows(h.db, runId);
+    const updates = h.fake.callsTo('chat.update').length;
+
+    const click = await h.bot.slack.blockAction({
+      message,
+      user: BOB,
+      actions: [{ type: 'button', action_id: 'retired_feature_button', block_id: 'legacy_block', value: `${runId}:s0.i0`, action_ts: `${Math.floor(Date.now() / 1000)}.000100`, text: { type: 'plain_text', text: 'Old' } }],
+    });
+    expect(click.status).toBe(200);
+    await h.bot.bot.sync.idle();
+    expect(auditRows(h.db, runId)).toEqual(audit);
+    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(h.fake.responses).toEqual([]);
+    expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
+    expect(h.fake.message(CHANNEL, ts)!.history).toHaveLength(1);
+  });
+});

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { REPO_ROOT, tempDir } from '../support/startBot.js';
+
+const MAIN = join(REPO_ROOT, 'dist', 'main.js');
+
+describe('starting the bot', () => {
+  let bot: BotProcess | undefined;
+  let fake: FakeSlack | undefined;
+  let cleanup: (() => void) | undefined;
+  afterEach(async () => {
+    await bot?.stop();
+    await fake?.close();
+    cleanup?.();
+    bot = undefined;
+  });
+
+  it('refuses to start without configuration, naming every missing variable in one message', () => {
+    const result = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 15_000 });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN');
+    expect(result.stderr).toContain('SLACK_SIGNING_SECRET');
+    expect(result.stderr.match(/cannot start/g)?.length).toBe(1);
+  });
+
+  it('names each invalid variable without echoing its value', () => {
+    const result = spawnSync(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SLACK_BOT_TOKEN: 'not-a-token-SECRETMARKER',
+        SLACK_SIGNING_SECRET: 'too-short-SECRETMARKER',
+        PORT: 'eighty',
+        PAGERDUTY_ROUTING_KEY: 'short-SECRETMARKER',
+        PAGERDUTY_EVENTS_URL: 'http://events.example.com',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(78);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_EVENTS_URL']) {
+      expect(result.stderr).toContain(name);
+    }
+    expect(result.stderr).not.toContain('SECRETMARKER');
+  });
+
+  it('creates its database under ./data on first start and answers /healthz once ready', async () => {
+    fake = await startFakeSlack();
+    const dir = tempDir();
+    cleanup = dir.remove;
+    bot = await startBotProcess({ SLACK_API_URL: fake.apiUrl, CHECKLISTS_DIR: join(REPO_ROOT, 'checklists') }, { cwd: dir.dir });
+    const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { ok: boolean; checklists: number; paging: string };
+    expect(body).toMatchObject({ ok: true, checklists: 2, paging: 'off' });
+    expect(existsSync(join(dir.dir, 'data', 'deployday.db'))).toBe(true);
+    expect(bot.output()).toContain('paging is off');
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, it, expect } from 'vitest';
+import { ConfigError, loadConfig, secretsOf, type Config } from '../../src/config.js';
+
+const SIGNING = '0123456789abcdef0123456789ABCDEF';
+const BOT = 'xoxb-1111-2222-botTokenForTests';
+const ROUTING = 'R0UT1NGKEY0123456789abcdefABCDEF';
+const base = { SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SIGNING };
+
+function problemsOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills every default when only the Slack credentials are set', () => {
+    expect(loadConfig(base)).toEqual<Config>({
+      slackBotToken: BOT,
+      slackSigningSecret: SIGNING,
+      slackAppToken: null,
+      slackApiUrl: 'https://slack.com/api/',
+      port: 3000,
+      databasePath: './data/deployday.db',
+      checklistsDir: './checklists',
+      pagerDuty: {
+        routingKey: null,
+        eventsUrl: 'https://events.pagerduty.com',
+        apiToken: null,
+        apiUrl: 'https://api.pagerduty.com',
+      },
+      slackBotId: null,
+      slackBotUserId: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = loadConfig({
+      ...base,
+      SLACK_APP_TOKEN: 'xapp-1-A111-222-abc',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      PORT: '8080',
+      DATABASE_PATH: '/var/lib/deployday/runs.db',
+      CHECKLISTS_DIR: '/srv/checklists',
+      PAGERDUTY_ROUTING_KEY: ROUTING,
+      PAGERDUTY_EVENTS_URL: 'https://127.0.0.1:8443/',
+      PAGERDUTY_API_TOKEN: 'u+pdtokenvalue',
+      PAGERDUTY_API_URL: 'http://127.0.0.1:8444//',
+      SLACK_BOT_ID: 'B0BOT0001',
+      SLACK_BOT_USER_ID: 'U0BOT0001',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      slackAppToken: 'xapp-1-A111-222-abc',
+      slackApiUrl: 'http://127.0.0.1:9999/api/',
+      port: 8080,
+      databasePath: '/var/lib/deployday/runs.db',
+      checklistsDir: '/srv/checklists',
+      pagerDuty: { routingKey: ROUTING, eventsUrl: 'https://127.0.0.1:8443', apiToken: 'u+pdtokenvalue', apiUrl: 'http://127.0.0.1:8444' },
+      slackBotId: 'B0BOT0001',
+      slackBotUserId: 'U0BOT0001',
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats blank variables as unset', () => {
+    const config = loadConfig({ ...base, PORT: '  ', PAGERDUTY_ROUTING_KEY: '', SLACK_APP_TOKEN: ' ' });
+    expect(config.port).toBe(3000);
+    expect(config.pagerDuty.routingKey).toBeNull();
+    expect(config.slackAppToken).toBeNull();
+  });
+
+  it('names both missing Slack credentials in one error for an empty environment', () => {
+    const error = problemsOf({});
+    expect(error.message).toContain('SLACK_BOT_TOKEN');
+    expect(error.message).toContain('SLACK_SIGNING_SECRET');
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toContain('2 configuration problems');
+  });
+
+  it('names every bad variable at once', () => {
+    const error = problemsOf({
+      ...base,
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      SLACK_API_URL: 'slack.com/api',
+      PAGERDUTY_ROUTING_KEY: 'short',
+      SLACK_BOT_ID: 'B0BOT0001',
+    });
+    for (const name of ['PORT', 'LOG_LEVEL', 'SLACK_API_URL', 'PAGERDUTY_ROUTING_KEY', 'SLACK_BOT_USER_ID']) {
+      expect(error.message, name).toContain(name);
+    }
+    expect(error.problems).toHaveLength(5);
+  });
+
+  it('never repeats a secret value in its message', () => {
+    const marker = 'SeCrEtMaRkEr';
+    const error = problemsOf({
+      SLACK_BOT_TOKEN: `xoxp-${marker}-user-token-by-mistake`,
+      SLACK_SIGNING_SECRET: `${marker}-not-hex`,
+      SLACK_APP_TOKEN: `xoxb-${marker}`,
+      PAGERDUTY_ROUTING_KEY: `${marker}${marker}`,
+      PAGERDUTY_API_TOKEN: marker.slice(0, 4),
+    });
+    expect(error.problems.length).toBeGreaterThanOrEqual(5);
+    expect(error.message).not.toContain(marker);
+    expect(error.message).not.toContain(marker.slice(0, 4));
+    expect(JSON.stringify(error.problems)).not.toContain(marker);
+  });
+
+  it('does not need a signing secret in Socket Mode', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A111-222-abc' });
+    expect(config.slackAppToken).toBe('xapp-1-A111-222-abc');
+    expect(config.slackSigningSecret).toBe('');
+  });
+
+  it('needs a signing secret in HTTP mode', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: BOT }).problems).toEqual([
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+  });
+
+  it.each(['http://events.pagerduty.com', 'ftp://events.pagerduty.com', 'events.pagerduty.com'])(
+    'refuses %j as PAGERDUTY_EVENTS_URL because it must be https',
+    (value) => {
+      expect(problemsOf({ ...base, PAGERDUTY_EVENTS_URL: value }).message).toMatch(/PAGERDUTY_EVENTS_URL must be https/);
+    },
+  );
+
+  it('refuses a bot token that is not a bot token', () => {
+    expect(problemsOf({ ...base, SLACK_BOT_TOKEN: 'xapp-1-abc' }).message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+  });
+
+  it('refuses an app token that is not an app-level token', () => {
+    expect(problemsOf({ ...base, SLACK_APP_TOKEN: 'xoxb-1-abc' }).message).toContain('SLACK_APP_TOKEN must be an app-level token');
+  });
+
+  it.each(['-1', '3000.5', 'http', '65536'])('refuses PORT=%j', (port) => {
+    expect(problemsOf({ ...base, PORT: port }).message).toContain('PORT must be a port number');
+  });
+
+  it('wants SLACK_BOT_ID and SLACK_BOT_USER_ID together', () => {
+    expect(problemsOf({ ...base, SLACK_BOT_USER_ID: 'U0BOT0001' }).message).toContain('go together');
+  });
+});
+
+describe('secretsOf', () => {
+  it('lists every secret that is set', () => {
+    const config = loadConfig({
+      ...base,
+      SLACK_APP_TOKEN: 'xapp-1-A111-222-abc',
+      PAGERDUTY_ROUTING_KEY: ROUTING,
+      PAGERDUTY_API_TOKEN: 'u+pdtokenvalue',
+    });
+    expect(secretsOf(config).sort()).toEqual([BOT, SIGNING, 'xapp-1-A111-222-abc', ROUTING, 'u+pdtokenvalue'].sort());
+  });
+
+  it('leaves out secrets that are not set, and never lists a URL or path', () => {
+    const secrets = secretsOf(loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A111-222-abc' }));
+    expect(secrets.sort()).toEqual([BOT, 'xapp-1-A111-222-abc'].sort());
+  });
+});
