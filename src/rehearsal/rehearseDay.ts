@@ -1,6 +1,7 @@
 import { allSections, type Checklist } from '../domain/checklist.js';
 import { heldSections } from '../domain/gates.js';
 import type { Run } from '../domain/run.js';
+import type { SectionWindow } from '../domain/sectionWindow.js';
 import { computeSchedule } from '../domain/schedule.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { RedactingLogger } from '../logger.js';
@@ -141,12 +142,13 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
     for (let steps = 0; ; steps += 1) {
       const current = runs.requireRun(runId);
       const now = clock.now();
-      const work = participation === 'on_time' ? sectionsToFinish(runs, timeline, current, finished, now) : [];
+      const windows = timeline.windows(current);
+      const work = participation === 'on_time' ? sectionsToFinish(runs, windows, current, finished, now) : [];
       const candidates = [
         nextPendingDueAt(db),
         ...work.map((w) => w.at),
         rollbackAt,
-        ...(paging ? pagingCheckpoints(timeline, current).filter((at) => at > now) : []),
+        ...(paging ? pagingCheckpoints(windows, current).filter((at) => at > now) : []),
       ].filter((at): at is number => at !== null);
       const end = (why: string): void => record({ runId, kind: 'end', detail: '', sectionTitle: null, text: why });
       if (candidates.length === 0) {
@@ -156,7 +158,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
         break;
       }
       const next = Math.max(now, Math.min(...candidates));
-      const horizon = horizonOf(timeline, current);
+      const horizon = horizonOf(windows, current);
       if (next > horizon) {
         const pending = listReminders(db, runId).filter((r) => r.status === 'pending').length;
         clock.advanceTo(horizon);
@@ -179,7 +181,8 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       if (rollbackAt !== null && rollbackAt <= clock.now()) {
         rollbackAt = null;
         const offset = Math.round((clock.now() - current.t0) / MINUTE_MS);
-        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(X) });
+        const reason = `declared by the rehearsal at T${offset < 0 ? '-' : '+'}${Math.abs(offset)}m`;
+        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(reason) });
         acted = true;
       }
       if (acted) await step();
@@ -203,22 +206,22 @@ function rehearsalStart(checklist: Checklist, t0: number, timezone: string): num
 }
 
 /** One day after the last window closes (rollback windows included once they exist), or after T-0. */
-function horizonOf(timeline: TimelineService, run: Run): number {
-  const closes = timeline.windows(run).flatMap((w) => [w.opensAt, w.closesAt]).filter((m): m is number => m !== null);
+function horizonOf(windows: SectionWindow[], run: Run): number {
+  const closes = windows.flatMap((w) => [w.opensAt, w.closesAt]).filter((m): m is number => m !== null);
   return Math.max(run.t0, ...closes) + DAY_MS;
 }
 
 /** Each timed section the team has not finished yet, with the moment they will: a minute before it closes. */
-function sectionsToFinish(runs: RunService, timeline: TimelineService, run: Run, finished: Set<string>, now: number): Array<{ sectionId: string; at: number }> {
+function sectionsToFinish(runs: RunService, windows: SectionWindow[], run: Run, finished: Set<string>, now: number): Array<{ sectionId: string; at: number }> {
   const snapshot = runs.snapshot(run.id);
   const held = heldSections(snapshot);
-  const windows = new Map(timeline.windows(run).map((w) => [w.sectionId, w]));
+  const byId = new Map(windows.map((w) => [w.sectionId, w]));
   const work: Array<{ sectionId: string; at: number }> = [];
   for (const { phase, section } of allSections(run.checklist)) {
     if (finished.has(section.id) || held.has(section.id)) continue;
     if (run.rollbackActive && phase.kind !== 'rollback') continue;
     if (section.items.every((i) => isSettled(snapshot.items[i.id]))) continue;
-    const closesAt = windows.get(section.id)?.closesAt ?? null;
+    const closesAt = byId.get(section.id)?.closesAt ?? null;
     if (closesAt === null) continue;
     work.push({ sectionId: section.id, at: Math.max(now, closesAt - MINUTE_MS) });
   }
@@ -230,12 +233,10 @@ function sectionsToFinish(runs: RunService, timeline: TimelineService, run: Run,
  * close plus every grace period the checklist names. A superset of the real moments is harmless
  * (a pass with nothing due sends nothing) and needs no copy of the rules here.
  */
-function pagingCheckpoints(timeline: TimelineService, run: Run): number[] {
+function pagingCheckpoints(windows: SectionWindow[], run: Run): number[] {
   const settings = run.checklist.settings;
   const graces = new Set([15, settings.pageGraceMinutes ?? 15, ...Object.values(settings.sectionGraceMinutes ?? {})]);
-  return timeline
-    .windows(run)
-    .flatMap((w) => (w.closesAt === null ? [] : [...graces].map((g) => w.closesAt! + g * MINUTE_MS)));
+  return windows.flatMap((w) => (w.closesAt === null ? [] : [...graces].map((g) => w.closesAt! + g * MINUTE_MS)));
 }
 
 type Recorder = (event: Omit<RehearsalEvent, 'at' | 't0' | 'late'> & { late?: boolean }) => void;

@@ -113,9 +113,10 @@ describe('malformed commands', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['an unknown subcommand', 'deploy-everything now', /I don’t know `deploy-everything`\. Try `\/deploy help`/],
     ['start without a checklist', 'start', /Which checklist\?/],
-    ['an unknown checklist', 'start no-such-list', /no-such-list/],
-    ['a checklist that has errors', 'start broken', /broken/],
-    ['an impossible time', 'start small-release at 25:99', /25:99/],
+    ['an unknown checklist', 'start no-such-list', /There is no checklist called “no-such-list”/],
+    ['a checklist that has errors', 'start broken', /Checklist `broken` has errors and cannot start/],
+    ['an impossible time', 'start small-release at 25:99', /Couldn't read "25:99" as a start time/],
+    ['an unknown time zone', 'start small-release tz Mars/Base', /“Mars\/Base” is not a time zone I know/],
     ['status with no active run', 'status', /There is no active run in this channel/],
   ];
   it.each(cases)('answers %s privately and posts nothing', async (_what, text, expected) => {
@@ -163,23 +164,32 @@ describe('clicks the bot refuses', () => {
     expect(publicPostCount(h.fake)).toBe(posted);
   });
 
-  it('refuses a click on an aborted run and changes nothing', async () => {
+  it.each([
+    ['aborted', 'abort rehearsal over', /has ended \(aborted\)/],
+    ['completed', 'finish waive rehearsal over', /has ended \(completed\)/],
+  ])('refuses a click on a run that has been %s and changes nothing', async (status, command, reason) => {
     const h = await open();
     const { runId } = await startRun(h);
     const { message } = checkboxOf(h.fake, 's0.i0');
-    ackText(await h.bot.slack.command('abort rehearsal over'));
-    expect(runStatus(h.db, runId)).toBe('aborted');
+    ackText(await h.bot.slack.command(command));
+    expect(runStatus(h.db, runId)).toBe(status);
+    await eventually(() => expect(h.fake.findText(CHANNEL, `${status === 'aborted' ? 'aborted' : 'completed'} by <@${ALICE}>`)).toHaveLength(1), { timeoutMs: 4_000 });
     await h.bot.bot.sync.idle();
+    const before = itemRow(h.db, runId, 's0.i0');
+    const shown = h.fake.messages(CHANNEL).map((m) => ({ text: m.text, ticked: h.fake.checkboxesState(CHANNEL, m.ts) }));
+    const posted = publicPostCount(h.fake);
 
     const click = await clickItem(h, 's0.i0', { user: BOB, seenMessage: message });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(itemRow(h.db, runId, 's0.i0')).toEqual(before);
     expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
     expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'run_ended' }) })]);
-    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/has ended \(aborted\)/));
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(reason));
     await h.bot.bot.sync.idle();
-    expect(isTicked(h.fake, 's0.i0')).toBe(false);
-    expect(runStatus(h.db, runId)).toBe('aborted');
+    // Re-rendered at most (to undo the local tick), never changed.
+    expect(h.fake.messages(CHANNEL).map((m) => ({ text: m.text, ticked: h.fake.checkboxesState(CHANNEL, m.ts) }))).toEqual(shown);
+    expect(runStatus(h.db, runId)).toBe(status);
+    expect(publicPostCount(h.fake)).toBe(posted);
   });
 
   it('refuses a sign-off by someone without its role, audits it, and unticks the box again', async () => {
@@ -188,7 +198,9 @@ describe('clicks the bot refuses', () => {
     // The sign-offs sit behind the Go/No-Go gate: the lead passes it first.
     const gate = checkboxOf(h.fake, 's1.i0').ts;
     expect((await h.bot.slack.clickButton({ ts: gate, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
+    await eventually(() => expect(h.fake.findText(CHANNEL, 'Gate passed')).toHaveLength(1), { timeoutMs: 4_000 });
     await h.bot.bot.sync.idle();
+    const posted = publicPostCount(h.fake);
 
     const { ts } = checkboxOf(h.fake, 's4.i0');
     const updates = updatesOf(h.fake, ts);
@@ -203,6 +215,7 @@ describe('clicks the bot refuses', () => {
     await eventually(() => expect(updatesOf(h.fake, ts)).toBeGreaterThan(updates));
     await h.bot.bot.sync.idle();
     expect(isTicked(h.fake, 's4.i0')).toBe(false);
+    expect(publicPostCount(h.fake)).toBe(posted);
 
     // Once the lead gives Carol the role, her sign-off counts.
     ackText(await h.bot.slack.command(`role "QA Lead" <@${CAROL}|carol>`, { user: ALICE }));
