@@ -70,6 +70,14 @@ const schema = z.object({
     .optional(),
   PAGERDUTY_EVENTS_URL: url('PAGERDUTY_EVENTS_URL')
     .refine((v) => v.startsWith('https://'), 'PAGERDUTY_EVENTS_URL must be https:// (PagerDuty\'s client speaks only https)')
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.pathname === '/' || u.pathname === '') && !u.search && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, 'PAGERDUTY_EVENTS_URL must be an origin such as https://events.pagerduty.com, with no path (the client adds /v2/enqueue)')
     .default('https://events.pagerduty.com'),
   PAGERDUTY_API_TOKEN: z.string().min(8, 'PAGERDUTY_API_TOKEN looks too short to be a REST API token').optional(),
   PAGERDUTY_API_URL: url('PAGERDUTY_API_URL').default('https://api.pagerduty.com'),

@@ -5,7 +5,7 @@ import { rehearseCommand } from './rehearseCommand.js';
 
 const USAGE = `usage: deployday <command>
   lint <file.md...>                         check checklists; prints file:line: problems
-  rehearse <checklist.md> [--at <T-0>] [--tz <zone>]
+  rehearse <checklist.md> [--at <T-0>] [--tz <zone>] [--idle] [--rollback-at <T+30m>]
                                             simulate the day on a virtual clock, no Slack or PagerDuty
   export <run id> [--format json|md]        the audit record of a run (reads DATABASE_PATH)`;
 
@@ -40,7 +40,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // exitCode, not exit(): exit() would cut off output still being written to a pipe.
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`deployday: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

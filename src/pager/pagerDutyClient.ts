@@ -82,7 +82,7 @@ type PdjsEventData = Parameters<typeof pdEvent>[0]['data'];
  *   (common.js:103-111): we pass 0 and bound every call with AbortSignal.timeout, which pdjs
  *   hands to node-fetch. The wait between 429 re-sends ignores the signal, so we also race
  *   the abort; pdjs's next fetch then fails at once on the aborted signal.
- * - It parses every body as JSON (events.js:30) and rejects with node-fetch's `invalid-json`
+ * - It parses every body as JSON (events.js:36) and rejects with node-fetch's `invalid-json`
  *   error when it is not, losing the status: such an answer (say, a proxy's HTML 502) is
  *   treated as retryable. A non-JSON 4xx would therefore be retried with backoff rather than
  *   given up on; PagerDuty itself always answers JSON.
@@ -253,7 +253,10 @@ function errorText(body: unknown): string | undefined {
   return message;
 }
 
-/** fetch reports "fetch failed"; the useful part (ECONNREFUSED, a TLS error) is in `cause`. */
+/**
+ * Node's fetch reports "fetch failed" with the useful part (ECONNREFUSED, a TLS error) in `cause`;
+ * node-fetch, under pdjs, puts the `code` on the error itself.
+ */
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: unknown }).cause;

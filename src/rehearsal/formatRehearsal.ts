@@ -63,9 +63,16 @@ function describe(event: RehearsalEvent): string {
   }
 }
 
-/** The first line of a message, with `<!date^…|fallback>` tokens read as their fallback. */
+/**
+ * The first line of a message as a person reads it: `<!date^…|fallback>` tokens become their
+ * fallback, and Slack's escapes (&amp; &lt; &gt;) their characters. Other mrkdwn stays.
+ */
 export function firstLine(mrkdwn: string): string {
-  return (mrkdwn.split('\n')[0] ?? '').replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1');
+  return (mrkdwn.split('\n')[0] ?? '')
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** "T-0", "T-15m", "T+1h 30m", "T-2d 1h": a moment relative to T-0, to the minute. */

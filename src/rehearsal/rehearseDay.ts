@@ -14,6 +14,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { listPages, type PageState } from '../store/outbox.js';
 import { listReminders, nextPendingDueAt } from '../store/reminders.js';
 import { listRunMessages } from '../store/runMessages.js';
+import { formatOffset } from './formatRehearsal.js';
 import { createRehearsalPaging, type RehearsalPaging, type RehearsalPagingFactory } from './rehearsalPaging.js';
 import { REHEARSAL_CHANNEL, REHEARSAL_USER, RehearsalTeam } from './rehearsalTeam.js';
 import { SingleChecklistCatalog } from './singleChecklistCatalog.js';
@@ -31,8 +32,11 @@ export type Participation = 'on_time' | 'idle';
 
 export interface RehearsalOptions {
   checklist: Checklist;
+  /** T-0, epoch ms (UTC). */
   t0: number;
+  /** IANA zone of the run: its clock windows and the printed times. */
   timezone: string;
+  /** Where the SQL migrations are, for the in-memory database. */
   migrationsDir: string;
   participation?: Participation;
   /** Minutes from T-0 at which the lead declares a rollback; unset: no rollback. */
@@ -158,7 +162,8 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
         break;
       }
       const next = Math.max(now, Math.min(...candidates));
-      const horizon = horizonOf(windows, current);
+      // A rollback asked for after the last window still happens; the horizon then follows its windows.
+      const horizon = Math.max(horizonOf(windows, current), rollbackAt ?? -Infinity);
       if (next > horizon) {
         const pending = listReminders(db, runId).filter((r) => r.status === 'pending').length;
         clock.advanceTo(horizon);
@@ -180,8 +185,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       }
       if (rollbackAt !== null && rollbackAt <= clock.now()) {
         rollbackAt = null;
-        const offset = Math.round((clock.now() - current.t0) / MINUTE_MS);
-        const reason = `declared by the rehearsal at T${offset < 0 ? '-' : '+'}${Math.abs(offset)}m`;
+        const reason = `declared by the rehearsal at ${formatOffset(clock.now(), current.t0)}`;
         record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(reason) });
         acted = true;
       }

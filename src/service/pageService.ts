@@ -8,7 +8,7 @@ import { buildTriggerEvent, dedupKeyFor } from '../pager/pageEvent.js';
 import type { PagerDutyClient } from '../pager/pagerDutyClient.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { enqueuePage, enqueueResolve, listPages, openPages, type Page } from '../store/outbox.js';
+import { closeRefusedPage, enqueuePage, enqueueResolve, listPages, openPages, type Page } from '../store/outbox.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import type { RunService } from './runService.js';
@@ -62,12 +62,19 @@ export class PageService {
       now,
     });
     const wantedKeys = new Map(wanted.map((p) => [dedupKeyFor(runId, p.reason), p]));
-    const open = listPages(db, runId).filter((p) => p.state === 'open');
+    const pages = listPages(db, runId);
+    const open = pages.filter((p) => p.state === 'open');
+    // A page PagerDuty refused (400: bad routing key, bad event) would be refused again, and the
+    // channel has been told: it is not re-sent while its condition lasts (this runs every second).
+    const refused = pages.filter((p) => p.state === 'failed');
     let triggered = 0;
     let resolved = 0;
     for (const [dedupKey, page] of wantedKeys) {
-      if (open.some((p) => p.dedupKey === dedupKey)) continue;
+      if (open.some((p) => p.dedupKey === dedupKey) || refused.some((p) => p.dedupKey === dedupKey)) continue;
       if (this.trigger(snapshot.run, dedupKey, page, now)) triggered += 1;
+    }
+    for (const page of refused) {
+      if (!wantedKeys.has(page.dedupKey)) closeRefusedPage(db, { dedupKey: page.dedupKey, now });
     }
     const ended = snapshot.run.status !== 'active';
     for (const page of open) {

@@ -1,4 +1,4 @@
-import { allItems, allSections, type Checklist } from '../domain/checklist.js';
+import { allItems, allSections, type Checklist, type Section } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { blockedSections, gateOutcome, gateRuleFor, heldSections, standingVotes } from '../domain/gates.js';
@@ -10,7 +10,7 @@ import { parseStartTime } from '../domain/parseWhen.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { insertGateVote, listGateVotes } from '../store/gateVotes.js';
-import { findItemState, listItemStates, saveItemState } from '../store/itemStates.js';
+import { listItemStates, saveItemState } from '../store/itemStates.js';
 import { assignRole, listRoles, unassignRole } from '../store/roles.js';
 import { bumpRunMessages, insertRunMessages } from '../store/runMessages.js';
 import {
@@ -178,13 +178,7 @@ export class RunService {
     const { run, snapshot } = this.activeRunFor(input);
     const { item, section } = findItem(run.checklist, input.itemId);
     const attempt = input.done ? 'item.tick' : 'item.untick';
-    if (heldSections(snapshot).has(section.id)) {
-      this.refuse(run.id, input.userId, attempt, item.id, 'held', 'Rollback steps open only once a rollback is declared (`/deploy rollback <reason>`).');
-    }
-    const blocked = blockedSections(snapshot);
-    if (blocked.ids.has(section.id)) {
-      this.refuse(run.id, input.userId, attempt, item.id, 'blocked', `🔒 “${section.title}” is blocked until the gate “${blocked.by?.item.text ?? ''}” passes.`);
-    }
+    this.requireSectionOpen(snapshot, input.userId, attempt, item.id, section);
     if (item.kind === 'gate') {
       this.refuse(run.id, input.userId, attempt, item.id, 'gate', 'This is a Go/No-Go gate: vote with its Go or No-Go button.');
     }
@@ -221,11 +215,15 @@ export class RunService {
 
   /** Starts the timer of a "Monitor … for 30 minutes" item; the timeline says when it is up. */
   startTimer(input: Actor & { runId: number; itemId: string }): { endsAt: number } {
-    const { run } = this.activeRunFor(input);
-    const { item } = findItem(run.checklist, input.itemId);
+    const { run, snapshot } = this.activeRunFor(input);
+    const { item, section } = findItem(run.checklist, input.itemId);
     if (!item.timer) throw new DomainError('That item has no timer.', 'no_timer');
+    // A watch behind a pending gate would time a step that cannot have happened yet.
+    this.requireSectionOpen(snapshot, input.userId, 'timer.start', item.id, section);
+    const current = snapshot.items[item.id]!;
+    // Started once: a second Start (a stale copy of the message) must not restart the watch or plan a second "time is up".
+    if (current.timerStartedAt !== null) return { endsAt: current.timerStartedAt + item.timer.minutes * 60_000 };
     const now = this.clock.now();
-    const current = findItemState(this.db, run.id, item.id) ?? withTemplateStates(run.checklist, [])[item.id]!;
     const state: ItemState = { ...current, timerStartedAt: now };
     this.db.transaction(() => {
       saveItemState(this.db, run.id, state, now);
@@ -454,6 +452,18 @@ export class RunService {
       this.refuse(run.id, input.userId, 'run.touch', null, 'run_ended', `Run #${run.id} has ended (${run.status.replace('_', ' ')}); nothing more can change.`);
     }
     return { run, snapshot: this.snapshot(run.id) };
+  }
+
+  /** Refuses (and audits) work on a rollback step before a rollback, or on a section behind a gate that has not passed. */
+  private requireSectionOpen(snapshot: RunSnapshot, userId: string, attempt: string, itemId: string, section: Section): void {
+    const runId = snapshot.run.id;
+    if (heldSections(snapshot).has(section.id)) {
+      this.refuse(runId, userId, attempt, itemId, 'held', 'Rollback steps open only once a rollback is declared (`/deploy rollback <reason>`).');
+    }
+    const blocked = blockedSections(snapshot);
+    if (blocked.ids.has(section.id)) {
+      this.refuse(runId, userId, attempt, itemId, 'blocked', `🔒 “${section.title}” is blocked until the gate “${blocked.by?.item.text ?? ''}” passes.`);
+    }
   }
 
   private requireChannel(run: Run, channelId: string, userId?: string): void {

@@ -62,6 +62,8 @@ export interface OutgoingReminder {
  * with what is true at that moment (the poller in scheduler/ does the sending).
  */
 export class TimelineService {
+  private readonly windowCache = new Map<number, { key: string; windows: SectionWindow[] }>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -71,10 +73,15 @@ export class TimelineService {
 
   /** Every section's window: the schedule from T-0, with rollback windows once a rollback started. */
   windows(run: Run): SectionWindow[] {
-    const windows = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
-    if (!run.rollbackActive) return windows;
-    const started = rollbackStartedAt(this.db, run.id);
-    return started === null ? windows : withWindows(windows, computeRollbackWindows(run.checklist, started));
+    const started = run.rollbackActive ? rollbackStartedAt(this.db, run.id) : null;
+    // The schedule is a pure function of these; reminders, renders and paging ask for it constantly.
+    const cacheKey = `${run.t0}:${run.slipMinutes}:${run.timezone}:${started ?? ''}`;
+    const cached = this.windowCache.get(run.id);
+    if (cached?.key === cacheKey) return cached.windows;
+    const schedule = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
+    const windows = started === null ? schedule : withWindows(schedule, computeRollbackWindows(run.checklist, started));
+    this.windowCache.set(run.id, { key: cacheKey, windows });
+    return windows;
   }
 
   /** Where each section stands now. */

@@ -246,6 +246,19 @@ export function markFailed(db: Db, id: number, error: string, status: number | n
   }).immediate();
 }
 
+/**
+ * Closes a page PagerDuty refused once the condition that raised it has cleared, queuing
+ * nothing (PagerDuty never opened it). Until then the refused page stands, so the rules do not
+ * re-send it on every check; after this, the condition coming back pages again. Returns false
+ * when the page is not in the 'failed' state.
+ */
+export function closeRefusedPage(db: Db, input: { dedupKey: string; now: number }): boolean {
+  return (
+    db.prepare(`UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(input.now, input.dedupKey)
+      .changes === 1
+  );
+}
+
 /** Every page a run raised, oldest first. */
 export function listPages(db: Db, runId: number): Page[] {
   return (db.prepare('SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);

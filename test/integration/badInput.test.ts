@@ -223,6 +223,39 @@ describe('clicks the bot refuses', () => {
     expect(itemRow(h.db, runId, 's4.i0')).toMatchObject({ done: 1, done_by: CAROL });
   });
 
+  it('refuses a tick behind a gate that has not passed, and unticks the box again', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const { ts } = checkboxOf(h.fake, 's2.i0');
+    const updates = updatesOf(h.fake, ts);
+    const posted = publicPostCount(h.fake);
+
+    const click = await clickItem(h, 's2.i0', { user: ALICE });
+    expect(click.status).toBe(200);
+    expect(itemRow(h.db, runId, 's2.i0')).toBeUndefined();
+    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: ALICE, target: 's2.i0', detail: expect.objectContaining({ code: 'blocked' }) })]);
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate “Go\/No-Go decision recorded” passes/));
+    await eventually(() => expect(updatesOf(h.fake, ts)).toBeGreaterThan(updates));
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's2.i0')).toBe(false);
+    expect(publicPostCount(h.fake)).toBe(posted);
+  });
+
+  it('refuses to start a watch timer behind a gate that has not passed', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const watch = h.fake.messages(CHANNEL).find((m) => m.blocks.some((b) => b.block_id === `dd_timer:${runId}:s2.i1`))!;
+
+    const click = await h.bot.slack.clickButton({ ts: watch.ts, actionId: 'dd_timer_start', user: BOB });
+    expect(click.status).toBe(200);
+    expect(itemRow(h.db, runId, 's2.i1')).toBeUndefined();
+    expect(auditRows(h.db, runId, 'timer.start')).toEqual([]);
+    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's2.i1', detail: expect.objectContaining({ attempted: 'timer.start', code: 'blocked' }) })]);
+    await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate/));
+    const timers = h.db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).get(runId) as { n: number };
+    expect(timers.n).toBe(0);
+  });
+
   it('acks a click on an action it does not know and ignores it', async () => {
     const h = await open();
     const { runId } = await startRun(h);

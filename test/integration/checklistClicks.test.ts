@@ -81,6 +81,32 @@ describe('a click on a stale copy of a message', () => {
   });
 });
 
+describe('a watch timer', () => {
+  it('starts once: a second Start from a stale message neither restarts it nor plans a second “time is up”', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const goTs = checkboxOf(h.fake, 's1.i0').ts;
+    expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
+    await h.bot.bot.sync.idle();
+    const seenMessage = h.fake.messages(CHANNEL).find((m) => m.blocks.some((b) => b.block_id === `dd_timer:${runId}:s2.i1`))!;
+
+    const first = await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_timer_start', user: BOB, seenMessage });
+    expect(first.status).toBe(200);
+    const startedAt = (h.db.prepare('SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1') as { at: number | null }).at;
+    expect(startedAt).not.toBeNull();
+    await h.bot.bot.sync.idle();
+    // The Start button is gone from the message, but Carol still sees the old copy.
+    expect(h.fake.message(CHANNEL, seenMessage.ts)!.blocks.some((b) => b.block_id === `dd_timer:${runId}:s2.i1`)).toBe(false);
+
+    expect((await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_timer_start', user: CAROL, seenMessage })).status).toBe(200);
+    const after = h.db.prepare('SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1') as { at: number | null };
+    expect(after.at).toBe(startedAt);
+    expect(auditRows(h.db, runId, 'timer.start')).toEqual([expect.objectContaining({ actor: BOB, target: 's2.i1' })]);
+    const timers = h.db.prepare(`SELECT key FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).all(runId);
+    expect(timers).toHaveLength(1);
+  });
+});
+
 describe('a burst of clicks', () => {
   it('acks 50 simultaneous clicks at once, keeps all of them, and coalesces the message updates', async () => {
     const h = await open();
@@ -93,7 +119,9 @@ describe('a burst of clicks', () => {
     expect(options.length).toBeGreaterThanOrEqual(50);
     const targets = options.slice(0, 50);
     const untouched = options.slice(50);
-    const messageTs = [...new Set(targets.map((o) => o.ts))];
+    // The phase's messages, and the overview whose progress every click moves too.
+    const overviewTs = h.fake.messages(CHANNEL)[0]!.ts;
+    const messageTs = [...new Set([overviewTs, ...targets.map((o) => o.ts)])];
     const updatesBefore = new Map(messageTs.map((ts) => [ts, updatesOf(h.fake, ts)]));
     const users = [ALICE, BOB, CAROL, 'U0DAVE', 'U0ERIN'];
 
@@ -117,7 +145,26 @@ describe('a burst of clicks', () => {
     }
     for (const o of targets) expect(isTicked(h.fake, o.value), o.value).toBe(true);
     for (const o of untouched) expect(isTicked(h.fake, o.value), o.value).toBe(false);
+    expect(h.fake.message(CHANNEL, overviewTs)!.text).toContain('50/53 done');
     expect(h.fake.callsTo('chat.update').every((c) => c.ok)).toBe(true);
+  });
+});
+
+describe('several people ticking the same box at once', () => {
+  it('records one completion, by one of them, and one audit entry', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const people = ['U0P1', 'U0P2', 'U0P3', 'U0P4', 'U0P5', 'U0P6', 'U0P7', 'U0P8'];
+
+    const results = await Promise.all(people.map((user) => clickItem(h, 's0.i0', { user })));
+    expect(results.map((r) => r.status)).toEqual(people.map(() => 200));
+    const row = itemRow(h.db, runId, 's0.i0');
+    expect(row?.done).toBe(1);
+    expect(people).toContain(row?.done_by);
+    expect(auditRows(h.db, runId, 'item.tick')).toEqual([expect.objectContaining({ actor: row?.done_by, target: 's0.i0' })]);
+    expect(h.fake.responses).toEqual([]);
+    await h.bot.bot.sync.idle();
+    expect(isTicked(h.fake, 's0.i0')).toBe(true);
   });
 });
 

@@ -147,9 +147,14 @@ export function runStatus(db: Db, runId: number): string | undefined {
   return (db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined)?.status;
 }
 
-/** Everything anyone in the channel could see: posted messages and in-channel response_url posts. */
+/**
+ * Posts anyone in the channel could see, other than the timeline's reminders and notices (those
+ * run on their own clock and may land at any moment after a start): the run's messages, any
+ * other chat.postMessage, and in-channel response_url posts.
+ */
 export function publicPostCount(fake: FakeSlack): number {
-  return fake.callsTo('chat.postMessage').length + fake.responses.filter((r) => r.outcome === 'in_channel').length;
+  const posts = fake.callsTo('chat.postMessage').filter((c) => (c.args['metadata'] as { event_type?: string } | undefined)?.event_type !== 'deployday_reminder');
+  return posts.length + fake.responses.filter((r) => r.outcome === 'in_channel').length;
 }
 
 /** The chat.update calls that reached a message (accepted or not). */

@@ -12,6 +12,7 @@ import { createPagerDutyClient, eventsServerOf, type PagerDutyClient, type Pager
 import type { Db } from '../../src/store/db.js';
 import {
   claimDueOutbox,
+  closeRefusedPage,
   enqueuePage,
   enqueueResolve,
   getPage,
@@ -164,6 +165,24 @@ describe('pager outbox store', () => {
     expect(markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400)).toBe(true);
     expect(getPage(db, page.dedupKey)?.state).toBe('failed');
     expect(enqueuePage(db, { ...page, now: T0 + 1 })).toBe(true);
+  });
+
+  it('closes a refused page without queuing anything, and only a refused one', () => {
+    const refused = pageInput(4, 'refused-then-cleared', T0);
+    const open = pageInput(4, 'still-open', T0);
+    enqueuePage(db, refused);
+    enqueuePage(db, open);
+    const [row] = claimDueOutbox(db, T0, 1);
+    markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400);
+
+    expect(closeRefusedPage(db, { dedupKey: open.dedupKey, now: T0 + 1 })).toBe(false);
+    expect(closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 2 })).toBe(true);
+    expect(closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 3 })).toBe(false);
+    expect(listPages(db, 4).map((p) => [p.reason, p.state, p.resolvedAt])).toEqual([
+      ['refused-then-cleared', 'resolved', T0 + 2],
+      ['still-open', 'open', null],
+    ]);
+    expect(listOutbox(db).map((r) => r.action)).toEqual(['trigger', 'trigger']);
   });
 
   it('rolls a queued page back with the caller transaction that decided it', () => {

@@ -1,0 +1,106 @@
+/**
+ * ack: how long a person waits for a checkbox click to be acknowledged, deployday against a bare
+ * Bolt app that only acks, under the same stream of signed clicks from 50 concurrent senders.
+ * deployday persists each click (SQLite, synchronous = FULL) before it acks, so the check at the
+ * end proves that every 200 is in the audit trail.
+ */
+import { join } from 'node:path';
+import { runClickLoad } from './support/clickLoad.js';
+import { benchTempDir, startBareBolt, startDeployday } from './support/bots.js';
+import { writeBenchChecklists } from './support/benchChecklist.js';
+import { FakeSlackLite } from './support/fakeSlackLite.js';
+import { against, heading, line, ms, ratio, summarize } from './support/report.js';
+import { createSlackSender } from './support/slackRequests.js';
+
+const CHANNEL = 'C0BENCHACK';
+const SENDERS = 50;
+const CLICKS_PER_SENDER = 40; // 2,000 measured clicks per app
+const WARMUP_PER_SENDER = 4;
+const ROUNDS = 4; // alternating bare / deployday, 500 clicks each per round
+
+export async function ackBench() {
+  heading(`ack: checkbox click → HTTP 200, ${SENDERS} concurrent senders, 150-item run`);
+  const fake = await FakeSlackLite.start();
+  const checklists = writeBenchChecklists('bench-release', 150);
+  const tmp = benchTempDir();
+  const databasePath = join(tmp.dir, 'ack.db');
+  try {
+    // Start the run and read its posted messages: both apps get clicks on these.
+    const deployday = await startDeployday({ fake, databasePath, checklistsDir: checklists.dir });
+    const bare = await startBareBolt({ fake });
+    const started = await createSlackSender({ baseUrl: deployday.url }).command('start bench-release', { channel: CHANNEL, responseUrl: fake.responseUrl('start') });
+    const runId = Number(/#(\d+)/.exec(JSON.parse(started.text).text ?? '')?.[1]);
+    if (started.status !== 200 || !Number.isInteger(runId)) throw new Error(`/deploy start failed: ${started.status} ${started.text}`);
+    await deployday.bot.sync.idle();
+    const messages = structuredClone(fake.messages(CHANNEL));
+
+    // Rounds alternate between the apps (and which goes first), so drift in the machine's load
+    // (other processes, CPU boost) falls on both alike. Each app keeps its own view of the boxes.
+    const apps = {
+      bare: { url: bare.url, latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], done: undefined },
+      deployday: { url: deployday.url, latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], done: undefined },
+    };
+    const updatesBefore = fake.updatesApplied;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const order = round % 2 === 0 ? ['bare', 'deployday'] : ['deployday', 'bare'];
+      for (const name of order) {
+        const app = apps[name];
+        const result = await runClickLoad({
+          url: app.url,
+          channel: CHANNEL,
+          messages,
+          senders: SENDERS,
+          clicksPerSender: CLICKS_PER_SENDER / ROUNDS,
+          warmupPerSender: round === 0 ? WARMUP_PER_SENDER : 0,
+          responseUrl: fake.responseUrl('click'),
+          ...(app.done ? { initialDone: app.done } : {}),
+        });
+        app.latencies.push(...result.latencies);
+        for (const [status, n] of Object.entries(result.statuses)) app.statuses[status] = (app.statuses[status] ?? 0) + n;
+        app.ok += result.ok;
+        app.wallMs += result.wallMs;
+        app.errors.push(...result.errors);
+        app.done = result.done;
+      }
+    }
+    const updatesDuringLoad = fake.updatesApplied - updatesBefore;
+    const audited = deployday.bot.db
+      .prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`)
+      .get(runId).n;
+    const denied = deployday.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runId).n;
+    await deployday.bot.sync.idle();
+    const logCounts = { ...deployday.log.counts };
+    await bare.stop();
+    await deployday.stop();
+    const bareResult = apps.bare;
+    const ddResult = apps.deployday;
+
+    const b = summarize(bareResult.latencies);
+    const d = summarize(ddResult.latencies);
+    line('clicks measured per app', `${b.n} bare, ${d.n} deployday in ${ROUNDS} alternating rounds (after ${SENDERS * WARMUP_PER_SENDER} warm-up clicks each)`);
+    line('bare Bolt    p50 / p99 / max', `${ms(b.p50)} / ${ms(b.p99)} / ${ms(b.max)}   (${Math.round((b.n / bareResult.wallMs) * 1000)} clicks/s)`);
+    line('deployday    p50 / p99 / max', `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}   (${Math.round((d.n / ddResult.wallMs) * 1000)} clicks/s)`);
+    line('ratio deployday/bare  p50', `${ratio(d.p50, b.p50).toFixed(2)}x`);
+    line('ratio deployday/bare  p99', against(`${ratio(d.p99, b.p99).toFixed(2)}x`, '≤ 2x', ratio(d.p99, b.p99) <= 2));
+    line('ratio deployday/bare  max', `${ratio(d.max, b.max).toFixed(2)}x`);
+    line('HTTP statuses bare / deployday', `${JSON.stringify(bareResult.statuses)} / ${JSON.stringify(ddResult.statuses)}`);
+    const persisted = audited === ddResult.ok && denied === 0;
+    line(
+      'persisted (200s = audit rows)',
+      `${ddResult.ok} HTTP 200s, ${audited} item.tick/item.untick audit rows, ${denied} refusals → ${persisted ? 'OK' : 'MISMATCH   MISSED'}`,
+    );
+    line('chat.update during the load', `${updatesDuringLoad} (3 phase messages + overview, coalesced)`);
+    if (logCounts.error > 0) line('deployday log', `${logCounts.error} error line(s), ${logCounts.warn} warning(s)`);
+    for (const e of [...bareResult.errors, ...ddResult.errors].slice(0, 5)) line('first errors', e);
+    return {
+      bare: b,
+      deployday: d,
+      p99Ratio: ratio(d.p99, b.p99),
+      persisted,
+    };
+  } finally {
+    await fake.close();
+    tmp.remove();
+    checklists.remove();
+  }
+}

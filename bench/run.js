@@ -1,0 +1,66 @@
+/**
+ * `npm run bench` (all) or `node --expose-gc bench/run.js ack coalescing scale` (some).
+ *
+ * Each bench runs in a child process of its own, so one bench's heap, sockets and JIT state do
+ * not leak into the next; inside a child the baseline and deployday share the process, and the
+ * figures are reported as ratios against that baseline. Exits non-zero only when a bench
+ * crashes or overruns its time limit; a missed target is printed as MISSED.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { machineFacts } from './support/report.js';
+
+const BENCHES = {
+  ack: async () => (await import('./ack.js')).ackBench(),
+  coalescing: async () => (await import('./coalescing.js')).coalescingBench(),
+  scale: async () => (await import('./scale.js')).scaleBench(),
+};
+const LIMIT_MS = 150_000;
+
+async function runChild(name) {
+  try {
+    await BENCHES[name]();
+    process.exit(0);
+  } catch (error) {
+    console.error(`bench ${name} crashed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  }
+}
+
+function spawnBench(name) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name], { stdio: 'inherit' });
+    const timer = setTimeout(() => {
+      console.error(`bench ${name} ran over ${LIMIT_MS / 1000} s; stopping it`);
+      child.kill('SIGKILL');
+    }, LIMIT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`  (${name}: ${seconds} s${code === 0 ? '' : `, exit ${code ?? signal}`})`);
+      resolve(code === 0);
+    });
+  });
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  await runChild(args[1] ?? '');
+} else {
+  const unknown = args.filter((a) => !(a in BENCHES));
+  if (unknown.length > 0) {
+    console.error(`unknown bench: ${unknown.join(', ')} (have: ${Object.keys(BENCHES).join(', ')})`);
+    process.exit(2);
+  }
+  const names = args.length > 0 ? args : Object.keys(BENCHES);
+  console.log('deployday benchmarks');
+  for (const fact of machineFacts()) console.log(`  ${fact}`);
+  if (typeof globalThis.gc !== 'function') console.log('  (run with node --expose-gc for memory figures after collection)');
+  let failed = 0;
+  for (const name of names) if (!(await spawnBench(name))) failed += 1;
+  if (failed > 0) {
+    console.error(`\n${failed} bench(es) crashed`);
+    process.exit(1);
+  }
+}

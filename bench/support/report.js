@@ -1,0 +1,77 @@
+/**
+ * Figures and how they are printed: percentiles, ratios against the baseline measured in the same
+ * process, and a MISSED mark next to a figure that misses its target (a miss is a finding, not a
+ * crash: the bench still exits 0).
+ */
+import os from 'node:os';
+
+export function machineFacts() {
+  const cpus = os.cpus();
+  return [
+    `node ${process.version} (${process.platform} ${process.arch})`,
+    `cpu: ${cpus[0]?.model?.trim() ?? 'unknown'} × ${cpus.length} cores`,
+    `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`,
+    loadAverage(),
+  ];
+}
+
+/** Other processes on the machine move every figure; printed so a reader can judge a run. */
+export function loadAverage() {
+  return `load average (1/5/15 min): ${os.loadavg().map((v) => v.toFixed(2)).join(' / ')}`;
+}
+
+/** Nearest-rank percentile of unsorted samples. */
+export function percentile(samples, p) {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export function summarize(samples) {
+  return {
+    n: samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: samples.length ? Math.max(...samples) : NaN,
+    mean: samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : NaN,
+  };
+}
+
+export const ms = (v) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+export const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+export const ratio = (a, b) => (b > 0 ? a / b : NaN);
+
+/** `value` followed by the target, and MISSED when `met` is false. */
+export function against(value, target, met) {
+  return `${value}   (target ${target})${met ? '' : '   MISSED'}`;
+}
+
+export function heading(title) {
+  console.log(`\n=== ${title} ===`);
+}
+
+export function line(label, value) {
+  console.log(`  ${label.padEnd(40)} ${value}`);
+}
+
+/** RSS after a full collection; needs node --expose-gc (npm run bench passes it). */
+export async function settledRss() {
+  for (let i = 0; i < 3; i += 1) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return process.memoryUsage().rss;
+}
+
+export const sleep = (msDelay) => new Promise((resolve) => setTimeout(resolve, msDelay));
+
+/** Polls `check` every `everyMs` until it returns true or `timeoutMs` passes; resolves with success. */
+export async function pollUntil(check, { timeoutMs, everyMs = 10 }) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(everyMs);
+  }
+}

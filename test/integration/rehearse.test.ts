@@ -1,0 +1,197 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR_FOR_CLI } from '../../src/cli/paths.js';
+import { rehearseCommand } from '../../src/cli/rehearseCommand.js';
+import type { Checklist } from '../../src/domain/checklist.js';
+import { parseChecklist } from '../../src/domain/parseChecklist.js';
+import { rehearseDay, type RehearsalEvent, type RehearsalOptions } from '../../src/rehearsal/rehearseDay.js';
+
+const FIXTURE = 'test/fixtures/checklists/rehearsal-day.md';
+const SAMPLES = '/work/shared/samples';
+const MINUTE = 60_000;
+/** 2026-11-20 12:00 UTC: what the tests call "now", a few days before the rehearsed T-0. */
+const NOW = Date.UTC(2026, 10, 20, 12, 0);
+/** 2026-11-23 10:00 in Berlin (CET, UTC+1). */
+const T0 = Date.UTC(2026, 10, 23, 9, 0);
+
+const read = (path: string): string => readFileSync(path, 'utf8');
+const rehearse = (...args: string[]) => rehearseCommand(args, read, () => NOW);
+
+function checklistOf(path: string): Checklist {
+  const result = parseChecklist(read(path), { name: 'rehearsal-day', source: path });
+  if (!result.ok) throw new Error(`${path} does not parse: ${result.problems.map((p) => p.message).join('; ')}`);
+  return result.checklist;
+}
+
+function day(options: Partial<RehearsalOptions> = {}): Promise<RehearsalEvent[]> {
+  return rehearseDay({ checklist: checklistOf(FIXTURE), t0: T0, timezone: 'Europe/Berlin', migrationsDir: MIGRATIONS_DIR_FOR_CLI, ...options });
+}
+
+// The idle day is the slow one (about a thousand nudges): rehearsed once, read by several tests.
+let idleDay: Promise<RehearsalEvent[]> | null = null;
+const idle = (): Promise<RehearsalEvent[]> => (idleDay ??= day({ participation: 'idle' }));
+
+function expectInTimeOrder(events: RehearsalEvent[]): void {
+  const backwards = events.filter((e, i) => i > 0 && e.at < events[i - 1]!.at);
+  expect(backwards).toEqual([]);
+}
+
+describe('deployday rehearse: the printed timeline', () => {
+  it('prints every message of a smooth day, in order, with its time in the zone and T±', async () => {
+    const result = await rehearse(FIXTURE, '--at', '2026-11-23 10:00');
+    expect(result.exitCode).toBe(0);
+    expect(result.output.split('\n')).toEqual([
+    'Rehearsal of “Billing Service Upgrade” (test/fixtures/checklists/rehearsal-day.md)',
+    'T-0       2026-11-23 10:00 GMT+1 = 2026-11-23 09:00 UTC, zone Europe/Berlin',
+    'Team      finishes each timed section a minute before it closes',
+    'Nothing is sent: every message and page below is printed instead of posted.',
+    '',
+    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      overview         Billing Service Upgrade',
+    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p0:1       Warm-up (T-1 hour)',
+    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p1:1       Upgrade Day (T-0)',
+    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p2:1       Aftercare (T+1 day)',
+    '2026-11-23 08:45 GMT+1  (T-1h 15m)      #1  reminder  opens_soon       Warm-up (T-1 hour): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* opens at 2026-11-23 09:00 GMT+1, until 2026-11-23 10:00 GMT+1. 2 items to do.',
+    '2026-11-23 09:00 GMT+1  (T-1h)          #1  reminder  opened           Warm-up (T-1 hour): :arrow_forward: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* is open now, until 2026-11-23 10:00 GMT+1. 2 items to do.',
+    '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  closing_soon     Warm-up (T-1 hour): :warning: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* closes at 2026-11-23 10:00 GMT+1. Still open:',
+    '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  opens_soon       Database window (10:00 AM - 11:00 AM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* opens at 2026-11-23 10:00 GMT+1, until 2026-11-23 11:00 GMT+1. 2 items to do.',
+    '2026-11-23 09:59 GMT+1  (T-1m)          #1  action    Warm-up (T-1 hour): 2 items done',
+    '2026-11-23 10:00 GMT+1  (T-0)           #1  reminder  opened           Database window (10:00 AM - 11:00 AM): :arrow_forward: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* is open now, until 2026-11-23 11:00 GMT+1. 2 items to do.',
+    '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  closing_soon     Database window (10:00 AM - 11:00 AM): :warning: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* closes at 2026-11-23 11:00 GMT+1. Still open:',
+    '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  opens_soon       Traffic switch (11:00 AM - 12:30 PM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* opens at 2026-11-23 11:00 GMT+1, until 2026-11-23 12:30 GMT+1. 3 items to do.',
+    '2026-11-23 10:59 GMT+1  (T+59m)         #1  action    Database window (10:00 AM - 11:00 AM): 2 items done',
+    '2026-11-23 11:00 GMT+1  (T+1h)          #1  reminder  opened           Traffic switch (11:00 AM - 12:30 PM): :arrow_forward: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* is open now, until 2026-11-23 12:30 GMT+1. 3 items to do.',
+    '2026-11-23 12:15 GMT+1  (T+2h 15m)      #1  reminder  closing_soon     Traffic switch (11:00 AM - 12:30 PM): :warning: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* closes at 2026-11-23 12:30 GMT+1. Still open:',
+    '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  action    Traffic switch (11:00 AM - 12:30 PM): 3 items done, 1 Go vote',
+    '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  notice    ✅ Gate passed on run #1: *Go/No-Go decision recorded* (Traffic switch (11:00 AM - 12:30 PM)). The next phases are open.',
+    '2026-11-24 09:45 GMT+1  (T+23h 45m)     #1  reminder  opens_soon       Aftercare (T+1 day): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* opens at 2026-11-24 10:00 GMT+1, until 2026-11-25 10:00 GMT+1. 2 items to do.',
+    '2026-11-24 10:00 GMT+1  (T+1d)          #1  reminder  opened           Aftercare (T+1 day): :arrow_forward: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* is open now, until 2026-11-25 10:00 GMT+1. 2 items to do.',
+    '2026-11-25 09:45 GMT+1  (T+1d 23h 45m)  #1  reminder  closing_soon     Aftercare (T+1 day): :warning: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* closes at 2026-11-25 10:00 GMT+1. Still open:',
+    '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  action    Aftercare (T+1 day): 2 items done',
+    '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  end       nothing more would happen: no reminder is pending',
+    '',
+    'Summary',
+    '  posts     4',
+    '  reminders 12 (opens_soon 4, opened 4, closing_soon 4)',
+    '  notices   1',
+    '  actions   4',
+    '',
+    ]);
+  });
+
+  it('defaults T-0 to the next full hour in the checklist zone, and --tz overrides that zone', async () => {
+    const atTwenty = Date.UTC(2026, 10, 23, 8, 20); // 09:20 in Berlin, 03:20 in New York
+    const berlin = await rehearseCommand([FIXTURE], read, () => atTwenty);
+    expect(berlin.output.split('\n')[1]).toBe('T-0       2026-11-23 10:00 GMT+1 = 2026-11-23 09:00 UTC, zone Europe/Berlin');
+    const newYork = await rehearseCommand([FIXTURE, '--tz', 'America/New_York'], read, () => atTwenty);
+    expect(newYork.output.split('\n')[1]).toBe('T-0       2026-11-23 04:00 EST = 2026-11-23 09:00 UTC, zone America/New_York');
+  });
+});
+
+describe('rehearseDay: what the services do on a virtual clock', () => {
+  it('with nobody ticking anything, nudges an overdue section every 15 minutes until the horizon', async () => {
+    const events = await idle();
+    const nudges = events.filter((e) => e.kind === 'reminder' && e.detail === 'overdue' && e.sectionTitle === 'Warm-up (T-1 hour)');
+    // Warm-up closes at T-0; the last window (Aftercare) closes at T+2d, so the rehearsal stops at T+3d.
+    expect(nudges[0]!.at).toBe(T0);
+    expect(nudges.at(-1)!.at).toBe(T0 + 3 * 1440 * MINUTE);
+    expect(nudges).toHaveLength(3 * 96 + 1);
+    expect(nudges.every((e, i) => i === 0 || e.at - nudges[i - 1]!.at === 15 * MINUTE)).toBe(true);
+    expect(events.filter((e) => e.kind === 'action')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: 'end', at: T0 + 3 * 1440 * MINUTE });
+    expect(events.at(-1)!.text).toMatch(/^stopped one day after the last window closed; \d+ reminders are still pending$/);
+    expectInTimeOrder(events);
+  });
+
+  it('shows the pages the real escalation rules decide: an overdue section is paged after its grace', async () => {
+    const events = await idle();
+    const pages = events.filter((e) => e.kind === 'page');
+    expect(pages[0]).toMatchObject({ at: T0 + 15 * MINUTE, detail: 'trigger' });
+    expect(pages[0]!.text).toMatch(/^overdue:s0: /);
+  });
+
+  it('shows no page when nobody is late, and none at all without a paging layer', async () => {
+    expect((await day()).filter((e) => e.kind === 'page')).toEqual([]);
+    expect((await day({ participation: 'idle', paging: null })).filter((e) => e.kind === 'page')).toEqual([]);
+  });
+
+  it('hands the paging layer every state change and every poller pass, as app.ts does', async () => {
+    const calls: string[] = [];
+    await day({ paging: () => ({ evaluate: (runId) => calls.push(`evaluate ${runId}`), evaluateAll: () => calls.push('evaluateAll') }) });
+    // Nine item changes (ticks and the gate) in the fixture, plus the start.
+    expect(calls.filter((c) => c === 'evaluate 1').length).toBeGreaterThanOrEqual(10);
+    expect(calls.filter((c) => c === 'evaluateAll').length).toBeGreaterThan(10);
+  });
+
+  it('on a rollback, posts the rollback steps, says so in the channel and stops the normal reminders', async () => {
+    const events = await day({ rollbackAtMinutes: 30 });
+    const at = T0 + 30 * MINUTE;
+    expect(events.find((e) => e.kind === 'action' && e.at === at)?.text).toBe('rollback declared by the lead: declared by the rehearsal at T+30m');
+    expect(events.find((e) => e.kind === 'post' && e.detail === 'phase:p3:1')).toMatchObject({ at, text: 'Rollback' });
+    expect(events.find((e) => e.kind === 'notice' && e.at === at)?.text).toMatch(/^⏪ \*Rollback declared on run #1\*/);
+    const normalAfter = events.filter((e) => e.kind === 'reminder' && e.at > at && e.sectionTitle !== 'Rollback');
+    expect(normalAfter).toEqual([]);
+    expectInTimeOrder(events);
+  });
+});
+
+describe('rehearsing real checklists', () => {
+  const files = [
+    { path: 'checklists/standard-release.md', present: true },
+    { path: `${SAMPLES}/canary-rollout.md`, present: existsSync(`${SAMPLES}/canary-rollout.md`) },
+    { path: `${SAMPLES}/timed-deployment-day.md`, present: existsSync(`${SAMPLES}/timed-deployment-day.md`) },
+  ];
+  for (const file of files) {
+    it.skipIf(!file.present)(`${file.path} rehearses without an error, in time order, to its end`, async () => {
+      const result = parseChecklist(read(file.path), { name: 'real', source: file.path });
+      if (!result.ok) throw new Error(`${file.path} does not parse`);
+      const events = await rehearseDay({ checklist: result.checklist, t0: T0, timezone: result.checklist.settings.timezone ?? 'UTC', migrationsDir: MIGRATIONS_DIR_FOR_CLI });
+      expect(events.filter((e) => e.kind === 'error')).toEqual([]);
+      expect(events.filter((e) => e.kind === 'reminder').length).toBeGreaterThan(5);
+      expect(events.filter((e) => e.kind === 'action' && e.text.includes('refused'))).toEqual([]);
+      expect(events.at(-1)?.kind).toBe('end');
+      expectInTimeOrder(events);
+    });
+  }
+
+  it('standard-release.md rehearses idle too, with overdue nudges and pages', async () => {
+    const result = await rehearse('checklists/standard-release.md', '--at', '2026-11-23 09:00', '--idle');
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toMatch(/ {2}reminder {2}overdue /);
+    expect(result.output).toMatch(/ {2}page {6}trigger /);
+    expect(result.output).not.toMatch(/ {2}error {4}/);
+  });
+});
+
+describe('deployday rehearse: exit codes', () => {
+  it('exits 1 with file:line problems for a checklist that does not parse', async () => {
+    const result = await rehearse('test/fixtures/checklists/broken.md');
+    expect(result.exitCode).toBe(1);
+    const lines = result.output.split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/checklists\/broken\.md:\d+: (error|warning): /);
+  });
+
+  it('exits 1 for a file that cannot be read', async () => {
+    const result = await rehearse('test/fixtures/checklists/no-such-file.md');
+    expect(result).toEqual({ output: 'test/fixtures/checklists/no-such-file.md:0: error: cannot read file (ENOENT)', exitCode: 1 });
+  });
+
+  it('exits 1 with the reason for a start time it cannot read', async () => {
+    const result = await rehearse(FIXTURE, '--at', 'half past never');
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toMatch(/^deployday rehearse: --at: Couldn't read "half past never" as a start time\./);
+  });
+
+  it('exits 1 for an unknown time zone and for a rollback moment it cannot read', async () => {
+    expect(await rehearse(FIXTURE, '--tz', 'Mars/Olympus_Mons')).toMatchObject({ exitCode: 1, output: expect.stringContaining('“Mars/Olympus_Mons” is not a time zone') });
+    expect(await rehearse(FIXTURE, '--rollback-at', 'T+soon')).toMatchObject({ exitCode: 1, output: expect.stringMatching(/^deployday rehearse: --rollback-at: /) });
+  });
+
+  it('exits 2 with the usage when the arguments are wrong', async () => {
+    for (const args of [[], [FIXTURE, '--at'], [FIXTURE, '--verbose'], [FIXTURE, FIXTURE]]) {
+      const result = await rehearseCommand(args, read, () => NOW);
+      expect(result.exitCode).toBe(2);
+      expect(result.output).toContain('usage: deployday rehearse <checklist.md>');
+    }
+  });
+});
