@@ -5,11 +5,12 @@
  * end proves that every 200 is in the audit trail.
  */
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { runClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startBareBolt, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
 import { FakeSlackLite } from './support/fakeSlackLite.js';
-import { against, heading, line, ms, ratio, summarize } from './support/report.js';
+import { against, heading, line, loadAverage, ms, ratio, summarize } from './support/report.js';
 import { createSlackSender } from './support/slackRequests.js';
 
 const CHANNEL = 'C0BENCHACK';
@@ -17,6 +18,30 @@ const SENDERS = 50;
 const CLICKS_PER_SENDER = 40; // 2,000 measured clicks per app
 const WARMUP_PER_SENDER = 4;
 const ROUNDS = 4; // alternating bare / deployday, 500 clicks each per round
+
+/**
+ * What one commit costs on this disk with deployday's settings (WAL, synchronous = FULL: an
+ * fsync per commit) and with NORMAL, for reading the figures above: deployday commits once per click.
+ */
+function commitCost(dir) {
+  const result = {};
+  for (const mode of ['FULL', 'NORMAL']) {
+    const db = new Database(join(dir, `commit-${mode}.db`));
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${mode}`);
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const samples = [];
+    for (let i = 0; i < 300; i += 1) {
+      const started = performance.now();
+      db.transaction(() => insert.run(`click ${i}`))();
+      samples.push(performance.now() - started);
+    }
+    db.close();
+    result[mode] = summarize(samples.slice(50));
+  }
+  return result;
+}
 
 export async function ackBench() {
   heading(`ack: checkbox click → HTTP 200, ${SENDERS} concurrent senders, 150-item run`);
@@ -90,6 +115,9 @@ export async function ackBench() {
       `${ddResult.ok} HTTP 200s, ${audited} item.tick/item.untick audit rows, ${denied} refusals → ${persisted ? 'OK' : 'MISMATCH   MISSED'}`,
     );
     line('chat.update during the load', `${updatesDuringLoad} (3 phase messages + overview, coalesced)`);
+    const commits = commitCost(tmp.dir);
+    line('one SQLite commit on this disk', `synchronous=FULL p50 ${ms(commits.FULL.p50)}, p99 ${ms(commits.FULL.p99)}; NORMAL p50 ${ms(commits.NORMAL.p50)}, p99 ${ms(commits.NORMAL.p99)}`);
+    line('machine', loadAverage());
     if (logCounts.error > 0) line('deployday log', `${logCounts.error} error line(s), ${logCounts.warn} warning(s)`);
     for (const e of [...bareResult.errors, ...ddResult.errors].slice(0, 5)) line('first errors', e);
     return {

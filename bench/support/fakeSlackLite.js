@@ -75,6 +75,13 @@ export class FakeSlackLite {
     this.updateTimes.clear();
   }
 
+  /** Spends the channel's chat.update minute, so that updates are refused until `freeInMs` from now. */
+  exhaustUpdates(channel, freeInMs) {
+    if (this.updateLimit === null) throw new Error('exhaustUpdates needs a rate limit');
+    const spentAt = Date.now() - 60_000 + freeInMs;
+    this.updateTimes.set(channel, Array.from({ length: this.updateLimit }, () => spentAt));
+  }
+
   /** The messages of a channel, oldest first (live objects: do not modify). */
   messages(channel) {
     return [...(this.channels.get(channel)?.values() ?? [])];

@@ -1,7 +1,16 @@
 /** Role names compare case- and space-insensitively: "DevOps Lead" is "devops lead". */
 export function normaliseRole(role: string): string {
-  return role.trim().replace(/\s+/g, ' ').toLowerCase();
+  const name = role.trim().replace(/\s+/g, ' ').toLowerCase();
+  return ALIASES[name] ?? name;
 }
+
+/** Front matter and people write these either way; each pair is one role. */
+const ALIASES: Record<string, string> = {
+  approvers: 'approver',
+  leads: 'lead',
+  oncall: 'on-call',
+  'on call': 'on-call',
+};
 
 /** Roles every run has. The person who starts a run is its lead unless the checklist names one. */
 export const LEAD = 'lead';

@@ -59,7 +59,8 @@ export class ChecklistCatalog {
     if (!entry.checklist) {
       const first = entry.problems.find((p) => p.severity === 'error') ?? entry.problems[0];
       throw new DomainError(
-        `Checklist \`${entry.name}\` has errors and cannot start${first ? `: ${first.file}:${first.line}: ${first.message}` : '.'} Run \`npx deployday lint ${entry.file}\` for all of them.`,
+        // Name the file as the team knows it, not by the server's absolute path.
+        `Checklist \`${entry.name}\` has errors and cannot start${first ? `: ${entry.name}.md:${first.line}: ${first.message}` : '.'} Run \`npx deployday lint ${entry.name}.md\` in the checklists folder for all of them.`,
         'broken_checklist',
       );
     }

@@ -108,8 +108,9 @@ export class TimelineService {
 
   planRun(runId: number): void {
     const run = this.requireRun(runId);
-    const now = this.clock.now();
-    upsertReminders(this.db, runId, this.sectionPlan(run, now));
+    // Planned from the moment the run was created, so what counts as "already due" does not
+    // depend on how many milliseconds passed between creating and planning.
+    upsertReminders(this.db, runId, this.sectionPlan(run, run.createdAt));
     this.onQueued();
   }
 
