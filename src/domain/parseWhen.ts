@@ -1,4 +1,5 @@
 import type { Minutes } from './checklist.js';
+import { unitMinutes } from './headingTiming.js';
 import { canonicalTimeZone, localDatePlusDays, utcToZoned, zonedDateTimeToUtc } from './zonedTime.js';
 
 /**
@@ -28,21 +29,6 @@ export type DurationResult = { ok: true; minutes: Minutes } | { ok: false; error
 const START_FORMS = 'now, 16:00, 4pm, 4:30 PM, tomorrow 09:00, 2026-11-23 16:00, 2026-11-23T16:00Z, +2h or in 2h';
 const DURATION_FORMS = '45m, -15m, 1h30m, 2h, 1d, or 90 (minutes)';
 
-const UNITS: Readonly<Record<string, number>> = {
-  m: 1,
-  min: 1,
-  mins: 1,
-  minute: 1,
-  minutes: 1,
-  h: 60,
-  hr: 60,
-  hrs: 60,
-  hour: 60,
-  hours: 60,
-  d: 1440,
-  day: 1440,
-  days: 1440,
-};
 
 /**
  * A duration in whole minutes: "45m", "-15m", "1h30m", "1h 30m", "2 hours", "1.5h", "1d", or a bare
@@ -68,8 +54,8 @@ export function parseDuration(text: string): DurationResult {
       part.lastIndex = at;
       const p = part.exec(body);
       if (p === null) return fail(`Couldn't read "${raw}" as a duration.`);
-      const factor = UNITS[p[2]!];
-      if (factor === undefined) return fail(`"${p[2]}" is not a unit I know (minutes, hours or days).`);
+      const factor = unitMinutes(p[2]!);
+      if (factor === null) return fail(`"${p[2]}" is not a unit I know (minutes, hours or days).`);
       total += Number(p[1]) * factor;
       parts += 1;
       at = part.lastIndex;

@@ -49,14 +49,6 @@ export interface PhasePart {
   itemIds: string[];
 }
 
-/**
- * Block id of the actions block holding a timer's "Start" button.
- * TODO(ids): local until src/slack/ids.ts has BlockIds.timer; the format mirrors BlockIds.gate.
- */
-export const TIMER_BLOCK_ID_PREFIX = 'dd_timer';
-export function timerBlockId(runId: number, itemId: string): string {
-  return `${TIMER_BLOCK_ID_PREFIX}:${runId}:${itemId}`;
-}
 
 // Caps on every piece of a phase message. The plan charges each piece its cap (or its exact size
 // when the piece depends on the checklist only), and rendering truncates each piece to the same cap.
@@ -343,7 +335,7 @@ function renderLongItem(snapshot: RunSnapshot, item: Item, now: number): KnownBl
     blocks.push(
       actionsBlock(
         [button({ text: timerLabel(item), actionId: ActionIds.timerStart, value: itemRef(runId, item.id) })],
-        timerBlockId(runId, item.id),
+        BlockIds.timer(runId, item.id),
       ),
     );
   }

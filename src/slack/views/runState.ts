@@ -4,7 +4,9 @@
  */
 import { allSections } from '../../domain/checklist.js';
 import type { Item, Section } from '../../domain/checklist.js';
+import { gateStatuses, standingVotes, type GateOutcome as DomainGateOutcome } from '../../domain/gates.js';
 import type { GateVote, ItemState, RunSnapshot } from '../../domain/run.js';
+import { templateState } from '../../domain/snapshotItems.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 
 /** Within this many minutes of its end an open section reads "closing soon". */
@@ -12,16 +14,7 @@ const CLOSING_SOON_MS = 15 * 60 * 1000;
 
 /** The recorded state of an item, or the template's when the store has none. */
 export function itemStateOf(snapshot: RunSnapshot, item: Item): ItemState {
-  return (
-    snapshot.items[item.id] ?? {
-      itemId: item.id,
-      done: item.initiallyDone,
-      by: null,
-      at: null,
-      waivedReason: null,
-      timerStartedAt: null,
-    }
-  );
+  return snapshot.items[item.id] ?? templateState(item);
 }
 
 /** Done or waived: nothing more is expected of the item. */
@@ -31,24 +24,18 @@ export function isFinished(state: ItemState): boolean {
 
 /** Each person's latest vote on a gate (a later vote supersedes an earlier one), oldest first. */
 export function currentVotes(snapshot: RunSnapshot, itemId: string): GateVote[] {
-  const latest = new Map<string, GateVote>();
-  for (const vote of snapshot.votes) {
-    if (vote.itemId !== itemId) continue;
-    const previous = latest.get(vote.userId);
-    if (previous === undefined || vote.at >= previous.at) latest.set(vote.userId, vote);
-  }
-  return [...latest.values()].sort((a, b) => a.at - b.at);
+  return standingVotes(snapshot.votes, itemId).sort((a, b) => a.at - b.at);
 }
 
-export type GateOutcome = 'passed' | 'failed' | 'pending';
+export type GateOutcome = DomainGateOutcome;
 
 /**
- * A gate has passed once the run marked its item done (the gate service does so when the quorum is
- * met); a standing No-Go fails it, because a No-Go switches the run to rollback.
+ * A gate has passed once the run marked its item done (the run service does so when the quorum
+ * is met); otherwise it is as the domain's gate rule says (an approver's No-Go fails it).
  */
 export function gateOutcome(snapshot: RunSnapshot, item: Item): GateOutcome {
   if (itemStateOf(snapshot, item).done) return 'passed';
-  return currentVotes(snapshot, item.id).some((v) => v.vote === 'no_go') ? 'failed' : 'pending';
+  return gateStatuses(snapshot).find((g) => g.item.id === item.id)?.outcome === 'failed' ? 'failed' : 'pending';
 }
 
 /** Items that count toward progress: the rollback branch only once a rollback is under way. */

@@ -5,7 +5,7 @@ import type { Checklist, Item, Phase } from '../../../src/domain/checklist.js';
 import type { RunSnapshot } from '../../../src/domain/run.js';
 import { ActionIds, BlockIds, itemRef, parseItemsBlockId } from '../../../src/slack/ids.js';
 import { checkMessageLimits } from '../../../src/slack/views/messageLimits.js';
-import { planPhaseParts, renderPhasePart, partOfItem, timerBlockId } from '../../../src/slack/views/phaseMessages.js';
+import { planPhaseParts, renderPhasePart, partOfItem } from '../../../src/slack/views/phaseMessages.js';
 import type { PhasePart } from '../../../src/slack/views/phaseMessages.js';
 import type { SlackMessage } from '../../../src/slack/views/blockKit.js';
 import { blockingGates } from '../../../src/slack/views/runState.js';
@@ -279,7 +279,7 @@ describe('rendered phase parts', () => {
     const checklist = canaryChecklist();
     const timerItem = 's1.i4';
     const before = renderAll(checklist)[0]!.message;
-    const actions = blockById(before, timerBlockId(12, timerItem)) as ActionsBlock;
+    const actions = blockById(before, BlockIds.timer(12, timerItem)) as ActionsBlock;
     const start = actions.elements[0] as Button;
     expect(start.action_id).toBe(ActionIds.timerStart);
     expect(start.text.text).toBe('Start 30 min timer');
@@ -291,7 +291,7 @@ describe('rendered phase parts', () => {
     const snapshot = makeSnapshot(checklist);
     snapshot.items[timerItem] = { ...snapshot.items[timerItem]!, timerStartedAt: T0 + 5 * 60_000 };
     const after = renderAll(checklist, {}, snapshot)[0]!.message;
-    expect(blockById(after, timerBlockId(12, timerItem))).toBeUndefined();
+    expect(blockById(after, BlockIds.timer(12, timerItem))).toBeUndefined();
     const text = (blockById(after, BlockIds.item(12, timerItem)) as SectionBlock).text!.text;
     const started = T0 / 1000 + 300;
     expect(text).toContain(`⏱ timer started <!date^${started}^{time}|16:05 UTC>, ends <!date^${started + 1800}^{time}|16:35 UTC>`);
@@ -316,6 +316,8 @@ describe('rendered phase parts', () => {
     const checklist = canaryChecklist();
     const gate = 's1.i8';
     const failed = makeSnapshot(checklist);
+    // Only an approver's No-Go fails a gate (domain/gates.ts); the service refuses anyone else's vote.
+    failed.roles = { ...failed.roles, approver: ['U0BOB'] };
     failed.votes.push({ itemId: gate, userId: 'U0BOB', vote: 'no_go', reason: 'errors > 1%', at: T0 });
     const failedMessage = renderAll(checklist, {}, failed)[0]!.message;
     expect(blockById(failedMessage, BlockIds.gate(12, gate))).toBeUndefined();
