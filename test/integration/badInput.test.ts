@@ -3,7 +3,7 @@
  * commands, and clicks it has to refuse. Every refusal is private to the person who asked.
  */
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeWorkspace } from '../support/fakeSlack.js';
 import { LEGACY_VERIFICATION_TOKEN } from '../support/slackClient.js';
 import { eventually } from '../support/waitFor.js';
@@ -20,23 +20,13 @@ import {
   itemRow,
   publicPostCount,
   runStatus,
-  startHarness,
+  harnessPerTest,
   startRun,
   updatesOf,
   type Harness,
 } from './checklistHarness.js';
 
-let harness: Harness | null = null;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = null;
-});
-
-async function open(): Promise<Harness> {
-  harness = await startHarness();
-  return harness;
-}
+const open = harnessPerTest();
 
 function runCount(h: Harness): number {
   return (h.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;

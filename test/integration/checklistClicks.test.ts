@@ -2,7 +2,7 @@
  * Clicks on checklist messages as Slack really delivers them: on stale copies of a message, in
  * bursts from several people at once, and while Slack rate-limits the bot's message updates.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SeenMessage } from '../support/slackClient.js';
 import { eventually } from '../support/waitFor.js';
 import {
@@ -16,23 +16,13 @@ import {
   isTicked,
   itemRow,
   optionsIn,
-  startHarness,
+  harnessPerTest,
   startRun,
   updatesOf,
   type Harness,
 } from './checklistHarness.js';
 
-let harness: Harness | null = null;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = null;
-});
-
-async function open(): Promise<Harness> {
-  harness = await startHarness();
-  return harness;
-}
+const open = harnessPerTest();
 
 /** Timed click: the HTTP status and how long the bot took to answer it. */
 async function timed(click: () => Promise<{ status: number }>): Promise<{ status: number; ms: number }> {

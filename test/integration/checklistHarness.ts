@@ -2,6 +2,7 @@
  * Shared plumbing for the end-to-end checklist tests: a fake Slack plus the real bot, and
  * small readers for what a test asserts on (the run's rows in SQLite, the messages in the fake).
  */
+import { afterEach } from 'vitest';
 import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
 import { DEFAULT_CHANNEL, type InteractionResponse, type SeenMessage } from '../support/slackClient.js';
 import { startBot, type RunningBot, type StartBotOptions } from '../support/startBot.js';
@@ -166,4 +167,17 @@ export function updatesOf(fake: FakeSlack, ts: string): number {
 export function headerOf(message: { blocks: SlackBlock[] }): string {
   const header = message.blocks.find((b) => b.type === 'header') as { text?: { text?: string } } | undefined;
   return header?.text?.text ?? '';
+}
+
+/**
+ * One harness per test: returns `open(options)` for the test to start it, and closes whatever
+ * was opened after each test.
+ */
+export function harnessPerTest(): (options?: Parameters<typeof startHarness>[0]) => Promise<Harness> {
+  let harness: Harness | null = null;
+  afterEach(async () => {
+    await harness?.close();
+    harness = null;
+  });
+  return async (options = {}) => (harness = await startHarness(options));
 }

@@ -21,25 +21,19 @@ import {
   itemRow,
   optionsIn,
   runStatus,
+  harnessPerTest,
   startHarness,
   startRun,
   updatesOf,
   type Harness,
 } from './checklistHarness.js';
 
-let harness: Harness | null = null;
+const open = harnessPerTest();
 const cleanups: Array<() => Promise<void> | void> = [];
 
 afterEach(async () => {
-  await harness?.close();
-  harness = null;
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function open(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
 
 describe('starting a run', () => {
   it('acks the start ephemerally, then posts the overview and one message per phase in checklist order', async () => {
