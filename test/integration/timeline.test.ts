@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listReminders } from '../../src/store/reminders.js';
+import { REPO_ROOT } from '../support/startBot.js';
+import { eventually } from '../support/waitFor.js';
+import { ackText, ALICE, BOB, CHANNEL, harnessPerTest, startRun, type Harness } from './checklistHarness.js';
+
+const MINUTE = 60_000;
+const open = harnessPerTest();
+
+/** A clock the test moves forward, so hours of a deployment day pass in a moment. */
+function steppingClock(): { clock: { now(): number }; advance(ms: number): void } {
+  let offset = 0;
+  return { clock: { now: () => Date.now() + offset }, advance: (ms) => (offset += ms) };
+}
+
+function pendingSectionReminders(h: Harness, runId: number) {
+  return listReminders(h.db, runId).filter((r) => r.status === 'pending' && r.kind !== 'notice');
+}
+
+function channelTexts(h: Harness): string[] {
+  return h.fake.messages(CHANNEL).map((m) => m.text);
+}
+
+const timedDir = join(REPO_ROOT, 'test', 'fixtures', 'timed');
+
+describe('moving the deployment', () => {
+  it('slips T-0 and every pending reminder by the same amount and tells the channel', async () => {
+    const h = await open({ checklistsDir: timedDir });
+    const { runId } = await startRun(h, 'slip-drill in 2h');
+    const before = pendingSectionReminders(h, runId);
+    const t0Before = h.bot.bot.runs.requireRun(runId).t0;
+    expect(before.length).toBeGreaterThan(2);
+
+    expect(ackText(await h.bot.slack.command('slip 45m'))).toContain(`Run #${runId}: T-0 is now`);
+    const run = h.bot.bot.runs.requireRun(runId);
+    expect(run.t0 - t0Before).toBe(45 * MINUTE);
+    const after = pendingSectionReminders(h, runId);
+    expect(after.map((r) => `${r.kind}:${r.sectionId}:${r.dueAt - 45 * MINUTE}`).sort()).toEqual(
+      before.map((r) => `${r.kind}:${r.sectionId}:${r.dueAt}`).sort(),
+    );
+    // The old rows stay in the table, cancelled: nothing is deleted, nothing fires twice.
+    expect(listReminders(h.db, runId).filter((r) => r.status === 'cancelled').length).toBe(before.length);
+    await eventually(() => expect(channelTexts(h).some((t) => t.includes('moved run #') && t.includes('+45m'))).toBe(true), { timeoutMs: 5_000 });
+
+    ackText(await h.bot.slack.command('slip -15m'));
+    expect(h.bot.bot.runs.requireRun(runId).t0 - t0Before).toBe(30 * MINUTE);
+    await eventually(() => expect(channelTexts(h).some((t) => t.includes('−15m'))).toBe(true), { timeoutMs: 5_000 });
+  });
+
+  it('reschedules to a new T-0 and shows the new windows in /deploy schedule', async () => {
+    const h = await open({ checklistsDir: timedDir });
+    const { runId } = await startRun(h, 'slip-drill in 2h');
+    ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00'));
+    const run = h.bot.bot.runs.requireRun(runId);
+    expect(new Date(run.t0).toISOString()).toBe('2031-05-06T14:00:00.000Z');
+    const schedule = ackText(await h.bot.slack.command('schedule'));
+    // Warm-up (T-1 hour) now opens at 13:00 UTC on the new day, shown as a Slack date token.
+    expect(schedule).toContain(`<!date^${Date.parse('2031-05-06T13:00:00Z') / 1000}^`);
+    expect(schedule).toContain('Warm-up');
+    expect(schedule).toContain('upcoming');
+  });
+
+  it('refuses a slip from someone who is neither lead nor approver, and says why', async () => {
+    const h = await open({ checklistsDir: timedDir });
+    const { runId } = await startRun(h, 'slip-drill in 2h', ALICE);
+    const t0 = h.bot.bot.runs.requireRun(runId).t0;
+    const text = ackText(await h.bot.slack.command('slip 30m', { user: BOB }));
+    expect(text).toContain('Only the lead or an approver');
+    expect(h.bot.bot.runs.requireRun(runId).t0).toBe(t0);
+  });
+
+  it('answers a bad duration with the forms it accepts', async () => {
+    const h = await open({ checklistsDir: timedDir });
+    await startRun(h, 'slip-drill in 2h');
+    expect(ackText(await h.bot.slack.command('slip soon'))).toMatch(/45m/);
+  });
+});
+
+describe('timers', () => {
+  it('says when a started monitoring timer is up', async () => {
+    const time = steppingClock();
+    const h = await open({ checklistsDir: timedDir, clock: time.clock });
+    const { runId } = await startRun(h, 'slip-drill');
+    const timer = h.fake
+      .messages(CHANNEL)
+      .flatMap((m) => m.blocks.map((b) => ({ ts: m.ts, block: b })))
+      .find(({ block }) => String(block.block_id ?? '').startsWith(`dd_timer:${runId}:`));
+    expect(timer, 'the monitoring item offers a timer').toBeDefined();
+    const clicked = await h.bot.slack.clickButton({ ts: timer!.ts, actionId: 'dd_timer_start', user: BOB });
+    expect(clicked.status).toBe(200);
+    expect(listReminders(h.db, runId).some((r) => r.kind === 'timer_done' && r.status === 'pending')).toBe(true);
+    time.advance(31 * MINUTE);
+    await eventually(() => expect(channelTexts(h).some((t) => t.includes('Time is up') && t.includes('Monitor the error rate'))).toBe(true), {
+      timeoutMs: 5_000,
+    });
+  });
+
+  it('fires a rollback time box when it runs out, after a rollback is declared', async () => {
+    const time = steppingClock();
+    const h = await open({ checklistsDir: timedDir, clock: time.clock });
+    await startRun(h, 'slip-drill');
+    ackText(await h.bot.slack.command('rollback error rate above budget'));
+    await eventually(() => expect(channelTexts(h).some((t) => t.includes('Rollback declared'))).toBe(true), { timeoutMs: 5_000 });
+    time.advance(6 * MINUTE);
+    await eventually(() => expect(channelTexts(h).some((t) => t.includes('time box') && t.includes('run out'))).toBe(true), { timeoutMs: 5_000 });
+  });
+});
