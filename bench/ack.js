@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runClickLoad } from './support/clickLoad.js';
+import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startBareBolt, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
 import { FakeSlackLite } from './support/fakeSlackLite.js';
@@ -43,6 +43,23 @@ function commitCost(dir) {
   return result;
 }
 
+/** How late a 5 ms timer fires on this thread, sampled until `stop()`: how long the loop was held up. */
+function eventLoopLag(everyMs = 5) {
+  const samples = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    samples.push(Math.max(0, now - last - everyMs));
+    last = now;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
 export async function ackBench() {
   heading(`ack: checkbox click → HTTP 200, ${SENDERS} concurrent senders, 150-item run`);
   const fake = await FakeSlackLite.start();
@@ -61,33 +78,26 @@ export async function ackBench() {
 
     // Rounds alternate between the apps (and which goes first), so drift in the machine's load
     // (other processes, CPU boost) falls on both alike. Each app keeps its own view of the boxes.
-    const apps = {
-      bare: { url: bare.url, latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], done: undefined },
-      deployday: { url: deployday.url, latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], done: undefined },
-    };
+    const load = (url) => startClickLoad({ url, channel: CHANNEL, messages, senders: SENDERS, responseUrl: fake.responseUrl('click') });
+    const newApp = (url) => ({ load: load(url), latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], delay: [] });
+    const apps = { bare: newApp(bare.url), deployday: newApp(deployday.url) };
     const updatesBefore = fake.updatesApplied;
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? ['bare', 'deployday'] : ['deployday', 'bare'];
       for (const name of order) {
         const app = apps[name];
-        const result = await runClickLoad({
-          url: app.url,
-          channel: CHANNEL,
-          messages,
-          senders: SENDERS,
-          clicksPerSender: CLICKS_PER_SENDER / ROUNDS,
-          warmupPerSender: round === 0 ? WARMUP_PER_SENDER : 0,
-          responseUrl: fake.responseUrl('click'),
-          ...(app.done ? { initialDone: app.done } : {}),
-        });
+        // How long this thread's event loop was held up while serving this app's clicks.
+        const lag = eventLoopLag();
+        const result = await app.load.round(CLICKS_PER_SENDER / ROUNDS, round === 0 ? WARMUP_PER_SENDER : 0);
+        app.delay.push(...lag.stop());
         app.latencies.push(...result.latencies);
         for (const [status, n] of Object.entries(result.statuses)) app.statuses[status] = (app.statuses[status] ?? 0) + n;
         app.ok += result.ok;
         app.wallMs += result.wallMs;
         app.errors.push(...result.errors);
-        app.done = result.done;
       }
     }
+    await Promise.all(Object.values(apps).map((app) => app.load.close()));
     const updatesDuringLoad = fake.updatesApplied - updatesBefore;
     const audited = deployday.bot.db
       .prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`)
@@ -108,6 +118,12 @@ export async function ackBench() {
     line('ratio deployday/bare  p50', `${ratio(d.p50, b.p50).toFixed(2)}x`);
     line('ratio deployday/bare  p99', against(`${ratio(d.p99, b.p99).toFixed(2)}x`, '≤ 2x', ratio(d.p99, b.p99) <= 2));
     line('ratio deployday/bare  max', `${ratio(d.max, b.max).toFixed(2)}x`);
+    const delay = (samples) => {
+      const lag = summarize(samples);
+      return `p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}, max ${ms(lag.max)}`;
+    };
+    line('event-loop delay   bare', delay(bareResult.delay));
+    line('event-loop delay   deployday', delay(ddResult.delay));
     line('HTTP statuses bare / deployday', `${JSON.stringify(bareResult.statuses)} / ${JSON.stringify(ddResult.statuses)}`);
     const persisted = audited === ddResult.ok && denied === 0;
     line(

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runClickLoad } from './support/clickLoad.js';
+import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startDeployday } from './support/bots.js';
 import { ACTIVE_RUNS, bareMemory, deploydayMemory, startRun } from './support/memoryProbe.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
@@ -85,7 +85,7 @@ export async function scaleBench() {
       bot.status = [];
       bot.clicks = [];
       bot.failures = 0;
-      bot.done = undefined;
+      bot.load = startClickLoad({ url: bot.dd.url, channel: bot.channel, messages: bot.messages, senders: 1, responseUrl: fake.responseUrl('click') });
       bot.recorder = recordStatements(bot.dd.bot.db);
     }
     // /deploy status alternates bot by bot, request by request.
@@ -99,21 +99,12 @@ export async function scaleBench() {
     // Clicks (one sender, so each ack is measured alone) alternate in rounds.
     for (let round = 0; round < CLICK_ROUNDS; round += 1) {
       for (const bot of round % 2 === 0 ? [bots.empty, bots.full] : [bots.full, bots.empty]) {
-        const clicks = await runClickLoad({
-          url: bot.dd.url,
-          channel: bot.channel,
-          messages: bot.messages,
-          senders: 1,
-          clicksPerSender: CLICKS_PER_ROUND,
-          warmupPerSender: round === 0 ? 20 : 0,
-          responseUrl: fake.responseUrl('click'),
-          ...(bot.done ? { initialDone: bot.done } : {}),
-        });
+        const clicks = await bot.load.round(CLICKS_PER_ROUND, round === 0 ? 20 : 0);
         bot.clicks.push(...clicks.latencies);
         bot.failures += clicks.sent - clicks.ok;
-        bot.done = clicks.done;
       }
     }
+    await Promise.all(Object.values(bots).map((bot) => bot.load.close()));
     await Promise.all(Object.values(bots).map((bot) => bot.dd.bot.sync.idle()));
     for (const bot of Object.values(bots)) bot.recorder.stop();
     const scans = fullScans(bots.full.dd.bot.db, new Set([...bots.full.recorder.sqls, ...bots.empty.recorder.sqls]));

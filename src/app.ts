@@ -112,12 +112,17 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   );
 
   let healthy = false;
+  // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
+  // there (Slack down while we start) would fail every request until restart. So we authorize
+  // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
+  // bot's ids are filled in once our own auth.test (in start) has answered.
+  const identity: { botId?: string; botUserId?: string } =
+    config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {};
   const app = new App({
-    token: config.slackBotToken,
+    authorize: async () => ({ botToken: config.slackBotToken, ...identity }),
     signingSecret: config.slackSigningSecret,
     // In Socket Mode, Bolt serves the custom routes (/healthz) on installerOptions.port.
     ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } } : {}),
-    ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
     logger,
     clientOptions: { slackApiUrl: config.slackApiUrl, timeout: 2_500, retryConfig: { retries: 0 } },
     customRoutes: [
@@ -143,6 +148,22 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger.error('unhandled Bolt error:', error instanceof Error ? (error.stack ?? error.message) : error);
   });
 
+  // Who the bot is and where its workspace lives (for links). Slack may be down at start: then
+  // keep asking in the background; nothing else waits for it.
+  let identityTimer: NodeJS.Timeout | null = null;
+  const learnIdentity = async (): Promise<void> => {
+    try {
+      const auth = await clients.background.auth.test();
+      workspaceUrl = typeof auth.url === 'string' ? auth.url : null;
+      if (typeof auth.bot_id === 'string') identity.botId = auth.bot_id;
+      if (typeof auth.user_id === 'string') identity.botUserId = auth.user_id;
+    } catch (error) {
+      logger.warn('auth.test failed; retrying in 30 s (messages will not link to each other until then):', error instanceof Error ? error.message : error);
+      identityTimer = setTimeout(() => void learnIdentity(), 30_000);
+      identityTimer.unref();
+    }
+  };
+
   registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
 
@@ -157,12 +178,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     paging: pager,
     logger,
     async start() {
-      try {
-        const auth = await clients.background.auth.test();
-        workspaceUrl = typeof auth.url === 'string' ? auth.url : null;
-      } catch (error) {
-        logger.warn('auth.test failed; messages will not link to each other until it works:', error instanceof Error ? error.message : error);
-      }
+      await learnIdentity();
       const reconciled = await reconcileClaimedReminders({ client: clients.background, db, logger, now: () => clock.now() });
       if (reconciled.found + reconciled.released > 0) {
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
@@ -186,6 +202,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     },
     async stop() {
       healthy = false;
+      if (identityTimer) clearTimeout(identityTimer);
       await poller!.stop();
       await pager!.stop();
       await sync!.stop();

@@ -60,3 +60,26 @@ describe('starting the bot', () => {
     expect(bot.output()).toContain('paging is off');
   });
 });
+
+describe('starting while Slack is down', () => {
+  it('starts anyway and serves commands once Slack answers again', async () => {
+    const fake = await startFakeSlack();
+    fake.setDown(true);
+    const { startBot } = await import('../support/startBot.js');
+    const bot = await startBot({ fake });
+    try {
+      expect(bot.logs.some((l) => l.includes('auth.test failed'))).toBe(true);
+      // Acks never wait on Slack: the command is answered even while the Web API is still down.
+      const whileDown = await bot.slack.command('help');
+      expect(whileDown.status).toBe(200);
+      fake.setDown(false);
+      const started = await bot.slack.command('start small-release');
+      expect(JSON.stringify(started.body)).toContain('Started run');
+      await bot.bot.sync.idle();
+      expect(fake.messages('C0DEPLOY').length).toBeGreaterThan(1);
+    } finally {
+      await bot.stop();
+      await fake.close();
+    }
+  });
+});
