@@ -17,7 +17,7 @@ const CHANNEL = 'C0BENCHACK';
 const SENDERS = 50;
 const CLICKS_PER_SENDER = 40; // 2,000 measured clicks per app
 const WARMUP_PER_SENDER = 4;
-const ROUNDS = 4; // alternating bare / deployday, 500 clicks each per round
+const ROUNDS = 8; // alternating bare / deployday, 250 clicks each per round
 
 /**
  * What one commit costs on this disk with deployday's settings (WAL, synchronous = FULL: an
@@ -71,7 +71,7 @@ export async function ackBench() {
     const deployday = await startDeployday({ fake, databasePath, checklistsDir: checklists.dir });
     const bare = await startBareBolt({ fake });
     const started = await createSlackSender({ baseUrl: deployday.url }).command('start bench-release', { channel: CHANNEL, responseUrl: fake.responseUrl('start') });
-    const runId = Number(/#(\d+)/.exec(JSON.parse(started.text).text ?? '')?.[1]);
+    const runId = Number(/#(\d+)/.exec(started.status === 200 ? (JSON.parse(started.text).text ?? '') : '')?.[1]);
     if (started.status !== 200 || !Number.isInteger(runId)) throw new Error(`/deploy start failed: ${started.status} ${started.text}`);
     await deployday.bot.sync.idle();
     const messages = structuredClone(fake.messages(CHANNEL));

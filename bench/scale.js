@@ -109,7 +109,6 @@ export async function scaleBench() {
     for (const bot of Object.values(bots)) bot.recorder.stop();
     const scans = fullScans(bots.full.dd.bot.db, new Set([...bots.full.recorder.sqls, ...bots.empty.recorder.sqls]));
     const statementCount = new Set([...bots.full.recorder.sqls, ...bots.empty.recorder.sqls]).size;
-    if (process.env.BENCH_DEBUG) for (const sql of new Set([...bots.full.recorder.sqls, ...bots.empty.recorder.sqls])) console.log('    sql:', sql.replace(/\s+/g, ' '));
     for (const bot of Object.values(bots)) await bot.dd.stop();
 
     const se = summarize(bots.empty.status);

@@ -52,7 +52,7 @@ export function heading(title) {
 }
 
 export function line(label, value) {
-  console.log(`  ${label.padEnd(40)} ${value}`);
+  console.log(`  ${label.padEnd(40)} ${value}`.trimEnd());
 }
 
 /** RSS after a full collection; needs node --expose-gc (npm run bench passes it). */

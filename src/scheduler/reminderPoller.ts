@@ -33,7 +33,18 @@ export class ReminderPoller {
 
   start(): void {
     this.stopped = false;
-    this.task = schedule('* * * * * *', () => this.tick(), { noOverlap: true, name: 'deployday-reminders' });
+    this.task = schedule('* * * * * *', () => this.tick(), {
+      noOverlap: true,
+      name: 'deployday-reminders',
+      // node-cron writes to stdout by itself; its notes (a tick skipped while the last one still
+      // runs, under load) go through our logger instead, which also keeps secrets out.
+      logger: {
+        info: (message) => this.logger.debug(`node-cron: ${message}`),
+        warn: (message) => this.logger.debug(`node-cron: ${message}`),
+        debug: (message) => this.logger.debug('node-cron:', message),
+        error: (message, error) => this.logger.error('node-cron:', message, error ?? ''),
+      },
+    });
   }
 
   /** Something was queued for now: don't wait for the next second. */

@@ -1,4 +1,5 @@
 import { allSections, type Checklist, type Section } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { LEAD, normaliseRole } from '../domain/roles.js';
 import { blockedSections, heldSections } from '../domain/gates.js';
@@ -260,6 +261,14 @@ export class TimelineService {
 
   /** Someone pressed "Acknowledge" on an overdue nudge: it stops repeating for that section. */
   acknowledgeOverdue(runId: number, sectionId: string, userId: string): void {
+    // Only a live nudge can be acknowledged: an acknowledgement for a run that has ended, or for a
+    // section the run does not have (a stale or forged button), would put an action into the run's
+    // audit record that never meant anything (found by test/integration/fuzz.test.ts).
+    const run = this.requireRun(runId);
+    if (run.status !== 'active') throw new DomainError(`Run #${run.id} has ended; there is nothing left to acknowledge.`, 'run_ended');
+    if (!allSections(run.checklist).some((s) => s.section.id === sectionId)) {
+      throw new DomainError('That reminder is not one I recognise.', 'unknown_section');
+    }
     const now = this.clock.now();
     this.db.transaction(() => {
       const pending = listReminders(this.db, runId).filter((r) => r.status === 'pending' && r.kind === 'overdue' && r.sectionId === sectionId);

@@ -7,6 +7,7 @@ import { bumpRunMessages } from '../store/runMessages.js';
 import type { Db } from '../store/db.js';
 import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
 import { errorText } from './replyWithError.js';
+import { guardHttpBodies, guardProcessEvent } from './requestGuard.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 
@@ -31,7 +32,13 @@ function actorOf(body: Payload): { userId: string; channelId: string } {
   return { userId: body.user.id, channelId };
 }
 
-async function tellClicker(respond: RespondFn, text: string, logger: Logger): Promise<void> {
+async function tellClicker(respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
+  // Bolt gives no respond() to a payload without a response_url; the refusal then has nowhere to go
+  // (calling it anyway threw after the ack, found by test/integration/fuzz.test.ts).
+  if (typeof respond !== 'function') {
+    logger.warn(`a click came without a response_url, so this reply was not sent: ${text.slice(0, 200)}`);
+    return;
+  }
   await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
     logger.warn('could not send an ephemeral reply through response_url', e instanceof Error ? e.message : e),
   );
@@ -44,13 +51,16 @@ async function tellClicker(respond: RespondFn, text: string, logger: Logger): Pr
  */
 export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const { runs, logger } = deps;
+  // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash (see requestGuard.ts).
+  guardHttpBodies(app, logger);
+  guardProcessEvent(app, logger);
 
   const handle = (
     name: string,
     work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
     options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
   ) =>
-    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond: RespondFn }) => {
+    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
       try {
@@ -167,7 +177,14 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   );
 
   app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
-    const submission = parseNoGoSubmission(view);
+    let submission: ReturnType<typeof parseNoGoSubmission>;
+    try {
+      submission = parseNoGoSubmission(view);
+    } catch {
+      // Fields of the wrong type (a reason that is not a string) are not a form we sent; without this
+      // the submission went unanswered and the modal closed as if the No-Go had been recorded.
+      submission = { ok: false, error: 'This form is not one I recognise; close it and click No-Go again.' };
+    }
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: submission.error } });
       return;

@@ -67,7 +67,12 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
       } catch (error) {
         followUp = errorText(error, deps.logger, `/deploy ${parsed.kind} (after ack)`);
       }
-      if (followUp) await respond({ response_type: 'ephemeral', text: followUp }).catch((e: unknown) => deps.logger.warn('response_url post failed', e));
+      // Without a response_url Bolt gives no respond(); the follow-up then has nowhere to go.
+      if (followUp && typeof respond === 'function') {
+        await respond({ response_type: 'ephemeral', text: followUp }).catch((e: unknown) => deps.logger.warn('response_url post failed', e));
+      } else if (followUp) {
+        deps.logger.warn(`/deploy ${parsed.kind}: no response_url to send the follow-up to`);
+      }
     }
   });
 }

@@ -32,8 +32,8 @@ export interface MessageSyncOptions {
 /**
  * Brings each run message in Slack up to the state in SQLite. Clicks only bump a version
  * number (fast, inside the ack); this loop renders the latest state and posts or updates,
- * at most once a second per message, pausing a channel for Slack's Retry-After on a 429
- * and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
+ * at most once a second per message and one call at a time per channel, pausing a channel for
+ * Slack's Retry-After on a 429 and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
  * because the versions are in the database.
  */
 export class MessageSync {
@@ -43,6 +43,8 @@ export class MessageSync {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Channels with a call in flight: one call at a time per channel, so a 429 is seen before the next call. */
+  private readonly busyChannels = new Set<string>();
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly channelPausedUntil = new Map<string, number>();
@@ -107,7 +109,7 @@ export class MessageSync {
       for (const message of messages) {
         if (this.inFlight.size >= this.concurrency) break;
         const id = `${runId}/${message.key}`;
-        if (this.inFlight.has(id)) continue;
+        if (this.inFlight.has(id) || this.busyChannels.has(message.channelId)) continue;
         if (message.ts === null && message !== firstUnposted) continue;
         if (message.ts === null && [...this.inFlight.keys()].some((k) => k.startsWith(`${runId}/`))) continue;
         const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0);
@@ -115,8 +117,10 @@ export class MessageSync {
           nextWake = Math.min(nextWake, ready);
           continue;
         }
+        this.busyChannels.add(message.channelId);
         const work = this.syncOne(message).finally(() => {
           this.inFlight.delete(id);
+          this.busyChannels.delete(message.channelId);
           this.schedule(Date.now());
         });
         this.inFlight.set(id, work);

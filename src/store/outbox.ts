@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../pager/pageEvent.js';
 
 /**
@@ -115,9 +115,9 @@ export function enqueuePage(db: Db, page: NewPage): boolean {
   if (event.event_action !== 'trigger') throw new Error(`enqueuePage needs a trigger event, got ${event.event_action}`);
   if (event.dedup_key !== page.dedupKey) throw new Error('enqueuePage: the event dedup_key differs from dedupKey');
   return db.transaction((): boolean => {
-    const existing = db.prepare('SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
+    const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
     if (existing?.state === 'open') return false;
-    db.prepare(
+    prepared(db, 
       `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at)
        VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL)
        ON CONFLICT (dedup_key) DO UPDATE SET
@@ -132,18 +132,18 @@ export function enqueuePage(db: Db, page: NewPage): boolean {
 /** Marks an open page resolved and queues its resolve. Returns false when no page with this key is open. */
 export function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): boolean {
   return db.transaction((): boolean => {
-    const page = db.prepare(`SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
+    const page = prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
       | { run_id: number | null }
       | undefined;
     if (!page) return false;
-    db.prepare(`UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
+    prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
     insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
     return true;
   }).immediate();
 }
 
 function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: OutboxAction, event: UnroutedPageEvent, now: number): void {
-  db.prepare(
+  prepared(db, 
     `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
   ).run(runId, dedupKey, action, JSON.stringify(event), now, now);
@@ -158,8 +158,7 @@ function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: Ou
  * Returned in id order.
  */
 export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
-  const rows = db
-    .prepare(
+  const rows = prepared(db, 
       `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
        WHERE id IN (
          SELECT o.id FROM pager_outbox o
@@ -184,8 +183,7 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
  * process owns the database, which deployday assumes throughout. Returns the rows released.
  */
 export function releaseStaleSending(db: Db, now: number): number {
-  return db
-    .prepare(
+  return prepared(db, 
       `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
          last_error = COALESCE(last_error, 'interrupted by a restart while sending')
        WHERE status = 'sending'`,
@@ -200,8 +198,7 @@ export function releaseStaleSending(db: Db, now: number): number {
 
 export function markSent(db: Db, id: number, now: number): boolean {
   return (
-    db
-      .prepare(
+    prepared(db, 
         `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
          WHERE id = ? AND status = 'sending'`,
       )
@@ -212,8 +209,7 @@ export function markSent(db: Db, id: number, now: number): boolean {
 /** Puts the row back to wait until nextAttemptAt. */
 export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
   return (
-    db
-      .prepare(
+    prepared(db, 
         `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending'`,
       )
@@ -228,15 +224,14 @@ export function markRetry(db: Db, id: number, nextAttemptAt: number, error: stri
  */
 export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
   return db.transaction((): boolean => {
-    const row = db
-      .prepare(
+    const row = prepared(db, 
         `UPDATE pager_outbox SET status = 'failed', last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending' RETURNING dedup_key, action`,
       )
       .get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
     if (!row) return false;
     if (row.action === 'trigger') {
-      db.prepare(
+      prepared(db, 
         `UPDATE pages SET state = 'failed'
          WHERE dedup_key = @key AND state = 'open'
            AND NOT EXISTS (SELECT 1 FROM pager_outbox WHERE dedup_key = @key AND action = 'trigger' AND id > @id)`,
@@ -254,23 +249,23 @@ export function markFailed(db: Db, id: number, error: string, status: number | n
  */
 export function closeRefusedPage(db: Db, input: { dedupKey: string; now: number }): boolean {
   return (
-    db.prepare(`UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(input.now, input.dedupKey)
+    prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(input.now, input.dedupKey)
       .changes === 1
   );
 }
 
 /** Every page a run raised, oldest first. */
 export function listPages(db: Db, runId: number): Page[] {
-  return (db.prepare('SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);
+  return (prepared(db, 'SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);
 }
 
 /** Pages open right now, across runs, oldest first. */
 export function openPages(db: Db): Page[] {
-  return (db.prepare(`SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
+  return (prepared(db, `SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
 }
 
 export function getPage(db: Db, dedupKey: string): Page | null {
-  const row = db.prepare('SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey) as PageDbRow | undefined;
+  const row = prepared(db, 'SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey) as PageDbRow | undefined;
   return row ? toPage(row) : null;
 }
 
@@ -278,7 +273,7 @@ export function getPage(db: Db, dedupKey: string): Page | null {
 export function listOutbox(db: Db, dedupKey?: string): OutboxRow[] {
   const rows =
     dedupKey === undefined
-      ? db.prepare('SELECT * FROM pager_outbox ORDER BY id').all()
-      : db.prepare('SELECT * FROM pager_outbox WHERE dedup_key = ? ORDER BY id').all(dedupKey);
+      ? prepared(db, 'SELECT * FROM pager_outbox ORDER BY id').all()
+      : prepared(db, 'SELECT * FROM pager_outbox WHERE dedup_key = ? ORDER BY id').all(dedupKey);
   return (rows as OutboxDbRow[]).map(toOutboxRow);
 }

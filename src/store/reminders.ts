@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export interface ReminderRow {
   id: number;
@@ -63,7 +63,7 @@ export interface NewReminder {
 
 /** Inserts reminders; a key that exists already is left as it is (planning is idempotent). */
 export function upsertReminders(db: Db, runId: number, reminders: NewReminder[]): number {
-  const insert = db.prepare(
+  const insert = prepared(db, 
     `INSERT INTO reminders (run_id, key, kind, section_id, item_id, repeat, due_at, payload_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
   );
@@ -86,14 +86,14 @@ export function upsertReminders(db: Db, runId: number, reminders: NewReminder[])
 /** Moves the due time of a still-pending reminder (a slip). */
 export function reschedulePending(db: Db, runId: number, key: string, dueAt: number): boolean {
   return (
-    db.prepare(`UPDATE reminders SET due_at = ? WHERE run_id = ? AND key = ? AND status = 'pending'`).run(dueAt, runId, key)
+    prepared(db, `UPDATE reminders SET due_at = ? WHERE run_id = ? AND key = ? AND status = 'pending'`).run(dueAt, runId, key)
       .changes === 1
   );
 }
 
 export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?: string[]; keys?: string[] }): number {
   const pending = listReminders(db, runId).filter((r) => r.status === 'pending');
-  const cancel = db.prepare(`UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'`);
+  const cancel = prepared(db, `UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'`);
   let n = 0;
   for (const r of pending) {
     if (filter?.kinds && !filter.kinds.includes(r.kind)) continue;
@@ -108,8 +108,7 @@ export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?:
  * so two pollers (or a poller racing a restart) can never both own a row.
  */
 export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[] {
-  const rows = db
-    .prepare(
+  const rows = prepared(db, 
       `UPDATE reminders SET status = 'claimed', claimed_at = @now
        WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
        RETURNING *`,
@@ -120,28 +119,28 @@ export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[
 
 /** Rows a crash left claimed but not marked: the restart must find out whether they were sent. */
 export function listClaimedReminders(db: Db): ReminderRow[] {
-  return (db.prepare(`SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all() as Row[]).map(toReminder);
+  return (prepared(db, `SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all() as Row[]).map(toReminder);
 }
 
 export function markReminderSent(db: Db, id: number, now: number, late: boolean, outcome: string | null = null): void {
-  db.prepare(`UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
+  prepared(db, `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
 }
 
 export function markReminderSkipped(db: Db, id: number, outcome: string): void {
-  db.prepare(`UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
+  prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
 }
 
 /** Puts a claimed row back (the send failed and may be retried). */
 export function releaseReminder(db: Db, id: number, dueAt: number, outcome: string): void {
-  db.prepare(`UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
+  prepared(db, `UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
 }
 
 export function listReminders(db: Db, runId: number): ReminderRow[] {
-  return (db.prepare('SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId) as Row[]).map(toReminder);
+  return (prepared(db, 'SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId) as Row[]).map(toReminder);
 }
 
 /** When the earliest pending reminder of any run is due, or null when none is pending (the rehearsal's next stop). */
 export function nextPendingDueAt(db: Db): number | null {
-  const row = db.prepare(`SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get() as { at: number | null } | undefined;
+  const row = prepared(db, `SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get() as { at: number | null } | undefined;
   return row?.at ?? null;
 }

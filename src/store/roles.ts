@@ -1,9 +1,8 @@
 import { normaliseRole } from '../domain/roles.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export function assignRole(db: Db, runId: number, role: string, userId: string, by: string, now: number): boolean {
-  const info = db
-    .prepare(
+  const info = prepared(db, 
       'INSERT INTO run_roles (run_id, role, user_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     )
     .run(runId, normaliseRole(role), userId, by, now);
@@ -11,12 +10,11 @@ export function assignRole(db: Db, runId: number, role: string, userId: string, 
 }
 
 export function unassignRole(db: Db, runId: number, role: string, userId: string): boolean {
-  return db.prepare('DELETE FROM run_roles WHERE run_id = ? AND role = ? AND user_id = ?').run(runId, normaliseRole(role), userId).changes === 1;
+  return prepared(db, 'DELETE FROM run_roles WHERE run_id = ? AND role = ? AND user_id = ?').run(runId, normaliseRole(role), userId).changes === 1;
 }
 
 export function listRoles(db: Db, runId: number): Record<string, string[]> {
-  const rows = db
-    .prepare('SELECT role, user_id FROM run_roles WHERE run_id = ? ORDER BY role, assigned_at, user_id')
+  const rows = prepared(db, 'SELECT role, user_id FROM run_roles WHERE run_id = ? ORDER BY role, assigned_at, user_id')
     .all(runId) as Array<{ role: string; user_id: string }>;
   const roles: Record<string, string[]> = {};
   for (const row of rows) (roles[row.role] ??= []).push(row.user_id);

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export interface RunMessage {
   runId: number;
@@ -35,30 +35,30 @@ const toMessage = (r: Row): RunMessage => ({
 });
 
 export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {
-  const insert = db.prepare(
+  const insert = prepared(db, 
     'INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   keys.forEach((key, position) => insert.run(runId, key, position, channelId));
 }
 
 export function listRunMessages(db: Db, runId: number): RunMessage[] {
-  return (db.prepare('SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId) as Row[]).map(toMessage);
+  return (prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId) as Row[]).map(toMessage);
 }
 
 export function findRunMessage(db: Db, runId: number, key: string): RunMessage | null {
-  const row = db.prepare('SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key) as Row | undefined;
+  const row = prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key) as Row | undefined;
   return row ? toMessage(row) : null;
 }
 
 export function findRunMessageByTs(db: Db, channelId: string, ts: string): RunMessage | null {
-  const row = db.prepare('SELECT * FROM run_messages WHERE channel_id = ? AND ts = ?').get(channelId, ts) as Row | undefined;
+  const row = prepared(db, 'SELECT * FROM run_messages WHERE channel_id = ? AND ts = ?').get(channelId, ts) as Row | undefined;
   return row ? toMessage(row) : null;
 }
 
 /** Marks messages as needing a re-render; returns how many rows moved. */
 export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all'): number {
-  if (keys === 'all') return db.prepare('UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
-  const bump = db.prepare('UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?');
+  if (keys === 'all') return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
+  const bump = prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?');
   let changed = 0;
   for (const key of keys) changed += bump.run(runId, key).changes;
   return changed;
@@ -66,12 +66,12 @@ export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all'): 
 
 export function listUnsyncedMessages(db: Db): RunMessage[] {
   return (
-    db.prepare('SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all() as Row[]
+    prepared(db, 'SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all() as Row[]
   ).map(toMessage);
 }
 
 export function markMessagePosted(db: Db, runId: number, key: string, ts: string, version: number): void {
-  db.prepare('UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
+  prepared(db, 'UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
     ts,
     version,
     runId,
@@ -80,7 +80,7 @@ export function markMessagePosted(db: Db, runId: number, key: string, ts: string
 }
 
 export function markMessageSynced(db: Db, runId: number, key: string, version: number): void {
-  db.prepare('UPDATE run_messages SET synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
+  prepared(db, 'UPDATE run_messages SET synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
     version,
     runId,
     key,
@@ -88,5 +88,5 @@ export function markMessageSynced(db: Db, runId: number, key: string, version: n
 }
 
 export function markMessageError(db: Db, runId: number, key: string, error: string): void {
-  db.prepare('UPDATE run_messages SET last_error = ? WHERE run_id = ? AND message_key = ?').run(error, runId, key);
+  prepared(db, 'UPDATE run_messages SET last_error = ? WHERE run_id = ? AND message_key = ?').run(error, runId, key);
 }

@@ -1,11 +1,10 @@
 import type { Checklist } from '../domain/checklist.js';
 import type { Run, RunStatus } from '../domain/run.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 interface RunRow {
   id: number;
   checklist_name: string;
-  checklist_json: string;
   title: string;
   channel_id: string;
   started_by: string;
@@ -21,17 +20,27 @@ interface RunRow {
   end_reason: string | null;
 }
 
-// The parsed checklist of a run never changes, so it is parsed once per process.
+/** Every column but the checklist snapshot, which is read (and parsed) once per run per process. */
+const RUN_COLUMNS = `id, checklist_name, title, channel_id, started_by, t0, slip_minutes, timezone, status, rollback_active,
+  rollback_reason, rollback_started_at, created_at, ended_at, end_reason`;
+
+// The parsed checklist of a run never changes; re-reading its JSON (tens of KB) on every click did show.
 const checklistCache = new WeakMap<Db, Map<number, Checklist>>();
 
-function toRun(db: Db, row: RunRow): Run {
+function checklistOf(db: Db, runId: number): Checklist {
   let cache = checklistCache.get(db);
   if (!cache) checklistCache.set(db, (cache = new Map()));
-  let checklist = cache.get(row.id);
+  let checklist = cache.get(runId);
   if (!checklist) {
+    const row = prepared(db, 'SELECT checklist_json FROM runs WHERE id = ?').get(runId) as { checklist_json: string };
     checklist = JSON.parse(row.checklist_json) as Checklist;
-    cache.set(row.id, checklist);
+    cache.set(runId, checklist);
   }
+  return checklist;
+}
+
+function toRun(db: Db, row: RunRow): Run {
+  const checklist = checklistOf(db, row.id);
   return {
     id: row.id,
     checklistName: row.checklist_name,
@@ -54,8 +63,7 @@ export function insertRun(
   db: Db,
   run: { checklist: Checklist; channelId: string; teamId: string | null; startedBy: string; t0: number; timezone: string; now: number },
 ): number {
-  const info = db
-    .prepare(
+  const info = prepared(db, 
       `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -74,43 +82,41 @@ export function insertRun(
 }
 
 export function findRun(db: Db, runId: number): Run | null {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const row = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(runId) as RunRow | undefined;
   return row ? toRun(db, row) : null;
 }
 
 export function rollbackStartedAt(db: Db, runId: number): number | null {
-  const row = db.prepare('SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as
+  const row = prepared(db, 'SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as
     | { rollback_started_at: number | null }
     | undefined;
   return row?.rollback_started_at ?? null;
 }
 
 export function listActiveRunsInChannel(db: Db, channelId: string): Run[] {
-  const rows = db
-    .prepare(`SELECT * FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`)
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`)
     .all(channelId) as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
 export function listActiveRuns(db: Db): Run[] {
-  const rows = db.prepare(`SELECT * FROM runs WHERE status = 'active' ORDER BY id`).all() as RunRow[];
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'active' ORDER BY id`).all() as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
 /** The channel's most recent runs, newest first. */
 export function listRecentRunsInChannel(db: Db, channelId: string, limit: number): Run[] {
-  const rows = db
-    .prepare(`SELECT * FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`)
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`)
     .all(channelId, limit) as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
 export function setRunT0(db: Db, runId: number, t0: number, slipMinutes: number): void {
-  db.prepare('UPDATE runs SET t0 = ?, slip_minutes = ? WHERE id = ?').run(t0, slipMinutes, runId);
+  prepared(db, 'UPDATE runs SET t0 = ?, slip_minutes = ? WHERE id = ?').run(t0, slipMinutes, runId);
 }
 
 export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active'>, reason: string | null, now: number): void {
-  db.prepare(`UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(
+  prepared(db, `UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(
     status,
     reason,
     now,
@@ -119,8 +125,7 @@ export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active
 }
 
 export function startRollback(db: Db, runId: number, reason: string, now: number): boolean {
-  const info = db
-    .prepare(
+  const info = prepared(db, 
       `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
        WHERE id = ? AND status = 'active' AND rollback_active = 0`,
     )
