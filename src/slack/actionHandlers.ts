@@ -189,9 +189,15 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: submission.error } });
       return;
     }
+    // Checked before anything is audited: a submission without a user id cannot be anyone's vote.
+    const userId: unknown = (body as { user?: { id?: unknown } }).user?.id;
+    if (typeof userId !== 'string' || userId === '') {
+      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: 'This form is not one I recognise; close it and click No-Go again.' } });
+      return;
+    }
     try {
       runs.voteGate({
-        userId: body.user.id,
+        userId,
         channelId: submission.channelId,
         runId: submission.runId,
         itemId: submission.itemId,

@@ -47,12 +47,16 @@ interface Reply {
 export function registerCommandHandler(app: App, deps: CommandDeps): void {
   app.command('/deploy', async ({ command, ack, respond }) => {
     let reply: Reply;
-    const invocation: Invocation = {
-      userId: command.user_id,
-      channelId: command.channel_id,
-      teamId: command.team_id ?? null,
-      respond,
-    };
+    // A form field sent twice arrives as an array, and a missing one as undefined; either would reach
+    // SQLite as the actor (found by test/integration/fuzz.test.ts). Such a command is for nobody.
+    const field = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+    const userId = field(command.user_id);
+    const channelId = field(command.channel_id);
+    if (!userId || !channelId) {
+      await ack({ response_type: 'ephemeral', text: 'That command came without a user or channel, so I ignored it.' });
+      return;
+    }
+    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond };
     const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
     try {
       reply = runCommand(parsed, invocation, deps);
