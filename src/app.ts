@@ -124,6 +124,8 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     // In Socket Mode, Bolt serves the custom routes (/healthz) on installerOptions.port.
     ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } } : {}),
     logger,
+    // Without logLevel, Bolt resets the logger it is given to its own default (info).
+    logLevel: config.logLevel as LogLevel,
     clientOptions: { slackApiUrl: config.slackApiUrl, timeout: 2_500, retryConfig: { retries: 0 } },
     customRoutes: [
       {

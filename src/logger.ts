@@ -39,13 +39,21 @@ export function redact(text: string, secrets: readonly string[]): string {
 export class RedactingLogger implements Logger {
   private level: LogLevel;
   private name = 'deployday';
+  /**
+   * A level given here is the deployment's LOG_LEVEL and stays. Bolt's App, given a logger but no
+   * logLevel, sets its logger to its own default (info) while it is constructed: LOG_LEVEL=debug
+   * (or warn, or error) was silently undone a moment after start (found by
+   * test/integration/logSecrets.test.ts). So setLevel moves only a logger created without a level.
+   */
+  private readonly pinned: boolean;
 
   constructor(
     private readonly secrets: string[],
     private readonly sink: LogSink = { write: (line) => process.stdout.write(`${line}\n`) },
-    level: LogLevel | 'debug' | 'info' | 'warn' | 'error' = LogLevel.INFO,
+    level?: LogLevel | 'debug' | 'info' | 'warn' | 'error',
   ) {
-    this.level = level as LogLevel;
+    this.level = (level ?? LogLevel.INFO) as LogLevel;
+    this.pinned = level !== undefined;
   }
 
   /** Adds values to scrub (e.g. a token learned after start). */
@@ -66,7 +74,7 @@ export class RedactingLogger implements Logger {
     this.log(LogLevel.ERROR, msg);
   }
   setLevel(level: LogLevel): void {
-    this.level = level;
+    if (!this.pinned) this.level = level;
   }
   getLevel(): LogLevel {
     return this.level;

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../store/db.js';
 import {
+  bumpRunMessages,
   findRunMessage,
   listUnsyncedMessages,
   markMessageError,
@@ -10,7 +11,8 @@ import {
   type RunMessage,
 } from '../store/runMessages.js';
 import type { RunService } from '../service/runService.js';
-import { classifySlackError } from './webClients.js';
+import { findPostedMessage } from './findPostedMessage.js';
+import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import type { RunMessageRenderer } from './renderRunMessage.js';
 import { newErrorId } from './replyWithError.js';
 
@@ -48,6 +50,16 @@ export class MessageSync {
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly channelPausedUntil = new Map<string, number>();
+  /**
+   * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
+   * A post like that is looked for in the channel before it is posted again (else the checklist
+   * appears twice); an update like that may land after a newer one, so the message is rendered once
+   * more after LATE_LANDING_MS (else it could keep showing an old state; found by
+   * test/integration/slackOutage.test.ts).
+   */
+  private readonly unansweredPosts = new Set<string>();
+  private readonly lateUpdateUntil = new Map<string, number>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
   /** Counters for the benchmarks and the health endpoint. */
@@ -69,6 +81,8 @@ export class MessageSync {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const recheck of this.rechecks.values()) clearTimeout(recheck);
+    this.rechecks.clear();
     return Promise.allSettled([...this.inFlight.values()]).then(() => undefined);
   }
 
@@ -141,6 +155,24 @@ export class MessageSync {
     // The version is read before rendering: a change that lands during the call leaves it unsynced.
     const version = message.version;
     try {
+      if (message.ts === null && this.unansweredPosts.has(id)) {
+        const earlier = await findPostedMessage(
+          this.opts.client,
+          message.channelId,
+          (m) => m.event_type === MESSAGE_METADATA_TYPE && m.event_payload?.run_id === message.runId && m.event_payload?.key === message.key,
+        );
+        if (earlier.kind === 'retry') {
+          this.notBefore.set(id, Date.now() + earlier.retryInMs);
+          return;
+        }
+        this.unansweredPosts.delete(id);
+        if (earlier.kind === 'found') {
+          // It arrived after all, with whatever version it carried: record it, and update it to the latest.
+          markMessagePosted(this.opts.db, message.runId, message.key, earlier.ts, 0);
+          this.opts.logger.info(`run ${message.runId} message ${message.key} had reached Slack after all; updating it instead of posting again`);
+          return;
+        }
+      }
       const rendered = this.opts.render(message.runId, message.key);
       if (message.ts === null) {
         const result = await this.opts.client.chat.postMessage({
@@ -157,6 +189,7 @@ export class MessageSync {
         await this.opts.client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
         markMessageSynced(this.opts.db, message.runId, message.key, version);
         this.stats.updates += 1;
+        this.recheckAfterLateUpdates(id, message.runId, message.key);
       }
       this.failures.delete(id);
       this.notBefore.set(id, Date.now() + this.minIntervalMs);
@@ -170,7 +203,14 @@ export class MessageSync {
         this.opts.logger.warn(`Slack rate-limited channel ${message.channelId}; pausing its updates for ${failure.retryAfterMs} ms`);
       } else if (failure.kind === 'transient') {
         this.stats.errors += 1;
-        const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
+        let backoff = Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
+        if (outcomeUnknown(error) && message.ts === null) {
+          // Wait until a late arrival would have landed, then look for it before posting again.
+          this.unansweredPosts.add(id);
+          backoff = Math.max(backoff, LATE_LANDING_MS);
+        } else if (outcomeUnknown(error)) {
+          this.lateUpdateUntil.set(id, Math.max(this.lateUpdateUntil.get(id) ?? 0, Date.now() + LATE_LANDING_MS));
+        }
         this.notBefore.set(id, Date.now() + backoff);
         this.opts.logger.warn(`Slack call for run ${message.runId} message ${message.key} failed (${failure.detail}); retrying in ${backoff} ms`);
       } else {
@@ -182,5 +222,24 @@ export class MessageSync {
         this.opts.logger.error(`[${errorId}] Slack rejected run ${message.runId} message ${message.key}: ${failure.error} ${failure.detail}`);
       }
     }
+  }
+
+  /** After an update succeeded: if an unanswered earlier update may still land, render the message once more after it could have. */
+  private recheckAfterLateUpdates(id: string, runId: number, key: string): void {
+    const until = this.lateUpdateUntil.get(id);
+    if (until === undefined) return;
+    this.lateUpdateUntil.delete(id);
+    const wait = until - Date.now();
+    if (wait <= 0) return;
+    const previous = this.rechecks.get(id);
+    if (previous) clearTimeout(previous);
+    const recheck = setTimeout(() => {
+      this.rechecks.delete(id);
+      if (this.stopped) return;
+      bumpRunMessages(this.opts.db, runId, [key]);
+      this.notify();
+    }, wait);
+    recheck.unref?.();
+    this.rechecks.set(id, recheck);
   }
 }

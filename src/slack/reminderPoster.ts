@@ -9,7 +9,8 @@ import { listClaimedReminders, markReminderSent, releaseReminder } from '../stor
 import { findRun } from '../store/runs.js';
 import { ActionIds, BlockIds } from './ids.js';
 import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
-import { classifySlackError } from './webClients.js';
+import { findPostedMessage } from './findPostedMessage.js';
+import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { renderReminderText } from './views/reminderText.js';
 
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
@@ -81,9 +82,26 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
     const message = findRunMessage(deps.db, runId, phaseKey(phaseId, 1));
     return base && message?.ts ? `${base}archives/${message.channelId}/p${message.ts.replace('.', '')}` : null;
   };
+  /**
+   * Reminders whose last post got no answer (a timeout, a dropped connection): it may have arrived
+   * late, so the next attempt first looks for it in the channel. Without this a reminder sent during
+   * a slow spell of Slack's was posted twice (found by test/integration/slackOutage.test.ts).
+   */
+  const unanswered = new Set<string>();
   return async (outgoing): Promise<PostOutcome> => {
     if (waitsForRunMessages(deps.db, outgoing)) {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
+    }
+    const key = outgoing.row.key;
+    if (unanswered.has(key)) {
+      const earlier = await findPostedMessage(deps.client, outgoing.channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === key);
+      if (earlier.kind === 'found') {
+        unanswered.delete(key);
+        return { ok: true, ts: earlier.ts };
+      }
+      if (earlier.kind === 'retry') return { ok: false, retryInMs: earlier.retryInMs, error: 'could not yet check whether the last attempt arrived' };
+      // Not there, or history is unreadable (a missing scope): post again; a rare duplicate beats a lost reminder.
+      unanswered.delete(key);
     }
     const { text, blocks } = renderOutgoing(outgoing, link);
     try {
@@ -97,6 +115,10 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
       return { ok: true, ts: typeof result.ts === 'string' ? result.ts : null };
     } catch (error) {
       const failure = classifySlackError(error);
+      if (outcomeUnknown(error)) {
+        unanswered.add(key);
+        return { ok: false, retryInMs: LATE_LANDING_MS, error: `no answer from Slack (${failure.kind === 'transient' ? failure.detail : failure.kind}); will check before posting again` };
+      }
       if (failure.kind === 'rate_limited') return { ok: false, retryInMs: failure.retryAfterMs, error: 'rate limited' };
       if (failure.kind === 'transient') return { ok: false, retryInMs: 5_000, error: failure.detail };
       deps.logger.error(`Slack refused reminder ${outgoing.row.key}: ${failure.error} ${failure.detail}`);
@@ -112,43 +134,20 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
  * row is released: a rare duplicate is better than a lost reminder.
  */
 export async function reconcileClaimedReminders(deps: { client: WebClient; db: Db; logger: Logger; now: () => number }): Promise<{ found: number; released: number }> {
-  const claimed = listClaimedReminders(deps.db);
   let found = 0;
   let released = 0;
-  const byChannel = new Map<string, typeof claimed>();
-  for (const row of claimed) {
+  // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
+  for (const row of listClaimedReminders(deps.db)) {
     const run = findRun(deps.db, row.runId);
     if (!run) continue;
-    byChannel.set(run.channelId, [...(byChannel.get(run.channelId) ?? []), row]);
-  }
-  for (const [channel, rows] of byChannel) {
-    const oldest = Math.min(...rows.map((r) => r.claimedAt ?? r.dueAt)) - 60_000;
-    const sentKeys = new Map<string, string>();
-    try {
-      const history = await deps.client.conversations.history({
-        channel,
-        oldest: (oldest / 1000).toFixed(6),
-        include_all_metadata: true,
-        limit: 200,
-      });
-      for (const message of history.messages ?? []) {
-        const meta = (message as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
-        if (meta?.event_type === REMINDER_METADATA_TYPE && typeof meta.event_payload?.key === 'string') {
-          sentKeys.set(meta.event_payload.key, String(message.ts ?? ''));
-        }
-      }
-    } catch (error) {
-      deps.logger.warn(`could not read ${channel} history to reconcile reminders; resending ${rows.length}:`, error instanceof Error ? error.message : error);
-    }
-    for (const row of rows) {
-      const ts = sentKeys.get(row.key);
-      if (ts !== undefined) {
-        markReminderSent(deps.db, row.id, row.claimedAt ?? deps.now(), false, ts);
-        found += 1;
-      } else {
-        releaseReminder(deps.db, row.id, row.dueAt, 'released after restart');
-        released += 1;
-      }
+    const earlier = await findPostedMessage(deps.client, run.channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key);
+    if (earlier.kind === 'found') {
+      markReminderSent(deps.db, row.id, row.claimedAt ?? deps.now(), false, earlier.ts);
+      found += 1;
+    } else {
+      if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${run.channelId} history to reconcile reminder ${row.key}; sending it again`);
+      releaseReminder(deps.db, row.id, row.dueAt, 'released after restart');
+      released += 1;
     }
   }
   return { found, released };

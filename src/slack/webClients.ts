@@ -26,7 +26,9 @@ export function createSlackClients(opts: { token: string; apiUrl: string; logger
     background: new WebClient(opts.token, {
       slackApiUrl: opts.apiUrl,
       logger: opts.logger,
-      timeout: 10_000,
+      // Slack answers in well under a second; one call at a time per channel means a hung call
+      // holds the channel's queue, so give up on it sooner than the library's (absent) default.
+      timeout: 5_000,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       maxRequestConcurrency: 4,
@@ -55,4 +57,24 @@ export function classifySlackError(error: unknown): SlackFailure {
     return { kind: 'transient', detail: `HTTP ${e.statusCode ?? '?'}` };
   }
   return { kind: 'transient', detail: e?.message ?? String(error) };
+}
+
+/**
+ * How long after we gave up on a call Slack may still carry it out. A call that timed out (or whose
+ * connection dropped) may have reached Slack and land late: a repeated post would then appear twice,
+ * and an earlier update could overwrite a later one. So such a post is repeated only after this long,
+ * once the channel's history shows it did not arrive; and such a message is rendered once more when
+ * this long has passed.
+ */
+export const LATE_LANDING_MS = 20_000;
+
+/** Connection errors that mean the request never left: nothing can land late. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether a failed call may still have reached Slack: no answer came back (timeout, dropped connection). */
+export function outcomeUnknown(error: unknown): boolean {
+  const e = error as { code?: unknown; original?: { cause?: { code?: unknown } } } | null;
+  if (e?.code !== 'slack_webapi_request_error') return false;
+  const cause = e.original?.cause?.code;
+  return !(typeof cause === 'string' && NEVER_SENT.has(cause));
 }

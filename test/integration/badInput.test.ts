@@ -97,7 +97,108 @@ describe('requests that are not from Slack', () => {
     expect(runCount(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
   });
+
+  it('answers 401 to a checkbox click with a forged or a replayed signature, and ticks nothing', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const body = clickBody(h, 's0.i0', BOB);
+    const audit = auditRows(h.db, runId);
+    const updates = h.fake.callsTo('chat.update').length;
+
+    const forged = h.bot.slack.signedHeaders(body);
+    const ts = Number(forged['X-Slack-Request-Timestamp']);
+    forged['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+    expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
+    expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
+    await h.bot.bot.sync.idle();
+    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(auditRows(h.db, runId)).toEqual(audit);
+    expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
+    expect(h.fake.responses).toEqual([]);
+
+    // The same click, signed now, counts: the 401s were the signatures, nothing else.
+    expect((await h.bot.slack.sendSigned(body)).status).toBe(200);
+    expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
+  });
+
+  it('answers 401 to a No-Go submission with a forged or a replayed signature, and records no vote', async () => {
+    const h = await open();
+    const { runId } = await startRun(h);
+    const body = noGoBody(runId, 's1.i1', ALICE, 'the canary is failing');
+    const posted = publicPostCount(h.fake);
+
+    const forged = h.bot.slack.signedHeaders(body);
+    const ts = Number(forged['X-Slack-Request-Timestamp']);
+    forged['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+    expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
+    expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
+    await h.bot.bot.sync.idle();
+    expect(auditRows(h.db, runId, 'gate.no_go')).toEqual([]);
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM gate_votes').get()).toEqual({ n: 0 });
+    expect(runStatus(h.db, runId)).toBe('active');
+    expect(h.db.prepare('SELECT rollback_active FROM runs WHERE id = ?').get(runId)).toEqual({ rollback_active: 0 });
+    expect(publicPostCount(h.fake)).toBe(posted);
+
+    // Signed now, the same submission is the lead's No-Go: the rollback starts.
+    const accepted = await h.bot.slack.sendSigned(body);
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toBe('');
+    expect(auditRows(h.db, runId, 'gate.no_go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
+  });
 });
+
+/** A checkbox click on the item's current message, as Slack would send it, to sign (or forge) by hand. */
+function clickBody(h: Harness, itemId: string, user: string): string {
+  const { ts, blockId, message } = checkboxOf(h.fake, itemId);
+  const block = message.blocks.find((b) => b.block_id === blockId)!;
+  const boxes = (block['elements'] as Array<Record<string, unknown>>).find((e) => e['type'] === 'checkboxes')!;
+  const options = boxes['options'] as Array<{ value: string }>;
+  const initial = (boxes['initial_options'] as Array<{ value: string }> | undefined) ?? [];
+  const selected = options.filter((o) => o.value === itemId || initial.some((i) => i.value === o.value));
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FakeWorkspace.teamId },
+    api_app_id: FakeWorkspace.appId,
+    token: LEGACY_VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: ts, channel_id: CHANNEL, is_ephemeral: false },
+    trigger_id: h.fake.issueTriggerId(),
+    team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: CHANNEL, name: FakeWorkspace.defaultChannelName },
+    message: { type: 'message', ts, text: message.text, blocks: message.blocks, user: FakeWorkspace.botUserId, bot_id: FakeWorkspace.botId },
+    state: { values: {} },
+    response_url: h.fake.responseUrl(undefined, { channel: CHANNEL, user, messageTs: ts }),
+    actions: [{ type: 'checkboxes', action_id: boxes['action_id'], block_id: blockId, selected_options: selected, action_ts: `${Math.floor(Date.now() / 1000)}.000100` }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The No-Go modal's submission for a gate, as Slack would send it. */
+function noGoBody(runId: number, itemId: string, user: string, reason: string): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FakeWorkspace.teamId },
+    api_app_id: FakeWorkspace.appId,
+    token: LEGACY_VERIFICATION_TOKEN,
+    trigger_id: '1.2.3',
+    view: {
+      id: 'V0NOGO',
+      team_id: FakeWorkspace.teamId,
+      type: 'modal',
+      callback_id: 'dd_nogo_modal',
+      private_metadata: `${runId}:${itemId}:${CHANNEL}`,
+      state: { values: { dd_nogo_reason: { dd_nogo_reason_input: { type: 'plain_text_input', value: reason } } } },
+      hash: '1.nogo',
+      app_id: FakeWorkspace.appId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
 
 describe('malformed commands', () => {
   const cases: Array<[string, string, RegExp]> = [

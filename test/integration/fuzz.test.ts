@@ -345,7 +345,8 @@ function commandCase(rng: Rng, w: World, index: number): Case {
         'role approver',
         `role ${'r'.repeat(81)} <@U0MALLORY>`,
         `start no-such-checklist-${rng.int(1000)}`,
-        junk(rng),
+        // Junk after a reading subcommand only: junk after `rollback` or `abort` is a valid reason.
+        `${rng.pick(['status', 'schedule', 'roles', 'export', 'runs', 'help'])} ${junk(rng)}`,
       ]);
       break;
     }
