@@ -25,7 +25,7 @@ import {
   SENDING_LEASE_MS,
   type OutboxRow,
 } from '../../src/store/outbox.js';
-import { startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
+import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 
 const MIGRATION = readFileSync(new URL('../../migrations/003_pager.sql', import.meta.url), 'utf8');
 const ROUTING_KEY = 'Q7pX2mK9vL4nR8sT1wY6zA3bC5dE0fG2';
@@ -59,18 +59,7 @@ function pageInput(runId: number, reason: string, now: number) {
 
 const enqueueRequests = (fake: FakePagerDuty) => fake.requests.filter((r) => r.path === '/v2/enqueue');
 
-beforeAll(async () => {
-  // Fail once, clearly, instead of twenty times with TLS errors when the test CA is not trusted.
-  const probe = await startFakePagerDuty();
-  try {
-    await fetch(`${probe.eventsUrl}/probe`);
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
-    throw new Error(`The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).`);
-  } finally {
-    await probe.close();
-  }
-});
+beforeAll(assertTestCaTrusted);
 
 describe('pager outbox store', () => {
   let db: Db;

@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allItems } from '../../src/domain/checklist.js';
 import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
 import { listOutbox } from '../../src/store/outbox.js';
-import { startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
+import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import type { InteractionResponse } from '../support/slackClient.js';
 import { REPO_ROOT, startBot, tempDir, type RunningBot } from '../support/startBot.js';
@@ -70,17 +70,7 @@ afterEach(async () => {
   for (const bot of bots.splice(0)) expectNoSecrets(bot.logs);
 });
 
-beforeAll(async () => {
-  const probe = await startFakePagerDuty();
-  try {
-    await fetch(`${probe.eventsUrl}/probe`);
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
-    throw new Error(`The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt.`);
-  } finally {
-    await probe.close();
-  }
-});
+beforeAll(assertTestCaTrusted);
 
 function expectNoSecrets(lines: string[]): void {
   for (const line of lines) {

@@ -300,3 +300,19 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * Fails once, clearly, when this process does not trust the test CA, instead of every test failing
+ * with a TLS error. Node reads NODE_EXTRA_CA_CERTS only at start, so the npm test script sets it.
+ */
+export async function assertTestCaTrusted(): Promise<void> {
+  const probe = await startFakePagerDuty();
+  try {
+    await fetch(`${probe.eventsUrl}/probe`);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
+    throw new Error(`The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).`);
+  } finally {
+    await probe.close();
+  }
+}
