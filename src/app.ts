@@ -14,6 +14,7 @@ import { RunService } from './service/runService.js';
 import { TimelineService } from './service/timelineService.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
+import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY } from './slack/messageLayout.js';
 import { findRunMessage } from './store/runMessages.js';
 import { MessageSync } from './slack/messageSync.js';
@@ -166,6 +167,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     }
   };
 
+  // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
+  guardHttpBodies(app, logger);
+  guardProcessEvent(app, logger);
   registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
 

@@ -7,7 +7,6 @@ import { bumpRunMessages } from '../store/runMessages.js';
 import type { Db } from '../store/db.js';
 import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
 import { errorText } from './replyWithError.js';
-import { guardHttpBodies, guardProcessEvent } from './requestGuard.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 
@@ -51,9 +50,6 @@ async function tellClicker(respond: RespondFn | undefined, text: string, logger:
  */
 export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const { runs, logger } = deps;
-  // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash (see requestGuard.ts).
-  guardHttpBodies(app, logger);
-  guardProcessEvent(app, logger);
 
   const handle = (
     name: string,
