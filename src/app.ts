@@ -15,8 +15,7 @@ import { TimelineService } from './service/timelineService.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
-import { messageLayout, OVERVIEW_KEY } from './slack/messageLayout.js';
-import { findRunMessage } from './store/runMessages.js';
+import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { MessageSync } from './slack/messageSync.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
@@ -88,10 +87,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
-  const linkToRun = (runId: number): string | null => {
-    const overview = findRunMessage(db, runId, OVERVIEW_KEY);
-    return workspaceUrl && overview?.ts ? `${workspaceUrl}archives/${overview.channelId}/p${overview.ts.replace('.', '')}` : null;
-  };
+  const linkToRun = (runId: number): string | null => runMessageLink(db, workspaceUrl, runId, OVERVIEW_KEY);
   pager = createPaging({
     config,
     db,

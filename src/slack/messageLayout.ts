@@ -1,5 +1,7 @@
 import type { Checklist, Phase } from '../domain/checklist.js';
 import type { MessageLayout } from '../service/runService.js';
+import type { Db } from '../store/db.js';
+import { findRunMessage } from '../store/runMessages.js';
 import { partOfItem, planPhaseParts, type PhasePart } from './views/phaseMessages.js';
 
 /**
@@ -43,3 +45,12 @@ export const messageLayout: MessageLayout = {
     return [];
   },
 };
+
+/**
+ * A link to one of a run's messages once it is posted, built from the workspace URL auth.test
+ * gave (`https://team.slack.com/`) without an API call; null until both are known.
+ */
+export function runMessageLink(db: Db, workspaceUrl: string | null, runId: number, key: string): string | null {
+  const message = findRunMessage(db, runId, key);
+  return workspaceUrl && message?.ts ? `${workspaceUrl}archives/${message.channelId}/p${message.ts.replace('.', '')}` : null;
+}

@@ -8,7 +8,7 @@ import { findRunMessage } from '../store/runMessages.js';
 import { listClaimedReminders, markReminderSent, releaseReminder } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import { ActionIds, BlockIds } from './ids.js';
-import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
+import { OVERVIEW_KEY, phaseKey, runMessageLink } from './messageLayout.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { renderReminderText } from './views/reminderText.js';
@@ -77,11 +77,7 @@ export function waitsForRunMessages(db: Db, outgoing: OutgoingReminder): boolean
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
 export function createReminderPoster(deps: { client: WebClient; db: Db; logger: Logger; permalinkBase: () => string | null }): ReminderPoster {
-  const link = (runId: number, phaseId: string): string | null => {
-    const base = deps.permalinkBase();
-    const message = findRunMessage(deps.db, runId, phaseKey(phaseId, 1));
-    return base && message?.ts ? `${base}archives/${message.channelId}/p${message.ts.replace('.', '')}` : null;
-  };
+  const link = (runId: number, phaseId: string): string | null => runMessageLink(deps.db, deps.permalinkBase(), runId, phaseKey(phaseId, 1));
   /**
    * Reminders whose last post got no answer (a timeout, a dropped connection): it may have arrived
    * late, so the next attempt first looks for it in the channel. Without this a reminder sent during

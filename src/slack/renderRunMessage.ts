@@ -1,11 +1,10 @@
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
 import { blockedSections, heldSections } from '../domain/gates.js';
-import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey } from './messageLayout.js';
+import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey, runMessageLink } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
-import { findRunMessage } from '../store/runMessages.js';
 import type { Db } from '../store/db.js';
 
 export type RunMessageRenderer = (runId: number, key: string) => SlackMessage;
@@ -30,11 +29,9 @@ export function createRunMessageRenderer(deps: {
     if (key === OVERVIEW_KEY) {
       const base = deps.permalinkBase();
       const phaseLinks: Record<string, string> = {};
-      if (base) {
-        for (const phase of snapshot.run.checklist.phases) {
-          const message = findRunMessage(deps.db, runId, phaseKey(phase.id, 1));
-          if (message?.ts) phaseLinks[phase.id] = `${base}archives/${message.channelId}/p${message.ts.replace('.', '')}`;
-        }
+      for (const phase of snapshot.run.checklist.phases) {
+        const link = runMessageLink(deps.db, base, runId, phaseKey(phase.id, 1));
+        if (link) phaseLinks[phase.id] = link;
       }
       return renderOverview({ snapshot, windows, now, phaseLinks, stateOf });
     }
