@@ -48,14 +48,8 @@ export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
     onQueued: () => {},
   });
   return {
-    // As createPaging does: a failing rule is logged (and so printed), never thrown into a click.
-    evaluate: (runId) => {
-      try {
-        service.evaluate(runId);
-      } catch (error) {
-        deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
-      }
-    },
+    // A failing rule is logged by PageService (and so printed), never thrown into a click.
+    evaluate: (runId) => service.evaluate(runId),
     evaluateAll: () => service.evaluateAll(),
   };
 };

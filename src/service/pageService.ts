@@ -46,9 +46,21 @@ export class PageService {
     return this.deps.routingKey !== null;
   }
 
-  /** Re-checks one run; returns how many triggers and resolves were queued. */
-  evaluate(runId: number): { triggered: number; resolved: number } {
-    if (!this.isEnabled) return { triggered: 0, resolved: 0 };
+  /**
+   * Re-checks one run. Called after every state change (inside a click's handling) and every
+   * poller pass, so a failing rule is logged, never thrown into the click or the poller.
+   */
+  evaluate(runId: number): void {
+    if (!this.isEnabled) return;
+    try {
+      this.applyRules(runId);
+    } catch (error) {
+      this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
+    }
+  }
+
+  /** Diffs the pages the rules want with the open ones, queuing triggers and resolves. */
+  private applyRules(runId: number): void {
     const { runs, timeline, clock, db } = this.deps;
     const snapshot = runs.snapshot(runId);
     const now = clock.now();
@@ -86,21 +98,13 @@ export class PageService {
       }
     }
     if (triggered + resolved > 0) this.deps.onQueued();
-    return { triggered, resolved };
   }
 
   /** Time-based rules (overdue past grace, time boxes) need a look even when nothing was clicked. */
   evaluateAll(): void {
     if (!this.isEnabled) return;
     const runIds = new Set([...listActiveRuns(this.deps.db).map((r) => r.id), ...openPages(this.deps.db).map((p) => p.runId)]);
-    for (const runId of runIds) {
-      if (runId === null) continue;
-      try {
-        this.evaluate(runId);
-      } catch (error) {
-        this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
-      }
-    }
+    for (const runId of runIds) if (runId !== null) this.evaluate(runId);
   }
 
   /** `/deploy page <message>`: pages now; the page stays open until the run ends. */

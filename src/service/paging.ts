@@ -97,13 +97,7 @@ export function createPaging(deps: PagingOptions): Paging {
 
   return {
     service,
-    evaluate: (runId) => {
-      try {
-        service.evaluate(runId);
-      } catch (error) {
-        logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
-      }
-    },
+    evaluate: (runId) => service.evaluate(runId),
     evaluateAll: () => service.evaluateAll(),
     start: () => {
       if (!worker) return;
