@@ -181,7 +181,13 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger,
     async start() {
       await learnIdentity();
-      const reconciled = await reconcileClaimedReminders({ client: clients.background, db, logger, now: () => clock.now() });
+      const reconciled = await reconcileClaimedReminders({
+        client: clients.background,
+        db,
+        logger,
+        now: () => clock.now(),
+        recordSent: (row, sentAt, ts) => timeline.recordSent(row, sentAt, false, ts),
+      });
       if (reconciled.found + reconciled.released > 0) {
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
       }

@@ -235,9 +235,16 @@ export class TimelineService {
 
   /** Records a sent row and plans what follows it (the next overdue nudge). */
   complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null): void {
-    const { row } = outgoing;
+    this.recordSent(outgoing.row, sentAt, outgoing.late, messageTs);
+  }
+
+  /**
+   * The one way a row becomes sent, whether the poller just posted it or a restart found it in
+   * the channel: either way the next overdue nudge must follow, or the nudges would stop.
+   */
+  recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): void {
     this.db.transaction(() => {
-      markReminderSent(this.db, row.id, sentAt, outgoing.late, messageTs);
+      markReminderSent(this.db, row.id, sentAt, late, messageTs);
       if (row.kind === 'overdue') {
         const run = this.requireRun(row.runId);
         const next = nextOverdue(toPlanned(row), {

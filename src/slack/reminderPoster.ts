@@ -5,7 +5,7 @@ import type { PostOutcome, ReminderPoster } from '../scheduler/reminderPoller.js
 import type { OutgoingReminder } from '../service/timelineService.js';
 import type { Db } from '../store/db.js';
 import { findRunMessage } from '../store/runMessages.js';
-import { listClaimedReminders, markReminderSent, releaseReminder } from '../store/reminders.js';
+import { listClaimedReminders, releaseReminder, type ReminderRow } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import { ActionIds, BlockIds } from './ids.js';
 import { OVERVIEW_KEY, phaseKey, runMessageLink } from './messageLayout.js';
@@ -129,7 +129,14 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
  * released to be sent now. If the history cannot be read (missing scope, Slack down), the
  * row is released: a rare duplicate is better than a lost reminder.
  */
-export async function reconcileClaimedReminders(deps: { client: WebClient; db: Db; logger: Logger; now: () => number }): Promise<{ found: number; released: number }> {
+export async function reconcileClaimedReminders(deps: {
+  client: WebClient;
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  /** Marks a row found in the channel as sent (TimelineService.recordSent, which also plans what follows it). */
+  recordSent: (row: ReminderRow, sentAt: number, ts: string) => void;
+}): Promise<{ found: number; released: number }> {
   let found = 0;
   let released = 0;
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
@@ -138,7 +145,7 @@ export async function reconcileClaimedReminders(deps: { client: WebClient; db: D
     if (!run) continue;
     const earlier = await findPostedMessage(deps.client, run.channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key);
     if (earlier.kind === 'found') {
-      markReminderSent(deps.db, row.id, row.claimedAt ?? deps.now(), false, earlier.ts);
+      deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
       found += 1;
     } else {
       if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${run.channelId} history to reconcile reminder ${row.key}; sending it again`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listReminders } from '../../src/store/reminders.js';
 import { REPO_ROOT } from '../support/startBot.js';
-import { eventually } from '../support/waitFor.js';
+import { eventually, waitFor } from '../support/waitFor.js';
 import { ackText, ALICE, BOB, CHANNEL, harnessPerTest, startRun, type Harness } from './checklistHarness.js';
 
 const MINUTE = 60_000;
@@ -104,5 +104,35 @@ describe('timers', () => {
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('Rollback declared'))).toBe(true), { timeoutMs: 5_000 });
     time.advance(6 * MINUTE);
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('time box') && t.includes('run out'))).toBe(true), { timeoutMs: 5_000 });
+  });
+});
+
+describe('a restart that finds a claimed overdue nudge already in the channel', () => {
+  it('records it as sent and still plans the next nudge', async () => {
+    const { tempDir } = await import('../support/startBot.js');
+    const dir = tempDir();
+    const databasePath = join(dir.dir, 'deployday.db');
+    // The Warm-up (T-1 hour) closes at T-0; with the clock moved past T-0 its first overdue nudge goes out.
+    const time = steppingClock();
+    const first = await open({ checklistsDir: timedDir, databasePath, clock: time.clock });
+    const { runId } = await startRun(first, 'slip-drill in 2h');
+    time.advance(2 * 60 * MINUTE + MINUTE);
+    const nudge = await waitFor(() => listReminders(first.db, runId).find((r) => r.kind === 'overdue' && r.status === 'sent'), { timeoutMs: 5_000 });
+    await first.bot.stop();
+    // As a crash between posting and recording would leave it: claimed, with nothing planned after it.
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(databasePath);
+    raw.prepare(`UPDATE reminders SET status = 'claimed', sent_at = NULL WHERE id = ?`).run(nudge.id);
+    raw.prepare(`DELETE FROM reminders WHERE kind = 'overdue' AND id > ?`).run(nudge.id);
+    raw.close();
+
+    const second = await open({ checklistsDir: timedDir, databasePath, fake: first.fake, clock: time.clock });
+    const rows = listReminders(second.db, runId).filter((r) => r.kind === 'overdue' && r.sectionId === nudge.sectionId);
+    expect(rows.find((r) => r.id === nudge.id)?.status).toBe('sent');
+    expect(rows.some((r) => r.status === 'pending' && r.repeat > nudge.repeat)).toBe(true);
+    // Found in the channel, so not posted a second time.
+    const posted = first.fake.messages(CHANNEL).filter((m) => m.metadata?.event_payload.key === nudge.key);
+    expect(posted).toHaveLength(1);
+    dir.remove();
   });
 });
