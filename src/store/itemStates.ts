@@ -24,7 +24,7 @@ function toState(row: ItemRow): ItemState {
 /** Only items someone touched; the rest are in their template state. */
 export function listItemStates(db: Db, runId: number): ItemState[] {
   return (
-    prepared(db, 
+    prepared(db,
         'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ?',
       )
       .all(runId) as ItemRow[]
@@ -32,7 +32,7 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
 }
 
 export function findItemState(db: Db, runId: number, itemId: string): ItemState | null {
-  const row = prepared(db, 
+  const row = prepared(db,
       'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ? AND item_id = ?',
     )
     .get(runId, itemId) as ItemRow | undefined;
@@ -40,7 +40,7 @@ export function findItemState(db: Db, runId: number, itemId: string): ItemState 
 }
 
 export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
-  prepared(db, 
+  prepared(db,
     `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, updated_at)
      VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @now)
      ON CONFLICT (run_id, item_id) DO UPDATE SET

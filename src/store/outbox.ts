@@ -117,7 +117,7 @@ export function enqueuePage(db: Db, page: NewPage): boolean {
   return db.transaction((): boolean => {
     const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
     if (existing?.state === 'open') return false;
-    prepared(db, 
+    prepared(db,
       `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at)
        VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL)
        ON CONFLICT (dedup_key) DO UPDATE SET
@@ -143,7 +143,7 @@ export function enqueueResolve(db: Db, input: { dedupKey: string; now: number })
 }
 
 function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: OutboxAction, event: UnroutedPageEvent, now: number): void {
-  prepared(db, 
+  prepared(db,
     `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
   ).run(runId, dedupKey, action, JSON.stringify(event), now, now);
@@ -158,7 +158,7 @@ function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: Ou
  * Returned in id order.
  */
 export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
-  const rows = prepared(db, 
+  const rows = prepared(db,
       `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
        WHERE id IN (
          SELECT o.id FROM pager_outbox o
@@ -183,7 +183,7 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
  * process owns the database, which deployday assumes throughout. Returns the rows released.
  */
 export function releaseStaleSending(db: Db, now: number): number {
-  return prepared(db, 
+  return prepared(db,
       `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
          last_error = COALESCE(last_error, 'interrupted by a restart while sending')
        WHERE status = 'sending'`,
@@ -198,7 +198,7 @@ export function releaseStaleSending(db: Db, now: number): number {
 
 export function markSent(db: Db, id: number, now: number): boolean {
   return (
-    prepared(db, 
+    prepared(db,
         `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
          WHERE id = ? AND status = 'sending'`,
       )
@@ -209,7 +209,7 @@ export function markSent(db: Db, id: number, now: number): boolean {
 /** Puts the row back to wait until nextAttemptAt. */
 export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
   return (
-    prepared(db, 
+    prepared(db,
         `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending'`,
       )
@@ -224,14 +224,14 @@ export function markRetry(db: Db, id: number, nextAttemptAt: number, error: stri
  */
 export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
   return db.transaction((): boolean => {
-    const row = prepared(db, 
+    const row = prepared(db,
         `UPDATE pager_outbox SET status = 'failed', last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending' RETURNING dedup_key, action`,
       )
       .get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
     if (!row) return false;
     if (row.action === 'trigger') {
-      prepared(db, 
+      prepared(db,
         `UPDATE pages SET state = 'failed'
          WHERE dedup_key = @key AND state = 'open'
            AND NOT EXISTS (SELECT 1 FROM pager_outbox WHERE dedup_key = @key AND action = 'trigger' AND id > @id)`,

@@ -2,7 +2,7 @@ import { normaliseRole } from '../domain/roles.js';
 import { prepared, type Db } from './db.js';
 
 export function assignRole(db: Db, runId: number, role: string, userId: string, by: string, now: number): boolean {
-  const info = prepared(db, 
+  const info = prepared(db,
       'INSERT INTO run_roles (run_id, role, user_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     )
     .run(runId, normaliseRole(role), userId, by, now);

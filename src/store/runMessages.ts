@@ -35,7 +35,7 @@ const toMessage = (r: Row): RunMessage => ({
 });
 
 export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {
-  const insert = prepared(db, 
+  const insert = prepared(db,
     'INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   keys.forEach((key, position) => insert.run(runId, key, position, channelId));

@@ -63,7 +63,7 @@ export function insertRun(
   db: Db,
   run: { checklist: Checklist; channelId: string; teamId: string | null; startedBy: string; t0: number; timezone: string; now: number },
 ): number {
-  const info = prepared(db, 
+  const info = prepared(db,
       `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -125,7 +125,7 @@ export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active
 }
 
 export function startRollback(db: Db, runId: number, reason: string, now: number): boolean {
-  const info = prepared(db, 
+  const info = prepared(db,
       `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
        WHERE id = ? AND status = 'active' AND rollback_active = 0`,
     )
