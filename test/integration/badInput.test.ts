@@ -28,6 +28,14 @@ import {
 
 const open = harnessPerTest();
 
+/** Headers exactly as Slack would send them, but signed with a secret that is not the bot's. */
+function forgedHeaders(h: Harness, body: string): Record<string, string> {
+  const headers = h.bot.slack.signedHeaders(body);
+  const ts = Number(headers['X-Slack-Request-Timestamp']);
+  headers['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+  return headers;
+}
+
 function runCount(h: Harness): number {
   return (h.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
 }
@@ -63,9 +71,7 @@ describe('requests that are not from Slack', () => {
   it('answers 401 to a forged signature and changes nothing', async () => {
     const h = await open();
     const body = commandBody('start small-release');
-    const headers = h.bot.slack.signedHeaders(body);
-    const ts = Number(headers['X-Slack-Request-Timestamp']);
-    headers['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+    const headers = forgedHeaders(h, body);
 
     const response = await h.bot.slack.sendRaw(body, headers);
     expect(response.status).toBe(401);
@@ -105,9 +111,7 @@ describe('requests that are not from Slack', () => {
     const audit = auditRows(h.db, runId);
     const updates = h.fake.callsTo('chat.update').length;
 
-    const forged = h.bot.slack.signedHeaders(body);
-    const ts = Number(forged['X-Slack-Request-Timestamp']);
-    forged['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+    const forged = forgedHeaders(h, body);
     expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
     expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
     await h.bot.bot.sync.idle();
@@ -127,9 +131,7 @@ describe('requests that are not from Slack', () => {
     const body = noGoBody(runId, 's1.i1', ALICE, 'the canary is failing');
     const posted = publicPostCount(h.fake);
 
-    const forged = h.bot.slack.signedHeaders(body);
-    const ts = Number(forged['X-Slack-Request-Timestamp']);
-    forged['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+    const forged = forgedHeaders(h, body);
     expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
     expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
     await h.bot.bot.sync.idle();
