@@ -65,21 +65,13 @@ export function createPaging(deps: PagingOptions): Paging {
     if (row.runId === null) return;
     const page = getPage(db, row.dedupKey);
     const summary = page?.summary ?? row.dedupKey;
-    const when = `<!date^${Math.floor(deps.clock.now() / 1000)}^{time}|${new Date(deps.clock.now()).toISOString().slice(11, 16)} UTC>`;
+    const at = deps.clock.now();
     if (result.ok) {
-      timeline.notice(
-        row.runId,
-        `page:${row.id}`,
-        row.action === 'trigger' ? `📟 Paged on-call through PagerDuty at ${when}: ${summary}` : `✅ Page resolved at ${when}: ${summary}`,
-      );
+      timeline.notice(row.runId, `page:${row.id}`, { kind: 'page_sent', action: row.action, at, summary });
     } else if (!result.retryable) {
-      timeline.notice(
-        row.runId,
-        `page-failed:${row.id}`,
-        `⚠️ PagerDuty refused the ${row.action === 'trigger' ? 'page' : 'resolve'} (${result.status ?? 'no status'}: ${result.error}). It will not be retried: check the PagerDuty integration. Page was: ${summary}`,
-      );
+      timeline.notice(row.runId, `page-failed:${row.id}`, { kind: 'page_refused', action: row.action, status: result.status ?? null, error: result.error, summary });
     } else if (row.attempts === 3) {
-      timeline.notice(row.runId, `page-delayed:${row.id}`, `⏳ PagerDuty is not answering (${result.error}); still trying to deliver: ${summary}`);
+      timeline.notice(row.runId, `page-delayed:${row.id}`, { kind: 'page_delayed', error: result.error, summary });
     }
   };
 

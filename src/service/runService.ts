@@ -288,7 +288,7 @@ export class RunService {
       bumpRunMessages(this.db, run.id, 'all');
     })();
     if (after === 'passed') {
-      this.timeline.notice(run.id, `gate-passed:${item.id}`, `✅ Gate passed on run #${run.id}: *${item.text}* (${section.title}). The next phases are open.`);
+      this.timeline.notice(run.id, `gate-passed:${item.id}`, { kind: 'gate_passed', runId: run.id, gateText: item.text, sectionTitle: section.title });
     }
     if (after === 'failed') {
       this.beginRollback(run, input.userId, `No-Go on “${item.text}”${input.reason ? `: ${input.reason}` : ''}`, now);
@@ -348,11 +348,7 @@ export class RunService {
     })();
     if (!started) return;
     this.timeline.onRollback(run.id, now);
-    this.timeline.notice(
-      run.id,
-      'rollback',
-      `⏪ *Rollback declared on run #${run.id}* by <@${userId}>: ${reason}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`,
-    );
+    this.timeline.notice(run.id, 'rollback', { kind: 'rollback', runId: run.id, by: userId, reason });
   }
 
   abort(input: Actor & { runId: number; reason: string | null }): Run {
@@ -399,8 +395,7 @@ export class RunService {
       bumpRunMessages(this.db, run.id, 'all');
     })();
     this.timeline.onRunEnded(run.id);
-    const label = status === 'completed' ? '🏁 completed' : status === 'rolled_back' ? '⏪ ended as rolled back' : '🛑 aborted';
-    this.timeline.notice(run.id, 'ended', `Run #${run.id} (${run.checklist.title}) ${label} by <@${userId}>: ${reason}`);
+    this.timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
     this.events.messagesChanged(run.id);
     this.events.stateChanged(run.id);
   }

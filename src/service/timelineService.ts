@@ -32,6 +32,7 @@ import {
 } from '../store/reminders.js';
 import { findRun, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
+import type { RunNotice } from '../domain/runNotice.js';
 
 const SECTION_KINDS: ReminderKind[] = ['opens_soon', 'opened', 'closing_soon', 'overdue'];
 
@@ -42,7 +43,7 @@ export interface OutgoingReminder {
   late: boolean;
   /** What to render; the Slack layer turns it into text (views/reminderText.ts) or posts `text` as is. */
   content:
-    | { type: 'notice'; text: string }
+    | { type: 'notice'; notice: RunNotice }
     | {
         type: 'reminder';
         kind: ReminderKind;
@@ -148,17 +149,12 @@ export class TimelineService {
     cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
     upsertReminders(this.db, runId, this.sectionPlan(run, now));
     const minutes = Math.round((run.t0 - oldT0) / 60_000);
-    const shift = `${minutes >= 0 ? '+' : '−'}${formatShift(Math.abs(minutes))}`;
-    this.notice(
-      runId,
-      `t0@${keyStamp(now)}:${run.t0}`,
-      `🕑 <@${userId}> moved run #${runId} (${run.checklist.title}) by ${shift}: T-0 is now <!date^${Math.floor(run.t0 / 1000)}^{date_short_pretty} {time}|${new Date(run.t0).toISOString().slice(0, 16).replace('T', ' ')} UTC>. Every later window and reminder moved with it; \`/deploy schedule\` shows the new timeline.`,
-    );
+    this.notice(runId, `t0@${keyStamp(now)}:${run.t0}`, { kind: 't0_moved', runId, title: run.checklist.title, by: userId, minutes, t0: run.t0 });
   }
 
   /** Queues a message to the run's channel; `key` makes it once-only. */
-  notice(runId: number, key: string, text: string): void {
-    upsertReminders(this.db, runId, [{ key: `r${runId}:notice:${key}`, kind: 'notice', dueAt: this.clock.now(), payload: { text } }]);
+  notice(runId: number, key: string, notice: RunNotice): void {
+    upsertReminders(this.db, runId, [{ key: `r${runId}:notice:${key}`, kind: 'notice', dueAt: this.clock.now(), payload: { notice } }]);
     this.onQueued();
   }
 
@@ -180,8 +176,7 @@ export class TimelineService {
       return null;
     }
     if (row.kind === 'notice') {
-      const text = typeof row.payload?.text === 'string' ? row.payload.text : '';
-      return { row, channelId: run.channelId, late: false, content: { type: 'notice', text } };
+      return { row, channelId: run.channelId, late: false, content: { type: 'notice', notice: row.payload?.notice as RunNotice } };
     }
     if (run.status !== 'active') {
       markReminderSkipped(this.db, row.id, `run ${run.status}`);
@@ -314,8 +309,3 @@ function toPlanned(row: ReminderRow): PlannedReminder {
   return planned;
 }
 
-function formatShift(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h}h${m ? ` ${m}m` : ''}` : `${m}m`;
-}

@@ -11,6 +11,7 @@ import { ActionIds, BlockIds } from './ids.js';
 import { OVERVIEW_KEY, phaseKey, runMessageLink } from './messageLayout.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
+import { noticeText } from './views/noticeText.js';
 import { renderReminderText } from './views/reminderText.js';
 
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
@@ -18,7 +19,7 @@ export const REMINDER_METADATA_TYPE = 'deployday_reminder';
 /** The text and blocks of a reminder or notice, from what the timeline prepared. */
 export function renderOutgoing(outgoing: OutgoingReminder, link: (runId: number, phaseId: string) => string | null): { text: string; blocks?: KnownBlock[] } {
   const c = outgoing.content;
-  if (c.type === 'notice') return { text: c.text };
+  if (c.type === 'notice') return { text: noticeText(c.notice) };
   const messageLink = link(c.run.id, c.phaseId);
   const text = renderReminderText({
     kind: c.kind,

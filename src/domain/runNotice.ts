@@ -1,0 +1,15 @@
+/**
+ * What a run tells its channel, as data. Services queue these (timeline.notice); the Slack layer
+ * words them at the moment they are posted (slack/views/noticeText.ts), escaping every piece of
+ * text a person typed or a checklist file contains. Nothing here is mrkdwn.
+ */
+export type RunNotice =
+  | { kind: 'gate_passed'; runId: number; gateText: string; sectionTitle: string }
+  | { kind: 'rollback'; runId: number; by: string; reason: string }
+  | { kind: 'run_ended'; runId: number; title: string; status: 'completed' | 'rolled_back' | 'aborted'; by: string; reason: string }
+  | { kind: 't0_moved'; runId: number; title: string; by: string; minutes: number; t0: number }
+  | { kind: 'page_sent'; action: 'trigger' | 'resolve'; at: number; summary: string }
+  | { kind: 'page_refused'; action: 'trigger' | 'resolve'; status: number | null; error: string; summary: string }
+  | { kind: 'page_delayed'; error: string; summary: string };
+
+export type RunNoticeKind = RunNotice['kind'];

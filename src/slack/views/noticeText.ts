@@ -1,0 +1,45 @@
+import type { RunNotice } from '../../domain/runNotice.js';
+import { escapeMrkdwn } from './blockKit.js';
+import { slackDate } from './slackDate.js';
+
+/**
+ * The one place a run's channel notices are worded. Every string that came from a person (reasons,
+ * page summaries) or from a checklist file (titles, item text) goes through `escapeMrkdwn`, so a
+ * typed `<!channel>` or `<https://evil|label>` is shown as text and never becomes a mention or a link.
+ * Mentions are produced only here, for ids the bot itself recorded.
+ */
+export function noticeText(notice: RunNotice): string {
+  switch (notice.kind) {
+    case 'gate_passed':
+      return `✅ Gate passed on run #${notice.runId}: *${escapeMrkdwn(notice.gateText)}* (${escapeMrkdwn(notice.sectionTitle)}). The next phases are open.`;
+    case 'rollback':
+      return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`;
+    case 'run_ended': {
+      const label = notice.status === 'completed' ? '🏁 completed' : notice.status === 'rolled_back' ? '⏪ ended as rolled back' : '🛑 aborted';
+      return `Run #${notice.runId} (${escapeMrkdwn(notice.title)}) ${label} by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}`;
+    }
+    case 't0_moved': {
+      const shift = `${notice.minutes >= 0 ? '+' : '−'}${formatShift(Math.abs(notice.minutes))}`;
+      return `🕑 ${mention(notice.by)} moved run #${notice.runId} (${escapeMrkdwn(notice.title)}) by ${shift}: T-0 is now ${slackDate(notice.t0, '{date_short_pretty} {time}')}. Every later window and reminder moved with it; \`/deploy schedule\` shows the new timeline.`;
+    }
+    case 'page_sent':
+      return notice.action === 'trigger'
+        ? `📟 Paged on-call through PagerDuty at ${slackDate(notice.at, '{time}')}: ${escapeMrkdwn(notice.summary)}`
+        : `✅ Page resolved at ${slackDate(notice.at, '{time}')}: ${escapeMrkdwn(notice.summary)}`;
+    case 'page_refused':
+      return `⚠️ PagerDuty refused the ${notice.action === 'trigger' ? 'page' : 'resolve'} (${notice.status ?? 'no status'}: ${escapeMrkdwn(notice.error)}). It will not be retried: check the PagerDuty integration. Page was: ${escapeMrkdwn(notice.summary)}`;
+    case 'page_delayed':
+      return `⏳ PagerDuty is not answering (${escapeMrkdwn(notice.error)}); still trying to deliver: ${escapeMrkdwn(notice.summary)}`;
+  }
+}
+
+/** A mention of a user id the bot recorded itself (never of text a person typed). */
+export function mention(userId: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+function formatShift(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h}h${m ? ` ${m}m` : ''}` : `${m}m`;
+}
