@@ -6,17 +6,19 @@ import type { Config } from './config.js';
 import { secretsOf } from './config.js';
 import { RedactingLogger, type LogSink } from './logger.js';
 import { createPaging, type Paging } from './service/paging.js';
-import { ReminderPoller } from './scheduler/reminderPoller.js';
+import { MessageSync } from './jobs/messageSync.js';
+import { ReminderPoller } from './jobs/reminderPoller.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
+import { createClaimedReminders } from './service/claimedReminders.js';
 import { systemClock, type Clock } from './service/clock.js';
 import { PageService } from './service/pageService.js';
+import { createRunMessages } from './service/runMessages.js';
 import { RunService } from './service/runService.js';
 import { TimelineService } from './service/timelineService.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
-import { MessageSync } from './slack/messageSync.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSlackClients } from './slack/webClients.js';
@@ -78,10 +80,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const timeline = new TimelineService(db, clock, (id) => runs.snapshot(id), () => poller?.poke());
   runs.timeline = timeline;
 
-  const render = createRunMessageRenderer({ db, runs, timeline, now: () => clock.now(), permalinkBase: () => workspaceUrl });
+  const runMessages = createRunMessages(db);
+  const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
+  const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink });
   sync = new MessageSync({
-    db,
-    runs,
+    messages: runMessages,
     render,
     client: clients.background,
     logger,
@@ -102,7 +105,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const pages = pager.service;
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, db, logger, permalinkBase: () => workspaceUrl }),
+    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),
@@ -183,7 +186,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
         client: clients.background,
-        db,
+        claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
         recordSent: (row, sentAt, ts) => timeline.recordSent(row, sentAt, false, ts),

@@ -5,7 +5,7 @@ import type { SectionWindow } from '../domain/sectionWindow.js';
 import { computeSchedule } from '../domain/schedule.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { RedactingLogger } from '../logger.js';
-import { ReminderPoller, type ReminderPoster } from '../scheduler/reminderPoller.js';
+import { ReminderPoller, type ReminderPoster } from '../jobs/reminderPoller.js';
 import { RunService } from '../service/runService.js';
 import { TimelineService } from '../service/timelineService.js';
 import { messageLayout, OVERVIEW_KEY, parsePhaseKey, partsOf } from '../slack/messageLayout.js';

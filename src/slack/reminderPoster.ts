@@ -1,14 +1,12 @@
 import type { Logger } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { PostOutcome, ReminderPoster } from '../scheduler/reminderPoller.js';
+import type { PostOutcome, ReminderPoster } from '../jobs/reminderPoller.js';
+import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
+import type { RunMessages } from '../service/runMessages.js';
 import type { OutgoingReminder } from '../service/timelineService.js';
-import type { Db } from '../store/db.js';
-import { findRunMessage } from '../store/runMessages.js';
-import { listClaimedReminders, releaseReminder, type ReminderRow } from '../store/reminders.js';
-import { findRun } from '../store/runs.js';
 import { ActionIds, BlockIds } from './ids.js';
-import { OVERVIEW_KEY, phaseKey, runMessageLink } from './messageLayout.js';
+import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
@@ -66,19 +64,25 @@ export const WAIT_FOR_RUN_MESSAGES_MS = 250;
  * overdue is due at once. Posting first would put "Before is overdue" above the checklist it is
  * about, without its link. A message Slack refused is not waited for: it may never be posted.
  */
-export function waitsForRunMessages(db: Db, outgoing: OutgoingReminder): boolean {
+export function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingReminder): boolean {
   const runId = outgoing.row.runId;
   const keys = [OVERVIEW_KEY];
   if (outgoing.content.type === 'reminder') keys.push(phaseKey(outgoing.content.phaseId, 1));
   return keys.some((key) => {
-    const message = findRunMessage(db, runId, key);
+    const message = messages.find(runId, key);
     return message !== null && message.ts === null && message.lastError === null;
   });
 }
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
-export function createReminderPoster(deps: { client: WebClient; db: Db; logger: Logger; permalinkBase: () => string | null }): ReminderPoster {
-  const link = (runId: number, phaseId: string): string | null => runMessageLink(deps.db, deps.permalinkBase(), runId, phaseKey(phaseId, 1));
+export function createReminderPoster(deps: {
+  client: WebClient;
+  messages: RunMessages;
+  logger: Logger;
+  /** A posted run message's Slack link (null until it and the workspace URL are known). */
+  messageLink: (runId: number, key: string) => string | null;
+}): ReminderPoster {
+  const link = (runId: number, phaseId: string): string | null => deps.messageLink(runId, phaseKey(phaseId, 1));
   /**
    * Reminders whose last post got no answer (a timeout, a dropped connection): it may have arrived
    * late, so the next attempt first looks for it in the channel. Without this a reminder sent during
@@ -86,7 +90,7 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
    */
   const unanswered = new Set<string>();
   return async (outgoing): Promise<PostOutcome> => {
-    if (waitsForRunMessages(deps.db, outgoing)) {
+    if (waitsForRunMessages(deps.messages, outgoing)) {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
     }
     const key = outgoing.row.key;
@@ -132,7 +136,7 @@ export function createReminderPoster(deps: { client: WebClient; db: Db; logger: 
  */
 export async function reconcileClaimedReminders(deps: {
   client: WebClient;
-  db: Db;
+  claimed: ClaimedReminders;
   logger: Logger;
   now: () => number;
   /** Marks a row found in the channel as sent (TimelineService.recordSent, which also plans what follows it). */
@@ -141,16 +145,14 @@ export async function reconcileClaimedReminders(deps: {
   let found = 0;
   let released = 0;
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
-  for (const row of listClaimedReminders(deps.db)) {
-    const run = findRun(deps.db, row.runId);
-    if (!run) continue;
-    const earlier = await findPostedMessage(deps.client, run.channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key);
+  for (const { row, channelId } of deps.claimed.list()) {
+    const earlier = await findPostedMessage(deps.client, channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key);
     if (earlier.kind === 'found') {
       deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
       found += 1;
     } else {
-      if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${run.channelId} history to reconcile reminder ${row.key}; sending it again`);
-      releaseReminder(deps.db, row.id, row.dueAt, 'released after restart');
+      if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${channelId} history to reconcile reminder ${row.key}; sending it again`);
+      deps.claimed.release(row, 'released after restart');
       released += 1;
     }
   }

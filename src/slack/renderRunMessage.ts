@@ -1,24 +1,23 @@
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
 import { blockedSections, heldSections } from '../domain/gates.js';
-import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey, runMessageLink } from './messageLayout.js';
+import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
-import type { Db } from '../store/db.js';
 
 export type RunMessageRenderer = (runId: number, key: string) => SlackMessage;
 
 /**
- * Renders one of a run's messages from the current state. `permalinkBase` is the workspace URL
- * (from auth.test), so the overview can link to each phase's message without an API call.
+ * Renders one of a run's messages from the current state. `link` gives a posted message's Slack
+ * link (built from the workspace URL auth.test gave), so the overview can link to each phase's
+ * message without an API call.
  */
 export function createRunMessageRenderer(deps: {
-  db: Db;
   runs: RunService;
   timeline: TimelineService;
   now: () => number;
-  permalinkBase: () => string | null;
+  link: (runId: number, key: string) => string | null;
 }): RunMessageRenderer {
   return (runId, key) => {
     const snapshot = deps.runs.snapshot(runId);
@@ -27,10 +26,9 @@ export function createRunMessageRenderer(deps: {
     const states = deps.timeline.sectionStates(snapshot, windows, now);
     const stateOf = (sectionId: string) => states.get(sectionId) ?? 'unscheduled';
     if (key === OVERVIEW_KEY) {
-      const base = deps.permalinkBase();
       const phaseLinks: Record<string, string> = {};
       for (const phase of snapshot.run.checklist.phases) {
-        const link = runMessageLink(deps.db, base, runId, phaseKey(phase.id, 1));
+        const link = deps.link(runId, phaseKey(phase.id, 1));
         if (link) phaseLinks[phase.id] = link;
       }
       return renderOverview({ snapshot, windows, now, phaseLinks, stateOf });

@@ -14,6 +14,9 @@ export interface SlackClients {
   background: WebClient;
 }
 
+/** The background client's bound on one call: past it, a post's outcome is unknown (see LATE_LANDING_MS). */
+export const BACKGROUND_TIMEOUT_MS = 5_000;
+
 export function createSlackClients(opts: { token: string; apiUrl: string; logger: Logger }): SlackClients {
   return {
     foreground: new WebClient(opts.token, {
@@ -28,7 +31,7 @@ export function createSlackClients(opts: { token: string; apiUrl: string; logger
       logger: opts.logger,
       // Slack answers in well under a second; one call at a time per channel means a hung call
       // holds the channel's queue, so give up on it sooner than the library's (absent) default.
-      timeout: 5_000,
+      timeout: BACKGROUND_TIMEOUT_MS,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       maxRequestConcurrency: 4,

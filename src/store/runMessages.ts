@@ -10,6 +10,11 @@ export interface RunMessage {
   syncedVersion: number;
   /** Why Slack last refused this message, until a later post or update succeeds. */
   lastError: string | null;
+  /**
+   * Until when (epoch ms) Slack may still carry out a post of this message that got no answer or
+   * was cut short by a crash; null when no post is in doubt. See migrations/004.
+   */
+  postUnconfirmedUntil: number | null;
 }
 
 interface Row {
@@ -21,6 +26,7 @@ interface Row {
   version: number;
   synced_version: number;
   last_error: string | null;
+  post_unconfirmed_until: number | null;
 }
 
 const toMessage = (r: Row): RunMessage => ({
@@ -32,6 +38,7 @@ const toMessage = (r: Row): RunMessage => ({
   version: r.version,
   syncedVersion: r.synced_version,
   lastError: r.last_error,
+  postUnconfirmedUntil: r.post_unconfirmed_until,
 });
 
 export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {
@@ -47,11 +54,6 @@ export function listRunMessages(db: Db, runId: number): RunMessage[] {
 
 export function findRunMessage(db: Db, runId: number, key: string): RunMessage | null {
   const row = prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key) as Row | undefined;
-  return row ? toMessage(row) : null;
-}
-
-export function findRunMessageByTs(db: Db, channelId: string, ts: string): RunMessage | null {
-  const row = prepared(db, 'SELECT * FROM run_messages WHERE channel_id = ? AND ts = ?').get(channelId, ts) as Row | undefined;
   return row ? toMessage(row) : null;
 }
 
@@ -71,7 +73,9 @@ export function listUnsyncedMessages(db: Db): RunMessage[] {
 }
 
 export function markMessagePosted(db: Db, runId: number, key: string, ts: string, version: number): void {
-  prepared(db, 'UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
+  prepared(db,
+    'UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL, post_unconfirmed_until = NULL WHERE run_id = ? AND message_key = ?',
+  ).run(
     ts,
     version,
     runId,
@@ -89,4 +93,12 @@ export function markMessageSynced(db: Db, runId: number, key: string, version: n
 
 export function markMessageError(db: Db, runId: number, key: string, error: string): void {
   prepared(db, 'UPDATE run_messages SET last_error = ? WHERE run_id = ? AND message_key = ?').run(error, runId, key);
+}
+
+/**
+ * Records that a post of this message may land in Slack until `until` (null: no post is in
+ * doubt). Written before chat.postMessage, so a process killed mid-call leaves it behind.
+ */
+export function markPostUnconfirmed(db: Db, runId: number, key: string, until: number | null): void {
+  prepared(db, 'UPDATE run_messages SET post_unconfirmed_until = ? WHERE run_id = ? AND message_key = ?').run(until, runId, key);
 }

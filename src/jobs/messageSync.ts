@@ -1,26 +1,16 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../store/db.js';
-import {
-  bumpRunMessages,
-  findRunMessage,
-  listUnsyncedMessages,
-  markMessageError,
-  markMessagePosted,
-  markMessageSynced,
-  type RunMessage,
-} from '../store/runMessages.js';
-import type { RunService } from '../service/runService.js';
-import { findPostedMessage } from './findPostedMessage.js';
-import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
-import type { RunMessageRenderer } from './renderRunMessage.js';
-import { newErrorId } from './replyWithError.js';
+import type { RunMessage, RunMessages } from '../service/runMessages.js';
+import { findPostedMessage } from '../slack/findPostedMessage.js';
+import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
+import { newErrorId } from '../slack/replyWithError.js';
+import { BACKGROUND_TIMEOUT_MS, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
+import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
 
 export interface MessageSyncOptions {
-  db: Db;
-  runs: RunService;
+  messages: RunMessages;
   render: RunMessageRenderer;
   client: WebClient;
   logger: Logger;
@@ -36,14 +26,14 @@ export interface MessageSyncOptions {
  * number (fast, inside the ack); this loop renders the latest state and posts or updates,
  * at most once a second per message and one call at a time per channel, pausing a channel for
  * Slack's Retry-After on a 429 and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
- * because the versions are in the database.
+ * because the versions are in the database; so is a post in doubt (post_unconfirmed_until), so a
+ * restart looks for it in the channel before posting again (issue 16: kill -9 during a start).
  */
 export class MessageSync {
   private readonly minIntervalMs: number;
   private readonly debounceMs: number;
   private readonly concurrency: number;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Infinity;
+  private readonly loop: TickLoop;
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Channels with a call in flight: one call at a time per channel, so a 429 is seen before the next call. */
   private readonly busyChannels = new Set<string>();
@@ -52,12 +42,11 @@ export class MessageSync {
   private readonly channelPausedUntil = new Map<string, number>();
   /**
    * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
-   * A post like that is looked for in the channel before it is posted again (else the checklist
-   * appears twice); an update like that may land after a newer one, so the message is rendered once
-   * more after LATE_LANDING_MS (else it could keep showing an old state; found by
-   * test/integration/slackOutage.test.ts).
+   * A post like that is recorded in the database (so a crash does not forget it) and looked for in
+   * the channel before it is posted again (else the checklist appears twice); an update like that
+   * may land after a newer one, so the message is rendered once more after LATE_LANDING_MS (else it
+   * could keep showing an old state; found by test/integration/slackOutage.test.ts).
    */
-  private readonly unansweredPosts = new Set<string>();
   private readonly lateUpdateUntil = new Map<string, number>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private stopped = false;
@@ -69,6 +58,11 @@ export class MessageSync {
     this.minIntervalMs = opts.minIntervalMs ?? 1_000;
     this.debounceMs = opts.debounceMs ?? 150;
     this.concurrency = opts.concurrency ?? 4;
+    // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
+    this.loop = createTickLoop({
+      tick: () => this.pump(),
+      onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
+    });
   }
 
   /** Something changed: sync soon. Cheap and synchronous, safe to call inside an ack. */
@@ -77,13 +71,12 @@ export class MessageSync {
     this.schedule(Date.now() + this.debounceMs);
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.loop.stop();
     for (const recheck of this.rechecks.values()) clearTimeout(recheck);
     this.rechecks.clear();
-    return Promise.allSettled([...this.inFlight.values()]).then(() => undefined);
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** Resolves once every message is in sync and nothing is in flight (tests, shutdown). */
@@ -93,26 +86,18 @@ export class MessageSync {
   }
 
   private isIdle(): boolean {
-    return this.inFlight.size === 0 && listUnsyncedMessages(this.opts.db).length === 0;
+    return this.inFlight.size === 0 && this.opts.messages.unsynced().length === 0;
   }
 
   private schedule(at: number): void {
     if (this.stopped) return;
-    if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.pump();
-    }, Math.max(0, at - Date.now()));
-    this.timer.unref?.();
+    this.loop.poke(at - Date.now());
   }
 
   private pump(): void {
     if (this.stopped) return;
     const now = Date.now();
-    const unsynced = listUnsyncedMessages(this.opts.db);
+    const unsynced = this.opts.messages.unsynced();
     let nextWake = Infinity;
     const byRun = new Map<number, RunMessage[]>();
     for (const m of unsynced) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m]);
@@ -150,12 +135,19 @@ export class MessageSync {
 
   private async syncOne(stale: RunMessage): Promise<void> {
     const id = `${stale.runId}/${stale.key}`;
-    const message = findRunMessage(this.opts.db, stale.runId, stale.key);
+    const { messages } = this.opts;
+    const message = messages.find(stale.runId, stale.key);
     if (!message || message.syncedVersion >= message.version) return;
     // The version is read before rendering: a change that lands during the call leaves it unsynced.
     const version = message.version;
     try {
-      if (message.ts === null && this.unansweredPosts.has(id)) {
+      if (message.ts === null && message.postUnconfirmedUntil !== null) {
+        // An earlier post (this process's, or one a kill cut short) may still land: wait until it
+        // could have, then look for it before posting again.
+        if (message.postUnconfirmedUntil > Date.now()) {
+          this.notBefore.set(id, message.postUnconfirmedUntil);
+          return;
+        }
         const earlier = await findPostedMessage(
           this.opts.client,
           message.channelId,
@@ -165,16 +157,18 @@ export class MessageSync {
           this.notBefore.set(id, Date.now() + earlier.retryInMs);
           return;
         }
-        this.unansweredPosts.delete(id);
         if (earlier.kind === 'found') {
           // It arrived after all, with whatever version it carried: record it, and update it to the latest.
-          markMessagePosted(this.opts.db, message.runId, message.key, earlier.ts, 0);
+          messages.posted(message.runId, message.key, earlier.ts, 0);
           this.opts.logger.info(`run ${message.runId} message ${message.key} had reached Slack after all; updating it instead of posting again`);
           return;
         }
+        // Absent, or history unreadable (a missing scope): post again; a rare duplicate beats a missing checklist.
       }
       const rendered = this.opts.render(message.runId, message.key);
       if (message.ts === null) {
+        // Recorded before the call: a kill during it leaves the doubt behind for the restart.
+        messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
         const result = await this.opts.client.chat.postMessage({
           channel: message.channelId,
           text: rendered.text,
@@ -183,11 +177,11 @@ export class MessageSync {
           unfurl_media: false,
           metadata: { event_type: MESSAGE_METADATA_TYPE, event_payload: { run_id: message.runId, key: message.key } },
         });
-        markMessagePosted(this.opts.db, message.runId, message.key, String(result.ts), version);
+        messages.posted(message.runId, message.key, String(result.ts), version);
         this.stats.posts += 1;
       } else {
         await this.opts.client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
-        markMessageSynced(this.opts.db, message.runId, message.key, version);
+        messages.synced(message.runId, message.key, version);
         this.stats.updates += 1;
         this.recheckAfterLateUpdates(id, message.runId, message.key);
       }
@@ -195,6 +189,10 @@ export class MessageSync {
       this.notBefore.set(id, Date.now() + this.minIntervalMs);
     } catch (error) {
       const failure = classifySlackError(error);
+      if (message.ts === null) {
+        if (outcomeUnknown(error)) messages.postInDoubtUntil(message.runId, message.key, Date.now() + LATE_LANDING_MS);
+        else messages.postNotMade(message.runId, message.key);
+      }
       const attempts = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, attempts);
       if (failure.kind === 'rate_limited') {
@@ -206,7 +204,6 @@ export class MessageSync {
         let backoff = Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
         if (outcomeUnknown(error) && message.ts === null) {
           // Wait until a late arrival would have landed, then look for it before posting again.
-          this.unansweredPosts.add(id);
           backoff = Math.max(backoff, LATE_LANDING_MS);
         } else if (outcomeUnknown(error)) {
           this.lateUpdateUntil.set(id, Math.max(this.lateUpdateUntil.get(id) ?? 0, Date.now() + LATE_LANDING_MS));
@@ -218,7 +215,7 @@ export class MessageSync {
         const errorId = newErrorId();
         // A rejection repeats until the content changes, so wait long before trying the same again.
         this.notBefore.set(id, Date.now() + Math.min(300_000, 5_000 * attempts));
-        markMessageError(this.opts.db, message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
+        messages.refused(message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
         this.opts.logger.error(`[${errorId}] Slack rejected run ${message.runId} message ${message.key}: ${failure.error} ${failure.detail}`);
       }
     }
@@ -236,7 +233,7 @@ export class MessageSync {
     const recheck = setTimeout(() => {
       this.rechecks.delete(id);
       if (this.stopped) return;
-      bumpRunMessages(this.opts.db, runId, [key]);
+      this.opts.messages.bump(runId, key);
       this.notify();
     }, wait);
     recheck.unref?.();

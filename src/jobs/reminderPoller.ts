@@ -1,6 +1,6 @@
-import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from '@slack/bolt';
 import type { OutgoingReminder, TimelineService } from '../service/timelineService.js';
+import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 /** How a send went, as the poller needs to know it. */
 export type PostOutcome =
@@ -10,16 +10,17 @@ export type PostOutcome =
 
 export type ReminderPoster = (reminder: OutgoingReminder) => Promise<PostOutcome>;
 
+/** A poke waits this long, so reminders queued by one click go out in one pass. */
+const POKE_DELAY_MS = 20;
+
 /**
- * The one poller: every second (node-cron), claim the due rows (an atomic UPDATE … RETURNING),
- * send each, and mark it sent. A row is claimed before it is sent and marked after, so a crash
- * in between leaves it `claimed`; the restart reconciles those (see reconcileClaimed in
+ * The one poller: every second, claim the due rows (an atomic UPDATE … RETURNING), send each,
+ * and mark it sent. A row is claimed before it is sent and marked after, so a crash in between
+ * leaves it `claimed`; the restart reconciles those (see reconcileClaimedReminders in
  * slack/reminderPoster.ts) instead of sending blindly again.
  */
 export class ReminderPoller {
-  private task: ScheduledTask | null = null;
-  private running: Promise<void> | null = null;
-  private pokeTimer: NodeJS.Timeout | null = null;
+  private readonly loop: TickLoop;
   private stopped = false;
 
   constructor(
@@ -29,49 +30,31 @@ export class ReminderPoller {
     private readonly now: () => number,
     /** After each send (the escalation rules read the same clock). */
     private readonly afterTick: () => void = () => {},
-  ) {}
+  ) {
+    this.loop = createTickLoop({
+      intervalMs: 1_000,
+      tick: () => this.pass(),
+      onError: (error) => this.logger.error('reminder pass failed:', error instanceof Error ? error.message : error),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.task = schedule('* * * * * *', () => this.tick(), {
-      noOverlap: true,
-      name: 'deployday-reminders',
-      // node-cron writes to stdout by itself; its notes (a tick skipped while the last one still
-      // runs, under load) go through our logger instead, which also keeps secrets out.
-      logger: {
-        info: (message) => this.logger.debug(`node-cron: ${message}`),
-        warn: (message) => this.logger.debug(`node-cron: ${message}`),
-        debug: (message) => this.logger.debug('node-cron:', message),
-        error: (message, error) => this.logger.error('node-cron:', message, error ?? ''),
-      },
-    });
+    this.loop.start();
   }
 
   /** Something was queued for now: don't wait for the next second. */
   poke(): void {
-    if (this.stopped || this.pokeTimer) return;
-    this.pokeTimer = setTimeout(() => {
-      this.pokeTimer = null;
-      void this.tick();
-    }, 20);
-    this.pokeTimer.unref?.();
+    this.loop.poke(POKE_DELAY_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.pokeTimer) clearTimeout(this.pokeTimer);
-    await this.task?.destroy();
-    this.task = null;
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** Sends everything due now; concurrent calls share one pass. */
+  /** Sends everything due now; a call during a pass gets one more pass after it. */
   tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {
