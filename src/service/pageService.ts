@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
+import { escapeMrkdwn } from '../domain/markdownToMrkdwn.js';
 import type { Run } from '../domain/run.js';
 import { computeRollbackTimeboxes } from '../domain/schedule.js';
 import { lookupOncall } from '../pager/oncallLookup.js';
@@ -8,13 +9,15 @@ import { buildTriggerEvent, dedupKeyFor } from '../pager/pageEvent.js';
 import type { PagerDutyClient } from '../pager/pagerDutyClient.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { closeRefusedPage, enqueuePage, enqueueResolve, listPages, openPages, type Page } from '../store/outbox.js';
+import { closeRefusedPage, enqueuePage, enqueueResolve, listPages, openManualPageSince, openPages, type NewPage, type Page } from '../store/outbox.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import type { RunService } from './runService.js';
 import type { TimelineService } from './timelineService.js';
 
 const MANUAL_PREFIX = 'manual:';
+/** Manual paging stays open to everyone, but one page per channel and per person in this window (issue 16). */
+export const MANUAL_PAGE_WINDOW_MS = 5 * 60_000;
 
 export interface PageServiceDeps {
   db: Db;
@@ -107,7 +110,12 @@ export class PageService {
     for (const runId of runIds) if (runId !== null) this.evaluate(runId);
   }
 
-  /** `/deploy page <message>`: pages now; the page stays open until the run ends. */
+  /**
+   * `/deploy page <message>`: pages now; the page stays open until the run ends. Anyone may ask,
+   * but while a manual page opened in the last five minutes in this channel (or by this person)
+   * is open, the request folds into it rather than opening another incident. Every request is
+   * audited, folded or sent.
+   */
   pageByHand(input: { userId: string; channelId: string; runId: number; message: string }): string {
     if (!this.isEnabled) {
       return 'Paging is off: set PAGERDUTY_ROUTING_KEY to the integration key of a PagerDuty Events API v2 integration and restart deployday. Until then, call the on-call engineer directly.';
@@ -115,18 +123,25 @@ export class PageService {
     const run = this.deps.runs.requireRun(input.runId);
     if (run.channelId !== input.channelId) throw new DomainError(`Run #${run.id} belongs to another channel.`, 'wrong_channel');
     if (run.status !== 'active') throw new DomainError(`Run #${run.id} has ended; page PagerDuty directly if you still need someone.`, 'run_ended');
+    const { db } = this.deps;
     const now = this.deps.clock.now();
-    const reason = `${MANUAL_PREFIX}${now}`;
-    const dedupKey = dedupKeyFor(run.id, reason);
-    this.trigger(
-      run,
-      dedupKey,
-      { reason, severity: 'critical', summary: `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`, sectionId: null, itemIds: [] },
-      now,
-      input.userId,
-    );
-    this.deps.onQueued();
-    return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
+    const request = { userId: input.userId, channelId: run.channelId, text: input.message };
+    const audit = (detail: Record<string, unknown>): void => void
+      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'page.request', target: run.channelId, detail: { message: input.message, ...detail } });
+    return db.transaction((): string => {
+      const open = openManualPageSince(db, { channelId: run.channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
+      if (open) {
+        audit({ outcome: 'folded', into: open.dedupKey });
+        return foldedReply(open, open.channelId === run.channelId ? 'this channel' : 'you');
+      }
+      const reason = `${MANUAL_PREFIX}${now}`;
+      const dedupKey = dedupKeyFor(run.id, reason);
+      const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+      this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
+      audit({ outcome: 'sent', dedupKey });
+      this.deps.onQueued();
+      return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
+    })();
   }
 
   /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
@@ -159,7 +174,7 @@ export class PageService {
     return listPages(this.deps.db, runId);
   }
 
-  private trigger(run: Run, dedupKey: string, page: DesiredPage, now: number, actor = 'deployday'): boolean {
+  private trigger(run: Run, dedupKey: string, page: DesiredPage, now: number, actor = 'deployday', request?: NewPage['request']): boolean {
     const link = this.deps.linkToRun(run.id);
     const event = buildTriggerEvent({
       routingKey: this.deps.routingKey!,
@@ -180,10 +195,23 @@ export class PageService {
         escalation: (run.checklist.settings.escalation ?? []).map((l) => l.name),
       },
     });
-    const queued = enqueuePage(this.deps.db, { runId: run.id, dedupKey, reason: page.reason, summary: page.summary, payload: event, now });
+    const queued = enqueuePage(this.deps.db, { runId: run.id, dedupKey, reason: page.reason, summary: page.summary, payload: event, now, ...(request ? { request } : {}) });
     if (queued) {
       appendAudit(this.deps.db, { runId: run.id, at: now, actor, action: 'page.trigger', target: page.reason, detail: { dedupKey, severity: page.severity, summary: page.summary } });
     }
     return queued;
   }
+}
+
+/** Tells a requester which page their request joined, so they know on-call already has it. */
+function foldedReply(open: Page, scope: 'this channel' | 'you'): string {
+  const seconds = Math.floor(open.openedAt / 1000);
+  const when = `<!date^${seconds}^{date_short_pretty} {time}|${new Date(open.openedAt).toISOString()}>`;
+  const who = open.requestedBy ? `<@${open.requestedBy}>’s` : 'a';
+  const words = escapeMrkdwn(open.requestText ?? open.summary);
+  return (
+    `On-call is already paged for ${scope}: ${who} page “${words}”, opened ${when}${open.runId !== null ? ` on run #${open.runId}` : ''}. ` +
+    `Your request was added to that page, not sent as a new one: one page by hand per channel and per person every ${MANUAL_PAGE_WINDOW_MS / 60_000} minutes. ` +
+    'The channel will see when it resolves.'
+  );
 }

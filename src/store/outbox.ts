@@ -40,6 +40,12 @@ export interface Page {
   summary: string;
   openedAt: number;
   resolvedAt: number | null;
+  /** Who asked for it with /deploy page; null for a page the escalation rules raised. */
+  requestedBy: string | null;
+  /** The channel a manual page was asked for in; null for a rules page. */
+  channelId: string | null;
+  /** What the person who asked for a manual page wrote; null for a rules page. */
+  requestText: string | null;
 }
 
 interface OutboxDbRow {
@@ -66,6 +72,9 @@ interface PageDbRow {
   summary: string;
   opened_at: number;
   resolved_at: number | null;
+  requested_by: string | null;
+  channel_id: string | null;
+  request_text: string | null;
 }
 
 const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({
@@ -92,6 +101,9 @@ const toPage = (r: PageDbRow): Page => ({
   summary: r.summary,
   openedAt: r.opened_at,
   resolvedAt: r.resolved_at,
+  requestedBy: r.requested_by,
+  channelId: r.channel_id,
+  requestText: r.request_text,
 });
 
 export interface NewPage {
@@ -103,6 +115,8 @@ export interface NewPage {
   /** A trigger event (buildTriggerEvent); any routing_key on it is dropped before storing. */
   payload: PageEvent | UnroutedPageEvent;
   now: number;
+  /** For a page asked for by hand: who asked, where and what they wrote (the rate limit reads them). */
+  request?: { userId: string; channelId: string; text: string };
 }
 
 /**
@@ -118,12 +132,22 @@ export function enqueuePage(db: Db, page: NewPage): boolean {
     const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
     if (existing?.state === 'open') return false;
     prepared(db,
-      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at)
-       VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL)
+      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
+       VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL, @requestedBy, @channelId, @requestText)
        ON CONFLICT (dedup_key) DO UPDATE SET
          run_id = excluded.run_id, reason = excluded.reason, state = 'open',
-         summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL`,
-    ).run({ dedupKey: page.dedupKey, runId: page.runId, reason: page.reason, summary: page.summary, now: page.now });
+         summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL,
+         requested_by = excluded.requested_by, channel_id = excluded.channel_id, request_text = excluded.request_text`,
+    ).run({
+      dedupKey: page.dedupKey,
+      runId: page.runId,
+      reason: page.reason,
+      summary: page.summary,
+      now: page.now,
+      requestedBy: page.request?.userId ?? null,
+      channelId: page.request?.channelId ?? null,
+      requestText: page.request?.text ?? null,
+    });
     insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
     return true;
   }).immediate();
@@ -262,6 +286,20 @@ export function listPages(db: Db, runId: number): Page[] {
 /** Pages open right now, across runs, oldest first. */
 export function openPages(db: Db): Page[] {
   return (prepared(db, `SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
+}
+
+/**
+ * The newest manual page still open that was opened since `since` in this channel or by this
+ * person: while there is one, /deploy page folds into it instead of opening another incident.
+ */
+export function openManualPageSince(db: Db, input: { channelId: string; userId: string; since: number }): Page | null {
+  const row = prepared(db,
+    `SELECT * FROM pages
+     WHERE requested_by IS NOT NULL AND state = 'open' AND opened_at >= @since
+       AND (channel_id = @channelId OR requested_by = @userId)
+     ORDER BY channel_id = @channelId DESC, opened_at DESC LIMIT 1`,
+  ).get(input) as PageDbRow | undefined;
+  return row ? toPage(row) : null;
 }
 
 export function getPage(db: Db, dedupKey: string): Page | null {

@@ -505,6 +505,58 @@ describe('paging and on-call by hand', () => {
     await channelShows(w.fake, '✅ Page resolved', 'database failover is stuck');
   });
 
+  it('folds ten /deploy page in a row from a member with no role into one incident, naming the open page to each later requester, and audits all ten', async () => {
+    const w = await world();
+    const { runId } = await startRun(w.h, 'paging-drill');
+
+    const acks: string[] = [];
+    for (let n = 1; n <= 10; n++) acks.push(ackText(await command(w, `page spam ${n}`, BOB)));
+    expect(acks[0]).toBe(`Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`);
+    for (const ack of acks.slice(1)) {
+      expect(ack).toContain(`On-call is already paged for this channel: <@${BOB}>’s page “spam 1”, opened <!date^`);
+      expect(ack).toContain('Your request was added to that page, not sent as a new one');
+    }
+    const pages = w.bot.bot.pages.pagesOf(runId);
+    expect(pages).toHaveLength(1);
+    await alertReaches(w.pd, pages[0]!.dedupKey, 'triggered');
+    await realDelay(500);
+    expect(w.pd.incidentsOpened).toBe(1);
+    expect(enqueued(w.pd).filter((e) => e.action === 'trigger')).toHaveLength(1);
+
+    const requests = auditRows(w.h.db, runId, 'page.request');
+    expect(requests).toHaveLength(10);
+    expect(requests.every((r) => r.actor === BOB)).toBe(true);
+    expect(requests.map((r) => r.detail?.['message'])).toEqual(Array.from({ length: 10 }, (_, i) => `spam ${i + 1}`));
+    expect(requests.map((r) => r.detail?.['outcome'])).toEqual(['sent', ...Array<string>(9).fill('folded')]);
+    expect(requests.slice(1).every((r) => r.detail?.['into'] === pages[0]!.dedupKey)).toBe(true);
+  });
+
+  it('lets anyone in the channel page again once five minutes have passed since the open manual page', async () => {
+    const w = await world();
+    const { runId } = await startRun(w.h, 'paging-drill');
+    ackText(await command(w, 'page first', BOB));
+    w.advance(4 * MINUTE);
+    expect(ackText(await command(w, 'page second', ALICE))).toContain('Your request was added to that page');
+    w.advance(MINUTE + 1_000);
+    expect(ackText(await command(w, 'page third', ALICE))).toBe(`Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`);
+    const manual = w.bot.bot.pages.pagesOf(runId).filter((p) => p.reason.startsWith('manual:'));
+    expect(manual).toHaveLength(2);
+    for (const page of manual) await alertReaches(w.pd, page.dedupKey, 'triggered');
+    expect(auditRows(w.h.db, runId, 'page.request').map((r) => r.detail?.['outcome'])).toEqual(['sent', 'folded', 'sent']);
+  });
+
+  it('holds one member to one manual page per five minutes across channels, folding the next into their open page', async () => {
+    const w = await world();
+    await startRun(w.h, 'paging-drill');
+    const other = 'C0OTHERCH';
+    ackText(await w.bot.slack.command('start paging-drill', { user: ALICE, channel: other }));
+    ackText(await command(w, 'page here first', BOB));
+    const folded = ackText(await acked(() => w.bot.slack.command('page and there too', { user: BOB, channel: other })));
+    expect(folded).toContain(`On-call is already paged for you: <@${BOB}>’s page “here first”, opened <!date^`);
+    // Somebody else in that channel is not held by Bob's limit.
+    expect(ackText(await acked(() => w.bot.slack.command('page a real problem', { user: CAROL, channel: other })))).toMatch(/^Paging on-call for run #2 now/);
+  });
+
   it('answers /deploy oncall with PagerDuty’s on-call levels in order, asking afresh every time', async () => {
     const w = await world();
     await startRun(w.h, 'paging-drill');
