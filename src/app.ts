@@ -5,8 +5,8 @@ import { App, LogLevel } from '@slack/bolt';
 import type { Config } from './config.js';
 import { secretsOf } from './config.js';
 import { RedactingLogger, type LogSink } from './logger.js';
-import { createPaging, type Paging } from './service/paging.js';
 import { MessageSync } from './jobs/messageSync.js';
+import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { createClaimedReminders } from './service/claimedReminders.js';
@@ -19,6 +19,7 @@ import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
+import { pagerFromConfig } from './pager/pagerDutyPager.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSlackClients } from './slack/webClients.js';
@@ -92,7 +93,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   const linkToRun = (runId: number): string | null => runMessageLink(db, workspaceUrl, runId, OVERVIEW_KEY);
   pager = createPaging({
-    config,
+    pager: pagerFromConfig(config.pagerDuty, logger),
     db,
     runs,
     timeline,

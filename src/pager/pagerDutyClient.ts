@@ -1,6 +1,16 @@
 import { api, event as pdEvent } from '@pagerduty/pdjs';
-import type { PageEvent } from './pageEvent.js';
-import { toOncallLevels, type OncallLevel } from './oncallLookup.js';
+import type { PageEvent } from '../domain/pageEvent.js';
+import type { OncallLevel, PageSendResult } from '../service/pager.js';
+import {
+  checkedBaseUrl,
+  classifyEventResponse,
+  describeNetworkError,
+  errorText,
+  eventsServerOf,
+  isInvalidJsonError,
+  isResponseLike,
+  toOncallLevels,
+} from './pagerDutyAnswers.js';
 
 /** What the pager needs from a logger; the app's RedactingLogger and Bolt's Logger both fit. */
 export interface PagerLogger {
@@ -10,12 +20,19 @@ export interface PagerLogger {
   error(...msg: unknown[]): void;
 }
 
-export type SendResult =
-  | { ok: true; status: 202; dedupKey: string }
-  | { ok: false; retryable: boolean; status?: number; error: string; retryAfterMs?: number };
+export type SendResult = PageSendResult;
+
+/** An Events API v2 change event as posted to `/v2/change/enqueue`. */
+export interface PagerDutyChangeEvent {
+  routing_key: string;
+  payload: { summary: string; source?: string; timestamp: string; custom_details?: Record<string, unknown> };
+  links?: Array<{ href: string; text: string }>;
+}
 
 export interface PagerDutyClient {
   sendEvent(event: PageEvent): Promise<SendResult>;
+  /** A change event (never pages); answered like an alert event. */
+  sendChange(event: PagerDutyChangeEvent): Promise<SendResult>;
   /** The people on call for an escalation policy, by escalation level. Asked every time (no cache). */
   listOncalls(escalationPolicyId: string): Promise<OncallLevel[]>;
 }
@@ -55,8 +72,6 @@ export class PagerDutyApiError extends Error {
   }
 }
 
-/** Longest Retry-After we obey; a larger value is more likely a misconfigured proxy than a plan. */
-const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 /** pdjs's pause before it re-asks after a 429 on a REST call (its default is 20 s); see listOncalls. */
 const REST_429_PAUSE_MS = 1000;
 /** pdjs's pause before it re-sends an event after a 429; see PagerDutyClientOptions.rateLimitPauseMs. */
@@ -100,16 +115,19 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
   /** Belt and braces: an error text from below us must not carry a secret into a log or the DB. */
   const scrub = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
-  async function sendEvent(event: PageEvent): Promise<SendResult> {
-    const dedupKey = event.dedup_key;
-    const action = event.event_action;
+  const sendEvent = (event: PageEvent): Promise<SendResult> => send('trigger', event, event.dedup_key, event.event_action);
+  const sendChange = (event: PagerDutyChangeEvent): Promise<SendResult> => send('change', event, '', 'change');
+
+  async function send(type: 'trigger' | 'change', data: PageEvent | PagerDutyChangeEvent, dedupKey: string, action: string): Promise<SendResult> {
     const signal = AbortSignal.timeout(timeoutMs);
     let result: SendResult;
     try {
       const call = pdEvent({
         server: eventsServer,
+        // pdjs posts a 'change' to /v2/change/enqueue, anything else to /v2/enqueue (events.js:7-10).
+        ...(type === 'change' ? { type: 'change' } : {}),
         // A resolve has no payload, which pdjs's type insists on; the Events API does not.
-        data: event as unknown as PdjsEventData,
+        data: data as unknown as PdjsEventData,
         headers: { Accept: 'application/json' },
         redirect: 'error',
         signal,
@@ -195,113 +213,7 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
     }
   }
 
-  return { sendEvent, listOncalls };
-}
-
-/**
- * How an Events API answer maps to what the outbox does next. 4xx means this event will
- * never be accepted as it is, except 408 and 429, which say "later"; 5xx is PagerDuty's
- * trouble and worth retrying.
- */
-export function classifyEventResponse(
-  status: number,
-  /** The answer's body: as pdjs parsed it, or raw text. */
-  rawBody: unknown,
-  retryAfter: string | null,
-  sentDedupKey: string,
-): SendResult {
-  const body = typeof rawBody === 'string' ? parseJson(rawBody) : rawBody;
-  const bodyText = typeof rawBody === 'string' ? rawBody : rawBody === undefined || rawBody === null ? '' : JSON.stringify(rawBody);
-  if (status === 202) {
-    const returned = isRecord(body) && typeof body.dedup_key === 'string' ? body.dedup_key : sentDedupKey;
-    return { ok: true, status: 202, dedupKey: returned };
-  }
-  const detail = errorText(body) ?? (bodyText.trim().slice(0, 200) || 'no details');
-  if (status === 429) {
-    const result: SendResult = { ok: false, retryable: true, status, error: `rate limited (429): ${detail}` };
-    const retryAfterMs = parseRetryAfter(retryAfter, Date.now());
-    if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
-    return result;
-  }
-  if (status === 408 || status >= 500) return { ok: false, retryable: true, status, error: `PagerDuty answered ${status}: ${detail}` };
-  if (status >= 400) return { ok: false, retryable: false, status, error: `PagerDuty refused the event (${status}): ${detail}` };
-  return { ok: false, retryable: true, status, error: `unexpected answer ${status} from PagerDuty: ${detail}` };
-}
-
-/** Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const v = value.trim();
-  let ms: number;
-  if (/^\d+$/.test(v)) {
-    ms = Number(v) * 1000;
-  } else {
-    const at = Date.parse(v);
-    if (Number.isNaN(at)) return undefined;
-    ms = at - now;
-  }
-  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-/** PagerDuty's error bodies: Events API `{message, errors[]}`, REST `{error: {message, errors[]}}`. */
-function errorText(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined;
-  const inner = isRecord(body.error) ? body.error : body;
-  const errors = Array.isArray(inner.errors) ? inner.errors.filter((e): e is string => typeof e === 'string') : [];
-  const message = typeof inner.message === 'string' ? inner.message : undefined;
-  if (errors.length > 0) return message ? `${message}: ${errors.join('; ')}` : errors.join('; ');
-  return message;
-}
-
-/**
- * Node's fetch reports "fetch failed" with the useful part (ECONNREFUSED, a TLS error) in `cause`;
- * node-fetch, under pdjs, puts the `code` on the error itself.
- */
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return `${err.message}: ${typeof code === 'string' ? `${code} ` : ''}${cause.message}`.trim();
-  }
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
-}
-
-function checkedBaseUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${name} is not a URL`);
-  }
-  // The routing key and the API token travel in these requests: never in clear text.
-  if (url.protocol !== 'https:') throw new Error(`${name} must be an https:// URL`);
-  return value.replace(/\/+$/, '');
-}
-
-/**
- * The `server` pdjs's event() wants (host[:port]) from the configured Events API origin.
- * pdjs always speaks https and always posts to `/v2/enqueue` at the root, so anything it
- * would silently drop (http, a path prefix, a query) is refused here, at start.
- */
-export function eventsServerOf(eventsUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(eventsUrl);
-  } catch {
-    throw new Error('eventsUrl is not a URL (PAGERDUTY_EVENTS_URL): give the Events API origin, e.g. https://events.pagerduty.com');
-  }
-  if (url.protocol !== 'https:') throw new Error('eventsUrl must be an https:// URL (PAGERDUTY_EVENTS_URL): pdjs only speaks https');
-  if (url.pathname !== '/' && url.pathname !== '') {
-    throw new Error(
-      `eventsUrl must be an origin with no path (PAGERDUTY_EVENTS_URL), e.g. https://events.pagerduty.com: pdjs always posts to https://<host>/v2/enqueue, so the path "${url.pathname}" would be ignored`,
-    );
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new Error('eventsUrl must be just https://host[:port] (PAGERDUTY_EVENTS_URL), without a query, fragment or credentials');
-  }
-  return url.host;
+  return { sendEvent, sendChange, listOncalls };
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
@@ -310,25 +222,4 @@ function aborted(signal: AbortSignal): Promise<never> {
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
-}
-
-/** node-fetch's error when pdjs's `response.json()` meets a body that is not JSON. */
-function isInvalidJsonError(err: unknown): boolean {
-  return isRecord(err) && (err as { type?: unknown }).type === 'invalid-json';
-}
-
-function isResponseLike(v: unknown): v is { status: number } {
-  return isRecord(v) && typeof v.status === 'number' && typeof (v as { headers?: unknown }).headers === 'object';
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import { ROUTING_KEY_LENGTH } from '../pager/pageEvent.js';
+import { createDryRunPager } from '../pager/dryRunPager.js';
 import type { Db } from '../store/db.js';
 import type { Clock } from '../service/clock.js';
 import { PageService } from '../service/pageService.js';
@@ -30,9 +30,9 @@ export type RehearsalPagingFactory = (deps: RehearsalPagingDeps) => RehearsalPag
  *
  * The rehearsal runs the real PageService (the escalation rules, and the diff of wanted pages with
  * open ones that writes triggers and resolves to the `pages` table and the outbox), with paging on so
- * the timeline shows what would be paged once PAGERDUTY_ROUTING_KEY is set. It is built without a
- * PagerDuty client and without the outbox worker: createPaging would start delivering at once
- * (its onQueued ticks the worker), and a rehearsal must never reach the network. rehearseDay reads
+ * the timeline shows what would be paged once PAGERDUTY_ROUTING_KEY is set. Its pager is the dry-run
+ * one (pager/dryRunPager.ts), so nothing could reach the network, and no outbox worker runs: the
+ * queued events are the record. rehearseDay reads
  * the `pages` table after every step (pageObserver there), so the pages printed are the ones the real
  * rules decided. Not shown: the "📟 Paged on-call" notices, which the worker posts only after
  * PagerDuty accepted a page.
@@ -40,10 +40,8 @@ export type RehearsalPagingFactory = (deps: RehearsalPagingDeps) => RehearsalPag
 export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
   const service = new PageService({
     ...deps,
-    // A placeholder of the right shape: the rules run only when paging is on. Nothing is ever sent.
-    routingKey: 'R'.repeat(ROUTING_KEY_LENGTH),
-    client: null,
-    hasApiToken: false,
+    // Paging on, reaching nothing: the rules run only when paging is on.
+    pager: createDryRunPager(),
     linkToRun: () => null,
     onQueued: () => {},
   });

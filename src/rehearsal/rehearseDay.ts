@@ -11,7 +11,7 @@ import { TimelineService } from '../service/timelineService.js';
 import { messageLayout, OVERVIEW_KEY, parsePhaseKey, partsOf } from '../slack/messageLayout.js';
 import { renderOutgoing } from '../slack/reminderPoster.js';
 import { openDatabase, type Db } from '../store/db.js';
-import { listPages, type PageState } from '../store/outbox.js';
+import { listPages, type PageState } from '../store/pages.js';
 import { listReminders, nextPendingDueAt } from '../store/reminders.js';
 import { listRunMessages } from '../store/runMessages.js';
 import { formatOffset } from './formatRehearsal.js';

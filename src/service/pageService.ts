@@ -4,14 +4,14 @@ import { DomainError } from '../domain/errors.js';
 import { escapeMrkdwn } from '../domain/markdownToMrkdwn.js';
 import type { Run } from '../domain/run.js';
 import { computeRollbackTimeboxes } from '../domain/schedule.js';
-import { lookupOncall } from '../pager/oncallLookup.js';
-import { buildTriggerEvent, dedupKeyFor } from '../pager/pageEvent.js';
-import type { PagerDutyClient } from '../pager/pagerDutyClient.js';
+import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { closeRefusedPage, enqueuePage, enqueueResolve, listPages, openManualPageSince, openPages, type NewPage, type Page } from '../store/outbox.js';
+import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
+import { closeRefusedPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
+import type { Pager } from './pager.js';
 import type { RunService } from './runService.js';
 import type { TimelineService } from './timelineService.js';
 
@@ -25,11 +25,8 @@ export interface PageServiceDeps {
   timeline: TimelineService;
   clock: Clock;
   logger: Logger;
-  /** Null when PAGERDUTY_ROUTING_KEY is not set: paging is off. */
-  routingKey: string | null;
-  /** Null when PAGERDUTY_API_TOKEN is not set: on-call lookups are off. */
-  client: PagerDutyClient | null;
-  hasApiToken: boolean;
+  /** Null when PagerDuty is not configured at all; its canPage / canLookUpOncall say what is on. */
+  pager: Pager | null;
   /** A link to the run's overview message, for the page. */
   linkToRun: (runId: number) => string | null;
   /** New outbox rows are waiting. */
@@ -46,7 +43,7 @@ export class PageService {
   constructor(private readonly deps: PageServiceDeps) {}
 
   get isEnabled(): boolean {
-    return this.deps.routingKey !== null;
+    return this.deps.pager?.canPage ?? false;
   }
 
   /**
@@ -149,17 +146,17 @@ export class PageService {
     const policy = run.checklist.settings.escalationPolicy;
     const path = (run.checklist.settings.escalation ?? []).map((l, i) => `${i + 1}. ${l.name}`).join('\n');
     const written = path ? `\nThe checklist’s escalation path:\n${path}` : '';
-    if (!this.deps.client || !this.deps.hasApiToken) {
+    const pager = this.deps.pager;
+    if (!pager?.canLookUpOncall) {
       return { text: `On-call lookups are off: set PAGERDUTY_API_TOKEN (a read-only REST API key) to ask PagerDuty who is on call.${written}` };
     }
     if (!policy) {
       return { text: `This checklist names no PagerDuty escalation policy: add \`escalationPolicy: P…\` to its front matter.${written}` };
     }
-    const client = this.deps.client;
     return {
       text: `Asking PagerDuty who is on call for policy \`${policy}\`…`,
       after: async () => {
-        const result = await lookupOncall(client, policy);
+        const result = await pager.whoIsOnCall(policy);
         if (!result.ok) return `PagerDuty did not answer the on-call lookup: ${result.error}.${written}`;
         if (result.levels.length === 0) return `Nobody is on call for policy \`${policy}\` right now.${written}`;
         const lines = result.levels.map(
@@ -176,8 +173,7 @@ export class PageService {
 
   private trigger(run: Run, dedupKey: string, page: DesiredPage, now: number, actor = 'deployday', request?: NewPage['request']): boolean {
     const link = this.deps.linkToRun(run.id);
-    const event = buildTriggerEvent({
-      routingKey: this.deps.routingKey!,
+    const event = buildUnroutedTrigger({
       dedupKey,
       summary: page.summary,
       source: `deployday run #${run.id} in ${run.channelId}`,

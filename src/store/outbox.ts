@@ -1,16 +1,16 @@
 import { prepared, type Db } from './db.js';
-import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../pager/pageEvent.js';
+import type { PageState } from './pages.js';
+import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../domain/pageEvent.js';
 
 /**
- * The PagerDuty outbox (pager_outbox) and the bot's view of its pages (pages); see
- * migrations/003_pager.sql. Every function is synchronous and safe to call inside a
+ * The PagerDuty outbox (pager_outbox), and the opening and resolving of pages that go with
+ * its rows (reads of the pages table are in pages.ts); see migrations/003_pager.sql. Every function is synchronous and safe to call inside a
  * caller's transaction (better-sqlite3 nests them as savepoints), so a page can be queued
  * atomically with the change that caused it.
  */
 
 export type OutboxAction = 'trigger' | 'resolve';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
-export type PageState = 'open' | 'resolved' | 'failed';
 
 /** A row still 'sending' this long after its claim belongs to a worker that died. */
 export const SENDING_LEASE_MS = 2 * 60 * 1000;
@@ -32,22 +32,6 @@ export interface OutboxRow {
   sentAt: number | null;
 }
 
-export interface Page {
-  dedupKey: string;
-  runId: number | null;
-  reason: string;
-  state: PageState;
-  summary: string;
-  openedAt: number;
-  resolvedAt: number | null;
-  /** Who asked for it with /deploy page; null for a page the escalation rules raised. */
-  requestedBy: string | null;
-  /** The channel a manual page was asked for in; null for a rules page. */
-  channelId: string | null;
-  /** What the person who asked for a manual page wrote; null for a rules page. */
-  requestText: string | null;
-}
-
 interface OutboxDbRow {
   id: number;
   run_id: number | null;
@@ -64,19 +48,6 @@ interface OutboxDbRow {
   sent_at: number | null;
 }
 
-interface PageDbRow {
-  dedup_key: string;
-  run_id: number | null;
-  reason: string;
-  state: PageState;
-  summary: string;
-  opened_at: number;
-  resolved_at: number | null;
-  requested_by: string | null;
-  channel_id: string | null;
-  request_text: string | null;
-}
-
 const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({
   id: r.id,
   runId: r.run_id,
@@ -91,19 +62,6 @@ const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({
   lastStatus: r.last_status,
   createdAt: r.created_at,
   sentAt: r.sent_at,
-});
-
-const toPage = (r: PageDbRow): Page => ({
-  dedupKey: r.dedup_key,
-  runId: r.run_id,
-  reason: r.reason,
-  state: r.state,
-  summary: r.summary,
-  openedAt: r.opened_at,
-  resolvedAt: r.resolved_at,
-  requestedBy: r.requested_by,
-  channelId: r.channel_id,
-  requestText: r.request_text,
 });
 
 export interface NewPage {
@@ -263,48 +221,6 @@ export function markFailed(db: Db, id: number, error: string, status: number | n
     }
     return true;
   }).immediate();
-}
-
-/**
- * Closes a page PagerDuty refused once the condition that raised it has cleared, queuing
- * nothing (PagerDuty never opened it). Until then the refused page stands, so the rules do not
- * re-send it on every check; after this, the condition coming back pages again. Returns false
- * when the page is not in the 'failed' state.
- */
-export function closeRefusedPage(db: Db, input: { dedupKey: string; now: number }): boolean {
-  return (
-    prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(input.now, input.dedupKey)
-      .changes === 1
-  );
-}
-
-/** Every page a run raised, oldest first. */
-export function listPages(db: Db, runId: number): Page[] {
-  return (prepared(db, 'SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);
-}
-
-/** Pages open right now, across runs, oldest first. */
-export function openPages(db: Db): Page[] {
-  return (prepared(db, `SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
-}
-
-/**
- * The newest manual page still open that was opened since `since` in this channel or by this
- * person: while there is one, /deploy page folds into it instead of opening another incident.
- */
-export function openManualPageSince(db: Db, input: { channelId: string; userId: string; since: number }): Page | null {
-  const row = prepared(db,
-    `SELECT * FROM pages
-     WHERE requested_by IS NOT NULL AND state = 'open' AND opened_at >= @since
-       AND (channel_id = @channelId OR requested_by = @userId)
-     ORDER BY channel_id = @channelId DESC, opened_at DESC LIMIT 1`,
-  ).get(input) as PageDbRow | undefined;
-  return row ? toPage(row) : null;
-}
-
-export function getPage(db: Db, dedupKey: string): Page | null {
-  const row = prepared(db, 'SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey) as PageDbRow | undefined;
-  return row ? toPage(row) : null;
 }
 
 /** Outbox rows, oldest first, optionally for one dedup key: for diagnostics and `/deploy status`. */

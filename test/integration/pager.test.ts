@@ -3,31 +3,32 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lookupOncall } from '../../src/pager/oncallLookup.js';
-import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/pager/outboxWorker.js';
-import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/pager/pageEvent.js';
-import { createPagerDutyClient, eventsServerOf, type PagerDutyClient, type PagerLogger, type SendResult } from '../../src/pager/pagerDutyClient.js';
-import type { Db } from '../../src/store/db.js';
+import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/domain/pageEvent.js';
+import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/jobs/outboxWorker.js';
+import { eventsServerOf } from '../../src/pager/pagerDutyAnswers.js';
+import { createPagerDutyClient, type PagerDutyClient, type PagerLogger, type SendResult } from '../../src/pager/pagerDutyClient.js';
+import { createDryRunPager } from '../../src/pager/dryRunPager.js';
+import { createPagerDutyPager } from '../../src/pager/pagerDutyPager.js';
+import { createPageOutbox } from '../../src/service/pageOutbox.js';
+import { applyMigrations, type Db } from '../../src/store/db.js';
 import {
   claimDueOutbox,
-  closeRefusedPage,
   enqueuePage,
   enqueueResolve,
-  getPage,
   listOutbox,
-  listPages,
   markFailed,
   markSent,
-  openPages,
   releaseStaleSending,
   SENDING_LEASE_MS,
   type OutboxRow,
 } from '../../src/store/outbox.js';
+import { closeRefusedPage, getPage, listPages, openPages } from '../../src/store/pages.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 
-const MIGRATION = readFileSync(new URL('../../migrations/003_pager.sql', import.meta.url), 'utf8');
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 const ROUTING_KEY = 'Q7pX2mK9vL4nR8sT1wY6zA3bC5dE0fG2';
 const OTHER_KEY = 'ZZZZ2mK9vL4nR8sT1wY6zA3bC5dE0fZZ';
 const API_TOKEN = 'u+fakeRestToken-abc123';
@@ -35,9 +36,10 @@ const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 /** Small and without jitter, so the clock moves by known amounts. */
 const TEST_BACKOFF = { baseMs: 1000, maxMs: 8000, jitter: 0 };
 
-function memoryDb(): Db {
-  const db = new Database(':memory:');
-  db.exec(MIGRATION);
+/** A database with the real migrations, all of them. */
+function migratedDb(path = ':memory:'): Db {
+  const db = new Database(path);
+  applyMigrations(db, MIGRATIONS_DIR);
   return db;
 }
 
@@ -64,7 +66,7 @@ beforeAll(assertTestCaTrusted);
 describe('pager outbox store', () => {
   let db: Db;
   beforeEach(() => {
-    db = memoryDb();
+    db = migratedDb();
   });
 
   it('queues a trigger only once while its page is open, and a resolve only for an open page', () => {
@@ -78,7 +80,18 @@ describe('pager outbox store', () => {
     expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 6 })).toBe(false);
     expect(openPages(db)).toEqual([]);
     expect(listPages(db, 12)).toEqual([
-      { dedupKey: page.dedupKey, runId: 12, reason: 'overdue:s3', state: 'resolved', summary: 'Run #12: overdue:s3', openedAt: T0, resolvedAt: T0 + 5 },
+      {
+        dedupKey: page.dedupKey,
+        runId: 12,
+        reason: 'overdue:s3',
+        state: 'resolved',
+        summary: 'Run #12: overdue:s3',
+        openedAt: T0,
+        resolvedAt: T0 + 5,
+        requestedBy: null,
+        channelId: null,
+        requestText: null,
+      },
     ]);
     expect(listOutbox(db).map((r) => [r.action, r.status, r.runId])).toEqual([
       ['trigger', 'pending', 12],
@@ -289,9 +302,11 @@ describe('PagerDuty client against the fake', () => {
   });
 
   it('fails the on-call lookup with a clear error, not the token, when PagerDuty answers 401', async () => {
-    const wrong = createPagerDutyClient({ routingKey: null, eventsUrl: fake.eventsUrl, apiToken: 'not-the-token', apiUrl: fake.apiUrl, logger: log.logger });
+    const options = { routingKey: null, eventsUrl: fake.eventsUrl, apiToken: 'not-the-token', apiUrl: fake.apiUrl, logger: log.logger };
+    const wrong = createPagerDutyClient(options);
     await expect(wrong.listOncalls('PEP1')).rejects.toThrow('PagerDuty REST /oncalls answered 401: Authentication required');
-    const result = await lookupOncall(wrong, 'PEP1');
+    // The Pager port never throws: it answers what to tell the person who asked.
+    const result = await createPagerDutyPager(options).whoIsOnCall('PEP1');
     expect(result).toEqual({ ok: false, error: 'PagerDuty REST /oncalls answered 401: Authentication required' });
     expect(log.lines.join('\n')).not.toContain('not-the-token');
   });
@@ -367,6 +382,57 @@ describe('PagerDuty client against the fake', () => {
   });
 });
 
+describe('the Pager port', () => {
+  let fake: FakePagerDuty;
+  let log: ReturnType<typeof captureLogger>;
+  beforeEach(async () => {
+    fake = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
+    log = captureLogger();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+  const pagerDuty = (routingKey: string | null = ROUTING_KEY) =>
+    createPagerDutyPager({ routingKey, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs: 2000, logger: log.logger });
+
+  it('adds its routing key to a trigger and its resolve, so PagerDuty opens and closes one incident', async () => {
+    const { payload, dedupKey } = pageInput(4, 'overdue:s1', T0);
+    const { routing_key: _key, ...unrouted } = payload;
+    const pager = pagerDuty();
+    await expect(pager.trigger(unrouted)).resolves.toMatchObject({ ok: true, status: 202 });
+    await expect(pager.resolve(dedupKey)).resolves.toMatchObject({ ok: true, status: 202 });
+    expect(fake.alerts.get(dedupKey)?.status).toBe('resolved');
+    expect(fake.incidentsOpened).toBe(1);
+  });
+
+  it('sends a change event to the change endpoint, which opens no incident', async () => {
+    const result = await pagerDuty().change({ summary: 'Deploy run #4 started', source: 'deployday', at: T0 });
+    expect(result).toMatchObject({ ok: true, status: 202 });
+    expect(fake.changes).toEqual([{ summary: 'Deploy run #4 started', timestamp: new Date(T0).toISOString() }]);
+    expect(fake.requests.map((r) => r.path)).toEqual(['/v2/change/enqueue']);
+    expect(fake.incidentsOpened).toBe(0);
+  });
+
+  it('refuses to send anything without a routing key, and says why, while on-call lookups still work', async () => {
+    const pager = pagerDuty(null);
+    expect(pager.canPage).toBe(false);
+    expect(await pager.resolve('deployday:run-1:x')).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('PAGERDUTY_ROUTING_KEY') });
+    fake.setOncalls([{ level: 1, userName: 'Ana Lima' }]);
+    expect(await pager.whoIsOnCall('PEP1')).toMatchObject({ ok: true, levels: [{ level: 1, userName: 'Ana Lima' }] });
+    expect(fake.requests.map((r) => r.path)).toEqual(['/oncalls']);
+  });
+
+  it('the dry-run pager accepts every event without a request and asks nobody who is on call', async () => {
+    const pager = createDryRunPager();
+    const { payload, dedupKey } = pageInput(5, 'x', T0);
+    expect(pager.canPage).toBe(true);
+    expect(await pager.trigger(payload)).toEqual({ ok: true, status: 202, dedupKey });
+    expect(await pager.resolve(dedupKey)).toEqual({ ok: true, status: 202, dedupKey });
+    expect(await pager.whoIsOnCall('PEP1')).toMatchObject({ ok: false });
+    expect(fake.requests).toEqual([]);
+  });
+});
+
 describe('outbox worker against the fake PagerDuty', () => {
   let fake: FakePagerDuty;
   let db: Db;
@@ -379,15 +445,21 @@ describe('outbox worker against the fake PagerDuty', () => {
   const makeClient = (timeoutMs = 2000) =>
     createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs, rateLimitPauseMs: 20, logger: log.logger });
 
-  const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number } = {}) => {
+  const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
     const worker = createOutboxWorker({
-      db: overrides.db ?? db,
-      client: makeClient(overrides.timeoutMs),
-      routingKey: overrides.routingKey ?? ROUTING_KEY,
+      outbox: createPageOutbox(overrides.db ?? db),
+      pager: createPagerDutyPager({
+        routingKey: overrides.routingKey ?? ROUTING_KEY,
+        eventsUrl: fake.eventsUrl,
+        apiUrl: fake.apiUrl,
+        logger: log.logger,
+        client: makeClient(overrides.timeoutMs),
+      }),
       now: () => clock,
       logger: log.logger,
       onResult: (row, result) => results.push({ row, result }),
       backoff: TEST_BACKOFF,
+      ...(overrides.intervalMs !== undefined ? { intervalMs: overrides.intervalMs } : {}),
     });
     workers.push(worker);
     return worker;
@@ -395,7 +467,7 @@ describe('outbox worker against the fake PagerDuty', () => {
 
   beforeEach(async () => {
     fake = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
-    db = memoryDb();
+    db = migratedDb();
     clock = T0;
     log = captureLogger();
     results = [];
@@ -477,8 +549,7 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('a new worker on the same database file delivers a page the old one left queued, exactly once', async () => {
     tmp = mkdtempSync(join(tmpdir(), 'deployday-pager-'));
     const path = join(tmp, 'pager.db');
-    const first = new Database(path);
-    first.exec(MIGRATION);
+    const first = migratedDb(path);
     const page = pageInput(9, 'overdue:s2', T0);
     enqueuePage(first, page);
     const oldWorker = makeWorker({ db: first });
@@ -618,9 +689,9 @@ describe('outbox worker against the fake PagerDuty', () => {
   });
 
   it('ticks on its own once started', async () => {
-    const worker = makeWorker();
+    const worker = makeWorker({ intervalMs: 20 });
     enqueuePage(db, pageInput(14, 'timer', T0));
-    worker.start(20);
+    worker.start();
     await expect.poll(() => listOutbox(db)[0]?.status, { timeout: 2000, interval: 20 }).toBe('sent');
   });
 

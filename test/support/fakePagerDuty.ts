@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
  * (test/fixtures/tls). The process under test must trust that CA through
  * NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt, set before Node starts.
  *
- * Events API v2: POST /v2/enqueue, validated as PagerDuty does, with its answers.
+ * Events API v2: POST /v2/enqueue, validated as PagerDuty does, with its answers; POST
+ * /v2/change/enqueue for change events, which never open an incident.
  * REST: GET /oncalls, which needs `Authorization: Token token=…`.
  */
 
@@ -61,6 +62,8 @@ export interface FakePagerDuty {
   eventsUrl: string;
   apiUrl: string;
   alerts: Map<string, FakeAlert>;
+  /** Change events accepted, in order: their summary and timestamp. */
+  changes: Array<{ summary: string; timestamp: string }>;
   /** Distinct incidents opened: triggers for a dedup key that was not already open. */
   readonly incidentsOpened: number;
   requests: FakeRequest[];
@@ -84,6 +87,7 @@ const ACTIONS = ['trigger', 'acknowledge', 'resolve'];
 
 export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Promise<FakePagerDuty> {
   const alerts = new Map<string, FakeAlert>();
+  const changes: Array<{ summary: string; timestamp: string }> = [];
   const requests: FakeRequest[] = [];
   const failures: FakeFailure[] = [];
   const sockets = new Set<Socket>();
@@ -143,6 +147,10 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     if (url.pathname === '/v2/enqueue') {
       if (req.method !== 'POST') return [405, { status: 'error', message: 'Method not allowed' }];
       return enqueue(req, body);
+    }
+    if (url.pathname === '/v2/change/enqueue') {
+      if (req.method !== 'POST') return [405, { status: 'error', message: 'Method not allowed' }];
+      return enqueueChange(body);
     }
     if (url.pathname === '/oncalls') {
       if (req.method !== 'GET') return [405, { error: { message: 'Method not allowed', code: 2000 } }];
@@ -217,6 +225,28 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     return [202, { status: 'success', message: 'Event processed', dedup_key: dedupKey }];
   }
 
+  function enqueueChange(body: string): [number, unknown] {
+    let event: unknown;
+    try {
+      event = JSON.parse(body);
+    } catch {
+      return invalid(['Invalid JSON']);
+    }
+    if (!isRecord(event)) return invalid(['Event must be a JSON object']);
+    const errors: string[] = [];
+    const key = event.routing_key;
+    if (typeof key !== 'string' || key.length !== 32) errors.push("'routing_key' must be 32 characters");
+    else if (options.routingKey !== undefined && key !== options.routingKey) errors.push("'routing_key' is not a known integration key");
+    const payload = isRecord(event.payload) ? event.payload : null;
+    if (!payload || typeof payload.summary !== 'string' || payload.summary.length === 0) errors.push("'payload.summary' is missing or blank");
+    if (payload && payload.timestamp !== undefined && (typeof payload.timestamp !== 'string' || Number.isNaN(Date.parse(payload.timestamp)))) {
+      errors.push("'payload.timestamp' must be an ISO 8601 time");
+    }
+    if (errors.length > 0) return invalid(errors);
+    changes.push({ summary: String(payload!.summary), timestamp: String(payload!.timestamp ?? '') });
+    return [202, { status: 'success', message: 'Change event processed' }];
+  }
+
   function listOncalls(req: IncomingMessage, url: URL): [number, unknown] {
     const auth = req.headers.authorization ?? '';
     const match = /^Token token=(.+)$/.exec(auth);
@@ -274,6 +304,7 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     eventsUrl: base,
     apiUrl: base,
     alerts,
+    changes,
     get incidentsOpened() {
       return incidentsOpened;
     },

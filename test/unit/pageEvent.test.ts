@@ -9,7 +9,7 @@ import {
   withoutRoutingKey,
   withRoutingKey,
   type PageEvent,
-} from '../../src/pager/pageEvent.js';
+} from '../../src/domain/pageEvent.js';
 
 const KEY = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY12';
 

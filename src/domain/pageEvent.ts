@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * PagerDuty Events API v2 payloads: building them within PagerDuty's limits and checking
- * them before they leave. Pure: no I/O, no clock.
+ * The page event model: PagerDuty Events API v2 payloads, built within PagerDuty's limits and
+ * checked before they leave, and the dedup key a run's page gets. Pure: no I/O, no clock.
  */
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
@@ -67,6 +67,12 @@ export interface TriggerEventInput {
  * rather than failing: a page with a shortened title beats no page.
  */
 export function buildTriggerEvent(input: TriggerEventInput): PageEvent {
+  const { routingKey, ...rest } = input;
+  return withRoutingKey(buildUnroutedTrigger(rest), routingKey);
+}
+
+/** A trigger as the service decides it: the pager adds the routing key, a secret, when it sends. */
+export function buildUnroutedTrigger(input: Omit<TriggerEventInput, 'routingKey'>): UnroutedPageEvent {
   const payload: TriggerPayload = {
     summary: truncateSummary(input.summary),
     source: input.source,
@@ -76,12 +82,7 @@ export function buildTriggerEvent(input: TriggerEventInput): PageEvent {
   if (input.group !== undefined) payload.group = input.group;
   if (input.class !== undefined) payload.class = input.class;
   if (input.customDetails !== undefined) payload.custom_details = input.customDetails;
-  const event: PageEvent = {
-    routing_key: input.routingKey,
-    event_action: 'trigger',
-    dedup_key: input.dedupKey,
-    payload,
-  };
+  const event: UnroutedPageEvent = { event_action: 'trigger', dedup_key: input.dedupKey, payload };
   if (input.links !== undefined && input.links.length > 0) {
     event.links = input.links.map((l) => ({ href: l.href, text: l.text }));
   }

@@ -1,7 +1,12 @@
-import type { Db } from '../store/db.js';
-import { claimDueOutbox, markFailed, markRetry, markSent, type OutboxRow } from '../store/outbox.js';
-import { validatePageEvent, withRoutingKey } from './pageEvent.js';
-import type { PagerDutyClient, PagerLogger, SendResult } from './pagerDutyClient.js';
+import type { PageOutbox, OutboxRow } from '../service/pageOutbox.js';
+import type { PageSendResult, Pager } from '../service/pager.js';
+import { createTickLoop } from './tickLoop.js';
+
+/** What the worker needs from a logger; the app's RedactingLogger and Bolt's Logger both fit. */
+export interface WorkerLogger {
+  warn(...msg: unknown[]): void;
+  error(...msg: unknown[]): void;
+}
 
 export interface BackoffPolicy {
   /** Wait after the first failed attempt; doubles with each further one. */
@@ -30,75 +35,64 @@ export function backoffDelayMs(attempts: number, policy: BackoffPolicy, retryAft
 }
 
 export interface OutboxWorkerOptions {
-  db: Db;
-  client: PagerDutyClient;
-  /** Added to each event at send time: the outbox never stores it. */
-  routingKey: string;
+  outbox: PageOutbox;
+  /** Adds the routing key at send time: the outbox never stores it. */
+  pager: Pager;
   now: () => number;
-  logger: PagerLogger;
+  logger: WorkerLogger;
   /**
    * Called after every send attempt with its outcome, so the app can show a refused page
    * (or a long outage) in the run's channel. If it throws, the error is logged and the
    * worker goes on.
    */
-  onResult?: (row: OutboxRow, result: SendResult) => void;
+  onResult?: (row: OutboxRow, result: PageSendResult) => void;
   backoff?: Partial<BackoffPolicy>;
   /** Rows claimed per tick; they have distinct dedup keys and are sent concurrently. */
   batchSize?: number;
+  /** Heartbeat once started (never from a Slack handler: a send can take seconds); default 1 s. */
+  intervalMs?: number;
 }
 
 export interface OutboxWorker {
   /** Claims due rows and sends them. Resolves when done; a tick asked for during one runs right after it. */
   tick(): Promise<void>;
-  /** Ticks every intervalMs from a timer (never from a Slack handler: a send can take seconds). */
-  start(intervalMs: number): void;
+  /** Ticks every intervalMs from a timer. */
+  start(): void;
   /** Stops the timer and waits for a tick in flight. Ticks asked for afterwards do nothing. */
   stop(): Promise<void>;
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { db, client, routingKey, now, logger, onResult } = options;
+  const { outbox, pager, now, logger, onResult } = options;
   const policy: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
   const batchSize = options.batchSize ?? 10;
 
-  let inFlight: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-
   async function tickOnce(): Promise<void> {
-    const rows = claimDueOutbox(db, now(), batchSize);
+    const rows = outbox.claimDue(now(), batchSize);
     if (rows.length === 0) return;
     // One claim holds at most one row per dedup key, so these never race each other.
     await Promise.all(rows.map((row) => deliver(row)));
   }
 
   async function deliver(row: OutboxRow): Promise<void> {
-    const event = withRoutingKey(row.event, routingKey);
-    const problems = validatePageEvent(event);
-    let result: SendResult;
-    if (problems.length > 0) {
-      // PagerDuty would answer 400 to this; no need to ask.
-      result = { ok: false, retryable: false, error: `invalid event: ${problems.join('; ')}` };
-    } else {
-      try {
-        result = await client.sendEvent(event);
-      } catch (err) {
-        // The client reports failures as results; anything thrown is a bug, and the page still matters.
-        result = { ok: false, retryable: true, error: `client error: ${err instanceof Error ? err.message : String(err)}` };
-      }
+    let result: PageSendResult;
+    try {
+      result = row.action === 'trigger' ? await pager.trigger(row.event) : await pager.resolve(row.dedupKey);
+    } catch (err) {
+      // The pager reports failures as results; anything thrown is a bug, and the page still matters.
+      result = { ok: false, retryable: true, error: `pager error: ${err instanceof Error ? err.message : String(err)}` };
     }
 
     const at = now();
     const fields = { outboxId: row.id, dedupKey: row.dedupKey, action: row.action, attempts: row.attempts };
     if (result.ok) {
-      if (!markSent(db, row.id, at)) logger.warn('pager outbox: row changed while sending; result not recorded', fields);
+      if (!outbox.recordSent(row.id, at)) logger.warn('pager outbox: row changed while sending; result not recorded', fields);
     } else if (result.retryable) {
       const delay = backoffDelayMs(row.attempts, policy, result.retryAfterMs);
-      markRetry(db, row.id, at + delay, result.error, result.status ?? null);
+      outbox.recordRetry(row.id, at + delay, result.error, result.status ?? null);
       logger.warn('pager outbox: send failed, will retry', { ...fields, status: result.status ?? null, retryInMs: delay });
     } else {
-      markFailed(db, row.id, result.error, result.status ?? null);
+      outbox.recordRefused(row.id, result.error, result.status ?? null);
       logger.error('pager outbox: PagerDuty refused the event; giving up', { ...fields, status: result.status ?? null, error: result.error });
     }
 
@@ -111,44 +105,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  function tick(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (inFlight) {
-      again = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      try {
-        do {
-          again = false;
-          await tickOnce();
-        } while (again && !stopped);
-      } finally {
-        // Same microtask as the last `again` check: a tick asked for in between cannot be lost.
-        inFlight = null;
-      }
-    })();
-    return inFlight;
-  }
-
-  function start(intervalMs: number): void {
-    if (timer || stopped) return;
-    timer = setInterval(() => {
-      // A tick still running is left alone: the interval is a heartbeat, not a queue.
-      if (inFlight) return;
-      tick().catch((err: unknown) => {
-        logger.error('pager outbox: tick failed', { error: err instanceof Error ? err.message : String(err) });
-      });
-    }, intervalMs);
-    timer.unref();
-  }
-
-  async function stop(): Promise<void> {
-    stopped = true;
-    if (timer) clearInterval(timer);
-    timer = null;
-    if (inFlight) await inFlight.catch(() => undefined);
-  }
-
-  return { tick, start, stop };
+  const loop = createTickLoop({
+    intervalMs: options.intervalMs ?? 1_000,
+    tick: tickOnce,
+    onError: (err) => logger.error('pager outbox: tick failed', { error: err instanceof Error ? err.message : String(err) }),
+  });
+  return { tick: loop.tick, start: loop.start, stop: loop.stop };
 }

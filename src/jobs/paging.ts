@@ -1,14 +1,12 @@
 import type { Logger } from '@slack/bolt';
-import type { Config } from '../config.js';
-import { createOutboxWorker, type OutboxWorker } from '../pager/outboxWorker.js';
-import { createPagerDutyClient } from '../pager/pagerDutyClient.js';
-import type { SendResult } from '../pager/pagerDutyClient.js';
+import type { Clock } from '../service/clock.js';
+import { createPageOutbox, type OutboxRow } from '../service/pageOutbox.js';
+import type { PageSendResult, Pager } from '../service/pager.js';
+import { PageService } from '../service/pageService.js';
+import type { RunService } from '../service/runService.js';
+import type { TimelineService } from '../service/timelineService.js';
 import type { Db } from '../store/db.js';
-import { getPage, releaseStaleSending, type OutboxRow } from '../store/outbox.js';
-import type { Clock } from './clock.js';
-import { PageService } from './pageService.js';
-import type { RunService } from './runService.js';
-import type { TimelineService } from './timelineService.js';
+import { createOutboxWorker, type OutboxWorker } from './outboxWorker.js';
 
 export interface Paging {
   service: PageService;
@@ -23,7 +21,8 @@ export interface Paging {
 }
 
 export interface PagingOptions {
-  config: Config;
+  /** Chosen at the composition root (pager/); null when PagerDuty is not configured at all. */
+  pager: Pager | null;
   db: Db;
   runs: RunService;
   timeline: TimelineService;
@@ -36,17 +35,13 @@ export interface PagingOptions {
 }
 
 /**
- * Paging wiring: the rules-driven PageService, our PagerDuty adapter, and the outbox worker
+ * Paging wiring: the rules-driven PageService, the pager it was given, and the outbox worker
  * that delivers pages from a timer. What reached PagerDuty (or was refused) is told in the
  * run's channel through the timeline's durable notices.
  */
 export function createPaging(deps: PagingOptions): Paging {
-  const { config, db, timeline, logger } = deps;
-  const pd = config.pagerDuty;
-  const client =
-    pd.routingKey || pd.apiToken
-      ? createPagerDutyClient({ routingKey: pd.routingKey, eventsUrl: pd.eventsUrl, apiToken: pd.apiToken, apiUrl: pd.apiUrl, logger })
-      : null;
+  const { pager, db, timeline, logger } = deps;
+  const outbox = createPageOutbox(db);
   let worker: OutboxWorker | null = null;
   const service = new PageService({
     db,
@@ -54,16 +49,14 @@ export function createPaging(deps: PagingOptions): Paging {
     timeline,
     clock: deps.clock,
     logger,
-    routingKey: pd.routingKey,
-    client,
-    hasApiToken: pd.apiToken !== null,
+    pager,
     linkToRun: deps.linkToRun ?? (() => null),
     onQueued: () => void worker?.tick(),
   });
 
-  const tell = (row: OutboxRow, result: SendResult): void => {
+  const tell = (row: OutboxRow, result: PageSendResult): void => {
     if (row.runId === null) return;
-    const page = getPage(db, row.dedupKey);
+    const page = outbox.page(row.dedupKey);
     const summary = page?.summary ?? row.dedupKey;
     const at = deps.clock.now();
     if (result.ok) {
@@ -75,15 +68,15 @@ export function createPaging(deps: PagingOptions): Paging {
     }
   };
 
-  if (client && pd.routingKey) {
+  if (pager?.canPage) {
     worker = createOutboxWorker({
-      db,
-      client,
-      routingKey: pd.routingKey,
+      outbox,
+      pager,
       now: () => deps.clock.now(),
       logger,
       onResult: tell,
       ...(deps.backoff ? { backoff: deps.backoff } : {}),
+      intervalMs: deps.workerIntervalMs ?? 1_000,
     });
   }
 
@@ -95,10 +88,10 @@ export function createPaging(deps: PagingOptions): Paging {
       if (!worker) return;
       // A crash (or a stop mid-send) leaves rows 'sending'; this process is their only sender, so
       // they go out on the first tick rather than after the two-minute lease.
-      const released = releaseStaleSending(db, deps.clock.now());
+      const released = outbox.releaseInterrupted(deps.clock.now());
       if (released > 0) logger.info(`pager outbox: ${released} page event(s) were mid-send when deployday stopped; sending them again now`);
-      worker.start(deps.workerIntervalMs ?? 1_000);
-      worker.tick().catch((error: unknown) => logger.error('pager outbox: first tick failed:', error instanceof Error ? error.message : error));
+      worker.start();
+      void worker.tick();
     },
     stop: async () => {
       await worker?.stop();
