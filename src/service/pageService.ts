@@ -125,7 +125,8 @@ export class PageService {
     const request = { userId: input.userId, channelId: run.channelId, text: input.message };
     const audit = (detail: Record<string, unknown>): void => void
       appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'page.request', target: run.channelId, detail: { message: input.message, ...detail } });
-    return db.transaction((): string => {
+    // The check, the page and the audit row in one transaction: two requests cannot both page.
+    const folded = db.transaction((): string | null => {
       const open = openManualPageSince(db, { channelId: run.channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
       if (open) {
         audit({ outcome: 'folded', into: open.dedupKey });
@@ -136,9 +137,11 @@ export class PageService {
       const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
       this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
       audit({ outcome: 'sent', dedupKey });
-      this.deps.onQueued();
-      return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
-    })();
+      return null;
+    }).immediate();
+    if (folded !== null) return folded;
+    this.deps.onQueued();
+    return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
   }
 
   /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
