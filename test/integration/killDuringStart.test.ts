@@ -41,11 +41,14 @@ describe('kill -9 during /deploy start (issue 16)', () => {
     const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
     expect((await slack.command('start short-day in 2h', { channel: CHANNEL })).status).toBe(200);
 
-    // The second post is held by Slack: kill the bot while it waits for the answer.
-    await waitFor(() => fake!.calls.filter((c) => c.method === 'chat.postMessage').length >= 2 && runMessages(fake!).length === 1, { timeoutMs: 10_000 });
+    // The overview is in; the next run message's post is held by Slack (status 0: not answered yet): kill the bot while it waits.
+    const heldRunMessagePost = () =>
+      fake!.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message');
+    await waitFor(() => runMessages(fake!).length === 1 && heldRunMessagePost(), { timeoutMs: 10_000, intervalMs: 5 });
     await bot.kill9();
+    expect(runMessages(fake)).toHaveLength(1);
     // Slack still carries the held post out, as it may after a client is gone.
-    await waitFor(() => runMessages(fake!).length === 2, { timeoutMs: SLOW_POST_MS + 5_000 });
+    await waitFor(() => runMessages(fake!).length >= 2, { timeoutMs: SLOW_POST_MS + 5_000 });
 
     bot = await startBotProcess(env);
     const keyOf = (m: StoredMessage) => String(m.metadata!.event_payload['key']);
