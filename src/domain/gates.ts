@@ -89,3 +89,16 @@ export function heldSections(snapshot: RunSnapshot): Set<string> {
     snapshot.run.checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.map((s) => s.id)),
   );
 }
+
+/**
+ * A gate item's outcome as the run shows it. Passed once the run marked the item done (the run
+ * service does so when the quorum is met; a gate written `[x]` starts passed); otherwise as its
+ * standing votes say under its rule. Rollback gates are read the same way.
+ */
+export function gateItemOutcome(snapshot: RunSnapshot, item: Item): GateOutcome {
+  if (snapshot.items[item.id]?.done ?? item.initiallyDone) return 'passed';
+  const { checklist } = snapshot.run;
+  const section = allSections(checklist).find(({ section: s }) => s.items.some((i) => i.id === item.id))?.section;
+  if (section === undefined) return 'pending';
+  return gateOutcome(gateRuleFor(checklist, section, item), standingVotes(snapshot.votes, item.id), snapshot.roles);
+}

@@ -1,6 +1,5 @@
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
-import { blockedSections, heldSections } from '../domain/gates.js';
 import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey, runMessageLink } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { renderOverview } from './views/overviewMessage.js';
@@ -45,8 +44,7 @@ export function createRunMessageRenderer(deps: {
       part,
       windows,
       now,
-      blockedSectionIds: blockedSections(snapshot).ids,
-      heldSectionIds: heldSections(snapshot),
+      stateOf,
     });
   };
 }

@@ -18,7 +18,7 @@ import {
 import type { SlackMessage } from './blockKit.js';
 import { SlackLimits } from './messageLimits.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
-import { defaultStateOf, progressBar, runProgress } from './runState.js';
+import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';
 import { slackDate } from './slackDate.js';
 
@@ -28,8 +28,8 @@ export interface RenderOverviewInput {
   now: number;
   /** Permalinks of each phase's first message, by phase id: the schedule links to them. */
   phaseLinks?: Record<string, string>;
-  /** Section states as the timeline sees them; defaults to the views' own reading of the snapshot. */
-  stateOf?: (sectionId: string) => SectionTimelineState;
+  /** Section states: the domain's reading (runSectionStates), as the timeline service answers it. */
+  stateOf: (sectionId: string) => SectionTimelineState;
 }
 
 const BANNER_MAX = 600;
@@ -83,7 +83,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const { snapshot, windows, now } = input;
   const run = snapshot.run;
   const checklist = run.checklist;
-  const stateOf = input.stateOf ?? defaultStateOf(snapshot, windows, now);
+  const { stateOf } = input;
   const progress = runProgress(snapshot);
   const percent = progress.total === 0 ? 100 : Math.floor((progress.done / progress.total) * 100);
 

@@ -22,17 +22,10 @@ import {
 } from './blockKit.js';
 import type { CheckboxOption, SlackMessage } from './blockKit.js';
 import { SlackLimits } from './messageLimits.js';
-import {
-  currentVotes,
-  defaultHeldSectionIds,
-  gateOutcome,
-  isFinished,
-  itemStateOf,
-  nearestPendingGateBefore,
-  sectionProgress,
-  sectionStateAt,
-  stateLabels,
-} from './runState.js';
+import { blockedSections, gateItemOutcome } from '../../domain/gates.js';
+import type { SectionTimelineState } from '../../domain/sectionWindow.js';
+import { isSettled } from '../../domain/snapshotItems.js';
+import { currentVotes, itemStateOf, sectionProgress, stateLabels } from './runState.js';
 import { itemIndent, itemLabel, layoutSection, optionText } from './sectionLayout.js';
 import type { SectionUnit } from './sectionLayout.js';
 import { formatMinutes, slackDayTime, slackTime, slackWindow } from './slackDate.js';
@@ -265,10 +258,8 @@ export interface RenderPhasePartInput {
   part: PhasePart;
   windows: SectionWindow[];
   now: number;
-  /** Sections behind a gate that has not passed: shown, marked 🔒 (clicks are refused elsewhere). */
-  blockedSectionIds: Set<string>;
-  /** Rollback sections while no rollback is active; defaults to every rollback section then. */
-  heldSectionIds?: Set<string>;
+  /** Section states: the domain's reading (runSectionStates), as the timeline service answers it. */
+  stateOf: (sectionId: string) => SectionTimelineState;
 }
 
 /** "✓ <@U1> · 14:02" for a checkbox description; "✓ template" for an item done in the template. */
@@ -282,7 +273,7 @@ function doneNote(state: ItemState, at: (ms: number) => string): string {
 }
 
 function optionDescription(snapshot: RunSnapshot, item: Item, state: ItemState): string | undefined {
-  if (isFinished(state)) {
+  if (isSettled(state)) {
     // A waiver reason is worth more than who waived it when space is this short.
     if (state.waivedReason !== null) return `waived: ${escapeMrkdwn(state.waivedReason)}`;
     return doneNote(state, slackTime);
@@ -309,7 +300,7 @@ function renderCheckboxes(snapshot: RunSnapshot, section: Section, unit: Section
     const option = checkboxOption(optionText(item), item.id, optionDescription(snapshot, item, state));
     options.push(option);
     // The very same object: Slack rejects an initial option that differs from its option at all.
-    if (isFinished(state)) selected.push(option);
+    if (isSettled(state)) selected.push(option);
   }
   return actionsBlock(
     [checkboxes(ActionIds.itemCheckboxes, options, selected)],
@@ -320,7 +311,7 @@ function renderCheckboxes(snapshot: RunSnapshot, section: Section, unit: Section
 function renderLongItem(snapshot: RunSnapshot, item: Item, now: number): KnownBlock[] {
   const runId = snapshot.run.id;
   const state = itemStateOf(snapshot, item);
-  const finished = isFinished(state);
+  const finished = isSettled(state);
   const notes = [finished ? doneNote(state, slackDayTime) : '', timerNote(item, state, now)].filter((n) => n.length > 0);
   const annotation = truncate(notes.join('\n'), ANNOTATION_MAX);
   const body = itemBody(item, finished);
@@ -362,7 +353,7 @@ function gateStatus(snapshot: RunSnapshot, item: Item): string {
     tally.push(`*No-Go:* ${voteList(noGo, NO_GO_VOTES_SHOWN, format)}`);
   }
   lines.push(tally.length > 0 ? tally.join(' · ') : '_No votes yet_');
-  const outcome = gateOutcome(snapshot, item);
+  const outcome = gateItemOutcome(snapshot, item);
   if (outcome === 'passed') {
     const at = itemStateOf(snapshot, item).at;
     lines.push(`✅ *Go* — gate passed${at === null ? '' : ` ${slackDayTime(at)}`}`);
@@ -378,7 +369,7 @@ function renderGate(snapshot: RunSnapshot, item: Item): KnownBlock[] {
     sectionBlock(`${gateBody(item)}\n${gateStatus(snapshot, item)}`, { blockId: BlockIds.item(runId, item.id) }),
   ];
   // Once decided, the result replaces the buttons (it is in the text above).
-  if (gateOutcome(snapshot, item) === 'pending') {
+  if (gateItemOutcome(snapshot, item) === 'pending') {
     const value = itemRef(runId, item.id);
     blocks.push(
       actionsBlock(
@@ -393,22 +384,15 @@ function renderGate(snapshot: RunSnapshot, item: Item): KnownBlock[] {
   return blocks;
 }
 
-function headingStatus(input: RenderPhasePartInput, section: Section, held: Set<string>, continued: boolean): string {
-  const { snapshot, now } = input;
+function headingStatus(input: RenderPhasePartInput, section: Section, blockedBy: Item | null, continued: boolean): string {
+  const { snapshot } = input;
   const window = input.windows.find((w) => w.sectionId === section.id);
-  const state = sectionStateAt({
-    snapshot,
-    section,
-    window,
-    now,
-    blocked: input.blockedSectionIds.has(section.id),
-    held: held.has(section.id),
-  });
+  const state = input.stateOf(section.id);
   const pieces: string[] = [];
   const when = window === undefined ? '' : slackWindow(window.opensAt, window.closesAt);
   if (when.length > 0) pieces.push(when);
   if (state === 'blocked') {
-    const gate = nearestPendingGateBefore(snapshot, section.id);
+    const gate = blockedBy;
     pieces.push(
       gate === null
         ? '🔒 Blocked until the previous gate passes'
@@ -432,7 +416,8 @@ export function phasePartTitle(runId: number, phase: Phase, part: PhasePart): st
 
 export function renderPhasePart(input: RenderPhasePartInput): SlackMessage {
   const { snapshot, phase, part, now } = input;
-  const held = input.heldSectionIds ?? defaultHeldSectionIds(snapshot);
+  // The gate the domain says holds the blocked sections back, to name in their 🔒 badge.
+  const blockedBy = blockedSections(snapshot).by?.item ?? null;
   const inPart = new Set(part.itemIds);
   const title = phasePartTitle(snapshot.run.id, phase, part);
   const blocks: KnownBlock[] = [headerBlock(title)];
@@ -444,7 +429,7 @@ export function renderPhasePart(input: RenderPhasePartInput): SlackMessage {
     if (section === undefined) continue;
     const firstItem = section.items[0];
     const startsHere = firstItem === undefined || inPart.has(firstItem.id);
-    const status = headingStatus(input, section, held, !startsHere);
+    const status = headingStatus(input, section, blockedBy, !startsHere);
     blocks.push(sectionBlock(status.length > 0 ? `${headingTitle(section)}\n${status}` : headingTitle(section)));
     const notes = notesText(section);
     if (startsHere && notes.length > 0) blocks.push(contextBlock([notes]));
@@ -458,7 +443,7 @@ export function renderPhasePart(input: RenderPhasePartInput): SlackMessage {
       if (items.length === 0) continue;
       for (const item of items) {
         total += 1;
-        if (isFinished(itemStateOf(snapshot, item))) done += 1;
+        if (isSettled(itemStateOf(snapshot, item))) done += 1;
       }
       if (unit.kind === 'checkboxes') blocks.push(renderCheckboxes(snapshot, section, unit, items));
       else if (unit.form === 'gate') blocks.push(...renderGate(snapshot, items[0]!));

@@ -6,7 +6,7 @@
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
-import { isFinished, itemStateOf, stateLabels } from './runState.js';
+import { settledCount, stateLabels } from './runState.js';
 import { slackDayTime, slackWindow } from './slackDate.js';
 
 /** Replies are one section of text: Slack's limit for it. */
@@ -40,7 +40,7 @@ export function scheduleLines(
   };
   for (const phase of snapshot.run.checklist.phases) {
     const items = phase.sections.flatMap((s) => s.items);
-    const done = items.filter((item) => isFinished(itemStateOf(snapshot, item))).length;
+    const done = settledCount(snapshot, items);
     let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${done}/${items.length})` : ''}`;
     const implicit = phase.sections.length === 1 && phase.sections[0]!.implicit ? phase.sections[0]! : null;
     if (implicit !== null) line += ` — ${describe(implicit.id)}`;

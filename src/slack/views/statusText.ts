@@ -8,7 +8,8 @@ import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
 import { runStatusLabel, relativeTime } from './runLabels.js';
-import { currentVotes, defaultStateOf, gateOutcome, isFinished, itemStateOf, progressBar, runProgress } from './runState.js';
+import { gateItemOutcome } from '../../domain/gates.js';
+import { currentVotes, progressBar, runProgress, settledCount } from './runState.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
 import { slackDayTime, slackTime } from './slackDate.js';
 
@@ -23,7 +24,7 @@ export function renderStatusText(
   snapshot: RunSnapshot,
   windows: SectionWindow[],
   now: number,
-  stateOf: (sectionId: string) => SectionTimelineState = defaultStateOf(snapshot, windows, now),
+  stateOf: (sectionId: string) => SectionTimelineState,
 ): string {
   const run = snapshot.run;
   const checklist = run.checklist;
@@ -40,7 +41,7 @@ export function renderStatusText(
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)
     .map((phase) => {
       const items = phase.sections.flatMap((s) => s.items);
-      const done = items.filter((item) => isFinished(itemStateOf(snapshot, item))).length;
+      const done = settledCount(snapshot, items);
       return `• ${truncate(escapeMrkdwn(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${done}/${items.length}`;
     });
 
@@ -63,7 +64,7 @@ export function renderStatusText(
       const votes = currentVotes(snapshot, item.id);
       const go = votes.filter((v) => v.vote === 'go').length;
       const noGo = votes.length - go;
-      const outcome = gateOutcome(snapshot, item);
+      const outcome = gateItemOutcome(snapshot, item);
       const word = outcome === 'passed' ? '✅ passed' : outcome === 'failed' ? '⛔ No-Go' : `⏳ pending (Go ${go}, No-Go ${noGo})`;
       gates.push(`• ${truncate(item.text, TITLE_MAX)} _(${title})_ — ${word}`);
     }

@@ -8,7 +8,8 @@ import { checkMessageLimits } from '../../../src/slack/views/messageLimits.js';
 import { planPhaseParts, renderPhasePart, partOfItem } from '../../../src/slack/views/phaseMessages.js';
 import type { PhasePart } from '../../../src/slack/views/phaseMessages.js';
 import type { SlackMessage } from '../../../src/slack/views/blockKit.js';
-import { blockingGates } from '../../../src/slack/views/runState.js';
+import { runSectionStates } from '../../../src/domain/sectionTimelineState.js';
+import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import { checkboxGroupItemIds, optionText } from '../../../src/slack/views/sectionLayout.js';
 import {
   T0,
@@ -23,6 +24,12 @@ import type { SnapshotOptions } from './fixtures.js';
 
 const NOW = T0 + 30 * 60_000;
 
+/** Section states as production reads them: the domain's runSectionStates. */
+function statesOf(snapshot: RunSnapshot, windows: SectionWindow[], now = NOW) {
+  const states = runSectionStates(snapshot, windows, now);
+  return (sectionId: string) => states.get(sectionId) ?? 'unscheduled';
+}
+
 interface Rendered {
   phase: Phase;
   part: PhasePart;
@@ -31,9 +38,8 @@ interface Rendered {
 
 function renderAll(checklist: Checklist, options: SnapshotOptions = {}, snapshot = makeSnapshot(checklist, options)): Rendered[] {
   const windows = makeWindows(checklist);
-  const blocked = new Set(blockingGates(snapshot).keys());
-  // Also mark every section blocked once, so the longest badge (naming a gate) is exercised.
-  const everything = new Set(checklist.phases.flatMap((p) => p.sections.map((s) => s.id)));
+  // Unless everything is done, read every section as blocked, so the longest badge (naming a gate) is exercised.
+  const stateOf = options.allDone === true ? statesOf(snapshot, windows) : () => 'blocked' as const;
   return checklist.phases.flatMap((phase) =>
     planPhaseParts(phase).map((part) => ({
       phase,
@@ -44,7 +50,7 @@ function renderAll(checklist: Checklist, options: SnapshotOptions = {}, snapshot
         part,
         windows,
         now: NOW,
-        blockedSectionIds: options.allDone === true ? blocked : everything,
+        stateOf,
       }),
     })),
   );
@@ -343,7 +349,7 @@ describe('rendered phase parts', () => {
       part: planPhaseParts(phase)[0]!,
       windows: [],
       now: NOW,
-      blockedSectionIds: new Set(['s2']),
+      stateOf: statesOf(snapshot, []),
     });
     const heading = sectionTexts(message).find((t) => t.startsWith('*Widen to everyone*'))!;
     expect(heading).toContain('🔒 Blocked until “Go/No-Go for widening the canary” passes');
@@ -355,22 +361,35 @@ describe('rendered phase parts', () => {
     const phase = checklist.phases[1]!;
     const part = planPhaseParts(phase)[0]!;
     const render = (snapshot: RunSnapshot) =>
-      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, blockedSectionIds: new Set() }))[0]!;
+      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, stateOf: statesOf(snapshot, []) }))[0]!;
     expect(render(makeSnapshot(checklist))).toContain('⏸ held for rollback');
     expect(render(makeSnapshot(checklist, { run: { rollbackActive: true } }))).not.toContain('held');
+  });
+
+  it('reads a rollback section whose steps are all ticked in the template as held, not done, until a rollback starts', () => {
+    const checklist = canaryChecklist();
+    checklist.phases[1]!.sections[0]!.items[0]!.initiallyDone = true;
+    const phase = checklist.phases[1]!;
+    const part = planPhaseParts(phase)[0]!;
+    const render = (snapshot: RunSnapshot) =>
+      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, stateOf: statesOf(snapshot, []) }))[0]!;
+    expect(render(makeSnapshot(checklist))).toContain('⏸ held for rollback');
+    expect(render(makeSnapshot(checklist, { run: { rollbackActive: true } }))).toContain('✅ done');
   });
 
   it('shows a section’s window in the reader’s time and its state', () => {
     const checklist = canaryChecklist();
     const phase = checklist.phases[0]!;
     const opensAt = T0 - 2 * 3_600_000;
+    const snapshot = makeSnapshot(checklist);
+    const windows = [{ sectionId: 's0', phaseId: 'p0', opensAt, closesAt: T0, explicit: true }];
     const message = renderPhasePart({
-      snapshot: makeSnapshot(checklist),
+      snapshot,
       phase,
       part: planPhaseParts(phase)[0]!,
-      windows: [{ sectionId: 's0', phaseId: 'p0', opensAt, closesAt: T0, explicit: true }],
+      windows,
       now: T0 + 60_000,
-      blockedSectionIds: new Set(),
+      stateOf: statesOf(snapshot, windows, T0 + 60_000),
     });
     const heading = sectionTexts(message)[0]!;
     expect(heading).toContain(`<!date^${opensAt / 1000}^{date_short_pretty} {time}|2026-11-23 14:00 UTC> – <!date^${T0 / 1000}^{time}|16:00 UTC>`);
