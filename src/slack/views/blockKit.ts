@@ -17,7 +17,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
-import { SlackLimits } from './messageLimits.js';
+import { SlackLimits } from './slackLimits.js';
 
 /** A message as chat.postMessage / chat.update take it. `text` is the notification fallback. */
 export interface SlackMessage {

@@ -16,7 +16,7 @@ import {
   truncate,
 } from './blockKit.js';
 import type { SlackMessage } from './blockKit.js';
-import { SlackLimits } from './messageLimits.js';
+import { SlackLimits } from './slackLimits.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
 import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';

@@ -21,7 +21,7 @@ import {
   truncate,
 } from './blockKit.js';
 import type { CheckboxOption, SlackMessage } from './blockKit.js';
-import { SlackLimits } from './messageLimits.js';
+import { SlackLimits } from './slackLimits.js';
 import { blockedSections, gateItemOutcome } from '../../domain/gates.js';
 import type { SectionTimelineState } from '../../domain/sectionWindow.js';
 import { isSettled } from '../../domain/snapshotItems.js';

@@ -4,7 +4,7 @@
  * message part for the whole life of a run; handlers can recompute it from the checklist.
  */
 import type { Item, Section } from '../../domain/checklist.js';
-import { SlackLimits } from './messageLimits.js';
+import { SlackLimits } from './slackLimits.js';
 
 /**
  * option: a checkbox in a group; button: a section with a Done/Undo button (text too long for an

@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
 import type { SectionBlock } from '@slack/types';
-import { checkMessageLimits } from '../../../src/slack/views/messageLimits.js';
 import { renderOverview } from '../../../src/slack/views/overviewMessage.js';
 import { renderRunListText } from '../../../src/slack/views/runListText.js';
 import { renderScheduleText } from '../../../src/slack/views/scheduleText.js';
@@ -9,7 +8,7 @@ import { runSectionStates } from '../../../src/domain/sectionTimelineState.js';
 import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import type { Checklist } from '../../../src/domain/checklist.js';
 import type { RunSnapshot } from '../../../src/domain/run.js';
-import { LONG_USER, T0, buildChecklist, canaryChecklist, generatedChecklist, makeRun, makeSnapshot, makeWindows } from './fixtures.js';
+import { LONG_USER, T0, buildChecklist, canaryChecklist, generatedChecklist, makeRun, makeSnapshot, makeWindows, slackProblems } from './fixtures.js';
 
 const NOW = T0 + 30 * 60_000;
 
@@ -57,7 +56,7 @@ describe('renderOverview', () => {
     const windows = makeWindows(snapshot.run.checklist);
     const links = Object.fromEntries(snapshot.run.checklist.phases.map((p) => [p.id, `https://example.slack.com/archives/C0DEPLOY/p${p.id}`]));
     const message = renderOverview({ snapshot, windows, now: NOW, phaseLinks: links, stateOf: statesOf(snapshot, windows) });
-    expect(checkMessageLimits(message)).toEqual([]);
+    expect(slackProblems(message)).toEqual([]);
     expect(text(message)).toMatch(/…and \d+ more/);
   });
 
@@ -67,7 +66,7 @@ describe('renderOverview', () => {
       const snapshot = makeSnapshot(checklist, options);
       const windows = makeWindows(checklist);
       const message = renderOverview({ snapshot, windows, now: NOW, stateOf: statesOf(snapshot, windows) });
-      expect(checkMessageLimits(message)).toEqual([]);
+      expect(slackProblems(message)).toEqual([]);
     }
   });
 
