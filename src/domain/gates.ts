@@ -1,4 +1,5 @@
 import { allSections, type Checklist, type GateSettings, type Item, type Section } from './checklist.js';
+import { stripInlineMarkdown } from './markdownText.js';
 import { APPROVER, LEAD, normaliseRole } from './roles.js';
 import type { GateVote, RunSnapshot } from './run.js';
 
@@ -13,7 +14,8 @@ export interface GateRule {
 export function gateRuleFor(checklist: Checklist, section: Section, item: Item): GateRule {
   const settings: GateSettings | undefined = (checklist.settings.gates ?? []).find((g) => {
     const needle = g.match.toLowerCase();
-    return item.text.toLowerCase().includes(needle) || section.title.toLowerCase().includes(needle);
+    // Matched on the plain words: checklist text is markdown, and `**Go/No-Go**` should match "go/no-go".
+    return stripInlineMarkdown(item.text).toLowerCase().includes(needle) || stripInlineMarkdown(section.title).toLowerCase().includes(needle);
   });
   return {
     approvers: (settings?.approvers ?? [LEAD, APPROVER]).map(normaliseRole),

@@ -52,14 +52,6 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, cut).trimEnd()}${ELLIPSIS}`;
 }
 
-/** Escapes Slack's three control characters in text that came from a person (reasons, titles). */
-export function escapeMrkdwn(text: string): string {
-  return text
-    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
 /**
  * Joins lines into at most `max` characters. When lines have to go, the last line says how many
  * ("…and 12 more") so a reader knows the list is cut, not complete.

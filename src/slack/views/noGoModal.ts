@@ -1,8 +1,10 @@
 import type { View } from '@slack/types';
 import { ActionIds, BlockIds, CallbackIds } from '../ids.js';
 import { truncate } from './blockKit.js';
+import { checklistInline } from './checklistMrkdwn.js';
 
 /** The modal that asks why, before a No-Go is recorded. */
+/** `itemText` is the gate item's checklist text (markdown). */
 export function noGoModal(input: { runId: number; itemId: string; channelId: string; itemText: string }): View {
   return {
     type: 'modal',
@@ -16,7 +18,7 @@ export function noGoModal(input: { runId: number; itemId: string; channelId: str
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: truncate(`*Run #${input.runId}* · ${input.itemText}\nA No-Go stops the deployment and starts the rollback checklist.`, 2_900),
+          text: truncate(`*Run #${input.runId}* · ${checklistInline(input.itemText)}\nA No-Go stops the deployment and starts the rollback checklist.`, 2_900),
         },
       },
       {

@@ -5,7 +5,8 @@
  */
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
-import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
+import { joinLinesWithin, truncate } from './blockKit.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { settledCount, stateLabels } from './runState.js';
 import { slackDayTime, slackWindow } from './slackDate.js';
 
@@ -16,7 +17,7 @@ const TITLE_MAX = 120;
 
 /** A phase title as a link to its message when we have a usable permalink. */
 function phaseTitle(title: string, link: string | undefined): string {
-  const text = truncate(escapeMrkdwn(title), TITLE_MAX);
+  const text = truncate(checklistTitle(title), TITLE_MAX);
   if (link === undefined || link.length > 300 || /[|<>\s]/.test(link)) return `*${text}*`;
   return `*<${link}|${text}>*`;
 }
@@ -47,7 +48,7 @@ export function scheduleLines(
     lines.push(truncate(line, LINE_MAX));
     if (implicit !== null) continue;
     for (const section of phase.sections) {
-      const title = section.implicit ? '_(items under the phase)_' : truncate(escapeMrkdwn(section.title), TITLE_MAX);
+      const title = section.implicit ? '_(items under the phase)_' : truncate(checklistTitle(section.title), TITLE_MAX);
       lines.push(truncate(`\u2003• ${title} — ${describe(section.id)}`, LINE_MAX));
     }
   }
@@ -63,7 +64,7 @@ export function renderScheduleText(
 ): string {
   const run = snapshot.run;
   const head = truncate(
-    `*Schedule of #${run.id} · ${escapeMrkdwn(run.checklist.title)}*\n_As of ${slackDayTime(now)}, in your timezone; the checklist is written in ${escapeMrkdwn(run.timezone)}._`,
+    `*Schedule of #${run.id} · ${checklistTitle(run.checklist.title)}*\n_As of ${slackDayTime(now)}, in your timezone; the checklist is written in ${escapeMrkdwn(run.timezone)}._`,
     500,
   );
   const body = joinLinesWithin(scheduleLines(snapshot, windows, stateOf), TEXT_REPLY_MAX - head.length - 1);

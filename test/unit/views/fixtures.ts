@@ -314,9 +314,9 @@ export function canaryChecklist(): Checklist {
             title: 'Before we start (T-2 hours)',
             notes: ['Everyone joins the bridge call first.'],
             items: [
-              { text: 'Freeze merges to *main*', initiallyDone: true },
+              { text: 'Freeze merges to **main**', initiallyDone: true },
               { text: 'Confirm the on-call engineer is online' },
-              { text: 'Open the <https://dash.example.com|release dashboard>' },
+              { text: 'Open the [release dashboard](https://dash.example.com)' },
             ],
           },
           {
