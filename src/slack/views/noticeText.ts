@@ -1,18 +1,18 @@
 import type { RunNotice } from '../../domain/runNotice.js';
-import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { slackDate } from './slackDate.js';
 
 /**
  * The one place a run's channel notices are worded. Strings that came from a person (reasons,
- * page summaries) go through `escapeMrkdwn`; checklist text (markdown) goes through the checklist
- * rule (`checklistInline`, `checklistTitle`), so a typed or written `<!channel>` or disguised link is
- * shown as text and never becomes a mention or a link (see checklistMrkdwn.ts).
+ * page summaries) go through `escapeMrkdwn`; checklist text (markdown) through `checklistTitle`
+ * (its plain words, as it is quoted in bold). So a typed or written `<!channel>` or disguised link
+ * is shown as text and never becomes a mention or a link (see checklistMrkdwn.ts).
  * Mentions are produced only here, for ids the bot itself recorded.
  */
 export function noticeText(notice: RunNotice): string {
   switch (notice.kind) {
     case 'gate_passed':
-      return `✅ Gate passed on run #${notice.runId}: *${checklistInline(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
+      return `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
     case 'rollback':
       return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`;
     case 'run_ended': {
