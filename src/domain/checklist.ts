@@ -39,14 +39,14 @@ export type ItemKind = 'task' | 'signoff' | 'gate';
 export interface Item {
   /** Stable within one checklist text: `s<sectionIndex>.i<itemIndex>` (indexes over the whole checklist). */
   id: string;
-  /** Item text as Slack mrkdwn (bold → *x*, links → <url|text>, code kept as `code`). */
+  /** Item text as the markdown written (the Slack views make it mrkdwn: slack/views/checklistMrkdwn.ts). */
   text: string;
   /** 1-based line in the source file. */
   line: number;
   /** Nesting depth: 0 for a top-level item, 1 for an item nested under another, … */
   depth: number;
   parentId: string | null;
-  /** Indented non-task bullets and continuation lines under the item, as mrkdwn. */
+  /** Indented non-task bullets and continuation lines under the item, as markdown. */
   details: string[];
   /** `[x]` in the template: the item starts done. */
   initiallyDone: boolean;
@@ -69,7 +69,7 @@ export interface Section {
   implicit: boolean;
   timing: HeadingTiming | null;
   items: Item[];
-  /** Non-item content (prose, ordered steps without checkboxes, tables) as mrkdwn lines. */
+  /** Non-item content (prose, ordered steps without checkboxes, tables) as markdown: a line, or a whole table or code block. */
   notes: string[];
 }
 
@@ -91,7 +91,7 @@ export interface ReferenceSection {
   title: string;
   line: number;
   level: number;
-  /** Body as mrkdwn, code blocks kept. */
+  /** Body as markdown, as written. */
   body: string;
 }
 

@@ -5,6 +5,7 @@ import type { RunSnapshot } from './run.js';
 import type { RollbackTimebox } from './schedule.js';
 import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
 import { isSettled } from './snapshotItems.js';
+import { stripInlineMarkdown } from './markdownText.js';
 
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -43,7 +44,7 @@ export function desiredPages(input: {
   const { snapshot, windows, states, now } = input;
   const { run } = snapshot;
   if (run.status !== 'active') return [];
-  const title = `run #${run.id} (${run.checklist.title})`;
+  const title = `run #${run.id} (${plain(run.checklist.title)})`;
   const pages: DesiredPage[] = [];
   const gates = gateStatuses(snapshot);
   const failed = gates.filter((g) => g.outcome === 'failed');
@@ -143,20 +144,12 @@ function itemAndChildren(section: Section, itemId: string): Item[] {
   });
 }
 
-const EMPHASIS = /(^|[^\w])([*_~])(?=\S)(.*?\S)\2(?!\w)/g;
-
 /**
- * Page summaries are plain text: mrkdwn links and emphasis become their words. Emphasis marks are
- * dropped only where they wrap words, so identifiers such as `db_migrate_v2` keep their underscores.
+ * Page summaries are plain text: checklist text is markdown in the domain, so its links and
+ * emphasis become their words (identifiers such as `db_migrate_v2` keep their underscores). Nothing
+ * is unescaped: a `<!channel>` written in the checklist stays those characters, and the Slack notice
+ * that quotes the summary escapes it like any other text.
  */
-function plain(text: string): string {
-  return text
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-    .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
-    .replace(/`+([^`]*)`+/g, '$1')
-    .replace(EMPHASIS, '$1$3')
-    .replace(EMPHASIS, '$1$3') // a second pass for nested marks: *_urgent_*
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+function plain(md: string): string {
+  return stripInlineMarkdown(md);
 }

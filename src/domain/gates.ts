@@ -1,4 +1,5 @@
 import { allSections, type Checklist, type GateSettings, type Item, type Section } from './checklist.js';
+import { stripInlineMarkdown } from './markdownText.js';
 import { APPROVER, LEAD, normaliseRole } from './roles.js';
 import type { GateVote, RunSnapshot } from './run.js';
 
@@ -13,7 +14,8 @@ export interface GateRule {
 export function gateRuleFor(checklist: Checklist, section: Section, item: Item): GateRule {
   const settings: GateSettings | undefined = (checklist.settings.gates ?? []).find((g) => {
     const needle = g.match.toLowerCase();
-    return item.text.toLowerCase().includes(needle) || section.title.toLowerCase().includes(needle);
+    // Matched on the plain words: checklist text is markdown, and `**Go/No-Go**` should match "go/no-go".
+    return stripInlineMarkdown(item.text).toLowerCase().includes(needle) || stripInlineMarkdown(section.title).toLowerCase().includes(needle);
   });
   return {
     approvers: (settings?.approvers ?? [LEAD, APPROVER]).map(normaliseRole),
@@ -88,4 +90,17 @@ export function heldSections(snapshot: RunSnapshot): Set<string> {
   return new Set(
     snapshot.run.checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.map((s) => s.id)),
   );
+}
+
+/**
+ * A gate item's outcome as the run shows it. Passed once the run marked the item done (the run
+ * service does so when the quorum is met; a gate written `[x]` starts passed); otherwise as its
+ * standing votes say under its rule. Rollback gates are read the same way.
+ */
+export function gateItemOutcome(snapshot: RunSnapshot, item: Item): GateOutcome {
+  if (snapshot.items[item.id]?.done ?? item.initiallyDone) return 'passed';
+  const { checklist } = snapshot.run;
+  const section = allSections(checklist).find(({ section: s }) => s.items.some((i) => i.id === item.id))?.section;
+  if (section === undefined) return 'pending';
+  return gateOutcome(gateRuleFor(checklist, section, item), standingVotes(snapshot.votes, item.id), snapshot.roles);
 }

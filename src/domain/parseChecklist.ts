@@ -13,13 +13,7 @@ import type {
 import { parseFrontMatter } from './frontMatter.js';
 import { parseHeadingTiming } from './headingTiming.js';
 import { checkboxCell, classifyItem, isRollbackTitle, isSignoffHeader, signoffText } from './itemClassifier.js';
-import {
-  inlineMarkdownToMrkdwn,
-  isTableDelimiter,
-  markdownToMrkdwn,
-  stripInlineMarkdown,
-  tableCells,
-} from './markdownToMrkdwn.js';
+import { isTableDelimiter, stripInlineMarkdown, tableCells } from './markdownText.js';
 
 /**
  * Markdown checklist → Checklist. Pure: takes the text, never reads files. Built to take the files
@@ -383,9 +377,9 @@ function parseBody(
       const indent = indentOf(text);
       const dedented = chunk.map((l) => l.slice(Math.min(indent, indentOf(l)))).join('\n');
       const owner = indent > 0 ? ownerOf(indent) : null;
-      if (owner) owner.details.push(markdownToMrkdwn(dedented));
+      if (owner) owner.details.push(dedented);
       else {
-        notes.push(markdownToMrkdwn(dedented));
+        notes.push(dedented);
         stack = [];
       }
       continue;
@@ -441,16 +435,16 @@ function parseBody(
     if (indent > 0) {
       const owner = ownerOf(indent, entry !== null);
       if (owner) {
-        owner.details.push(inlineMarkdownToMrkdwn(entry ? entry[2]!.trim() : text.trim()));
+        owner.details.push(entry ? entry[2]!.trim() : text.trim());
         continue;
       }
     }
     stack = [];
-    const note = markdownToMrkdwn(text);
+    const note = text.trim();
     if (note !== '') notes.push(note);
   }
 
-  return { items, notes, prose: markdownToMrkdwn(proseLines.join('\n')) };
+  return { items, notes, prose: proseLines.join('\n').trim() };
 }
 
 /** A table with a Sign-off/Approved column: each row with a `[ ]`/`[x]` is a sign-off; anything else is notes. */
@@ -459,7 +453,7 @@ function tableToItems(table: SourceLine[], items: RawItem[], notes: string[]): v
   const hasDelimiter = table[1] !== undefined && isTableDelimiter(table[1].text);
   const signoffColumn = hasDelimiter ? header.findIndex(isSignoffHeader) : -1;
   if (signoffColumn === -1) {
-    notes.push(...markdownToMrkdwn(table.map((l) => l.text).join('\n')).split('\n').filter((n) => n !== ''));
+    notes.push(table.map((l) => l.text.trim()).join('\n'));
     return;
   }
   // The header row only labels the sign-off rows, so it is not kept as a note.
@@ -468,7 +462,7 @@ function tableToItems(table: SourceLine[], items: RawItem[], notes: string[]): v
     const role = stripInlineMarkdown(cells[0] ?? '');
     const box = checkboxCell(cells[signoffColumn] ?? '') ?? cells.map(checkboxCell).find((c) => c !== null) ?? null;
     if (box === null || role === '') {
-      notes.push(markdownToMrkdwn(row.text));
+      notes.push(row.text.trim());
       continue;
     }
     items.push({ md: role, line: row.line, indent: 0, depth: 0, parent: null, details: [], done: box, tableRole: role });
@@ -487,7 +481,7 @@ function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
       id: `s${section.index}.i${n}`,
       text: classification.kind === 'signoff' && classification.role !== undefined
         ? signoffText(classification.role)
-        : inlineMarkdownToMrkdwn(raw.md),
+        : raw.md,
       line: raw.line,
       depth: raw.depth,
       parentId: raw.parent === null ? null : `s${section.index}.i${raw.parent}`,

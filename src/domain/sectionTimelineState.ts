@@ -1,4 +1,8 @@
+import { allSections } from './checklist.js';
+import { blockedSections, heldSections } from './gates.js';
+import type { RunSnapshot } from './run.js';
 import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
+import { isSettled } from './snapshotItems.js';
 
 const MINUTE_MS = 60_000;
 
@@ -16,15 +20,18 @@ export interface SectionTimelineInput {
 }
 
 /**
- * Where a section stands at `now`. What a person must act on wins over the clock: done, then held,
- * then blocked; only then the window decides. A window with no open time (opensAt null, "must be
- * done before T-0") is open from the start; one with no close time never becomes overdue.
+ * Where a section stands at `now`. What a person must act on wins over the clock: held, then done,
+ * then blocked; only then the window decides. Held wins over done because a rollback section whose
+ * steps are all `[x]` in the template has still not been carried out: reading "done" before any
+ * rollback started would tell the channel the rollback already happened. A window with no open
+ * time (opensAt null, "must be done before T-0") is open from the start; one with no close time
+ * never becomes overdue.
  */
 export function sectionTimelineState(input: SectionTimelineInput): SectionTimelineState {
   const { window, allDone, blocked, held, now } = input;
   const closingSoonMs = (input.closingSoonMinutes ?? 15) * MINUTE_MS;
-  if (allDone) return 'done';
   if (held) return 'held';
+  if (allDone) return 'done';
   if (blocked) return 'blocked';
   if (window === null || (window.opensAt === null && window.closesAt === null)) return 'unscheduled';
   if (window.opensAt !== null && now < window.opensAt) return 'upcoming';
@@ -32,4 +39,32 @@ export function sectionTimelineState(input: SectionTimelineInput): SectionTimeli
   if (now >= window.closesAt) return 'overdue';
   if (window.closesAt - now <= closingSoonMs) return 'closing';
   return 'open';
+}
+
+/**
+ * Where every section of a run stands at `now`: the one reading that the timeline, paging, the
+ * overview, the phase messages and the status and schedule replies all share. Rollback sections are
+ * held until a rollback starts (see heldSections); once it has, the normal phases are stopped and
+ * read held too, except those already finished, which stay done (they were, before the rollback).
+ */
+export function runSectionStates(snapshot: RunSnapshot, windows: SectionWindow[], now: number): Map<string, SectionTimelineState> {
+  const held = heldSections(snapshot);
+  const blocked = blockedSections(snapshot).ids;
+  const byId = new Map(windows.map((w) => [w.sectionId, w]));
+  const states = new Map<string, SectionTimelineState>();
+  for (const { phase, section } of allSections(snapshot.run.checklist)) {
+    const allDone = section.items.every((i) => isSettled(snapshot.items[i.id]));
+    const stopped = snapshot.run.rollbackActive && phase.kind !== 'rollback' && !allDone;
+    states.set(
+      section.id,
+      sectionTimelineState({
+        window: byId.get(section.id) ?? null,
+        allDone,
+        blocked: blocked.has(section.id),
+        held: held.has(section.id) || stopped,
+        now,
+      }),
+    );
+  }
+  return states;
 }

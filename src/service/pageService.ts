@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
-import { escapeMrkdwn } from '../domain/markdownToMrkdwn.js';
+import { escapeMrkdwn } from '../slack/views/checklistMrkdwn.js';
 import type { Run } from '../domain/run.js';
 import { computeRollbackTimeboxes } from '../domain/schedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';

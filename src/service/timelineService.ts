@@ -16,7 +16,7 @@ import {
 import type { Run, RunSnapshot } from '../domain/run.js';
 import { computeRollbackWindows, computeSchedule, withWindows } from '../domain/schedule.js';
 import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindow.js';
-import { sectionTimelineState } from '../domain/sectionTimelineState.js';
+import { runSectionStates } from '../domain/sectionTimelineState.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { appendAudit, hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
@@ -88,24 +88,7 @@ export class TimelineService {
 
   /** Where each section stands now. */
   sectionStates(snapshot: RunSnapshot, windows: SectionWindow[], now: number): Map<string, SectionTimelineState> {
-    const held = heldSections(snapshot);
-    const blocked = blockedSections(snapshot).ids;
-    const byId = new Map(windows.map((w) => [w.sectionId, w]));
-    const states = new Map<string, SectionTimelineState>();
-    for (const { phase, section } of allSections(snapshot.run.checklist)) {
-      const stopped = snapshot.run.rollbackActive && phase.kind !== 'rollback';
-      states.set(
-        section.id,
-        sectionTimelineState({
-          window: byId.get(section.id) ?? null,
-          allDone: section.items.every((i) => isSettled(snapshot.items[i.id])),
-          blocked: blocked.has(section.id),
-          held: held.has(section.id) || stopped,
-          now,
-        }),
-      );
-    }
-    return states;
+    return runSectionStates(snapshot, windows, now);
   }
 
   planRun(runId: number): void {

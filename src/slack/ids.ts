@@ -75,3 +75,20 @@ export function parseSectionRef(value: string): { runId: number; sectionId: stri
 export function itemRef(runId: number, itemId: string): string {
   return `${runId}:${itemId}`;
 }
+
+/** The value of an overdue reminder's Acknowledge button: `<runId>:<sectionId>` (read by parseSectionRef). */
+export function sectionRef(runId: number, sectionId: string): string {
+  return `${runId}:${sectionId}`;
+}
+
+/** The No-Go modal's private_metadata: `<runId>:<itemId>:<channelId>` (read by parseNoGoMetadata). */
+export function noGoMetadata(runId: number, itemId: string, channelId: string): string {
+  return `${runId}:${itemId}:${channelId}`;
+}
+
+/** Parses the No-Go modal's private_metadata; null for anything else. */
+export function parseNoGoMetadata(metadata: string): { runId: number; itemId: string; channelId: string } | null {
+  const match = /^(\d{1,12}):(s\d{1,6}\.i\d{1,6}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
+  if (!match) return null;
+  return { runId: Number(match[1]), itemId: match[2]!, channelId: match[3]! };
+}

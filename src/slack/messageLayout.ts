@@ -2,7 +2,7 @@ import type { Checklist, Phase } from '../domain/checklist.js';
 import type { MessageLayout } from '../service/runService.js';
 import type { Db } from '../store/db.js';
 import { findRunMessage } from '../store/runMessages.js';
-import { partOfItem, planPhaseParts, type PhasePart } from './views/phaseMessages.js';
+import { partOfItem, planPhaseParts, type PhasePart } from './views/phasePlan.js';
 
 /**
  * A run's messages: `overview`, then `phase:<phaseId>:<part>` for each part of each phase.

@@ -5,11 +5,11 @@ import type { PostOutcome, ReminderPoster } from '../jobs/reminderPoller.js';
 import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
 import type { RunMessages } from '../service/runMessages.js';
 import type { OutgoingReminder } from '../service/timelineService.js';
-import { ActionIds, BlockIds } from './ids.js';
 import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
+import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { renderReminderText } from './views/reminderText.js';
 
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
@@ -35,24 +35,7 @@ export function renderOutgoing(outgoing: OutgoingReminder, link: (runId: number,
     ...(c.minutes !== null ? { minutes: c.minutes } : {}),
   });
   if (c.kind !== 'overdue') return { text };
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'actions',
-        block_id: BlockIds.overdue(c.run.id, c.section.id),
-        elements: [
-          {
-            type: 'button',
-            action_id: ActionIds.overdueAck,
-            text: { type: 'plain_text', text: 'Acknowledge: stop nudging' },
-            value: `${c.run.id}:${c.section.id}`,
-          },
-        ],
-      },
-    ],
-  };
+  return { text, blocks: overdueReminderBlocks(c.run.id, c.section.id, text) };
 }
 
 /** How soon to look again when a reminder has to wait for the run's own messages. */

@@ -1,6 +1,5 @@
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
-import { blockedSections, heldSections } from '../domain/gates.js';
 import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { renderOverview } from './views/overviewMessage.js';
@@ -43,8 +42,7 @@ export function createRunMessageRenderer(deps: {
       part,
       windows,
       now,
-      blockedSectionIds: blockedSections(snapshot).ids,
-      heldSectionIds: heldSections(snapshot),
+      stateOf,
     });
   };
 }

@@ -261,10 +261,10 @@ describe('desiredPages: summaries', () => {
         title: 'Deploy',
         sections: [
           {
-            title: 'Schema &amp; data',
-            items: ['Run `db_migrate_v2` against *primary*, see <https://wiki.example.com/m|the migration notes> &amp; <https://status.example.com>'],
+            title: 'Schema & data',
+            items: ['Run `db_migrate_v2` against **primary**, see [the migration notes](https://wiki.example.com/m) & <https://status.example.com>'],
           },
-          { title: 'Verify', items: [gateItem('*Go/No-Go*: keep `feature_flag_x` on?')] },
+          { title: 'Verify', items: [gateItem('**Go/No-Go**: keep `feature_flag_x` on?')] },
         ],
       },
     ],
@@ -272,8 +272,8 @@ describe('desiredPages: summaries', () => {
     'Orders API 4.2',
   );
 
-  it('are plain text: links, emphasis, code marks and entities become their words', () => {
-    const pages = pagesFor({ checklist: formatted, overdue: ['Schema &amp; data'], now: T0 + 30 * MINUTE });
+  it('are plain text: the checklist markdown’s links, emphasis and code marks become their words', () => {
+    const pages = pagesFor({ checklist: formatted, overdue: ['Schema & data'], now: T0 + 30 * MINUTE });
     const summary = pages[0]?.summary ?? '';
     expect(summary).toContain('Schema & data');
     expect(summary).toContain('Run db_migrate_v2 against primary, see the migration notes & https://status.example.com');
@@ -281,7 +281,7 @@ describe('desiredPages: summaries', () => {
   });
 
   it('keep underscores inside identifiers in a gate text', () => {
-    const gate = itemId(formatted, '*Go/No-Go*: keep `feature_flag_x` on?');
+    const gate = itemId(formatted, '**Go/No-Go**: keep `feature_flag_x` on?');
     const [page] = pagesFor({ checklist: formatted, votes: [voteOf(gate, 'U0LEAD001', 'no_go', T0, 'flag misbehaves')], now: T0 });
     expect(page?.summary).toContain('“Go/No-Go: keep feature_flag_x on?”');
   });

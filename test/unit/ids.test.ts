@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { BlockIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from '../../src/slack/ids.js';
+import { BlockIds, itemRef, noGoMetadata, parseItemRef, parseItemsBlockId, parseNoGoMetadata, parseSectionRef, sectionRef } from '../../src/slack/ids.js';
 
 describe('parseItemsBlockId', () => {
   it('reads back what BlockIds.items writes', () => {
@@ -57,5 +57,21 @@ describe('parseSectionRef', () => {
     ['garbage', '7:s10\n'],
   ])('refuses %s', (_what, value) => {
     expect(parseSectionRef(value)).toBeNull();
+  });
+});
+
+describe('sectionRef and noGoMetadata', () => {
+  it('read back through their parsers', () => {
+    expect(parseSectionRef(sectionRef(12, 's3'))).toEqual({ runId: 12, sectionId: 's3' });
+    expect(parseNoGoMetadata(noGoMetadata(4, 's2.i5', 'G0PRIVATE'))).toEqual({ runId: 4, itemId: 's2.i5', channelId: 'G0PRIVATE' });
+  });
+
+  it.each([
+    ['a user id for a channel', '4:s2.i5:U0SOMEONE'],
+    ['a section id for an item', '4:s2:C0DEPLOY1'],
+    ['trailing text', '4:s2.i5:C0DEPLOY1:x'],
+    ['nothing', ''],
+  ])('refuses No-Go metadata with %s', (_what, metadata) => {
+    expect(parseNoGoMetadata(metadata)).toBeNull();
   });
 });

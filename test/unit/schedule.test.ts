@@ -428,7 +428,8 @@ describe('sectionTimelineState', () => {
     ['done once every item is done, even when late', { ...base, allDone: true }, closesAt + HOUR, 'done'],
     ['held before anything about time', { ...base, held: true }, closesAt + HOUR, 'held'],
     ['blocked before anything about time', { ...base, blocked: true }, opensAt - HOUR, 'blocked'],
-    ['done before held', { ...base, allDone: true, held: true }, opensAt, 'done'],
+    // A rollback whose steps are all [x] in the template has still not been carried out.
+    ['held before done', { ...base, allDone: true, held: true }, opensAt, 'held'],
     ['held before blocked', { ...base, held: true, blocked: true }, opensAt, 'held'],
     ['unscheduled without a window', { ...base, window: null }, opensAt, 'unscheduled'],
     ['unscheduled with an empty window', { ...base, window: { ...window, opensAt: null, closesAt: null } }, opensAt, 'unscheduled'],

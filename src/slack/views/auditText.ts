@@ -1,13 +1,14 @@
 import type { Run } from '../../domain/run.js';
 import type { AuditEntry } from '../../store/audit.js';
-import { escapeMrkdwn, joinLinesWithin } from './blockKit.js';
+import { joinLinesWithin } from './blockKit.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { slackDayTime } from './slackDate.js';
 
 const REPLY_MAX = 2_900;
 
 /** `/deploy export`: the audit trail as a readable list, newest last, cut to fit one reply. */
 export function renderAuditText(run: Run, entries: AuditEntry[]): string {
-  const head = `*Audit record of run #${run.id}* · ${escapeMrkdwn(run.checklist.title)} · ${entries.length} entries. The full record (JSON or markdown) comes from \`npx deployday export ${run.id}\` on the bot's host.`;
+  const head = `*Audit record of run #${run.id}* · ${checklistTitle(run.checklist.title)} · ${entries.length} entries. The full record (JSON or markdown) comes from \`npx deployday export ${run.id}\` on the bot's host.`;
   const lines = entries.map((e) => {
     const target = e.target ? ` \`${e.target}\`` : '';
     const reason = typeof e.detail?.reason === 'string' && e.detail.reason ? ` — ${escapeMrkdwn(e.detail.reason)}` : '';

@@ -17,7 +17,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
-import { SlackLimits } from './messageLimits.js';
+import { SlackLimits } from './slackLimits.js';
 
 /** A message as chat.postMessage / chat.update take it. `text` is the notification fallback. */
 export interface SlackMessage {
@@ -50,14 +50,6 @@ export function truncate(text: string, max: number): string {
   const amp = text.lastIndexOf('&', cut - 1);
   if (amp !== -1 && cut - amp <= 6 && !text.slice(amp, cut).includes(';')) cut = amp;
   return `${text.slice(0, cut).trimEnd()}${ELLIPSIS}`;
-}
-
-/** Escapes Slack's three control characters in text that came from a person (reasons, titles). */
-export function escapeMrkdwn(text: string): string {
-  return text
-    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
 }
 
 /**

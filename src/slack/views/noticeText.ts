@@ -1,26 +1,27 @@
 import type { RunNotice } from '../../domain/runNotice.js';
-import { escapeMrkdwn } from './blockKit.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { slackDate } from './slackDate.js';
 
 /**
- * The one place a run's channel notices are worded. Every string that came from a person (reasons,
- * page summaries) or from a checklist file (titles, item text) goes through `escapeMrkdwn`, so a
- * typed `<!channel>` or `<https://evil|label>` is shown as text and never becomes a mention or a link.
+ * The one place a run's channel notices are worded. Strings that came from a person (reasons,
+ * page summaries) go through `escapeMrkdwn`; checklist text (markdown) through `checklistTitle`
+ * (its plain words, as it is quoted in bold). So a typed or written `<!channel>` or disguised link
+ * is shown as text and never becomes a mention or a link (see checklistMrkdwn.ts).
  * Mentions are produced only here, for ids the bot itself recorded.
  */
 export function noticeText(notice: RunNotice): string {
   switch (notice.kind) {
     case 'gate_passed':
-      return `✅ Gate passed on run #${notice.runId}: *${escapeMrkdwn(notice.gateText)}* (${escapeMrkdwn(notice.sectionTitle)}). The next phases are open.`;
+      return `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
     case 'rollback':
       return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`;
     case 'run_ended': {
       const label = notice.status === 'completed' ? '🏁 completed' : notice.status === 'rolled_back' ? '⏪ ended as rolled back' : '🛑 aborted';
-      return `Run #${notice.runId} (${escapeMrkdwn(notice.title)}) ${label} by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}`;
+      return `Run #${notice.runId} (${checklistTitle(notice.title)}) ${label} by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}`;
     }
     case 't0_moved': {
       const shift = `${notice.minutes >= 0 ? '+' : '−'}${formatShift(Math.abs(notice.minutes))}`;
-      return `🕑 ${mention(notice.by)} moved run #${notice.runId} (${escapeMrkdwn(notice.title)}) by ${shift}: T-0 is now ${slackDate(notice.t0, '{date_short_pretty} {time}')}. Every later window and reminder moved with it; \`/deploy schedule\` shows the new timeline.`;
+      return `🕑 ${mention(notice.by)} moved run #${notice.runId} (${checklistTitle(notice.title)}) by ${shift}: T-0 is now ${slackDate(notice.t0, '{date_short_pretty} {time}')}. Every later window and reminder moved with it; \`/deploy schedule\` shows the new timeline.`;
     }
     case 'page_sent':
       return notice.action === 'trigger'

@@ -9,16 +9,16 @@ import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWi
 import {
   contextBlock,
   dividerBlock,
-  escapeMrkdwn,
   headerBlock,
   joinLinesWithin,
   sectionBlock,
   truncate,
 } from './blockKit.js';
 import type { SlackMessage } from './blockKit.js';
-import { SlackLimits } from './messageLimits.js';
+import { checklistPlain, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { SlackLimits } from './slackLimits.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
-import { defaultStateOf, progressBar, runProgress } from './runState.js';
+import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';
 import { slackDate } from './slackDate.js';
 
@@ -28,8 +28,8 @@ export interface RenderOverviewInput {
   now: number;
   /** Permalinks of each phase's first message, by phase id: the schedule links to them. */
   phaseLinks?: Record<string, string>;
-  /** Section states as the timeline sees them; defaults to the views' own reading of the snapshot. */
-  stateOf?: (sectionId: string) => SectionTimelineState;
+  /** Section states: the domain's reading (runSectionStates), as the timeline service answers it. */
+  stateOf: (sectionId: string) => SectionTimelineState;
 }
 
 const BANNER_MAX = 600;
@@ -83,11 +83,11 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const { snapshot, windows, now } = input;
   const run = snapshot.run;
   const checklist = run.checklist;
-  const stateOf = input.stateOf ?? defaultStateOf(snapshot, windows, now);
+  const { stateOf } = input;
   const progress = runProgress(snapshot);
   const percent = progress.total === 0 ? 100 : Math.floor((progress.done / progress.total) * 100);
 
-  const title = `#${run.id} · ${checklist.title}`;
+  const title = `#${run.id} · ${checklistPlain(checklist.title)}`;
   const blocks: KnownBlock[] = [headerBlock(title)];
 
   if (run.rollbackActive) {
@@ -100,7 +100,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   if (run.endedAt !== null) status += ` ${slackDate(run.endedAt, '{date_short_pretty} {time}')}`;
   if (run.endReason !== null) status += ` — ${truncate(escapeMrkdwn(run.endReason), REASON_MAX)}`;
   summary.push(status);
-  summary.push(`*Checklist:* ${truncate(escapeMrkdwn(checklist.title), 150)} (\`${truncate(escapeMrkdwn(run.checklistName), 100)}\`)`);
+  summary.push(`*Checklist:* ${truncate(checklistTitle(checklist.title), 150)} (\`${truncate(escapeMrkdwn(run.checklistName), 100)}\`)`);
   summary.push(
     `*T-0:* ${slackDate(run.t0, '{date_short_pretty} {time}')} (${relativeTime(run.t0, now)}) · checklist times are in ${truncate(escapeMrkdwn(run.timezone), 60)}`,
   );
@@ -109,7 +109,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   blocks.push(sectionBlock(truncate(summary.join('\n'), SUMMARY_MAX)));
 
   const roles = rolesText(snapshot);
-  const referenceTitles = checklist.reference.map((r) => escapeMrkdwn(r.title));
+  const referenceTitles = checklist.reference.map((r) => checklistTitle(r.title));
   const reference =
     referenceTitles.length === 0 ? '' : truncate(`*Reference:* ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
 
@@ -126,6 +126,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   blocks.push(sectionBlock(roles));
   if (reference.length > 0) blocks.push(contextBlock([reference]));
 
-  const fallback = `${title} — ${runStatusLabel(run)} — ${progress.done}/${progress.total} done`;
+  // The fallback `text` is mrkdwn: the plain header title is escaped there.
+  const fallback = `${escapeMrkdwn(title)} — ${runStatusLabel(run)} — ${progress.done}/${progress.total} done`;
   return { text: truncate(fallback, SlackLimits.fallbackText), blocks };
 }

@@ -1,5 +1,7 @@
 import type { ReminderKind } from '../../domain/reminderPlan.js';
 import type { SectionWindow } from '../../domain/sectionWindow.js';
+import { truncate } from './blockKit.js';
+import { checklistInline, checklistTitle, oneLine } from './checklistMrkdwn.js';
 import { formatMinutes, slackDate } from './slackDate.js';
 
 /**
@@ -14,7 +16,7 @@ const TITLE_MAX = 150;
 const ITEM_MAX = 200;
 
 export interface ReminderOpenItem {
-  /** Item text, already mrkdwn. */
+  /** The item's checklist text (markdown). */
   text: string;
   /** Slack user ids of the people who own it (by role or assignment). */
   ownerIds?: string[];
@@ -34,28 +36,24 @@ export interface ReminderTextInput {
   late?: boolean;
   /** When the reminder was due: the moment the bot was offline, for late ones. */
   dueAt?: number;
-  /** The gate the section is waiting on, as its text. */
+  /** The gate the section is waiting on, as its checklist text (markdown). */
   blocked?: string;
   /** Zone the fallback times are written in. Default UTC. */
   timezone?: string;
-  /** Timer and time-box reminders: the item the timer belongs to (the section is named otherwise). */
+  /** Timer and time-box reminders: the item the timer belongs to, as checklist text (the section is named otherwise). */
   itemText?: string;
   /** Timer and time-box reminders: the length of the timer. */
   minutes?: number;
 }
 
-/** Slack mrkdwn control characters in plain text (titles come from headings, not mrkdwn). */
-function escapePlain(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Checklist text as one line of mrkdwn, at most `max` characters, never cutting a `<link|text>` or an entity in half. */
+function clip(md: string, max: number): string {
+  return truncate(checklistInline(oneLine(md)), max);
 }
 
-/** One line, at most `max` characters, never cutting a `<link|text>` or `<@U…>` in half. */
-function clip(text: string, max: number): string {
-  const line = text.replace(/\s*\n\s*/g, ' ').trim();
-  if (line.length <= max) return line;
-  let cut = line.slice(0, max - 1);
-  if (cut.lastIndexOf('<') > cut.lastIndexOf('>')) cut = cut.slice(0, cut.lastIndexOf('<'));
-  return `${cut.trimEnd()}…`;
+/** A checklist title as escaped plain words, at most `max` characters. */
+function clipTitle(md: string, max: number): string {
+  return truncate(checklistTitle(md), max);
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -65,8 +63,8 @@ function plural(n: number, one: string, many: string): string {
 export function renderReminderText(input: ReminderTextInput): string {
   const tz = input.timezone ?? 'UTC';
   const at = (ms: number): string => slackDate(ms, '{date_short_pretty} {time}', tz);
-  const run = `*#${input.runId} ${escapePlain(clip(input.runTitle, TITLE_MAX))}*`;
-  const section = `*${escapePlain(clip(input.sectionTitle, TITLE_MAX))}*`;
+  const run = `*#${input.runId} ${clipTitle(input.runTitle, TITLE_MAX)}*`;
+  const section = `*${clipTitle(input.sectionTitle, TITLE_MAX)}*`;
   const opensAt = input.window?.opensAt ?? null;
   const closesAt = input.window?.closesAt ?? null;
   const count = input.openItems.length;

@@ -1,6 +1,7 @@
 /** `/deploy runs`: one line per run, in the order the caller gives. */
 import type { Run } from '../../domain/run.js';
-import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
+import { joinLinesWithin, truncate } from './blockKit.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
 import { progressBar } from './runState.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
@@ -13,7 +14,7 @@ export function renderRunListText(runs: Array<{ run: Run; done: number; total: n
   if (runs.length === 0) return '_No runs yet._';
   const head = '*Runs*';
   const lines = runs.map(({ run, done, total }) => {
-    const title = truncate(escapeMrkdwn(run.checklist.title), TITLE_MAX);
+    const title = truncate(checklistTitle(run.checklist.title), TITLE_MAX);
     const when = `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)})`;
     return truncate(
       `• *#${run.id}* ${title} \`${truncate(escapeMrkdwn(run.checklistName), TITLE_MAX)}\` — ${runStatusLabel(run)} — ${progressBar(done, total)} ${done}/${total} — ${when} — <#${run.channelId}>`,

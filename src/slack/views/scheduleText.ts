@@ -5,8 +5,9 @@
  */
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
-import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
-import { isFinished, itemStateOf, stateLabels } from './runState.js';
+import { joinLinesWithin, truncate } from './blockKit.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { settledCount, stateLabels } from './runState.js';
 import { slackDayTime, slackWindow } from './slackDate.js';
 
 /** Replies are one section of text: Slack's limit for it. */
@@ -16,7 +17,7 @@ const TITLE_MAX = 120;
 
 /** A phase title as a link to its message when we have a usable permalink. */
 function phaseTitle(title: string, link: string | undefined): string {
-  const text = truncate(escapeMrkdwn(title), TITLE_MAX);
+  const text = truncate(checklistTitle(title), TITLE_MAX);
   if (link === undefined || link.length > 300 || /[|<>\s]/.test(link)) return `*${text}*`;
   return `*<${link}|${text}>*`;
 }
@@ -40,14 +41,14 @@ export function scheduleLines(
   };
   for (const phase of snapshot.run.checklist.phases) {
     const items = phase.sections.flatMap((s) => s.items);
-    const done = items.filter((item) => isFinished(itemStateOf(snapshot, item))).length;
+    const done = settledCount(snapshot, items);
     let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${done}/${items.length})` : ''}`;
     const implicit = phase.sections.length === 1 && phase.sections[0]!.implicit ? phase.sections[0]! : null;
     if (implicit !== null) line += ` — ${describe(implicit.id)}`;
     lines.push(truncate(line, LINE_MAX));
     if (implicit !== null) continue;
     for (const section of phase.sections) {
-      const title = section.implicit ? '_(items under the phase)_' : truncate(escapeMrkdwn(section.title), TITLE_MAX);
+      const title = section.implicit ? '_(items under the phase)_' : truncate(checklistTitle(section.title), TITLE_MAX);
       lines.push(truncate(`\u2003• ${title} — ${describe(section.id)}`, LINE_MAX));
     }
   }
@@ -63,7 +64,7 @@ export function renderScheduleText(
 ): string {
   const run = snapshot.run;
   const head = truncate(
-    `*Schedule of #${run.id} · ${escapeMrkdwn(run.checklist.title)}*\n_As of ${slackDayTime(now)}, in your timezone; the checklist is written in ${escapeMrkdwn(run.timezone)}._`,
+    `*Schedule of #${run.id} · ${checklistTitle(run.checklist.title)}*\n_As of ${slackDayTime(now)}, in your timezone; the checklist is written in ${escapeMrkdwn(run.timezone)}._`,
     500,
   );
   const body = joinLinesWithin(scheduleLines(snapshot, windows, stateOf), TEXT_REPLY_MAX - head.length - 1);

@@ -4,7 +4,8 @@
  * message part for the whole life of a run; handlers can recompute it from the checklist.
  */
 import type { Item, Section } from '../../domain/checklist.js';
-import { SlackLimits } from './messageLimits.js';
+import { checklistInline, escapeMrkdwn } from './checklistMrkdwn.js';
+import { SlackLimits } from './slackLimits.js';
 
 /**
  * option: a checkbox in a group; button: a section with a Done/Undo button (text too long for an
@@ -25,9 +26,12 @@ export function itemIndent(depth: number): string {
   return `${'\u2003'.repeat(depth - 1)}↳ `;
 }
 
-/** The item's own text as it reads in a message; sign-offs say they are one ("DevOps Lead sign-off"). */
+/**
+ * The item's own text as it reads in a message (checklist markdown → mrkdwn); sign-offs say they
+ * are one ("DevOps Lead sign-off").
+ */
 export function itemLabel(item: Item): string {
-  const text = item.text.trim().length > 0 ? item.text : (item.role ?? item.id);
+  const text = item.text.trim().length > 0 ? checklistInline(item.text) : escapeMrkdwn(item.role ?? item.id);
   if (item.kind === 'signoff' && !/sign/i.test(text)) return `${text} sign-off`;
   return text;
 }

@@ -6,9 +6,11 @@
 import { allSections } from '../../domain/checklist.js';
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
-import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
+import { joinLinesWithin, truncate } from './blockKit.js';
+import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { runStatusLabel, relativeTime } from './runLabels.js';
-import { currentVotes, defaultStateOf, gateOutcome, isFinished, itemStateOf, progressBar, runProgress } from './runState.js';
+import { gateItemOutcome } from '../../domain/gates.js';
+import { currentVotes, progressBar, runProgress, settledCount } from './runState.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
 import { slackDayTime, slackTime } from './slackDate.js';
 
@@ -23,7 +25,7 @@ export function renderStatusText(
   snapshot: RunSnapshot,
   windows: SectionWindow[],
   now: number,
-  stateOf: (sectionId: string) => SectionTimelineState = defaultStateOf(snapshot, windows, now),
+  stateOf: (sectionId: string) => SectionTimelineState,
 ): string {
   const run = snapshot.run;
   const checklist = run.checklist;
@@ -31,7 +33,7 @@ export function renderStatusText(
   const progress = runProgress(snapshot);
 
   const head = [
-    `*#${run.id} · ${truncate(escapeMrkdwn(checklist.title), TITLE_MAX)}* — ${runStatusLabel(run)}`,
+    `*#${run.id} · ${truncate(checklistTitle(checklist.title), TITLE_MAX)}* — ${runStatusLabel(run)}`,
     `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
@@ -40,15 +42,15 @@ export function renderStatusText(
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)
     .map((phase) => {
       const items = phase.sections.flatMap((s) => s.items);
-      const done = items.filter((item) => isFinished(itemStateOf(snapshot, item))).length;
-      return `• ${truncate(escapeMrkdwn(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${done}/${items.length}`;
+      const done = settledCount(snapshot, items);
+      return `• ${truncate(checklistTitle(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${done}/${items.length}`;
     });
 
   const open: string[] = [];
   const overdue: string[] = [];
   const gates: string[] = [];
   for (const { phase, section } of allSections(checklist)) {
-    const title = truncate(escapeMrkdwn(section.implicit ? phase.title : section.title), TITLE_MAX);
+    const title = truncate(checklistTitle(section.implicit ? phase.title : section.title), TITLE_MAX);
     const state = stateOf(section.id);
     const closesAt = windowOf.get(section.id)?.closesAt ?? null;
     if (state === 'open' || state === 'closing') {
@@ -63,9 +65,9 @@ export function renderStatusText(
       const votes = currentVotes(snapshot, item.id);
       const go = votes.filter((v) => v.vote === 'go').length;
       const noGo = votes.length - go;
-      const outcome = gateOutcome(snapshot, item);
+      const outcome = gateItemOutcome(snapshot, item);
       const word = outcome === 'passed' ? '✅ passed' : outcome === 'failed' ? '⛔ No-Go' : `⏳ pending (Go ${go}, No-Go ${noGo})`;
-      gates.push(`• ${truncate(item.text, TITLE_MAX)} _(${title})_ — ${word}`);
+      gates.push(`• ${truncate(checklistInline(item.text), TITLE_MAX)} _(${title})_ — ${word}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkboxOption, escapeMrkdwn, headerBlock, joinLinesWithin, truncate } from '../../../src/slack/views/blockKit.js';
+import { checkboxOption, headerBlock, joinLinesWithin, truncate } from '../../../src/slack/views/blockKit.js';
 import { layoutSection, itemForm } from '../../../src/slack/views/sectionLayout.js';
 import { buildChecklist } from './fixtures.js';
 
@@ -41,12 +41,6 @@ describe('joinLinesWithin', () => {
     expect(out.length).toBeLessThanOrEqual(100);
     const kept = out.split('\n').length - 1;
     expect(out.endsWith(`…and ${50 - kept} more`)).toBe(true);
-  });
-});
-
-describe('escapeMrkdwn', () => {
-  it('escapes control characters but not entities already escaped', () => {
-    expect(escapeMrkdwn('a < b & c > d &amp; e')).toBe('a &lt; b &amp; c &gt; d &amp; e');
   });
 });
 

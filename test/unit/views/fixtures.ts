@@ -6,10 +6,25 @@
 import type { Checklist, Item, ItemKind, Phase, PhaseKind, Section } from '../../../src/domain/checklist.js';
 import type { GateVote, ItemState, Run, RunSnapshot } from '../../../src/domain/run.js';
 import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
+import type { SlackMessage } from '../../../src/slack/views/blockKit.js';
+import { BlockKitLimits, blocksTextLength, validateBlocks } from '../../support/blockKitRules.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 16, 0); // 2026-11-23 16:00 UTC
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
+
+/**
+ * Everything Slack would refuse in a rendered message, by the fake Slack's own rules (which share no
+ * code with src/): invalid blocks, too much block text, and an empty or oversized `text` fallback.
+ */
+export function slackProblems(message: SlackMessage): string[] {
+  const problems = validateBlocks(message.blocks, { surface: 'message' });
+  const total = blocksTextLength(message.blocks);
+  if (total > BlockKitLimits.messageBlocksText) problems.push(`blocks hold ${total} characters of text`);
+  if (message.text.trim() === '') problems.push('empty text fallback');
+  if (message.text.length > BlockKitLimits.messageText) problems.push(`text fallback has ${message.text.length} characters`);
+  return problems;
+}
 
 /** A user id longer than any Slack issues, so annotations are at their longest. */
 export const LONG_USER = 'U0123456789ABCDEFGHIJ';
@@ -299,9 +314,9 @@ export function canaryChecklist(): Checklist {
             title: 'Before we start (T-2 hours)',
             notes: ['Everyone joins the bridge call first.'],
             items: [
-              { text: 'Freeze merges to *main*', initiallyDone: true },
+              { text: 'Freeze merges to **main**', initiallyDone: true },
               { text: 'Confirm the on-call engineer is online' },
-              { text: 'Open the <https://dash.example.com|release dashboard>' },
+              { text: 'Open the [release dashboard](https://dash.example.com)' },
             ],
           },
           {

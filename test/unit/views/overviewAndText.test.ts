@@ -1,16 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import type { SectionBlock } from '@slack/types';
-import { checkMessageLimits } from '../../../src/slack/views/messageLimits.js';
 import { renderOverview } from '../../../src/slack/views/overviewMessage.js';
 import { renderRunListText } from '../../../src/slack/views/runListText.js';
 import { renderScheduleText } from '../../../src/slack/views/scheduleText.js';
 import { renderStatusText } from '../../../src/slack/views/statusText.js';
-import { defaultStateOf } from '../../../src/slack/views/runState.js';
+import { runSectionStates } from '../../../src/domain/sectionTimelineState.js';
+import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import type { Checklist } from '../../../src/domain/checklist.js';
 import type { RunSnapshot } from '../../../src/domain/run.js';
-import { LONG_USER, T0, buildChecklist, canaryChecklist, generatedChecklist, makeRun, makeSnapshot, makeWindows } from './fixtures.js';
+import { LONG_USER, T0, buildChecklist, canaryChecklist, generatedChecklist, makeRun, makeSnapshot, makeWindows, slackProblems } from './fixtures.js';
 
 const NOW = T0 + 30 * 60_000;
+
+/** Section states as production reads them: the domain's runSectionStates. */
+function statesOf(snapshot: RunSnapshot, windows: SectionWindow[], now = NOW) {
+  const states = runSectionStates(snapshot, windows, now);
+  return (sectionId: string) => states.get(sectionId) ?? 'unscheduled';
+}
 
 /** 40 phases of 8 sections of 6 items with long titles, 60 roles and 40 reference sections. */
 function hugeChecklist(): Checklist {
@@ -49,16 +55,18 @@ describe('renderOverview', () => {
     const snapshot = hugeSnapshot();
     const windows = makeWindows(snapshot.run.checklist);
     const links = Object.fromEntries(snapshot.run.checklist.phases.map((p) => [p.id, `https://example.slack.com/archives/C0DEPLOY/p${p.id}`]));
-    const message = renderOverview({ snapshot, windows, now: NOW, phaseLinks: links });
-    expect(checkMessageLimits(message)).toEqual([]);
+    const message = renderOverview({ snapshot, windows, now: NOW, phaseLinks: links, stateOf: statesOf(snapshot, windows) });
+    expect(slackProblems(message)).toEqual([]);
     expect(text(message)).toMatch(/…and \d+ more/);
   });
 
   it('fits for the generated checklist in every state', () => {
     const checklist = generatedChecklist();
     for (const options of [{}, { allDone: true, manyVotes: true }]) {
-      const message = renderOverview({ snapshot: makeSnapshot(checklist, options), windows: makeWindows(checklist), now: NOW });
-      expect(checkMessageLimits(message)).toEqual([]);
+      const snapshot = makeSnapshot(checklist, options);
+      const windows = makeWindows(checklist);
+      const message = renderOverview({ snapshot, windows, now: NOW, stateOf: statesOf(snapshot, windows) });
+      expect(slackProblems(message)).toEqual([]);
     }
   });
 
@@ -72,6 +80,7 @@ describe('renderOverview', () => {
       windows,
       now: NOW,
       phaseLinks: { p0: 'https://example.slack.com/archives/C0DEPLOY/p1700000000000100' },
+      stateOf: statesOf(snapshot, windows),
     });
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '#12 · Payments API release', emoji: true } });
     const all = message.blocks.map((b) => (b.type === 'section' ? (b as SectionBlock).text!.text : JSON.stringify(b))).join('\n');
@@ -91,16 +100,24 @@ describe('renderOverview', () => {
 
   it('shows a rollback banner while a rollback is active', () => {
     const checklist = canaryChecklist();
-    const calm = renderOverview({ snapshot: makeSnapshot(checklist), windows: [], now: NOW });
+    const calm = renderOverview({ snapshot: makeSnapshot(checklist), windows: [], now: NOW, stateOf: () => 'open' });
     expect(text(calm)).not.toContain('Rollback active');
     const snapshot = makeSnapshot(checklist, { run: { rollbackActive: true, rollbackReason: 'errors > 1%' } });
-    const message = renderOverview({ snapshot, windows: [], now: NOW });
+    const message = renderOverview({ snapshot, windows: [], now: NOW, stateOf: statesOf(snapshot, []) });
     expect(text(message)).toContain('🚨 *Rollback active* — errors &gt; 1%');
+  });
+
+  it('schedules a rollback section whose steps are all ticked in the template as held, as the phase message does', () => {
+    const checklist = canaryChecklist();
+    checklist.phases[1]!.sections[0]!.items[0]!.initiallyDone = true;
+    const snapshot = makeSnapshot(checklist);
+    const message = renderOverview({ snapshot, windows: [], now: NOW, stateOf: statesOf(snapshot, []) });
+    expect(text(message)).toContain('*Rollback* (1/1) — ⏸ held for rollback');
   });
 
   it('lists sign-off roles nobody holds yet as unassigned', () => {
     const checklist = canaryChecklist();
-    const message = renderOverview({ snapshot: makeSnapshot(checklist), windows: [], now: NOW });
+    const message = renderOverview({ snapshot: makeSnapshot(checklist), windows: [], now: NOW, stateOf: () => 'open' });
     expect(text(message)).toContain('release manager: _unassigned_');
   });
 });
@@ -109,8 +126,8 @@ describe('text replies', () => {
   it('stay within 3000 characters for a huge checklist', () => {
     const snapshot = hugeSnapshot();
     const windows = makeWindows(snapshot.run.checklist);
-    const status = renderStatusText(snapshot, windows, NOW);
-    const schedule = renderScheduleText(snapshot, windows, NOW, defaultStateOf(snapshot, windows, NOW));
+    const status = renderStatusText(snapshot, windows, NOW, statesOf(snapshot, windows));
+    const schedule = renderScheduleText(snapshot, windows, NOW, statesOf(snapshot, windows));
     const runs = renderRunListText(
       Array.from({ length: 200 }, (_, i) => ({ run: makeRun(snapshot.run.checklist, { id: i + 1 }), done: i, total: 300 })),
       NOW,
@@ -129,7 +146,7 @@ describe('text replies', () => {
       { sectionId: 's0', phaseId: 'p0', opensAt: T0 - 7_200_000, closesAt: T0, explicit: true },
       { sectionId: 's1', phaseId: 'p0', opensAt: T0, closesAt: T0 + 3_600_000, explicit: true },
     ];
-    const status = renderStatusText(snapshot, windows, NOW);
+    const status = renderStatusText(snapshot, windows, NOW, statesOf(snapshot, windows));
     expect(status).toContain('*#12 · Payments API release* — 🟢 active');
     expect(status).toContain('• Release day ▓░░░░░░░░░ 1/10');
     expect(status).toContain('*Open now*\n• Canary at 5% — until <!date^');

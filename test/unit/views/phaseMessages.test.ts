@@ -1,27 +1,34 @@
 import { describe, it, expect } from 'vitest';
 import type { Checkboxes, KnownBlock, SectionBlock, ActionsBlock, Button } from '@slack/types';
 import { allItems } from '../../../src/domain/checklist.js';
-import type { Checklist, Item, Phase } from '../../../src/domain/checklist.js';
+import type { Checklist, Phase } from '../../../src/domain/checklist.js';
 import type { RunSnapshot } from '../../../src/domain/run.js';
 import { ActionIds, BlockIds, itemRef, parseItemsBlockId } from '../../../src/slack/ids.js';
-import { checkMessageLimits } from '../../../src/slack/views/messageLimits.js';
-import { planPhaseParts, renderPhasePart, partOfItem } from '../../../src/slack/views/phaseMessages.js';
-import type { PhasePart } from '../../../src/slack/views/phaseMessages.js';
+import { renderPhasePart } from '../../../src/slack/views/phaseMessages.js';
+import { planPhaseParts } from '../../../src/slack/views/phasePlan.js';
+import type { PhasePart } from '../../../src/slack/views/phasePlan.js';
 import type { SlackMessage } from '../../../src/slack/views/blockKit.js';
-import { blockingGates } from '../../../src/slack/views/runState.js';
+import { runSectionStates } from '../../../src/domain/sectionTimelineState.js';
+import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import { checkboxGroupItemIds, optionText } from '../../../src/slack/views/sectionLayout.js';
 import {
   T0,
-  buildChecklist,
   canaryChecklist,
   generatedChecklist,
   makeSnapshot,
   makeWindows,
   textOfLength,
+  slackProblems,
 } from './fixtures.js';
 import type { SnapshotOptions } from './fixtures.js';
 
 const NOW = T0 + 30 * 60_000;
+
+/** Section states as production reads them: the domain's runSectionStates. */
+function statesOf(snapshot: RunSnapshot, windows: SectionWindow[], now = NOW) {
+  const states = runSectionStates(snapshot, windows, now);
+  return (sectionId: string) => states.get(sectionId) ?? 'unscheduled';
+}
 
 interface Rendered {
   phase: Phase;
@@ -31,9 +38,8 @@ interface Rendered {
 
 function renderAll(checklist: Checklist, options: SnapshotOptions = {}, snapshot = makeSnapshot(checklist, options)): Rendered[] {
   const windows = makeWindows(checklist);
-  const blocked = new Set(blockingGates(snapshot).keys());
-  // Also mark every section blocked once, so the longest badge (naming a gate) is exercised.
-  const everything = new Set(checklist.phases.flatMap((p) => p.sections.map((s) => s.id)));
+  // Unless everything is done, read every section as blocked, so the longest badge (naming a gate) is exercised.
+  const stateOf = options.allDone === true ? statesOf(snapshot, windows) : () => 'blocked' as const;
   return checklist.phases.flatMap((phase) =>
     planPhaseParts(phase).map((part) => ({
       phase,
@@ -44,7 +50,7 @@ function renderAll(checklist: Checklist, options: SnapshotOptions = {}, snapshot
         part,
         windows,
         now: NOW,
-        blockedSectionIds: options.allDone === true ? blocked : everything,
+        stateOf,
       }),
     })),
   );
@@ -88,11 +94,11 @@ describe('phase messages stay within Slack limits', () => {
       ['nothing done, gates with many votes', { manyVotes: true }],
       ['nothing done at all', {}],
     ] as Array<[string, SnapshotOptions]>) {
-      it(`every part passes checkMessageLimits with ${name}, ${state}`, () => {
+      it(`every part is one Slack accepts with ${name}, ${state}`, () => {
         const rendered = renderAll(generatedChecklist(textOf), options);
         expect(rendered.length).toBeGreaterThanOrEqual(6);
         for (const { part, message } of rendered) {
-          expect({ part: `${part.phaseId} ${part.part}/${part.of}`, problems: checkMessageLimits(message) }).toEqual({
+          expect({ part: `${part.phaseId} ${part.part}/${part.of}`, problems: slackProblems(message) }).toEqual({
             part: `${part.phaseId} ${part.part}/${part.of}`,
             problems: [],
           });
@@ -100,76 +106,6 @@ describe('phase messages stay within Slack limits', () => {
       });
     }
   }
-
-  it('a phase of 3,500-character items is split into several messages', () => {
-    const parts = planPhaseParts(generatedChecklist(textOfLength(3500)).phases[0]!);
-    expect(parts.length).toBeGreaterThan(5);
-  });
-
-  it('a plan holds every item of the phase exactly once, in checklist order', () => {
-    for (const [, textOf] of WORST_CASES) {
-      for (const phase of generatedChecklist(textOf).phases) {
-        const parts = planPhaseParts(phase);
-        expect(parts.flatMap((p) => p.itemIds)).toEqual(phase.sections.flatMap((s) => s.items.map((i) => i.id)));
-        expect(parts.map((p) => `${p.part}/${p.of}`)).toEqual(parts.map((_, i) => `${i + 1}/${parts.length}`));
-      }
-    }
-  });
-});
-
-describe('planPhaseParts', () => {
-  it('is the same whether items are done or not, and is plain JSON', () => {
-    const fresh = generatedChecklist(textOfLength(60));
-    const doneInTemplate = generatedChecklist(textOfLength(60));
-    for (const item of allItems(doneInTemplate)) item.initiallyDone = true;
-    for (let p = 0; p < fresh.phases.length; p += 1) {
-      const plan = planPhaseParts(fresh.phases[p]!);
-      expect(planPhaseParts(doneInTemplate.phases[p]!)).toEqual(plan);
-      expect(planPhaseParts(fresh.phases[p]!)).toEqual(plan);
-      expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
-    }
-  });
-
-  it('keeps a section whole in the next message rather than splitting it when it fits one message', () => {
-    const section = (title: string) => ({ title, items: Array.from({ length: 36 }, (_, i) => ({ text: `${title} step ${i} ${'x'.repeat(40)}` })) });
-    const checklist = buildChecklist([{ title: 'Two big sections', sections: [section('Alpha'), section('Beta')] }]);
-    const parts = planPhaseParts(checklist.phases[0]!);
-    expect(parts).toHaveLength(2);
-    expect(parts.map((p) => p.sectionIds)).toEqual([['s0'], ['s1']]);
-  });
-
-  it('puts small sections together in one message', () => {
-    const checklist = canaryChecklist();
-    const parts = planPhaseParts(checklist.phases[0]!);
-    expect(parts).toHaveLength(1);
-    expect(parts[0]!.sectionIds).toEqual(['s0', 's1', 's2']);
-  });
-
-  it('does not start a part with a nested item when its parent can come along', () => {
-    // With 3,500-character items a parent and two children cannot share one message, so those are left out.
-    const lengths = [textOfLength(40), textOfLength(75), textOfLength(76), textOfLength(1000)];
-    for (const phase of lengths.flatMap((textOf) => generatedChecklist(textOf).phases)) {
-      const byId = new Map(phase.sections.flatMap((s) => s.items.map((i): [string, Item] => [i.id, i])));
-      for (const part of planPhaseParts(phase)) {
-        const first = byId.get(part.itemIds[0]!);
-        expect(first?.depth, `${part.phaseId} part ${part.part} starts with ${first?.id}`).toBe(0);
-      }
-    }
-  });
-
-  it('finds the part that holds an item', () => {
-    const phase = generatedChecklist(textOfLength(3500)).phases[0]!;
-    const parts = planPhaseParts(phase);
-    const last = phase.sections.at(-1)!.items.at(-1)!;
-    expect(partOfItem(parts, last.id)?.part).toBe(parts.length);
-    expect(partOfItem(parts, 'nope')).toBeNull();
-  });
-
-  it('plans a phase without items as one message', () => {
-    const checklist = buildChecklist([{ title: 'Only notes', sections: [{ title: 'Read me', notes: ['Just prose.'], items: [] }] }]);
-    const parts = planPhaseParts(checklist.phases[0]!);
-    expect(parts).toEqual([{ phaseId: 'p0', part: 1, of: 1, sectionIds: ['s0'], itemIds: [] }]);
-  });
 });
 
 describe('rendered phase parts', () => {
@@ -343,7 +279,7 @@ describe('rendered phase parts', () => {
       part: planPhaseParts(phase)[0]!,
       windows: [],
       now: NOW,
-      blockedSectionIds: new Set(['s2']),
+      stateOf: statesOf(snapshot, []),
     });
     const heading = sectionTexts(message).find((t) => t.startsWith('*Widen to everyone*'))!;
     expect(heading).toContain('🔒 Blocked until “Go/No-Go for widening the canary” passes');
@@ -355,22 +291,35 @@ describe('rendered phase parts', () => {
     const phase = checklist.phases[1]!;
     const part = planPhaseParts(phase)[0]!;
     const render = (snapshot: RunSnapshot) =>
-      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, blockedSectionIds: new Set() }))[0]!;
+      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, stateOf: statesOf(snapshot, []) }))[0]!;
     expect(render(makeSnapshot(checklist))).toContain('⏸ held for rollback');
     expect(render(makeSnapshot(checklist, { run: { rollbackActive: true } }))).not.toContain('held');
+  });
+
+  it('reads a rollback section whose steps are all ticked in the template as held, not done, until a rollback starts', () => {
+    const checklist = canaryChecklist();
+    checklist.phases[1]!.sections[0]!.items[0]!.initiallyDone = true;
+    const phase = checklist.phases[1]!;
+    const part = planPhaseParts(phase)[0]!;
+    const render = (snapshot: RunSnapshot) =>
+      sectionTexts(renderPhasePart({ snapshot, phase, part, windows: [], now: NOW, stateOf: statesOf(snapshot, []) }))[0]!;
+    expect(render(makeSnapshot(checklist))).toContain('⏸ held for rollback');
+    expect(render(makeSnapshot(checklist, { run: { rollbackActive: true } }))).toContain('✅ done');
   });
 
   it('shows a section’s window in the reader’s time and its state', () => {
     const checklist = canaryChecklist();
     const phase = checklist.phases[0]!;
     const opensAt = T0 - 2 * 3_600_000;
+    const snapshot = makeSnapshot(checklist);
+    const windows = [{ sectionId: 's0', phaseId: 'p0', opensAt, closesAt: T0, explicit: true }];
     const message = renderPhasePart({
-      snapshot: makeSnapshot(checklist),
+      snapshot,
       phase,
       part: planPhaseParts(phase)[0]!,
-      windows: [{ sectionId: 's0', phaseId: 'p0', opensAt, closesAt: T0, explicit: true }],
+      windows,
       now: T0 + 60_000,
-      blockedSectionIds: new Set(),
+      stateOf: statesOf(snapshot, windows, T0 + 60_000),
     });
     const heading = sectionTexts(message)[0]!;
     expect(heading).toContain(`<!date^${opensAt / 1000}^{date_short_pretty} {time}|2026-11-23 14:00 UTC> – <!date^${T0 / 1000}^{time}|16:00 UTC>`);

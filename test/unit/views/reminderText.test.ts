@@ -15,7 +15,7 @@ function input(overrides: Partial<ReminderTextInput>): ReminderTextInput {
     runTitle: 'Billing cutover',
     sectionTitle: 'Step 1: Hosts (12:00 PM - 2:00 PM)',
     window,
-    openItems: [{ text: 'Bring up the new hosts', ownerIds: ['U111'] }, { text: 'Check *health* endpoints' }],
+    openItems: [{ text: 'Bring up the new hosts', ownerIds: ['U111'] }, { text: 'Check **health** endpoints' }],
     timezone: 'America/New_York',
     ...overrides,
   };
