@@ -26,7 +26,9 @@ export function startBenchSlack(options = {}) {
 
 /** Every chat.update answered so far: which message, when, and the HTTP status (429 when refused). */
 export function updateLog(fake) {
-  return fake.callsTo('chat.update').map((call) => ({ channel: String(call.args.channel ?? ''), ts: String(call.args.ts ?? ''), at: call.at, status: call.status }));
+  return fake
+    .callsTo('chat.update')
+    .map((call) => ({ channel: String(call.args.channel ?? ''), ts: String(call.args.ts ?? ''), at: call.at, status: call.status }));
 }
 
 /** chat.update calls that changed a message (HTTP 200, ok). */

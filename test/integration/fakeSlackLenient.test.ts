@@ -41,7 +41,9 @@ describe('the fake of Slack in lenient mode', () => {
   it('still refuses a wrong token and a malformed channel', async () => {
     fake = await startFakeSlack({ lenient: true });
     await expect(client(fake, 'xoxb-wrong').auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
-    await expect(client(fake).chat.postMessage({ channel: 'not-a-channel', text: 'hi' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await expect(client(fake).chat.postMessage({ channel: 'not-a-channel', text: 'hi' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
   });
 
   it('answers 429 while a channel whose update budget was spent waits for its minute to free up', async () => {
@@ -59,6 +61,8 @@ describe('the fake of Slack in lenient mode', () => {
 describe('the strict fake of Slack (the default)', () => {
   it('refuses the same sloppy blocks the lenient one stores', async () => {
     fake = await startFakeSlack();
-    await expect(client(fake).chat.postMessage({ channel: CHANNEL, text: 'hi', blocks: SLOPPY_BLOCKS })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(client(fake).chat.postMessage({ channel: CHANNEL, text: 'hi', blocks: SLOPPY_BLOCKS })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
   });
 });

@@ -19,7 +19,15 @@ describe('runs', () => {
     const db = openDb();
     const runId = addRun(db);
     const run = findRun(db, runId);
-    expect(run).toMatchObject({ id: runId, channelId: 'C0DEPLOY', startedBy: 'U0LEAD', t0: T0, status: 'active', rollbackActive: false, slipMinutes: 0 });
+    expect(run).toMatchObject({
+      id: runId,
+      channelId: 'C0DEPLOY',
+      startedBy: 'U0LEAD',
+      t0: T0,
+      status: 'active',
+      rollbackActive: false,
+      slipMinutes: 0,
+    });
     expect(run?.checklist).toEqual(gatedRelease());
   });
 
