@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startBareBolt, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
-import { FakeSlackLite } from './support/fakeSlackLite.js';
+import { startBenchSlack, updatesApplied } from './support/benchSlack.js';
 import { against, heading, line, loadAverage, ms, ratio, summarize } from './support/report.js';
 import { createSlackSender } from './support/slackRequests.js';
 
@@ -62,7 +62,7 @@ function eventLoopLag(everyMs = 5) {
 
 export async function ackBench() {
   heading(`ack: checkbox click → HTTP 200, ${SENDERS} concurrent senders, 150-item run`);
-  const fake = await FakeSlackLite.start();
+  const fake = await startBenchSlack();
   const checklists = writeBenchChecklists('bench-release', 150);
   const tmp = benchTempDir();
   const databasePath = join(tmp.dir, 'ack.db');
@@ -81,7 +81,7 @@ export async function ackBench() {
     const load = (url) => startClickLoad({ url, channel: CHANNEL, messages, senders: SENDERS, responseUrl: fake.responseUrl('click') });
     const newApp = (url) => ({ load: load(url), latencies: [], statuses: {}, ok: 0, wallMs: 0, errors: [], delay: [] });
     const apps = { bare: newApp(bare.url), deployday: newApp(deployday.url) };
-    const updatesBefore = fake.updatesApplied;
+    const updatesBefore = updatesApplied(fake);
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? ['bare', 'deployday'] : ['deployday', 'bare'];
       for (const name of order) {
@@ -98,7 +98,7 @@ export async function ackBench() {
       }
     }
     await Promise.all(Object.values(apps).map((app) => app.load.close()));
-    const updatesDuringLoad = fake.updatesApplied - updatesBefore;
+    const updatesDuringLoad = updatesApplied(fake) - updatesBefore;
     const audited = deployday.bot.db
       .prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`)
       .get(runId).n;

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { benchTempDir, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
-import { FakeSlackLite } from './support/fakeSlackLite.js';
+import { startBenchSlack, updateLog } from './support/benchSlack.js';
 import { against, heading, line, loadAverage, ms, pollUntil, sleep, summarize } from './support/report.js';
 import { checkboxClickBody, checkboxGroups, createSlackSender, seenMessage } from './support/slackRequests.js';
 
@@ -74,7 +74,7 @@ async function convergence(fake, ts, done) {
 
 export async function coalescingBench() {
   heading(`coalescing: ${CLICKS} clicks on one message within ${SPREAD_MS / 1000} s, chat.update limited to ${UPDATES_PER_MINUTE}/min/channel`);
-  const fake = await FakeSlackLite.start({ updatesPerMinutePerChannel: UPDATES_PER_MINUTE });
+  const fake = await startBenchSlack({ updatesPerMinutePerChannel: UPDATES_PER_MINUTE });
   const checklists = writeBenchChecklists('bench-release', 150);
   const tmp = benchTempDir();
   try {
@@ -94,11 +94,11 @@ export async function coalescingBench() {
     await sleep(1_200);
 
     // ---- Part 1: the burst, within the channel's budget.
-    const logStart = fake.updateLog.length;
+    const logStart = updateLog(fake).length;
     const burst = await clickBurst({ sender, fake, target, items, done, count: CLICKS, spreadMs: SPREAD_MS, offset: 0 });
     const convergedAt = await convergence(fake, target.ts, done);
     await deployday.bot.sync.idle();
-    const log = fake.updateLog.slice(logStart);
+    const log = updateLog(fake).slice(logStart);
 
     const calls = log.length;
     const limited = log.filter((u) => u.status === 429).length;
@@ -129,13 +129,13 @@ export async function coalescingBench() {
 
     // ---- Part 2: the channel's minute already spent; Slack allows updates again 2 s from now.
     const blockedMs = 2_000;
-    const log2Start = fake.updateLog.length;
-    fake.exhaustUpdates(CHANNEL, blockedMs);
+    const log2Start = updateLog(fake).length;
+    fake.exhaustRateLimit('chat.update', CHANNEL, blockedMs);
     const allowedAt = Date.now() + blockedMs;
     const burst2 = await clickBurst({ sender, fake, target, items, done, count: 40, spreadMs: 500, offset: CLICKS });
     const converged2At = await convergence(fake, target.ts, done);
     await deployday.bot.sync.idle();
-    const log2 = fake.updateLog.slice(log2Start);
+    const log2 = updateLog(fake).slice(log2Start);
     const limited2 = log2.filter((u) => u.status === 429).length;
     line('part 2: channel out of budget', `40 clicks over ${ms(burst2.tookMs)}, updates refused for ${blockedMs} ms; HTTP ${JSON.stringify(burst2.statuses)}`);
     line('  429s received', `${limited2}; chat.update calls ${log2.length} (${log2.length - limited2} accepted)`);

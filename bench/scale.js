@@ -12,7 +12,7 @@ import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startDeployday } from './support/bots.js';
 import { ACTIVE_RUNS, bareMemory, deploydayMemory, startRun } from './support/memoryProbe.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
-import { FakeSlackLite } from './support/fakeSlackLite.js';
+import { startBenchSlack } from './support/benchSlack.js';
 import { fullScans, recordStatements } from './support/queryPlans.js';
 import { against, heading, line, loadAverage, mib, ms, ratio, summarize } from './support/report.js';
 import { createSlackSender } from './support/slackRequests.js';
@@ -46,7 +46,7 @@ function probeInFreshProcess(args) {
 
 export async function scaleBench() {
   heading('scale: 10,000 past runs and 1,000,000 audit rows against an empty database');
-  const fake = await FakeSlackLite.start();
+  const fake = await startBenchSlack();
   const checklists = writeBenchChecklists('bench-release', 150);
   const tmp = benchTempDir();
   const started = Date.now();

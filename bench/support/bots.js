@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
-import { BENCH_BOT_TOKEN, BENCH_TEAM } from './fakeSlackLite.js';
+import { BENCH_BOT_TOKEN, BENCH_TEAM } from './benchSlack.js';
 import { BENCH_SIGNING_SECRET } from './slackRequests.js';
 
 

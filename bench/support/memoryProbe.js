@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startBareBolt, startDeployday } from './bots.js';
-import { FakeSlackLite } from './fakeSlackLite.js';
+import { startBenchSlack } from './benchSlack.js';
 import { settledRss } from './report.js';
 import { createSlackSender } from './slackRequests.js';
 
@@ -37,7 +37,8 @@ export async function deploydayMemory(fake, options, channelPrefix) {
   const idle = await settledRss();
   for (let i = 0; i < ACTIVE_RUNS; i += 1) await startRun(dd.url, fake, `${channelPrefix}${String(i).padStart(2, '0')}`);
   await dd.bot.sync.idle();
-  fake.forgetMessages();
+  // Forget the fake's messages and calls, so the figure is the bot's memory, not the fake's.
+  fake.reset();
   const active = await settledRss();
   await dd.stop();
   return { idle, active };
@@ -45,7 +46,7 @@ export async function deploydayMemory(fake, options, channelPrefix) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [kind, databasePath, checklistsDir] = process.argv.slice(2);
-  const fake = await FakeSlackLite.start();
+  const fake = await startBenchSlack();
   const result = kind === 'bare' ? await bareMemory(fake) : await deploydayMemory(fake, { databasePath, checklistsDir }, 'C0PROBE');
   await fake.close();
   console.log(JSON.stringify(result));

@@ -5,21 +5,10 @@
  * test/support/slackClient.ts does: the whole message rides along, and selected_options is the
  * clicked block's initial_options with one box changed.
  */
-import { createHmac } from 'node:crypto';
-import { BENCH_TEAM } from './fakeSlackLite.js';
+import { slackRequestHeaders } from '../../dist/test-support/slackSignature.js';
+import { BENCH_TEAM } from './benchSlack.js';
 
 export const BENCH_SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
-
-/** @param {string} secret @param {string} body @param {number} [timestampSec] */
-export function signedHeaders(secret, body, timestampSec = Math.floor(Date.now() / 1000)) {
-  return {
-    // Exactly Slack's content type: Bolt parses the body by it.
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestampSec),
-    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`,
-    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-  };
-}
 
 /**
  * @param {{ baseUrl: string, signingSecret?: string, path?: string }} options
@@ -31,7 +20,7 @@ export function createSlackSender(options) {
   /** POSTs a signed body; resolves with the status, the answer and the round trip in ms. */
   async function post(body) {
     const started = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: signedHeaders(secret, body), body, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(url, { method: 'POST', headers: slackRequestHeaders(secret, body), body, signal: AbortSignal.timeout(15_000) });
     const text = await response.text();
     return { status: response.status, text, ms: performance.now() - started };
   }

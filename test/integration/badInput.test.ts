@@ -2,10 +2,10 @@
  * What the bot does with requests it must not act on: forged or replayed requests, malformed
  * commands, and clicks it has to refuse. Every refusal is private to the person who asked.
  */
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FakeWorkspace } from '../support/fakeSlack.js';
 import { LEGACY_VERIFICATION_TOKEN } from '../support/slackClient.js';
+import { slackSignature } from '../support/slackSignature.js';
 import { eventually } from '../support/waitFor.js';
 import {
   ALICE,
@@ -32,7 +32,7 @@ const open = harnessPerTest();
 function forgedHeaders(h: Harness, body: string): Record<string, string> {
   const headers = h.bot.slack.signedHeaders(body);
   const ts = Number(headers['X-Slack-Request-Timestamp']);
-  headers['X-Slack-Signature'] = `v0=${createHmac('sha256', 'not-the-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
+  headers['X-Slack-Signature'] = slackSignature('not-the-signing-secret', ts, body);
   return headers;
 }
 

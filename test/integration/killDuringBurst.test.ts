@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { startFakeSlack, type FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
-import { createSlackClient } from '../support/slackClient.js';
-import { REPO_ROOT, SIGNING_SECRET, tempDir } from '../support/startBot.js';
+import { describe, expect, it } from 'vitest';
+import { botProcessPerTest } from '../support/botProcessPerTest.js';
+import type { StoredMessage } from '../support/fakeSlack.js';
 import { waitFor } from '../support/waitFor.js';
 
 const CHANNEL = 'C0DEPLOY';
@@ -27,29 +24,15 @@ function checkboxTargets(messages: StoredMessage[]): Array<{ ts: string; blockId
 }
 
 describe('kill -9 during a burst of clicks', () => {
-  let bot: BotProcess | undefined;
-  let fake: FakeSlack | undefined;
-  let cleanup: (() => void) | undefined;
-  afterEach(async () => {
-    await bot?.stop();
-    await fake?.close();
-    cleanup?.();
-  });
+  const open = botProcessPerTest();
 
   it('keeps every click that was acknowledged with HTTP 200, and records none twice', async () => {
-    fake = await startFakeSlack();
-    const dir = tempDir();
-    cleanup = dir.remove;
-    const env = {
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_PATH: join(dir.dir, 'deployday.db'),
-      CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'timed'),
-    };
-    bot = await startBotProcess(env);
-    const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    const bed = await open();
+    const bot = await bed.start();
+    const slack = bed.slack();
     expect((await slack.command('start burst-board', { channel: CHANNEL })).status).toBe(200);
     const targets = await waitFor(() => {
-      const found = checkboxTargets(fake!.messages(CHANNEL));
+      const found = checkboxTargets(bed.fake.messages(CHANNEL));
       return found.length === 40 ? found : undefined;
     }, { timeoutMs: 10_000 });
 
@@ -69,13 +52,12 @@ describe('kill -9 during a burst of clicks', () => {
     expect(acked.length).toBeGreaterThanOrEqual(5);
     if (process.env.DEBUG_BURST) console.log(`acked before the kill: ${acked.length} of ${targets.length}`);
 
-    bot = await startBotProcess(env);
-    const status = await createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake }).command('status', { channel: CHANNEL });
+    await bed.start();
+    const status = await bed.slack().command('status', { channel: CHANNEL });
     expect(status.status).toBe(200);
-    await bot.stop();
-    bot = undefined;
+    await bed.stop();
 
-    const db = new Database(env.DATABASE_PATH, { readonly: true });
+    const db = new Database(bed.databasePath!, { readonly: true });
     const done = new Set((db.prepare('SELECT item_id FROM item_states WHERE done = 1').all() as Array<{ item_id: string }>).map((r) => r.item_id));
     const ticks = db.prepare(`SELECT target, COUNT(*) AS n FROM audit WHERE action = 'item.tick' GROUP BY target`).all() as Array<{ target: string; n: number }>;
     db.close();

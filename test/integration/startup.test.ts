@@ -1,23 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { REPO_ROOT, tempDir } from '../support/startBot.js';
+import { describe, expect, it } from 'vitest';
+import { botProcessPerTest } from '../support/botProcessPerTest.js';
+import { startFakeSlack } from '../support/fakeSlack.js';
+import { REPO_ROOT } from '../support/startBot.js';
 
 const MAIN = join(REPO_ROOT, 'dist', 'main.js');
 
 describe('starting the bot', () => {
-  let bot: BotProcess | undefined;
-  let fake: FakeSlack | undefined;
-  let cleanup: (() => void) | undefined;
-  afterEach(async () => {
-    await bot?.stop();
-    await fake?.close();
-    cleanup?.();
-    bot = undefined;
-  });
+  const open = botProcessPerTest();
 
   it('refuses to start without configuration, naming every missing variable in one message', () => {
     const result = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 15_000 });
@@ -48,15 +40,13 @@ describe('starting the bot', () => {
   });
 
   it('creates its database under ./data on first start and answers /healthz once ready', async () => {
-    fake = await startFakeSlack();
-    const dir = tempDir();
-    cleanup = dir.remove;
-    bot = await startBotProcess({ SLACK_API_URL: fake.apiUrl, CHECKLISTS_DIR: join(REPO_ROOT, 'checklists') }, { cwd: dir.dir });
+    const bed = await open({ checklists: 'checklists', ownDatabasePath: true });
+    const bot = await bed.start({ cwd: bed.dir });
     const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { ok: boolean; checklists: number; paging: string };
     expect(body).toMatchObject({ ok: true, checklists: 2, paging: 'off' });
-    expect(existsSync(join(dir.dir, 'data', 'deployday.db'))).toBe(true);
+    expect(existsSync(join(bed.dir, 'data', 'deployday.db'))).toBe(true);
     expect(bot.output()).toContain('paging is off');
   });
 });

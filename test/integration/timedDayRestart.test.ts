@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { createSlackClient } from '../support/slackClient.js';
-import { REPO_ROOT, SIGNING_SECRET, tempDir } from '../support/startBot.js';
+import { describe, expect, it } from 'vitest';
+import { botProcessPerTest } from '../support/botProcessPerTest.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
 import { realDelay, waitFor } from '../support/waitFor.js';
 
 const CHANNEL = 'C0DEPLOY';
@@ -30,32 +27,16 @@ function reminderKeysInSlack(fake: FakeSlack): string[] {
 }
 
 describe('a short deployment day through the real bot, killed and restarted mid-day', () => {
-  let fake: FakeSlack | undefined;
-  let bot: BotProcess | undefined;
-  let cleanup: (() => void) | undefined;
-
-  afterEach(async () => {
-    await bot?.stop();
-    await fake?.close();
-    cleanup?.();
-  });
+  const open = botProcessPerTest();
 
   it('delivers every reminder exactly once across a kill -9 and restart', async () => {
-    fake = await startFakeSlack();
-    const dir = tempDir();
-    cleanup = dir.remove;
     const epoch = Date.now();
-    const env = {
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_PATH: join(dir.dir, 'deployday.db'),
-      CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'timed'),
-      DEPLOYDAY_CLOCK_SCALE: String(SCALE),
-      DEPLOYDAY_CLOCK_EPOCH: String(epoch),
-    };
+    const bed = await open({ env: { DEPLOYDAY_CLOCK_SCALE: String(SCALE), DEPLOYDAY_CLOCK_EPOCH: String(epoch) } });
+    const { fake } = bed;
     const virtualNow = () => epoch + (Date.now() - epoch) * SCALE;
 
-    bot = await startBotProcess(env);
-    let slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    const bot = await bed.start();
+    let slack = bed.slack();
     const started = await slack.command('start short-day in 4m', { channel: CHANNEL });
     expect(started.status).toBe(200);
     expect(JSON.stringify(started.body)).toContain('Started run');
@@ -67,8 +48,8 @@ describe('a short deployment day through the real bot, killed and restarted mid-
     await bot.kill9();
     // Down for two minutes of the day: the Cut-over's "opened" and the Warm-up's first overdue nudge fall due meanwhile.
     await realDelay(2_000);
-    bot = await startBotProcess(env);
-    slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    await bed.start();
+    slack = bed.slack();
 
     // Run on past the Soak's opening and a few overdue repeats.
     const horizon = t0 + 8 * MINUTE;
@@ -76,10 +57,9 @@ describe('a short deployment day through the real bot, killed and restarted mid-
     await realDelay(1_500);
     const status = await slack.command('status', { channel: CHANNEL });
     expect(status.status).toBe(200);
-    await bot.stop();
-    bot = undefined;
+    await bed.stop();
 
-    const db = new Database(env.DATABASE_PATH, { readonly: true });
+    const db = new Database(bed.databasePath!, { readonly: true });
     const rows = db.prepare('SELECT key, kind, due_at, status, late, outcome FROM reminders ORDER BY due_at, id').all() as ReminderRow[];
     db.close();
 

@@ -10,6 +10,11 @@
  * Like Slack it renders what it stores: blocks without a block_id or action_id get generated
  * ones, plain_text gets `emoji: true` and mrkdwn `verbatim: false` unless given. Tests should
  * therefore compare stored blocks by the fields they care about, not deep-equal to what was sent.
+ *
+ * The benchmarks run the same fake with `lenient: true` (compiled by tsconfig.bench.json): the
+ * protocol (tokens, channels, threads, rate limits, response_urls) stays, but the per-call work a
+ * benchmark must not measure — Block Kit validation, rendering, message history, call arguments —
+ * is skipped.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -167,6 +172,12 @@ export interface FakeSlackOptions {
   rateLimits?: Record<string, RateLimit>;
   /** Clock for `at` fields, trigger expiry and rate windows (default: the real clock). */
   now?: () => number;
+  /**
+   * For benchmarks: blocks are stored as sent without Block Kit validation or rendering, messages
+   * keep no history of versions, and the call log keeps only scalar arguments (no blocks/views),
+   * so the fake's own cost and memory stay out of the figures. Tests keep the default (strict).
+   */
+  lenient?: boolean;
 }
 
 type ApiResult = { ok: boolean; error?: string; [key: string]: unknown };
@@ -287,6 +298,7 @@ export class FakeSlack {
   private readonly now: () => number;
   private readonly triggerTtlMs: number;
   private readonly maxResponsePosts: number;
+  private readonly lenient: boolean;
   private readonly initialChannels: Map<string, string> | undefined;
   private allowedChannels: Map<string, string> | undefined;
 
@@ -317,6 +329,7 @@ export class FakeSlack {
     this.now = opts.now ?? realDateNow;
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
     this.maxResponsePosts = opts.responseUrlMaxPosts ?? 5;
+    this.lenient = opts.lenient ?? false;
     this.initialChannels = opts.channels
       ? new Map(
           opts.channels.map((c) =>
@@ -478,6 +491,18 @@ export class FakeSlack {
     this.faults.set(method, queue);
   }
 
+  /**
+   * Spends a rate-limited method's minute (per channel when its limit is per channel), so calls
+   * are answered 429 until `freeInMs` from now: Slack's state after another client used the budget.
+   */
+  exhaustRateLimit(method: string, channel: string | undefined, freeInMs: number): void {
+    const limit = this.rateLimits.get(method);
+    if (limit?.perMinute === undefined) throw new Error(`fake slack: ${method} has no per-minute limit to exhaust`);
+    const key = limit.perChannel ? `${method}|${channel ?? ''}` : method;
+    const spentAt = this.now() - 60_000 + freeInMs;
+    this.rateHits.set(key, Array.from({ length: limit.perMinute }, () => spentAt));
+  }
+
   /** While down, every API call and response_url post answers 503, as in a Slack outage. */
   setDown(down: boolean): void {
     this.down = down;
@@ -580,7 +605,8 @@ export class FakeSlack {
     const bodyToken = typeof args['token'] === 'string' ? args['token'] : undefined;
     delete args['token'];
     const token = headerToken ?? bodyToken;
-    const call: ApiCall = { method, args, token, at: this.now(), status: 0, ok: false, error: undefined };
+    const logged = this.lenient ? Object.fromEntries(Object.entries(args).filter(([, v]) => typeof v !== 'object' || v === null)) : args;
+    const call: ApiCall = { method, args: logged, token, at: this.now(), status: 0, ok: false, error: undefined };
     this.callLog.push(call);
     const reply = (status: number, body: ApiResult, headers: Record<string, string> = {}): void => {
       call.status = status;
@@ -678,7 +704,7 @@ export class FakeSlack {
     }
     if (required && !(text && text.length > 0) && !(blocks && blocks.length > 0)) return fail('no_text');
     if (text !== undefined && text.length > BlockKitLimits.messageText) return fail('msg_too_long');
-    if (blocks) {
+    if (blocks && !this.lenient) {
       const problems = validateBlocks(blocks, { surface: 'message' });
       if (problems.length > 0) return fail('invalid_blocks', problems);
       if (blocksTextLength(blocks) > BlockKitLimits.messageBlocksText) return fail('msg_blocks_too_long');
@@ -688,6 +714,7 @@ export class FakeSlack {
 
   /** Slack's rendering of stored blocks: generated ids and default text flags. */
   private renderBlocks(blocks: unknown[]): SlackBlock[] {
+    if (this.lenient) return blocks as SlackBlock[];
     const rendered = clone(blocks) as SlackBlock[];
     const used = new Set(rendered.map((b) => b.block_id).filter((id): id is string => typeof id === 'string'));
     const generate = (): string => {
@@ -725,7 +752,7 @@ export class FakeSlack {
       bot_id: FakeWorkspace.botId,
       app_id: FakeWorkspace.appId,
       team: FakeWorkspace.teamId,
-      history: [{ text, blocks: clone(blocks), at: this.now(), via }],
+      history: this.lenient ? [] : [{ text, blocks: clone(blocks), at: this.now(), via }],
     };
     if (threadTs !== undefined) message.thread_ts = threadTs;
     const list = this.channelMessages.get(channel) ?? [];
@@ -738,7 +765,7 @@ export class FakeSlack {
     message.text = text;
     message.blocks = blocks;
     message.edited = { user: FakeWorkspace.botUserId, ts: this.nextTs() };
-    message.history.push({ text, blocks: clone(blocks), at: this.now(), via });
+    if (!this.lenient) message.history.push({ text, blocks: clone(blocks), at: this.now(), via });
   }
 
   private removeMessage(message: StoredMessage): void {

@@ -6,9 +6,9 @@
  * the bot really posted, with the options the user could really see. Passing a stale
  * `seenMessage` reproduces two people clicking on different versions of the same message.
  */
-import { createHmac } from 'node:crypto';
 import type { FakeSlack, SlackBlock } from './fakeSlack.js';
 import { FakeWorkspace } from './fakeSlack.js';
+import { slackRequestHeaders, slackSignature } from './slackSignature.js';
 
 const realDateNow = Date.now.bind(Date);
 
@@ -180,14 +180,10 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   const now = options.now ?? realDateNow;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  const sign = (body: string, timestampSec: number): string =>
-    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
+  const sign = (body: string, timestampSec: number): string => slackSignature(signingSecret, timestampSec, body);
 
   const signedHeaders = (body: string, timestampSec: number = Math.floor(now() / 1000)): Record<string, string> => ({
-    'Content-Type': 'application/x-www-form-urlencoded',
-    'X-Slack-Request-Timestamp': String(timestampSec),
-    'X-Slack-Signature': sign(body, timestampSec),
-    'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    ...slackRequestHeaders(signingSecret, body, timestampSec),
     Accept: 'application/json,*/*',
   });
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { ItemState } from '../../src/domain/run.js';
+import { findItemState, listItemStates, saveItemState } from '../../src/store/itemStates.js';
+import { addRun, databasePerTest, T0 } from './storeFixtures.js';
+
+const openDb = databasePerTest();
+
+const ticked = (itemId: string, by = 'U0ALICE'): ItemState => ({ itemId, done: true, by, at: T0, waivedReason: null, timerStartedAt: null });
+
+describe('item states', () => {
+  it('keeps one state per item: saving again replaces it', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    saveItemState(db, runId, ticked('i1'), T0);
+    saveItemState(db, runId, { ...ticked('i1', 'U0BOB'), done: false }, T0 + 1);
+    expect(listItemStates(db, runId)).toEqual([{ itemId: 'i1', done: false, by: 'U0BOB', at: T0, waivedReason: null, timerStartedAt: null }]);
+  });
+
+  it('lists only the items someone touched, per run', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    const other = addRun(db);
+    saveItemState(db, runId, ticked('i1'), T0);
+    saveItemState(db, other, ticked('i2'), T0);
+    expect(listItemStates(db, runId).map((s) => s.itemId)).toEqual(['i1']);
+    expect(findItemState(db, runId, 'i2')).toBeNull();
+  });
+
+  it('keeps a waiver reason and a timer start', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    saveItemState(db, runId, { ...ticked('i1'), waivedReason: 'not needed this time', timerStartedAt: T0 + 5 }, T0);
+    expect(findItemState(db, runId, 'i1')).toMatchObject({ waivedReason: 'not needed this time', timerStartedAt: T0 + 5 });
+  });
+
+  it('refuses a state for a run that does not exist', () => {
+    const db = openDb();
+    expect(() => saveItemState(db, 999, ticked('i1'), T0)).toThrow(/FOREIGN KEY/);
+  });
+});

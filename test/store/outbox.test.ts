@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import {
+  claimDueOutbox,
+  closeRefusedPage,
+  enqueuePage,
+  enqueueResolve,
+  getPage,
+  listOutbox,
+  listPages,
+  markFailed,
+  markRetry,
+  markSent,
+  openPages,
+  releaseStaleSending,
+  SENDING_LEASE_MS,
+  type NewPage,
+} from '../../src/store/outbox.js';
+import type { Db } from '../../src/store/db.js';
+import { addRun, databasePerTest, MINUTE, T0 } from './storeFixtures.js';
+
+const openDb = databasePerTest();
+
+function page(runId: number, dedupKey: string, now = T0): NewPage {
+  return {
+    runId,
+    dedupKey,
+    reason: 'overdue:s1',
+    summary: 'Canary is 15 minutes overdue',
+    now,
+    payload: {
+      routing_key: 'R0UTINGKEY-must-not-be-stored-0000',
+      event_action: 'trigger',
+      dedup_key: dedupKey,
+      payload: { summary: 'Canary is 15 minutes overdue', source: 'deployday', severity: 'critical' },
+    },
+  };
+}
+
+function withRun(): { db: Db; runId: number } {
+  const db = openDb();
+  return { db, runId: addRun(db) };
+}
+
+describe('pages and the pager outbox', () => {
+  it('opens a page once: a second trigger for an open page queues nothing', () => {
+    const { db, runId } = withRun();
+    expect(enqueuePage(db, page(runId, 'k1'))).toBe(true);
+    expect(enqueuePage(db, page(runId, 'k1', T0 + MINUTE))).toBe(false);
+    expect(listOutbox(db, 'k1')).toHaveLength(1);
+    expect(openPages(db).map((p) => p.dedupKey)).toEqual(['k1']);
+  });
+
+  it('never stores the routing key', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    expect(listOutbox(db)[0]?.event).not.toHaveProperty('routing_key');
+    expect(JSON.stringify(db.prepare('SELECT * FROM pager_outbox').all())).not.toContain('R0UTINGKEY');
+  });
+
+  it('queues a resolve only for an open page', () => {
+    const { db, runId } = withRun();
+    expect(enqueueResolve(db, { dedupKey: 'k1', now: T0 })).toBe(false);
+    enqueuePage(db, page(runId, 'k1'));
+    expect(enqueueResolve(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
+    expect(getPage(db, 'k1')).toMatchObject({ state: 'resolved', resolvedAt: T0 + MINUTE });
+    expect(listOutbox(db, 'k1').map((r) => r.action)).toEqual(['trigger', 'resolve']);
+  });
+
+  it('claims a row once, counting the attempt', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    const [claimed] = claimDueOutbox(db, T0, 10);
+    expect(claimed).toMatchObject({ dedupKey: 'k1', status: 'sending', attempts: 1 });
+    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
+  });
+
+  it('sends a page’s resolve only after its trigger went out', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    enqueueResolve(db, { dedupKey: 'k1', now: T0 });
+    const [trigger] = claimDueOutbox(db, T0, 10);
+    expect(trigger?.action).toBe('trigger');
+    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
+    markSent(db, trigger!.id, T0);
+    expect(claimDueOutbox(db, T0, 10).map((r) => r.action)).toEqual(['resolve']);
+  });
+
+  it('waits until the retry time, then claims the row again', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    const [row] = claimDueOutbox(db, T0, 10);
+    expect(markRetry(db, row!.id, T0 + MINUTE, 'HTTP 500', 500)).toBe(true);
+    expect(claimDueOutbox(db, T0 + MINUTE - 1, 10)).toEqual([]);
+    expect(claimDueOutbox(db, T0 + MINUTE, 10)).toMatchObject([{ attempts: 2, lastError: 'HTTP 500', lastStatus: 500 }]);
+  });
+
+  it('takes over a row a dead worker left sending once its lease ran out', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    const [row] = claimDueOutbox(db, T0, 10);
+    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
+    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10).map((r) => r.id)).toEqual([row!.id]);
+    // The worker that outlived its lease cannot overwrite what the new owner records.
+    expect(markSent(db, row!.id, T0 + SENDING_LEASE_MS)).toBe(true);
+    expect(markRetry(db, row!.id, T0, 'late answer')).toBe(false);
+  });
+
+  it('releases rows left sending by the previous process at start, due at once', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    claimDueOutbox(db, T0, 10);
+    expect(releaseStaleSending(db, T0 + 1)).toBe(1);
+    expect(claimDueOutbox(db, T0 + 1, 10)).toMatchObject([{ dedupKey: 'k1', lastError: 'interrupted by a restart while sending' }]);
+  });
+
+  it('marks the page failed when PagerDuty refuses its trigger for good, and closes it once the condition clears', () => {
+    const { db, runId } = withRun();
+    enqueuePage(db, page(runId, 'k1'));
+    const [row] = claimDueOutbox(db, T0, 10);
+    expect(markFailed(db, row!.id, 'HTTP 400', 400)).toBe(true);
+    expect(getPage(db, 'k1')?.state).toBe('failed');
+    expect(closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
+    expect(closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(false);
+    expect(enqueuePage(db, page(runId, 'k1', T0 + 2 * MINUTE))).toBe(true);
+    expect(listPages(db, runId).map((p) => p.state)).toEqual(['open']);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bumpRunMessages,
+  findRunMessage,
+  findRunMessageByTs,
+  insertRunMessages,
+  listRunMessages,
+  listUnsyncedMessages,
+  markMessageError,
+  markMessagePosted,
+  markMessageSynced,
+} from '../../src/store/runMessages.js';
+import { addRun, databasePerTest } from './storeFixtures.js';
+
+const openDb = databasePerTest();
+
+describe('a run’s Slack messages', () => {
+  it('keeps the messages in their order, each unsynced until posted', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['overview', 'p0', 'p1']);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['overview']);
+    expect(listRunMessages(db, runId).map((m) => [m.key, m.position, m.ts])).toEqual([
+      ['overview', 0, null],
+      ['p0', 1, null],
+      ['p1', 2, null],
+    ]);
+    expect(listUnsyncedMessages(db).map((m) => m.key)).toEqual(['overview', 'p0', 'p1']);
+  });
+
+  it('finds a posted message by its channel and ts', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['overview']);
+    markMessagePosted(db, runId, 'overview', '1700000000.000100', 1);
+    expect(findRunMessageByTs(db, 'C0DEPLOY', '1700000000.000100')?.key).toBe('overview');
+    expect(findRunMessageByTs(db, 'C0OTHER', '1700000000.000100')).toBeNull();
+    expect(listUnsyncedMessages(db)).toEqual([]);
+  });
+
+  it('needs a sync again after a bump, until the bumped version is synced', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['overview', 'p0']);
+    markMessagePosted(db, runId, 'overview', '1.1', 1);
+    markMessagePosted(db, runId, 'p0', '1.2', 1);
+    expect(bumpRunMessages(db, runId, ['p0'])).toBe(1);
+    expect(listUnsyncedMessages(db).map((m) => m.key)).toEqual(['p0']);
+    markMessageSynced(db, runId, 'p0', 2);
+    expect(listUnsyncedMessages(db)).toEqual([]);
+    expect(bumpRunMessages(db, runId, 'all')).toBe(2);
+  });
+
+  it('never moves the synced version backwards when an older sync finishes late', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['p0']);
+    markMessagePosted(db, runId, 'p0', '1.1', 1);
+    bumpRunMessages(db, runId, ['p0']);
+    bumpRunMessages(db, runId, ['p0']);
+    markMessageSynced(db, runId, 'p0', 3);
+    markMessageSynced(db, runId, 'p0', 2);
+    expect(findRunMessage(db, runId, 'p0')).toMatchObject({ version: 3, syncedVersion: 3 });
+  });
+
+  it('remembers why Slack refused a message until a later sync succeeds', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['p0']);
+    markMessageError(db, runId, 'p0', 'invalid_blocks');
+    expect(findRunMessage(db, runId, 'p0')?.lastError).toBe('invalid_blocks');
+    markMessagePosted(db, runId, 'p0', '1.1', 1);
+    expect(findRunMessage(db, runId, 'p0')?.lastError).toBeNull();
+  });
+});
