@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   claimDueOutbox,
-  closeRefusedPage,
   enqueuePage,
   enqueueResolve,
-  getPage,
   listOutbox,
-  listPages,
   markFailed,
   markRetry,
   markSent,
-  openPages,
   releaseStaleSending,
   SENDING_LEASE_MS,
   type NewPage,
 } from '../../src/store/outbox.js';
+import { closeRefusedPage, getPage, listPages, openPages } from '../../src/store/pages.js';
 import type { Db } from '../../src/store/db.js';
 import { addRun, databasePerTest, MINUTE, T0 } from './storeFixtures.js';
 

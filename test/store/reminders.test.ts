@@ -8,7 +8,6 @@ import {
   markReminderSkipped,
   nextPendingDueAt,
   releaseReminder,
-  reschedulePending,
   upsertReminders,
   type NewReminder,
 } from '../../src/store/reminders.js';
@@ -71,15 +70,6 @@ describe('reminders', () => {
     expect(claimDueReminders(db, T0 + MINUTE).map((r) => [r.key, r.outcome])).toEqual([['r1', 'slack was down']]);
   });
 
-  it('moves only a reminder that is still pending', () => {
-    const db = openDb();
-    const runId = addRun(db);
-    upsertReminders(db, runId, [reminder('pending', T0), reminder('claimed', T0 - MINUTE)]);
-    claimDueReminders(db, T0 - MINUTE);
-    expect(reschedulePending(db, runId, 'pending', T0 + 15 * MINUTE)).toBe(true);
-    expect(reschedulePending(db, runId, 'claimed', T0 + 15 * MINUTE)).toBe(false);
-    expect(nextPendingDueAt(db)).toBe(T0 + 15 * MINUTE);
-  });
 
   it('cancels pending reminders by kind or key, leaving the rest due', () => {
     const db = openDb();

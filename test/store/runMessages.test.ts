@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   bumpRunMessages,
   findRunMessage,
-  findRunMessageByTs,
   insertRunMessages,
   listRunMessages,
   listUnsyncedMessages,
@@ -33,8 +32,7 @@ describe('a run’s Slack messages', () => {
     const runId = addRun(db);
     insertRunMessages(db, runId, 'C0DEPLOY', ['overview']);
     markMessagePosted(db, runId, 'overview', '1700000000.000100', 1);
-    expect(findRunMessageByTs(db, 'C0DEPLOY', '1700000000.000100')?.key).toBe('overview');
-    expect(findRunMessageByTs(db, 'C0OTHER', '1700000000.000100')).toBeNull();
+    expect(findRunMessage(db, runId, 'overview')?.ts).toBe('1700000000.000100');
     expect(listUnsyncedMessages(db)).toEqual([]);
   });
 
