@@ -83,8 +83,8 @@ describe('parseChecklist on the shared sample checklists', () => {
     expect(monitor.timer).toEqual({ kind: 'watch', minutes: 30 });
     const nested = allItems(c).filter((i) => i.parentId === monitor.id);
     expect(nested.map((i) => i.text)).toEqual([
-      'Response time &lt; baseline + 10%',
-      'Error rate &lt; 0.1%',
+      'Response time < baseline + 10%',
+      'Error rate < 0.1%',
       'Memory usage stable',
       'CPU usage normal',
     ]);
@@ -117,7 +117,7 @@ describe('parseChecklist on the shared sample checklists', () => {
     ]);
 
     expect(c.reference.map((r) => r.title)).toEqual(['Notes']);
-    expect(c.reference[0]!.body).toContain('• Metrics dashboards: [link]');
+    expect(c.reference[0]!.body).toContain('- Metrics dashboards: [link]');
     expect(c.settings.timezone).toBe('UTC');
     expect(result.warnings).toEqual([
       expect.objectContaining({ line: 150, severity: 'warning', message: expect.stringContaining('inferred as "UTC"') }),
@@ -156,9 +156,9 @@ describe('parseChecklist on the shared sample checklists', () => {
     expect(rollback.notes).toEqual(['If critical issues arise:']);
     const steps = rollback.items.filter((i) => i.depth === 0);
     expect(steps.map((i) => [i.text, i.timer])).toEqual([
-      ['*Decision Point* (15 minutes)', { kind: 'timebox', minutes: 15 }],
-      ['*Rollback Execution* (30 minutes)', { kind: 'timebox', minutes: 30 }],
-      ['*Post-Rollback* (1 hour)', { kind: 'timebox', minutes: 60 }],
+      ['**Decision Point** (15 minutes)', { kind: 'timebox', minutes: 15 }],
+      ['**Rollback Execution** (30 minutes)', { kind: 'timebox', minutes: 30 }],
+      ['**Post-Rollback** (1 hour)', { kind: 'timebox', minutes: 60 }],
     ]);
     expect(rollback.items.filter((i) => i.parentId === steps[0]!.id).map((i) => i.text)).toEqual([
       'Assess issue severity',
@@ -185,8 +185,8 @@ describe('parseChecklist on the shared sample checklists', () => {
       [3, 'Pre-Deployment Notice'],
       [3, 'Post-Deployment Success'],
     ]);
-    expect(c.reference[1]!.body).toContain('• ✓ Response time &lt; 200ms (p50)');
-    expect(c.reference[4]!.body).toContain('Deployment Lead · John Smith · +1-555-0100 · john@company.com');
+    expect(c.reference[1]!.body).toContain('- ✓ Response time < 200ms (p50)');
+    expect(c.reference[4]!.body).toContain('| Deployment Lead | John Smith | +1-555-0100 | john@company.com |');
     expect(c.reference[6]!.body.startsWith('```\nSubject: Manufacturing Analytics Platform Upgrade')).toBe(true);
     expect(c.reference[6]!.body.endsWith('```')).toBe(true);
     // The only zone word is "EDT" in the customer notice template.
@@ -224,7 +224,7 @@ describe('parseChecklist on the project checklists', () => {
     expect(allSections(c).some(({ section }) => section.timing?.clock?.end === 1440)).toBe(true);
     expect(itemByText(c, 'Release branch').initiallyDone).toBe(true);
     expect(itemByText(c, 'Changelog drafted').details).toEqual(['Group entries by team', 'Link every ticket']);
-    expect(itemByText(c, 'Changelog drafted').text).toContain('<https://wiki.example.com/releases|release notes doc>');
+    expect(itemByText(c, 'Changelog drafted').text).toContain('[release notes doc](https://wiki.example.com/releases)');
     expect(itemByText(c, 'Monitor error rate').timer).toEqual({ kind: 'watch', minutes: 30 });
     expect(itemByText(c, 'If the error rate').timer).toEqual({ kind: 'timebox', minutes: 10 });
     expect(c.reference.map((r) => r.title)).toEqual(['Standard Release', 'Contacts', 'Escalation Path']);
@@ -299,7 +299,7 @@ describe('parseChecklist structure', () => {
   it('flattens deeper headings into sections and keeps prose and plain tables as notes', () => {
     const section = listStyles().phases[0]!.sections[2]!;
     expect(section.title).toBe('Deep heading flattened');
-    expect(section.notes).toEqual(['Closing remark for the section.', '*Service* · *Owner*', 'api · Team A']);
+    expect(section.notes).toEqual(['Closing remark for the section.', '| Service | Owner |\n|---------|-------|\n| api | Team A |']);
     expect(section.items.map((i) => [i.kind, i.role, i.initiallyDone])).toEqual([
       ['task', undefined, false],
       ['signoff', 'Tech Lead', true],

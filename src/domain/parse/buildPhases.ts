@@ -1,9 +1,9 @@
 import type { HeadingTiming, Item, Phase, PhaseKind, Section } from '../checklist.js';
 import { classifyItem, isRollbackTitle, signoffText } from '../itemClassifier.js';
-import { inlineMarkdownToMrkdwn, stripInlineMarkdown } from '../markdownToMrkdwn.js';
+import { stripInlineMarkdown } from '../markdownToMrkdwn.js';
 import type { PhaseDraft, SectionDraft } from './drafts.js';
 
-/** Plain words of each item (no markup, no escaping), for matching front-matter gates. */
+/** Plain words of each item (no markup), for matching front-matter gates. */
 export type PlainText = Map<Item, string>;
 
 function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
@@ -15,7 +15,7 @@ function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
       id: `s${section.index}.i${n}`,
       text: classification.kind === 'signoff' && classification.role !== undefined
         ? signoffText(classification.role)
-        : inlineMarkdownToMrkdwn(raw.md),
+        : raw.md,
       line: raw.line,
       depth: raw.depth,
       parentId: raw.parent === null ? null : `s${section.index}.i${raw.parent}`,

@@ -1,17 +1,18 @@
-import { inlineMarkdownToMrkdwn, markdownToMrkdwn } from '../markdownToMrkdwn.js';
 import type { RawItem, ReportProblem, SourceLine } from './drafts.js';
 import { FENCE, LIST_ENTRY, NEAR_TASK, ORDERED_ENTRY, TABLE_CHECKBOX, TABLE_ROW, TASK, indentOf } from './lineSyntax.js';
 import { tableToItems } from './tableToItems.js';
+import { tidyProse } from './tidyProse.js';
 
 export interface BodyResult {
   items: RawItem[];
   notes: string[];
-  /** The body as mrkdwn, for a heading that turns out to be a reference section. */
+  /** The body as markdown, for a heading that turns out to be a reference section. */
   prose: string;
 }
 
 /**
- * Items, details and notes of one heading's body. `rollbackish`: under a rollback heading, a body
+ * Items, details and notes of one heading's body, all kept as the markdown the author wrote (the
+ * views turn it into Slack mrkdwn when they render). `rollbackish`: under a rollback heading, a body
  * with no checkboxes at all is a procedure that must still be runnable, so its list entries
  * (numbered steps and their sub-bullets) become items.
  */
@@ -65,9 +66,9 @@ export function parseBody(lines: SourceLine[], rollbackish: boolean, problem: Re
       const indent = indentOf(text);
       const dedented = chunk.map((l) => l.slice(Math.min(indent, indentOf(l)))).join('\n');
       const owner = indent > 0 ? ownerOf(indent) : null;
-      if (owner) owner.details.push(markdownToMrkdwn(dedented));
+      if (owner) owner.details.push(dedented);
       else {
-        notes.push(markdownToMrkdwn(dedented));
+        notes.push(dedented);
         stack = [];
       }
       continue;
@@ -123,14 +124,13 @@ export function parseBody(lines: SourceLine[], rollbackish: boolean, problem: Re
     if (indent > 0) {
       const owner = ownerOf(indent, entry !== null);
       if (owner) {
-        owner.details.push(inlineMarkdownToMrkdwn(entry ? entry[2]!.trim() : text.trim()));
+        owner.details.push(entry ? entry[2]!.trim() : text.trim());
         continue;
       }
     }
     stack = [];
-    const note = markdownToMrkdwn(text);
-    if (note !== '') notes.push(note);
+    notes.push(text.trim());
   }
 
-  return { items, notes, prose: markdownToMrkdwn(proseLines.join('\n')) };
+  return { items, notes, prose: tidyProse(proseLines) };
 }

@@ -1,14 +1,17 @@
 import { checkboxCell, isSignoffHeader } from '../itemClassifier.js';
-import { isTableDelimiter, markdownToMrkdwn, stripInlineMarkdown, tableCells } from '../markdownToMrkdwn.js';
+import { isTableDelimiter, stripInlineMarkdown, tableCells } from '../markdownToMrkdwn.js';
 import type { RawItem, SourceLine } from './drafts.js';
 
-/** A table with a Sign-off/Approved column: each row with a `[ ]`/`[x]` is a sign-off; anything else is notes. */
+/**
+ * A table with a Sign-off/Approved column: each row with a `[ ]`/`[x]` is a sign-off; other rows are
+ * notes. Any other table is one note, kept as a markdown table so it can be rendered whole.
+ */
 export function tableToItems(table: SourceLine[], items: RawItem[], notes: string[]): void {
   const header = table[0] ? tableCells(table[0].text) : [];
   const hasDelimiter = table[1] !== undefined && isTableDelimiter(table[1].text);
   const signoffColumn = hasDelimiter ? header.findIndex(isSignoffHeader) : -1;
   if (signoffColumn === -1) {
-    notes.push(...markdownToMrkdwn(table.map((l) => l.text).join('\n')).split('\n').filter((n) => n !== ''));
+    notes.push(table.map((l) => l.text.trim()).join('\n'));
     return;
   }
   // The header row only labels the sign-off rows, so it is not kept as a note.
@@ -17,7 +20,7 @@ export function tableToItems(table: SourceLine[], items: RawItem[], notes: strin
     const role = stripInlineMarkdown(cells[0] ?? '');
     const box = checkboxCell(cells[signoffColumn] ?? '') ?? cells.map(checkboxCell).find((c) => c !== null) ?? null;
     if (box === null || role === '') {
-      notes.push(markdownToMrkdwn(row.text));
+      notes.push(row.text.trim());
       continue;
     }
     items.push({ md: role, line: row.line, indent: 0, depth: 0, parent: null, details: [], done: box, tableRole: role });
