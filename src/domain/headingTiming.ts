@@ -46,10 +46,12 @@ export interface HeadingTimingResult {
 
 // "T-7 days", "T+24 hours", "T-30m", "T+2h", "T-0". Unicode minus and en dash count as minus.
 const OFFSET = /\bT\s*([+\-−–])\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?/;
-// One side of a clock window, loosely, so that bad times are reported rather than ignored.
-const LOOSE_TIME = String.raw`\d{1,2}(?::\d{1,2})?\s*(?:[AaPp]\.?[Mm]\.?)?`;
+// One side of a clock window, loosely, so that bad times are reported rather than ignored. Every
+// run of blanks is guarded by what must follow it (a digit, AM/PM, a dash, a zone, the closing
+// parenthesis): two optional blank runs side by side made "(1-1" and 3,000 spaces take seconds.
+const LOOSE_TIME = String.raw`\d{1,2}(?::\d{1,2})?(?:\s*[AaPp]\.?[Mm]\.?)?`;
 const WINDOW = new RegExp(
-  String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})\s*(?:[A-Z]{2,5})?\s*\)`,
+  String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})(?:\s*[A-Z]{2,5})?\s*\)`,
 );
 const TIMEBOX = /\(\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*\)/g;
 

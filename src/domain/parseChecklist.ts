@@ -2,6 +2,14 @@ import type { Checklist, ChecklistProblem, ChecklistSettings, ParseResult } from
 import { parseFrontMatter } from './frontMatter.js';
 import { applyGateSettings } from './parse/applyGateSettings.js';
 import { buildPhases, type PlainText } from './parse/buildPhases.js';
+import {
+  DEFAULT_CHECKLIST_LIMITS,
+  formatBytes,
+  formatCount,
+  minimumRunMessages,
+  type ChecklistLimits,
+  type CountRunMessages,
+} from './parse/checklistLimits.js';
 import { draftPhases } from './parse/draftPhases.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
 import { escalationFromReference, inferTimezone } from './parse/settingsFromProse.js';
@@ -13,7 +21,19 @@ import { splitBlocks } from './parse/splitBlocks.js';
  * sign-off tables, "Role: ____" lines, timing in headings, reference sections without checkboxes.
  * The steps live in parse/: blocks by heading → bodies → phase drafts → phases → settings.
  */
-export function parseChecklist(rawText: string, opts: { name: string; source: string }): ParseResult {
+export interface ParseOptions {
+  /** File name without `.md`. */
+  name: string;
+  /** Path the text was read from, named in every problem. */
+  source: string;
+  /** Limits to apply; the defaults are documented in docs/checklist-format.md. */
+  limits?: Partial<ChecklistLimits>;
+  /** The exact number of messages a run posts; without it, a lower bound the domain can compute. */
+  countMessages?: CountRunMessages;
+}
+
+export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult {
+  const limits: ChecklistLimits = { ...DEFAULT_CHECKLIST_LIMITS, ...opts.limits };
   // Editors on Windows may save a byte-order mark, which would hide the front matter and the title.
   const text = rawText.replace(/^\uFEFF/, '');
   const file = opts.source;
@@ -22,14 +42,22 @@ export function parseChecklist(rawText: string, opts: { name: string; source: st
     problems.push({ file, line, severity, message });
   };
 
-  const frontMatter = parseFrontMatter(text, file);
+  // UTF-16 units never outnumber UTF-8 bytes, so a text longer than the limit is a file over it.
+  if (text.length > limits.maxFileBytes) {
+    problem(1, 'error', `checklist is larger than the limit of ${formatBytes(limits.maxFileBytes)} for one file`);
+    return { ok: false, problems };
+  }
+  // An over-long line is reported and parsed as blank, so the rest of the file is still checked.
+  const lines = text.split(/\r?\n/).map((line, i) => {
+    if (line.length <= limits.maxLineChars) return line;
+    problem(i + 1, 'error', `line is ${formatCount(line.length)} characters long, over the limit of ${formatCount(limits.maxLineChars)} a line`);
+    return '';
+  });
+
+  const frontMatter = parseFrontMatter(lines.join('\n'), file);
   problems.push(...frontMatter.problems);
   const settings: ChecklistSettings = { ...frontMatter.settings };
-
-  const bodyLines: SourceLine[] = text
-    .split(/\r?\n/)
-    .map((line, i) => ({ text: line, line: i + 1 }))
-    .slice(frontMatter.lineCount);
+  const bodyLines: SourceLine[] = lines.map((line, i) => ({ text: line, line: i + 1 })).slice(frontMatter.lineCount);
 
   const blocks = splitBlocks(bodyLines, problem);
   const drafts = draftPhases(blocks, problem);
@@ -73,9 +101,17 @@ export function parseChecklist(rawText: string, opts: { name: string; source: st
     }
   }
 
-  const itemCount = built.reduce((n, p) => n + p.sections.reduce((m, s) => m + s.items.length, 0), 0);
-  if (itemCount === 0) {
+  const items = built.flatMap((p) => p.sections.flatMap((s) => s.items));
+  if (items.length === 0) {
     problem(titleLine, 'error', 'checklist has no items: write tasks as `- [ ] text` under `##`/`###` headings');
+  }
+  const firstTooMany = items[limits.maxItems];
+  if (firstTooMany !== undefined) {
+    problem(
+      firstTooMany.line,
+      'error',
+      `too many items: ${formatCount(items.length)}, over the limit of ${formatCount(limits.maxItems)} for one checklist (item ${formatCount(limits.maxItems + 1)} is here)`,
+    );
   }
 
   problems.sort((a, b) => a.line - b.line);
@@ -83,5 +119,11 @@ export function parseChecklist(rawText: string, opts: { name: string; source: st
 
   reference.sort((a, b) => a.line - b.line);
   const checklist: Checklist = { name: opts.name, title: checklistTitle, source: opts.source, settings, phases: built, reference };
+  const messages = (opts.countMessages ?? minimumRunMessages)(checklist);
+  if (messages > limits.maxMessages) {
+    const message = `a run of this checklist would post ${formatCount(messages)} messages, over the limit of ${formatCount(limits.maxMessages)}: split it into smaller checklists`;
+    problem(titleLine, 'error', message);
+    return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
+  }
   return { ok: true, checklist, warnings: problems };
 }

@@ -1,6 +1,6 @@
 import type { HeadingTiming, Item, Phase, PhaseKind, Section } from '../checklist.js';
 import { classifyItem, isRollbackTitle, signoffText } from '../itemClassifier.js';
-import { stripInlineMarkdown } from '../markdownToMrkdwn.js';
+import { plainWords } from './plainWords.js';
 import type { PhaseDraft, SectionDraft } from './drafts.js';
 
 /** Plain words of each item (no markup), for matching front-matter gates. */
@@ -8,7 +8,7 @@ export type PlainText = Map<Item, string>;
 
 function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
   return section.items.map((raw, n) => {
-    const plain = stripInlineMarkdown(raw.md);
+    const plain = plainWords(raw.md);
     const classification =
       raw.tableRole !== undefined ? { kind: 'signoff' as const, role: raw.tableRole } : classifyItem(raw.md, plain);
     const item: Item = {

@@ -1,7 +1,7 @@
 import type { HeadingTiming, ReferenceSection } from '../checklist.js';
 import { parseHeadingTiming } from '../headingTiming.js';
 import { isRollbackTitle } from '../itemClassifier.js';
-import { stripInlineMarkdown } from '../markdownToMrkdwn.js';
+import { plainWords } from './plainWords.js';
 import type { PhaseDraft, ReportProblem, SectionDraft } from './drafts.js';
 import { parseBody, type BodyResult } from './parseBody.js';
 import type { Block } from './splitBlocks.js';
@@ -74,7 +74,7 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
     const headingTitle = timed.title;
 
     if (heading.level === 1 && title === null) {
-      title = stripInlineMarkdown(headingTitle);
+      title = plainWords(headingTitle);
       titleLine = heading.line;
       const body = parseBody(block.body, isRollbackTitle(headingTitle), problem);
       if (body.items.length > 0) {

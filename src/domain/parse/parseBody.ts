@@ -1,5 +1,5 @@
 import type { RawItem, ReportProblem, SourceLine } from './drafts.js';
-import { FENCE, LIST_ENTRY, NEAR_TASK, ORDERED_ENTRY, TABLE_CHECKBOX, TABLE_ROW, TASK, indentOf } from './lineSyntax.js';
+import { FENCE, LIST_ENTRY, NEAR_TASK, ORDERED_ENTRY, TABLE_CHECKBOX, TASK, indentOf, isTableRow, taskText } from './lineSyntax.js';
 import { tableToItems } from './tableToItems.js';
 import { tidyProse } from './tidyProse.js';
 
@@ -74,9 +74,9 @@ export function parseBody(lines: SourceLine[], rollbackish: boolean, problem: Re
       continue;
     }
 
-    if (TABLE_ROW.test(text)) {
+    if (isTableRow(text)) {
       const table: SourceLine[] = [];
-      while (i < lines.length && TABLE_ROW.test(lines[i]!.text)) {
+      while (i < lines.length && isTableRow(lines[i]!.text)) {
         if (table.length > 0) proseLines.push(lines[i]!.text);
         table.push(lines[i]!);
         i++;
@@ -91,7 +91,7 @@ export function parseBody(lines: SourceLine[], rollbackish: boolean, problem: Re
 
     const task = TASK.exec(text);
     if (task) {
-      const md = (task[3] ?? '').trim();
+      const md = taskText(task);
       if (md === '') {
         problem(source.line, 'error', 'task has no text after its box');
         continue;

@@ -1,5 +1,5 @@
 import type { ReferenceSection } from '../checklist.js';
-import { stripInlineMarkdown } from '../markdownToMrkdwn.js';
+import { plainWords } from './plainWords.js';
 import type { SourceLine } from './drafts.js';
 import { LIST_ENTRY, indentOf } from './lineSyntax.js';
 import type { Block } from './splitBlocks.js';
@@ -21,7 +21,7 @@ export function escalationFromReference(reference: ReferenceSection[], blocks: B
   return block.body
     .map((l) => LIST_ENTRY.exec(l.text))
     .filter((m): m is RegExpExecArray => m !== null && indentOf(m[1]!) === 0)
-    .map((m) => ({ name: stripInlineMarkdown(m[2]!) }))
+    .map((m) => ({ name: plainWords(m[2]!) }))
     .filter((level) => level.name !== '');
 }
 

@@ -1,5 +1,5 @@
 import type { ReportProblem, SourceLine } from './drafts.js';
-import { FENCE, HEADING } from './lineSyntax.js';
+import { FENCE, matchHeading } from './lineSyntax.js';
 
 /** One heading and the lines under it, up to the next heading. The first block has no heading. */
 export interface Block {
@@ -30,9 +30,9 @@ export function splitBlocks(lines: SourceLine[], problem: ReportProblem): Block[
       blocks[blocks.length - 1]!.body.push(source);
       continue;
     }
-    const heading = HEADING.exec(text);
+    const heading = matchHeading(text);
     if (heading) {
-      blocks.push({ heading: { level: heading[1]!.length, text: heading[2]!, line: source.line }, body: [] });
+      blocks.push({ heading: { ...heading, line: source.line }, body: [] });
       continue;
     }
     blocks[blocks.length - 1]!.body.push(source);
