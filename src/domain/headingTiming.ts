@@ -1,4 +1,5 @@
 import type { HeadingTiming, Minutes } from './checklist.js';
+import { excerpt } from './parse/excerpt.js';
 
 /**
  * Reads the timing teams write into headings: an offset from T-0 ("T-7 days", "T+2h", "T-0"),
@@ -76,7 +77,7 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
       timing.offsetText = `T${sign}0`;
       timing.offsetIsDays = false;
     } else {
-      error = `cannot read offset "T${sign}${amount}": add a unit (minutes, hours or days)`;
+      error = `cannot read offset "${excerpt(`T${sign}${amount}`)}": add a unit (minutes, hours or days)`;
     }
   }
 
@@ -84,7 +85,7 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
   if (window && looksLikeClock(window[1]!, window[2]!)) {
     const clock = parseClockWindow(window[1]!, window[2]!);
     if (typeof clock === 'string') {
-      error = `cannot read time window "${window[0]}": ${clock}`;
+      error = `cannot read time window "${excerpt(window[0])}": ${clock}`;
     } else {
       timing.clock = { ...clock, text: `${window[1]!.trim()} - ${window[2]!.trim()}` };
     }
@@ -118,21 +119,21 @@ interface ParsedTime {
 
 function splitTime(text: string): ParsedTime | string {
   const m = /^(\d{1,2})(?::(\d{1,2}))?\s*(?:([AaPp])\.?[Mm]\.?)?$/.exec(text.trim());
-  if (!m) return `"${text.trim()}" is not a time`;
-  if (m[2] !== undefined && m[2].length !== 2) return `"${text.trim()}" needs two-digit minutes`;
+  if (!m) return `"${excerpt(text)}" is not a time`;
+  if (m[2] !== undefined && m[2].length !== 2) return `"${excerpt(text)}" needs two-digit minutes`;
   const meridiem = m[3] === undefined ? null : (m[3].toLowerCase() as 'a' | 'p');
   return { hour: Number(m[1]), minute: m[2] === undefined ? 0 : Number(m[2]), meridiem };
 }
 
 /** Minutes since midnight, or a reason. `isEnd` allows 24:00 and maps midnight to 1440. */
 function toMinutes(t: ParsedTime, raw: string, isEnd: boolean): number | string {
-  if (t.minute > 59) return `"${raw.trim()}" has more than 59 minutes`;
+  if (t.minute > 59) return `"${excerpt(raw)}" has more than 59 minutes`;
   let minutes: number;
   if (t.meridiem !== null) {
-    if (t.hour < 1 || t.hour > 12) return `"${raw.trim()}" is not a 12-hour time`;
+    if (t.hour < 1 || t.hour > 12) return `"${excerpt(raw)}" is not a 12-hour time`;
     minutes = ((t.hour % 12) + (t.meridiem === 'p' ? 12 : 0)) * 60 + t.minute;
   } else {
-    if (t.hour > 24 || (t.hour === 24 && t.minute !== 0)) return `"${raw.trim()}" is not a 24-hour time`;
+    if (t.hour > 24 || (t.hour === 24 && t.minute !== 0)) return `"${excerpt(raw)}" is not a 24-hour time`;
     if (t.hour === 24 && !isEnd) return `a window cannot start at 24:00`;
     minutes = t.hour * 60 + t.minute;
   }

@@ -3,6 +3,7 @@ import { parseHeadingTiming } from '../headingTiming.js';
 import { isRollbackTitle } from '../itemClassifier.js';
 import { plainWords } from './plainWords.js';
 import type { PhaseDraft, ReportProblem, SectionDraft } from './drafts.js';
+import { excerpt } from './excerpt.js';
 import { parseBody, type BodyResult } from './parseBody.js';
 import type { Block } from './splitBlocks.js';
 
@@ -90,7 +91,7 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
       const key = headingTitle.toLowerCase();
       const first = phaseTitles.get(key);
       if (first !== undefined) {
-        problem(heading.line, 'warning', `duplicate phase heading "${headingTitle}" (first on line ${first})`);
+        problem(heading.line, 'warning', `duplicate phase heading "${excerpt(headingTitle)}" (first on line ${first})`);
       } else {
         phaseTitles.set(key, heading.line);
       }

@@ -1,5 +1,6 @@
 import type { RawItem, ReportProblem, SourceLine } from './drafts.js';
 import { FENCE, LIST_ENTRY, NEAR_TASK, ORDERED_ENTRY, TABLE_CHECKBOX, TASK, indentOf, isTableRow, taskText } from './lineSyntax.js';
+import { excerpt } from './excerpt.js';
 import { tableToItems } from './tableToItems.js';
 import { tidyProse } from './tidyProse.js';
 
@@ -105,7 +106,7 @@ export function parseBody(lines: SourceLine[], rollbackish: boolean, problem: Re
       problem(
         source.line,
         'error',
-        `malformed task box in "${text.trim()}": write "- [ ] text" or "- [x] text" (one space inside the box, spaces around it)`,
+        `malformed task box in "${excerpt(text)}": write "- [ ] text" or "- [x] text" (one space inside the box, spaces around it)`,
       );
       continue;
     }
