@@ -54,7 +54,7 @@ const PLACES: Record<string, (run: string) => string> = {
   'sign-off task': (run) => `- [ ] Lead:${run}x`,
   'list entry': (run) => `- a${run}b`,
   detail: (run) => `  - a${run}b`,
-  prose: (run) => `a${run}b`,
+  'prose line': (run) => `a${run}b`,
   'table row': (run) => `| a${run}b |`,
   'table delimiter': (run) => `| a | b |\n|--${run}x|`,
 };
