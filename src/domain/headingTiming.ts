@@ -45,6 +45,9 @@ export interface HeadingTimingResult {
   error?: string;
 }
 
+const MAX_OFFSET_DAYS = 366;
+const MAX_OFFSET_MINUTES = MAX_OFFSET_DAYS * 1440;
+
 // "T-7 days", "T+24 hours", "T-30m", "T+2h", "T-0". Unicode minus and en dash count as minus.
 const OFFSET = /\bT\s*([+\-−–])\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?/;
 // One side of a clock window, loosely, so that bad times are reported rather than ignored. Every
@@ -66,7 +69,10 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
     const [whole, sign, amount, unitWord] = offset;
     const factor = unitWord === undefined ? null : unitMinutes(unitWord);
     const n = Number(amount);
-    if (factor !== null) {
+    if (factor !== null && !(n * factor <= MAX_OFFSET_MINUTES)) {
+      // A 400-digit amount is Infinity minutes; nothing on a deploy day is planned a year away.
+      error = `offset "${excerpt(whole.trim())}" is more than ${MAX_OFFSET_DAYS} days from T-0`;
+    } else if (factor !== null) {
       const minutes = Math.round(n * factor);
       timing.offset = sign === '+' ? minutes : -minutes;
       timing.offsetText = whole.trim();
