@@ -1,19 +1,31 @@
 import { allSections } from '../domain/checklist.js';
 import type { Checklist, ChecklistProblem } from '../domain/checklist.js';
+import { DEFAULT_CHECKLIST_LIMITS } from '../domain/parse/checklistLimits.js';
 import { parseChecklist } from '../domain/parseChecklist.js';
+import { readChecklistFile } from '../service/readChecklistFile.js';
+import { messageLayout } from '../slack/messageLayout.js';
 
 /**
  * `deployday lint <file.md>…`: checks checklists before a deploy day depends on them. Problems are
  * printed compiler-style (`file:line: error: message`) so editors and CI can jump to them; the exit
- * code is 1 when any file has an error or cannot be read. File access is injected to keep this testable.
+ * code is 1 when any file has an error or cannot be read. File access is injected to keep this testable;
+ * by default files are read as the bot reads them (regular files only, within the size limit).
+ * Messages per run are counted with the bot's own Slack layout, so lint and the bot agree.
  */
+
+/** Reads a file the way the catalog does, throwing the reason it cannot. */
+export function readChecklistForLint(path: string): string {
+  const read = readChecklistFile(path, { maxFileBytes: DEFAULT_CHECKLIST_LIMITS.maxFileBytes });
+  if (!read.ok) throw new Error(read.reason);
+  return read.text;
+}
 
 export interface LintResult {
   output: string;
   exitCode: number;
 }
 
-export function lintCommand(files: string[], readFile: (path: string) => string): LintResult {
+export function lintCommand(files: string[], readFile: (path: string) => string = readChecklistForLint): LintResult {
   if (files.length === 0) {
     return { output: 'usage: deployday lint <checklist.md> [more.md …]', exitCode: 2 };
   }
@@ -28,7 +40,11 @@ export function lintCommand(files: string[], readFile: (path: string) => string)
       failed = true;
       continue;
     }
-    const result = parseChecklist(text, { name: checklistName(file), source: file });
+    const result = parseChecklist(text, {
+      name: checklistName(file),
+      source: file,
+      countMessages: (checklist) => messageLayout.keysFor(checklist, { rollback: true }).length,
+    });
     const problems = result.ok ? result.warnings : result.problems;
     lines.push(...problems.map(formatProblem));
     if (result.ok) lines.push(`${file}: ok — ${summarize(result.checklist)}`);

@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'lint': {
-      const result = lintCommand(args, (path) => readFileSync(path, 'utf8'));
+      const result = lintCommand(args);
       process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
       return result.exitCode;
     }

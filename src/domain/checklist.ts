@@ -39,14 +39,17 @@ export type ItemKind = 'task' | 'signoff' | 'gate';
 export interface Item {
   /** Stable within one checklist text: `s<sectionIndex>.i<itemIndex>` (indexes over the whole checklist). */
   id: string;
-  /** Item text as the markdown written (the Slack views make it mrkdwn: slack/views/checklistMrkdwn.ts). */
+  /**
+   * Item text as the author wrote it, in markdown (trimmed). The views turn it into Slack mrkdwn when
+   * they render, so the domain never holds Slack syntax. Sign-off items read "<Role> sign-off".
+   */
   text: string;
   /** 1-based line in the source file. */
   line: number;
   /** Nesting depth: 0 for a top-level item, 1 for an item nested under another, … */
   depth: number;
   parentId: string | null;
-  /** Indented non-task bullets and continuation lines under the item, as markdown. */
+  /** Indented non-task bullets and continuation lines under the item, as markdown (fenced code dedented). */
   details: string[];
   /** `[x]` in the template: the item starts done. */
   initiallyDone: boolean;
@@ -69,7 +72,7 @@ export interface Section {
   implicit: boolean;
   timing: HeadingTiming | null;
   items: Item[];
-  /** Non-item content (prose, ordered steps without checkboxes, tables) as markdown: a line, or a whole table or code block. */
+  /** Non-item content as markdown: one entry per prose line or list entry, per fenced block, per table. */
   notes: string[];
 }
 
@@ -91,7 +94,7 @@ export interface ReferenceSection {
   title: string;
   line: number;
   level: number;
-  /** Body as markdown, as written. */
+  /** Body as the markdown written under the heading (blank runs cut to one, ends trimmed). */
   body: string;
 }
 

@@ -1,4 +1,5 @@
 import type { HeadingTiming, Minutes } from './checklist.js';
+import { excerpt } from './parse/excerpt.js';
 
 /**
  * Reads the timing teams write into headings: an offset from T-0 ("T-7 days", "T+2h", "T-0"),
@@ -44,12 +45,17 @@ export interface HeadingTimingResult {
   error?: string;
 }
 
+const MAX_OFFSET_DAYS = 366;
+const MAX_OFFSET_MINUTES = MAX_OFFSET_DAYS * 1440;
+
 // "T-7 days", "T+24 hours", "T-30m", "T+2h", "T-0". Unicode minus and en dash count as minus.
 const OFFSET = /\bT\s*([+\-−–])\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?/;
-// One side of a clock window, loosely, so that bad times are reported rather than ignored.
-const LOOSE_TIME = String.raw`\d{1,2}(?::\d{1,2})?\s*(?:[AaPp]\.?[Mm]\.?)?`;
+// One side of a clock window, loosely, so that bad times are reported rather than ignored. Every
+// run of blanks is guarded by what must follow it (a digit, AM/PM, a dash, a zone, the closing
+// parenthesis): two optional blank runs side by side made "(1-1" and 3,000 spaces take seconds.
+const LOOSE_TIME = String.raw`\d{1,2}(?::\d{1,2})?(?:\s*[AaPp]\.?[Mm]\.?)?`;
 const WINDOW = new RegExp(
-  String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})\s*(?:[A-Z]{2,5})?\s*\)`,
+  String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})(?:\s*[A-Z]{2,5})?\s*\)`,
 );
 const TIMEBOX = /\(\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*\)/g;
 
@@ -63,7 +69,10 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
     const [whole, sign, amount, unitWord] = offset;
     const factor = unitWord === undefined ? null : unitMinutes(unitWord);
     const n = Number(amount);
-    if (factor !== null) {
+    if (factor !== null && !(n * factor <= MAX_OFFSET_MINUTES)) {
+      // A 400-digit amount is Infinity minutes; nothing on a deploy day is planned a year away.
+      error = `offset "${excerpt(whole.trim())}" is more than ${MAX_OFFSET_DAYS} days from T-0`;
+    } else if (factor !== null) {
       const minutes = Math.round(n * factor);
       timing.offset = sign === '+' ? minutes : -minutes;
       timing.offsetText = whole.trim();
@@ -74,7 +83,7 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
       timing.offsetText = `T${sign}0`;
       timing.offsetIsDays = false;
     } else {
-      error = `cannot read offset "T${sign}${amount}": add a unit (minutes, hours or days)`;
+      error = `cannot read offset "${excerpt(`T${sign}${amount}`)}": add a unit (minutes, hours or days)`;
     }
   }
 
@@ -82,7 +91,7 @@ export function parseHeadingTiming(heading: string): HeadingTimingResult {
   if (window && looksLikeClock(window[1]!, window[2]!)) {
     const clock = parseClockWindow(window[1]!, window[2]!);
     if (typeof clock === 'string') {
-      error = `cannot read time window "${window[0]}": ${clock}`;
+      error = `cannot read time window "${excerpt(window[0])}": ${clock}`;
     } else {
       timing.clock = { ...clock, text: `${window[1]!.trim()} - ${window[2]!.trim()}` };
     }
@@ -116,21 +125,21 @@ interface ParsedTime {
 
 function splitTime(text: string): ParsedTime | string {
   const m = /^(\d{1,2})(?::(\d{1,2}))?\s*(?:([AaPp])\.?[Mm]\.?)?$/.exec(text.trim());
-  if (!m) return `"${text.trim()}" is not a time`;
-  if (m[2] !== undefined && m[2].length !== 2) return `"${text.trim()}" needs two-digit minutes`;
+  if (!m) return `"${excerpt(text)}" is not a time`;
+  if (m[2] !== undefined && m[2].length !== 2) return `"${excerpt(text)}" needs two-digit minutes`;
   const meridiem = m[3] === undefined ? null : (m[3].toLowerCase() as 'a' | 'p');
   return { hour: Number(m[1]), minute: m[2] === undefined ? 0 : Number(m[2]), meridiem };
 }
 
 /** Minutes since midnight, or a reason. `isEnd` allows 24:00 and maps midnight to 1440. */
 function toMinutes(t: ParsedTime, raw: string, isEnd: boolean): number | string {
-  if (t.minute > 59) return `"${raw.trim()}" has more than 59 minutes`;
+  if (t.minute > 59) return `"${excerpt(raw)}" has more than 59 minutes`;
   let minutes: number;
   if (t.meridiem !== null) {
-    if (t.hour < 1 || t.hour > 12) return `"${raw.trim()}" is not a 12-hour time`;
+    if (t.hour < 1 || t.hour > 12) return `"${excerpt(raw)}" is not a 12-hour time`;
     minutes = ((t.hour % 12) + (t.meridiem === 'p' ? 12 : 0)) * 60 + t.minute;
   } else {
-    if (t.hour > 24 || (t.hour === 24 && t.minute !== 0)) return `"${raw.trim()}" is not a 24-hour time`;
+    if (t.hour > 24 || (t.hour === 24 && t.minute !== 0)) return `"${excerpt(raw)}" is not a 24-hour time`;
     if (t.hour === 24 && !isEnd) return `a window cannot start at 24:00`;
     minutes = t.hour * 60 + t.minute;
   }

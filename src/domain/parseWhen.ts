@@ -37,7 +37,8 @@ const DURATION_FORMS = '45m, -15m, 1h30m, 2h, 1d, or 90 (minutes)';
 export function parseDuration(text: string): DurationResult {
   const raw = text.trim();
   const fail = (why: string): DurationResult => ({ ok: false, error: `${why} Use a duration like ${DURATION_FORMS}.` });
-  const m = /^([+\-−])?\s*(.+)$/.exec(raw);
+  // `s`: a newline in the text must not make `(.+)$` fail and backtrack over every blank before it.
+  const m = /^([+\-−])?\s*(.+)$/s.exec(raw);
   if (m === null) return fail('Give a duration.');
   const sign = m[1] === '-' || m[1] === '−' ? -1 : 1;
   const body = m[2]!.toLowerCase();
@@ -175,7 +176,12 @@ function withPastNote(t0: number, now: number): StartTimeResult {
   return t0 < Math.floor(now / MINUTE_MS) * MINUTE_MS ? { ok: true, t0, note: 'past' } : { ok: true, t0 };
 }
 
+/** Dates people mean for a deploy. Outside them is a typo, and `Date.UTC` reads years 0–99 as 19xx. */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
 function checkDate(year: number, month: number, day: number): string | null {
+  if (year < FIRST_YEAR || year > LAST_YEAR) return `year ${year} is not between ${FIRST_YEAR} and ${LAST_YEAR}.`;
   if (month < 1 || month > 12) return `month ${month} does not exist.`;
   if (day < 1 || day > daysInMonth(year, month)) return `day ${day} does not exist in that month.`;
   return null;

@@ -63,6 +63,14 @@ describe('parseHeadingTiming', () => {
     expect(result.error).toMatch(/T-5/);
   });
 
+  it('reports an offset of more than a year instead of planning a run for it', () => {
+    const huge = parseHeadingTiming(`Prep (T-${'9'.repeat(400)} days)`);
+    expect(huge.timing).toBeNull();
+    expect(huge.error).toMatch(/^offset "T-9+…" is more than 366 days from T-0$/);
+    expect(parseHeadingTiming('Prep (T-400 days)').error).toBe('offset "T-400 days" is more than 366 days from T-0');
+    expect(parseHeadingTiming('Prep (T-366 days)').timing?.offset).toBe(-366 * 1440);
+  });
+
   it('does not take the word after T-0 as a unit', () => {
     expect(parseHeadingTiming('T-0 Morning').timing).toEqual({ offset: 0, offsetText: 'T-0', offsetIsDays: false });
   });

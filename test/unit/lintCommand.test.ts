@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
@@ -76,6 +77,35 @@ describe('lintCommand', () => {
 
   it('explains its usage and exits 2 without files', () => {
     expect(lintCommand([], readFromRepo)).toEqual({ output: expect.stringMatching(/^usage: deployday lint/), exitCode: 2 });
+  });
+
+  it('counts the messages a run would post with the bot\'s layout, not just one per phase', () => {
+    // One phase (two messages by the lower bound) whose 200 long items need far more than 40 messages.
+    const items = Array.from({ length: 200 }, (_, i) => `- [ ] step ${i} ${'word '.repeat(400)}`).join('\n');
+    const result = lintCommand(['long.md'], readFrom({ 'long.md': `# Long\n## Deploy\n${items}\n` }));
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toMatch(/^long\.md:1: error: a run of this checklist would post \d+ messages, over the limit of 40: split it/);
+  });
+
+  it('reports a line over 4,000 characters at its line and does not quote it', () => {
+    const result = lintCommand(['wide.md'], readFrom({ 'wide.md': `# Wide\n## Deploy\n- [ ] ok\n${'z'.repeat(4001)}\n` }));
+    expect(result.output.split('\n')).toEqual(['wide.md:4: error: line is 4,001 characters long, over the limit of 4,000 a line']);
+  });
+
+  it('reads files as the bot does by default: a directory or an oversized file is an error at line 0', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'deployday-lint-'));
+    try {
+      mkdirSync(path.join(dir, 'folder.md'));
+      writeFileSync(path.join(dir, 'huge.md'), 'x'.repeat(512 * 1024 + 1));
+      const result = lintCommand([path.join(dir, 'folder.md'), path.join(dir, 'huge.md')]);
+      expect(result.exitCode).toBe(1);
+      expect(result.output.split('\n')).toEqual([
+        `${path.join(dir, 'folder.md')}:0: error: cannot read file (is a directory, not a checklist file: not read)`,
+        `${path.join(dir, 'huge.md')}:0: error: cannot read file (is larger than the limit of 512 KiB for one file: not read)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a checklist after its file', () => {

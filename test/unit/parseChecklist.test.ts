@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
@@ -6,10 +6,10 @@ import { allItems, allSections } from '../../src/domain/checklist.js';
 import type { Checklist, ChecklistProblem, Item, ParseResult } from '../../src/domain/checklist.js';
 import { detectTimer } from '../../src/domain/itemClassifier.js';
 import { parseChecklist } from '../../src/domain/parseChecklist.js';
+import { sharedSamplesDir } from '../support/sharedSamples.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-const samplesDir = path.resolve(repoRoot, '../shared/samples');
 const fixturesDir = path.resolve(repoRoot, 'test/fixtures/checklists');
 const checklistsDir = path.resolve(repoRoot, 'checklists');
 
@@ -58,12 +58,10 @@ function itemByText(checklist: Checklist, text: string): Item {
   return found;
 }
 
-const samplesMissing = !existsSync(samplesDir);
-const skipNote = samplesMissing ? ` (skipped: ${samplesDir} is absent)` : '';
 
 describe('parseChecklist on the shared sample checklists', () => {
-  it.skipIf(samplesMissing)(`parses canary-rollout.md with the counts counted by hand${skipNote}`, () => {
-    const result = parseFile(path.join(samplesDir, 'canary-rollout.md'));
+  it('parses canary-rollout.md with the counts counted by hand', () => {
+    const result = parseFile(path.join(sharedSamplesDir(), 'canary-rollout.md'));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const c = result.checklist;
@@ -126,8 +124,8 @@ describe('parseChecklist on the shared sample checklists', () => {
     ]);
   });
 
-  it.skipIf(samplesMissing)(`parses timed-deployment-day.md with the counts counted by hand${skipNote}`, () => {
-    const result = parseFile(path.join(samplesDir, 'timed-deployment-day.md'));
+  it('parses timed-deployment-day.md with the counts counted by hand', () => {
+    const result = parseFile(path.join(sharedSamplesDir(), 'timed-deployment-day.md'));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const c = result.checklist;
@@ -301,8 +299,7 @@ describe('parseChecklist structure', () => {
   it('flattens deeper headings into sections and keeps prose and plain tables as notes', () => {
     const section = listStyles().phases[0]!.sections[2]!;
     expect(section.title).toBe('Deep heading flattened');
-    // Checklist text stays markdown: a plain table is one note, made mrkdwn by the views.
-    expect(section.notes).toEqual(['Closing remark for the section.', ['| Service | Owner |', '|---------|-------|', '| api | Team A |'].join('\n')]);
+    expect(section.notes).toEqual(['Closing remark for the section.', '| Service | Owner |\n|---------|-------|\n| api | Team A |']);
     expect(section.items.map((i) => [i.kind, i.role, i.initiallyDone])).toEqual([
       ['task', undefined, false],
       ['signoff', 'Tech Lead', true],

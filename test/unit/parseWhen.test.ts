@@ -72,6 +72,14 @@ describe('parseStartTime', () => {
     const result = parseStartTime('2026-02-30 10:00', { now, timezone: NY });
     expect(result.ok ? '' : result.error).toMatch(/day 30/);
   });
+
+  it.each(['0050-06-01T12:00Z', '0099-06-01 12:00', '1999-12-31 23:00', '2101-01-01T00:00Z'])(
+    'refuses %s, whose year is outside 2000–2100, instead of reading years 0–99 as 19xx',
+    (text) => {
+      const result = parseStartTime(text, { now, timezone: NY });
+      expect(result.ok ? '' : result.error).toMatch(/^"[^"]+": year \d+ is not between 2000 and 2100\./);
+    },
+  );
 });
 
 describe('parseDuration', () => {

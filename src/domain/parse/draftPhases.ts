@@ -1,0 +1,125 @@
+import type { HeadingTiming, ReferenceSection } from '../checklist.js';
+import { parseHeadingTiming } from '../headingTiming.js';
+import { isRollbackTitle } from '../itemClassifier.js';
+import { plainWords } from './plainWords.js';
+import type { PhaseDraft, ReportProblem, SectionDraft } from './drafts.js';
+import { excerpt } from './excerpt.js';
+import { parseBody, type BodyResult } from './parseBody.js';
+import type { Block } from './splitBlocks.js';
+
+export interface PhaseDrafts {
+  /** The first `#` heading, or null when the file has none. */
+  title: string | null;
+  titleLine: number;
+  phases: PhaseDraft[];
+  /** Headings without items; untitled ones (prose before any heading) get the checklist title later. */
+  reference: ReferenceSection[];
+}
+
+/**
+ * Heading blocks → phases and sections: `#` is the title, `##` opens a phase, `###` and deeper are
+ * sections of the current phase (flattened), and a heading with no items is reference material.
+ */
+export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDrafts {
+  let title: string | null = null;
+  let titleLine = 1;
+  const phases: PhaseDraft[] = [];
+  const reference: ReferenceSection[] = [];
+  let current: PhaseDraft | null = null;
+  let sectionCount = 0;
+  const phaseTitles = new Map<string, number>();
+  let warnedOrphan = false;
+
+  const newSection = (
+    heading: { title: string; line: number; timing: HeadingTiming | null },
+    implicit: boolean,
+    body: BodyResult,
+    rollback: boolean,
+  ): SectionDraft => ({
+    index: sectionCount++,
+    title: heading.title,
+    line: heading.line,
+    implicit,
+    timing: heading.timing,
+    items: body.items,
+    notes: body.notes,
+    rollback,
+  });
+
+  const openPhase = (t: string, line: number, level: number, timing: HeadingTiming | null, untitled: boolean): PhaseDraft => {
+    const phase: PhaseDraft = { title: t, untitled, line, level, timing, sections: [], hasReference: false };
+    phases.push(phase);
+    return phase;
+  };
+
+  for (const block of blocks) {
+    const heading = block.heading;
+    if (heading === null) {
+      // Content before any heading.
+      const body = parseBody(block.body, false, problem);
+      if (body.items.length > 0) {
+        if (!warnedOrphan) {
+          problem(body.items[0]!.line, 'warning', 'item before any heading: it goes into an implicit phase; put it under a `##` heading');
+          warnedOrphan = true;
+        }
+        current = openPhase('', body.items[0]!.line, 2, null, true);
+        current.sections.push(newSection({ title: '', line: current.line, timing: null }, true, body, false));
+      } else if (body.prose.trim() !== '') {
+        reference.push({ title: '', line: block.body[0]?.line ?? 1, level: 0, body: body.prose });
+      }
+      continue;
+    }
+
+    const timed = parseHeadingTiming(heading.text);
+    if (timed.error !== undefined) problem(heading.line, 'error', timed.error);
+    const headingTitle = timed.title;
+
+    if (heading.level === 1 && title === null) {
+      title = plainWords(headingTitle);
+      titleLine = heading.line;
+      const body = parseBody(block.body, isRollbackTitle(headingTitle), problem);
+      if (body.items.length > 0) {
+        current = openPhase(title, heading.line, 1, timed.timing, false);
+        current.sections.push(newSection({ title, line: heading.line, timing: timed.timing }, true, body, false));
+      } else if (body.prose.trim() !== '') {
+        reference.push({ title, line: heading.line, level: 1, body: body.prose });
+      }
+      continue;
+    }
+
+    if (heading.level <= 2) {
+      const key = headingTitle.toLowerCase();
+      const first = phaseTitles.get(key);
+      if (first !== undefined) {
+        problem(heading.line, 'warning', `duplicate phase heading "${excerpt(headingTitle)}" (first on line ${first})`);
+      } else {
+        phaseTitles.set(key, heading.line);
+      }
+      current = openPhase(headingTitle, heading.line, heading.level, timed.timing, false);
+      const body = parseBody(block.body, isRollbackTitle(headingTitle), problem);
+      if (body.items.length > 0) {
+        // The phase's own items: a section that shares the phase's title and timing.
+        current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, true, body, false));
+      } else if (body.prose.trim() !== '') {
+        reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: body.prose });
+        current.hasReference = true;
+      }
+      continue;
+    }
+
+    // ### and deeper: sections, flattened.
+    const phaseIsRollback = current !== null && isRollbackTitle(current.title);
+    const body = parseBody(block.body, phaseIsRollback || isRollbackTitle(headingTitle), problem);
+    if (body.items.length === 0) {
+      reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: body.prose });
+      continue;
+    }
+    if (current === null) {
+      current = openPhase('', heading.line, 2, null, true);
+    }
+    const rollback = !phaseIsRollback && isRollbackTitle(headingTitle);
+    current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, false, body, rollback));
+  }
+
+  return { title, titleLine, phases, reference };
+}
