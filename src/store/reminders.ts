@@ -83,14 +83,6 @@ export function upsertReminders(db: Db, runId: number, reminders: NewReminder[])
   return added;
 }
 
-/** Moves the due time of a still-pending reminder (a slip). */
-export function reschedulePending(db: Db, runId: number, key: string, dueAt: number): boolean {
-  return (
-    prepared(db, `UPDATE reminders SET due_at = ? WHERE run_id = ? AND key = ? AND status = 'pending'`).run(dueAt, runId, key)
-      .changes === 1
-  );
-}
-
 export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?: string[]; keys?: string[] }): number {
   const pending = listReminders(db, runId).filter((r) => r.status === 'pending');
   const cancel = prepared(db, `UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'`);

@@ -50,11 +50,6 @@ export function findRunMessage(db: Db, runId: number, key: string): RunMessage |
   return row ? toMessage(row) : null;
 }
 
-export function findRunMessageByTs(db: Db, channelId: string, ts: string): RunMessage | null {
-  const row = prepared(db, 'SELECT * FROM run_messages WHERE channel_id = ? AND ts = ?').get(channelId, ts) as Row | undefined;
-  return row ? toMessage(row) : null;
-}
-
 /** Marks messages as needing a re-render; returns how many rows moved. */
 export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all'): number {
   if (keys === 'all') return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
