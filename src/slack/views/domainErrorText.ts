@@ -11,6 +11,8 @@ export function domainErrorText(error: DomainError): string {
   const p = error.params;
   const text = (key: string): string => escapeMrkdwn(String(p[key] ?? ''));
   const people = (key: string): string => list(p[key]).map(mention).join(', ');
+  // Errors still worded where they are thrown (DomainError's second constructor) carry their text: shown as plain text.
+  if (typeof p.text === 'string') return escapeMrkdwn(p.text);
   switch (error.code) {
     case 'unknown_run':
       return `There is no run #${num(p.runId)}${p.inChannel ? ' in this channel' : ''}.`;
@@ -73,9 +75,14 @@ export function domainErrorText(error: DomainError): string {
     }
     case 'unknown_section':
       return 'That reminder is not one I recognise.';
+    case 'unknown_checklist': {
+      const names = list(p.available);
+      return `There is no checklist called “${text('name')}”. ${names.length ? `Available: ${names.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ')}.` : 'The checklists folder is empty.'}`;
+    }
+    case 'broken_checklist':
+      return `Checklist \`${text('name')}\` has errors and cannot start${p.line ? `: ${text('name')}.md:${num(p.line)}: ${text('problem')}` : '.'} Run \`npx deployday lint ${text('name')}.md\` in the checklists folder for all of them.`;
     default:
-      // Errors still worded where they are thrown (see DomainError's second constructor): shown as plain text.
-      return typeof p.text === 'string' ? escapeMrkdwn(p.text) : `That did not work (${escapeMrkdwn(error.code)}).`;
+      return `That did not work (${escapeMrkdwn(error.code)}).`;
   }
 }
 

@@ -18,8 +18,20 @@ describe('domainErrorText', () => {
     );
   });
 
+  it('escapes the checklist name a person typed, and lists the ones there are', () => {
+    expect(domainErrorText(new DomainError('unknown_checklist', { name: '<!channel>', available: ['small-release'] }))).toBe(
+      'There is no checklist called “&lt;!channel&gt;”. Available: `small-release`.',
+    );
+  });
+
   it('shows an error worded where it was thrown as escaped plain text', () => {
-    expect(domainErrorText(new DomainError('There is no checklist called “<!channel>”.', 'unknown_checklist'))).toBe('There is no checklist called “&lt;!channel&gt;”.');
+    expect(domainErrorText(new DomainError('That button is <not> one I recognise.', 'bad_value'))).toBe('That button is &lt;not&gt; one I recognise.');
+  });
+
+  it('shows a pre-worded error by its text even when its code has wording of its own', () => {
+    expect(domainErrorText(new DomainError('Run #4 has ended; page PagerDuty directly if you still need someone.', 'run_ended'))).toBe(
+      'Run #4 has ended; page PagerDuty directly if you still need someone.',
+    );
   });
 
   it('names the code of an error it has no words for, rather than nothing', () => {
