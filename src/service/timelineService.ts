@@ -114,11 +114,14 @@ export class TimelineService {
   }
 
   /** Someone pressed "Acknowledge" on an overdue nudge: it stops repeating for that section. */
-  acknowledgeOverdue(runId: number, sectionId: string, userId: string): void {
-    // Only a live nudge can be acknowledged: an acknowledgement for a run that has ended, or for a
-    // section the run does not have (a stale or forged button), would put an action into the run's
-    // audit record that never meant anything (found by test/integration/fuzz.test.ts).
-    const run = this.requireRun(runId);
+  acknowledgeOverdue(input: { userId: string; channelId: string; runId: number; sectionId: string }): void {
+    const { userId, runId, sectionId } = input;
+    // Only a live nudge of a run in the clicker's channel can be acknowledged: an acknowledgement for
+    // a run that has ended, or for a section the run does not have (a stale or forged button), would
+    // put an action into the run's audit record that never meant anything (found by test/integration/fuzz.test.ts).
+    const run = findRun(this.db, runId);
+    if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
+    if (run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
     if (run.status !== 'active') throw new DomainError('run_ended', { runId: run.id, status: run.status });
     if (!allSections(run.checklist).some((s) => s.section.id === sectionId)) {
       throw new DomainError('unknown_section');

@@ -158,9 +158,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const actor = actorOf(body);
       const ref = parseSectionRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      const run = runs.requireRun(ref.runId);
-      if (run.channelId !== actor.channelId) throw new DomainError('wrong_channel', { runId: run.id });
-      timeline.acknowledgeOverdue(ref.runId, ref.sectionId, actor.userId);
+      timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionId: ref.sectionId });
     }),
   );
 
