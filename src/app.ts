@@ -74,6 +74,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let sync: MessageSync | null = null;
   let poller: ReminderPoller | null = null;
   let pager: Paging | null = null;
+  const rulesDue = new Set<number>();
   const services = createServices({
     db,
     catalog,
@@ -83,9 +84,13 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     events: {
       messagesChanged: () => sync?.notify(),
       // Only the click's own write belongs before its ack: the escalation rules (which may read
-      // PagerDuty state, page, or fail) run once the handler has acked and returned.
+      // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
+      // run as it is when they run, so a burst of clicks on one run needs one evaluation.
       stateChanged: (runId) => {
+        if (rulesDue.has(runId)) return;
+        rulesDue.add(runId);
         setImmediate(() => {
+          rulesDue.delete(runId);
           try {
             pager?.evaluate(runId);
           } catch (error) {
