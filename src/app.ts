@@ -13,8 +13,9 @@ import { createClaimedReminders } from './service/claimedReminders.js';
 import { systemClock, type Clock } from './service/clock.js';
 import { PageService } from './service/pageService.js';
 import { createRunMessages } from './service/runMessages.js';
-import { RunService } from './service/runService.js';
-import { TimelineService } from './service/timelineService.js';
+import { createServices, type Services } from './service/createServices.js';
+import type { RunQueries } from './service/runQueries.js';
+import type { TimelineService } from './service/timelineService.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
@@ -40,8 +41,10 @@ export interface DeploydayOptions {
 export interface Deployday {
   app: App;
   db: Db;
-  runs: RunService;
+  /** Reading runs; the use cases are in `services`. */
+  runs: RunQueries;
   timeline: TimelineService;
+  services: Services;
   sync: MessageSync;
   poller: ReminderPoller;
   pages: PageService;
@@ -70,16 +73,38 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
   let workspaceUrl: string | null = null;
 
-  // Late-bound hooks: the services only announce changes; the loops below act on them.
+  // The loops below are made after the services, so the services only announce changes through these hooks.
   let sync: MessageSync | null = null;
   let poller: ReminderPoller | null = null;
   let pager: Paging | null = null;
-  const runs = new RunService(db, catalog, clock, messageLayout, {
-    messagesChanged: () => sync?.notify(),
-    stateChanged: (runId) => pager?.evaluate(runId),
+  const rulesDue = new Set<number>();
+  const services = createServices({
+    db,
+    catalog,
+    clock,
+    layout: messageLayout,
+    admins: config.admins ?? [],
+    events: {
+      messagesChanged: () => sync?.notify(),
+      // Only the click's own write belongs before its ack: the escalation rules (which may read
+      // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
+      // run as it is when they run, so a burst of clicks on one run needs one evaluation.
+      stateChanged: (runId) => {
+        if (rulesDue.has(runId)) return;
+        rulesDue.add(runId);
+        setImmediate(() => {
+          rulesDue.delete(runId);
+          try {
+            pager?.evaluate(runId);
+          } catch (error) {
+            logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+          }
+        });
+      },
+    },
+    onQueued: () => poller?.poke(),
   });
-  const timeline = new TimelineService(db, clock, (id) => runs.snapshot(id), () => poller?.poke());
-  runs.timeline = timeline;
+  const { queries: runs, timeline } = services;
 
   const runMessages = createRunMessages(db);
   const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
@@ -170,14 +195,15 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger);
-  registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
+  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
+  registerActionHandlers(app, { services, foreground: clients.foreground, logger });
 
   return {
     app,
     db,
     runs,
     timeline,
+    services,
     sync,
     poller,
     pages,

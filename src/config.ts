@@ -25,6 +25,8 @@ export interface Config {
   slackBotId: string | null;
   slackBotUserId: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** DEPLOYDAY_ADMINS: Slack user ids who may change any role of any run (optional). */
+  admins?: string[];
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,13 @@ const schema = z.object({
   PAGERDUTY_API_URL: url('PAGERDUTY_API_URL').default('https://api.pagerduty.com'),
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, 'SLACK_BOT_ID must look like B0123ABCD').optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'SLACK_BOT_USER_ID must look like U0123ABCD').optional(),
+  DEPLOYDAY_ADMINS: z
+    .string()
+    .refine(
+      (v) => v.split(',').map((id) => id.trim()).filter(Boolean).every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+      'DEPLOYDAY_ADMINS must be Slack user ids separated by commas, such as U012ABCDEF,U034GHIJKL',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });
 
@@ -126,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackBotId: v.SLACK_BOT_ID ?? null,
     slackBotUserId: v.SLACK_BOT_USER_ID ?? null,
     logLevel: v.LOG_LEVEL,
+    admins: (v.DEPLOYDAY_ADMINS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
   };
 }
 

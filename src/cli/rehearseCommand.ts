@@ -1,5 +1,6 @@
 import { parseChecklist } from '../domain/parseChecklist.js';
 import { DomainError } from '../domain/errors.js';
+import { domainErrorText } from '../slack/views/domainErrorText.js';
 import { parseDuration, parseStartTime } from '../domain/parseWhen.js';
 import { canonicalTimeZone, utcToZoned } from '../domain/zonedTime.js';
 import { formatRehearsal } from '../rehearsal/formatRehearsal.js';
@@ -70,7 +71,7 @@ export async function rehearseCommand(
     const timeline = formatRehearsal(events, { title: checklist.title, file: parsed.file, t0, timezone, participation, rollbackAtMinutes });
     return { output: [...warnings, ...(warnings.length ? [''] : []), timeline].join('\n'), exitCode: 0 };
   } catch (error) {
-    if (error instanceof DomainError) return fail(error.message);
+    if (error instanceof DomainError) return fail(domainErrorText(error));
     throw error;
   }
 }

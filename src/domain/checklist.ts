@@ -118,6 +118,8 @@ export interface ChecklistSettings {
   timezone?: string;
   /** Default role holders: role name → Slack user ids (U…). */
   roles?: Record<string, string[]>;
+  /** Slack user ids who may change any role of a run, including those named under `roles`. */
+  admins?: string[];
   /** Escalation path in order; from front matter or an "Escalation" section. */
   escalation?: EscalationLevel[];
   /** PagerDuty escalation policy id for `/deploy oncall`. */

@@ -41,6 +41,8 @@ const settingsSchema = z.object({
     .optional(),
   // One id may be written without a list.
   roles: z.record(roleName, z.union([userId.transform((id) => [id]), z.array(userId)])).optional(),
+  // Who may change any role, even one the front matter names (see domain/permissions.ts).
+  admins: z.union([userId.transform((id) => [id]), z.array(userId)]).optional(),
   escalation: z
     .array(
       z.union([

@@ -33,14 +33,43 @@ export function standingVotes(votes: GateVote[], itemId: string): GateVote[] {
 /**
  * A gate fails on any standing No-Go from an approver (one No-Go is enough to stop a deploy),
  * and passes once enough approvers say Go: one, all who hold an approver role, or N.
+ * One vote is one person: whoever holds several approver roles counts once, so with quorum `all`
+ * every role somebody holds needs a Go from a different person (one person given every role
+ * cannot pass a two-person gate alone).
  */
 export function gateOutcome(rule: GateRule, votes: GateVote[], roles: Record<string, string[]>): GateOutcome {
   const approverIds = new Set(rule.approvers.flatMap((role) => roles[role] ?? []));
   const counted = votes.filter((v) => approverIds.has(v.userId));
   if (counted.some((v) => v.vote === 'no_go')) return 'failed';
-  const goes = counted.filter((v) => v.vote === 'go').length;
-  const required = rule.quorum === 'one' ? 1 : rule.quorum === 'all' ? Math.max(1, approverIds.size) : rule.quorum;
-  return goes >= required ? 'passed' : 'pending';
+  const goers = new Set(counted.filter((v) => v.vote === 'go').map((v) => v.userId));
+  if (rule.quorum === 'all') {
+    const everyHolder = goers.size >= Math.max(1, approverIds.size);
+    return everyHolder && rolesCoveredByDistinctPeople(rule.approvers, roles, goers) ? 'passed' : 'pending';
+  }
+  const required = rule.quorum === 'one' ? 1 : rule.quorum;
+  return goers.size >= required ? 'passed' : 'pending';
+}
+
+/**
+ * Whether each approver role that somebody holds can be given its own Go voter, no voter used
+ * twice (a bipartite matching; gates have a handful of roles, so simple augmenting paths do).
+ */
+function rolesCoveredByDistinctPeople(approverRoles: string[], roles: Record<string, string[]>, goers: Set<string>): boolean {
+  const held = [...new Set(approverRoles)].filter((role) => (roles[role] ?? []).length > 0);
+  const roleOf = new Map<string, string>();
+  const assign = (role: string, seen: Set<string>): boolean => {
+    for (const user of roles[role] ?? []) {
+      if (!goers.has(user) || seen.has(user)) continue;
+      seen.add(user);
+      const other = roleOf.get(user);
+      if (other === undefined || assign(other, seen)) {
+        roleOf.set(user, role);
+        return true;
+      }
+    }
+    return false;
+  };
+  return held.every((role) => assign(role, new Set()));
 }
 
 export interface GateStatus {

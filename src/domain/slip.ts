@@ -1,5 +1,3 @@
-import type { PlannedReminder } from './reminderPlan.js';
-
 /**
  * Slips and reschedules move T-0, and the schedule follows (see schedule.ts). One subtlety: clock
  * windows ("(2:00 PM - 4:00 PM)") are wall-clock times on T-0's day, so a slip must also be kept as a
@@ -7,7 +5,8 @@ import type { PlannedReminder } from './reminderPlan.js';
  * new day and time, plans afresh and resets that total to 0. What also needs care is the reminders
  * already planned for the old T-0: those in the past stay as they are (they were sent, or are being
  * sent, and are history), those in the future are cancelled and the plan is made again for the new
- * T-0. New keys carry their new due time, so they never collide with the cancelled ones.
+ * T-0 (TimelineService.onT0Moved). New keys carry their new due time, so they never collide with the
+ * cancelled ones. The use case service/t0Moves.ts moves T-0 with these functions.
  */
 
 const MINUTE_MS = 60_000;
@@ -32,22 +31,4 @@ export function applyReschedule(newT0: number): number {
 /** How far a reschedule moved T-0, in whole minutes, for the notice and the audit. */
 export function slipMinutes(oldT0: number, newT0: number): number {
   return Math.round((newT0 - oldT0) / MINUTE_MS);
-}
-
-/** Timers and time boxes run from when someone started them or from the rollback, not from T-0. */
-const NOT_TIED_TO_T0: ReadonlySet<PlannedReminder['kind']> = new Set(['timer_done', 'timebox_expired']);
-
-/**
- * Splits the reminders planned before a slip: `keep` are due at or before `now` (sent or being
- * sent) or do not depend on T-0 (item timers, time boxes); `replan` are the schedule reminders still
- * ahead (cancel them, then call planReminders for the new T-0 with `now`).
- */
-export function splitRemindersOnSlip<R extends Pick<PlannedReminder, 'dueAt' | 'kind'>>(
-  reminders: R[],
-  now: number,
-): { keep: R[]; replan: R[] } {
-  const keep: R[] = [];
-  const replan: R[] = [];
-  for (const r of reminders) (r.dueAt <= now || NOT_TIED_TO_T0.has(r.kind) ? keep : replan).push(r);
-  return { keep, replan };
 }

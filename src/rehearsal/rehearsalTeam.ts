@@ -1,9 +1,10 @@
 import { allSections, type Item, type Section } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
+import { domainErrorText } from '../slack/views/domainErrorText.js';
 import { gateRuleFor } from '../domain/gates.js';
 import { LEAD, normaliseRole } from '../domain/roles.js';
 import { isSettled } from '../domain/snapshotItems.js';
-import type { RunService } from '../service/runService.js';
+import type { Services } from '../service/createServices.js';
 
 /** The made-up person who starts the rehearsal run, and its channel. */
 export const REHEARSAL_USER = 'U0REHEARSE';
@@ -16,9 +17,13 @@ export const REHEARSAL_CHANNEL = 'C0REHEARSE';
  */
 export class RehearsalTeam {
   constructor(
-    private readonly runs: RunService,
+    private readonly services: Services,
     private readonly runId: number,
   ) {}
+
+  private get runs() {
+    return this.services.queries;
+  }
 
   /**
    * Does a section's work: ticks its tasks, signs off as the role holder, votes Go on its gates.
@@ -40,11 +45,11 @@ export class RehearsalTeam {
           else refused.add(`the gate “${item.text}” is still waiting for more Go votes than its approvers can give`);
         } else {
           const userId = item.kind === 'signoff' && item.role ? this.holderOf(item.role, assigned) : this.lead();
-          if (this.runs.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed) done += 1;
+          if (this.services.items.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed) done += 1;
         }
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        refused.add(error.message);
+        refused.add(domainErrorText(error));
       }
     }
     const parts = [`${section.title}: ${done} item${done === 1 ? '' : 's'} done`];
@@ -57,11 +62,11 @@ export class RehearsalTeam {
   /** `/deploy rollback <reason>` by the run's lead. */
   declareRollback(reason: string): string {
     try {
-      this.runs.rollback({ runId: this.runId, reason, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+      this.services.ending.rollback({ runId: this.runId, reason, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
       return `rollback declared by the lead: ${reason}`;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return `rollback refused: ${error.message}`;
+      return `rollback refused: ${domainErrorText(error)}`;
     }
   }
 
@@ -73,7 +78,7 @@ export class RehearsalTeam {
     if (voters.length === 0 && rule.approvers[0] !== undefined) voters = [this.holderOf(rule.approvers[0], assigned)];
     let votes = 0;
     for (const userId of voters) {
-      const { outcome } = this.runs.voteGate({ runId: this.runId, itemId: item.id, vote: 'go', reason: null, userId, channelId: REHEARSAL_CHANNEL });
+      const { outcome } = this.services.gates.voteGate({ runId: this.runId, itemId: item.id, vote: 'go', reason: null, userId, channelId: REHEARSAL_CHANNEL });
       votes += 1;
       if (outcome === 'passed') return { votes, passed: true };
     }
@@ -84,7 +89,7 @@ export class RehearsalTeam {
   private holderOf(role: string, assigned: string[]): string {
     const holders = this.runs.snapshot(this.runId).roles[normaliseRole(role)] ?? [];
     if (holders[0] !== undefined) return holders[0];
-    this.runs.setRole({ runId: this.runId, role, targetUserId: REHEARSAL_USER, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+    this.services.roles.setRole({ runId: this.runId, role, targetUserId: REHEARSAL_USER, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
     assigned.push(role);
     return REHEARSAL_USER;
   }

@@ -6,8 +6,8 @@ import { computeSchedule } from '../domain/schedule.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { RedactingLogger } from '../logger.js';
 import { ReminderPoller, type ReminderPoster } from '../jobs/reminderPoller.js';
-import { RunService } from '../service/runService.js';
-import { TimelineService } from '../service/timelineService.js';
+import { createServices } from '../service/createServices.js';
+import type { RunService } from '../service/runService.js';
 import { messageLayout, OVERVIEW_KEY, parsePhaseKey, partsOf } from '../slack/messageLayout.js';
 import { renderOutgoing } from '../slack/reminderPoster.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -89,13 +89,16 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
   const db = openDatabase(':memory:', options.migrationsDir);
   let paging: RehearsalPaging | null = null;
   // Slack messages are not rendered: which ones exist is read from run_messages (observePosts).
-  const runs = new RunService(db, new SingleChecklistCatalog(checklist), clock, messageLayout, {
-    messagesChanged: () => {},
-    stateChanged: (runId) => paging?.evaluate(runId),
+  const services = createServices({
+    db,
+    catalog: new SingleChecklistCatalog(checklist),
+    clock,
+    layout: messageLayout,
+    events: { messagesChanged: () => {}, stateChanged: (runId) => paging?.evaluate(runId) },
+    // The poller is ticked by the loop below, so "something was queued" needs no poke.
+    onQueued: () => {},
   });
-  // The poller is ticked by the loop below, so "something was queued" needs no poke.
-  const timeline = new TimelineService(db, clock, (runId) => runs.snapshot(runId), () => {});
-  runs.timeline = timeline;
+  const { queries: runs, timeline } = services;
   paging = options.paging === null ? null : (options.paging ?? createRehearsalPaging)({ db, runs, timeline, clock, logger });
 
   let sent = 0;
@@ -119,7 +122,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
   const poller = new ReminderPoller(timeline, poster, logger, () => clock.now(), () => paging?.evaluateAll());
 
   try {
-    const { run } = runs.startRun({
+    const { run } = services.starting.startRun({
       checklistName: checklist.name,
       when: new Date(options.t0).toISOString(),
       timezone,
@@ -128,7 +131,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       userId: REHEARSAL_USER,
     });
     const runId = run.id;
-    const team = new RehearsalTeam(runs, runId);
+    const team = new RehearsalTeam(services, runId);
     const observePosts = postObserver(db, runId, checklist, record);
     const observePages = pageObserver(db, runId, record);
     let logged = 0;

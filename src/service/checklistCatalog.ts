@@ -81,20 +81,11 @@ export class ChecklistCatalog {
   get(name: string): Checklist {
     this.load();
     const entry = this.entries.get(name.replace(/\.md$/, ''));
-    if (!entry) {
-      const names = [...this.entries.keys()];
-      throw new DomainError(
-        `There is no checklist called “${name}”. ${names.length ? `Available: ${names.map((n) => `\`${n}\``).join(', ')}.` : 'The checklists folder is empty.'}`,
-        'unknown_checklist',
-      );
-    }
+    if (!entry) throw new DomainError('unknown_checklist', { name, available: [...this.entries.keys()] });
     if (!entry.checklist) {
       const first = entry.problems.find((p) => p.severity === 'error') ?? entry.problems[0];
-      throw new DomainError(
-        // Name the file as the team knows it, not by the server's absolute path.
-        `Checklist \`${entry.name}\` has errors and cannot start${first ? `: ${entry.name}.md:${first.line}: ${first.message}` : '.'} Run \`npx deployday lint ${entry.name}.md\` in the checklists folder for all of them.`,
-        'broken_checklist',
-      );
+      // Named as the team knows the file, never by the server's absolute path.
+      throw new DomainError('broken_checklist', { name: entry.name, line: first?.line ?? null, problem: first?.message ?? null });
     }
     return entry.checklist;
   }

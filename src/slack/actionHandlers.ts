@@ -1,22 +1,16 @@
 import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
-import type { RunService } from '../service/runService.js';
-import type { TimelineService } from '../service/timelineService.js';
-import { bumpRunMessages } from '../store/runMessages.js';
-import type { Db } from '../store/db.js';
+import type { Services } from '../service/createServices.js';
 import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
 import { errorText } from './replyWithError.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 
 export interface ActionDeps {
-  db: Db;
-  runs: RunService;
-  timeline: TimelineService;
+  services: Services;
   /** For views.open: a person is waiting, so it must not queue behind background updates. */
   foreground: WebClient;
-  onMessagesChanged: () => void;
   logger: Logger;
 }
 
@@ -26,7 +20,7 @@ type Payload = BlockAction;
 function actorOf(body: Payload): { userId: string; channelId: string } {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (typeof body.user?.id !== 'string' || typeof channelId !== 'string') {
-    throw new DomainError('That click came without a user or channel, so I ignored it.', 'bad_payload');
+    throw new DomainError('bad_payload', { text: 'That click came without a user or channel, so I ignored it.' });
   }
   return { userId: body.user.id, channelId };
 }
@@ -49,7 +43,8 @@ async function tellClicker(respond: RespondFn | undefined, text: string, logger:
  * loop, which also puts back a checkbox Slack ticked locally for a refused click.
  */
 export function registerActionHandlers(app: App, deps: ActionDeps): void {
-  const { runs, logger } = deps;
+  const { queries: runs, items, gates, timeline } = deps.services;
+  const { logger } = deps;
 
   const handle = (
     name: string,
@@ -85,10 +80,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const rerenderRun = (body: Payload, action: Record<string, unknown>) => {
     const ref = parseItemsBlockId(String(action.block_id ?? '')) ?? parseItemRef(String(action.value ?? ''));
     if (!ref) return;
-    const run = runs.requireRun(ref.runId);
-    if (run.channelId !== actorOf(body).channelId) return;
-    bumpRunMessages(deps.db, ref.runId, 'all');
-    deps.onMessagesChanged();
+    items.redraw({ ...actorOf(body), runId: ref.runId });
   };
 
   app.action(
@@ -98,11 +90,11 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       (body, action) => {
         const actor = actorOf(body);
         const ref = parseItemsBlockId(String(action.block_id ?? ''));
-        if (!ref) throw new DomainError('That checklist message is not one I recognise.', 'bad_block_id');
+        if (!ref) throw new DomainError('bad_block_id', { text: 'That checklist message is not one I recognise.' });
         const changes = diffCheckboxes(body.message?.blocks, String(action.block_id), action.selected_options);
         if (changes.length === 0) return;
         // One click changes one box; if a stale view yields more, each is applied as a "set", never a toggle.
-        for (const change of changes) runs.setItem({ ...actor, runId: ref.runId, itemId: change.itemId, done: change.done });
+        for (const change of changes) items.setItem({ ...actor, runId: ref.runId, itemId: change.itemId, done: change.done });
       },
       { rerenderOnRefusal: rerenderRun },
     ),
@@ -113,10 +105,10 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     handle('item button', (body, action) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
       // The button's label is what the clicker saw: "Done" sets done, "Undo" clears it.
       const label = String((action.text as { text?: string } | undefined)?.text ?? 'Done');
-      runs.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
+      items.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
     }),
   );
 
@@ -125,8 +117,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     handle('timer start', (body, action) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
-      runs.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      items.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
     }),
   );
 
@@ -135,8 +127,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     handle('gate go', (body, action) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
-      runs.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
     }),
   );
 
@@ -145,9 +137,9 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     handle('gate no-go', (body, action) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
       // Check the vote is allowed before asking for a reason, so nobody types one in vain.
-      runs.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
+      gates.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
       const triggerId = body.trigger_id;
       return {
         after: async () => {
@@ -165,10 +157,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     handle('overdue acknowledge', (body, action) => {
       const actor = actorOf(body);
       const ref = parseSectionRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('That button is not one I recognise.', 'bad_value');
-      const run = runs.requireRun(ref.runId);
-      if (run.channelId !== actor.channelId) throw new DomainError(`Run #${run.id} belongs to another channel.`, 'wrong_channel');
-      deps.timeline.acknowledgeOverdue(ref.runId, ref.sectionId, actor.userId);
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionId: ref.sectionId });
     }),
   );
 
@@ -192,7 +182,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       return;
     }
     try {
-      runs.voteGate({
+      gates.voteGate({
         userId,
         channelId: submission.channelId,
         runId: submission.runId,

@@ -3,11 +3,8 @@ import { allSections } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { parseDuration } from '../domain/parseWhen.js';
 import type { ChecklistCatalog } from '../service/checklistCatalog.js';
+import type { Services } from '../service/createServices.js';
 import type { PageService } from '../service/pageService.js';
-import type { RunService } from '../service/runService.js';
-import type { TimelineService } from '../service/timelineService.js';
-import { listAudit } from '../store/audit.js';
-import type { Db } from '../store/db.js';
 import { helpText, parseCommand, type Command } from './commandParser.js';
 import { errorText } from './replyWithError.js';
 import { renderAuditText } from './views/auditText.js';
@@ -16,12 +13,11 @@ import { escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
 import { slackDayTime } from './views/slackDate.js';
+import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 
 export interface CommandDeps {
-  db: Db;
-  runs: RunService;
-  timeline: TimelineService;
+  services: Services;
   catalog: ChecklistCatalog;
   pages: PageService;
   now: () => number;
@@ -83,7 +79,8 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
 }
 
 function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply {
-  const { runs, timeline } = deps;
+  const { queries: runs, timeline } = deps.services;
+  const { starting, ending, t0, roles: roleAssignment } = deps.services;
   const now = deps.now();
   const actor = { userId: who.userId, channelId: who.channelId };
   switch (command.kind) {
@@ -94,7 +91,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'checklists':
       return { text: checklistsText(deps.catalog) };
     case 'start': {
-      const { run, note } = runs.startRun({
+      const { run, note } = starting.startRun({
         checklistName: command.checklist,
         when: command.when,
         timezone: command.timezone,
@@ -104,7 +101,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       });
       const noteText = note === 'tomorrow' ? ' (that time has passed today, so: tomorrow)' : note === 'past' ? ' (in the past: phases already due will be shown as overdue)' : '';
       return {
-        text: `Started run *#${run.id}* of \`${run.checklistName}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${run.timezone}. The checklist is being posted in this channel; you are the lead.`,
+        text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.`,
       };
     }
     case 'status': {
@@ -125,41 +122,42 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
     case 'abort': {
       const run = runs.resolveRun(who.channelId, command.run);
-      runs.abort({ ...actor, runId: run.id, reason: command.reason });
+      ending.abort({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Run #${run.id} aborted. The channel has been told.` };
     }
     case 'finish': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const ended = runs.finish({ ...actor, runId: run.id, waiveReason: command.waive });
+      const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
     }
     case 'rollback': {
       const run = runs.resolveRun(who.channelId, command.run);
-      runs.rollback({ ...actor, runId: run.id, reason: command.reason });
+      ending.rollback({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Rollback declared on run #${run.id}. The rollback checklist is being posted.` };
     }
     case 'slip': {
       const run = runs.resolveRun(who.channelId, command.run);
       const duration = parseDuration(command.duration);
-      if (!duration.ok) throw new DomainError(duration.error, 'bad_duration');
-      if (duration.minutes === 0) throw new DomainError('A slip of 0 minutes changes nothing.', 'bad_duration');
-      const moved = runs.slip({ ...actor, runId: run.id, minutes: duration.minutes });
+      if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
+      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const moved = runs.reschedule({ ...actor, runId: run.id, when: command.when });
+      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {
       const run = runs.resolveRun(who.channelId, command.run);
-      runs.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
-      return { text: command.remove ? `<@${command.userId}> no longer holds *${escapeMrkdwn(command.role)}* on run #${run.id}.` : `<@${command.userId}> now holds *${escapeMrkdwn(command.role)}* on run #${run.id}.` };
+      roleAssignment.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
+      const person = mention(command.userId);
+      const role = escapeMrkdwn(command.role);
+      return { text: command.remove ? `${person} no longer holds *${role}* on run #${run.id}.` : `${person} now holds *${role}* on run #${run.id}.` };
     }
     case 'roles': {
       const run = runs.resolveRun(who.channelId, command.run);
       const roles = runs.snapshot(run.id).roles;
-      const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map((u) => `<@${u}>`).join(', ')}`);
+      const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
       const signoffRoles = [
         ...new Set(
           allSections(run.checklist)
@@ -181,7 +179,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'export': {
       const run = runs.resolveRun(who.channelId, command.run);
-      return { text: renderAuditText(run, listAudit(deps.db, run.id)) };
+      return { text: renderAuditText(run, runs.audit(run.id)) };
     }
   }
 }

@@ -31,14 +31,6 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
   ).map(toState);
 }
 
-export function findItemState(db: Db, runId: number, itemId: string): ItemState | null {
-  const row = prepared(db,
-      'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ? AND item_id = ?',
-    )
-    .get(runId, itemId) as ItemRow | undefined;
-  return row ? toState(row) : null;
-}
-
 export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
   prepared(db,
     `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, updated_at)

@@ -35,7 +35,16 @@ describe('loadConfig', () => {
       slackBotId: null,
       slackBotUserId: null,
       logLevel: 'info',
+      admins: [],
     });
+  });
+
+  it('reads DEPLOYDAY_ADMINS as a comma-separated list of Slack user ids', () => {
+    expect(loadConfig({ ...base, DEPLOYDAY_ADMINS: 'U0ADMIN01, U0ADMIN02,' }).admins).toEqual(['U0ADMIN01', 'U0ADMIN02']);
+  });
+
+  it('refuses DEPLOYDAY_ADMINS that are not Slack user ids', () => {
+    expect(problemsOf({ ...base, DEPLOYDAY_ADMINS: 'U0ADMIN01,@alice' }).problems).toEqual([expect.stringContaining('DEPLOYDAY_ADMINS must be Slack user ids')]);
   });
 
   it('reads every variable when set', () => {

@@ -110,6 +110,17 @@ describe('gateOutcome', () => {
     expect(gateOutcome(rule('all'), [go('U0LEAD001')], shared)).toBe('pending');
     expect(gateOutcome(rule('all'), [go('U0LEAD001'), go('U0APPR001')], shared)).toBe('passed');
   });
+
+  it('does not let one person who holds both named roles pass a quorum all gate alone', () => {
+    const both = { qa: ['U0LEAD001'], security: ['U0LEAD001'] };
+    expect(gateOutcome(rule('all', ['qa', 'security']), [go('U0LEAD001')], both)).toBe('pending');
+  });
+
+  it('passes a quorum all gate over two roles once a different person says Go for each', () => {
+    const overlapping = { qa: ['U0LEAD001', 'U0QA00001'], security: ['U0LEAD001'] };
+    const votes = [go('U0LEAD001'), go('U0QA00001')];
+    expect(gateOutcome(rule('all', ['qa', 'security']), votes, overlapping)).toBe('passed');
+  });
 });
 
 describe('gateStatuses', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { planItemTimer, planReminders, type PlannedReminder } from '../../src/domain/reminderPlan.js';
+import { planReminders } from '../../src/domain/reminderPlan.js';
 import { computeSchedule } from '../../src/domain/schedule.js';
-import { applyReschedule, applySlip, slipMinutes, splitRemindersOnSlip, totalSlipAfter } from '../../src/domain/slip.js';
+import { applyReschedule, applySlip, slipMinutes, totalSlipAfter } from '../../src/domain/slip.js';
 import { at, canaryLike, iso } from './timelineFixtures.js';
 
 describe('applySlip and applyReschedule', () => {
@@ -35,38 +35,22 @@ describe('applySlip and applyReschedule', () => {
   });
 });
 
-describe('splitRemindersOnSlip', () => {
+describe('re-planning after a slip', () => {
   const checklist = canaryLike();
   const t0 = at('2026-11-23T16:00:00Z');
   const plannedAt = at('2026-11-23T08:00:00Z');
   const plan = planReminders({ run: { id: 7, t0, timezone: 'UTC' }, checklist, windows: computeSchedule(checklist, t0, 'UTC'), now: plannedAt });
   const now = at('2026-11-23T15:50:00Z');
 
-  it('keeps reminders already due and re-plans those still ahead', () => {
-    const { keep, replan } = splitRemindersOnSlip(plan, now);
-    expect(keep.length + replan.length).toBe(plan.length);
-    expect(keep.every((r) => r.dueAt <= now)).toBe(true);
-    expect(replan.every((r) => r.dueAt > now)).toBe(true);
-    expect(keep.map((r) => r.key)).toContain('r7:s0:closing_soon@20261123T154500Z');
-    expect(replan.map((r) => r.key)).toContain('r7:s0:overdue:0@20261123T160000Z');
-  });
-
-  it('keeps a running timer, which does not depend on T-0', () => {
-    const timer = planItemTimer(7, checklist.phases[1]!.sections[1]!.items[1]!, now) as PlannedReminder;
-    const { keep, replan } = splitRemindersOnSlip([timer], now);
-    expect(keep).toEqual([timer]);
-    expect(replan).toEqual([]);
-  });
-
-  it('re-plans after a 45-minute slip with keys that never collide with the kept ones', () => {
-    const { keep, replan } = splitRemindersOnSlip(plan, now);
+  it('re-plans after a 45-minute slip with keys that never collide with reminders already sent', () => {
     const newT0 = applySlip({ t0 }, 45);
     const fresh = planReminders({ run: { id: 7, t0: newT0, timezone: 'UTC' }, checklist, windows: computeSchedule(checklist, newT0, 'UTC'), now });
-    const keptKeys = new Set(keep.map((r) => r.key));
-    expect(fresh.filter((r) => keptKeys.has(r.key))).toEqual([]);
+    const sentKeys = new Set(plan.filter((r) => r.dueAt <= now).map((r) => r.key));
+    expect(sentKeys.size).toBeGreaterThan(0);
+    expect(fresh.filter((r) => sentKeys.has(r.key))).toEqual([]);
     expect(fresh.every((r) => r.dueAt >= now)).toBe(true);
     // The readiness deadline moved with T-0.
     expect(fresh.find((r) => r.sectionId === 's0' && r.kind === 'overdue')!.dueAt).toBe(newT0);
-    expect(replan.find((r) => r.sectionId === 's0' && r.kind === 'overdue')!.dueAt).toBe(t0);
+    expect(plan.find((r) => r.sectionId === 's0' && r.kind === 'overdue')!.dueAt).toBe(t0);
   });
 });

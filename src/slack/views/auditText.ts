@@ -10,7 +10,7 @@ const REPLY_MAX = 2_900;
 export function renderAuditText(run: Run, entries: AuditEntry[]): string {
   const head = `*Audit record of run #${run.id}* · ${checklistTitle(run.checklist.title)} · ${entries.length} entries. The full record (JSON or markdown) comes from \`npx deployday export ${run.id}\` on the bot's host.`;
   const lines = entries.map((e) => {
-    const target = e.target ? ` \`${e.target}\`` : '';
+    const target = e.target ? ` \`${escapeMrkdwn(e.target)}\`` : '';
     const reason = typeof e.detail?.reason === 'string' && e.detail.reason ? ` — ${escapeMrkdwn(e.detail.reason)}` : '';
     const actor = /^[UW][A-Z0-9]+$/.test(e.actor) ? `<@${e.actor}>` : escapeMrkdwn(e.actor);
     return `${slackDayTime(e.at)} ${actor} ${e.action}${target}${reason}`;

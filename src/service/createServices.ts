@@ -1,0 +1,62 @@
+import type { Db } from '../store/db.js';
+import type { ChecklistCatalog } from './checklistCatalog.js';
+import type { Clock } from './clock.js';
+import { GateVoting } from './gateVoting.js';
+import { ItemWork } from './itemWork.js';
+import { RoleAssignment } from './roleAssignment.js';
+import { RunEnding } from './runEnding.js';
+import { RunQueries } from './runQueries.js';
+import type { MessageLayout, RunEvents } from './runService.js';
+import { StartRun } from './startRun.js';
+import { T0Moves } from './t0Moves.js';
+import { TimelineService } from './timelineService.js';
+
+export interface ServiceInputs {
+  db: Db;
+  catalog: ChecklistCatalog;
+  clock: Clock;
+  layout: MessageLayout;
+  events: RunEvents;
+  /** Something was queued on the timeline (the poller may want to look now). */
+  onQueued: () => void;
+  /** Slack user ids who may change any role (DEPLOYDAY_ADMINS). */
+  admins?: readonly string[];
+}
+
+/** Every use case of a run, built once and complete: nothing is assigned to a service after it is made. */
+export interface Services {
+  queries: RunQueries;
+  timeline: TimelineService;
+  starting: StartRun;
+  items: ItemWork;
+  gates: GateVoting;
+  roles: RoleAssignment;
+  ending: RunEnding;
+  t0: T0Moves;
+}
+
+/** The one place the services are put together (used by app.ts and the rehearsal). */
+export function createServices(input: ServiceInputs): Services {
+  const queries = new RunQueries(input.db);
+  const timeline = new TimelineService(input.db, input.clock, (id) => queries.snapshot(id), input.onQueued);
+  const deps = {
+    db: input.db,
+    clock: input.clock,
+    catalog: input.catalog,
+    layout: input.layout,
+    events: input.events,
+    queries,
+    timeline,
+    admins: input.admins ?? [],
+  };
+  return {
+    queries,
+    timeline,
+    starting: new StartRun(deps),
+    items: new ItemWork(deps),
+    gates: new GateVoting(deps),
+    roles: new RoleAssignment(deps),
+    ending: new RunEnding(deps),
+    t0: new T0Moves(deps),
+  };
+}

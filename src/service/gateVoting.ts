@@ -1,0 +1,56 @@
+import { findItem } from '../domain/findItem.js';
+import { gateOutcome, gateRuleFor, standingVotes, type GateOutcome } from '../domain/gates.js';
+import type { GateVote, Vote } from '../domain/run.js';
+import { appendAudit } from '../store/audit.js';
+import { insertGateVote } from '../store/gateVotes.js';
+import { saveItemState } from '../store/itemStates.js';
+import { bumpRunMessages } from '../store/runMessages.js';
+import { activeRunFor, requireAllowed } from './runGuard.js';
+import { beginRollback } from './runEnding.js';
+import type { Actor } from './runService.js';
+import type { UseCaseDeps } from './useCaseDeps.js';
+
+/** Go/No-Go votes on a gate; a No-Go that fails the gate declares the rollback. */
+export class GateVoting {
+  constructor(private readonly deps: UseCaseDeps) {}
+
+  /** Throws the reason this person may not vote on this gate now; used before asking for a No-Go reason. */
+  checkCanVote(input: Actor & { runId: number; itemId: string }): void {
+    this.context({ ...input, vote: 'no_go' });
+  }
+
+  voteGate(input: Actor & { runId: number; itemId: string; vote: Vote; reason: string | null }): { outcome: GateOutcome } {
+    const { db, clock, timeline, events } = this.deps;
+    const { run, snapshot, item, section, action } = this.context(input);
+    const rule = gateRuleFor(run.checklist, section, item);
+    const now = clock.now();
+    const vote: GateVote = { itemId: item.id, userId: input.userId, vote: input.vote, reason: input.reason, at: now };
+    const after = gateOutcome(rule, standingVotes([...snapshot.votes, vote], item.id), snapshot.roles);
+    db.transaction(() => {
+      insertGateVote(db, run.id, vote);
+      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action, target: item.id, detail: { reason: input.reason, outcome: after } });
+      if (after === 'passed') {
+        saveItemState(db, run.id, { ...snapshot.items[item.id]!, done: true, by: input.userId, at: now }, now);
+      }
+      bumpRunMessages(db, run.id, 'all');
+    })();
+    if (after === 'passed') {
+      timeline.notice(run.id, `gate-passed:${item.id}`, { kind: 'gate_passed', runId: run.id, gateText: item.text, sectionTitle: section.title });
+    }
+    if (after === 'failed') {
+      // Stored as data; every view escapes it (the reason is typed text).
+      beginRollback(this.deps, run, input.userId, `No-Go on “${item.text}”${input.reason ? `: ${input.reason}` : ''}`, now);
+    }
+    events.messagesChanged(run.id);
+    events.stateChanged(run.id);
+    return { outcome: after };
+  }
+
+  private context(input: Actor & { runId: number; itemId: string; vote: Vote }) {
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    const { item, section } = findItem(run.checklist, input.itemId);
+    const action = input.vote === 'go' ? 'gate.go' : 'gate.no_go';
+    requireAllowed(this.deps, snapshot, input.userId, action, item.id, { kind: 'vote', item, section });
+    return { run, snapshot, item, section, action };
+  }
+}

@@ -1,0 +1,176 @@
+import { allSections, type Section } from '../domain/checklist.js';
+import { blockedSections } from '../domain/gates.js';
+import { classifyDue, nextOverdue, type PlannedReminder, type ReminderKind } from '../domain/reminderPlan.js';
+import { LEAD, normaliseRole } from '../domain/roles.js';
+import type { Run, RunSnapshot } from '../domain/run.js';
+import type { RunNotice } from '../domain/runNotice.js';
+import type { SectionWindow } from '../domain/sectionWindow.js';
+import { isSettled } from '../domain/snapshotItems.js';
+import { hasAuditEntry } from '../store/audit.js';
+import type { Db } from '../store/db.js';
+import {
+  claimDueReminders,
+  markReminderSent,
+  markReminderSkipped,
+  releaseReminder,
+  upsertReminders,
+  type ReminderRow,
+} from '../store/reminders.js';
+import { findRun } from '../store/runs.js';
+import type { Clock } from './clock.js';
+import type { TimelineWindows } from './timelineWindows.js';
+
+/** The section reminders a rollback stops and a T-0 move plans again. */
+export const SECTION_KINDS: ReminderKind[] = ['opens_soon', 'opened', 'closing_soon', 'overdue'];
+
+/** A reminder or notice ready to post, decided from the run's state at the moment it is sent. */
+export interface OutgoingReminder {
+  row: ReminderRow;
+  channelId: string;
+  late: boolean;
+  /** What to render; the Slack layer turns it into text (views/reminderText.ts) or posts `text` as is. */
+  content:
+    | { type: 'notice'; notice: RunNotice }
+    | {
+        type: 'reminder';
+        kind: ReminderKind;
+        run: Run;
+        section: Section;
+        window: SectionWindow | null;
+        openItems: Array<{ text: string; ownerIds: string[] }>;
+        blockedBy: string | null;
+        itemText: string | null;
+        minutes: number | null;
+        phaseId: string;
+      };
+}
+
+/**
+ * The poller's side of the reminder rows: claim the due ones, decide what each becomes at the
+ * moment it is sent, and record how sending went (sent, retry later, given up).
+ */
+export class ReminderDelivery {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly windows: TimelineWindows,
+    private readonly snapshotOf: (runId: number) => RunSnapshot,
+    private readonly onQueued: () => void,
+  ) {}
+
+  /** Claims due rows; each is then prepared, sent, and completed by the poller. */
+  claimDue(limit = 20): ReminderRow[] {
+    return claimDueReminders(this.db, this.clock.now(), limit);
+  }
+
+  /**
+   * Decides what a claimed row becomes now: a message (late or on time) or nothing (its moment
+   * has passed, see the lateness policy in domain/reminderPlan.ts). Rows that become nothing are
+   * marked skipped here.
+   */
+  prepare(row: ReminderRow): OutgoingReminder | null {
+    const now = this.clock.now();
+    const run = findRun(this.db, row.runId);
+    if (!run) {
+      markReminderSkipped(this.db, row.id, 'run missing');
+      return null;
+    }
+    if (row.kind === 'notice') {
+      return { row, channelId: run.channelId, late: false, content: { type: 'notice', notice: row.payload?.notice as RunNotice } };
+    }
+    if (run.status !== 'active') {
+      markReminderSkipped(this.db, row.id, `run ${run.status}`);
+      return null;
+    }
+    const snapshot = this.snapshotOf(run.id);
+    const located = row.sectionId ? allSections(run.checklist).find((s) => s.section.id === row.sectionId) : undefined;
+    if (!located) {
+      markReminderSkipped(this.db, row.id, 'section missing');
+      return null;
+    }
+    const { phase, section } = located;
+    const window = this.windows.windows(run).find((w) => w.sectionId === section.id) ?? null;
+    const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
+    const item = row.itemId ? section.items.find((i) => i.id === row.itemId) ?? null : null;
+    const stoppedByRollback = run.rollbackActive && phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
+    const resolved =
+      stoppedByRollback ||
+      (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
+      (row.kind === 'overdue' && this.overdueAcknowledged(row));
+    const planned = toPlanned(row);
+    const verdict = classifyDue(planned, now, { window, resolved });
+    if (verdict === 'stale') {
+      markReminderSkipped(this.db, row.id, resolved ? 'no longer needed' : 'its moment passed');
+      this.onQueued();
+      return null;
+    }
+    const blocked = blockedSections(snapshot);
+    // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
+    const leads = snapshot.roles[LEAD] ?? [run.startedBy];
+    const roleOwners = (itemRole: string | undefined): string[] =>
+      itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads;
+    return {
+      row,
+      channelId: run.channelId,
+      late: verdict === 'late',
+      content: {
+        type: 'reminder',
+        kind: row.kind as ReminderKind,
+        run,
+        section,
+        window,
+        openItems: openItems.map((i) => ({ text: i.text, ownerIds: roleOwners(i.role) })),
+        blockedBy: blocked.ids.has(section.id) ? (blocked.by?.item.text ?? null) : null,
+        itemText: item?.text ?? null,
+        minutes: item?.timer?.minutes ?? section.timing?.timebox ?? null,
+        phaseId: phase.id,
+      },
+    };
+  }
+
+  /** Records a sent row and plans what follows it (the next overdue nudge). */
+  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null): void {
+    this.recordSent(outgoing.row, sentAt, outgoing.late, messageTs);
+  }
+
+  /**
+   * The one way a row becomes sent, whether the poller just posted it or a restart found it in
+   * the channel: either way the next overdue nudge must follow, or the nudges would stop.
+   */
+  recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): void {
+    this.db.transaction(() => {
+      markReminderSent(this.db, row.id, sentAt, late, messageTs);
+      if (row.kind === 'overdue') {
+        const run = findRun(this.db, row.runId);
+        if (!run) throw new Error(`run ${row.runId} vanished`);
+        const next = nextOverdue(toPlanned(row), {
+          now: sentAt,
+          repeatMinutes: run.checklist.settings.overdueRepeatMinutes ?? 15,
+        });
+        upsertReminders(this.db, row.runId, [next]);
+      }
+    })();
+  }
+
+  /** Puts a row back after a failed send, to be tried again after `retryInMs`. */
+  retryLater(row: ReminderRow, retryInMs: number, error: string): void {
+    releaseReminder(this.db, row.id, this.clock.now() + retryInMs, error);
+  }
+
+  /** Slack refused the message for good (e.g. channel gone): recorded, not retried. */
+  giveUp(row: ReminderRow, error: string): void {
+    markReminderSkipped(this.db, row.id, `failed: ${error}`);
+  }
+
+  private overdueAcknowledged(row: ReminderRow): boolean {
+    return row.sectionId !== null && hasAuditEntry(this.db, row.runId, 'overdue.acknowledge', row.sectionId);
+  }
+}
+
+function toPlanned(row: ReminderRow): PlannedReminder {
+  const planned: PlannedReminder = { key: row.key, dueAt: row.dueAt, kind: row.kind as ReminderKind, repeat: row.repeat };
+  if (row.sectionId) planned.sectionId = row.sectionId;
+  if (row.itemId) planned.itemId = row.itemId;
+  return planned;
+}
+

@@ -1,0 +1,89 @@
+import { allSections } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
+import { heldSections } from '../domain/gates.js';
+import type { Run } from '../domain/run.js';
+import { isSettled } from '../domain/snapshotItems.js';
+import { appendAudit } from '../store/audit.js';
+import { saveItemState } from '../store/itemStates.js';
+import { bumpRunMessages, insertRunMessages } from '../store/runMessages.js';
+import { endRun, startRollback } from '../store/runs.js';
+import { activeRunFor, requireAllowed } from './runGuard.js';
+import type { Actor } from './runService.js';
+import type { UseCaseDeps } from './useCaseDeps.js';
+
+/** Rollback, abort and finish: the decisions of the lead or an approver that end the normal flow. */
+export class RunEnding {
+  constructor(private readonly deps: UseCaseDeps) {}
+
+  rollback(input: Actor & { runId: number; reason: string }): void {
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', null, { kind: 'decide' });
+    if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
+    beginRollback(this.deps, run, input.userId, input.reason, this.deps.clock.now());
+    this.deps.events.messagesChanged(run.id);
+    this.deps.events.stateChanged(run.id);
+  }
+
+  abort(input: Actor & { runId: number; reason: string | null }): Run {
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    requireAllowed(this.deps, snapshot, input.userId, 'run.abort', null, { kind: 'decide' });
+    this.end(run, 'aborted', input.userId, input.reason ?? 'no reason given');
+    return this.deps.queries.requireRun(run.id);
+  }
+
+  /**
+   * Completes a run. Every remaining item must be done, or waived with a reason
+   * (`/deploy finish waive <reason>`), and each waiver is audited.
+   */
+  finish(input: Actor & { runId: number; waiveReason: string | null }): Run {
+    const { db, clock } = this.deps;
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    requireAllowed(this.deps, snapshot, input.userId, 'run.finish', null, { kind: 'decide' });
+    const held = heldSections(snapshot);
+    const remaining = allSections(run.checklist)
+      .filter(({ section }) => !held.has(section.id))
+      .flatMap(({ section }) => section.items)
+      .filter((i) => !isSettled(snapshot.items[i.id]));
+    if (remaining.length > 0 && !input.waiveReason) {
+      throw new DomainError('items_open', { count: remaining.length, firstText: remaining[0]!.text });
+    }
+    const now = clock.now();
+    db.transaction(() => {
+      for (const item of remaining) {
+        saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason }, now);
+        appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'item.waive', target: item.id, detail: { reason: input.waiveReason, text: item.text } });
+      }
+    })();
+    this.end(run, run.rollbackActive ? 'rolled_back' : 'completed', input.userId, input.waiveReason ? `finished with ${remaining.length} waived: ${input.waiveReason}` : 'all items done');
+    return this.deps.queries.requireRun(run.id);
+  }
+
+  private end(run: Run, status: 'completed' | 'rolled_back' | 'aborted', userId: string, reason: string): void {
+    const { db, clock, timeline, events } = this.deps;
+    const now = clock.now();
+    db.transaction(() => {
+      endRun(db, run.id, status, reason, now);
+      appendAudit(db, { runId: run.id, at: now, actor: userId, action: `run.${status === 'rolled_back' ? 'rolled_back' : status === 'completed' ? 'complete' : 'abort'}`, detail: { reason } });
+      bumpRunMessages(db, run.id, 'all');
+    })();
+    timeline.onRunEnded(run.id);
+    timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
+    events.messagesChanged(run.id);
+    events.stateChanged(run.id);
+  }
+}
+
+/** Switches a run to its rollback branch (once: a second No-Go or rollback changes nothing). */
+export function beginRollback(deps: UseCaseDeps, run: Run, userId: string, reason: string, now: number): void {
+  const { db, layout, timeline } = deps;
+  const started = db.transaction(() => {
+    if (!startRollback(db, run.id, reason, now)) return false;
+    insertRunMessages(db, run.id, run.channelId, layout.keysFor(run.checklist, { rollback: true }));
+    appendAudit(db, { runId: run.id, at: now, actor: userId, action: 'run.rollback', detail: { reason } });
+    bumpRunMessages(db, run.id, 'all');
+    return true;
+  })();
+  if (!started) return;
+  timeline.onRollback(run.id, now);
+  timeline.notice(run.id, 'rollback', { kind: 'rollback', runId: run.id, by: userId, reason });
+}

@@ -1,0 +1,79 @@
+import { allItems, type Checklist } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
+import { findItem } from '../domain/findItem.js';
+import type { Run, RunSnapshot } from '../domain/run.js';
+import { isSettled, withTemplateStates } from '../domain/snapshotItems.js';
+import { listAudit, type AuditEntry } from '../store/audit.js';
+import type { Db } from '../store/db.js';
+import { listGateVotes } from '../store/gateVotes.js';
+import { listItemStates } from '../store/itemStates.js';
+import { listRoles } from '../store/roles.js';
+import { findRun, listActiveRunsInChannel, listRecentRunsInChannel } from '../store/runs.js';
+import type { RunSummary } from './runService.js';
+
+/** Reading runs: what commands show, what renders draw, what the other use cases start from. */
+export class RunQueries {
+  constructor(private readonly db: Db) {}
+
+  snapshot(runId: number): RunSnapshot {
+    const run = this.requireRun(runId);
+    return {
+      run,
+      items: withTemplateStates(run.checklist, listItemStates(this.db, runId)),
+      votes: listGateVotes(this.db, runId),
+      roles: listRoles(this.db, runId),
+    };
+  }
+
+  findRun(runId: number): Run | null {
+    return findRun(this.db, runId) ?? null;
+  }
+
+  requireRun(runId: number): Run {
+    const run = findRun(this.db, runId);
+    if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
+    return run;
+  }
+
+  /**
+   * The run a command in this channel means: the one named (`#12` or `12`), or the only
+   * active one. With several active runs and none named, the error lists them.
+   */
+  resolveRun(channelId: string, runRef: string | null): Run {
+    if (runRef) {
+      const id = Number(runRef.replace(/^#/, ''));
+      if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('bad_run_id', { ref: runRef });
+      const run = findRun(this.db, id);
+      if (!run || run.channelId !== channelId) throw new DomainError('unknown_run', { runId: id, inChannel: true });
+      return run;
+    }
+    const active = listActiveRunsInChannel(this.db, channelId);
+    if (active.length === 1) return active[0]!;
+    if (active.length === 0) throw new DomainError('no_active_run');
+    throw new DomainError('ambiguous_run', { runIds: active.map((r) => r.id), names: active.map((r) => r.checklistName) });
+  }
+
+  recentRuns(channelId: string, limit = 15): RunSummary[] {
+    return listRecentRunsInChannel(this.db, channelId, limit).map((run) => this.summarise(run));
+  }
+
+  summarise(run: Run): RunSummary {
+    const states = withTemplateStates(run.checklist, listItemStates(this.db, run.id));
+    const held = run.rollbackActive ? new Set<string>() : rollbackItemIds(run.checklist);
+    const counted = allItems(run.checklist).filter((i) => !held.has(i.id));
+    return { run, done: counted.filter((i) => isSettled(states[i.id])).length, total: counted.length };
+  }
+
+  itemText(runId: number, itemId: string): string {
+    return findItem(this.requireRun(runId).checklist, itemId).item.text;
+  }
+
+  /** The run's audit record, oldest first, for `/deploy export`. */
+  audit(runId: number): AuditEntry[] {
+    return listAudit(this.db, runId);
+  }
+}
+
+function rollbackItemIds(checklist: Checklist): Set<string> {
+  return new Set(checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.flatMap((s) => s.items.map((i) => i.id))));
+}

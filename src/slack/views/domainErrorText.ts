@@ -1,0 +1,95 @@
+import type { DomainError, DomainErrorParams } from '../../domain/errors.js';
+import { escapeMrkdwn } from './checklistMrkdwn.js';
+import { mention } from './noticeText.js';
+
+/**
+ * The one place a DomainError is worded for the person who caused it. Every parameter that came
+ * from a person or a checklist (a run ref, a role name, a reason, item text, a time zone) is
+ * escaped; mentions are made only of user ids the bot recorded (role holders, leads).
+ */
+export function domainErrorText(error: DomainError): string {
+  const p = error.params;
+  const text = (key: string): string => escapeMrkdwn(String(p[key] ?? ''));
+  const people = (key: string): string => list(p[key]).map(mention).join(', ');
+  // Errors still worded where they are thrown (DomainError's second constructor) carry their text: shown as plain text.
+  if (typeof p.text === 'string') return escapeMrkdwn(p.text);
+  switch (error.code) {
+    case 'unknown_run':
+      return `There is no run #${num(p.runId)}${p.inChannel ? ' in this channel' : ''}.`;
+    case 'bad_run_id':
+      return `“${text('ref')}” is not a run id; run ids look like #12.`;
+    case 'no_active_run':
+      return 'There is no active run in this channel. Start one with `/deploy start <checklist>`.';
+    case 'ambiguous_run': {
+      const ids = list(p.runIds);
+      const names = list(p.names);
+      const runs = ids.map((id, i) => `#${escapeMrkdwn(id)} ${escapeMrkdwn(names[i] ?? '')}`).join(', ');
+      return `There are ${ids.length} active runs here (${runs}); say which, e.g. \`/deploy status #${escapeMrkdwn(ids[0] ?? '')}\`.`;
+    }
+    case 'wrong_channel':
+      return `Run #${num(p.runId)} belongs to another channel.`;
+    case 'run_ended':
+      return `Run #${num(p.runId)} has ended (${text('status').replace('_', ' ')}); nothing more can change.`;
+    case 'bad_timezone':
+      return `“${text('timezone')}” is not a time zone I know; use an IANA name such as Europe/London.`;
+    case 'bad_time':
+    case 'bad_duration':
+      return text('message');
+    case 'zero_slip':
+      return 'A slip of 0 minutes changes nothing.';
+    case 'held':
+      return 'Rollback steps open only once a rollback is declared (`/deploy rollback <reason>`).';
+    case 'blocked':
+      return p.sectionTitle === null || p.sectionTitle === undefined
+        ? 'An earlier gate has not passed yet, so this one cannot be decided.'
+        : `🔒 “${text('sectionTitle')}” is blocked until the gate “${text('gateText')}” passes.`;
+    case 'gate':
+      return 'This is a Go/No-Go gate: vote with its Go or No-Go button.';
+    case 'not_role_holder': {
+      const role = text('role');
+      return list(p.holders).length
+        ? `Only the ${role} can sign this off (${people('holders')}).`
+        : `Only the ${role} can sign this off; nobody holds that role yet — the lead can assign it with \`/deploy role "${role}" @person\`.`;
+    }
+    case 'no_timer':
+      return 'That item has no timer.';
+    case 'not_gate':
+      return 'That item is not a Go/No-Go gate.';
+    case 'not_approver':
+      return `Only ${list(p.approvers).map(escapeMrkdwn).join(' or ')} can vote on this gate. The lead can add you with \`/deploy role approver @you\`.`;
+    case 'gate_decided':
+      return `This gate has already ${p.outcome === 'passed' ? 'passed' : 'failed'}.`;
+    case 'not_lead':
+      return 'Only the run’s lead can assign roles.';
+    case 'named_role': {
+      const holders = list(p.holders).length ? ` (held by ${people('holders')})` : '';
+      return `*${text('role')}* is named in the checklist, so only someone who holds it${holders} or a deployday admin can change who holds it.`;
+    }
+    case 'not_lead_or_approver':
+      return `Only the lead or an approver can do that on run #${num(p.runId)}${list(p.leads).length ? ` (lead: ${people('leads')})` : ''}.`;
+    case 'already_rolling_back':
+      return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
+    case 'items_open': {
+      const count = Number(p.count);
+      return `${count} item${count === 1 ? ' is' : 's are'} still open (first: “${text('firstText')}”). Finish them, or waive them with \`/deploy finish waive <reason>\`.`;
+    }
+    case 'unknown_section':
+      return 'That reminder is not one I recognise.';
+    case 'unknown_checklist': {
+      const names = list(p.available);
+      return `There is no checklist called “${text('name')}”. ${names.length ? `Available: ${names.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ')}.` : 'The checklists folder is empty.'}`;
+    }
+    case 'broken_checklist':
+      return `Checklist \`${text('name')}\` has errors and cannot start${p.line ? `: ${text('name')}.md:${num(p.line)}: ${text('problem')}` : '.'} Run \`npx deployday lint ${text('name')}.md\` in the checklists folder for all of them.`;
+    default:
+      return `That did not work (${escapeMrkdwn(error.code)}).`;
+  }
+}
+
+function list(value: DomainErrorParams[string] | undefined): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function num(value: DomainErrorParams[string] | undefined): string {
+  return escapeMrkdwn(String(value ?? '?'));
+}
