@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { domainErrorText } from '../../src/slack/views/domainErrorText.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { ChecklistCatalog, MAX_PROBLEM_CHARS } from '../../src/service/checklistCatalog.js';
 
@@ -56,8 +57,16 @@ describe('ChecklistCatalog with bad entries in the folder', () => {
   it('refuses to start a checklist that is a directory, with the reason', () => {
     mkdirSync(path.join(dir, 'folder.md'));
     const catalog = new ChecklistCatalog(dir);
-    expect(() => catalog.get('folder')).toThrow(DomainError);
-    expect(() => catalog.get('folder')).toThrow(/folder\.md:0: is a directory/);
+    const refusal = (() => {
+      try {
+        catalog.get('folder');
+      } catch (error) {
+        return error;
+      }
+      return null;
+    })();
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect(domainErrorText(refusal as DomainError)).toMatch(/folder\.md:0: is a directory/);
   });
 });
 

@@ -80,7 +80,7 @@ export function domainErrorText(error: DomainError): string {
       return `There is no checklist called “${text('name')}”. ${names.length ? `Available: ${names.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ')}.` : 'The checklists folder is empty.'}`;
     }
     case 'broken_checklist':
-      return `Checklist \`${text('name')}\` has errors and cannot start${p.line ? `: ${text('name')}.md:${num(p.line)}: ${text('problem')}` : '.'} Run \`npx deployday lint ${text('name')}.md\` in the checklists folder for all of them.`;
+      return `Checklist \`${text('name')}\` has errors and cannot start${p.line !== undefined && p.line !== null ? `: ${text('name')}.md:${num(p.line)}: ${text('problem')}` : '.'} Run \`npx deployday lint ${text('name')}.md\` in the checklists folder for all of them.`;
     default:
       return `That did not work (${escapeMrkdwn(error.code)}).`;
   }
