@@ -146,9 +146,9 @@ export function buildRunReport(input: RunReportInput): RunReport {
       label: `${g.outcome === 'passed' ? 'Go' : 'No-Go'}: ${g.text}`,
     })),
     ...slips.map((s) => ({ at: s.at, kind: 'slip' as const, label: `Slip ${s.minutes >= 0 ? '+' : ''}${s.minutes}m` })),
-    ...pages.map((p) => ({ at: p.openedAt, kind: 'page' as const, label: `Page: ${p.reason}`, until: p.resolvedAt ?? end })),
+    ...pages.map((p) => ({ at: p.openedAt, kind: 'page' as const, label: `Page: ${p.summary}`, until: p.resolvedAt ?? end })),
     ...(rollback ? [{ at: rollback.at, kind: 'rollback' as const, label: 'Rollback' }] : []),
-    ...(run.endedAt !== null ? [{ at: run.endedAt, kind: 'end' as const, label: run.status.replace('_', ' ') }] : []),
+    ...(run.endedAt !== null ? [{ at: run.endedAt, kind: 'end' as const, label: `End: ${run.status.replace('_', ' ')}` }] : []),
   ].sort((a, b) => a.at - b.at);
 
   return {
