@@ -6,6 +6,7 @@ import type { SlackMessage } from './views/blockKit.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
 import type { Db } from '../store/db.js';
+import { sectionHistoryOf } from '../service/reportService.js';
 
 export type RunMessageRenderer = (runId: number, key: string) => SlackMessage;
 
@@ -33,7 +34,7 @@ export function createRunMessageRenderer(deps: {
         const link = runMessageLink(deps.db, base, runId, phaseKey(phase.id, 1));
         if (link) phaseLinks[phase.id] = link;
       }
-      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf });
+      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf, history: sectionHistoryOf(deps.db, snapshot.run.checklistName) });
     }
     const ref = parsePhaseKey(key);
     const phase = ref ? snapshot.run.checklist.phases.find((p) => p.id === ref.phaseId) : undefined;

@@ -16,6 +16,8 @@ import {
   truncate,
 } from './blockKit.js';
 import type { SlackMessage } from './blockKit.js';
+import type { SectionHistory } from '../../domain/forecast.js';
+import { forecastLinesFor } from './forecastText.js';
 import { SlackLimits } from './messageLimits.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
 import { defaultStateOf, progressBar, runProgress } from './runState.js';
@@ -30,6 +32,8 @@ export interface RenderOverviewInput {
   phaseLinks?: Record<string, string>;
   /** Section states as the timeline sees them; defaults to the views' own reading of the snapshot. */
   stateOf?: (sectionId: string) => SectionTimelineState;
+  /** Past durations of this checklist's sections, for the forecast (see domain/forecast.ts). */
+  history?: SectionHistory;
 }
 
 const BANNER_MAX = 600;
@@ -106,6 +110,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   );
   summary.push(`*Started by:* <@${run.startedBy}>`);
   summary.push(`*Progress:* ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} items (${percent}%)`);
+  summary.push(...forecastLinesFor(snapshot, windows, now, input.history, 1));
   blocks.push(sectionBlock(truncate(summary.join('\n'), SUMMARY_MAX)));
 
   const roles = rolesText(snapshot);

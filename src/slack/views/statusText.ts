@@ -9,6 +9,8 @@ import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWi
 import { escapeMrkdwn, joinLinesWithin, truncate } from './blockKit.js';
 import { runStatusLabel, relativeTime } from './runLabels.js';
 import { currentVotes, defaultStateOf, gateOutcome, isFinished, itemStateOf, progressBar, runProgress } from './runState.js';
+import type { SectionHistory } from '../../domain/forecast.js';
+import { forecastLinesFor } from './forecastText.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
 import { slackDayTime, slackTime } from './slackDate.js';
 
@@ -24,6 +26,7 @@ export function renderStatusText(
   windows: SectionWindow[],
   now: number,
   stateOf: (sectionId: string) => SectionTimelineState = defaultStateOf(snapshot, windows, now),
+  history?: SectionHistory,
 ): string {
   const run = snapshot.run;
   const checklist = run.checklist;
@@ -35,6 +38,7 @@ export function renderStatusText(
     `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
+  head.push(...forecastLinesFor(snapshot, windows, now, history, 2));
 
   const phaseLines = checklist.phases
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)
