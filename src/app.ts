@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { secretsOf } from './config.js';
 import { RedactingLogger, type LogSink } from './logger.js';
 import { createPaging, type Paging } from './service/paging.js';
+import { createReporting, type Reporting, type ReportingOptions } from './jobs/reporting.js';
 import { ReminderPoller } from './scheduler/reminderPoller.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { systemClock, type Clock } from './service/clock.js';
@@ -32,6 +33,8 @@ export interface DeploydayOptions {
   /** Tests shorten the pager outbox's retry backoff and tick. */
   pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   pagerIntervalMs?: number;
+  /** Tests shorten the forecast check and the report's retry backoff. */
+  reporting?: ReportingOptions;
 }
 
 export interface Deployday {
@@ -44,6 +47,7 @@ export interface Deployday {
   pages: PageService;
   paging: Paging;
   logger: RedactingLogger;
+  reporting: Reporting;
   /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
   start(): Promise<number | null>;
   stop(): Promise<void>;
@@ -71,9 +75,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let sync: MessageSync | null = null;
   let poller: ReminderPoller | null = null;
   let pager: Paging | null = null;
+  let reporting: Reporting | null = null;
   const runs = new RunService(db, catalog, clock, messageLayout, {
     messagesChanged: () => sync?.notify(),
     stateChanged: (runId) => pager?.evaluate(runId),
+    runEnded: (runId) => reporting?.runEnded(runId),
   });
   const timeline = new TimelineService(db, clock, (id) => runs.snapshot(id), () => poller?.poke());
   runs.timeline = timeline;
@@ -168,6 +174,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
+  reporting = createReporting({ app, db, runs, timeline, clock, client: clients.background, logger, ...(options.reporting ? { options: options.reporting } : {}) });
 
   return {
     app,
@@ -179,6 +186,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     pages,
     paging: pager,
     logger,
+    reporting,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -205,6 +213,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       sync!.notify();
       poller!.start();
       pager!.start();
+      reporting!.start();
       healthy = true;
       return port;
     },
@@ -213,6 +222,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       if (identityTimer) clearTimeout(identityTimer);
       await poller!.stop();
       await pager!.stop();
+      await reporting!.stop();
       await sync!.stop();
       await app.stop().catch(() => undefined);
       db.close();

@@ -39,6 +39,8 @@ export interface RunEvents {
   messagesChanged(runId: number): void;
   /** Something the escalation rules read has changed (items, gates, rollback, end). */
   stateChanged(runId: number): void;
+  /** The run has ended (completed, rolled back or aborted): its report is due. */
+  runEnded?(runId: number): void;
 }
 
 export interface Actor {
@@ -396,6 +398,7 @@ export class RunService {
     })();
     this.timeline.onRunEnded(run.id);
     this.timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
+    this.events.runEnded?.(run.id);
     this.events.messagesChanged(run.id);
     this.events.stateChanged(run.id);
   }

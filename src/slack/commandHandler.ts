@@ -16,6 +16,8 @@ import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
 import { slackDayTime } from './views/slackDate.js';
 import { renderStatusText } from './views/statusText.js';
+import { renderHistoryText } from './views/historyText.js';
+import { ReportService, sectionHistoryOf } from '../service/reportService.js';
 
 export interface CommandDeps {
   db: Db;
@@ -111,7 +113,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
-      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
+      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled', sectionHistoryOf(deps.db, run.checklistName)) };
     }
     case 'schedule': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -182,6 +184,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run);
       return { text: renderAuditText(run, listAudit(deps.db, run.id)) };
     }
+    case 'history':
+      return { text: renderHistoryText(command.checklist, new ReportService(deps.db, runs, timeline, { now: deps.now }).history(command.checklist)) };
   }
 }
 

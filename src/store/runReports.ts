@@ -59,3 +59,9 @@ export function markRunReportDone(db: Db, runId: number, status: Exclude<RunRepo
 export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number, error: string): void {
   prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(nextAttemptAt, error, runId);
 }
+
+/** Ended runs with no report row: their end was recorded but the bot stopped before queuing it. */
+export function enqueueMissedRunReports(db: Db, now: number): number {
+  return prepared(db, `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
+    SELECT id, ?, ? FROM runs WHERE status != 'active' AND id NOT IN (SELECT run_id FROM run_reports)`).run(now, now).changes;
+}
