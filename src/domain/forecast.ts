@@ -11,7 +11,8 @@ import type { SectionWindow } from './sectionWindow.js';
  *      this checklist's completed past runs; a section is as long as it was before, whoever is on it;
  *   2. pace: remaining items × the median gap between consecutive ticks in the same phase so far
  *      (the whole run's median while the phase has none), counted from now;
- *   3. plan: the planned window's length (nothing measured yet, so assume the plan holds).
+ *   3. plan: the planned window's length, scaled to the share of its items still open (nothing
+ *      measured yet, so assume the plan's own rate holds).
  * - A section not started opens at the later of its planned open, now, and the projected close of
  *   the section before it on the same branch: a late phase pushes the ones after it.
  * - Standing: the most recent evidence wins: a section that closed (actual close − planned close) or
@@ -106,7 +107,7 @@ export function forecastRun(input: ForecastInput): RunForecast {
       close = Math.max(now, open) + remaining * pace;
       basis = 'pace';
     } else if (plannedLength !== null) {
-      close = Math.max(now, open + plannedLength);
+      close = Math.max(now, open) + Math.round((plannedLength * remaining) / span.itemCount);
       basis = 'plan';
     } else if (span.plannedClose !== null) {
       close = Math.max(now, open, span.plannedClose);

@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlockKitLimits, blocksTextLength, validateBlocks, validateView } from './blockKitRules.js';
+import { FakeSlackFiles, UPLOAD_PATH } from './fakeSlackFiles.js';
 
 // Captured at import so injected delays still elapse when a test later switches to fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -167,6 +168,8 @@ export interface FakeSlackOptions {
   rateLimits?: Record<string, RateLimit>;
   /** Clock for `at` fields, trigger expiry and rate windows (default: the real clock). */
   now?: () => number;
+  /** Scopes the bot token was granted; default: all deployday asks for. Only files.* check them. */
+  scopes?: string[];
 }
 
 type ApiResult = { ok: boolean; error?: string; [key: string]: unknown };
@@ -308,6 +311,8 @@ export class FakeSlack {
   private idCounter = 0;
 
   private readonly methods: ReadonlyMap<string, (args: Record<string, unknown>) => ApiResult>;
+  /** files.getUploadURLExternal, the upload URL and files.completeUploadExternal (fakeSlackFiles.ts). */
+  readonly files: FakeSlackFiles;
 
   private constructor(server: Server, port: number, opts: FakeSlackOptions) {
     this.server = server;
@@ -328,7 +333,18 @@ export class FakeSlack {
     this.initialRateLimits = { ...(opts.rateLimits ?? {}) };
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
 
+    const scopes = new Set(opts.scopes ?? ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write']);
+    this.files = new FakeSlackFiles({
+      baseUrl: this.baseUrl,
+      now: () => this.now(),
+      newId: (prefix) => this.newId(prefix),
+      resolveChannel: (value) => this.resolveChannel(value),
+      hasMessage: (channel, ts) => this.findMessage(channel, ts) !== undefined,
+      hasScope: (scope) => scopes.has(scope),
+    });
     this.methods = new Map<string, (args: Record<string, unknown>) => ApiResult>([
+      ['files.getUploadURLExternal', (a) => this.files.getUploadURLExternal(a)],
+      ['files.completeUploadExternal', (a) => this.files.completeUploadExternal(a)],
       ['auth.test', () => this.authTest()],
       ['chat.postMessage', (a) => this.postMessage(a)],
       ['chat.update', (a) => this.update(a)],
@@ -521,6 +537,7 @@ export class FakeSlack {
     this.faults.clear();
     this.allowedChannels = this.initialChannels ? new Map(this.initialChannels) : undefined;
     this.down = false;
+    this.files.reset();
   }
 
   async close(): Promise<void> {
@@ -533,6 +550,7 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith(UPLOAD_PATH)) return this.files.handleUpload(url.pathname.slice(UPLOAD_PATH.length), req, res);
     const raw = await readBody(req);
     if (url.pathname.startsWith('/api/')) {
       await this.handleApi(url.pathname.slice('/api/'.length), url, req, raw, res);
