@@ -17,7 +17,7 @@ import { classifySlackError } from '../slack/webClients.js';
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
 import { reportMarkdown } from '../report/reportMarkdown.js';
 import { reportHtml } from '../report/reportHtml.js';
-import { timelinePng } from '../report/timelinePng.js';
+import { timelinePngAsync } from '../report/timelinePng.js';
 import { timelineSvg } from '../report/timelineSvg.js';
 
 export interface RunReportJobOptions {
@@ -118,6 +118,7 @@ export class RunReportJob {
       ts = String(posted.ts);
       markSummaryPosted(db, row.runId, ts);
     }
+    const png = await timelinePngAsync(timelineSvg(report));
     const base = `run-${report.runId}-${report.checklistName.replace(/[^\w.-]+/g, '-')}`;
     try {
       await client.files.uploadV2({
@@ -125,7 +126,7 @@ export class RunReportJob {
         thread_ts: ts,
         initial_comment: `Run #${report.runId}: the timeline (planned against actual) and the full audit record.`,
         file_uploads: [
-          { file: timelinePng(timelineSvg(report)), filename: `${base}-timeline.png`, title: `Run #${report.runId} timeline`, alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase` },
+          { file: png, filename: `${base}-timeline.png`, title: `Run #${report.runId} timeline`, alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase` },
           { file: Buffer.from(reportMarkdown(report, audit), 'utf8'), filename: `${base}-record.md`, title: `Run #${report.runId} audit record (markdown)` },
           { file: Buffer.from(reportHtml(report, audit), 'utf8'), filename: `${base}-record.html`, title: `Run #${report.runId} audit record (HTML)` },
         ],
