@@ -34,16 +34,29 @@ export function overrunLine(section: SectionForecast): string {
   return `⚠️ ${title} projected to close ${slackTime(section.projectedClose!)} ${BASIS_WORDS[section.basis]}, ${section.overrunMinutes} min after its planned ${slackTime(section.plannedClose!)}`;
 }
 
-/** Lines for a run still going: the standing, then up to `maxOverruns` windows projected late. */
-export function forecastLines(forecast: RunForecast, maxOverruns = 2): string[] {
+export function onTimeLine(section: SectionForecast): string {
+  const title = truncate(escapeMrkdwn(section.title), TITLE_MAX);
+  return `🕒 ${title} projected to close ${slackTime(section.projectedClose!)} ${BASIS_WORDS[section.basis]} (planned ${slackTime(section.plannedClose!)})`;
+}
+
+/**
+ * Lines for a run still going: the standing, then up to `maxWindows` remaining windows with their
+ * projected close, the ones projected late first (they are what someone must act on).
+ */
+export function forecastLines(forecast: RunForecast, maxWindows = 2): string[] {
   const lines = [standingLine(forecast)];
-  for (const section of forecast.overruns.slice(0, maxOverruns)) lines.push(overrunLine(section));
-  if (forecast.overruns.length > maxOverruns) lines.push(`…and ${forecast.overruns.length - maxOverruns} more windows projected late`);
+  const late = new Set(forecast.overruns);
+  const onTime = forecast.sections.filter(
+    (s) => (s.state === 'in_progress' || s.state === 'not_started') && !late.has(s) && s.projectedClose !== null && s.plannedClose !== null,
+  );
+  const shown = [...forecast.overruns, ...onTime].slice(0, maxWindows);
+  for (const section of shown) lines.push(late.has(section) ? overrunLine(section) : onTimeLine(section));
+  if (forecast.overruns.length > maxWindows) lines.push(`…and ${forecast.overruns.length - maxWindows} more windows projected late`);
   return lines;
 }
 
 /** The same, straight from what the views are given; nothing for a run that has ended. */
-export function forecastLinesFor(snapshot: RunSnapshot, windows: SectionWindow[], now: number, history?: SectionHistory, maxOverruns = 2): string[] {
+export function forecastLinesFor(snapshot: RunSnapshot, windows: SectionWindow[], now: number, history?: SectionHistory, maxWindows = 2): string[] {
   if (snapshot.run.status !== 'active') return [];
-  return forecastLines(forecastRun({ snapshot, windows, now, ...(history ? { history } : {}) }), maxOverruns);
+  return forecastLines(forecastRun({ snapshot, windows, now, ...(history ? { history } : {}) }), maxWindows);
 }

@@ -38,7 +38,7 @@ export function renderStatusText(
     `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
-  head.push(...forecastLinesFor(snapshot, windows, now, history, 2));
+  head.push(...forecastLinesFor(snapshot, windows, now, history, 3));
 
   const phaseLines = checklist.phases
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)

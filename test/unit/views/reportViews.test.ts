@@ -12,12 +12,12 @@ import { finishedRun } from '../report/reportFixture.js';
 
 const at = (hh: number, mm: number): number => Date.UTC(2026, 2, 10, hh, mm);
 
-function lateCanary(now: number) {
+function lateCanary(now: number, ticked = true) {
   const checklist = checklistOf([
     { title: 'Canary <script>', sections: [{ title: 'Canary <script>', implicit: true, timing: { clock: { start: 840, end: 870, text: 'x' } }, items: ['c1', 'c2'] }] },
     { title: 'Rollout', sections: [{ title: 'Rollout', implicit: true, timing: { clock: { start: 870, end: 900, text: 'y' } }, items: ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'] }] },
   ]);
-  const items = [done(itemId(checklist, 'c1'), 'U0LEAD001', at(14, 42)), done(itemId(checklist, 'c2'), 'U0LEAD001', at(14, 52))];
+  const items = ticked ? [done(itemId(checklist, 'c1'), 'U0LEAD001', at(14, 42)), done(itemId(checklist, 'c2'), 'U0LEAD001', at(14, 52))] : [];
   return forecastRun({ snapshot: snapshotOf(checklist, { items }), windows: computeSchedule(checklist, T0, 'UTC'), now });
 }
 
@@ -84,5 +84,15 @@ describe('/deploy history', () => {
 
   it.each(['history', 'history a b', 'history #3', 'history <script>'])('answers %j with its usage', (text) => {
     expect(parseCommand(text)).toMatchObject({ kind: 'usage', message: expect.stringContaining('/deploy history <checklist>') });
+  });
+});
+
+describe('the forecast lines of /deploy status', () => {
+  it('list the next windows on time too, with their projected and planned close', () => {
+    const forecast = lateCanary(at(14, 1), false);
+    const lines = forecastLines(forecast, 3);
+    expect(lines[0]).toBe('*Against plan:* on plan');
+    expect(lines.slice(1).map((l) => l.slice(0, 2))).toEqual(['🕒', '🕒']);
+    expect(lines[1]).toMatch(/Canary &lt;script&gt; projected to close .* as planned \(planned /);
   });
 });
