@@ -6,7 +6,9 @@
  * The report is generated as the report job does it: the model, the SVG and both documents on the
  * event loop, the PNG on libuv's thread pool (resvg renderAsync).
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
@@ -120,7 +122,15 @@ export async function reportBench() {
     line('  of which (mean of 5)', Object.entries(parts).map(([k, v]) => `${k} ${ms(v / 5)}`).join(', '));
     line('  sizes', `PNG ${(sizes.png / 1024).toFixed(0)} KiB, markdown ${(sizes.md / 1024).toFixed(0)} KiB, HTML ${(sizes.html / 1024).toFixed(0)} KiB`);
     line('heap allocated: overview / report', `${mib(overviewMem.allocated)} / ${mib(reportMem.allocated)} = ${ratio(reportMem.allocated, overviewMem.allocated).toFixed(1)}x`);
-    line('RSS high-water growth by one report', `${mib(reportMem.peakGrowth)}   (0 when it stays under the process's earlier peak)`);
+    void reportMem.peakGrowth;
+    const probe = (kind) => {
+      const script = fileURLToPath(new URL('./support/reportMemoryProbe.js', import.meta.url));
+      const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script, join(tmp.dir, 'report.db'), String(big), kind], { encoding: 'utf8' }));
+      return Math.max(0, out.peak - out.settled);
+    };
+    const overviewPeak = probe('overview');
+    const reportPeak = probe('report');
+    line('peak RSS growth: overview / report', `${mib(overviewPeak)} / ${mib(reportPeak)} = ${ratio(reportPeak, overviewPeak).toFixed(1)}x   (each in a fresh process)`);
 
     // Another run's clicks, alternating rounds without and with reports being generated alongside.
     const clickRun = await startRunIn(dd, fake, CLICKS);

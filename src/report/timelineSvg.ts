@@ -7,7 +7,7 @@ import { utcToZoned } from '../domain/zonedTime.js';
  * slips, pages and the rollback as numbered lines across the chart, explained in a legend below it.
  * Pure: the same report gives the same string, so tests check elements and positions, not pixels.
  *
- * Sized to read at Slack's preview size: 1200 px wide, 15 px text, at most MAX_ROWS rows and
+ * Sized to read at Slack's preview size: 1200 px wide (rasterised at 1.5×), 17 px text, at most MAX_ROWS rows and
  * MAX_LEGEND legend lines (the rest are summed up in one line).
  */
 
@@ -15,9 +15,9 @@ export const TIMELINE_WIDTH = 1200;
 const LABEL_W = 300;
 const RIGHT = 30;
 const TOP = 92;
-const ROW_H = 36;
+const ROW_H = 38;
 const AXIS_H = 34;
-const LEGEND_LINE = 22;
+const LEGEND_LINE = 24;
 const MAX_ROWS = 24;
 const MAX_LEGEND = 14;
 const MINUTE = 60_000;
@@ -82,10 +82,10 @@ export function timelineSvg(report: RunReport): string {
   const out: string[] = [];
 
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${TIMELINE_WIDTH}" height="${height}" viewBox="0 0 ${TIMELINE_WIDTH} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="15" data-run="${report.runId}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${TIMELINE_WIDTH}" height="${height}" viewBox="0 0 ${TIMELINE_WIDTH} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="17" data-run="${report.runId}">`,
   );
   out.push(`<rect x="0" y="0" width="${TIMELINE_WIDTH}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="16" y="30" font-size="20" font-weight="bold" data-kind="title">${escapeXml(clip(`#${report.runId} · ${report.title}`, 90))}</text>`);
+  out.push(`<text x="16" y="30" font-size="23" font-weight="bold" data-kind="title">${escapeXml(clip(`#${report.runId} · ${report.title}`, 90))}</text>`);
   out.push(
     `<text x="16" y="54" fill="#455a64" data-kind="subtitle">${escapeXml(`${report.status.replace('_', ' ')} · planned (pale) against actual (solid) · times in ${report.timezone}`)}</text>`,
   );
@@ -98,7 +98,7 @@ export function timelineSvg(report: RunReport): string {
   for (let t = first; t <= end; t += step * MINUTE) {
     const tx = x(t);
     out.push(`<line x1="${tx}" y1="${TOP}" x2="${tx}" y2="${TOP + chartH}" stroke="#eceff1" data-kind="grid"/>`);
-    out.push(`<text x="${tx}" y="${TOP + chartH + 20}" text-anchor="middle" fill="#455a64" font-size="13" data-kind="tick" data-at="${t}">${hhmm(t, report.timezone, withDay)}</text>`);
+    out.push(`<text x="${tx}" y="${TOP + chartH + 20}" text-anchor="middle" fill="#455a64" font-size="15" data-kind="tick" data-at="${t}">${hhmm(t, report.timezone, withDay)}</text>`);
   }
 
   // Pages first, as bands behind the bars.
@@ -129,12 +129,12 @@ export function timelineSvg(report: RunReport): string {
 function phaseRow(phase: PhaseSpan, row: number, x: (t: number) => number, end: number): string[] {
   const y = TOP + row * ROW_H;
   const out = [
-    `<text x="16" y="${y + 23}" data-kind="label" data-phase="${escapeXml(phase.phaseId)}">${escapeXml(clip(phase.title, 34))}</text>`,
+    `<text x="16" y="${y + 25}" data-kind="label" data-phase="${escapeXml(phase.phaseId)}">${escapeXml(clip(phase.title, 30))}</text>`,
   ];
   if (phase.plannedOpen !== null || phase.plannedClose !== null) {
     const x1 = x(phase.plannedOpen ?? phase.plannedClose!);
     const x2 = x(phase.plannedClose ?? end);
-    out.push(`<rect x="${x1}" y="${y + 6}" width="${Math.max(2, Math.round((x2 - x1) * 10) / 10)}" height="24" rx="3" fill="${COLORS.planned}" data-kind="planned" data-phase="${escapeXml(phase.phaseId)}"/>`);
+    out.push(`<rect x="${x1}" y="${y + 7}" width="${Math.max(2, Math.round((x2 - x1) * 10) / 10)}" height="24" rx="3" fill="${COLORS.planned}" data-kind="planned" data-phase="${escapeXml(phase.phaseId)}"/>`);
   }
   const actualEnd = phase.actualClose ?? phase.lastMark;
   if (phase.actualOpen !== null && actualEnd !== null) {
@@ -143,7 +143,7 @@ function phaseRow(phase: PhaseSpan, row: number, x: (t: number) => number, end: 
     const late = phase.overrunMinutes !== null && phase.overrunMinutes > 0;
     const fill = phase.actualClose === null ? COLORS.unfinished : phase.rollback ? COLORS.rollback : late ? COLORS.late : COLORS.onTime;
     out.push(
-      `<rect x="${x1}" y="${y + 12}" width="${Math.max(3, Math.round((x2 - x1) * 10) / 10)}" height="12" rx="2" fill="${fill}" data-kind="actual" data-phase="${escapeXml(phase.phaseId)}" data-late="${late}"/>`,
+      `<rect x="${x1}" y="${y + 13}" width="${Math.max(3, Math.round((x2 - x1) * 10) / 10)}" height="12" rx="2" fill="${fill}" data-kind="actual" data-phase="${escapeXml(phase.phaseId)}" data-late="${late}"/>`,
     );
   }
   return out;
