@@ -174,7 +174,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { db, runs, timeline, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { db, runs, timeline, foreground: clients.foreground, onMessagesChanged: () => sync?.notify(), logger });
-  reporting = createReporting({ app, db, runs, timeline, clock, client: clients.background, logger, ...(options.reporting ? { options: options.reporting } : {}) });
+  reporting = createReporting({ app, db, runs, timeline, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
 
   return {
     app,

@@ -7,6 +7,7 @@ import type { ReportService } from '../service/reportService.js';
 import type { RunService } from '../service/runService.js';
 import type { Db } from '../store/db.js';
 import { recordSlipSuggestion } from '../store/forecastSuggestions.js';
+import { bumpRunMessages } from '../store/runMessages.js';
 import { listActiveRuns } from '../store/runs.js';
 import { classifySlackError } from '../slack/webClients.js';
 import { renderSlipSuggestion } from '../slack/views/slipSuggestion.js';
@@ -20,6 +21,8 @@ export interface ForecastNudgeJobOptions {
   logger: Logger;
   /** How often the forecast is checked (default a minute: the projection moves in minutes). */
   intervalMs?: number;
+  /** The overview's forecast line changed: re-render it (the sync loop's notify). */
+  onMessagesChanged?: () => void;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface ForecastNudgeJobOptions {
 export class ForecastNudgeJob {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** The standing each run's overview last showed, to the 5 minutes: it is re-rendered when that moves. */
+  private readonly shown = new Map<number, string>();
 
   constructor(private readonly opts: ForecastNudgeJobOptions) {}
 
@@ -56,7 +61,9 @@ export class ForecastNudgeJob {
     for (const run of listActiveRuns(db)) {
       try {
         const now = clock.now();
-        const overrun = this.opts.reports.forecast(run.id, now).overruns[0];
+        const forecast = this.opts.reports.forecast(run.id, now);
+        this.refreshOverview(run.id, `${forecast.standing.kind}:${Math.floor(forecast.standing.minutes / 5)}:${forecast.standing.sectionTitle ?? ''}`);
+        const overrun = forecast.overruns[0];
         if (!overrun) continue;
         const lead = this.opts.runs.snapshot(run.id).roles[LEAD]?.[0] ?? run.startedBy;
         const minutes = suggestedSlipMinutes(overrun.overrunMinutes!);
@@ -69,6 +76,18 @@ export class ForecastNudgeJob {
       }
     }
     return sent;
+  }
+
+  /**
+   * Between clicks nothing else re-renders the overview, so "11 min behind" would stay 11 while a
+   * window stays open; re-render it when the standing moves by 5 minutes or changes kind.
+   */
+  private refreshOverview(runId: number, key: string): void {
+    const before = this.shown.get(runId);
+    this.shown.set(runId, key);
+    if (before === undefined || before === key) return;
+    bumpRunMessages(this.opts.db, runId, ['overview']);
+    this.opts.onMessagesChanged?.();
   }
 
   private async deliver(channel: string, user: string, message: { text: string; blocks: unknown[] }): Promise<void> {

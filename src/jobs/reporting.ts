@@ -34,11 +34,12 @@ export function createReporting(deps: {
   client: WebClient;
   logger: Logger;
   options?: ReportingOptions;
+  onMessagesChanged?: () => void;
 }): Reporting {
   const reports = new ReportService(deps.db, deps.runs, deps.timeline, deps.clock);
   const common = { db: deps.db, reports, client: deps.client, clock: deps.clock, logger: deps.logger };
   const reportJob = new RunReportJob({ ...common, ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}) });
-  const forecastJob = new ForecastNudgeJob({ ...common, runs: deps.runs, ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
+  const forecastJob = new ForecastNudgeJob({ ...common, runs: deps.runs, ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}), ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
   registerSlipSuggestionHandler(deps.app, { runs: deps.runs, logger: deps.logger });
   return {
     reports,

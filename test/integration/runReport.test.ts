@@ -132,6 +132,20 @@ describe('the forecast’s slip suggestion', () => {
     expect(auditRows(h.db, runId, 'run.reschedule')).toEqual([expect.objectContaining({ actor: ALICE, detail: expect.objectContaining({ how: 'slipped +65m' }) })]);
   });
 
+  it('re-renders the overview as the run falls further behind, though nobody clicks', async () => {
+    let offset = 0;
+    const h = await open({ clock: { now: () => Date.now() + offset } });
+    const { runId } = await startRun(h);
+    const overview = () => h.fake.messages(CHANNEL).find((m) => headerOf(m).startsWith(`#${runId} ·`))!;
+    expect(textOf(overview())).toContain('*Against plan:* on plan');
+    offset = 12 * 60_000;
+    await h.bot.bot.reporting.forecastJob.check();
+    offset = 31 * 60_000;
+    await h.bot.bot.reporting.forecastJob.check();
+    await h.bot.bot.sync.idle();
+    expect(textOf(overview())).toContain('*Against plan:* ⏱ 31 min behind: Before (T-1 hour) still open');
+  });
+
   it('answers /deploy history with the checklist’s past runs, and status with the forecast', async () => {
     const h = await open();
     const runId = await playAndFinish(h);
