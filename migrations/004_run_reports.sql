@@ -19,6 +19,10 @@ CREATE INDEX run_reports_due ON run_reports (status, next_attempt_at);
 INSERT INTO run_reports (run_id, status, next_attempt_at, created_at)
   SELECT id, 'skipped', 0, COALESCE(ended_at, created_at) FROM runs WHERE status != 'active';
 
+-- Past runs of a checklist, for /deploy history and the forecast (asked on every overview render):
+-- a search, never a scan of the runs table, however long the history.
+CREATE INDEX runs_by_checklist ON runs (checklist_name, status, id);
+
 -- The forecast suggests a slip to the lead at most once per window (section) of a run.
 CREATE TABLE forecast_suggestions (
   run_id INTEGER NOT NULL,

@@ -60,8 +60,13 @@ export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number,
   prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(nextAttemptAt, error, runId);
 }
 
-/** Ended runs with no report row: their end was recorded but the bot stopped before queuing it. */
-export function enqueueMissedRunReports(db: Db, now: number): number {
+/**
+ * Runs that ended in the last `withinMs` with no report row: their end was recorded but the bot
+ * stopped before queuing it. Older ones are left alone: a report of last month's run appearing out
+ * of the blue (or a restored database flooding its channels) would confuse more than it tells.
+ */
+export function enqueueMissedRunReports(db: Db, now: number, withinMs = 24 * 3_600_000): number {
   return prepared(db, `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
-    SELECT id, ?, ? FROM runs WHERE status != 'active' AND id NOT IN (SELECT run_id FROM run_reports)`).run(now, now).changes;
+    SELECT id, ?, ? FROM runs WHERE status IN ('completed', 'rolled_back', 'aborted') AND ended_at >= ?
+      AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)`).run(now, now, now - withinMs).changes;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
+import { tempDir } from '../support/startBot.js';
 import { startFakeSlack, type StoredMessage } from '../support/fakeSlack.js';
-import { ackText, ALICE, auditRows, CHANNEL, checkboxOf, clickItem, harnessPerTest, headerOf, itemRow, type Harness } from './checklistHarness.js';
+import { ackText, ALICE, auditRows, CHANNEL, checkboxOf, clickItem, harnessPerTest, headerOf, itemRow, startHarness, type Harness } from './checklistHarness.js';
 import { startRun } from './checklistHarness.js';
 
 const open = harnessPerTest();
@@ -105,6 +108,40 @@ describe('the report a run leaves when it ends', () => {
     expect(summaries).toHaveLength(1);
     expect(textOf(summaries[0]!)).toContain('⛔ aborted');
     expect(h.fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
+  });
+});
+
+describe('a report after a restart', () => {
+  it('is posted for a run that ended just before the bot stopped without queuing it, never for an old one', async () => {
+    const dir = tempDir();
+    const databasePath = join(dir.dir, 'deployday.db');
+    const first = await startHarness({ databasePath });
+    let recent: number;
+    let old: number;
+    try {
+      old = (await startRun(first)).runId;
+      ackText(await first.bot.slack.command(`abort #${old} long ago`, { user: ALICE }));
+      recent = (await startRun(first)).runId;
+      ackText(await first.bot.slack.command(`abort #${recent} wrong build`, { user: ALICE }));
+      await first.bot.bot.reporting.reportJob.idle();
+    } finally {
+      await first.close();
+    }
+    // As if the bot had stopped between ending the runs and queuing their reports.
+    const db = new Database(databasePath);
+    db.prepare('DELETE FROM run_reports').run();
+    db.prepare('UPDATE runs SET ended_at = ? WHERE id = ?').run(Date.now() - 2 * 86_400_000, old);
+    db.close();
+    const second = await startHarness({ databasePath });
+    try {
+      await second.bot.bot.reporting.reportJob.idle();
+      const headers = second.fake.messages(CHANNEL).map(headerOf);
+      expect(headers.filter((t) => t.startsWith(`Run #${recent} report`))).toHaveLength(1);
+      expect(headers.filter((t) => t.startsWith(`Run #${old} report`))).toHaveLength(0);
+    } finally {
+      await second.close();
+      dir.remove();
+    }
   });
 });
 
