@@ -169,6 +169,25 @@ describe('the forecast’s slip suggestion', () => {
     expect(auditRows(h.db, runId, 'run.reschedule')).toEqual([expect.objectContaining({ actor: ALICE, detail: expect.objectContaining({ how: 'slipped +65m' }) })]);
   });
 
+  it('says nothing about a window already done, and reaches a lead who cannot get an ephemeral by DM', async () => {
+    let offset = 0;
+    const h = await open({ clock: { now: () => Date.now() + offset } });
+    const { runId: done } = await startRun(h);
+    offset = 20 * 60_000;
+    expect((await clickItem(h, 's0.i0', { user: ALICE })).status).toBe(200);
+    expect((await clickItem(h, 's0.i1', { user: ALICE })).status).toBe(200);
+    expect(await h.bot.bot.reporting.forecastJob.check()).toBe(0);
+    ackText(await h.bot.slack.command(`abort #${done} next`, { user: ALICE }));
+
+    const { runId } = await startRun(h);
+    offset = 45 * 60_000;
+    h.fake.failNext('chat.postEphemeral', 1, { error: 'user_not_in_channel' });
+    expect(await h.bot.bot.reporting.forecastJob.check()).toBe(1);
+    const dm = h.fake.messages(`D${ALICE.slice(1)}`);
+    expect(dm).toHaveLength(1);
+    expect(dm[0]!.blocks.some((b) => b.block_id === `dd_slip:${runId}:s0`)).toBe(true);
+  });
+
   it('re-renders the overview as the run falls further behind, though nobody clicks', async () => {
     let offset = 0;
     const h = await open({ clock: { now: () => Date.now() + offset } });
