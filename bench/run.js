@@ -15,6 +15,7 @@ const BENCHES = {
   ack: async () => (await import('./ack.js')).ackBench(),
   coalescing: async () => (await import('./coalescing.js')).coalescingBench(),
   scale: async () => (await import('./scale.js')).scaleBench(),
+  report: async () => (await import('./report.js')).reportBench(),
 };
 const LIMIT_MS = 150_000;
 

@@ -8,6 +8,7 @@ import { RedactingLogger, type LogSink } from './logger.js';
 import { MessageSync } from './jobs/messageSync.js';
 import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
+import { createReporting, type Reporting, type ReportingOptions } from './jobs/reporting.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { createClaimedReminders } from './service/claimedReminders.js';
 import { systemClock, type Clock } from './service/clock.js';
@@ -36,6 +37,8 @@ export interface DeploydayOptions {
   /** Tests shorten the pager outbox's retry backoff and tick. */
   pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   pagerIntervalMs?: number;
+  /** Tests shorten the forecast check and the report's retry backoff. */
+  reporting?: ReportingOptions;
 }
 
 export interface Deployday {
@@ -50,6 +53,7 @@ export interface Deployday {
   pages: PageService;
   paging: Paging;
   logger: RedactingLogger;
+  reporting: Reporting;
   /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
   start(): Promise<number | null>;
   stop(): Promise<void>;
@@ -77,6 +81,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let sync: MessageSync | null = null;
   let poller: ReminderPoller | null = null;
   let pager: Paging | null = null;
+  let reporting: Reporting | null = null;
   const rulesDue = new Set<number>();
   const services = createServices({
     db,
@@ -86,6 +91,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     admins: config.admins ?? [],
     events: {
       messagesChanged: () => sync?.notify(),
+      runEnded: (runId) => reporting?.runEnded(runId),
       // Only the click's own write belongs before its ack: the escalation rules (which may read
       // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
       // run as it is when they run, so a burst of clicks on one run needs one evaluation.
@@ -108,7 +114,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
 
   const runMessages = createRunMessages(db);
   const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
-  const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink });
+  const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
   sync = new MessageSync({
     messages: runMessages,
     render,
@@ -197,6 +203,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { services, foreground: clients.foreground, logger });
+  reporting = createReporting({ app, db, services, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
 
   return {
     app,
@@ -209,6 +216,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     pages,
     paging: pager,
     logger,
+    reporting,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -235,6 +243,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       sync!.notify();
       poller!.start();
       pager!.start();
+      reporting!.start();
       healthy = true;
       return port;
     },
@@ -243,6 +252,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       if (identityTimer) clearTimeout(identityTimer);
       await poller!.stop();
       await pager!.stop();
+      await reporting!.stop();
       await sync!.stop();
       await app.stop().catch(() => undefined);
       db.close();

@@ -8,18 +8,19 @@ import { listGateVotes } from '../store/gateVotes.js';
 import { listItemStates } from '../store/itemStates.js';
 import { listRoles } from '../store/roles.js';
 import { findRun } from '../store/runs.js';
+import { reportExport } from './reportExport.js';
 
 /**
  * `deployday export <run> [--format json|md]`: the audit record of a deployment, from the
  * database, for attaching to a change ticket. Times are UTC ISO-8601.
  */
-export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output: string; exitCode: number } {
+export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output: string | Buffer; exitCode: number } {
   const formatIndex = args.indexOf('--format');
   const format = formatIndex >= 0 ? args[formatIndex + 1] : 'md';
   const rest = formatIndex >= 0 ? args.filter((_, i) => i !== formatIndex && i !== formatIndex + 1) : args;
   const runId = Number((rest[0] ?? '').replace(/^#/, ''));
-  if (!Number.isSafeInteger(runId) || runId <= 0 || (format !== 'json' && format !== 'md')) {
-    return { output: 'usage: deployday export <run id> [--format json|md]', exitCode: 2 };
+  if (!Number.isSafeInteger(runId) || runId <= 0 || !['json', 'md', 'png', 'html'].includes(format ?? '')) {
+    return { output: 'usage: deployday export <run id> [--format json|md|png|html]', exitCode: 2 };
   }
   const path = env.DATABASE_PATH ?? './data/deployday.db';
   if (!existsSync(path)) return { output: `deployday export: no database at ${path} (set DATABASE_PATH)`, exitCode: 1 };
@@ -27,6 +28,7 @@ export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output:
   try {
     const run = findRun(db, runId);
     if (!run) return { output: `deployday export: there is no run #${runId} in ${path}`, exitCode: 1 };
+    if (format === 'png' || format === 'html') return reportExport(db, run, format);
     const states = withTemplateStates(run.checklist, listItemStates(db, runId));
     const audit = listAudit(db, runId);
     const votes = listGateVotes(db, runId);

@@ -7,7 +7,9 @@ const USAGE = `usage: deployday <command>
   lint <file.md...>                         check checklists; prints file:line: problems
   rehearse <checklist.md> [--at <T-0>] [--tz <zone>] [--idle] [--rollback-at <T+30m>]
                                             simulate the day on a virtual clock, no Slack or PagerDuty
-  export <run id> [--format json|md]        the audit record of a run (reads DATABASE_PATH)`;
+  export <run id> [--format json|md|png|html]
+                                            the audit record of a run (reads DATABASE_PATH); png is
+                                            the timeline picture, html the self-contained report page`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -24,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export': {
       const result = exportCommand(args, process.env);
+      if (typeof result.output !== 'string') return writeBytes(result.output, result.exitCode);
       process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
       return result.exitCode;
     }
@@ -37,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`deployday: unknown command "${command}"\n${USAGE}\n`);
       return 2;
   }
+}
+
+/** PNG bytes go to stdout as they are (no newline added), finished before the exit code counts. */
+function writeBytes(bytes: Buffer, exitCode: number): Promise<number> {
+  return new Promise((resolve) => process.stdout.write(bytes, () => resolve(exitCode)));
 }
 
 main(process.argv.slice(2)).then(

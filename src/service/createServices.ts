@@ -1,3 +1,4 @@
+import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
 import type { Clock } from './clock.js';
@@ -33,6 +34,8 @@ export interface Services {
   roles: RoleAssignment;
   ending: RunEnding;
   t0: T0Moves;
+  /** Planned against actual: the forecast, the run report and past runs of a checklist. */
+  reports: ReportService;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -58,5 +61,6 @@ export function createServices(input: ServiceInputs): Services {
     roles: new RoleAssignment(deps),
     ending: new RunEnding(deps),
     t0: new T0Moves(deps),
+    reports: new ReportService(input.db, queries, timeline, input.clock),
   };
 }

@@ -70,6 +70,7 @@ export class RunEnding {
     timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
     events.messagesChanged(run.id);
     events.stateChanged(run.id);
+    events.runEnded?.(run.id);
   }
 }
 

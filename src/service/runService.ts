@@ -21,6 +21,8 @@ export interface RunEvents {
   messagesChanged(runId: number): void;
   /** Something the escalation rules read has changed (items, gates, rollback, end). */
   stateChanged(runId: number): void;
+  /** The run has ended (finished, rolled back or aborted): its report is due. */
+  runEnded?(runId: number): void;
 }
 
 export interface Actor {

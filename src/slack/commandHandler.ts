@@ -15,6 +15,7 @@ import { renderScheduleText } from './views/scheduleText.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
+import { renderHistoryText } from './views/historyText.js';
 
 export interface CommandDeps {
   services: Services;
@@ -109,7 +110,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
-      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
+      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled', deps.services.reports.sectionHistory(run.checklistName)) };
     }
     case 'schedule': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -181,6 +182,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run);
       return { text: renderAuditText(run, runs.audit(run.id)) };
     }
+    case 'history':
+      return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
   }
 }
 

@@ -20,6 +20,7 @@ export type Command =
   | { kind: 'page'; run: string | null; message: string }
   | { kind: 'oncall'; run: string | null }
   | { kind: 'export'; run: string | null }
+  | { kind: 'history'; checklist: string }
   | { kind: 'usage'; message: string };
 
 export interface CommandHelp {
@@ -45,6 +46,7 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   page: { usage: '/deploy page [#run] <message>', summary: 'page the on-call escalation path now' },
   oncall: { usage: '/deploy oncall [#run]', summary: 'who is on call now for the run’s escalation policy' },
   export: { usage: '/deploy export [#run]', summary: 'the run’s audit record' },
+  history: { usage: '/deploy history <checklist>', summary: 'past runs of a checklist: duration, phases that overran, outcome' },
 };
 
 const MAX_TEXT = 2_000;
@@ -152,6 +154,8 @@ export function parseCommand(raw: string): Command {
       if (!role || role.length > 80) return usage('role', 'Name the role, e.g. approver or "QA Lead".');
       return { kind: 'role', run, role, userId, remove };
     }
+    case 'history':
+      return rest.length === 1 && !run && /^[\w.-]{1,100}$/.test(rest[0]!) ? { kind: 'history', checklist: rest[0]!.replace(/\.md$/, '') } : usage('history', 'Name one checklist.');
     case 'page':
       return restText ? { kind: 'page', run, message: restText } : usage('page', 'Say what the page is about.');
     default:

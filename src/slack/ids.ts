@@ -18,6 +18,8 @@ export const ActionIds = {
   gateNoGo: 'dd_gate_nogo',
   /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`). */
   overdueAck: 'dd_overdue_ack',
+  /** "Slip 25m" on the forecast's suggestion to the lead (value: `<runId>:<minutes>`). */
+  slipSuggested: 'dd_forecast_slip',
   /** The reason input in the No-Go modal. */
   noGoReasonInput: 'dd_nogo_reason_input',
 } as const;
@@ -44,6 +46,10 @@ export const BlockIds = {
   /** The actions block under an overdue reminder: `dd_overdue:<runId>:<sectionId>`. */
   overdue(runId: number, sectionId: string): string {
     return `dd_overdue:${runId}:${sectionId}`;
+  },
+  /** The actions block under a slip suggestion: `dd_slip:<runId>:<sectionId>`. */
+  slipSuggestion(runId: number, sectionId: string): string {
+    return `dd_slip:${runId}:${sectionId}`;
   },
   /** The actions block under a gate: `dd_gate:<runId>:<itemId>`. */
   gate(runId: number, itemId: string): string {
@@ -91,4 +97,17 @@ export function parseNoGoMetadata(metadata: string): { runId: number; itemId: st
   const match = /^(\d{1,12}):(s\d{1,6}\.i\d{1,6}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
   if (!match) return null;
   return { runId: Number(match[1]), itemId: match[2]!, channelId: match[3]! };
+}
+
+/** The value of a slip suggestion's button: `<runId>:<minutes>`. */
+export function slipSuggestionValue(runId: number, minutes: number): string {
+  return `${runId}:${minutes}`;
+}
+
+/** Parses a slip suggestion's value `<runId>:<minutes>`; null for anything else (at most a week). */
+export function parseSlipSuggestionValue(value: string): { runId: number; minutes: number } | null {
+  const match = /^(\d{1,12}):(\d{1,5})$/.exec(value);
+  if (!match) return null;
+  const minutes = Number(match[2]);
+  return minutes > 0 && minutes <= 10_080 ? { runId: Number(match[1]), minutes } : null;
 }

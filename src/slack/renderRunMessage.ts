@@ -1,3 +1,4 @@
+import type { SectionHistory } from '../domain/forecast.js';
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
 import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey } from './messageLayout.js';
@@ -17,6 +18,8 @@ export function createRunMessageRenderer(deps: {
   timeline: TimelineService;
   now: () => number;
   link: (runId: number, key: string) => string | null;
+  /** Past durations of a checklist's sections, for the overview's forecast line. */
+  history: (checklistName: string) => SectionHistory;
 }): RunMessageRenderer {
   return (runId, key) => {
     const snapshot = deps.runs.snapshot(runId);
@@ -30,7 +33,7 @@ export function createRunMessageRenderer(deps: {
         const link = deps.link(runId, phaseKey(phase.id, 1));
         if (link) phaseLinks[phase.id] = link;
       }
-      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf });
+      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf, history: deps.history(snapshot.run.checklistName) });
     }
     const ref = parsePhaseKey(key);
     const phase = ref ? snapshot.run.checklist.phases.find((p) => p.id === ref.phaseId) : undefined;

@@ -20,6 +20,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlockKitLimits, blocksTextLength, validateBlocks, validateView } from './blockKitRules.js';
+import { FakeSlackFiles, UPLOAD_PATH } from './fakeSlackFiles.js';
 
 // Captured at import so injected delays still elapse when a test later switches to fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -178,6 +179,8 @@ export interface FakeSlackOptions {
    * so the fake's own cost and memory stay out of the figures. Tests keep the default (strict).
    */
   lenient?: boolean;
+  /** Scopes the bot token was granted; default: all deployday asks for. Only files.* check them. */
+  scopes?: string[];
 }
 
 type ApiResult = { ok: boolean; error?: string; [key: string]: unknown };
@@ -320,6 +323,8 @@ export class FakeSlack {
   private idCounter = 0;
 
   private readonly methods: ReadonlyMap<string, (args: Record<string, unknown>) => ApiResult>;
+  /** files.getUploadURLExternal, the upload URL and files.completeUploadExternal (fakeSlackFiles.ts). */
+  readonly files: FakeSlackFiles;
 
   private constructor(server: Server, port: number, opts: FakeSlackOptions) {
     this.server = server;
@@ -341,7 +346,18 @@ export class FakeSlack {
     this.initialRateLimits = { ...(opts.rateLimits ?? {}) };
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
 
+    const scopes = new Set(opts.scopes ?? ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write']);
+    this.files = new FakeSlackFiles({
+      baseUrl: this.baseUrl,
+      now: () => this.now(),
+      newId: (prefix) => this.newId(prefix),
+      resolveChannel: (value) => this.resolveChannel(value),
+      hasMessage: (channel, ts) => this.findMessage(channel, ts) !== undefined,
+      hasScope: (scope) => scopes.has(scope),
+    });
     this.methods = new Map<string, (args: Record<string, unknown>) => ApiResult>([
+      ['files.getUploadURLExternal', (a) => this.files.getUploadURLExternal(a)],
+      ['files.completeUploadExternal', (a) => this.files.completeUploadExternal(a)],
       ['auth.test', () => this.authTest()],
       ['chat.postMessage', (a) => this.postMessage(a)],
       ['chat.update', (a) => this.update(a)],
@@ -546,6 +562,7 @@ export class FakeSlack {
     this.faults.clear();
     this.allowedChannels = this.initialChannels ? new Map(this.initialChannels) : undefined;
     this.down = false;
+    this.files.reset();
   }
 
   async close(): Promise<void> {
@@ -558,6 +575,7 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith(UPLOAD_PATH)) return this.files.handleUpload(url.pathname.slice(UPLOAD_PATH.length), req, res);
     const raw = await readBody(req);
     if (url.pathname.startsWith('/api/')) {
       await this.handleApi(url.pathname.slice('/api/'.length), url, req, raw, res);

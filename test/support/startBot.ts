@@ -51,6 +51,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.pagerBackoff ? { pagerBackoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { pagerIntervalMs: options.pagerIntervalMs } : {}),
+    ...(options.reporting ? { reporting: options.reporting } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake: options.fake });

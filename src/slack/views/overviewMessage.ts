@@ -17,6 +17,8 @@ import {
 import type { SlackMessage } from './blockKit.js';
 import { checklistPlain, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { SlackLimits } from './slackLimits.js';
+import type { SectionHistory } from '../../domain/forecast.js';
+import { forecastLinesFor } from './forecastText.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
 import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';
@@ -30,6 +32,8 @@ export interface RenderOverviewInput {
   phaseLinks?: Record<string, string>;
   /** Section states: the domain's reading (runSectionStates), as the timeline service answers it. */
   stateOf: (sectionId: string) => SectionTimelineState;
+  /** Past durations of this checklist's sections, for the forecast (see domain/forecast.ts). */
+  history?: SectionHistory;
 }
 
 const BANNER_MAX = 600;
@@ -106,6 +110,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   );
   summary.push(`*Started by:* <@${run.startedBy}>`);
   summary.push(`*Progress:* ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} items (${percent}%)`);
+  summary.push(...forecastLinesFor(snapshot, windows, now, input.history, 1));
   blocks.push(sectionBlock(truncate(summary.join('\n'), SUMMARY_MAX)));
 
   const roles = rolesText(snapshot);

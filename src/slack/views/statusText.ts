@@ -11,6 +11,8 @@ import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn
 import { runStatusLabel, relativeTime } from './runLabels.js';
 import { gateItemOutcome } from '../../domain/gates.js';
 import { currentVotes, progressBar, runProgress, settledCount } from './runState.js';
+import type { SectionHistory } from '../../domain/forecast.js';
+import { forecastLinesFor } from './forecastText.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
 import { slackDayTime, slackTime } from './slackDate.js';
 
@@ -26,6 +28,7 @@ export function renderStatusText(
   windows: SectionWindow[],
   now: number,
   stateOf: (sectionId: string) => SectionTimelineState,
+  history?: SectionHistory,
 ): string {
   const run = snapshot.run;
   const checklist = run.checklist;
@@ -37,6 +40,7 @@ export function renderStatusText(
     `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
+  head.push(...forecastLinesFor(snapshot, windows, now, history, 3));
 
   const phaseLines = checklist.phases
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)

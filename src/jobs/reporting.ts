@@ -1,0 +1,56 @@
+import type { App, Logger } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../service/clock.js';
+import { ReportService } from '../service/reportService.js';
+import type { Services } from '../service/createServices.js';
+import type { Db } from '../store/db.js';
+import { registerSlipSuggestionHandler } from '../slack/slipSuggestionHandler.js';
+import { ForecastNudgeJob } from './forecastNudgeJob.js';
+import { RunReportJob } from './runReportJob.js';
+
+export interface ReportingOptions {
+  forecastIntervalMs?: number;
+  reportRetryBaseMs?: number;
+}
+
+export interface Reporting {
+  reports: ReportService;
+  reportJob: RunReportJob;
+  forecastJob: ForecastNudgeJob;
+  /** Hook for the run-end event. */
+  runEnded(runId: number): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Issue 13's parts, wired in one place so app.ts needs only a few lines. */
+export function createReporting(deps: {
+  app: App;
+  db: Db;
+  services: Services;
+  clock: Clock;
+  client: WebClient;
+  logger: Logger;
+  options?: ReportingOptions;
+  onMessagesChanged?: () => void;
+}): Reporting {
+  const reports = deps.services.reports;
+  const common = { db: deps.db, reports, client: deps.client, clock: deps.clock, logger: deps.logger };
+  const reportJob = new RunReportJob({ ...common, ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}) });
+  const forecastJob = new ForecastNudgeJob({ ...common, runs: deps.services.queries, ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}), ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
+  registerSlipSuggestionHandler(deps.app, { services: deps.services, logger: deps.logger });
+  return {
+    reports,
+    reportJob,
+    forecastJob,
+    runEnded: (runId) => reportJob.enqueue(runId),
+    start() {
+      reportJob.start();
+      forecastJob.start();
+    },
+    async stop() {
+      await forecastJob.stop();
+      await reportJob.stop();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import type { Logger } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { ReportService } from '../service/reportService.js';
+import type { Clock } from '../service/clock.js';
+import type { Db } from '../store/db.js';
+import {
+  dueRunReports,
+  enqueueMissedRunReports,
+  enqueueRunReport,
+  markRunReportDone,
+  markRunReportRetry,
+  markSummaryPosted,
+  nextRunReportDue,
+  type RunReportRow,
+} from '../store/runReports.js';
+import { classifySlackError } from '../slack/webClients.js';
+import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
+import { reportMarkdown } from '../report/reportMarkdown.js';
+import { reportHtml } from '../report/reportHtml.js';
+import { timelinePngAsync } from '../report/timelinePng.js';
+import { timelineSvg } from '../report/timelineSvg.js';
+
+export interface RunReportJobOptions {
+  db: Db;
+  reports: ReportService;
+  client: WebClient;
+  clock: Clock;
+  logger: Logger;
+  /** First retry after this long, doubling; tests shorten it. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+}
+
+/** Slack's answers that mean "this token may not upload files": say what to add, post the rest. */
+const NO_FILES = new Set(['missing_scope', 'not_allowed_token_type', 'no_permission']);
+
+/**
+ * When a run ends: a summary message in its channel, then the timeline PNG, the markdown record
+ * and the HTML page in that message's thread (files.uploadV2). Rows in run_reports make it
+ * durable: a restart finishes what was started, and the summary is never posted twice once its
+ * ts is recorded. Building the report is synchronous but short (see bench/report.js); the posting
+ * is off the request path, so no click waits on it.
+ */
+export class RunReportJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private readonly retryBaseMs: number;
+  private readonly maxAttempts: number;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly opts: RunReportJobOptions) {
+    this.retryBaseMs = opts.retryBaseMs ?? 5_000;
+    this.maxAttempts = opts.maxAttempts ?? 6;
+  }
+
+  /** A run has ended: queue its report and work on it soon. Cheap and synchronous. */
+  enqueue(runId: number): void {
+    enqueueRunReport(this.opts.db, runId, this.opts.clock.now());
+    this.wake(0);
+  }
+
+  start(): void {
+    this.stopped = false;
+    const missed = enqueueMissedRunReports(this.opts.db, this.opts.clock.now());
+    if (missed > 0) this.opts.logger.info(`run reports: ${missed} ended run(s) had no report queued; queued now`);
+    this.wake(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Resolves once nothing is due and nothing is being posted (tests). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    const due = nextRunReportDue(this.opts.db);
+    return this.running === null && (due === null || due > this.opts.clock.now());
+  }
+
+  private wake(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.running) return this.wake(50);
+      this.running = this.pump().finally(() => {
+        this.running = null;
+        const due = nextRunReportDue(this.opts.db);
+        if (due !== null) this.wake(Math.max(0, due - this.opts.clock.now()));
+        if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async pump(): Promise<void> {
+    for (const row of dueRunReports(this.opts.db, this.opts.clock.now())) {
+      if (this.stopped) return;
+      await this.post(row).catch((error: unknown) => this.failed(row, error));
+    }
+  }
+
+  private async post(row: RunReportRow): Promise<void> {
+    const { db, client, clock } = this.opts;
+    const { report, audit } = this.opts.reports.report(row.runId);
+    let ts = row.summaryTs;
+    if (ts === null) {
+      const message = renderRunSummary(report, FILES_IN_THREAD);
+      const posted = await client.chat.postMessage({ channel: report.channelId, text: message.text, blocks: message.blocks, unfurl_links: false });
+      ts = String(posted.ts);
+      markSummaryPosted(db, row.runId, ts);
+    }
+    const png = await timelinePngAsync(timelineSvg(report));
+    const base = `run-${report.runId}-${report.checklistName.replace(/[^\w.-]+/g, '-')}`;
+    try {
+      await client.files.uploadV2({
+        channel_id: report.channelId,
+        thread_ts: ts,
+        initial_comment: `Run #${report.runId}: the timeline (planned against actual) and the full audit record.`,
+        file_uploads: [
+          { file: png, filename: `${base}-timeline.png`, title: `Run #${report.runId} timeline`, alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase` },
+          { file: Buffer.from(reportMarkdown(report, audit), 'utf8'), filename: `${base}-record.md`, title: `Run #${report.runId} audit record (markdown)` },
+          { file: Buffer.from(reportHtml(report, audit), 'utf8'), filename: `${base}-record.html`, title: `Run #${report.runId} audit record (HTML)` },
+        ],
+      });
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (failure.kind !== 'rejected' || !NO_FILES.has(failure.error)) throw error;
+      const needed = (error as { data?: { needed?: unknown } }).data?.needed;
+      const scope = typeof needed === 'string' && needed !== '' ? needed : 'files:write';
+      await client.chat.postMessage({ channel: report.channelId, thread_ts: ts, text: missingFilesScopeText(report.runId, scope) });
+      markRunReportDone(db, row.runId, 'posted_without_files', clock.now(), failure.error);
+      this.opts.logger.warn(`run #${row.runId}: report posted without files (${failure.error}); add the ${scope} scope`);
+      return;
+    }
+    markRunReportDone(db, row.runId, 'posted', clock.now());
+  }
+
+  private failed(row: RunReportRow, error: unknown): void {
+    const failure = classifySlackError(error);
+    const detail = failure.kind === 'rejected' ? failure.error : failure.kind === 'transient' ? failure.detail : 'rate limited';
+    if (failure.kind === 'rejected' || row.attempts + 1 >= this.maxAttempts) {
+      markRunReportDone(this.opts.db, row.runId, 'failed', this.opts.clock.now(), detail);
+      this.opts.logger.error(`run #${row.runId}: gave up posting its report: ${detail}`);
+      return;
+    }
+    const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : this.retryBaseMs * 2 ** row.attempts;
+    markRunReportRetry(this.opts.db, row.runId, this.opts.clock.now() + wait, detail);
+    this.opts.logger.warn(`run #${row.runId}: report not posted yet (${detail}); retrying in ${Math.round(wait / 1000)} s`);
+  }
+}
