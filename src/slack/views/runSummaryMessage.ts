@@ -7,7 +7,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RunReport } from '../../domain/runReport.js';
 import { contextBlock, headerBlock, joinLinesWithin, sectionBlock, truncate, type SlackMessage } from './blockKit.js';
-import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { checklistInline, checklistPlain, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { SlackLimits } from './slackLimits.js';
 import { formatMinutes, slackDayTime, slackTime } from './slackDate.js';
 
@@ -31,7 +31,7 @@ export function renderRunSummary(report: RunReport, filesNote: string): SlackMes
     `*Duration:* ${minutes(report.durationMs)} (started ${slackDayTime(report.createdAt)}${report.endedAt !== null ? `, ended ${slackDayTime(report.endedAt)}` : ''}) · T-0 ${slackDayTime(report.t0)}`,
     `*Items:* ${report.items.done} done, ${report.items.waived.length} waived, of ${report.items.total} · ${report.auditCount} audit rows`,
   ];
-  const blocks: KnownBlock[] = [headerBlock(`Run #${report.runId} report · ${report.title}`), sectionBlock(head.join('\n'))];
+  const blocks: KnownBlock[] = [headerBlock(`Run #${report.runId} report · ${checklistPlain(report.title)}`), sectionBlock(head.join('\n'))];
 
   if (report.items.waived.length > 0) {
     blocks.push(sectionBlock(part('Waived', report.items.waived.map((w) => `• ${truncate(checklistInline(w.text), TEXT_MAX)} — _${truncate(escapeMrkdwn(w.reason), TEXT_MAX)}_ (${who(w.by)})`))));
@@ -39,7 +39,7 @@ export function renderRunSummary(report: RunReport, filesNote: string): SlackMes
   if (report.gates.length > 0) {
     const lines = report.gates.map((g) => {
       const votes = g.votes.map((v) => `${who(v.userId)} ${v.vote === 'go' ? 'Go' : 'No-Go'} ${slackTime(v.at)}${v.reason ? ` (“${truncate(escapeMrkdwn(v.reason), 100)}”)` : ''}`);
-      return `• ${truncate(g.text, TEXT_MAX)} — *${g.outcome === 'passed' ? '✅ Go' : g.outcome === 'failed' ? '⛔ No-Go' : '⏳ undecided'}*${votes.length ? `: ${votes.join(', ')}` : ''}`;
+      return `• ${truncate(checklistInline(g.text), TEXT_MAX)} — *${g.outcome === 'passed' ? '✅ Go' : g.outcome === 'failed' ? '⛔ No-Go' : '⏳ undecided'}*${votes.length ? `: ${votes.join(', ')}` : ''}`;
     });
     blocks.push(sectionBlock(part('Gates', lines)));
   }
