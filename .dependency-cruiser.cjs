@@ -62,10 +62,17 @@ module.exports = {
     },
     {
       name: 'jobs-import-service-slack-pager-domain',
-      comment: 'Background loops (src/jobs; src/scheduler until it is renamed) drive the service and post through slack/pager, never the store directly.',
+      comment: 'Background loops (src/jobs) drive the service and post through slack/pager/report renderings, never the store directly.',
       severity: 'error',
-      from: { path: '^src/(jobs|scheduler)/' },
-      to: OUTSIDE(['jobs', 'scheduler', 'service', 'slack', 'pager', 'domain']),
+      from: { path: '^src/jobs/' },
+      to: OUTSIDE(['jobs', 'service', 'slack', 'pager', 'report', 'domain']),
+    },
+    {
+      name: 'report-imports-only-domain-and-report',
+      comment: 'src/report renders a run report (SVG, PNG, markdown, HTML) from domain values: pure rendering, like the Slack views.',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: OUTSIDE(['domain', 'report']),
     },
     {
       name: 'no-circular',

@@ -113,7 +113,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const { queries: runs, timeline } = services;
 
   const runMessages = createRunMessages(db);
-  const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
+  const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), workspaceUrl);
   const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
   sync = new MessageSync({
     messages: runMessages,
@@ -122,7 +122,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
-  const linkToRun = (runId: number): string | null => runMessageLink(db, workspaceUrl, runId, OVERVIEW_KEY);
+  const linkToRun = (runId: number): string | null => messageLink(runId, OVERVIEW_KEY);
   pager = createPaging({
     pager: pagerFromConfig(config.pagerDuty, logger),
     db,
@@ -203,7 +203,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { services, foreground: clients.foreground, logger });
-  reporting = createReporting({ app, db, services, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
+  reporting = createReporting({ app, services, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
 
   return {
     app,

@@ -5,15 +5,13 @@ import { LEAD } from '../domain/roles.js';
 import type { Clock } from '../service/clock.js';
 import type { ReportService } from '../service/reportService.js';
 import type { RunService } from '../service/runService.js';
-import type { Db } from '../store/db.js';
-import { recordSlipSuggestion } from '../store/forecastSuggestions.js';
-import { bumpRunMessages } from '../store/runMessages.js';
-import { listActiveRuns } from '../store/runs.js';
+import type { ForecastChecks } from '../service/forecastChecks.js';
+import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { classifySlackError } from '../slack/webClients.js';
 import { renderSlipSuggestion } from '../slack/views/slipSuggestion.js';
 
 export interface ForecastNudgeJobOptions {
-  db: Db;
+  checks: ForecastChecks;
   runs: RunService;
   reports: ReportService;
   client: WebClient;
@@ -33,32 +31,31 @@ export interface ForecastNudgeJobOptions {
  * check: a slip moves every later window, so the next check sees whether more is needed.
  */
 export class ForecastNudgeJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: TickLoop;
   /** The standing each run's overview last showed, to the 5 minutes: it is re-rendered when that moves. */
   private readonly shown = new Map<number, string>();
 
-  constructor(private readonly opts: ForecastNudgeJobOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.check().then(() => undefined).finally(() => (this.running = null));
-    }, this.opts.intervalMs ?? 60_000);
-    this.timer.unref?.();
+  constructor(private readonly opts: ForecastNudgeJobOptions) {
+    this.loop = createTickLoop({
+      intervalMs: opts.intervalMs ?? 60_000,
+      tick: async () => void (await this.check()),
+      onError: (error) => opts.logger.warn('forecast check failed:', error instanceof Error ? error.message : error),
+    });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over the active runs; returns how many suggestions were sent. */
   async check(): Promise<number> {
-    const { db, clock, logger } = this.opts;
+    const { checks, clock, logger } = this.opts;
     let sent = 0;
-    for (const run of listActiveRuns(db)) {
+    for (const run of checks.activeRuns()) {
       try {
         const now = clock.now();
         const forecast = this.opts.reports.forecast(run.id, now);
@@ -67,7 +64,7 @@ export class ForecastNudgeJob {
         if (!overrun) continue;
         const lead = this.opts.runs.snapshot(run.id).roles[LEAD]?.[0] ?? run.startedBy;
         const minutes = suggestedSlipMinutes(overrun.overrunMinutes!);
-        if (!recordSlipSuggestion(db, { runId: run.id, sectionId: overrun.sectionId, minutes, userId: lead, at: now })) continue;
+        if (!checks.recordSuggestion({ runId: run.id, sectionId: overrun.sectionId, minutes, userId: lead, at: now })) continue;
         const message = renderSlipSuggestion(run.id, overrun, minutes);
         await this.deliver(run.channelId, lead, message);
         sent += 1;
@@ -86,7 +83,7 @@ export class ForecastNudgeJob {
     const before = this.shown.get(runId);
     this.shown.set(runId, key);
     if (before === undefined || before === key) return;
-    bumpRunMessages(this.opts.db, runId, ['overview']);
+    this.opts.checks.overviewChanged(runId);
     this.opts.onMessagesChanged?.();
   }
 

@@ -1,14 +1,9 @@
 import type { Logger } from '@slack/bolt';
-import type { OutgoingReminder, TimelineService } from '../service/timelineService.js';
+import type { OutgoingReminder, PostOutcome, ReminderPoster } from '../service/reminderDelivery.js';
+import type { TimelineService } from '../service/timelineService.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
-/** How a send went, as the poller needs to know it. */
-export type PostOutcome =
-  | { ok: true; ts: string | null }
-  | { ok: false; retryInMs: number; error: string }
-  | { ok: false; retryInMs: null; error: string };
-
-export type ReminderPoster = (reminder: OutgoingReminder) => Promise<PostOutcome>;
+export type { PostOutcome, ReminderPoster };
 
 /** A poke waits this long, so reminders queued by one click go out in one pass. */
 const POKE_DELAY_MS = 20;

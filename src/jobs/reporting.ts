@@ -3,7 +3,6 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../service/clock.js';
 import { ReportService } from '../service/reportService.js';
 import type { Services } from '../service/createServices.js';
-import type { Db } from '../store/db.js';
 import { registerSlipSuggestionHandler } from '../slack/slipSuggestionHandler.js';
 import { ForecastNudgeJob } from './forecastNudgeJob.js';
 import { RunReportJob } from './runReportJob.js';
@@ -26,7 +25,6 @@ export interface Reporting {
 /** Issue 13's parts, wired in one place so app.ts needs only a few lines. */
 export function createReporting(deps: {
   app: App;
-  db: Db;
   services: Services;
   clock: Clock;
   client: WebClient;
@@ -35,9 +33,9 @@ export function createReporting(deps: {
   onMessagesChanged?: () => void;
 }): Reporting {
   const reports = deps.services.reports;
-  const common = { db: deps.db, reports, client: deps.client, clock: deps.clock, logger: deps.logger };
-  const reportJob = new RunReportJob({ ...common, ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}) });
-  const forecastJob = new ForecastNudgeJob({ ...common, runs: deps.services.queries, ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}), ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
+  const common = { reports, client: deps.client, clock: deps.clock, logger: deps.logger };
+  const reportJob = new RunReportJob({ ...common, queue: deps.services.reportQueue, ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}) });
+  const forecastJob = new ForecastNudgeJob({ ...common, checks: deps.services.forecastChecks, runs: deps.services.queries, ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}), ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
   registerSlipSuggestionHandler(deps.app, { services: deps.services, logger: deps.logger });
   return {
     reports,

@@ -2,17 +2,8 @@ import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ReportService } from '../service/reportService.js';
 import type { Clock } from '../service/clock.js';
-import type { Db } from '../store/db.js';
-import {
-  dueRunReports,
-  enqueueMissedRunReports,
-  enqueueRunReport,
-  markRunReportDone,
-  markRunReportRetry,
-  markSummaryPosted,
-  nextRunReportDue,
-  type RunReportRow,
-} from '../store/runReports.js';
+import type { ReportQueue, RunReportRow } from '../service/reportQueue.js';
+import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { classifySlackError } from '../slack/webClients.js';
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
 import { reportMarkdown } from '../report/reportMarkdown.js';
@@ -21,7 +12,7 @@ import { timelinePngAsync } from '../report/timelinePng.js';
 import { timelineSvg } from '../report/timelineSvg.js';
 
 export interface RunReportJobOptions {
-  db: Db;
+  queue: ReportQueue;
   reports: ReportService;
   client: WebClient;
   clock: Clock;
@@ -42,9 +33,7 @@ const NO_FILES = new Set(['missing_scope', 'not_allowed_token_type', 'no_permiss
  * is off the request path, so no click waits on it.
  */
 export class RunReportJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: TickLoop;
   private readonly retryBaseMs: number;
   private readonly maxAttempts: number;
   private idleWaiters: Array<() => void> = [];
@@ -52,26 +41,27 @@ export class RunReportJob {
   constructor(private readonly opts: RunReportJobOptions) {
     this.retryBaseMs = opts.retryBaseMs ?? 5_000;
     this.maxAttempts = opts.maxAttempts ?? 6;
+    this.loop = createTickLoop({
+      tick: () => this.pump(),
+      onError: (error) => opts.logger.error('run reports:', error instanceof Error ? (error.stack ?? error.message) : error),
+    });
   }
 
   /** A run has ended: queue its report and work on it soon. Cheap and synchronous. */
   enqueue(runId: number): void {
-    enqueueRunReport(this.opts.db, runId, this.opts.clock.now());
-    this.wake(0);
+    this.opts.queue.enqueue(runId, this.opts.clock.now());
+    this.loop.poke();
   }
 
   start(): void {
-    this.stopped = false;
-    const missed = enqueueMissedRunReports(this.opts.db, this.opts.clock.now());
+    const missed = this.opts.queue.enqueueMissed(this.opts.clock.now());
     if (missed > 0) this.opts.logger.info(`run reports: ${missed} ended run(s) had no report queued; queued now`);
-    this.wake(0);
+    this.loop.start();
+    this.loop.poke();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves once nothing is due and nothing is being posted (tests). */
@@ -81,42 +71,36 @@ export class RunReportJob {
   }
 
   private isIdle(): boolean {
-    const due = nextRunReportDue(this.opts.db);
-    return this.running === null && (due === null || due > this.opts.clock.now());
+    const due = this.opts.queue.nextDue();
+    return !this.busy && (due === null || due > this.opts.clock.now());
   }
 
-  private wake(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.running) return this.wake(50);
-      this.running = this.pump().finally(() => {
-        this.running = null;
-        const due = nextRunReportDue(this.opts.db);
-        if (due !== null) this.wake(Math.max(0, due - this.opts.clock.now()));
-        if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
-    }, delayMs);
-    this.timer.unref?.();
-  }
+  private busy = false;
 
+  /** Posts what is due, then wakes itself for the next retry (the loop has no heartbeat). */
   private async pump(): Promise<void> {
-    for (const row of dueRunReports(this.opts.db, this.opts.clock.now())) {
-      if (this.stopped) return;
-      await this.post(row).catch((error: unknown) => this.failed(row, error));
+    this.busy = true;
+    try {
+      for (const row of this.opts.queue.due(this.opts.clock.now())) {
+        await this.post(row).catch((error: unknown) => this.failed(row, error));
+      }
+    } finally {
+      this.busy = false;
+      const due = this.opts.queue.nextDue();
+      if (due !== null) this.loop.poke(Math.max(0, due - this.opts.clock.now()));
+      if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
   private async post(row: RunReportRow): Promise<void> {
-    const { db, client, clock } = this.opts;
+    const { queue, client, clock } = this.opts;
     const { report, audit } = this.opts.reports.report(row.runId);
     let ts = row.summaryTs;
     if (ts === null) {
       const message = renderRunSummary(report, FILES_IN_THREAD);
       const posted = await client.chat.postMessage({ channel: report.channelId, text: message.text, blocks: message.blocks, unfurl_links: false });
       ts = String(posted.ts);
-      markSummaryPosted(db, row.runId, ts);
+      queue.recordSummary(row.runId, ts);
     }
     const png = await timelinePngAsync(timelineSvg(report));
     const base = `run-${report.runId}-${report.checklistName.replace(/[^\w.-]+/g, '-')}`;
@@ -137,23 +121,23 @@ export class RunReportJob {
       const needed = (error as { data?: { needed?: unknown } }).data?.needed;
       const scope = typeof needed === 'string' && needed !== '' ? needed : 'files:write';
       await client.chat.postMessage({ channel: report.channelId, thread_ts: ts, text: missingFilesScopeText(report.runId, scope) });
-      markRunReportDone(db, row.runId, 'posted_without_files', clock.now(), failure.error);
+      queue.recordDone(row.runId, 'posted_without_files', clock.now(), failure.error);
       this.opts.logger.warn(`run #${row.runId}: report posted without files (${failure.error}); add the ${scope} scope`);
       return;
     }
-    markRunReportDone(db, row.runId, 'posted', clock.now());
+    queue.recordDone(row.runId, 'posted', clock.now());
   }
 
   private failed(row: RunReportRow, error: unknown): void {
     const failure = classifySlackError(error);
     const detail = failure.kind === 'rejected' ? failure.error : failure.kind === 'transient' ? failure.detail : 'rate limited';
     if (failure.kind === 'rejected' || row.attempts + 1 >= this.maxAttempts) {
-      markRunReportDone(this.opts.db, row.runId, 'failed', this.opts.clock.now(), detail);
+      this.opts.queue.recordDone(row.runId, 'failed', this.opts.clock.now(), detail);
       this.opts.logger.error(`run #${row.runId}: gave up posting its report: ${detail}`);
       return;
     }
     const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : this.retryBaseMs * 2 ** row.attempts;
-    markRunReportRetry(this.opts.db, row.runId, this.opts.clock.now() + wait, detail);
+    this.opts.queue.recordRetry(row.runId, this.opts.clock.now() + wait, detail);
     this.opts.logger.warn(`run #${row.runId}: report not posted yet (${detail}); retrying in ${Math.round(wait / 1000)} s`);
   }
 }

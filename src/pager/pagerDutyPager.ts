@@ -1,4 +1,3 @@
-import type { Config } from '../config.js';
 import { validatePageEvent, withRoutingKey, type UnroutedPageEvent } from '../domain/pageEvent.js';
 import type { ChangeEvent, OncallLookupResult, PageSendResult, Pager } from '../service/pager.js';
 import { createPagerDutyClient, type PagerDutyClient, type PagerDutyClientOptions, type PagerLogger } from './pagerDutyClient.js';
@@ -59,7 +58,10 @@ export function createPagerDutyPager(options: PagerDutyPagerOptions): Pager {
 }
 
 /** The composition root's pager: PagerDuty when a routing key or an API token is configured, else none. */
-export function pagerFromConfig(pd: Config['pagerDuty'], logger: PagerLogger): Pager | null {
+export function pagerFromConfig(
+  pd: { routingKey: string | null; eventsUrl: string; apiToken: string | null; apiUrl: string },
+  logger: PagerLogger,
+): Pager | null {
   if (!pd.routingKey && !pd.apiToken) return null;
   return createPagerDutyPager({ routingKey: pd.routingKey, eventsUrl: pd.eventsUrl, apiToken: pd.apiToken, apiUrl: pd.apiUrl, logger });
 }

@@ -14,7 +14,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { listPages, type PageState } from '../store/pages.js';
 import { listReminders, nextPendingDueAt } from '../store/reminders.js';
 import { listRunMessages } from '../store/runMessages.js';
-import { formatOffset } from './formatRehearsal.js';
+import { formatOffset } from './formatOffset.js';
 import { createRehearsalPaging, type RehearsalPaging, type RehearsalPagingFactory } from './rehearsalPaging.js';
 import { REHEARSAL_CHANNEL, REHEARSAL_USER, RehearsalTeam } from './rehearsalTeam.js';
 import { SingleChecklistCatalog } from './singleChecklistCatalog.js';

@@ -1,3 +1,5 @@
+import { createForecastChecks, type ForecastChecks } from './forecastChecks.js';
+import { createReportQueue, type ReportQueue } from './reportQueue.js';
 import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
@@ -36,6 +38,8 @@ export interface Services {
   t0: T0Moves;
   /** Planned against actual: the forecast, the run report and past runs of a checklist. */
   reports: ReportService;
+  reportQueue: ReportQueue;
+  forecastChecks: ForecastChecks;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -62,5 +66,7 @@ export function createServices(input: ServiceInputs): Services {
     ending: new RunEnding(deps),
     t0: new T0Moves(deps),
     reports: new ReportService(input.db, queries, timeline, input.clock),
+    reportQueue: createReportQueue(input.db),
+    forecastChecks: createForecastChecks(input.db),
   };
 }

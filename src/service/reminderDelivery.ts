@@ -174,3 +174,11 @@ function toPlanned(row: ReminderRow): PlannedReminder {
   return planned;
 }
 
+/** How a send went, as the poller needs to know it. */
+export type PostOutcome =
+  | { ok: true; ts: string | null }
+  | { ok: false; retryInMs: number; error: string }
+  | { ok: false; retryInMs: null; error: string };
+
+/** Posts one reminder or notice (slack/reminderPoster.ts); the poller records the outcome. */
+export type ReminderPoster = (reminder: OutgoingReminder) => Promise<PostOutcome>;

@@ -9,7 +9,13 @@ import { listGateVotes } from '../store/gateVotes.js';
 import { listItemStates } from '../store/itemStates.js';
 import { listRoles } from '../store/roles.js';
 import { findRun, listActiveRunsInChannel, listRecentRunsInChannel } from '../store/runs.js';
-import type { RunSummary } from './runService.js';
+
+/** A run with its progress, for lists of runs. */
+export interface RunSummary {
+  run: Run;
+  done: number;
+  total: number;
+}
 
 /** Reading runs: what commands show, what renders draw, what the other use cases start from. */
 export class RunQueries {

@@ -30,11 +30,7 @@ export interface Actor {
   channelId: string;
 }
 
-export interface RunSummary {
-  run: Run;
-  done: number;
-  total: number;
-}
+export type { RunSummary } from './runQueries.js';
 
 /**
  * What readers of a run (paging, message sync, rendering) are given: the queries. Kept under this

@@ -1,7 +1,5 @@
 import type { Checklist, Phase } from '../domain/checklist.js';
 import type { MessageLayout } from '../service/runService.js';
-import type { Db } from '../store/db.js';
-import { findRunMessage } from '../store/runMessages.js';
 import { partOfItem, planPhaseParts, type PhasePart } from './views/phasePlan.js';
 
 /**
@@ -50,7 +48,6 @@ export const messageLayout: MessageLayout = {
  * A link to one of a run's messages once it is posted, built from the workspace URL auth.test
  * gave (`https://team.slack.com/`) without an API call; null until both are known.
  */
-export function runMessageLink(db: Db, workspaceUrl: string | null, runId: number, key: string): string | null {
-  const message = findRunMessage(db, runId, key);
+export function runMessageLink(message: { channelId: string; ts: string | null } | null, workspaceUrl: string | null): string | null {
   return workspaceUrl && message?.ts ? `${workspaceUrl}archives/${message.channelId}/p${message.ts.replace('.', '')}` : null;
 }

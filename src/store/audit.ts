@@ -1,14 +1,7 @@
+import type { AuditEntry } from '../domain/auditEntry.js';
 import { prepared, type Db } from './db.js';
 
-export interface AuditEntry {
-  id: number;
-  runId: number | null;
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown> | null;
-}
+export type { AuditEntry };
 
 /** Appends one entry. The table refuses updates and deletes (see migrations/001_core.sql). */
 export function appendAudit(

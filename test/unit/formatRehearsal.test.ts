@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { firstLine, formatOffset } from '../../src/rehearsal/formatRehearsal.js';
+import { formatOffset } from '../../src/rehearsal/formatOffset.js';
+import { firstLine } from '../../src/rehearsal/formatRehearsal.js';
 
 const T0 = Date.UTC(2026, 10, 23, 15, 0);
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import type { Run } from '../../domain/run.js';
-import type { AuditEntry } from '../../store/audit.js';
+import type { AuditEntry } from '../../domain/auditEntry.js';
 import { joinLinesWithin } from './blockKit.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { slackDayTime } from './slackDate.js';

@@ -1,0 +1,22 @@
+import type { Run } from '../domain/run.js';
+import type { Db } from '../store/db.js';
+import { recordSlipSuggestion } from '../store/forecastSuggestions.js';
+import { bumpRunMessages } from '../store/runMessages.js';
+import { listActiveRuns } from '../store/runs.js';
+
+/** What the forecast job (jobs/forecastNudgeJob.ts) reads and records, so it never holds the database. */
+export interface ForecastChecks {
+  activeRuns(): Run[];
+  /** Records a slip suggestion; false when this window of the run already had one (never twice). */
+  recordSuggestion(s: { runId: number; sectionId: string; minutes: number; userId: string; at: number }): boolean;
+  /** The overview's forecast line changed between clicks: mark it for re-rendering. */
+  overviewChanged(runId: number): void;
+}
+
+export function createForecastChecks(db: Db): ForecastChecks {
+  return {
+    activeRuns: () => listActiveRuns(db),
+    recordSuggestion: (s) => recordSlipSuggestion(db, s),
+    overviewChanged: (runId) => bumpRunMessages(db, runId, ['overview']),
+  };
+}
