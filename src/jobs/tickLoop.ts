@@ -1,3 +1,5 @@
+import { schedule, type ScheduledTask } from 'node-cron';
+
 /**
  * The one scheduling shape every background job here shares: run `tick` on an interval and
  * when poked, never two at once, and let `stop` wait for the tick that is running. A poke
@@ -17,6 +19,12 @@ export interface TickLoop {
 export interface TickLoopOptions {
   /** Heartbeat; a heartbeat that finds a tick running is skipped, not queued. Omit for poke-only loops. */
   intervalMs?: number;
+  /**
+   * Heartbeat as a cron schedule (node-cron, with seconds: `* * * * * *` is every second), for
+   * loops whose work is due at wall-clock moments (reminders). node-cron's own notes (a beat skipped
+   * while the event loop was busy) go to `log`, never straight to stdout.
+   */
+  cron?: { expression: string; name: string; log: (message: string) => void };
   tick: () => Promise<void> | void;
   /** A tick that throws is reported here and the loop goes on. */
   onError: (error: unknown) => void;
@@ -28,6 +36,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   let started = false;
   let stopped = false;
   let interval: NodeJS.Timeout | null = null;
+  let cronTask: ScheduledTask | null = null;
   let poke: NodeJS.Timeout | null = null;
   let pokeAt = Infinity;
 
@@ -63,6 +72,14 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     start() {
       if (started || stopped) return;
       started = true;
+      if (options.cron) {
+        const { expression, name, log } = options.cron;
+        cronTask = schedule(expression, () => void (running ? undefined : tick()), {
+          noOverlap: true,
+          name,
+          logger: { info: log, warn: log, debug: (m: unknown) => log(String(m)), error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`) },
+        });
+      }
       if (options.intervalMs === undefined) return;
       interval = setInterval(() => {
         if (!running) void tick();
@@ -86,6 +103,8 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     async stop() {
       stopped = true;
       if (interval) clearInterval(interval);
+      if (cronTask) await cronTask.destroy();
+      cronTask = null;
       if (poke) clearTimeout(poke);
       interval = poke = null;
       if (running) await running;

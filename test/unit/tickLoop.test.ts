@@ -105,4 +105,18 @@ describe('tick loop', () => {
     expect(calls).toBe(2);
     expect(errors).toEqual([new Error('boom')]);
   });
+
+  it('beats on a node-cron schedule once started, and no more once stopped', async () => {
+    let ticks = 0;
+    const loop = make({ cron: { expression: '* * * * * *', name: 'tick-loop-test', log: () => {} }, tick: () => void (ticks += 1), onError: () => {} });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(ticks).toBe(0);
+    loop.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(ticks).toBeGreaterThanOrEqual(1);
+    await loop.stop();
+    const after = ticks;
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(ticks).toBe(after);
+  });
 });
