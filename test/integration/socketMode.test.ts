@@ -7,8 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../support/fakeSlack.js';
 import { FAKE_APP_TOKEN } from '../support/fakeSocketMode.js';
-import { startBot } from '../support/startBot.js';
-import { eventually, realDelay, waitFor } from '../support/waitFor.js';
+import { join } from 'node:path';
+import { createDeployday } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { REPO_ROOT, startBot } from '../support/startBot.js';
+import { eventually, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, ackText, auditRows, checkboxOf, clickItem, harnessPerTest, isTicked, itemRow, optionsIn, startRun } from './checklistHarness.js';
 
 const open = harnessPerTest();
@@ -145,8 +148,34 @@ describe('Socket Mode with Slack unreachable at start', () => {
         await bot.stop();
       }
     } finally {
-      if (!settled) await realDelay(0);
       await fake.close();
+    }
+  });
+});
+
+describe('Socket Mode with nothing listening at the Slack API address', () => {
+  // The trial: "deployday failed to start: … fetch failed". Now start keeps waiting and retrying.
+  it('does not fail to start on "fetch failed": it logs each retry and serves a 503 /healthz', async () => {
+    const fake = await startFakeSlack();
+    const closedApi = fake.apiUrl;
+    await fake.close();
+    const logs: string[] = [];
+    const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_API_URL: closedApi, PORT: '0', DATABASE_PATH: ':memory:', CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'checklists') });
+    const bot = createDeployday(config, { logSink: { write: (l) => logs.push(l) }, socketRetry: { baseMs: 50, maxMs: 500 }, socketGraceMs: 0 });
+    let outcome = 'pending';
+    bot.start().then(
+      () => (outcome = 'started'),
+      (error: unknown) => (outcome = `failed: ${String(error)}`),
+    );
+    try {
+      await waitFor(() => logs.filter((l) => /Socket Mode cannot reach Slack .*fetch failed.*retrying in/.test(l)).length >= 3, { timeoutMs: 5000, message: 'three logged retries' });
+      expect(outcome).toBe('pending');
+      const port = Number(/GET \/healthz on port (\d+)/.exec(logs.join('\n'))?.[1]);
+      const health = await healthz(port);
+      expect(health.status).toBe(503);
+      expect(health.body.slack).toMatchObject({ state: 'connecting', connections: 0, lastProblem: expect.stringContaining('fetch failed') });
+    } finally {
+      await bot.stop();
     }
   });
 });
