@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, LogLevel } from '@slack/bolt';
@@ -24,6 +24,7 @@ import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayo
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
+import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
 import { createSlackClients } from './slack/webClients.js';
 import { openDatabase, type Db } from './store/db.js';
 
@@ -39,6 +40,9 @@ export interface DeploydayOptions {
   pagerIntervalMs?: number;
   /** Tests shorten the forecast check and the report's retry backoff. */
   reporting?: ReportingOptions;
+  /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
+  socketRetry?: { baseMs?: number; maxMs?: number };
+  socketGraceMs?: number;
 }
 
 export interface Deployday {
@@ -54,7 +58,12 @@ export interface Deployday {
   paging: Paging;
   logger: RedactingLogger;
   reporting: Reporting;
-  /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
+  /** Socket Mode's link to Slack (null in HTTP mode). */
+  socket: SocketConnection | null;
+  /**
+   * Starts listening (HTTP on config.port, or Socket Mode with /healthz on config.port); resolves
+   * with the HTTP port, in Socket Mode once Slack has said hello (retrying with backoff until then).
+   */
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -144,6 +153,33 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   );
 
   let healthy = false;
+  const socket = config.slackAppToken
+    ? createSocketConnection({
+        appToken: config.slackAppToken,
+        apiUrl: config.slackApiUrl,
+        logger,
+        logLevel: config.logLevel as LogLevel,
+        ...(options.socketRetry?.baseMs !== undefined ? { baseDelayMs: options.socketRetry.baseMs } : {}),
+        ...(options.socketRetry?.maxMs !== undefined ? { maxDelayMs: options.socketRetry.maxMs } : {}),
+      })
+    : null;
+  // A socket down this long (default 30 s: a refresh or a drop reconnects well within it) is an outage.
+  const socketGraceMs = options.socketGraceMs ?? 30_000;
+  const healthz = (_req: IncomingMessage, res: ServerResponse): void => {
+    const ok = healthy && (!socket || socket.downForMs() <= socketGraceMs);
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        ok,
+        database: 'open',
+        checklists: catalog.list().filter((e) => e.checklist).length,
+        paging: pages.isEnabled ? 'on' : 'off',
+        messages: sync?.stats,
+        slack: socket ? socket.status() : { transport: 'http' },
+      }),
+    );
+  };
+  let healthServer: ReturnType<typeof createServer> | null = null;
   // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
   // there (Slack down while we start) would fail every request until restart. So we authorize
   // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
@@ -152,31 +188,12 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {};
   const app = new App({
     authorize: async () => ({ botToken: config.slackBotToken, ...identity }),
-    signingSecret: config.slackSigningSecret,
-    // In Socket Mode, Bolt serves the custom routes (/healthz) on installerOptions.port.
-    ...(config.slackAppToken ? { socketMode: true, appToken: config.slackAppToken, installerOptions: { port: config.port } } : {}),
+    // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
+    ...(socket ? { receiver: socket.receiver } : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }] }),
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
     clientOptions: { slackApiUrl: config.slackApiUrl, timeout: 2_500, retryConfig: { retries: 0 } },
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req: IncomingMessage, res: ServerResponse) => {
-          res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              ok: healthy,
-              database: 'open',
-              checklists: catalog.list().filter((e) => e.checklist).length,
-              paging: pages.isEnabled ? 'on' : 'off',
-              messages: sync?.stats,
-            }),
-          );
-        },
-      },
-    ],
   });
   app.error(async (error) => {
     logger.error('unhandled Bolt error:', error instanceof Error ? (error.stack ?? error.message) : error);
@@ -217,6 +234,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     paging: pager,
     logger,
     reporting,
+    socket,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -230,9 +248,19 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
       }
       let port: number | null = null;
-      if (config.slackAppToken) {
-        await app.start();
-        logger.info('deployday is running in Socket Mode');
+      if (socket) {
+        healthServer = createServer((req, res) => {
+          if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') healthz(req, res);
+          else res.writeHead(404).end();
+        });
+        const server = healthServer;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, () => resolve());
+        });
+        const address = server.address();
+        port = typeof address === 'object' && address ? address.port : config.port;
+        logger.info(`deployday is starting in Socket Mode (GET /healthz on port ${port})`);
       } else {
         const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
         const address = server.address();
@@ -245,6 +273,10 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       pager!.start();
       reporting!.start();
       healthy = true;
+      if (socket) {
+        await socket.start();
+        logger.info('deployday is running in Socket Mode');
+      }
       return port;
     },
     async stop() {
@@ -254,7 +286,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await pager!.stop();
       await reporting!.stop();
       await sync!.stop();
+      await socket?.stop();
       await app.stop().catch(() => undefined);
+      await new Promise<void>((resolve) => (healthServer ? healthServer.close(() => resolve()) : resolve()));
       db.close();
     },
   };

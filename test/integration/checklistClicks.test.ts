@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SeenMessage } from '../support/slackClient.js';
+import { TRANSPORTS } from '../support/startBot.js';
 import { eventually } from '../support/waitFor.js';
 import {
   ALICE,
@@ -22,7 +23,10 @@ import {
   type Harness,
 } from './checklistHarness.js';
 
-const open = harnessPerTest();
+// Every scenario here runs over both transports, HTTP and Socket Mode. The body of this
+// describe.each is left at its old indentation so the change stays a few lines for the merge.
+describe.each(TRANSPORTS)('over %s', (transport) => {
+const open = harnessPerTest(transport);
 
 /** Timed click: the HTTP status and how long the bot took to answer it. */
 async function timed(click: () => Promise<{ status: number }>): Promise<{ status: number; ms: number }> {
@@ -217,4 +221,5 @@ describe('when Slack rate-limits message updates', () => {
     const limited = h.fake.callsTo('chat.update').filter((c) => c.status === 429);
     expect(limited.length).toBeLessThanOrEqual(4);
   });
+});
 });

@@ -5,7 +5,7 @@
 import { afterEach } from 'vitest';
 import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
 import { DEFAULT_CHANNEL, type InteractionResponse, type SeenMessage } from '../support/slackClient.js';
-import { startBot, type RunningBot, type StartBotOptions } from '../support/startBot.js';
+import { startBot, type RunningBot, type StartBotOptions, type Transport } from '../support/startBot.js';
 import type { Clock } from '../../src/service/clock.js';
 import type { Db } from '../../src/store/db.js';
 
@@ -170,14 +170,14 @@ export function headerOf(message: { blocks: SlackBlock[] }): string {
 }
 
 /**
- * One harness per test: returns `open(options)` for the test to start it, and closes whatever
- * was opened after each test.
+ * One harness per test: returns `open(options)` for the test to start it (over `transport`), and
+ * closes whatever was opened after each test.
  */
-export function harnessPerTest(): (options?: Parameters<typeof startHarness>[0]) => Promise<Harness> {
+export function harnessPerTest(transport: Transport = 'http'): (options?: Parameters<typeof startHarness>[0]) => Promise<Harness> {
   let harness: Harness | null = null;
   afterEach(async () => {
     await harness?.close();
     harness = null;
   });
-  return async (options = {}) => (harness = await startHarness(options));
+  return async (options = {}) => (harness = await startHarness({ transport, ...options }));
 }

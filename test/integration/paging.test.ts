@@ -16,7 +16,7 @@ import { listOutbox } from '../../src/store/outbox.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import type { InteractionResponse } from '../support/slackClient.js';
-import { REPO_ROOT, startBot, tempDir, type RunningBot } from '../support/startBot.js';
+import { REPO_ROOT, TRANSPORTS, startBot, tempDir, type RunningBot, type Transport } from '../support/startBot.js';
 import { eventually, realDelay, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, CAROL, CHANNEL, ackText, auditRows, clickItem, isTicked, runStatus, startRun, type Harness } from './checklistHarness.js';
 
@@ -104,9 +104,11 @@ async function launch(input: {
   clock: { offset: number };
   databasePath?: string;
   pagerDuty?: boolean;
+  transport?: Transport;
 }): Promise<RunningBot> {
   const bot = await startBot({
     fake: input.fake,
+    ...(input.transport ? { transport: input.transport } : {}),
     checklistsDir: input.checklistsDir,
     ...(input.databasePath ? { databasePath: input.databasePath } : {}),
     env: input.pagerDuty === false ? { LOG_LEVEL: 'debug' } : pagerDutyEnv(input.pd),
@@ -119,7 +121,7 @@ async function launch(input: {
   return bot;
 }
 
-async function world(options: { pagerDuty?: boolean; databasePath?: string } = {}): Promise<World> {
+async function world(options: { pagerDuty?: boolean; databasePath?: string; transport?: Transport } = {}): Promise<World> {
   const fake = await startFakeSlack();
   cleanups.push(() => fake.close());
   const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
@@ -293,8 +295,9 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(w.pd.incidentsOpened).toBe(1);
   });
 
-  it('pages a No-Go from the modal at once, posts the rollback branch, and resolves when the run is finished with waivers', async () => {
-    const w = await world();
+  // The No-Go modal is a core scenario: the click, views.open and the submission over both transports.
+  it.each(TRANSPORTS)('pages a No-Go from the modal at once, posts the rollback branch, and resolves when the run is finished with waivers (over %s)', async (transport) => {
+    const w = await world({ transport });
     const { runId } = await startRun(w.h);
     const gate = itemId(w.bot, runId, 'Go/No-Go decision');
     const key = `deployday:run-${runId}:no_go:${gate}`;

@@ -21,6 +21,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlockKitLimits, blocksTextLength, validateBlocks, validateView } from './blockKitRules.js';
 import { FakeSlackFiles, UPLOAD_PATH } from './fakeSlackFiles.js';
+import { FakeSocketMode } from './fakeSocketMode.js';
 
 // Captured at import so injected delays still elapse when a test later switches to fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -179,6 +180,8 @@ export interface FakeSlackOptions {
    * so the fake's own cost and memory stay out of the figures. Tests keep the default (strict).
    */
   lenient?: boolean;
+  /** The app-level token apps.connections.open accepts (default FAKE_APP_TOKEN). */
+  appToken?: string;
   /** Scopes the bot token was granted; default: all deployday asks for. Only files.* check them. */
   scopes?: string[];
 }
@@ -325,6 +328,8 @@ export class FakeSlack {
   private readonly methods: ReadonlyMap<string, (args: Record<string, unknown>) => ApiResult>;
   /** files.getUploadURLExternal, the upload URL and files.completeUploadExternal (fakeSlackFiles.ts). */
   readonly files: FakeSlackFiles;
+  /** apps.connections.open and the Socket Mode WebSocket (fakeSocketMode.ts). */
+  readonly socket: FakeSocketMode;
 
   private constructor(server: Server, port: number, opts: FakeSlackOptions) {
     this.server = server;
@@ -355,6 +360,7 @@ export class FakeSlack {
       hasMessage: (channel, ts) => this.findMessage(channel, ts) !== undefined,
       hasScope: (scope) => scopes.has(scope),
     });
+    this.socket = new FakeSocketMode(this.baseUrl, opts.appToken);
     this.methods = new Map<string, (args: Record<string, unknown>) => ApiResult>([
       ['files.getUploadURLExternal', (a) => this.files.getUploadURLExternal(a)],
       ['files.completeUploadExternal', (a) => this.files.completeUploadExternal(a)],
@@ -383,6 +389,10 @@ export class FakeSlack {
       fake.handle(req, res).catch((err: unknown) => {
         writeText(res, 500, `fake slack crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (fake) fake.socket.handleUpgrade(req, socket, head);
+      else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -566,6 +576,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.socket.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -642,6 +653,8 @@ export class FakeSlack {
       const error = fault.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
       return reply(status, fail(error), headers);
     }
+    // The one method that takes the app-level token, not the bot token.
+    if (method === 'apps.connections.open') return reply(200, this.socket.connectionsOpen(token));
     const handler = this.methods.get(method);
     if (!handler) return reply(200, fail('unknown_method'));
     if (parseError) return reply(200, fail(parseError));

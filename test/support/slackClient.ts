@@ -26,6 +26,11 @@ export interface SlackClientOptions {
   path?: string;
   /** Clock for the signature timestamp and action_ts (default: the real clock). */
   now?: () => number;
+  /**
+   * How a signed body reaches the bot instead of an HTTP POST: Socket Mode sends the same
+   * payloads as envelopes (socketDelivery.ts). sendRaw always uses HTTP.
+   */
+  deliver?: (body: string) => Promise<BotResponse>;
 }
 
 export interface BotResponse {
@@ -198,7 +203,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   };
 
   const sendSigned = (body: string, timestampSec?: number): Promise<BotResponse> =>
-    sendRaw(body, signedHeaders(body, timestampSec));
+    options.deliver ? options.deliver(body) : sendRaw(body, signedHeaders(body, timestampSec));
 
   const userObject = (id: string): Record<string, unknown> => {
     const info = fake.userInfo(id);

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { createDeployday, type Deployday, type DeploydayOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { FAKE_BOT_TOKEN, type FakeSlack } from './fakeSlack.js';
+import { FAKE_APP_TOKEN } from './fakeSocketMode.js';
 import { createSlackClient, type SlackClient } from './slackClient.js';
+import { socketDelivery } from './socketDelivery.js';
+
+/** How Slack reaches the bot: signed HTTP POSTs, or envelopes over a Socket Mode WebSocket. */
+export type Transport = 'http' | 'socket';
+/** For `describe.each(TRANSPORTS)`: the core scenarios run over both. */
+export const TRANSPORTS: Transport[] = ['http', 'socket'];
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[^0-9a-f]/g, '0');
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -24,6 +31,8 @@ export interface StartBotOptions extends DeploydayOptions {
   databasePath?: string;
   checklistsDir?: string;
   env?: Record<string, string>;
+  /** Default 'http'. 'socket' sets SLACK_APP_TOKEN and talks to the bot through the fake's socket. */
+  transport?: Transport;
 }
 
 /** A temp folder for one test's database; removed by the returned function. */
@@ -32,7 +41,7 @@ export function tempDir(prefix = 'deployday-test-'): { dir: string; remove: () =
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the real app over HTTP on a random port against the fake Slack. */
+/** Starts the real app on a random port (HTTP, or Socket Mode with /healthz there) against the fake Slack. */
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const logs: string[] = [];
   const config = loadConfig({
@@ -43,6 +52,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     DATABASE_PATH: options.databasePath ?? ':memory:',
     CHECKLISTS_DIR: options.checklistsDir ?? join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
     LOG_LEVEL: 'debug',
+    ...(options.transport === 'socket' ? { SLACK_APP_TOKEN: FAKE_APP_TOKEN } : {}),
     ...options.env,
   });
   const bot = createDeployday(config, {
@@ -52,8 +62,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.pagerBackoff ? { pagerBackoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { pagerIntervalMs: options.pagerIntervalMs } : {}),
     ...(options.reporting ? { reporting: options.reporting } : {}),
+    socketRetry: options.socketRetry ?? { baseMs: 50, maxMs: 500 },
+    ...(options.socketGraceMs !== undefined ? { socketGraceMs: options.socketGraceMs } : {}),
   });
   const port = (await bot.start())!;
-  const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake: options.fake });
+  const slack = createSlackClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    signingSecret: SIGNING_SECRET,
+    fake: options.fake,
+    ...(options.transport === 'socket' ? { deliver: socketDelivery(options.fake) } : {}),
+  });
   return { bot, config, slack, port, logs, stop: () => bot.stop() };
 }
