@@ -126,8 +126,8 @@ describe('a burst of clicks', () => {
     );
 
     expect(results.map((r) => r.status)).toEqual(targets.map(() => 200));
-    // Slack gives up on an interaction after 3 s; these must be far inside that.
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1_500);
+    // How fast each ack is (Slack gives up after 3 s) is measured by bench/ack.js as a ratio to
+    // bare Bolt, not asserted here: a wall-clock limit in a test fails on a busy machine, not on a slow bot.
     targets.forEach((o, i) => expect(itemRow(h.db, runId, o.value), o.value).toMatchObject({ done: 1, done_by: users[i % users.length] }));
     expect(auditRows(h.db, runId, 'item.tick')).toHaveLength(50);
 
