@@ -5,6 +5,7 @@ import { rehearseCommand } from './rehearseCommand.js';
 
 const USAGE = `usage: deployday <command>
   lint <file.md...>                         check checklists; prints file:line: problems
+  lint --keys <file.md...>                  also list each item's and gate's stable key (and fail on ambiguous ones)
   rehearse <checklist.md> [--at <T-0>] [--tz <zone>] [--idle] [--rollback-at <T+30m>]
                                             simulate the day on a virtual clock, no Slack or PagerDuty
   export <run id> [--format json|md|png|html]
