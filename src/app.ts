@@ -17,6 +17,8 @@ import { createRunMessages } from './service/runMessages.js';
 import { createServices, type Services } from './service/createServices.js';
 import type { RunQueries } from './service/runQueries.js';
 import type { TimelineService } from './service/timelineService.js';
+import { GateWaiters } from './api/gateWaiters.js';
+import { pipelineRoutes } from './api/pipelineRoutes.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
@@ -54,6 +56,8 @@ export interface Deployday {
   paging: Paging;
   logger: RedactingLogger;
   reporting: Reporting;
+  /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
+  gateWaiters: GateWaiters;
   /** Starts listening (HTTP on config.port, or Socket Mode); resolves with the HTTP port. */
   start(): Promise<number | null>;
   stop(): Promise<void>;
@@ -83,6 +87,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let pager: Paging | null = null;
   let reporting: Reporting | null = null;
   const rulesDue = new Set<number>();
+  const gateWaiters = new GateWaiters();
   const services = createServices({
     db,
     catalog,
@@ -91,11 +96,15 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     admins: config.admins ?? [],
     events: {
       messagesChanged: () => sync?.notify(),
-      runEnded: (runId) => reporting?.runEnded(runId),
+      runEnded: (runId) => {
+        gateWaiters.notify(runId);
+        reporting?.runEnded(runId);
+      },
       // Only the click's own write belongs before its ack: the escalation rules (which may read
       // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
       // run as it is when they run, so a burst of clicks on one run needs one evaluation.
       stateChanged: (runId) => {
+        gateWaiters.notify(runId);
         if (rulesDue.has(runId)) return;
         rulesDue.add(runId);
         setImmediate(() => {
@@ -176,6 +185,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
           );
         },
       },
+      ...pipelineRoutes({ services, waiters: gateWaiters, logger }),
     ],
   });
   app.error(async (error) => {
@@ -217,6 +227,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     paging: pager,
     logger,
     reporting,
+    gateWaiters,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -237,7 +248,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
         const address = server.address();
         port = typeof address === 'object' && address ? address.port : config.port;
-        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz)`);
+        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`);
       }
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
@@ -249,6 +260,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     },
     async stop() {
       healthy = false;
+      gateWaiters.releaseAll();
       if (identityTimer) clearTimeout(identityTimer);
       await poller!.stop();
       await pager!.stop();
