@@ -48,5 +48,5 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
 
 /** Path parameters Bolt's router put on the request. */
 export function paramsOf(req: IncomingMessage): Record<string, string> {
-  return ((req as IncomingMessage & { params?: Record<string, string> }).params ?? {});
+  return (req as IncomingMessage & { params?: Record<string, string> }).params ?? {};
 }

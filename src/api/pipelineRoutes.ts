@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@slack/bolt';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { ApiToken } from '../service/apiTokens.js';
 import type { Services } from '../service/createServices.js';
-import { newErrorId } from '../slack/replyWithError.js';
 import { BadRequest, bearerOf, paramsOf, readJsonBody, sendJson } from './apiHttp.js';
 import type { GateWaiters } from './gateWaiters.js';
 
@@ -15,7 +15,11 @@ const StartBody = z.object({ checklist: z.string().min(1).max(100), at: z.string
 const ItemBody = z
   .object({
     done: z.boolean().optional(),
-    evidenceUrl: z.string().max(500).regex(/^https?:\/\/[^\s<>|]+$/, 'must be an http(s) URL').optional(),
+    evidenceUrl: z
+      .string()
+      .max(500)
+      .regex(/^https?:\/\/[^\s<>|]+$/, 'must be an http(s) URL')
+      .optional(),
     note: z.string().max(200).optional(),
   })
   .strict();
@@ -50,7 +54,8 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
   const { services, waiters, logger } = deps;
   const api = services.pipeline;
 
-  const guarded = (name: string, handle: (token: ApiToken, req: IncomingMessage, res: ServerResponse) => Promise<void> | void) =>
+  const guarded =
+    (name: string, handle: (token: ApiToken, req: IncomingMessage, res: ServerResponse) => Promise<void> | void) =>
     (req: IncomingMessage, res: ServerResponse): void => {
       void (async () => {
         try {
@@ -65,7 +70,7 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
         } catch (error) {
           if (error instanceof BadRequest) return sendJson(res, 400, { error: 'bad_request', message: error.message }, { connection: 'close' });
           if (error instanceof DomainError) return sendJson(res, statusOf(error), { error: error.code, ...error.params });
-          const id = newErrorId();
+          const id = `E${randomBytes(4).toString('hex').toUpperCase()}`;
           logger.error(`[${id}] unexpected error in API ${name}:`, error instanceof Error ? (error.stack ?? error.message) : error);
           sendJson(res, 500, { error: 'internal', errorId: id });
         }
@@ -79,7 +84,13 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
   };
 
   /** Runs `compute` once per Idempotency-Key: a retry gets the first answer, a different request under the same key a 422. */
-  const once = async (token: ApiToken, req: IncomingMessage, res: ServerResponse, request: string, compute: () => { status: number; body: unknown }) => {
+  const once = async (
+    token: ApiToken,
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: string,
+    compute: () => { status: number; body: unknown },
+  ) => {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') {
       const answer = compute();
@@ -88,7 +99,8 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
     if (key.length > 200) throw new BadRequest('Idempotency-Key is longer than 200 characters');
     const stored = api.storedAnswer(token, key);
     if (stored) {
-      if (stored.request !== request) return sendJson(res, 422, { error: 'idempotency_key_reused', message: 'this Idempotency-Key was used for a different request' });
+      if (stored.request !== request)
+        return sendJson(res, 422, { error: 'idempotency_key_reused', message: 'this Idempotency-Key was used for a different request' });
       return sendJson(res, stored.status, JSON.parse(stored.body), { 'idempotent-replayed': 'true' });
     }
     const answer = compute();
@@ -127,7 +139,8 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
         const runId = runIdOf(req);
         const key = paramsOf(req).key ?? '';
         await once(token, req, res, `item:${runId}:${key}:${JSON.stringify(body)}`, () => {
-          const evidence = body.evidenceUrl !== undefined || body.note !== undefined ? { url: body.evidenceUrl ?? null, note: body.note ?? null } : null;
+          const evidence =
+            body.evidenceUrl !== undefined || body.note !== undefined ? { url: body.evidenceUrl ?? null, note: body.note ?? null } : null;
           const result = api.setItem(token, runId, key, { done: body.done ?? true, evidence });
           return { status: 200, body: result };
         });

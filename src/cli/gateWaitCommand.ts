@@ -41,7 +41,7 @@ export async function gateWaitCommand(args: string[], env: NodeJS.ProcessEnv, io
   const opts = options(args);
   const token = opts?.token ?? env.DEPLOYDAY_TOKEN;
   const timeoutMs = parseTimeout(opts?.timeout ?? '2h');
-  if (!opts || !opts.url || !token || !/^\d{1,9}$/.test(opts.run ?? '') || !opts.gate || timeoutMs === null || timeoutMs === 0) {
+  if (!opts?.url || !token || !/^\d{1,9}$/.test(opts.run ?? '') || !opts.gate || timeoutMs === null || timeoutMs === 0) {
     io.err(GATE_WAIT_USAGE);
     return 2;
   }
@@ -55,7 +55,10 @@ export async function gateWaitCommand(args: string[], env: NodeJS.ProcessEnv, io
     let status: number;
     let body: Record<string, unknown>;
     try {
-      const res = await io.fetch(`${path}?wait=${wait}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout((wait + 15) * 1000) });
+      const res = await io.fetch(`${path}?wait=${wait}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout((wait + 15) * 1000),
+      });
       status = res.status;
       body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     } catch (error) {

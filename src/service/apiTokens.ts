@@ -37,13 +37,30 @@ export class ApiTokens {
     const secret = `ddt_${randomBytes(32).toString('base64url')}`;
     const now = clock.now();
     const id = db.transaction(() => {
-      const inserted = insertApiToken(db, { name: input.name, hash: hashToken(secret), channelId: input.channelId, checklistName: input.checklistName, createdBy: input.userId, now });
+      const inserted = insertApiToken(db, {
+        name: input.name,
+        hash: hashToken(secret),
+        channelId: input.channelId,
+        checklistName: input.checklistName,
+        createdBy: input.userId,
+        now,
+      });
       if (inserted === null) return null;
-      appendAudit(db, { runId: null, at: now, actor: input.userId, action: 'token.create', target: `ci:${input.name}`, detail: { channel: input.channelId, checklist: input.checklistName } });
+      appendAudit(db, {
+        runId: null,
+        at: now,
+        actor: input.userId,
+        action: 'token.create',
+        target: `ci:${input.name}`,
+        detail: { channel: input.channelId, checklist: input.checklistName },
+      });
       return inserted;
     })();
     if (id === null) throw new DomainError('token_exists', { name: input.name });
-    return { token: { id, name: input.name, channelId: input.channelId, checklistName: input.checklistName, createdBy: input.userId, createdAt: now }, secret };
+    return {
+      token: { id, name: input.name, channelId: input.channelId, checklistName: input.checklistName, createdBy: input.userId, createdAt: now },
+      secret,
+    };
   }
 
   list(input: Actor): ApiToken[] {
@@ -56,7 +73,14 @@ export class ApiTokens {
     const now = clock.now();
     const done = db.transaction(() => {
       if (!revokeApiToken(db, input.channelId, input.name, input.userId, now)) return false;
-      appendAudit(db, { runId: null, at: now, actor: input.userId, action: 'token.revoke', target: `ci:${input.name}`, detail: { channel: input.channelId } });
+      appendAudit(db, {
+        runId: null,
+        at: now,
+        actor: input.userId,
+        action: 'token.revoke',
+        target: `ci:${input.name}`,
+        detail: { channel: input.channelId },
+      });
       return true;
     })();
     if (!done) throw new DomainError('unknown_token', { name: input.name });
@@ -83,7 +107,9 @@ export class ApiTokens {
     if (checklistName !== null) {
       const entry = catalog.list().find((e) => e.checklist?.name === checklistName)?.checklist;
       const settings = entry?.settings;
-      const leads = Object.entries(settings?.roles ?? {}).filter(([role]) => normaliseRole(role) === LEAD).flatMap(([, ids]) => ids);
+      const leads = Object.entries(settings?.roles ?? {})
+        .filter(([role]) => normaliseRole(role) === LEAD)
+        .flatMap(([, ids]) => ids);
       if (settings && [...(settings.admins ?? []), ...leads].includes(input.userId)) return;
     }
     refuse(this.deps, null, input.userId, attempted, `channel:${input.channelId}`, { code: 'token_not_lead', params: {} });

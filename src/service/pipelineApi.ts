@@ -62,7 +62,14 @@ export class PipelineApi {
     if (token.checklistName !== null && token.checklistName !== input.checklist) {
       refuse(this.deps, null, tokenActor(token), 'run.start', `checklist:${input.checklist}`, { code: 'token_scope', params: {} });
     }
-    const { run, note } = this.starting.startRun({ checklistName: input.checklist, when: input.at, timezone: input.tz, channelId: token.channelId, teamId: null, userId: tokenActor(token) });
+    const { run, note } = this.starting.startRun({
+      checklistName: input.checklist,
+      when: input.at,
+      timezone: input.tz,
+      channelId: token.channelId,
+      teamId: null,
+      userId: tokenActor(token),
+    });
     return { runId: run.id, note };
   }
 
@@ -81,10 +88,22 @@ export class PipelineApi {
     return gateView(snapshot, key, item);
   }
 
-  setItem(token: ApiToken, runId: number, key: string, input: { done: boolean; evidence: { url: string | null; note: string | null } | null }): { changed: boolean; item: ItemView } {
+  setItem(
+    token: ApiToken,
+    runId: number,
+    key: string,
+    input: { done: boolean; evidence: { url: string | null; note: string | null } | null },
+  ): { changed: boolean; item: ItemView } {
     const run = this.scoped(token, runId, input.done ? 'item.tick' : 'item.untick');
     const item = this.itemByKey(this.deps.queries.snapshot(run.id), key, false);
-    const result = this.items.setItem({ userId: tokenActor(token), channelId: token.channelId, runId: run.id, itemId: item.id, done: input.done, ...(input.evidence ? { evidence: input.evidence } : {}) });
+    const result = this.items.setItem({
+      userId: tokenActor(token),
+      channelId: token.channelId,
+      runId: run.id,
+      itemId: item.id,
+      done: input.done,
+      ...(input.evidence ? { evidence: input.evidence } : {}),
+    });
     const view = this.view(this.deps.queries.snapshot(run.id)).items.find((i) => i.key === key)!;
     return { changed: result.changed, item: view };
   }
@@ -138,7 +157,16 @@ export class PipelineApi {
     const gates = allItems(run.checklist)
       .filter((item) => item.kind === 'gate' && keys.keyOf.has(item.id))
       .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item));
-    return { id: run.id, checklist: run.checklistName, channel: run.channelId, status: run.status, t0: iso(run.t0)!, rollback: run.rollbackActive, items, gates };
+    return {
+      id: run.id,
+      checklist: run.checklistName,
+      channel: run.channelId,
+      status: run.status,
+      t0: iso(run.t0)!,
+      rollback: run.rollbackActive,
+      items,
+      gates,
+    };
   }
 }
 

@@ -24,7 +24,11 @@ function api(h: Harness, token: string | null) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
@@ -32,13 +36,17 @@ function api(h: Harness, token: string | null) {
 }
 
 function cli(args: string[], out: string[] = []) {
-  return gateWaitCommand(args, {}, {
-    fetch,
-    out: (line) => out.push(line),
-    err: (line) => out.push(line),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
+  return gateWaitCommand(
+    args,
+    {},
+    {
+      fetch,
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  );
 }
 
 async function until(check: () => boolean, ms = 5_000): Promise<void> {
@@ -59,14 +67,21 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     expect(started.status).toBe(201);
     const runId = started.body.runId as number;
     await h.bot.bot.sync.idle();
-    for (const [key, note] of [['tests-green', 'build #512'], ['artefact-signed', 'cosign ok'], ['canary-deployed', 'canary 5%']] as const) {
+    for (const [key, note] of [
+      ['tests-green', 'build #512'],
+      ['artefact-signed', 'cosign ok'],
+      ['canary-deployed', 'canary 5%'],
+    ] as const) {
       const ticked = await call('POST', `/runs/${runId}/items/${key}`, { evidenceUrl: `https://ci.example/build/512#${key}`, note });
       expect(ticked.status).toBe(200);
     }
     expect((await clickItem(h, 's0.i3', { user: ALICE })).status).toBe(200);
 
     const out: string[] = [];
-    const waiting = cli(['--url', `http://127.0.0.1:${h.bot.port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '2m'], out);
+    const waiting = cli(
+      ['--url', `http://127.0.0.1:${h.bot.port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '2m'],
+      out,
+    );
     await until(() => h.bot.bot.gateWaiters.size === 1);
     const goTs = checkboxOf(h.fake, 's0.i0').ts;
     expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: BOB })).status).toBe(200);
@@ -92,9 +107,14 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     const runId = (await api(h, token)('POST', '/runs', { checklist: 'release' })).body.runId as number;
     await h.bot.bot.sync.idle();
     const out: string[] = [];
-    const waiting = cli(['--url', `http://127.0.0.1:${h.bot.port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '1m'], out);
+    const waiting = cli(
+      ['--url', `http://127.0.0.1:${h.bot.port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '1m'],
+      out,
+    );
     await until(() => h.bot.bot.gateWaiters.size === 1);
-    expect(h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' }).outcome).toBe('failed');
+    expect(
+      h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' }).outcome,
+    ).toBe('failed');
     expect(await waiting).toBe(1);
     expect(out.at(-1)).toBe(`No-Go: "Canary Go/No-Go decision" on run #${runId}: error rate 4%`);
   });
@@ -171,7 +191,10 @@ describe('deployday gate wait across a bot restart', () => {
       await bot.bot.sync.idle();
       const port = bot.port;
       const out: string[] = [];
-      const waiting = cli(['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '2m'], out);
+      const waiting = cli(
+        ['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '2m'],
+        out,
+      );
       await until(() => bot.bot.gateWaiters.size === 1);
 
       await bot.stop();

@@ -11,7 +11,9 @@ export function tokenCreatedText(token: ApiToken, secret: string): string {
   return [
     `Created pipeline token \`ci:${token.name}\` for ${scope(token)}. Copy it now: it is not shown again and only a hash is stored.`,
     `\`\`\`${secret}\`\`\``,
-    'Keep it in your CI secrets and send it as `Authorization: Bearer <token>` (docs/api.md). Revoke it with `/deploy token revoke ' + token.name + '`.',
+    'Keep it in your CI secrets and send it as `Authorization: Bearer <token>` (docs/api.md). Revoke it with `/deploy token revoke ' +
+      token.name +
+      '`.',
   ].join('\n');
 }
 
