@@ -87,7 +87,8 @@ export async function gateWaitBench() {
     const before = await settledRss();
     const waiting = [];
     const openWaiters = () => {
-      for (let i = 0; i < WAITERS; i += 1) waiting.push(getJson(agent, `${deployday.url}/api/v1/runs/${pendingRun}/gates/gate-0?wait=60`, token).catch(() => null));
+      for (let i = 0; i < WAITERS; i += 1)
+        waiting.push(getJson(agent, `${deployday.url}/api/v1/runs/${pendingRun}/gates/gate-0?wait=60`, token).catch(() => null));
       return pollUntil(() => deployday.bot.gateWaiters.size === WAITERS, { timeoutMs: 10_000 });
     };
     if (!(await openWaiters())) throw new Error('the waiters did not all arrive');
@@ -109,7 +110,8 @@ export async function gateWaitBench() {
         // A fresh pending gate for the next "with" round.
         const next = round + 1;
         if (next < ROUNDS) {
-          for (let i = 0; i < WAITERS; i += 1) waiting.push(getJson(agent, `${deployday.url}/api/v1/runs/${pendingRun}/gates/gate-${next}?wait=60`, token).catch(() => null));
+          for (let i = 0; i < WAITERS; i += 1)
+            waiting.push(getJson(agent, `${deployday.url}/api/v1/runs/${pendingRun}/gates/gate-${next}?wait=60`, token).catch(() => null));
           await pollUntil(() => deployday.bot.gateWaiters.size === WAITERS, { timeoutMs: 10_000 });
         }
       }

@@ -5,7 +5,12 @@ import { parseTimeout } from '../../src/cli/gateWaitCommand.js';
 describe('/deploy token', () => {
   it('reads create with and without a checklist, list and revoke', () => {
     expect(parseCommand('token create github-actions')).toEqual({ kind: 'token', action: 'create', name: 'github-actions', checklist: null });
-    expect(parseCommand('token create github-actions release.md')).toEqual({ kind: 'token', action: 'create', name: 'github-actions', checklist: 'release' });
+    expect(parseCommand('token create github-actions release.md')).toEqual({
+      kind: 'token',
+      action: 'create',
+      name: 'github-actions',
+      checklist: 'release',
+    });
     expect(parseCommand('token list')).toEqual({ kind: 'token', action: 'list' });
     expect(parseCommand('token revoke github-actions')).toEqual({ kind: 'token', action: 'revoke', name: 'github-actions' });
   });
