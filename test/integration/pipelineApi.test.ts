@@ -99,6 +99,9 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     expect(exported).toMatch(/ci:github-actions item\.tick/);
     expect(exported).toMatch(/<@U0ALICE> item\.tick/);
     expect(exported).toMatch(/<@U0BOB> gate\.go/);
+    // The token was shown once, ephemerally: never in a log line, and only its hash is stored.
+    expect(h.bot.logs.filter((l) => l.includes(token))).toEqual([]);
+    expect(JSON.stringify(h.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(token);
   });
 
   it('exits 1 with the reason on a No-Go', async () => {
