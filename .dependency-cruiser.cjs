@@ -75,6 +75,13 @@ module.exports = {
       to: OUTSIDE(['domain', 'report']),
     },
     {
+      name: 'api-imports-only-domain-service-api',
+      comment: 'src/api is the pipeline API transport (issue 12): like a Slack handler it validates, calls a use case and answers; it never reads the store.',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: OUTSIDE(['domain', 'service', 'api']),
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle makes two modules one; split out what both need. A warning: reported, not failing.',
       severity: 'warn',

@@ -16,6 +16,7 @@ const BENCHES = {
   coalescing: async () => (await import('./coalescing.js')).coalescingBench(),
   scale: async () => (await import('./scale.js')).scaleBench(),
   report: async () => (await import('./report.js')).reportBench(),
+  gateWait: async () => (await import('./gateWait.js')).gateWaitBench(),
 };
 const LIMIT_MS = 150_000;
 

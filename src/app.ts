@@ -17,6 +17,9 @@ import { createRunMessages } from './service/runMessages.js';
 import { createServices, type Services } from './service/createServices.js';
 import type { RunQueries } from './service/runQueries.js';
 import type { TimelineService } from './service/timelineService.js';
+import { GateWaiters } from './api/gateWaiters.js';
+import { pipelineRoutes } from './api/pipelineRoutes.js';
+import { serveRoute } from './api/serveRoute.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
@@ -64,6 +67,8 @@ export interface Deployday {
    * Starts listening (HTTP on config.port, or Socket Mode with /healthz on config.port); resolves
    * with the HTTP port, in Socket Mode once Slack has said hello (retrying with backoff until then).
    */
+  /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
+  gateWaiters: GateWaiters;
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -92,6 +97,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let pager: Paging | null = null;
   let reporting: Reporting | null = null;
   const rulesDue = new Set<number>();
+  const gateWaiters = new GateWaiters();
   const services = createServices({
     db,
     catalog,
@@ -100,11 +106,15 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     admins: config.admins ?? [],
     events: {
       messagesChanged: () => sync?.notify(),
-      runEnded: (runId) => reporting?.runEnded(runId),
+      runEnded: (runId) => {
+        gateWaiters.notify(runId);
+        reporting?.runEnded(runId);
+      },
       // Only the click's own write belongs before its ack: the escalation rules (which may read
       // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
       // run as it is when they run, so a burst of clicks on one run needs one evaluation.
       stateChanged: (runId) => {
+        gateWaiters.notify(runId);
         if (rulesDue.has(runId)) return;
         rulesDue.add(runId);
         setImmediate(() => {
@@ -186,10 +196,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   // bot's ids are filled in once our own auth.test (in start) has answered.
   const identity: { botId?: string; botUserId?: string } =
     config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {};
+  const apiRoutes = pipelineRoutes({ services, waiters: gateWaiters, logger });
   const app = new App({
     authorize: async () => ({ botToken: config.slackBotToken, ...identity }),
     // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
-    ...(socket ? { receiver: socket.receiver } : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }] }),
+    ...(socket ? { receiver: socket.receiver } : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
@@ -235,6 +246,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger,
     reporting,
     socket,
+    gateWaiters,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -251,7 +263,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       if (socket) {
         healthServer = createServer((req, res) => {
           if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') healthz(req, res);
-          else res.writeHead(404).end();
+          else if (!serveRoute(apiRoutes, req, res)) res.writeHead(404).end();
         });
         const server = healthServer;
         await new Promise<void>((resolve, reject) => {
@@ -265,7 +277,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
         const address = server.address();
         port = typeof address === 'object' && address ? address.port : config.port;
-        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz)`);
+        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`);
       }
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
@@ -281,6 +293,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     },
     async stop() {
       healthy = false;
+      gateWaiters.releaseAll();
       if (identityTimer) clearTimeout(identityTimer);
       await poller!.stop();
       await pager!.stop();

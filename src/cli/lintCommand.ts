@@ -1,6 +1,7 @@
 import { allSections } from '../domain/checklist.js';
 import type { Checklist, ChecklistProblem } from '../domain/checklist.js';
 import { DEFAULT_CHECKLIST_LIMITS } from '../domain/parse/checklistLimits.js';
+import { itemKeys, keyProblemMessage } from '../domain/itemKeys.js';
 import { parseChecklist } from '../domain/parseChecklist.js';
 import { readChecklistFile } from '../service/readChecklistFile.js';
 import { messageLayout } from '../slack/messageLayout.js';
@@ -25,9 +26,11 @@ export interface LintResult {
   exitCode: number;
 }
 
-export function lintCommand(files: string[], readFile: (path: string) => string = readChecklistForLint): LintResult {
+export function lintCommand(args: string[], readFile: (path: string) => string = readChecklistForLint): LintResult {
+  const listKeys = args.includes('--keys');
+  const files = args.filter((a) => a !== '--keys');
   if (files.length === 0) {
-    return { output: 'usage: deployday lint <checklist.md> [more.md …]', exitCode: 2 };
+    return { output: 'usage: deployday lint [--keys] <checklist.md> [more.md …]', exitCode: 2 };
   }
   const lines: string[] = [];
   let failed = false;
@@ -47,8 +50,14 @@ export function lintCommand(files: string[], readFile: (path: string) => string 
     });
     const problems = result.ok ? result.warnings : result.problems;
     lines.push(...problems.map(formatProblem));
-    if (result.ok) lines.push(`${file}: ok — ${summarize(result.checklist)}`);
-    else failed = true;
+    if (!result.ok) {
+      failed = true;
+      continue;
+    }
+    const keys = lintKeys(result.checklist, file, listKeys);
+    lines.push(...keys.lines);
+    if (keys.failed) failed = true;
+    else lines.push(`${file}: ok — ${summarize(result.checklist)}`);
   }
   return { output: lines.join('\n'), exitCode: failed ? 1 : 0 };
 }
@@ -92,4 +101,19 @@ export function summarize(checklist: Checklist): string {
     plural(timed, 'timed section'),
     plural(rollback, 'rollback phase'),
   ].join(', ');
+}
+
+/**
+ * Duplicate `{#key}` markers are always an error (the author meant them as names). A derived key
+ * shared by several items is an error only with `--keys`, which is how a pipeline's author asks
+ * "can my pipeline name every item?"; a checklist nobody automates may repeat "Verify logs".
+ */
+function lintKeys(checklist: Checklist, file: string, listKeys: boolean): { lines: string[]; failed: boolean } {
+  const keys = itemKeys(checklist);
+  const problems = keys.problems.filter((p) => listKeys || p.kind === 'duplicate');
+  const lines = problems.map((p) => formatProblem({ file, line: p.line, severity: 'error', message: keyProblemMessage(p) }));
+  if (listKeys) {
+    for (const [key, item] of keys.byKey) lines.push(`${file}:${item.line}: ${item.kind === 'gate' ? 'gate' : 'item'} ${key}`);
+  }
+  return { lines, failed: problems.length > 0 };
 }

@@ -49,6 +49,8 @@ export interface Item {
   /** Nesting depth: 0 for a top-level item, 1 for an item nested under another, … */
   depth: number;
   parentId: string | null;
+  /** Explicit stable key written as `{#key}` at the end of the item (see itemKeys.ts); absent = derived from the text. */
+  key?: string;
   /** Indented non-task bullets and continuation lines under the item, as markdown (fenced code dedented). */
   details: string[];
   /** `[x]` in the template: the item starts done. */

@@ -38,6 +38,8 @@ export interface ItemState {
   waivedReason: string | null;
   /** Set when someone started the item's timer ("Monitor for 30 minutes"). */
   timerStartedAt: number | null;
+  /** What a pipeline attached to its tick (a build link, "build #512"); absent for a person's tick. */
+  evidence?: { url: string | null; note: string | null };
 }
 
 export type Vote = 'go' | 'no_go';

@@ -4,6 +4,8 @@ import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
 import type { Clock } from './clock.js';
+import { ApiTokens } from './apiTokens.js';
+import { PipelineApi } from './pipelineApi.js';
 import { GateVoting } from './gateVoting.js';
 import { ItemWork } from './itemWork.js';
 import { RoleAssignment } from './roleAssignment.js';
@@ -40,6 +42,9 @@ export interface Services {
   reports: ReportService;
   reportQueue: ReportQueue;
   forecastChecks: ForecastChecks;
+  /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
+  tokens: ApiTokens;
+  pipeline: PipelineApi;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -56,11 +61,13 @@ export function createServices(input: ServiceInputs): Services {
     timeline,
     admins: input.admins ?? [],
   };
+  const starting = new StartRun(deps);
+  const items = new ItemWork(deps);
   return {
     queries,
     timeline,
-    starting: new StartRun(deps),
-    items: new ItemWork(deps),
+    starting,
+    items,
     gates: new GateVoting(deps),
     roles: new RoleAssignment(deps),
     ending: new RunEnding(deps),
@@ -68,5 +75,7 @@ export function createServices(input: ServiceInputs): Services {
     reports: new ReportService(input.db, queries, timeline, input.clock),
     reportQueue: createReportQueue(input.db),
     forecastChecks: createForecastChecks(input.db),
+    tokens: new ApiTokens(deps),
+    pipeline: new PipelineApi(deps, items, starting),
   };
 }

@@ -16,7 +16,7 @@ export class ItemWork {
    * Sets one item to done or not done. Setting it to the state it already has changes
    * nothing, so a stale click never replaces who completed an item, or undoes it.
    */
-  setItem(input: Actor & { runId: number; itemId: string; done: boolean }): { changed: boolean; state: ItemState } {
+  setItem(input: Actor & { runId: number; itemId: string; done: boolean; evidence?: { url: string | null; note: string | null } }): { changed: boolean; state: ItemState } {
     const { db, clock, layout, events } = this.deps;
     const { run, snapshot } = activeRunFor(this.deps, input);
     const { item, section } = findItem(run.checklist, input.itemId);
@@ -25,16 +25,19 @@ export class ItemWork {
     const current = snapshot.items[item.id]!;
     if (current.done === input.done && !current.waivedReason) return { changed: false, state: current };
     const now = clock.now();
+    const { evidence: _previous, ...rest } = current;
     const state: ItemState = {
-      ...current,
+      ...rest,
       done: input.done,
       by: input.done ? input.userId : null,
       at: input.done ? now : null,
       waivedReason: null,
+      // Evidence belongs to the tick it came with: an untick or a person's tick clears it.
+      ...(input.done && input.evidence ? { evidence: input.evidence } : {}),
     };
     db.transaction(() => {
       saveItemState(db, run.id, state, now);
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: attempt, target: item.id, detail: { text: item.text } });
+      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: attempt, target: item.id, detail: { text: item.text, ...(state.evidence ? { evidence: state.evidence } : {}) } });
       bumpRunMessages(db, run.id, ['overview', ...layout.keysForItem(run.checklist, item.id)]);
     })();
     events.messagesChanged(run.id);

@@ -5,6 +5,7 @@ import { parseDuration } from '../domain/parseWhen.js';
 import type { ChecklistCatalog } from '../service/checklistCatalog.js';
 import type { Services } from '../service/createServices.js';
 import type { PageService } from '../service/pageService.js';
+import { tokenCommand } from './tokenCommand.js';
 import { helpText, parseCommand, type Command } from './commandParser.js';
 import { errorText } from './replyWithError.js';
 import { renderAuditText } from './views/auditText.js';
@@ -184,6 +185,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'history':
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
+    case 'token':
+      return { text: tokenCommand(command, actor, deps.services.tokens) };
   }
 }
 

@@ -21,6 +21,9 @@ export type Command =
   | { kind: 'oncall'; run: string | null }
   | { kind: 'export'; run: string | null }
   | { kind: 'history'; checklist: string }
+  | { kind: 'token'; action: 'create'; name: string; checklist: string | null }
+  | { kind: 'token'; action: 'list' }
+  | { kind: 'token'; action: 'revoke'; name: string }
   | { kind: 'usage'; message: string };
 
 export interface CommandHelp {
@@ -47,6 +50,7 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   oncall: { usage: '/deploy oncall [#run]', summary: 'who is on call now for the run’s escalation policy' },
   export: { usage: '/deploy export [#run]', summary: 'the run’s audit record' },
   history: { usage: '/deploy history <checklist>', summary: 'past runs of a checklist: duration, phases that overran, outcome' },
+  token: { usage: '/deploy token create <name> [checklist]  |  /deploy token list  |  /deploy token revoke <name>', summary: 'tokens for the pipeline API, scoped to this channel (lead only; shown once)' },
 };
 
 const MAX_TEXT = 2_000;
@@ -158,8 +162,28 @@ export function parseCommand(raw: string): Command {
       return rest.length === 1 && !run && /^[\w.-]{1,100}$/.test(rest[0]!) ? { kind: 'history', checklist: rest[0]!.replace(/\.md$/, '') } : usage('history', 'Name one checklist.');
     case 'page':
       return restText ? { kind: 'page', run, message: restText } : usage('page', 'Say what the page is about.');
+    case 'token':
+      return parseTokenCommand(run === null ? rest : tail);
     default:
       return { kind: 'usage', message: `I don’t know \`${sub.slice(0, 30)}\`. Try \`/deploy help\` for the list.` };
+  }
+}
+
+function parseTokenCommand(words: string[]): Command {
+  const [action, name, checklist, ...extra] = words;
+  const nameOk = (n: string | undefined): n is string => n !== undefined && /^[a-z0-9][a-z0-9._-]{0,39}$/.test(n);
+  switch (action?.toLowerCase()) {
+    case 'list':
+      return words.length === 1 ? { kind: 'token', action: 'list' } : usage('token');
+    case 'revoke':
+      return words.length === 2 && nameOk(name) ? { kind: 'token', action: 'revoke', name } : usage('token', 'Name the token to revoke.');
+    case 'create':
+      if (!nameOk(name) || extra.length > 0 || (checklist !== undefined && !/^[\w.-]{1,100}$/.test(checklist))) {
+        return usage('token', 'Name the token in lower case (letters, digits, . _ -), e.g. `github-actions`, then optionally one checklist.');
+      }
+      return { kind: 'token', action: 'create', name, checklist: checklist === undefined ? null : checklist.replace(/\.md$/, '') };
+    default:
+      return usage('token');
   }
 }
 

@@ -8,6 +8,8 @@ interface ItemRow {
   done_at: number | null;
   waived_reason: string | null;
   timer_started_at: number | null;
+  evidence_url: string | null;
+  evidence_note: string | null;
 }
 
 function toState(row: ItemRow): ItemState {
@@ -18,6 +20,7 @@ function toState(row: ItemRow): ItemState {
     at: row.done_at,
     waivedReason: row.waived_reason,
     timerStartedAt: row.timer_started_at,
+    ...(row.evidence_url !== null || row.evidence_note !== null ? { evidence: { url: row.evidence_url, note: row.evidence_note } } : {}),
   };
 }
 
@@ -25,7 +28,7 @@ function toState(row: ItemRow): ItemState {
 export function listItemStates(db: Db, runId: number): ItemState[] {
   return (
     prepared(db,
-        'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at FROM item_states WHERE run_id = ?',
+        'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note FROM item_states WHERE run_id = ?',
       )
       .all(runId) as ItemRow[]
   ).map(toState);
@@ -33,11 +36,12 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
 
 export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
   prepared(db,
-    `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, updated_at)
-     VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @now)
+    `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note, updated_at)
+     VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @evidenceUrl, @evidenceNote, @now)
      ON CONFLICT (run_id, item_id) DO UPDATE SET
        done = excluded.done, done_by = excluded.done_by, done_at = excluded.done_at,
        waived_reason = excluded.waived_reason, timer_started_at = excluded.timer_started_at,
+       evidence_url = excluded.evidence_url, evidence_note = excluded.evidence_note,
        updated_at = excluded.updated_at`,
   ).run({
     runId,
@@ -47,6 +51,8 @@ export function saveItemState(db: Db, runId: number, state: ItemState, now: numb
     at: state.at,
     waived: state.waivedReason,
     timer: state.timerStartedAt,
+    evidenceUrl: state.evidence?.url ?? null,
+    evidenceNote: state.evidence?.note ?? null,
     now,
   });
 }

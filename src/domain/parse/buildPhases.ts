@@ -1,5 +1,6 @@
 import type { HeadingTiming, Item, Phase, PhaseKind, Section } from '../checklist.js';
 import { classifyItem, isRollbackTitle, signoffText } from '../itemClassifier.js';
+import { splitKeyMarker } from '../itemKeys.js';
 import { plainWords } from './plainWords.js';
 import type { PhaseDraft, SectionDraft } from './drafts.js';
 
@@ -7,7 +8,10 @@ import type { PhaseDraft, SectionDraft } from './drafts.js';
 export type PlainText = Map<Item, string>;
 
 function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
-  return section.items.map((raw, n) => {
+  return section.items.map((draft, n) => {
+    // A trailing `{#key}` names the item for pipelines; it is not part of the text people read.
+    const marker = splitKeyMarker(draft.md);
+    const raw = { ...draft, md: marker.text };
     const plain = plainWords(raw.md);
     const classification =
       raw.tableRole !== undefined ? { kind: 'signoff' as const, role: raw.tableRole } : classifyItem(raw.md, plain);
@@ -23,6 +27,7 @@ function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
       initiallyDone: raw.done,
       kind: classification.kind,
     };
+    if (marker.key !== null) item.key = marker.key;
     if (classification.role !== undefined) item.role = classification.role;
     if ('timer' in classification && classification.timer !== undefined) item.timer = classification.timer;
     plainText.set(item, classification.kind === 'signoff' ? item.text : plain);

@@ -61,6 +61,14 @@ export function domainErrorText(error: DomainError): string {
       return `This gate has already ${p.outcome === 'passed' ? 'passed' : 'failed'}.`;
     case 'not_lead':
       return 'Only the run’s lead can assign roles.';
+    case 'token_not_lead':
+      return 'Only the lead of a run in this channel (or a deployday admin) can create or revoke pipeline tokens.';
+    case 'bad_token_name':
+      return 'A token name is lower-case letters, digits, `.`, `_` and `-` (at most 40), e.g. `github-actions`.';
+    case 'token_exists':
+      return `This channel already has a token named \`${text('name')}\`. Revoke it first with \`/deploy token revoke ${text('name')}\`.`;
+    case 'unknown_token':
+      return `This channel has no live token named \`${text('name')}\`; \`/deploy token list\` shows them.`;
     case 'named_role': {
       const holders = list(p.holders).length ? ` (held by ${people('holders')})` : '';
       return `*${text('role')}* is named in the checklist, so only someone who holds it${holders} or a deployday admin can change who holds it.`;

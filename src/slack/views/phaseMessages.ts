@@ -13,6 +13,8 @@ import type { KnownBlock } from '@slack/types';
 import { actionsBlock, button, checkboxes, checkboxOption, contextBlock, headerBlock, sectionBlock, truncate } from './blockKit.js';
 import type { CheckboxOption, SlackMessage } from './blockKit.js';
 import { checklistPlain, escapeMrkdwn } from './checklistMrkdwn.js';
+import { evidenceNote } from './evidenceText.js';
+import { mention } from './noticeText.js';
 import {
   ANNOTATION_MAX,
   BLOCKED_GATE_TEXT_MAX,
@@ -53,14 +55,14 @@ function doneNote(state: ItemState, at: (ms: number) => string): string {
     return `waived${by}: ${escapeMrkdwn(state.waivedReason)}`;
   }
   if (state.by === null) return '✓ template';
-  return state.at === null ? `✓ <@${state.by}>` : `✓ <@${state.by}> · ${at(state.at)}`;
+  return state.at === null ? `✓ ${mention(state.by)}` : `✓ ${mention(state.by)} · ${at(state.at)}`;
 }
 
 function optionDescription(snapshot: RunSnapshot, item: Item, state: ItemState): string | undefined {
   if (isSettled(state)) {
     // A waiver reason is worth more than who waived it when space is this short.
     if (state.waivedReason !== null) return `waived: ${escapeMrkdwn(state.waivedReason)}`;
-    return doneNote(state, slackTime);
+    return evidenceNote(state) ?? doneNote(state, slackTime);
   }
   if (item.kind === 'signoff' && item.role !== undefined) {
     const holders = snapshot.roles[item.role.toLowerCase()] ?? [];

@@ -1,0 +1,40 @@
+/**
+ * Long polls waiting on a run's gates. The run's state-changed hook pokes the run; each waiter
+ * re-reads its gate once the click that changed it has been acked (setImmediate), so a hundred
+ * waiters never delay a click's answer.
+ */
+export class GateWaiters {
+  private readonly byRun = new Map<number, Set<(final: boolean) => void>>();
+  private readonly due = new Set<number>();
+
+  /** Registers a re-check for this run; call the returned function to remove it. */
+  add(runId: number, recheck: (final: boolean) => void): () => void {
+    const set = this.byRun.get(runId) ?? new Set();
+    set.add(recheck);
+    this.byRun.set(runId, set);
+    return () => {
+      set.delete(recheck);
+      if (set.size === 0 && this.byRun.get(runId) === set) this.byRun.delete(runId);
+    };
+  }
+
+  notify(runId: number): void {
+    if (!this.byRun.has(runId) || this.due.has(runId)) return;
+    this.due.add(runId);
+    setImmediate(() => {
+      this.due.delete(runId);
+      for (const recheck of [...(this.byRun.get(runId) ?? [])]) recheck(false);
+    });
+  }
+
+  /** Answers every waiter now with its gate as it stands (the bot is stopping; the CLI asks again). */
+  releaseAll(): void {
+    for (const set of [...this.byRun.values()]) for (const recheck of [...set]) recheck(true);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byRun.values()) n += set.size;
+    return n;
+  }
+}

@@ -1,0 +1,192 @@
+import { allItems, type Item } from '../domain/checklist.js';
+import { DomainError } from '../domain/errors.js';
+import { gateItemOutcome, standingVotes } from '../domain/gates.js';
+import { itemKeys } from '../domain/itemKeys.js';
+import type { Run, RunSnapshot } from '../domain/run.js';
+import { appendAudit } from '../store/audit.js';
+import { findIdempotentAnswer, saveIdempotentAnswer, type StoredAnswer } from '../store/apiTokens.js';
+import { tokenActor, type ApiToken } from './apiTokens.js';
+import type { ItemWork } from './itemWork.js';
+import { refuse } from './runGuard.js';
+import type { StartRun } from './startRun.js';
+import type { UseCaseDeps } from './useCaseDeps.js';
+
+/** What the API says about a gate: `ended` = the run ended (aborted, rolled back elsewhere) before it was decided. */
+export type GateDecision = 'pending' | 'go' | 'no_go' | 'ended';
+
+export interface GateView {
+  runId: number;
+  key: string;
+  text: string;
+  decision: GateDecision;
+  reason: string | null;
+  votes: Array<{ user: string; vote: string; reason: string | null; at: string }>;
+}
+
+export interface ItemView {
+  key: string | null;
+  text: string;
+  kind: string;
+  done: boolean;
+  by: string | null;
+  at: string | null;
+  evidence: { url: string | null; note: string | null } | null;
+}
+
+export interface RunView {
+  id: number;
+  checklist: string;
+  channel: string;
+  status: string;
+  t0: string;
+  rollback: boolean;
+  items: ItemView[];
+  gates: GateView[];
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The pipeline API's use cases. Each call is a token acting in its channel: ticks go through the
+ * same ItemWork.setItem as a click (same permissions, same audit, same re-render), with the actor
+ * `ci:<name>`; starting a run goes through StartRun. Nothing here knows HTTP.
+ */
+export class PipelineApi {
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly items: ItemWork,
+    private readonly starting: StartRun,
+  ) {}
+
+  startRun(token: ApiToken, input: { checklist: string; at: string | null; tz: string | null }): { runId: number; note: string | null } {
+    if (token.checklistName !== null && token.checklistName !== input.checklist) {
+      refuse(this.deps, null, tokenActor(token), 'run.start', `checklist:${input.checklist}`, { code: 'token_scope', params: {} });
+    }
+    const { run, note } = this.starting.startRun({
+      checklistName: input.checklist,
+      when: input.at,
+      timezone: input.tz,
+      channelId: token.channelId,
+      teamId: null,
+      userId: tokenActor(token),
+    });
+    return { runId: run.id, note };
+  }
+
+  run(token: ApiToken, runId: number): RunView {
+    const run = this.scoped(token, runId, 'api.read');
+    this.audit(token, run.id, 'api.read', `run:${run.id}`);
+    return this.view(this.deps.queries.snapshot(run.id));
+  }
+
+  /** The gate's decision; `audit: false` for the re-reads of a long poll, which was audited once. */
+  gate(token: ApiToken, runId: number, key: string, audit = true): GateView {
+    const run = this.scoped(token, runId, 'api.read');
+    const snapshot = this.deps.queries.snapshot(run.id);
+    const item = this.itemByKey(snapshot, key, true);
+    if (audit) this.audit(token, run.id, 'api.read', item.id);
+    return gateView(snapshot, key, item);
+  }
+
+  setItem(
+    token: ApiToken,
+    runId: number,
+    key: string,
+    input: { done: boolean; evidence: { url: string | null; note: string | null } | null },
+  ): { changed: boolean; item: ItemView } {
+    const run = this.scoped(token, runId, input.done ? 'item.tick' : 'item.untick');
+    const item = this.itemByKey(this.deps.queries.snapshot(run.id), key, false);
+    const result = this.items.setItem({
+      userId: tokenActor(token),
+      channelId: token.channelId,
+      runId: run.id,
+      itemId: item.id,
+      done: input.done,
+      ...(input.evidence ? { evidence: input.evidence } : {}),
+    });
+    const view = this.view(this.deps.queries.snapshot(run.id)).items.find((i) => i.key === key)!;
+    return { changed: result.changed, item: view };
+  }
+
+  /** The answer first given to a request with this Idempotency-Key, if any. */
+  storedAnswer(token: ApiToken, idemKey: string): StoredAnswer | null {
+    return findIdempotentAnswer(this.deps.db, token.id, idemKey);
+  }
+
+  rememberAnswer(token: ApiToken, idemKey: string, answer: StoredAnswer): void {
+    saveIdempotentAnswer(this.deps.db, token.id, idemKey, answer, this.deps.clock.now());
+  }
+
+  /** The run, if it exists and the token may see it: its channel, and its checklist when the token names one. */
+  private scoped(token: ApiToken, runId: number, attempted: string): Run {
+    const run = this.deps.queries.findRun(runId);
+    if (!run) throw new DomainError('unknown_run', { runId });
+    if (run.channelId !== token.channelId || (token.checklistName !== null && token.checklistName !== run.checklistName)) {
+      refuse(this.deps, run.id, tokenActor(token), attempted, `run:${run.id}`, { code: 'token_scope', params: { runId } });
+    }
+    return run;
+  }
+
+  private itemByKey(snapshot: RunSnapshot, key: string, gate: boolean): Item {
+    const keys = itemKeys(snapshot.run.checklist);
+    const item = keys.byKey.get(key);
+    if (item && (item.kind === 'gate') === gate) return item;
+    const valid = [...keys.byKey].filter(([, i]) => (i.kind === 'gate') === gate).map(([k]) => k);
+    throw new DomainError('unknown_key', { key, validKeys: valid });
+  }
+
+  private audit(token: ApiToken, runId: number, action: string, target: string): void {
+    appendAudit(this.deps.db, { runId, at: this.deps.clock.now(), actor: tokenActor(token), action, target });
+  }
+
+  private view(snapshot: RunSnapshot): RunView {
+    const { run } = snapshot;
+    const keys = itemKeys(run.checklist);
+    const items = allItems(run.checklist).map((item): ItemView => {
+      const state = snapshot.items[item.id]!;
+      return {
+        key: keys.keyOf.get(item.id) ?? null,
+        text: item.text,
+        kind: item.kind,
+        done: state.done,
+        by: state.by,
+        at: iso(state.at),
+        evidence: state.evidence ?? null,
+      };
+    });
+    const gates = allItems(run.checklist)
+      .filter((item) => item.kind === 'gate' && keys.keyOf.has(item.id))
+      .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item));
+    return {
+      id: run.id,
+      checklist: run.checklistName,
+      channel: run.channelId,
+      status: run.status,
+      t0: iso(run.t0)!,
+      rollback: run.rollbackActive,
+      items,
+      gates,
+    };
+  }
+}
+
+function gateView(snapshot: RunSnapshot, key: string, item: Item): GateView {
+  const outcome = gateItemOutcome(snapshot, item);
+  const votes = standingVotes(snapshot.votes, item.id);
+  const decision: GateDecision =
+    outcome === 'passed' ? 'go' : outcome === 'failed' ? 'no_go' : snapshot.run.status !== 'active' ? 'ended' : 'pending';
+  const reason =
+    decision === 'no_go'
+      ? (votes.find((v) => v.vote === 'no_go')?.reason ?? 'No-Go')
+      : decision === 'ended'
+        ? `run #${snapshot.run.id} ${snapshot.run.status.replace('_', ' ')}${snapshot.run.endReason ? `: ${snapshot.run.endReason}` : ''}`
+        : null;
+  return {
+    runId: snapshot.run.id,
+    key,
+    text: item.text,
+    decision,
+    reason,
+    votes: votes.map((v) => ({ user: v.userId, vote: v.vote, reason: v.reason, at: iso(v.at)! })),
+  };
+}
