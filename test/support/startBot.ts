@@ -52,6 +52,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.pagerBackoff ? { pagerBackoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { pagerIntervalMs: options.pagerIntervalMs } : {}),
     ...(options.reporting ? { reporting: options.reporting } : {}),
+    ...(options.eventsBackoff ? { eventsBackoff: options.eventsBackoff } : {}),
+    ...(options.eventsIntervalMs !== undefined ? { eventsIntervalMs: options.eventsIntervalMs } : {}),
+    ...(options.webhookEnv ? { webhookEnv: options.webhookEnv } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake: options.fake });
