@@ -28,7 +28,7 @@ export interface Config {
   /** DEPLOYDAY_ADMINS: Slack user ids who may change any role of any run (optional). */
   admins?: string[];
   /** DEPLOYDAY_WEBHOOK_URL/_SECRET: a signed webhook receiver for every run's events (optional). */
-  webhook?: { url: string; secret: string } | null;
+  webhook?: { url: string; secret: string };
 }
 
 export class ConfigError extends Error {
@@ -142,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackBotId: v.SLACK_BOT_ID ?? null,
     slackBotUserId: v.SLACK_BOT_USER_ID ?? null,
     logLevel: v.LOG_LEVEL,
-    webhook: v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET ? { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } : null,
+    ...(v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET ? { webhook: { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } } : {}),
     admins: (v.DEPLOYDAY_ADMINS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
   };
 }

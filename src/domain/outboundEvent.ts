@@ -65,7 +65,13 @@ export function eventFromFact(fact: EventFact, run: Run): OutboundEvent | null {
         ...base,
         id,
         type: 'gate.decided',
-        data: { gateId: fact.target, gate: itemText(run.checklist, fact.target), decision: outcome === 'passed' ? 'go' : 'no_go', by: fact.actor, reason },
+        data: {
+          gateId: fact.target,
+          gate: itemText(run.checklist, fact.target),
+          decision: outcome === 'passed' ? 'go' : 'no_go',
+          by: fact.actor,
+          reason,
+        },
       };
     }
     case 'run.rollback':
@@ -95,5 +101,11 @@ export function changeSummary(event: OutboundEvent): string {
 
 /** The JSON body a webhook receives. */
 export function webhookBody(event: OutboundEvent): string {
-  return JSON.stringify({ id: event.id, type: event.type, at: new Date(event.at).toISOString(), run: { id: event.runId, checklist: event.checklist }, data: event.data });
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    at: new Date(event.at).toISOString(),
+    run: { id: event.runId, checklist: event.checklist },
+    data: event.data,
+  });
 }

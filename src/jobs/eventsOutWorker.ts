@@ -82,8 +82,21 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
   async function sendChange(event: OutboundEvent): Promise<Outcome> {
     if (!o.pager) return { ok: false, retryable: false, status: null, error: 'PagerDuty is not configured' };
     try {
-      const r = await o.pager.change({ summary: changeSummary(event).slice(0, 1024), source: 'deployday', at: event.at, customDetails: { event: event.type, eventId: event.id, run: event.runId, ...event.data } });
-      return r.ok ? { ok: true, status: r.status } : { ok: false, retryable: r.retryable, status: r.status ?? null, error: r.error, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+      const r = await o.pager.change({
+        summary: changeSummary(event).slice(0, 1024),
+        source: 'deployday',
+        at: event.at,
+        customDetails: { event: event.type, eventId: event.id, run: event.runId, ...event.data },
+      });
+      return r.ok
+        ? { ok: true, status: r.status }
+        : {
+            ok: false,
+            retryable: r.retryable,
+            status: r.status ?? null,
+            error: r.error,
+            ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
+          };
     } catch (err) {
       return { ok: false, retryable: true, status: null, error: err instanceof Error ? err.message : String(err) };
     }

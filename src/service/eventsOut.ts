@@ -47,30 +47,39 @@ export class EventsOut {
   /** Queues the events of facts recorded since the last call; returns how many events were new. */
   collect(now: number, batch = 200): number {
     const { db, queries } = this.o;
-    return db.transaction((): number => {
-      const audit = auditFactsAfterCursor(db, batch);
-      const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
-      let emitted = 0;
-      for (const { runId, fact } of facts) {
-        const run = queries.findRun(runId);
-        const event = run ? eventFromFact(fact, run) : null;
-        if (!run || !event) {
-          if (fact.source !== 'audit') markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
-          continue;
+    return db
+      .transaction((): number => {
+        const audit = auditFactsAfterCursor(db, batch);
+        const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
+        let emitted = 0;
+        for (const { runId, fact } of facts) {
+          const run = queries.findRun(runId);
+          const event = run ? eventFromFact(fact, run) : null;
+          if (!run || !event) {
+            if (fact.source !== 'audit') markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
+            continue;
+          }
+          if (!markEmitted(db, { id: event.id, runId, type: event.type, at: event.at })) continue;
+          emitted += 1;
+          for (const target of [...this.o.globalWebhooks, ...(run.checklist.settings.webhooks ?? [])]) {
+            insertDelivery(db, {
+              eventId: event.id,
+              runId,
+              destination: webhookDestination(target.url),
+              secretEnv: target.secretEnv,
+              payload: { ...event },
+              now,
+            });
+          }
+          if (this.o.pagerDutyChanges && CHANGE_EVENT_TYPES.has(event.type)) {
+            insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
+          }
         }
-        if (!markEmitted(db, { id: event.id, runId, type: event.type, at: event.at })) continue;
-        emitted += 1;
-        for (const target of [...this.o.globalWebhooks, ...(run.checklist.settings.webhooks ?? [])]) {
-          insertDelivery(db, { eventId: event.id, runId, destination: webhookDestination(target.url), secretEnv: target.secretEnv, payload: { ...event }, now });
-        }
-        if (this.o.pagerDutyChanges && CHANGE_EVENT_TYPES.has(event.type)) {
-          insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
-        }
-      }
-      const last = audit.at(-1);
-      if (last) advanceAuditCursor(db, last.fact.id);
-      return emitted;
-    }).immediate();
+        const last = audit.at(-1);
+        if (last) advanceAuditCursor(db, last.fact.id);
+        return emitted;
+      })
+      .immediate();
   }
 
   claimDue(now: number, limit: number): EventsOutRow[] {

@@ -57,19 +57,37 @@ const toRow = (r: DbRow): EventsOutRow => ({
 /** The audit facts after the cursor, oldest first, with the run they belong to. */
 export function auditFactsAfterCursor(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
   const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
-  const rows = prepared(db,
+  const rows = prepared(
+    db,
     `SELECT id, run_id, at, actor, action, target, detail_json FROM audit
      WHERE id > ? AND run_id IS NOT NULL ORDER BY id LIMIT ?`,
-  ).all(cursor, limit) as Array<{ id: number; run_id: number; at: number; actor: string; action: string; target: string | null; detail_json: string | null }>;
+  ).all(cursor, limit) as Array<{
+    id: number;
+    run_id: number;
+    at: number;
+    actor: string;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  }>;
   return rows.map((r) => ({
     runId: r.run_id,
-    fact: { source: 'audit', id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null },
+    fact: {
+      source: 'audit',
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
+    },
   }));
 }
 
 /** Moves the audit cursor (only forward). */
 export function advanceAuditCursor(db: Db, lastId: number): void {
-  prepared(db,
+  prepared(
+    db,
     `INSERT INTO events_cursor (name, last_id) VALUES ('audit', ?)
      ON CONFLICT (name) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)`,
   ).run(lastId);
@@ -77,13 +95,15 @@ export function advanceAuditCursor(db: Db, lastId: number): void {
 
 /** Sent "opened" reminders and accepted page triggers not yet emitted. */
 export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
-  const opened = prepared(db,
+  const opened = prepared(
+    db,
     `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id FROM reminders r
      WHERE r.kind = 'opened' AND r.status = 'sent' AND r.section_id IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM events_emitted e WHERE e.event_id = 'opened:' || r.id)
      ORDER BY r.id LIMIT ?`,
   ).all(limit) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
-  const pages = prepared(db,
+  const pages = prepared(
+    db,
     `SELECT o.id, o.run_id, COALESCE(o.sent_at, o.created_at) AS at, COALESCE(p.summary, o.dedup_key) AS summary
      FROM pager_outbox o LEFT JOIN pages p ON p.dedup_key = o.dedup_key
      WHERE o.action = 'trigger' AND o.status = 'sent' AND o.run_id IS NOT NULL
@@ -99,8 +119,12 @@ export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: numbe
 /** Records an event as emitted; false when it already was (nothing else should then be queued). */
 export function markEmitted(db: Db, event: { id: string; runId: number; type: string; at: number }): boolean {
   return (
-    prepared(db, `INSERT INTO events_emitted (event_id, run_id, type, at) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`)
-      .run(event.id, event.runId, event.type, event.at).changes === 1
+    prepared(db, `INSERT INTO events_emitted (event_id, run_id, type, at) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`).run(
+      event.id,
+      event.runId,
+      event.type,
+      event.at,
+    ).changes === 1
   );
 }
 
@@ -108,7 +132,8 @@ export function insertDelivery(
   db: Db,
   d: { eventId: string; runId: number; destination: string; secretEnv: string | null; payload: Record<string, unknown>; now: number },
 ): void {
-  prepared(db,
+  prepared(
+    db,
     `INSERT INTO events_outbox (event_id, run_id, destination, secret_env, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (event_id, destination) DO NOTHING`,
   ).run(d.eventId, d.runId, d.destination, d.secretEnv, JSON.stringify(d.payload), d.now, d.now);
@@ -120,7 +145,8 @@ export function insertDelivery(
  * so each receiver gets its events in order and one at a time.
  */
 export function claimDueDeliveries(db: Db, now: number, limit: number): EventsOutRow[] {
-  const rows = prepared(db,
+  const rows = prepared(
+    db,
     `UPDATE events_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
      WHERE id IN (
        SELECT o.id FROM events_outbox o
@@ -134,26 +160,40 @@ export function claimDueDeliveries(db: Db, now: number, limit: number): EventsOu
 
 /** At start: rows the previous process left mid-send are due now (one process owns the database). */
 export function releaseSendingDeliveries(db: Db, now: number): number {
-  return prepared(db,
+  return prepared(
+    db,
     `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL,
        last_error = COALESCE(last_error, 'interrupted by a restart while sending') WHERE status = 'sending'`,
   ).run(now).changes;
 }
 
 export function markDeliverySent(db: Db, id: number, now: number, status: number): boolean {
-  return prepared(db, `UPDATE events_outbox SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`)
-    .run(now, status, id).changes === 1;
+  return (
+    prepared(db, `UPDATE events_outbox SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`).run(
+      now,
+      status,
+      id,
+    ).changes === 1
+  );
 }
 
 export function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-  return prepared(db,
-    `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
-  ).run(nextAttemptAt, error, status, id).changes === 1;
+  return (
+    prepared(
+      db,
+      `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
+    ).run(nextAttemptAt, error, status, id).changes === 1
+  );
 }
 
 export function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): boolean {
-  return prepared(db, `UPDATE events_outbox SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`)
-    .run(error, status, id).changes === 1;
+  return (
+    prepared(db, `UPDATE events_outbox SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`).run(
+      error,
+      status,
+      id,
+    ).changes === 1
+  );
 }
 
 export function listDeliveries(db: Db): EventsOutRow[] {

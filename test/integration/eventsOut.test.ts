@@ -17,7 +17,7 @@ import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { startFakeWebhookReceiver, type FakeWebhookReceiver } from '../support/fakeWebhookReceiver.js';
 import { startBot, tempDir, type RunningBot } from '../support/startBot.js';
 import { eventually, realDelay } from '../support/waitFor.js';
-import { ALICE, CAROL, CHANNEL, ackText, type Harness } from './checklistHarness.js';
+import { ALICE, CAROL, CHANNEL, ackText } from './checklistHarness.js';
 
 const ROUTING_KEY = 'Rk7EventsOutDrill000Integration4';
 const GLOBAL_SECRET = 'global-hook-secret-0123456789';
@@ -95,17 +95,17 @@ async function world(): Promise<World> {
   return { fake, pd, global, own, bot, clock };
 }
 
-function harness(w: World): Harness {
-  return { fake: w.fake, bot: w.bot, db: w.bot.bot.db, close: () => w.bot.stop() };
-}
-
 function gateOf(w: World, runId: number): string {
   return allItems(w.bot.bot.runs.requireRun(runId).checklist).find((i) => i.text.startsWith('Go/No-Go'))!.id;
 }
 
 function goButton(w: World, value: string): string {
   for (const message of w.fake.messages(CHANNEL)) {
-    const has = message.blocks.some((b) => Array.isArray(b['elements']) && (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === ActionIds.gateGo && e['value'] === value));
+    const has = message.blocks.some(
+      (b) =>
+        Array.isArray(b['elements']) &&
+        (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === ActionIds.gateGo && e['value'] === value),
+    );
     if (has) return message.ts;
   }
   throw new Error('no Go button');
@@ -124,7 +124,10 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
 
     // The Decide section opens at T+5 minutes: move the app's clock past it (the receivers stay down "a minute" and more).
     w.clock.offset += 6 * MINUTE;
-    await eventually(() => expect(listDeliveries(w.bot.bot.db).some((d) => d.eventId.startsWith('opened:'))).toBe(true), { ...WAIT, message: 'phase.opened queued' });
+    await eventually(() => expect(listDeliveries(w.bot.bot.db).some((d) => d.eventId.startsWith('opened:'))).toBe(true), {
+      ...WAIT,
+      message: 'phase.opened queued',
+    });
 
     const gate = gateOf(w, runId);
     const value = `${runId}:${gate}`;
@@ -159,11 +162,15 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
     expect(w.global.events.find((e) => e.type === 'run.finished')!.data).toMatchObject({ status: 'rolled_back' });
     expect(w.global.events.find((e) => e.type === 'page.sent')!.data['summary']).toContain(`Rollback declared on run #${runId}`);
 
-    await eventually(() => expect(w.pd.changes.map((c) => c.summary)).toEqual([
-      `deployday run #${runId} (hooks-drill): Decide (T+5 minutes) opened`,
-      `deployday run #${runId} (hooks-drill): Go on Go/No-Go with the release owners`,
-      `deployday run #${runId} (hooks-drill): rollback declared (canary error rate doubled)`,
-    ]), { ...WAIT, message: 'change events delivered' });
+    await eventually(
+      () =>
+        expect(w.pd.changes.map((c) => c.summary)).toEqual([
+          `deployday run #${runId} (hooks-drill): Decide (T+5 minutes) opened`,
+          `deployday run #${runId} (hooks-drill): Go on Go/No-Go with the release owners`,
+          `deployday run #${runId} (hooks-drill): rollback declared (canary error rate doubled)`,
+        ]),
+      { ...WAIT, message: 'change events delivered' },
+    );
 
     // Nothing more trickles in later, and no log line carries a secret.
     await realDelay(500);
@@ -186,7 +193,13 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
 
     w.global.failNext(1, { status: 410 });
     expect(ackText(await w.bot.slack.command('abort not today', { user: ALICE }))).toContain('abort');
-    await eventually(() => expect(listDeliveries(w.bot.bot.db).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed')).toHaveLength(1), WAIT);
+    await eventually(
+      () =>
+        expect(listDeliveries(w.bot.bot.db).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed')).toHaveLength(
+          1,
+        ),
+      WAIT,
+    );
     expect(w.bot.logs.some((l) => l.includes('receiver refused the event'))).toBe(true);
     expect(w.global.events.map((e) => e.type)).toEqual(['run.started']);
   });

@@ -44,13 +44,21 @@ describe('events out survive kill -9', () => {
       const deliveries = () => {
         const db = new Database(bed.databasePath!, { readonly: true });
         try {
-          return db.prepare('SELECT event_id, destination, status, attempts FROM events_outbox ORDER BY id').all() as Array<{ event_id: string; destination: string; status: string; attempts: number }>;
+          return db.prepare('SELECT event_id, destination, status, attempts FROM events_outbox ORDER BY id').all() as Array<{
+            event_id: string;
+            destination: string;
+            status: string;
+            attempts: number;
+          }>;
         } finally {
           db.close();
         }
       };
       // At least one failed attempt at the receiver before the kill, so the retry state is on disk.
-      await waitFor(() => deliveries().some((d) => d.destination.startsWith('webhook:') && d.attempts >= 1 && d.status === 'pending'), { timeoutMs: 10_000, message: 'a failed attempt recorded' });
+      await waitFor(() => deliveries().some((d) => d.destination.startsWith('webhook:') && d.attempts >= 1 && d.status === 'pending'), {
+        timeoutMs: 10_000,
+        message: 'a failed attempt recorded',
+      });
       await bed.bot!.kill9();
 
       await receiver.setDown(false);
@@ -64,7 +72,9 @@ describe('events out survive kill -9', () => {
       expect(new Set(receiver.events.map((e) => e.id)).size).toBe(expected.length);
       expect(receiver.duplicates).toBe(0);
       expect(receiver.forged).toBe(0);
-      expect(pd.changes.map((c) => c.summary)).toEqual([expect.stringMatching(/^deployday run #1 \(short-day\): rollback declared \(the new build drops requests\)$/)]);
+      expect(pd.changes.map((c) => c.summary)).toEqual([
+        expect.stringMatching(/^deployday run #1 \(short-day\): rollback declared \(the new build drops requests\)$/),
+      ]);
       expect(deliveries().every((d) => d.status === 'sent')).toBe(true);
       expect(bed.bot!.output()).not.toContain(SECRET);
       expect(bed.bot!.output()).not.toContain(ROUTING_KEY);
