@@ -5,6 +5,7 @@ import {
   auditFactsAfterCursor,
   claimDueDeliveries,
   insertDelivery,
+  lastAuditId,
   markDeliveryFailed,
   markDeliveryRetry,
   markDeliverySent,
@@ -49,11 +50,15 @@ export class EventsOut {
     const { db, queries } = this.o;
     return db
       .transaction((): number => {
-        const audit = auditFactsAfterCursor(db, batch);
+        const upTo = lastAuditId(db);
+        const audit = auditFactsAfterCursor(db, upTo, batch);
+        // A run's checklist is parsed JSON: read each run once per collect, not once per fact.
+        const runs = new Map<number, ReturnType<RunQueries['findRun']>>();
         const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
         let emitted = 0;
         for (const { runId, fact } of facts) {
-          const run = queries.findRun(runId);
+          if (!runs.has(runId)) runs.set(runId, queries.findRun(runId));
+          const run = runs.get(runId) ?? null;
           const event = run ? eventFromFact(fact, run) : null;
           if (!run || !event) {
             if (fact.source !== 'audit') markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
@@ -75,8 +80,8 @@ export class EventsOut {
             insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
           }
         }
-        const last = audit.at(-1);
-        if (last) advanceAuditCursor(db, last.fact.id);
+        // A full batch may have more events after it; otherwise everything up to upTo has been read.
+        advanceAuditCursor(db, audit.length === batch ? audit.at(-1)!.fact.id : upTo);
         return emitted;
       })
       .immediate();

@@ -54,14 +54,22 @@ const toRow = (r: DbRow): EventsOutRow => ({
   sentAt: r.sent_at,
 });
 
+/** The audit actions that can be events; the rest (ticks, roles, denials) are skipped in SQL, unread. */
+const EVENT_ACTIONS = ['run.start', 'gate.go', 'gate.no_go', 'run.rollback', 'run.complete', 'run.abort', 'run.rolled_back'];
+
+/** The highest audit id: the cursor moves up to it even when nothing after the cursor was an event. */
+export function lastAuditId(db: Db): number {
+  return (prepared(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM audit').get() as { id: number }).id;
+}
+
 /** The audit facts after the cursor, oldest first, with the run they belong to. */
-export function auditFactsAfterCursor(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
+export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Array<{ runId: number; fact: EventFact }> {
   const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
   const rows = prepared(
     db,
     `SELECT id, run_id, at, actor, action, target, detail_json FROM audit
-     WHERE id > ? AND run_id IS NOT NULL ORDER BY id LIMIT ?`,
-  ).all(cursor, limit) as Array<{
+     WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
+  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as Array<{
     id: number;
     run_id: number;
     at: number;
