@@ -6,11 +6,13 @@ import type { Config } from './config.js';
 import { secretsOf } from './config.js';
 import { RedactingLogger, type LogSink } from './logger.js';
 import { MessageSync } from './jobs/messageSync.js';
+import { createEventsOutWorker, type EventsOutWorker } from './jobs/eventsOutWorker.js';
 import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
 import { createReporting, type Reporting, type ReportingOptions } from './jobs/reporting.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { createClaimedReminders } from './service/claimedReminders.js';
+import { EventsOut } from './service/eventsOut.js';
 import { systemClock, type Clock } from './service/clock.js';
 import { PageService } from './service/pageService.js';
 import { createRunMessages } from './service/runMessages.js';
@@ -41,6 +43,10 @@ export interface DeploydayOptions {
   /** Tests shorten the pager outbox's retry backoff and tick. */
   pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   pagerIntervalMs?: number;
+  /** Tests shorten the events-out (webhooks, change events) backoff and tick, and give webhook secrets. */
+  eventsBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  eventsIntervalMs?: number;
+  webhookEnv?: NodeJS.ProcessEnv;
   /** Tests shorten the forecast check and the report's retry backoff. */
   reporting?: ReportingOptions;
   /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
@@ -63,12 +69,13 @@ export interface Deployday {
   reporting: Reporting;
   /** Socket Mode's link to Slack (null in HTTP mode). */
   socket: SocketConnection | null;
+  /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
+  gateWaiters: GateWaiters;
+  eventsOut: EventsOutWorker;
   /**
    * Starts listening (HTTP on config.port, or Socket Mode with /healthz on config.port); resolves
    * with the HTTP port, in Socket Mode once Slack has said hello (retrying with backoff until then).
    */
-  /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
-  gateWaiters: GateWaiters;
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -96,6 +103,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let poller: ReminderPoller | null = null;
   let pager: Paging | null = null;
   let reporting: Reporting | null = null;
+  let eventsOut: EventsOutWorker | null = null;
   const rulesDue = new Set<number>();
   const gateWaiters = new GateWaiters();
   const services = createServices({
@@ -115,6 +123,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       // run as it is when they run, so a burst of clicks on one run needs one evaluation.
       stateChanged: (runId) => {
         gateWaiters.notify(runId);
+        eventsOut?.poke();
         if (rulesDue.has(runId)) return;
         rulesDue.add(runId);
         setImmediate(() => {
@@ -142,8 +151,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
   const linkToRun = (runId: number): string | null => messageLink(runId, OVERVIEW_KEY);
+  const pdPager = pagerFromConfig(config.pagerDuty, logger);
   pager = createPaging({
-    pager: pagerFromConfig(config.pagerDuty, logger),
+    pager: pdPager,
     db,
     runs,
     timeline,
@@ -154,6 +164,20 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
   });
   const pages = pager.service;
+  eventsOut = createEventsOutWorker({
+    events: new EventsOut({
+      db,
+      queries: runs,
+      globalWebhooks: config.webhook ? [{ url: config.webhook.url, secretEnv: 'DEPLOYDAY_WEBHOOK_SECRET' }] : [],
+      pagerDutyChanges: pdPager?.canPage ?? false,
+    }),
+    pager: pdPager,
+    now: () => clock.now(),
+    logger,
+    env: { ...(options.webhookEnv ?? process.env), ...(config.webhook ? { DEPLOYDAY_WEBHOOK_SECRET: config.webhook.secret } : {}) },
+    ...(options.eventsBackoff ? { backoff: options.eventsBackoff } : {}),
+    ...(options.eventsIntervalMs !== undefined ? { intervalMs: options.eventsIntervalMs } : {}),
+  });
   poller = new ReminderPoller(
     timeline,
     createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink }),
@@ -247,6 +271,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     reporting,
     socket,
     gateWaiters,
+    eventsOut,
     async start() {
       await learnIdentity();
       const reconciled = await reconcileClaimedReminders({
@@ -284,6 +309,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       poller!.start();
       pager!.start();
       reporting!.start();
+      eventsOut!.start();
       healthy = true;
       if (socket) {
         await socket.start();
@@ -298,6 +324,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await poller!.stop();
       await pager!.stop();
       await reporting!.stop();
+      await eventsOut!.stop();
       await sync!.stop();
       await socket?.stop();
       await app.stop().catch(() => undefined);

@@ -27,6 +27,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** DEPLOYDAY_ADMINS: Slack user ids who may change any role of any run (optional). */
   admins?: string[];
+  /** DEPLOYDAY_WEBHOOK_URL/_SECRET: a signed webhook receiver for every run's events (optional). */
+  webhook?: { url: string; secret: string };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +94,8 @@ const schema = z.object({
       'DEPLOYDAY_ADMINS must be Slack user ids separated by commas, such as U012ABCDEF,U034GHIJKL',
     )
     .optional(),
+  DEPLOYDAY_WEBHOOK_URL: url('DEPLOYDAY_WEBHOOK_URL').optional(),
+  DEPLOYDAY_WEBHOOK_SECRET: z.string().min(16, 'DEPLOYDAY_WEBHOOK_SECRET must be at least 16 characters (receivers verify with it)').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });
 
@@ -116,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(input.SLACK_BOT_ID) !== Boolean(input.SLACK_BOT_USER_ID)) {
     problems.push('SLACK_BOT_ID and SLACK_BOT_USER_ID go together: set both or neither');
   }
+  if (Boolean(input.DEPLOYDAY_WEBHOOK_URL) !== Boolean(input.DEPLOYDAY_WEBHOOK_SECRET)) {
+    problems.push('DEPLOYDAY_WEBHOOK_URL and DEPLOYDAY_WEBHOOK_SECRET go together: every webhook is signed');
+  }
   if (problems.length > 0 || !v) throw new ConfigError([...new Set(problems)]);
 
   return {
@@ -135,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackBotId: v.SLACK_BOT_ID ?? null,
     slackBotUserId: v.SLACK_BOT_USER_ID ?? null,
     logLevel: v.LOG_LEVEL,
+    ...(v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET ? { webhook: { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } } : {}),
     admins: (v.DEPLOYDAY_ADMINS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
   };
 }
@@ -147,5 +155,6 @@ export function secretsOf(config: Config): string[] {
     config.slackAppToken,
     config.pagerDuty.routingKey,
     config.pagerDuty.apiToken,
+    config.webhook?.secret,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

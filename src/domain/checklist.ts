@@ -134,6 +134,8 @@ export interface ChecklistSettings {
   /** Minutes a phase may be overdue before it is paged. Default 15. Per-section overrides by title. */
   pageGraceMinutes?: Minutes;
   sectionGraceMinutes?: Record<string, Minutes>;
+  /** Signed outbound webhooks for this checklist's runs; the secret is read from the named env var at send time. */
+  webhooks?: Array<{ url: string; secretEnv: string }>;
 }
 
 export interface Checklist {

@@ -69,6 +69,14 @@ const settingsSchema = z.object({
   overdueRepeatMinutes: positiveMinutes.optional(),
   pageGraceMinutes: positiveMinutes.optional(),
   sectionGraceMinutes: z.record(z.string().trim().min(1), positiveMinutes).optional(),
+  webhooks: z
+    .array(
+      z.object({
+        url: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL'),
+        secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must name an environment variable such as DEPLOYDAY_HOOK_SECRET (never the secret itself)'),
+      }),
+    )
+    .optional(),
 });
 
 const KNOWN_KEYS = new Set(Object.keys(settingsSchema.shape));

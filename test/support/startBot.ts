@@ -64,6 +64,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.reporting ? { reporting: options.reporting } : {}),
     socketRetry: options.socketRetry ?? { baseMs: 50, maxMs: 500 },
     ...(options.socketGraceMs !== undefined ? { socketGraceMs: options.socketGraceMs } : {}),
+    ...(options.eventsBackoff ? { eventsBackoff: options.eventsBackoff } : {}),
+    ...(options.eventsIntervalMs !== undefined ? { eventsIntervalMs: options.eventsIntervalMs } : {}),
+    ...(options.webhookEnv ? { webhookEnv: options.webhookEnv } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({

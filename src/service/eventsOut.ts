@@ -1,0 +1,106 @@
+import { CHANGE_EVENT_TYPES, eventFromFact, type OutboundEvent } from '../domain/outboundEvent.js';
+import type { Db } from '../store/db.js';
+import {
+  advanceAuditCursor,
+  auditFactsAfterCursor,
+  claimDueDeliveries,
+  insertDelivery,
+  lastAuditId,
+  markDeliveryFailed,
+  markDeliveryRetry,
+  markDeliverySent,
+  markEmitted,
+  releaseSendingDeliveries,
+  sentFactsNotEmitted,
+  type EventsOutRow,
+} from '../store/eventsOut.js';
+import type { RunQueries } from './runQueries.js';
+
+export type { EventsOutRow, OutboundEvent };
+
+/** A webhook receiver: where to POST and which env var holds its signing secret. */
+export interface WebhookTarget {
+  url: string;
+  secretEnv: string;
+}
+
+export const PAGERDUTY_DESTINATION = 'pagerduty';
+export const webhookDestination = (url: string): string => `webhook:${url}`;
+
+export interface EventsOutOptions {
+  db: Db;
+  queries: RunQueries;
+  /** Receivers for every run (DEPLOYDAY_WEBHOOK_URL), besides each checklist's own `webhooks:`. */
+  globalWebhooks: readonly WebhookTarget[];
+  /** True when PagerDuty can take change events (a routing key is set). */
+  pagerDutyChanges: boolean;
+}
+
+/**
+ * Events out: turns what the bot has durably recorded into events and queues one delivery per
+ * destination, in one transaction with the "already emitted" mark, so each event is queued
+ * exactly once however often (or after however many crashes) collect runs. Never called from a
+ * Slack handler: the worker calls it on its own timer, so no ack waits on it.
+ */
+export class EventsOut {
+  constructor(private readonly o: EventsOutOptions) {}
+
+  /** Queues the events of facts recorded since the last call; returns how many events were new. */
+  collect(now: number, batch = 200): number {
+    const { db, queries } = this.o;
+    return db
+      .transaction((): number => {
+        const upTo = lastAuditId(db);
+        const audit = auditFactsAfterCursor(db, upTo, batch);
+        // A run's checklist is parsed JSON: read each run once per collect, not once per fact.
+        const runs = new Map<number, ReturnType<RunQueries['findRun']>>();
+        const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
+        let emitted = 0;
+        for (const { runId, fact } of facts) {
+          if (!runs.has(runId)) runs.set(runId, queries.findRun(runId));
+          const run = runs.get(runId) ?? null;
+          const event = run ? eventFromFact(fact, run) : null;
+          if (!run || !event) {
+            if (fact.source !== 'audit') markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
+            continue;
+          }
+          if (!markEmitted(db, { id: event.id, runId, type: event.type, at: event.at })) continue;
+          emitted += 1;
+          for (const target of [...this.o.globalWebhooks, ...(run.checklist.settings.webhooks ?? [])]) {
+            insertDelivery(db, {
+              eventId: event.id,
+              runId,
+              destination: webhookDestination(target.url),
+              secretEnv: target.secretEnv,
+              payload: { ...event },
+              now,
+            });
+          }
+          if (this.o.pagerDutyChanges && CHANGE_EVENT_TYPES.has(event.type)) {
+            insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
+          }
+        }
+        // A full batch may have more events after it; otherwise everything up to upTo has been read.
+        advanceAuditCursor(db, audit.length === batch ? audit.at(-1)!.fact.id : upTo);
+        return emitted;
+      })
+      .immediate();
+  }
+
+  claimDue(now: number, limit: number): EventsOutRow[] {
+    return claimDueDeliveries(this.o.db, now, limit);
+  }
+  recordSent(id: number, now: number, status: number): boolean {
+    return markDeliverySent(this.o.db, id, now, status);
+  }
+  recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
+    return markDeliveryRetry(this.o.db, id, nextAttemptAt, error, status);
+  }
+  recordRefused(id: number, error: string, status: number | null): boolean {
+    return markDeliveryFailed(this.o.db, id, error, status);
+  }
+  /** At start: deliveries the last process left mid-send are due now; returns how many. */
+  releaseInterrupted(now: number): number {
+    return releaseSendingDeliveries(this.o.db, now);
+  }
+}

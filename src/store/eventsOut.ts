@@ -1,0 +1,209 @@
+import { prepared, type Db } from './db.js';
+import type { EventFact } from '../domain/outboundEvent.js';
+
+/**
+ * Tables of migrations/012_events_out.sql: what has been emitted (events_emitted), how far the
+ * audit log has been read (events_cursor) and the per-destination deliveries (events_outbox).
+ * Synchronous; the service calls the collect half inside one transaction.
+ */
+
+export type EventsOutStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A row still 'sending' this long after its claim belongs to a worker that died. */
+export const EVENTS_SENDING_LEASE_MS = 2 * 60 * 1000;
+
+export interface EventsOutRow {
+  id: number;
+  eventId: string;
+  runId: number | null;
+  destination: string;
+  secretEnv: string | null;
+  payload: Record<string, unknown>;
+  status: EventsOutStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  sentAt: number | null;
+}
+
+interface DbRow {
+  id: number;
+  event_id: string;
+  run_id: number | null;
+  destination: string;
+  secret_env: string | null;
+  payload_json: string;
+  status: EventsOutStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+const toRow = (r: DbRow): EventsOutRow => ({
+  id: r.id,
+  eventId: r.event_id,
+  runId: r.run_id,
+  destination: r.destination,
+  secretEnv: r.secret_env,
+  payload: JSON.parse(r.payload_json) as Record<string, unknown>,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  sentAt: r.sent_at,
+});
+
+/** The audit actions that can be events; the rest (ticks, roles, denials) are skipped in SQL, unread. */
+const EVENT_ACTIONS = ['run.start', 'gate.go', 'gate.no_go', 'run.rollback', 'run.complete', 'run.abort', 'run.rolled_back'];
+
+/** The highest audit id: the cursor moves up to it even when nothing after the cursor was an event. */
+export function lastAuditId(db: Db): number {
+  return (prepared(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM audit').get() as { id: number }).id;
+}
+
+/** The audit facts after the cursor, oldest first, with the run they belong to. */
+export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Array<{ runId: number; fact: EventFact }> {
+  const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
+  const rows = prepared(
+    db,
+    `SELECT id, run_id, at, actor, action, target, detail_json FROM audit
+     WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
+  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as Array<{
+    id: number;
+    run_id: number;
+    at: number;
+    actor: string;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  }>;
+  return rows.map((r) => ({
+    runId: r.run_id,
+    fact: {
+      source: 'audit',
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
+    },
+  }));
+}
+
+/** Moves the audit cursor (only forward). */
+export function advanceAuditCursor(db: Db, lastId: number): void {
+  prepared(
+    db,
+    `INSERT INTO events_cursor (name, last_id) VALUES ('audit', ?)
+     ON CONFLICT (name) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)`,
+  ).run(lastId);
+}
+
+/** Sent "opened" reminders and accepted page triggers not yet emitted. */
+export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
+  const opened = prepared(
+    db,
+    `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id FROM reminders r
+     WHERE r.kind = 'opened' AND r.status = 'sent' AND r.section_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM events_emitted e WHERE e.event_id = 'opened:' || r.id)
+     ORDER BY r.id LIMIT ?`,
+  ).all(limit) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
+  const pages = prepared(
+    db,
+    `SELECT o.id, o.run_id, COALESCE(o.sent_at, o.created_at) AS at, COALESCE(p.summary, o.dedup_key) AS summary
+     FROM pager_outbox o LEFT JOIN pages p ON p.dedup_key = o.dedup_key
+     WHERE o.action = 'trigger' AND o.status = 'sent' AND o.run_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM events_emitted e WHERE e.event_id = 'page:' || o.id)
+     ORDER BY o.id LIMIT ?`,
+  ).all(limit) as Array<{ id: number; run_id: number; at: number; summary: string }>;
+  return [
+    ...opened.map((r) => ({ runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id } as EventFact })),
+    ...pages.map((r) => ({ runId: r.run_id, fact: { source: 'page', id: r.id, at: r.at, summary: r.summary } as EventFact })),
+  ];
+}
+
+/** Records an event as emitted; false when it already was (nothing else should then be queued). */
+export function markEmitted(db: Db, event: { id: string; runId: number; type: string; at: number }): boolean {
+  return (
+    prepared(db, `INSERT INTO events_emitted (event_id, run_id, type, at) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`).run(
+      event.id,
+      event.runId,
+      event.type,
+      event.at,
+    ).changes === 1
+  );
+}
+
+export function insertDelivery(
+  db: Db,
+  d: { eventId: string; runId: number; destination: string; secretEnv: string | null; payload: Record<string, unknown>; now: number },
+): void {
+  prepared(
+    db,
+    `INSERT INTO events_outbox (event_id, run_id, destination, secret_env, payload_json, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (event_id, destination) DO NOTHING`,
+  ).run(d.eventId, d.runId, d.destination, d.secretEnv, JSON.stringify(d.payload), d.now, d.now);
+}
+
+/**
+ * Claims due rows ('pending' and due, or 'sending' past the lease), marking them 'sending' and
+ * counting an attempt. A row waits while an earlier row for the same destination is unfinished,
+ * so each receiver gets its events in order and one at a time.
+ */
+export function claimDueDeliveries(db: Db, now: number, limit: number): EventsOutRow[] {
+  const rows = prepared(
+    db,
+    `UPDATE events_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+     WHERE id IN (
+       SELECT o.id FROM events_outbox o
+       WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now) OR (o.status = 'sending' AND o.claimed_at <= @staleBefore))
+         AND NOT EXISTS (SELECT 1 FROM events_outbox e WHERE e.destination = o.destination AND e.id < o.id AND e.status IN ('pending', 'sending'))
+       ORDER BY o.id LIMIT @limit)
+     RETURNING *`,
+  ).all({ now, staleBefore: now - EVENTS_SENDING_LEASE_MS, limit }) as DbRow[];
+  return rows.map(toRow).sort((a, b) => a.id - b.id);
+}
+
+/** At start: rows the previous process left mid-send are due now (one process owns the database). */
+export function releaseSendingDeliveries(db: Db, now: number): number {
+  return prepared(
+    db,
+    `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL,
+       last_error = COALESCE(last_error, 'interrupted by a restart while sending') WHERE status = 'sending'`,
+  ).run(now).changes;
+}
+
+export function markDeliverySent(db: Db, id: number, now: number, status: number): boolean {
+  return (
+    prepared(db, `UPDATE events_outbox SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`).run(
+      now,
+      status,
+      id,
+    ).changes === 1
+  );
+}
+
+export function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
+    ).run(nextAttemptAt, error, status, id).changes === 1
+  );
+}
+
+export function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): boolean {
+  return (
+    prepared(db, `UPDATE events_outbox SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`).run(
+      error,
+      status,
+      id,
+    ).changes === 1
+  );
+}
+
+export function listDeliveries(db: Db): EventsOutRow[] {
+  return (prepared(db, 'SELECT * FROM events_outbox ORDER BY id').all() as DbRow[]).map(toRow);
+}
