@@ -22,6 +22,7 @@ import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
+import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSlackClients } from './slack/webClients.js';
@@ -115,11 +116,14 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const runMessages = createRunMessages(db);
   const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
   const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
+  // One pace per channel for every post the bot makes there: Slack counts them together.
+  const postPacer = new ChannelPostPacer();
   sync = new MessageSync({
     messages: runMessages,
     render,
     client: clients.background,
     logger,
+    postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
   const linkToRun = (runId: number): string | null => runMessageLink(db, workspaceUrl, runId, OVERVIEW_KEY);
@@ -137,7 +141,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const pages = pager.service;
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink }),
+    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),
