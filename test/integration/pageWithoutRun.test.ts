@@ -1,0 +1,93 @@
+/**
+ * Issue 10: paging works with nothing but a routing key. `/deploy page` in a channel with no run
+ * pages with the channel as context, tells the channel, and a double submit opens one incident.
+ *
+ * Needs NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).
+ */
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { REPO_ROOT, startBot, type RunningBot } from '../support/startBot.js';
+import { eventually, realDelay } from '../support/waitFor.js';
+import { ALICE, BOB, ackText, auditRows } from './checklistHarness.js';
+
+const ROUTING_KEY = 'Rk7NoRunChannel00Integration42xy';
+const API_TOKEN = 'u+noRunRestToken-5tq';
+const QUIET_CHANNEL = 'C0NORUN';
+
+let cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+beforeAll(() => assertTestCaTrusted());
+
+async function world(pagerDuty = true): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
+  const fake = await startFakeSlack();
+  cleanups.push(() => fake.close());
+  const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
+  cleanups.push(() => pd.close());
+  const bot = await startBot({
+    fake,
+    checklistsDir: join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
+    env: pagerDuty
+      ? { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PAGERDUTY_API_TOKEN: API_TOKEN, PAGERDUTY_API_URL: pd.apiUrl }
+      : {},
+    pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
+    pagerIntervalMs: 100,
+  });
+  cleanups.push(() => bot.stop().catch(() => undefined));
+  return { fake, pd, bot };
+}
+
+interface SentEvent {
+  dedup_key: string;
+  payload: Record<string, unknown>;
+  links: unknown;
+}
+
+function triggers(pd: FakePagerDuty): SentEvent[] {
+  return pd.requests.filter((r) => r.path === '/v2/enqueue').map((r) => JSON.parse(r.body) as SentEvent);
+}
+
+describe('/deploy page in a channel with no run (issue 10)', () => {
+  it('pages with the channel as context, tells the channel, and folds a double submit into the same incident', async () => {
+    const { pd, bot } = await world();
+    const first = await bot.slack.command('page checkout is returning 500s <!channel>', { user: ALICE, channel: QUIET_CHANNEL });
+    expect(first.status).toBe(200);
+    const body = first.body as { response_type?: string; text?: string };
+    // The channel is told (there are no run notices here), with the typed text escaped: no mass mention.
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toBe(`🚨 <@${ALICE}> paged on-call from this channel: “checkout is returning 500s &lt;!channel&gt;”. PagerDuty has the channel as its context.`);
+
+    const second = ackText(await bot.slack.command('page still broken', { user: BOB, channel: QUIET_CHANNEL }));
+    expect(second).toContain(`On-call is already paged for this channel: <@${ALICE}>’s page “checkout is returning 500s &lt;!channel&gt;”`);
+
+    await eventually(() => expect(pd.incidentsOpened).toBe(1), { timeoutMs: 6_000, intervalMs: 25 });
+    await realDelay(300);
+    const sent = triggers(pd);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.dedup_key).toMatch(new RegExp(`^deployday:channel:${QUIET_CHANNEL}:\\d+$`));
+    expect(sent[0]!.payload).toMatchObject({
+      summary: `Paged from Slack by ${ALICE} in channel ${QUIET_CHANNEL}: checkout is returning 500s <!channel>`,
+      source: `deployday in Slack channel ${QUIET_CHANNEL}`,
+      severity: 'critical',
+      custom_details: { channel: QUIET_CHANNEL, requested_by: ALICE },
+    });
+    expect(sent[0]!.links).toEqual([{ href: `https://slack.com/app_redirect?channel=${QUIET_CHANNEL}`, text: `Slack channel ${QUIET_CHANNEL}` }]);
+    const requests = auditRows(bot.bot.db, null, 'page.request');
+    expect(requests.map((r) => [r.actor, r.detail?.['outcome']])).toEqual([
+      [ALICE, 'sent'],
+      [BOB, 'folded'],
+    ]);
+  });
+
+  it('says what to set when paging is not configured, and pages nobody', async () => {
+    const { pd, bot } = await world(false);
+    const text = ackText(await bot.slack.command('page anyone there', { user: ALICE, channel: QUIET_CHANNEL }));
+    expect(text).toContain('Paging is off: set PAGERDUTY_ROUTING_KEY');
+    await realDelay(300);
+    expect(pd.requests).toHaveLength(0);
+  });
+});
