@@ -135,6 +135,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clock,
     logger,
     linkToRun,
+    defaultEscalationPolicy: config.pagerDuty.escalationPolicy ?? null,
     ...(options.pagerBackoff ? { backoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
   });

@@ -26,9 +26,17 @@ export type ManualPageOutcome =
 
 /** What `/deploy oncall` can say, and the look-up to make when it can ask PagerDuty. */
 export type OncallAnswer =
-  | { kind: 'no_token'; runId: number; escalation: string[] }
-  | { kind: 'no_policy'; runId: number; escalation: string[] }
-  | { kind: 'asking'; runId: number; policy: string; escalation: string[]; lookup: () => Promise<OncallLookupResult> };
+  | { kind: 'no_token'; runId: number | null; escalation: string[] }
+  | { kind: 'no_policy'; runId: number | null; escalation: string[] }
+  | {
+      kind: 'asking';
+      runId: number | null;
+      policy: string;
+      /** Where the policy came from: the checklist's front matter or PAGERDUTY_ESCALATION_POLICY. */
+      source: 'checklist' | 'config';
+      escalation: string[];
+      lookup: () => Promise<OncallLookupResult>;
+    };
 
 export interface PageServiceDeps {
   db: Db;
@@ -42,6 +50,8 @@ export interface PageServiceDeps {
   linkToRun: (runId: number) => string | null;
   /** New outbox rows are waiting. */
   onQueued: () => void;
+  /** PAGERDUTY_ESCALATION_POLICY, for `/deploy oncall` when the checklist (or the channel) names none. */
+  defaultEscalationPolicy?: string | null;
 }
 
 /**
@@ -166,14 +176,21 @@ export class PageService {
     return outcome;
   }
 
-  /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
-  oncall(run: Run): OncallAnswer {
-    const policy = run.checklist.settings.escalationPolicy;
-    const escalation = (run.checklist.settings.escalation ?? []).map((l) => l.name);
+  /**
+   * `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). The
+   * policy is the checklist's front matter, else PAGERDUTY_ESCALATION_POLICY; the answer says which,
+   * so nobody mistakes another team's rota for theirs. Works without a run (the configured policy).
+   */
+  oncall(run: Run | null): OncallAnswer {
+    const fromChecklist = run?.checklist.settings.escalationPolicy ?? null;
+    const policy = fromChecklist ?? this.deps.defaultEscalationPolicy ?? null;
+    const escalation = (run?.checklist.settings.escalation ?? []).map((l) => l.name);
+    const runId = run?.id ?? null;
     const pager = this.deps.pager;
-    if (!pager?.canLookUpOncall) return { kind: 'no_token', runId: run.id, escalation };
-    if (!policy) return { kind: 'no_policy', runId: run.id, escalation };
-    return { kind: 'asking', runId: run.id, policy, escalation, lookup: () => pager.whoIsOnCall(policy) };
+    if (!pager?.canLookUpOncall) return { kind: 'no_token', runId, escalation };
+    if (!policy) return { kind: 'no_policy', runId, escalation };
+    const source = fromChecklist ? 'checklist' : 'config';
+    return { kind: 'asking', runId, policy, source, escalation, lookup: () => pager.whoIsOnCall(policy) };
   }
 
   pagesOf(runId: number): Page[] {

@@ -182,7 +182,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: manualPageText(outcome) };
     }
     case 'oncall': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
       const answer = deps.pages.oncall(run);
       if (answer.kind !== 'asking') return { text: oncallText(answer) };
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };

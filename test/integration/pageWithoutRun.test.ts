@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { REPO_ROOT, startBot, type RunningBot } from '../support/startBot.js';
-import { eventually, realDelay } from '../support/waitFor.js';
+import { eventually, realDelay, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, ackText, auditRows } from './checklistHarness.js';
 
 const ROUTING_KEY = 'Rk7NoRunChannel00Integration42xy';
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 beforeAll(() => assertTestCaTrusted());
 
-async function world(pagerDuty = true): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
+async function world(pagerDuty = true, extraEnv: Record<string, string> = {}): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
   const fake = await startFakeSlack();
   cleanups.push(() => fake.close());
   const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
@@ -32,7 +32,7 @@ async function world(pagerDuty = true): Promise<{ fake: FakeSlack; pd: FakePager
     fake,
     checklistsDir: join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
     env: pagerDuty
-      ? { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PAGERDUTY_API_TOKEN: API_TOKEN, PAGERDUTY_API_URL: pd.apiUrl }
+      ? { ...extraEnv, PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PAGERDUTY_API_TOKEN: API_TOKEN, PAGERDUTY_API_URL: pd.apiUrl }
       : {},
     pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
     pagerIntervalMs: 100,
@@ -88,6 +88,26 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     const text = ackText(await bot.slack.command('page anyone there', { user: ALICE, channel: QUIET_CHANNEL }));
     expect(text).toContain('Paging is off: set PAGERDUTY_ROUTING_KEY');
     await realDelay(300);
+    expect(pd.requests).toHaveLength(0);
+  });
+
+  it('answers /deploy oncall without a run for PAGERDUTY_ESCALATION_POLICY, saying which policy the answer is for', async () => {
+    const { fake, pd, bot } = await world(true, { PAGERDUTY_ESCALATION_POLICY: 'PTEAM42' });
+    pd.setOncalls([
+      { escalationPolicyId: 'PTEAM42', level: 1, userName: 'Tomás Oyelaran', scheduleName: 'Platform primary' },
+      { escalationPolicyId: 'POTHER99', level: 1, userName: 'Somebody Else' },
+    ]);
+    const asked = await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL });
+    expect(ackText(asked)).toBe('Asking PagerDuty who is on call for policy `PTEAM42`…');
+    const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), { timeoutMs: 6_000, message: 'response_url follow-up' });
+    const answer = String(post.body['text']);
+    expect(answer).toBe('*On call now* (policy `PTEAM42`, from PAGERDUTY_ESCALATION_POLICY)\n• Level 1: *Tomás Oyelaran* (Platform primary)');
+  });
+
+  it('says what to set when there is no run and no default escalation policy', async () => {
+    const { pd, bot } = await world();
+    const text = ackText(await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL }));
+    expect(text).toMatch(/^There is no run here and no default escalation policy: set PAGERDUTY_ESCALATION_POLICY/);
     expect(pd.requests).toHaveLength(0);
   });
 });

@@ -41,7 +41,9 @@ export function oncallText(answer: OncallAnswer): string {
     case 'no_token':
       return `On-call lookups are off: set PAGERDUTY_API_TOKEN (a read-only REST API key) to ask PagerDuty who is on call.${written}`;
     case 'no_policy':
-      return `This checklist names no PagerDuty escalation policy: add \`escalationPolicy: P…\` to its front matter.${written}`;
+      return answer.runId !== null
+        ? `This checklist names no PagerDuty escalation policy: add \`escalationPolicy: P…\` to its front matter, or set PAGERDUTY_ESCALATION_POLICY for every channel.${written}`
+        : `There is no run here and no default escalation policy: set PAGERDUTY_ESCALATION_POLICY (the id in the policy’s PagerDuty URL, e.g. PABC123) to ask PagerDuty who is on call.${written}`;
     case 'asking':
       return `Asking PagerDuty who is on call for policy \`${escapeMrkdwn(answer.policy)}\`…`;
   }
@@ -57,5 +59,7 @@ export function oncallResultText(answer: Extract<OncallAnswer, { kind: 'asking' 
     (l) =>
       `• Level ${l.level}: *${escapeMrkdwn(l.userName)}*${l.scheduleName ? ` (${escapeMrkdwn(l.scheduleName)})` : ''}${l.until ? ` until ${slackDate(l.until, '{date_short_pretty} {time}')}` : ''}`,
   );
-  return `*On call now for run #${answer.runId}* (policy ${policy})\n${lines.join('\n')}`;
+  const whose = answer.source === 'checklist' ? 'from the checklist' : 'from PAGERDUTY_ESCALATION_POLICY';
+  const title = answer.runId !== null ? `*On call now for run #${answer.runId}*` : '*On call now*';
+  return `${title} (policy ${policy}, ${whose})\n${lines.join('\n')}`;
 }
