@@ -11,7 +11,7 @@ import { channelLink, channelPageDedupKey, CHANNEL_PAGE_PREFIX } from '../domain
 import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
-import type { OncallLookupResult, Pager } from './pager.js';
+import type { OncallLookupResult, Pager, PolicyLookupResult } from './pager.js';
 import type { RunService } from './runService.js';
 import type { TimelineService } from './timelineService.js';
 
@@ -36,6 +36,13 @@ export type OncallAnswer =
       source: 'checklist' | 'config';
       escalation: string[];
       lookup: () => Promise<OncallLookupResult>;
+    }
+  | {
+      /** No policy named anywhere: find the one behind the routing key, then ask who is on call for it. */
+      kind: 'finding';
+      runId: number | null;
+      escalation: string[];
+      lookup: () => Promise<{ policy: PolicyLookupResult; oncall: OncallLookupResult | null }>;
     };
 
 export interface PageServiceDeps {
@@ -188,6 +195,14 @@ export class PageService {
     const runId = run?.id ?? null;
     const pager = this.deps.pager;
     if (!pager?.canLookUpOncall) return { kind: 'no_token', runId, escalation };
+    if (!policy && pager.policyForRoutingKey) {
+      const find = pager.policyForRoutingKey.bind(pager);
+      const lookup = async (): Promise<{ policy: PolicyLookupResult; oncall: OncallLookupResult | null }> => {
+        const found = await find();
+        return { policy: found, oncall: found.ok ? await pager.whoIsOnCall(found.policyId) : null };
+      };
+      return { kind: 'finding', runId, escalation, lookup };
+    }
     if (!policy) return { kind: 'no_policy', runId, escalation };
     const source = fromChecklist ? 'checklist' : 'config';
     return { kind: 'asking', runId, policy, source, escalation, lookup: () => pager.whoIsOnCall(policy) };

@@ -17,7 +17,7 @@ import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 import { renderHistoryText } from './views/historyText.js';
-import { channelPageNotice, manualPageText, oncallResultText, oncallText } from './views/manualPageText.js';
+import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 
 export interface CommandDeps {
   services: Services;
@@ -184,6 +184,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'oncall': {
       const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
       const answer = deps.pages.oncall(run);
+      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) };
       if (answer.kind !== 'asking') return { text: oncallText(answer) };
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
     }

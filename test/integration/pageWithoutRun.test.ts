@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 beforeAll(() => assertTestCaTrusted());
 
-async function world(pagerDuty = true, extraEnv: Record<string, string> = {}): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
+/** full: routing key and API token; off: no PagerDuty; token-only: look-ups but no routing key. */
+async function world(mode: 'full' | 'off' | 'token-only' = 'full', extraEnv: Record<string, string> = {}): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
   const fake = await startFakeSlack();
   cleanups.push(() => fake.close());
   const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
@@ -31,9 +32,15 @@ async function world(pagerDuty = true, extraEnv: Record<string, string> = {}): P
   const bot = await startBot({
     fake,
     checklistsDir: join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
-    env: pagerDuty
-      ? { ...extraEnv, PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PAGERDUTY_API_TOKEN: API_TOKEN, PAGERDUTY_API_URL: pd.apiUrl }
-      : {},
+    env:
+      mode === 'off'
+        ? {}
+        : {
+            ...extraEnv,
+            ...(mode === 'full' ? { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl } : {}),
+            PAGERDUTY_API_TOKEN: API_TOKEN,
+            PAGERDUTY_API_URL: pd.apiUrl,
+          },
     pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
     pagerIntervalMs: 100,
   });
@@ -84,7 +91,7 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
   });
 
   it('says what to set when paging is not configured, and pages nobody', async () => {
-    const { pd, bot } = await world(false);
+    const { pd, bot } = await world('off');
     const text = ackText(await bot.slack.command('page anyone there', { user: ALICE, channel: QUIET_CHANNEL }));
     expect(text).toContain('Paging is off: set PAGERDUTY_ROUTING_KEY');
     await realDelay(300);
@@ -92,7 +99,7 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
   });
 
   it('answers /deploy oncall without a run for PAGERDUTY_ESCALATION_POLICY, saying which policy the answer is for', async () => {
-    const { fake, pd, bot } = await world(true, { PAGERDUTY_ESCALATION_POLICY: 'PTEAM42' });
+    const { fake, pd, bot } = await world('full', { PAGERDUTY_ESCALATION_POLICY: 'PTEAM42' });
     pd.setOncalls([
       { escalationPolicyId: 'PTEAM42', level: 1, userName: 'Tomás Oyelaran', scheduleName: 'Platform primary' },
       { escalationPolicyId: 'POTHER99', level: 1, userName: 'Somebody Else' },
@@ -104,10 +111,46 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     expect(answer).toBe('*On call now* (policy `PTEAM42`, from PAGERDUTY_ESCALATION_POLICY)\n• Level 1: *Tomás Oyelaran* (Platform primary)');
   });
 
-  it('says what to set when there is no run and no default escalation policy', async () => {
-    const { pd, bot } = await world();
+  it('says what to set when there is no run, no default escalation policy and no routing key to find one by', async () => {
+    const { pd, bot } = await world('token-only');
     const text = ackText(await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL }));
     expect(text).toMatch(/^There is no run here and no default escalation policy: set PAGERDUTY_ESCALATION_POLICY/);
     expect(pd.requests).toHaveLength(0);
+  });
+
+  it('finds the escalation policy behind the routing key through PagerDuty’s services, page by page, and asks it only once while cached', async () => {
+    const { fake, pd, bot } = await world();
+    // 130 services: ours is on the second page of 100.
+    pd.setServices([
+      ...Array.from({ length: 120 }, (_, i) => ({ id: `PSVC${i}`, name: `Other ${i}`, escalationPolicyId: 'POTHER99', escalationPolicyName: 'Someone else', integrationKeys: [`k${i}`] })),
+      { id: 'PCHECKOUT', name: 'Checkout', escalationPolicyId: 'PCHK001', escalationPolicyName: 'Checkout on-call', integrationKeys: ['unrelated', ROUTING_KEY] },
+      ...Array.from({ length: 9 }, (_, i) => ({ id: `PLATE${i}`, name: `Late ${i}`, escalationPolicyId: 'POTHER99', escalationPolicyName: 'Someone else', integrationKeys: [] })),
+    ]);
+    pd.setOncalls([
+      { escalationPolicyId: 'PCHK001', level: 1, userName: 'Priya Natarajan', scheduleName: 'Checkout primary' },
+      { escalationPolicyId: 'POTHER99', level: 1, userName: 'Somebody Else' },
+    ]);
+    for (const round of [1, 2]) {
+      const asked = await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL });
+      expect(ackText(asked)).toBe('Asking PagerDuty which escalation policy is behind PAGERDUTY_ROUTING_KEY, and who is on call for it…');
+      const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), { timeoutMs: 6_000, message: `follow-up ${round}` });
+      expect(String(post.body['text'])).toBe(
+        '*On call now* (policy `PCHK001` (Checkout on-call), of service “Checkout”, found through the routing key)\n• Level 1: *Priya Natarajan* (Checkout primary)',
+      );
+    }
+    const lookups = pd.requests.filter((r) => r.path === '/services');
+    expect(lookups.map((r) => [r.query.get('offset'), r.query.get('limit'), r.query.getAll('include[]').join()])).toEqual([
+      ['0', '100', 'integrations'],
+      ['100', '100', 'integrations'],
+    ]);
+    expect(pd.requests.filter((r) => r.path === '/oncalls')).toHaveLength(2);
+  });
+
+  it('says what to set when no service carries the routing key', async () => {
+    const { fake, pd, bot } = await world();
+    pd.setServices([{ id: 'PSVC1', name: 'Other', escalationPolicyId: 'POTHER99', escalationPolicyName: 'Other', integrationKeys: ['nope'] }]);
+    const asked = await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL });
+    const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), { timeoutMs: 6_000, message: 'follow-up' });
+    expect(String(post.body['text'])).toMatch(/^I could not find the escalation policy behind PAGERDUTY_ROUTING_KEY: no PagerDuty service .*Set PAGERDUTY_ESCALATION_POLICY/);
   });
 });

@@ -1,4 +1,4 @@
-import type { OncallLookupResult } from '../../service/pager.js';
+import type { OncallLookupResult, PolicyLookupResult } from '../../service/pager.js';
 import type { ManualPageOutcome, OncallAnswer } from '../../service/pageService.js';
 import { escapeMrkdwn } from './checklistMrkdwn.js';
 import { mention } from './noticeText.js';
@@ -46,7 +46,33 @@ export function oncallText(answer: OncallAnswer): string {
         : `There is no run here and no default escalation policy: set PAGERDUTY_ESCALATION_POLICY (the id in the policy’s PagerDuty URL, e.g. PABC123) to ask PagerDuty who is on call.${written}`;
     case 'asking':
       return `Asking PagerDuty who is on call for policy \`${escapeMrkdwn(answer.policy)}\`…`;
+    case 'finding':
+      return 'Asking PagerDuty which escalation policy is behind PAGERDUTY_ROUTING_KEY, and who is on call for it…';
   }
+}
+
+/** The follow-up when the policy was found through the routing key (or could not be). */
+export function oncallFoundText(answer: Extract<OncallAnswer, { kind: 'finding' }>, found: { policy: PolicyLookupResult; oncall: OncallLookupResult | null }): string {
+  const written = escalationLines(answer.escalation);
+  if (!found.policy.ok) {
+    return `I could not find the escalation policy behind PAGERDUTY_ROUTING_KEY: ${escapeMrkdwn(found.policy.error)}. Set PAGERDUTY_ESCALATION_POLICY (or \`escalationPolicy:\` in the checklist’s front matter) to name it.${written}`;
+  }
+  const p = found.policy;
+  const label = `\`${escapeMrkdwn(p.policyId)}\`${p.policyName ? ` (${escapeMrkdwn(p.policyName)})` : ''}, of service “${escapeMrkdwn(p.serviceName)}”, found through the routing key`;
+  const oncall = found.oncall ?? { ok: false as const, error: 'no answer' };
+  if (!oncall.ok) return `PagerDuty did not answer the on-call lookup for policy ${label}: ${escapeMrkdwn(oncall.error)}.${written}`;
+  if (oncall.levels.length === 0) return `Nobody is on call for policy ${label} right now.${written}`;
+  const title = answer.runId !== null ? `*On call now for run #${answer.runId}*` : '*On call now*';
+  return `${title} (policy ${label})\n${levelLines(oncall)}`;
+}
+
+function levelLines(result: Extract<OncallLookupResult, { ok: true }>): string {
+  return result.levels
+    .map(
+      (l) =>
+        `• Level ${l.level}: *${escapeMrkdwn(l.userName)}*${l.scheduleName ? ` (${escapeMrkdwn(l.scheduleName)})` : ''}${l.until ? ` until ${slackDate(l.until, '{date_short_pretty} {time}')}` : ''}`,
+    )
+    .join('\n');
 }
 
 /** The follow-up once PagerDuty answered (or did not). */
@@ -55,11 +81,7 @@ export function oncallResultText(answer: Extract<OncallAnswer, { kind: 'asking' 
   const policy = `\`${escapeMrkdwn(answer.policy)}\``;
   if (!result.ok) return `PagerDuty did not answer the on-call lookup: ${escapeMrkdwn(result.error)}.${written}`;
   if (result.levels.length === 0) return `Nobody is on call for policy ${policy} right now.${written}`;
-  const lines = result.levels.map(
-    (l) =>
-      `• Level ${l.level}: *${escapeMrkdwn(l.userName)}*${l.scheduleName ? ` (${escapeMrkdwn(l.scheduleName)})` : ''}${l.until ? ` until ${slackDate(l.until, '{date_short_pretty} {time}')}` : ''}`,
-  );
   const whose = answer.source === 'checklist' ? 'from the checklist' : 'from PAGERDUTY_ESCALATION_POLICY';
   const title = answer.runId !== null ? `*On call now for run #${answer.runId}*` : '*On call now*';
-  return `${title} (policy ${policy}, ${whose})\n${lines.join('\n')}`;
+  return `${title} (policy ${policy}, ${whose})\n${levelLines(result)}`;
 }
