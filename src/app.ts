@@ -22,7 +22,7 @@ import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
-import { ChannelPostPacer } from './slack/channelPostPacer.js';
+import { ChannelPostPacer, type ChannelPostPacerOptions } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSlackClients } from './slack/webClients.js';
@@ -38,6 +38,8 @@ export interface DeploydayOptions {
   /** Tests shorten the pager outbox's retry backoff and tick. */
   pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   pagerIntervalMs?: number;
+  /** Tests against an unlimited fake shorten the per-channel posting pace; production keeps Slack's ~1/s. */
+  postPace?: ChannelPostPacerOptions;
   /** Tests shorten the forecast check and the report's retry backoff. */
   reporting?: ReportingOptions;
 }
@@ -117,7 +119,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const messageLink = (runId: number, key: string): string | null => runMessageLink(db, workspaceUrl, runId, key);
   const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
   // One pace per channel for every post the bot makes there: Slack counts them together.
-  const postPacer = new ChannelPostPacer();
+  const postPacer = new ChannelPostPacer(options.postPace);
   sync = new MessageSync({
     messages: runMessages,
     render,
