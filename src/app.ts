@@ -27,6 +27,7 @@ import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
+import { ChannelPostPacer, type ChannelPostPacerOptions } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
@@ -47,6 +48,8 @@ export interface DeploydayOptions {
   eventsBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   eventsIntervalMs?: number;
   webhookEnv?: NodeJS.ProcessEnv;
+  /** Tests against an unlimited fake shorten the per-channel posting pace; production keeps Slack's ~1/s. */
+  postPace?: ChannelPostPacerOptions;
   /** Tests shorten the forecast check and the report's retry backoff. */
   reporting?: ReportingOptions;
   /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
@@ -143,11 +146,14 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const runMessages = createRunMessages(db);
   const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), workspaceUrl);
   const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
+  // One pace per channel for every post the bot makes there: Slack counts them together.
+  const postPacer = new ChannelPostPacer(options.postPace);
   sync = new MessageSync({
     messages: runMessages,
     render,
     client: clients.background,
     logger,
+    postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
   const linkToRun = (runId: number): string | null => messageLink(runId, OVERVIEW_KEY);
@@ -160,6 +166,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clock,
     logger,
     linkToRun,
+    defaultEscalationPolicy: config.pagerDuty.escalationPolicy ?? null,
     ...(options.pagerBackoff ? { backoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
   });
@@ -180,7 +187,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink }),
+    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),

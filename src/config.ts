@@ -20,6 +20,8 @@ export interface Config {
     /** Null → `/deploy oncall` is off. */
     apiToken: string | null;
     apiUrl: string;
+    /** PAGERDUTY_ESCALATION_POLICY: whose on-call `/deploy oncall` shows when a checklist names none. */
+    escalationPolicy?: string | null;
   };
   /** Optional: skip Bolt's auth.test at start when both are given. */
   slackBotId: string | null;
@@ -85,6 +87,10 @@ const schema = z.object({
     .default('https://events.pagerduty.com'),
   PAGERDUTY_API_TOKEN: z.string().min(8, 'PAGERDUTY_API_TOKEN looks too short to be a REST API token').optional(),
   PAGERDUTY_API_URL: url('PAGERDUTY_API_URL').default('https://api.pagerduty.com'),
+  PAGERDUTY_ESCALATION_POLICY: z
+    .string()
+    .regex(/^P[A-Z0-9]{5,13}$/, 'PAGERDUTY_ESCALATION_POLICY must be an escalation policy id such as PABC123 (from its URL in PagerDuty)')
+    .optional(),
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, 'SLACK_BOT_ID must look like B0123ABCD').optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'SLACK_BOT_USER_ID must look like U0123ABCD').optional(),
   DEPLOYDAY_ADMINS: z
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       eventsUrl: v.PAGERDUTY_EVENTS_URL.replace(/\/+$/, ''),
       apiToken: v.PAGERDUTY_API_TOKEN ?? null,
       apiUrl: v.PAGERDUTY_API_URL.replace(/\/+$/, ''),
+      escalationPolicy: v.PAGERDUTY_ESCALATION_POLICY ?? null,
     },
     slackBotId: v.SLACK_BOT_ID ?? null,
     slackBotUserId: v.SLACK_BOT_USER_ID ?? null,

@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { RunMessage, RunMessages } from '../service/runMessages.js';
+import { ChannelPostPacer } from '../slack/channelPostPacer.js';
 import { findPostedMessage } from '../slack/findPostedMessage.js';
 import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
 import { newErrorId } from '../slack/replyWithError.js';
@@ -19,6 +20,8 @@ export interface MessageSyncOptions {
   /** Wait this long after a change before rendering, so clicks arriving together share an update. */
   debounceMs?: number;
   concurrency?: number;
+  /** Paces new posts per channel (a short burst, then about one a second), so a run's start draws no 429. */
+  postPacer?: ChannelPostPacer;
 }
 
 /**
@@ -34,6 +37,7 @@ export class MessageSync {
   private readonly debounceMs: number;
   private readonly concurrency: number;
   private readonly loop: TickLoop;
+  private readonly postPacer: ChannelPostPacer;
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Channels with a call in flight: one call at a time per channel, so a 429 is seen before the next call. */
   private readonly busyChannels = new Set<string>();
@@ -58,6 +62,7 @@ export class MessageSync {
     this.minIntervalMs = opts.minIntervalMs ?? 1_000;
     this.debounceMs = opts.debounceMs ?? 150;
     this.concurrency = opts.concurrency ?? 4;
+    this.postPacer = opts.postPacer ?? new ChannelPostPacer();
     // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
       tick: () => this.pump(),
@@ -111,7 +116,8 @@ export class MessageSync {
         if (this.inFlight.has(id) || this.busyChannels.has(message.channelId)) continue;
         if (message.ts === null && message !== firstUnposted) continue;
         if (message.ts === null && [...this.inFlight.keys()].some((k) => k.startsWith(`${runId}/`))) continue;
-        const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0);
+        const paced = message.ts === null ? this.postPacer.readyAt(message.channelId, now) : 0;
+        const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0, paced);
         if (ready > now) {
           nextWake = Math.min(nextWake, ready);
           continue;
@@ -169,6 +175,7 @@ export class MessageSync {
       if (message.ts === null) {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
         messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
+        this.postPacer.spend(message.channelId, Date.now());
         const result = await this.opts.client.chat.postMessage({
           channel: message.channelId,
           text: rendered.text,
@@ -177,6 +184,7 @@ export class MessageSync {
           unfurl_media: false,
           metadata: { event_type: MESSAGE_METADATA_TYPE, event_payload: { run_id: message.runId, key: message.key } },
         });
+        this.postPacer.answered(message.channelId, Date.now());
         messages.posted(message.runId, message.key, String(result.ts), version);
         this.stats.posts += 1;
       } else {

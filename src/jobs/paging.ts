@@ -29,6 +29,8 @@ export interface PagingOptions {
   clock: Clock;
   logger: Logger;
   linkToRun?: (runId: number) => string | null;
+  /** PAGERDUTY_ESCALATION_POLICY: the policy `/deploy oncall` asks about when the checklist names none. */
+  defaultEscalationPolicy?: string | null;
   /** Outbox retry timing; tests shorten it. */
   backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   workerIntervalMs?: number;
@@ -51,6 +53,7 @@ export function createPaging(deps: PagingOptions): Paging {
     logger,
     pager,
     linkToRun: deps.linkToRun ?? (() => null),
+    defaultEscalationPolicy: deps.defaultEscalationPolicy ?? null,
     onQueued: () => void worker?.tick(),
   });
 

@@ -1,5 +1,6 @@
 import { validatePageEvent, withRoutingKey, type UnroutedPageEvent } from '../domain/pageEvent.js';
 import type { ChangeEvent, OncallLookupResult, PageSendResult, Pager } from '../service/pager.js';
+import { createPolicyForRoutingKey } from './policyForRoutingKey.js';
 import { createPagerDutyClient, type PagerDutyClient, type PagerDutyClientOptions, type PagerLogger } from './pagerDutyClient.js';
 
 export interface PagerDutyPagerOptions extends Omit<PagerDutyClientOptions, 'routingKey'> {
@@ -19,6 +20,11 @@ export function createPagerDutyPager(options: PagerDutyPagerOptions): Pager {
   const client = options.client ?? createPagerDutyClient(options);
   const canPage = routingKey !== null && routingKey !== '';
   const canLookUpOncall = Boolean(options.apiToken);
+  // With both a routing key and a token, the policy behind the key can be found (no front matter needed).
+  const policyForRoutingKey =
+    canPage && options.apiToken
+      ? createPolicyForRoutingKey({ apiOrigin: options.apiUrl.replace(/\/+$/, ''), token: options.apiToken, routingKey, logger: options.logger })
+      : undefined;
 
   async function send(event: UnroutedPageEvent): Promise<PageSendResult> {
     if (!canPage) return { ok: false, retryable: false, error: 'paging is off: PAGERDUTY_ROUTING_KEY is not set' };
@@ -54,6 +60,7 @@ export function createPagerDutyPager(options: PagerDutyPagerOptions): Pager {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
     },
+    ...(policyForRoutingKey ? { policyForRoutingKey } : {}),
   };
 }
 

@@ -1,23 +1,49 @@
 import type { Logger } from '@slack/bolt';
 import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
-import { escapeMrkdwn } from '../slack/views/checklistMrkdwn.js';
 import type { Run } from '../domain/run.js';
 import { computeRollbackTimeboxes } from '../domain/schedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
-import { closeRefusedPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
+import { channelLink, channelPageDedupKey, CHANNEL_PAGE_PREFIX } from '../domain/manualPage.js';
+import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
-import type { Pager } from './pager.js';
+import type { OncallLookupResult, Pager, PolicyLookupResult } from './pager.js';
 import type { RunService } from './runService.js';
 import type { TimelineService } from './timelineService.js';
 
 const MANUAL_PREFIX = 'manual:';
 /** Manual paging stays open to everyone, but one page per channel and per person in this window (issue 16). */
 export const MANUAL_PAGE_WINDOW_MS = 5 * 60_000;
+
+/** What became of a page asked for by hand: worded for Slack in slack/views/manualPageText.ts. */
+export type ManualPageOutcome =
+  | { kind: 'sent'; runId: number | null; channelId: string }
+  | { kind: 'folded'; scope: 'channel' | 'you'; requestedBy: string | null; text: string; openedAt: number; runId: number | null; windowMinutes: number };
+
+/** What `/deploy oncall` can say, and the look-up to make when it can ask PagerDuty. */
+export type OncallAnswer =
+  | { kind: 'no_token'; runId: number | null; escalation: string[] }
+  | { kind: 'no_policy'; runId: number | null; escalation: string[] }
+  | {
+      kind: 'asking';
+      runId: number | null;
+      policy: string;
+      /** Where the policy came from: the checklist's front matter or PAGERDUTY_ESCALATION_POLICY. */
+      source: 'checklist' | 'config';
+      escalation: string[];
+      lookup: () => Promise<OncallLookupResult>;
+    }
+  | {
+      /** No policy named anywhere: find the one behind the routing key, then ask who is on call for it. */
+      kind: 'finding';
+      runId: number | null;
+      escalation: string[];
+      lookup: () => Promise<{ policy: PolicyLookupResult; oncall: OncallLookupResult | null }>;
+    };
 
 export interface PageServiceDeps {
   db: Db;
@@ -31,6 +57,8 @@ export interface PageServiceDeps {
   linkToRun: (runId: number) => string | null;
   /** New outbox rows are waiting. */
   onQueued: () => void;
+  /** PAGERDUTY_ESCALATION_POLICY, for `/deploy oncall` when the checklist (or the channel) names none. */
+  defaultEscalationPolicy?: string | null;
 }
 
 /**
@@ -108,66 +136,76 @@ export class PageService {
   }
 
   /**
-   * `/deploy page <message>`: pages now; the page stays open until the run ends. Anyone may ask,
-   * but while a manual page opened in the last five minutes in this channel (or by this person)
-   * is open, the request folds into it rather than opening another incident. Every request is
-   * audited, folded or sent.
+   * `/deploy page <message>`: pages now. With a run, the page stays open until the run ends; without
+   * one (any channel: paging needs nothing but a routing key) it pages with the channel as context
+   * and stays open until someone resolves it in PagerDuty. Anyone may ask, but while a manual page
+   * opened in the last five minutes in this channel (or by this person) is open, the request folds
+   * into it rather than opening another incident. Every request is audited, folded or sent.
    */
-  pageByHand(input: { userId: string; channelId: string; runId: number; message: string }): string {
-    if (!this.isEnabled) {
-      return 'Paging is off: set PAGERDUTY_ROUTING_KEY to the integration key of a PagerDuty Events API v2 integration and restart deployday. Until then, call the on-call engineer directly.';
-    }
-    const run = this.deps.runs.requireRun(input.runId);
-    if (run.channelId !== input.channelId) throw new DomainError(`Run #${run.id} belongs to another channel.`, 'wrong_channel');
-    if (run.status !== 'active') throw new DomainError(`Run #${run.id} has ended; page PagerDuty directly if you still need someone.`, 'run_ended');
+  pageByHand(input: { userId: string; channelId: string; run: Run | null; message: string }): ManualPageOutcome {
+    if (!this.isEnabled) throw new DomainError('paging_off');
+    const { run } = input;
+    if (run && run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
+    if (run && run.status !== 'active') throw new DomainError('page_run_ended', { runId: run.id });
     const { db } = this.deps;
     const now = this.deps.clock.now();
-    const request = { userId: input.userId, channelId: run.channelId, text: input.message };
+    const channelId = input.channelId;
+    const runId = run?.id ?? null;
+    const request = { userId: input.userId, channelId, text: input.message };
     const audit = (detail: Record<string, unknown>): void => void
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'page.request', target: run.channelId, detail: { message: input.message, ...detail } });
+      appendAudit(db, { runId, at: now, actor: input.userId, action: 'page.request', target: channelId, detail: { message: input.message, ...detail } });
     // The check, the page and the audit row in one transaction: two requests cannot both page.
-    const folded = db.transaction((): string | null => {
-      const open = openManualPageSince(db, { channelId: run.channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
+    const outcome = db.transaction((): ManualPageOutcome => {
+      const open = openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
       if (open) {
         audit({ outcome: 'folded', into: open.dedupKey });
-        return foldedReply(open, open.channelId === run.channelId ? 'this channel' : 'you');
+        return foldedOutcome(open, open.channelId === channelId ? 'channel' : 'you');
       }
-      const reason = `${MANUAL_PREFIX}${now}`;
-      const dedupKey = dedupKeyFor(run.id, reason);
-      const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
-      this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
-      audit({ outcome: 'sent', dedupKey });
-      return null;
+      if (run) {
+        const reason = `${MANUAL_PREFIX}${now}`;
+        const dedupKey = dedupKeyFor(run.id, reason);
+        const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+        this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
+        audit({ outcome: 'sent', dedupKey });
+      } else {
+        const dedupKey = channelPageDedupKey(channelId, now);
+        if (!this.triggerForChannel(dedupKey, input.userId, channelId, input.message, now)) {
+          // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
+          audit({ outcome: 'folded', into: dedupKey });
+          const page = getPage(db, dedupKey);
+          if (page) return foldedOutcome(page, 'channel');
+        }
+        audit({ outcome: 'sent', dedupKey });
+      }
+      return { kind: 'sent', runId, channelId };
     }).immediate();
-    if (folded !== null) return folded;
-    this.deps.onQueued();
-    return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
+    if (outcome.kind === 'sent') this.deps.onQueued();
+    return outcome;
   }
 
-  /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
-  oncallReply(run: Run): { text: string; after?: () => Promise<string | null> } {
-    const policy = run.checklist.settings.escalationPolicy;
-    const path = (run.checklist.settings.escalation ?? []).map((l, i) => `${i + 1}. ${l.name}`).join('\n');
-    const written = path ? `\nThe checklist’s escalation path:\n${path}` : '';
+  /**
+   * `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). The
+   * policy is the checklist's front matter, else PAGERDUTY_ESCALATION_POLICY; the answer says which,
+   * so nobody mistakes another team's rota for theirs. Works without a run (the configured policy).
+   */
+  oncall(run: Run | null): OncallAnswer {
+    const fromChecklist = run?.checklist.settings.escalationPolicy ?? null;
+    const policy = fromChecklist ?? this.deps.defaultEscalationPolicy ?? null;
+    const escalation = (run?.checklist.settings.escalation ?? []).map((l) => l.name);
+    const runId = run?.id ?? null;
     const pager = this.deps.pager;
-    if (!pager?.canLookUpOncall) {
-      return { text: `On-call lookups are off: set PAGERDUTY_API_TOKEN (a read-only REST API key) to ask PagerDuty who is on call.${written}` };
+    if (!pager?.canLookUpOncall) return { kind: 'no_token', runId, escalation };
+    if (!policy && pager.policyForRoutingKey) {
+      const find = pager.policyForRoutingKey.bind(pager);
+      const lookup = async (): Promise<{ policy: PolicyLookupResult; oncall: OncallLookupResult | null }> => {
+        const found = await find();
+        return { policy: found, oncall: found.ok ? await pager.whoIsOnCall(found.policyId) : null };
+      };
+      return { kind: 'finding', runId, escalation, lookup };
     }
-    if (!policy) {
-      return { text: `This checklist names no PagerDuty escalation policy: add \`escalationPolicy: P…\` to its front matter.${written}` };
-    }
-    return {
-      text: `Asking PagerDuty who is on call for policy \`${policy}\`…`,
-      after: async () => {
-        const result = await pager.whoIsOnCall(policy);
-        if (!result.ok) return `PagerDuty did not answer the on-call lookup: ${result.error}.${written}`;
-        if (result.levels.length === 0) return `Nobody is on call for policy \`${policy}\` right now.${written}`;
-        const lines = result.levels.map(
-          (l) => `• Level ${l.level}: *${l.userName}*${l.scheduleName ? ` (${l.scheduleName})` : ''}${l.until ? ` until <!date^${Math.floor(l.until / 1000)}^{date_short_pretty} {time}|${new Date(l.until).toISOString()}>` : ''}`,
-        );
-        return `*On call now for run #${run.id}* (policy \`${policy}\`)\n${lines.join('\n')}`;
-      },
-    };
+    if (!policy) return { kind: 'no_policy', runId, escalation };
+    const source = fromChecklist ? 'checklist' : 'config';
+    return { kind: 'asking', runId, policy, source, escalation, lookup: () => pager.whoIsOnCall(policy) };
   }
 
   pagesOf(runId: number): Page[] {
@@ -200,17 +238,37 @@ export class PageService {
     }
     return queued;
   }
+
+  /** A page by hand in a channel with no run: the channel is its context (source, link, details). */
+  private triggerForChannel(dedupKey: string, userId: string, channelId: string, message: string, now: number): boolean {
+    const summary = `Paged from Slack by ${userId} in channel ${channelId}: ${message}`;
+    const reason = `${CHANNEL_PAGE_PREFIX}${now}`;
+    const event = buildUnroutedTrigger({
+      dedupKey,
+      summary,
+      source: `deployday in Slack channel ${channelId}`,
+      severity: 'critical',
+      class: 'manual',
+      links: [{ href: channelLink(channelId), text: `Slack channel ${channelId}` }],
+      customDetails: { channel: channelId, requested_by: userId, message },
+    });
+    const queued = enqueuePage(this.deps.db, { runId: null, dedupKey, reason, summary, payload: event, now, request: { userId, channelId, text: message } });
+    if (queued) {
+      appendAudit(this.deps.db, { runId: null, at: now, actor: userId, action: 'page.trigger', target: reason, detail: { dedupKey, severity: 'critical', summary } });
+    }
+    return queued;
+  }
 }
 
-/** Tells a requester which page their request joined, so they know on-call already has it. */
-function foldedReply(open: Page, scope: 'this channel' | 'you'): string {
-  const seconds = Math.floor(open.openedAt / 1000);
-  const when = `<!date^${seconds}^{date_short_pretty} {time}|${new Date(open.openedAt).toISOString()}>`;
-  const who = open.requestedBy ? `<@${open.requestedBy}>’s` : 'a';
-  const words = escapeMrkdwn(open.requestText ?? open.summary);
-  return (
-    `On-call is already paged for ${scope}: ${who} page “${words}”, opened ${when}${open.runId !== null ? ` on run #${open.runId}` : ''}. ` +
-    `Your request was added to that page, not sent as a new one: one page by hand per channel and per person every ${MANUAL_PAGE_WINDOW_MS / 60_000} minutes. ` +
-    'The channel will see when it resolves.'
-  );
+/** Which page a request joined, so the requester knows on-call already has it. */
+function foldedOutcome(open: Page, scope: 'channel' | 'you'): ManualPageOutcome {
+  return {
+    kind: 'folded',
+    scope,
+    requestedBy: open.requestedBy,
+    text: open.requestText ?? open.summary,
+    openedAt: open.openedAt,
+    runId: open.runId,
+    windowMinutes: MANUAL_PAGE_WINDOW_MS / 60_000,
+  };
 }

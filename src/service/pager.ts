@@ -26,6 +26,11 @@ export interface OncallLevel {
 /** Never a throw: a failed lookup is something to tell the person who asked. */
 export type OncallLookupResult = { ok: true; levels: OncallLevel[] } | { ok: false; error: string };
 
+/** The escalation policy behind the routing key, found through the REST API (never a throw). */
+export type PolicyLookupResult =
+  | { ok: true; policyId: string; policyName: string | null; serviceName: string }
+  | { ok: false; error: string };
+
 /** A PagerDuty change event: something changed (a deploy), shown beside incidents; never pages. */
 export interface ChangeEvent {
   summary: string;
@@ -47,4 +52,6 @@ export interface Pager {
   change(event: ChangeEvent): Promise<PageSendResult>;
   /** Who is on call for an escalation policy, by level; asked afresh every time. */
   whoIsOnCall(escalationPolicyId: string): Promise<OncallLookupResult>;
+  /** The escalation policy of the service whose integration is our routing key (cached); absent when it cannot be asked. */
+  policyForRoutingKey?(): Promise<PolicyLookupResult>;
 }

@@ -2,6 +2,7 @@ import type { App, Logger, RespondFn } from '@slack/bolt';
 import { allSections } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { parseDuration } from '../domain/parseWhen.js';
+import type { Run } from '../domain/run.js';
 import type { ChecklistCatalog } from '../service/checklistCatalog.js';
 import type { Services } from '../service/createServices.js';
 import type { PageService } from '../service/pageService.js';
@@ -17,6 +18,7 @@ import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 import { renderHistoryText } from './views/historyText.js';
+import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 
 export interface CommandDeps {
   services: Services;
@@ -36,6 +38,8 @@ interface Invocation {
 /** What a command answers at once (ephemeral), and optionally work to finish after the ack. */
 interface Reply {
   text: string;
+  /** Shown to the whole channel (a page from a channel with no run: there are no run notices to tell it). */
+  inChannel?: boolean;
   after?: () => Promise<string | null>;
 }
 
@@ -62,7 +66,7 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
-    await ack({ response_type: 'ephemeral', text: reply.text });
+    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text });
     if (reply.after) {
       let followUp: string | null;
       try {
@@ -172,12 +176,18 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
     }
     case 'page': {
-      const run = runs.resolveRun(who.channelId, command.run);
-      return { text: deps.pages.pageByHand({ ...actor, runId: run.id, message: command.message }) };
+      // Paging needs no run: without one in the channel the channel itself is the page's context.
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message });
+      if (outcome.kind === 'sent' && outcome.runId === null) return { text: channelPageNotice(who.userId, command.message), inChannel: true };
+      return { text: manualPageText(outcome) };
     }
     case 'oncall': {
-      const run = runs.resolveRun(who.channelId, command.run);
-      return deps.pages.oncallReply(run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const answer = deps.pages.oncall(run);
+      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) };
+      if (answer.kind !== 'asking') return { text: oncallText(answer) };
+      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
     }
     case 'export': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -187,6 +197,16 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
     case 'token':
       return { text: tokenCommand(command, actor, deps.services.tokens) };
+  }
+}
+
+/** The run a command names or the channel's one active run; null when the channel has none and none was named. */
+function runOrNone(resolve: () => Run, ref: string | null): Run | null {
+  try {
+    return resolve();
+  } catch (error) {
+    if (!ref && error instanceof DomainError && error.code === 'no_active_run') return null;
+    throw error;
   }
 }
 

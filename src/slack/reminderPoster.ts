@@ -6,6 +6,7 @@ import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.
 import type { RunMessages } from '../service/runMessages.js';
 import type { OutgoingReminder } from '../service/timelineService.js';
 import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
+import type { ChannelPostPacer } from './channelPostPacer.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
@@ -64,6 +65,8 @@ export function createReminderPoster(deps: {
   logger: Logger;
   /** A posted run message's Slack link (null until it and the workspace URL are known). */
   messageLink: (runId: number, key: string) => string | null;
+  /** The run channels' shared post pace (reminders count against Slack's per-channel limit too). */
+  pacer?: ChannelPostPacer;
 }): ReminderPoster {
   const link = (runId: number, phaseId: string): string | null => deps.messageLink(runId, phaseKey(phaseId, 1));
   /**
@@ -87,7 +90,10 @@ export function createReminderPoster(deps: {
       // Not there, or history is unreadable (a missing scope): post again; a rare duplicate beats a lost reminder.
       unanswered.delete(key);
     }
+    const readyAt = deps.pacer?.readyAt(outgoing.channelId, Date.now()) ?? 0;
+    if (readyAt > Date.now()) return { ok: false, retryInMs: readyAt - Date.now(), error: 'pacing posts to this channel' };
     const { text, blocks } = renderOutgoing(outgoing, link);
+    deps.pacer?.spend(outgoing.channelId, Date.now());
     try {
       const result = await deps.client.chat.postMessage({
         channel: outgoing.channelId,
@@ -96,6 +102,7 @@ export function createReminderPoster(deps: {
         unfurl_links: false,
         metadata: { event_type: REMINDER_METADATA_TYPE, event_payload: { key: outgoing.row.key } },
       });
+      deps.pacer?.answered(outgoing.channelId, Date.now());
       return { ok: true, ts: typeof result.ts === 'string' ? result.ts : null };
     } catch (error) {
       const failure = classifySlackError(error);

@@ -572,7 +572,7 @@ describe('paging and on-call by hand', () => {
     const first = await command(w, 'oncall');
     expect(ackText(first)).toBe('Asking PagerDuty who is on call for policy `PDRILL01`…');
     const answer = await followUp(w.fake, first.responseUrl);
-    expect(answer).toContain('*On call now for run #1* (policy `PDRILL01`)');
+    expect(answer).toContain('*On call now for run #1* (policy `PDRILL01`, from the checklist)');
     expect(answer).not.toContain('Somebody Else');
     const ana = answer.indexOf('• Level 1: *Ana Lima* (Release primary) until <!date^');
     const bruno = answer.indexOf('• Level 2: *Bruno Costa* (Release secondary)');

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
  *
  * Events API v2: POST /v2/enqueue, validated as PagerDuty does, with its answers; POST
  * /v2/change/enqueue for change events, which never open an incident.
- * REST: GET /oncalls, which needs `Authorization: Token token=…`.
+ * REST: GET /oncalls and GET /services (paginated as PagerDuty does: limit ≤ 100, offset, more;
+ * integrations only with include[]=integrations), which need `Authorization: Token token=…`.
  */
 
 const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
@@ -58,6 +59,15 @@ export interface FakeOncall {
   end?: string;
 }
 
+/** A service as GET /services lists it: its escalation policy and its integrations' keys. */
+export interface FakeService {
+  id: string;
+  name: string;
+  escalationPolicyId: string;
+  escalationPolicyName: string;
+  integrationKeys: string[];
+}
+
 export interface FakePagerDuty {
   eventsUrl: string;
   apiUrl: string;
@@ -72,6 +82,7 @@ export interface FakePagerDuty {
   /** true: stop listening and drop every connection (clients get ECONNREFUSED); false: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
   setOncalls(list: FakeOncall[]): void;
+  setServices(list: FakeService[]): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +104,7 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let oncalls: FakeOncall[] = [];
+  let services: FakeService[] = [];
   let incidentsOpened = 0;
 
   const server: Server = createServer(
@@ -151,6 +163,10 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     if (url.pathname === '/v2/change/enqueue') {
       if (req.method !== 'POST') return [405, { status: 'error', message: 'Method not allowed' }];
       return enqueueChange(body);
+    }
+    if (url.pathname === '/services') {
+      if (req.method !== 'GET') return [405, { error: { message: 'Method not allowed', code: 2000 } }];
+      return listServices(req, url);
     }
     if (url.pathname === '/oncalls') {
       if (req.method !== 'GET') return [405, { error: { message: 'Method not allowed', code: 2000 } }];
@@ -267,6 +283,31 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     return [200, { oncalls: list, limit: 25, offset: 0, more: false, total: null }];
   }
 
+  function listServices(req: IncomingMessage, url: URL): [number, unknown] {
+    const match = /^Token token=(.+)$/.exec(req.headers.authorization ?? '');
+    if (!match || (options.apiToken !== undefined && match[1] !== options.apiToken)) {
+      return [401, { error: { message: 'Authentication required', code: 2006 } }];
+    }
+    const limit = Number(url.searchParams.get('limit') ?? '25');
+    const offset = Number(url.searchParams.get('offset') ?? '0');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100 || !Number.isInteger(offset) || offset < 0) {
+      return [400, { error: { message: 'Invalid Input Provided', code: 2001, errors: ['limit must be 1..100 and offset ≥ 0'] } }];
+    }
+    const withIntegrations = url.searchParams.getAll('include[]').includes('integrations');
+    const slice = services.slice(offset, offset + limit).map((svc) => ({
+      id: svc.id,
+      type: 'service',
+      name: svc.name,
+      escalation_policy: { id: svc.escalationPolicyId, type: 'escalation_policy_reference', summary: svc.escalationPolicyName },
+      integrations: svc.integrationKeys.map((key, i) =>
+        withIntegrations
+          ? { id: `${svc.id}I${i}`, type: 'events_api_v2_inbound_integration', integration_key: key }
+          : { id: `${svc.id}I${i}`, type: 'events_api_v2_inbound_integration_reference' },
+      ),
+    }));
+    return [200, { services: slice, limit, offset, more: offset + limit < services.length, total: null }];
+  }
+
   function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
@@ -317,6 +358,9 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
       down = value;
       if (value) await stopListening();
       else await listen(port);
+    },
+    setServices(list) {
+      services = list;
     },
     setOncalls(list) {
       oncalls = [...list];

@@ -89,6 +89,10 @@ export function domainErrorText(error: DomainError): string {
     }
     case 'broken_checklist':
       return `Checklist \`${text('name')}\` has errors and cannot start${p.line !== undefined && p.line !== null ? `: ${text('name')}.md:${num(p.line)}: ${text('problem')}` : '.'} Run \`npx deployday lint ${text('name')}.md\` in the checklists folder for all of them.`;
+    case 'paging_off':
+      return 'Paging is off: set PAGERDUTY_ROUTING_KEY to the integration key of a PagerDuty Events API v2 integration and restart deployday. Until then, call the on-call engineer directly.';
+    case 'page_run_ended':
+      return `Run #${num(p.runId)} has ended; page without naming it (\`/deploy page <message>\`) or page PagerDuty directly if you still need someone.`;
     default:
       return `That did not work (${escapeMrkdwn(error.code)}).`;
   }
