@@ -11,7 +11,9 @@ import {
   type CountRunMessages,
 } from './parse/checklistLimits.js';
 import { draftPhases } from './parse/draftPhases.js';
+import { excerpt } from './parse/excerpt.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
+import { repairMojibake } from './parse/repairMojibake.js';
 import { escalationFromReference, inferTimezone } from './parse/settingsFromProse.js';
 import { splitBlocks } from './parse/splitBlocks.js';
 
@@ -52,6 +54,13 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     if (line.length <= limits.maxLineChars) return line;
     problem(i + 1, 'error', `line is ${formatCount(line.length)} characters long, over the limit of ${formatCount(limits.maxLineChars)} a line`);
     return '';
+  });
+  // A file saved through a wrong encoding shows "ðŸ“¦" for "📦": repaired here, and said where.
+  lines.forEach((line, i) => {
+    const repaired = repairMojibake(line);
+    if (repaired === line) return;
+    lines[i] = repaired;
+    problem(i + 1, 'warning', `repaired double-encoded UTF-8 (saved through a wrong encoding): "${excerpt(line)}" → "${excerpt(repaired)}"; re-save the file as UTF-8`);
   });
 
   const frontMatter = parseFrontMatter(lines.join('\n'), file);
