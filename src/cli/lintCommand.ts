@@ -47,6 +47,7 @@ export function lintCommand(files: string[], readFile: (path: string) => string 
     });
     const problems = result.ok ? result.warnings : result.problems;
     lines.push(...problems.map(formatProblem));
+    if (result.ok) lines.push(...(result.rollbackHeadings ?? []).map((note) => formatRollbackHeading(file, note)));
     if (result.ok) lines.push(`${file}: ok — ${summarize(result.checklist)}`);
     else failed = true;
   }
@@ -55,6 +56,12 @@ export function lintCommand(files: string[], readFile: (path: string) => string 
 
 export function formatProblem(problem: ChecklistProblem): string {
   return `${problem.file}:${problem.line}: ${problem.severity}: ${problem.message}`;
+}
+
+/** `file:12: note: "Rollback Plan" stays in the run: "plan" in the heading: …`. */
+export function formatRollbackHeading(file: string, note: { line: number; title: string; held: boolean; reason: string }): string {
+  const verdict = note.held ? 'is held back for a rollback' : 'stays in the normal run';
+  return `${file}:${note.line}: note: "${note.title}" ${verdict}: ${note.reason}`;
 }
 
 /** "checklists/hotfix.md" → "hotfix". */

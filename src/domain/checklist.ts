@@ -132,6 +132,8 @@ export interface ChecklistSettings {
   /** Minutes a phase may be overdue before it is paged. Default 15. Per-section overrides by title. */
   pageGraceMinutes?: Minutes;
   sectionGraceMinutes?: Record<string, Minutes>;
+  /** Heading title → "run" (an ordinary part of the run) or "rollback" (held back until a rollback). */
+  rollbackHeadings?: Record<string, 'run' | 'rollback'>;
 }
 
 export interface Checklist {
@@ -155,7 +157,13 @@ export interface ChecklistProblem {
 }
 
 export type ParseResult =
-  | { ok: true; checklist: Checklist; warnings: ChecklistProblem[] }
+  | {
+      ok: true;
+      checklist: Checklist;
+      warnings: ChecklistProblem[];
+      /** How each heading that mentions rollback was classified, and why (printed by `deployday lint`). */
+      rollbackHeadings?: Array<{ line: number; title: string; held: boolean; reason: string }>;
+    }
   | { ok: false; problems: ChecklistProblem[] };
 
 /** Every section of a checklist in file order, with its phase. */

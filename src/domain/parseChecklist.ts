@@ -69,7 +69,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   const bodyLines: SourceLine[] = lines.map((line, i) => ({ text: line, line: i + 1 })).slice(frontMatter.lineCount);
 
   const blocks = splitBlocks(bodyLines, problem);
-  const drafts = draftPhases(blocks, problem);
+  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings);
   const { title, titleLine, phases, reference } = drafts;
 
   const checklistTitle = title ?? opts.name;
@@ -134,5 +134,5 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     problem(titleLine, 'error', message);
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   }
-  return { ok: true, checklist, warnings: problems };
+  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings };
 }
