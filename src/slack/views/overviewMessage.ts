@@ -116,7 +116,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const roles = rolesText(snapshot);
   const referenceTitles = checklist.reference.map((r) => checklistTitle(r.title));
   const reference =
-    referenceTitles.length === 0 ? '' : truncate(`*Reference:* ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
+    referenceTitles.length === 0 ? '' : truncate(`*Reference* (\`/deploy ref <section>\` shows one): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
 
   // The schedule gets whatever the other parts may take at most leave.
   const fixed = SlackLimits.headerText + BANNER_MAX + SUMMARY_MAX;
