@@ -14,6 +14,13 @@ function usableSections(checklist: Checklist): ReferenceSection[] {
   return checklist.reference.filter((r) => r.body.trim() !== '');
 }
 
+/** A `##` kept only as an outline ("Success Criteria"): the reference sections beneath it. */
+function sectionsUnder(checklist: Checklist, outline: ReferenceSection): ReferenceSection[] {
+  const after = checklist.reference.filter((r) => r.line > outline.line);
+  const end = after.findIndex((r) => r.level <= outline.level);
+  return (end === -1 ? after : after.slice(0, end)).filter((r) => r.body.trim() !== '');
+}
+
 /** Lines of mrkdwn → parts of at most `max` characters; a single over-long line is split by characters. */
 export function splitIntoParts(text: string, max: number): string[] {
   const parts: string[] = [];
@@ -42,7 +49,7 @@ function listText(runId: number, checklist: Checklist): string {
   const sections = usableSections(checklist);
   if (sections.length === 0) return `Run #${runId}’s checklist has no reference sections (sections without checkboxes).`;
   return [
-    `*Reference material of run #${runId}* — \`/deploy ref <section>\` shows one:`,
+    `*Reference material of run #${runId}* — \`/deploy ref &lt;section&gt;\` shows one:`,
     ...sections.map((r) => `• ${checklistTitle(r.title)}`),
   ].join('\n');
 }
@@ -54,6 +61,13 @@ export function renderReferenceText(runId: number, checklist: Checklist, query: 
   const sections = usableSections(checklist);
   const section =
     sections.find((r) => r.title.trim().toLowerCase() === wanted) ?? sections.find((r) => r.title.toLowerCase().includes(wanted));
+  const outline = checklist.reference.find((r) => r.body.trim() === '' && r.title.trim().toLowerCase() === wanted);
+  if (section === undefined && outline !== undefined) {
+    const under = sectionsUnder(checklist, outline);
+    if (under.length > 0) {
+      return [`*${checklistTitle(outline.title)}* has no text of its own; the sections under it:`, ...under.map((r) => `• ${checklistTitle(r.title)}`)].join('\n');
+    }
+  }
   if (section === undefined) {
     return `No reference section matches “${escapeMrkdwn(query.slice(0, 80))}”.\n${listText(runId, checklist)}`;
   }

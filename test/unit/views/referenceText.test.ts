@@ -18,7 +18,7 @@ describe('/deploy ref', () => {
 
   it('lists the reference sections of the run with how to open one', () => {
     const text = renderReferenceText(7, timed, null, 1);
-    expect(text).toContain('`/deploy ref <section>` shows one');
+    expect(text).toContain('`/deploy ref &lt;section&gt;` shows one');
     expect(text).toContain('• Emergency Contacts');
     expect(text).toContain('• Pre-Deployment Notice');
   });
@@ -28,6 +28,12 @@ describe('/deploy ref', () => {
     expect(text.split('\n')[0]).toBe('*Emergency Contacts*');
     for (const name of ['John Smith', 'Jane Doe', 'Bob Wilson', 'Alice Brown', 'Charlie Davis']) expect(text).toContain(name);
     expect(text).toContain('*Role* · *Name* · *Phone* · *Email*');
+  });
+
+  it('answers a heading kept only as an outline with the sections under it', () => {
+    expect(renderReferenceText(7, timed, 'success criteria', 1)).toBe(
+      '*Success Criteria* has no text of its own; the sections under it:\n• Performance\n• Functionality\n• User Experience',
+    );
   });
 
   it('answers a section it cannot find with the list, not silence', () => {
