@@ -42,11 +42,13 @@ describe('rollback plan versus rollback procedure', () => {
   it('refuses an override that is neither "run" nor "rollback", naming the line', () => {
     const result = parseChecklist(`---\nrollbackHeadings:\n  Rollback Plan: later\n---\n${fixtureText}`, { name: 'x', source: 'x.md' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => [p.line, p.message])).toContainEqual([3, expect.stringContaining('must be "run" or "rollback"')]);
+    if (!result.ok)
+      expect(result.problems.map((p) => [p.line, p.message])).toContainEqual([3, expect.stringContaining('must be "run" or "rollback"')]);
   });
 
   it('still holds back a numbered procedure under a "Rollback plan" heading', () => {
-    const text = '# Hotfix\n\n## Deploy\n\n- [ ] Ship it\n\n### Rollback plan\n\n1. **Redeploy the previous tag** (5 minutes)\n2. Tell the incident channel\n';
+    const text =
+      '# Hotfix\n\n## Deploy\n\n- [ ] Ship it\n\n### Rollback plan\n\n1. **Redeploy the previous tag** (5 minutes)\n2. Tell the incident channel\n';
     expect(outline(load(text)).map((p) => [p.phase, p.kind])).toEqual([
       ['Deploy', 'normal'],
       ['Rollback plan', 'rollback'],

@@ -126,7 +126,7 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
     }
 
     // ### and deeper: sections, flattened.
-    const phaseIsRollback = current !== null && current.rollback;
+    const phaseIsRollback = current?.rollback === true;
     const body = parseBody(block.body, phaseIsRollback || isRollbackTitle(headingTitle), problem);
     if (body.items.length === 0) {
       reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: body.prose });
@@ -135,7 +135,12 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
     if (current === null) {
       current = openPhase('', heading.line, 2, null, true);
     }
-    const rollback = heldBack({ title: headingTitle, line: heading.line }, block.body, body.items.map((item) => item.md), current);
+    const rollback = heldBack(
+      { title: headingTitle, line: heading.line },
+      block.body,
+      body.items.map((item) => item.md),
+      current,
+    );
     current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, false, body, rollback));
   }
 

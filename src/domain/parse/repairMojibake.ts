@@ -7,20 +7,16 @@
  * (a lone "é", "ü" in "Zürich", "ï" in "naïve", CJK, emoji) is left exactly as written.
  */
 
-/** Windows-1252 0x80–0x9F where it differs from Latin-1. */
-const CP1252_HIGH: Readonly<Record<number, number>> = {
-  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
-  0x02c6: 0x88, 0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91,
-  0x2019: 0x92, 0x201c: 0x93, 0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98,
-  0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b, 0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
-};
+/** Windows-1252 bytes 0x80–0x9F in order; the five it leaves undefined read as their Latin-1 controls. */
+const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const CP1252_HIGH: ReadonlyMap<number, number> = new Map(Array.from(CP1252_80_9F, (ch, i) => [ch.codePointAt(0)!, 0x80 + i]));
 
 /** The byte a non-ASCII character had before it was mis-decoded, or null when it cannot be one. */
 function byteOf(ch: string): number | null {
   const cp = ch.codePointAt(0)!;
   // 0x80–0xFF read as Latin-1 (which also covers the five bytes Windows-1252 leaves undefined).
   if (cp >= 0x80 && cp <= 0xff) return cp;
-  return CP1252_HIGH[cp] ?? null;
+  return CP1252_HIGH.get(cp) ?? null;
 }
 
 /** Length of the UTF-8 sequence a lead byte starts, or 0 for a byte that cannot start one. */

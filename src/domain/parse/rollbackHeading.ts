@@ -23,11 +23,14 @@ const PREPARATION = /\b(plan|plans|planning|readiness|ready|prep|preparation|pre
  * First words that make an item a step to carry out ("Verify rollback completed"), not a state: verbs
  * that are rarely nouns ("Restore time estimated" starts with a noun, "Revert …" with a step).
  */
-const IMPERATIVE = /^(verify|confirm|check|ensure|initiate|execute|run|revert|notify|monitor|switch|disable|enable|stop|start|deploy|scale|drain|redeploy|re-deploy|announce|communicate|inform|send|assess|make|perform|apply|remove|delete|create|flip|promote|demote|pause|resume|declare|trigger)\b/i;
+const IMPERATIVE =
+  /^(verify|confirm|check|ensure|initiate|execute|run|revert|notify|monitor|switch|disable|enable|stop|start|deploy|scale|drain|redeploy|re-deploy|announce|communicate|inform|send|assess|make|perform|apply|remove|delete|create|flip|promote|demote|pause|resume|declare|trigger)\b/i;
 
 /** "Restore time estimated", "Owner for the rollback call named", "Runbook in place". */
 export function readsAsOutcome(itemText: string): boolean {
-  const plain = plainWords(itemText).trim().replace(/[.!;:]+$/, '');
+  const plain = plainWords(itemText)
+    .trim()
+    .replace(/[.!;:]+$/, '');
   if (plain === '' || IMPERATIVE.test(plain)) return false;
   const last = plain.split(/\s+/).pop() ?? '';
   return /^[a-z]+(ed|en)$/i.test(last) || /\b(in place|ready|available|agreed|signed off|on standby|up to date)$/i.test(plain);
