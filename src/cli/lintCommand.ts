@@ -54,6 +54,7 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
       failed = true;
       continue;
     }
+    lines.push(...(result.rollbackHeadings ?? []).map((note) => formatRollbackHeading(file, note)));
     const keys = lintKeys(result.checklist, file, listKeys);
     lines.push(...keys.lines);
     if (keys.failed) failed = true;
@@ -64,6 +65,12 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
 
 export function formatProblem(problem: ChecklistProblem): string {
   return `${problem.file}:${problem.line}: ${problem.severity}: ${problem.message}`;
+}
+
+/** `file:12: note: "Rollback Plan" stays in the run: "plan" in the heading: …`. */
+export function formatRollbackHeading(file: string, note: { line: number; title: string; held: boolean; reason: string }): string {
+  const verdict = note.held ? 'is held back for a rollback' : 'stays in the normal run';
+  return `${file}:${note.line}: note: "${note.title}" ${verdict}: ${note.reason}`;
 }
 
 /** "checklists/hotfix.md" → "hotfix". */

@@ -136,6 +136,8 @@ export interface ChecklistSettings {
   sectionGraceMinutes?: Record<string, Minutes>;
   /** Signed outbound webhooks for this checklist's runs; the secret is read from the named env var at send time. */
   webhooks?: Array<{ url: string; secretEnv: string }>;
+  /** Heading title → "run" (an ordinary part of the run) or "rollback" (held back until a rollback). */
+  rollbackHeadings?: Record<string, 'run' | 'rollback'>;
 }
 
 export interface Checklist {
@@ -159,7 +161,13 @@ export interface ChecklistProblem {
 }
 
 export type ParseResult =
-  | { ok: true; checklist: Checklist; warnings: ChecklistProblem[] }
+  | {
+      ok: true;
+      checklist: Checklist;
+      warnings: ChecklistProblem[];
+      /** How each heading that mentions rollback was classified, and why (printed by `deployday lint`). */
+      rollbackHeadings?: Array<{ line: number; title: string; held: boolean; reason: string }>;
+    }
   | { ok: false; problems: ChecklistProblem[] };
 
 /** Every section of a checklist in file order, with its phase. */

@@ -77,6 +77,10 @@ const settingsSchema = z.object({
       }),
     )
     .optional(),
+  // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
+  rollbackHeadings: z
+    .record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' }))
+    .optional(),
 });
 
 const KNOWN_KEYS = new Set(Object.keys(settingsSchema.shape));

@@ -11,7 +11,9 @@ import {
   type CountRunMessages,
 } from './parse/checklistLimits.js';
 import { draftPhases } from './parse/draftPhases.js';
+import { excerpt } from './parse/excerpt.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
+import { repairMojibake } from './parse/repairMojibake.js';
 import { escalationFromReference, inferTimezone } from './parse/settingsFromProse.js';
 import { splitBlocks } from './parse/splitBlocks.js';
 
@@ -53,6 +55,13 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     problem(i + 1, 'error', `line is ${formatCount(line.length)} characters long, over the limit of ${formatCount(limits.maxLineChars)} a line`);
     return '';
   });
+  // A file saved through a wrong encoding shows "ðŸ“¦" for "📦": repaired here, and said where.
+  lines.forEach((line, i) => {
+    const repaired = repairMojibake(line);
+    if (repaired === line) return;
+    lines[i] = repaired;
+    problem(i + 1, 'warning', `repaired double-encoded UTF-8 (saved through a wrong encoding): "${excerpt(line)}" → "${excerpt(repaired)}"; re-save the file as UTF-8`);
+  });
 
   const frontMatter = parseFrontMatter(lines.join('\n'), file);
   problems.push(...frontMatter.problems);
@@ -60,7 +69,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   const bodyLines: SourceLine[] = lines.map((line, i) => ({ text: line, line: i + 1 })).slice(frontMatter.lineCount);
 
   const blocks = splitBlocks(bodyLines, problem);
-  const drafts = draftPhases(blocks, problem);
+  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings);
   const { title, titleLine, phases, reference } = drafts;
 
   const checklistTitle = title ?? opts.name;
@@ -125,5 +134,5 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     problem(titleLine, 'error', message);
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   }
-  return { ok: true, checklist, warnings: problems };
+  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings };
 }

@@ -14,6 +14,7 @@ import { joinLinesWithin } from './views/blockKit.js';
 import { escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
+import { renderReferenceText } from './views/referenceText.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
@@ -123,6 +124,10 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
       return { text: renderScheduleText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
+    }
+    case 'ref': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      return { text: renderReferenceText(run.id, run.checklist, command.section, command.part) };
     }
     case 'runs':
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };

@@ -24,6 +24,7 @@ export type Command =
   | { kind: 'token'; action: 'create'; name: string; checklist: string | null }
   | { kind: 'token'; action: 'list' }
   | { kind: 'token'; action: 'revoke'; name: string }
+  | { kind: 'ref'; run: string | null; section: string | null; part: number }
   | { kind: 'usage'; message: string };
 
 export interface CommandHelp {
@@ -51,6 +52,7 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   export: { usage: '/deploy export [#run]', summary: 'the run’s audit record' },
   history: { usage: '/deploy history <checklist>', summary: 'past runs of a checklist: duration, phases that overran, outcome' },
   token: { usage: '/deploy token create <name> [checklist]  |  /deploy token list  |  /deploy token revoke <name>', summary: 'tokens for the pipeline API, scoped to this channel (lead only; shown once)' },
+  ref: { usage: '/deploy ref [#run] [section] [part <n>]', summary: 'the checklist’s reference material (contacts, escalation, templates): the list, or one section' },
 };
 
 const MAX_TEXT = 2_000;
@@ -160,6 +162,13 @@ export function parseCommand(raw: string): Command {
     }
     case 'history':
       return rest.length === 1 && !run && /^[\w.-]{1,100}$/.test(rest[0]!) ? { kind: 'history', checklist: rest[0]!.replace(/\.md$/, '') } : usage('history', 'Name one checklist.');
+    case 'ref':
+    case 'reference': {
+      // "Key Contacts part 2": a long section comes in parts (views/referenceText.ts).
+      const partMatch = /^(.*?)\s*\bpart\s+(\d{1,3})$/i.exec(restText);
+      const section = (partMatch ? partMatch[1]! : restText).trim();
+      return { kind: 'ref', run, section: section === '' ? null : section, part: partMatch ? Number(partMatch[2]) : 1 };
+    }
     case 'page':
       return restText ? { kind: 'page', run, message: restText } : usage('page', 'Say what the page is about.');
     case 'token':

@@ -219,7 +219,7 @@ describe('commands that describe and end a run', () => {
   it('lists every subcommand in /deploy help', async () => {
     const h = await open();
     const text = ackText(await h.bot.slack.command('help'));
-    const subcommands = ['help', 'checklists', 'start', 'status', 'schedule', 'runs', 'slip', 'reschedule', 'role', 'roles', 'rollback', 'finish', 'abort', 'page', 'oncall', 'export'];
+    const subcommands = ['help', 'checklists', 'start', 'status', 'schedule', 'runs', 'slip', 'reschedule', 'role', 'roles', 'rollback', 'finish', 'abort', 'page', 'oncall', 'export', 'ref'];
     for (const sub of subcommands) expect(text, sub).toContain(`\`/deploy ${sub}`);
   });
 

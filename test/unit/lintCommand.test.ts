@@ -21,11 +21,13 @@ function readFrom(files: Record<string, string>): (file: string) => string {
 }
 
 describe('lintCommand', () => {
-  it('prints a summary line and exits 0 for good checklists', () => {
+  it('prints how each rollback heading was classified and a summary line, and exits 0 for good checklists', () => {
     const result = lintCommand(['checklists/hotfix.md', 'checklists/standard-release.md'], readFromRepo);
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
+      'checklists/hotfix.md:39: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
       'checklists/hotfix.md: ok — 5 phases, 6 sections, 19 items (2 sign-offs, 1 gate), 2 timed sections, 1 rollback phase',
+      'checklists/standard-release.md:73: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
       'checklists/standard-release.md: ok — 5 phases, 8 sections, 34 items (3 sign-offs, 1 gate), 5 timed sections, 1 rollback phase',
     ]);
   });

@@ -1,5 +1,5 @@
 import type { HeadingTiming, Item, Phase, PhaseKind, Section } from '../checklist.js';
-import { classifyItem, isRollbackTitle, signoffText } from '../itemClassifier.js';
+import { classifyItem, signoffText } from '../itemClassifier.js';
 import { splitKeyMarker } from '../itemKeys.js';
 import { plainWords } from './plainWords.js';
 import type { PhaseDraft, SectionDraft } from './drafts.js';
@@ -47,8 +47,7 @@ function toSection(draft: SectionDraft, plainText: PlainText): Section {
   };
 }
 
-function phaseKind(title: string, sections: Section[]): PhaseKind {
-  if (isRollbackTitle(title)) return 'rollback';
+function phaseKind(sections: Section[]): PhaseKind {
   const items = sections.flatMap((s) => s.items);
   if (items.length > 0 && items.every((item) => item.kind === 'signoff')) return 'signoff';
   return 'normal';
@@ -68,7 +67,7 @@ export function buildPhases(drafts: PhaseDraft[], plainText: PlainText): Phase[]
       ordered.push({ title: draft.title, line: draft.line, timing: draft.timing, rollback: true, sections: split });
       continue;
     }
-    ordered.push({ title: draft.title, line: draft.line, timing: draft.timing, rollback: false, sections: kept });
+    ordered.push({ title: draft.title, line: draft.line, timing: draft.timing, rollback: draft.rollback, sections: kept });
     for (const section of split) {
       ordered.push({ title: section.title, line: section.line, timing: section.timing, rollback: true, sections: [section] });
     }
@@ -80,7 +79,7 @@ export function buildPhases(drafts: PhaseDraft[], plainText: PlainText): Phase[]
       title: p.title,
       line: p.line,
       timing: p.timing,
-      kind: p.rollback ? 'rollback' : phaseKind(p.title, sections),
+      kind: p.rollback ? 'rollback' : phaseKind(sections),
       sections,
     };
   });

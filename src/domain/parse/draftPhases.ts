@@ -2,9 +2,11 @@ import type { HeadingTiming, ReferenceSection } from '../checklist.js';
 import { parseHeadingTiming } from '../headingTiming.js';
 import { isRollbackTitle } from '../itemClassifier.js';
 import { plainWords } from './plainWords.js';
-import type { PhaseDraft, ReportProblem, SectionDraft } from './drafts.js';
+import type { PhaseDraft, ReportProblem, SectionDraft, SourceLine } from './drafts.js';
+import { ORDERED_ENTRY, TABLE_CHECKBOX, TASK } from './lineSyntax.js';
 import { excerpt } from './excerpt.js';
 import { parseBody, type BodyResult } from './parseBody.js';
+import { classifyRollbackHeading, type RollbackHeadingNote, type RollbackOverrides } from './rollbackHeading.js';
 import type { Block } from './splitBlocks.js';
 
 export interface PhaseDrafts {
@@ -14,13 +16,15 @@ export interface PhaseDrafts {
   phases: PhaseDraft[];
   /** Headings without items; untitled ones (prose before any heading) get the checklist title later. */
   reference: ReferenceSection[];
+  /** How every heading that mentions rollback was classified, and why (for `deployday lint`). */
+  rollbackHeadings: RollbackHeadingNote[];
 }
 
 /**
  * Heading blocks → phases and sections: `#` is the title, `##` opens a phase, `###` and deeper are
  * sections of the current phase (flattened), and a heading with no items is reference material.
  */
-export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDrafts {
+export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: RollbackOverrides = {}): PhaseDrafts {
   let title: string | null = null;
   let titleLine = 1;
   const phases: PhaseDraft[] = [];
@@ -29,6 +33,19 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
   let sectionCount = 0;
   const phaseTitles = new Map<string, number>();
   let warnedOrphan = false;
+  const rollbackHeadings: RollbackHeadingNote[] = [];
+  /** Classifies a heading, records why, and answers whether it is held back for a rollback. */
+  const heldBack = (heading: { title: string; line: number }, lines: SourceLine[], items: string[], within?: PhaseDraft | null): boolean => {
+    const numberedSteps = !lines.some((l) => TASK.test(l.text) || TABLE_CHECKBOX.test(l.text)) && lines.some((l) => ORDERED_ENTRY.test(l.text));
+    const note = classifyRollbackHeading(heading, { items, numberedSteps }, overrides);
+    if (within?.rollback === true) {
+      // Inside a held phase everything is held; said so when the heading itself mentions rollback.
+      if (note !== null) rollbackHeadings.push({ ...note, held: true, reason: `held with its phase "${within.title}"` });
+      return false;
+    }
+    if (note !== null) rollbackHeadings.push(note);
+    return note?.held ?? false;
+  };
 
   const newSection = (
     heading: { title: string; line: number; timing: HeadingTiming | null },
@@ -47,7 +64,7 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
   });
 
   const openPhase = (t: string, line: number, level: number, timing: HeadingTiming | null, untitled: boolean): PhaseDraft => {
-    const phase: PhaseDraft = { title: t, untitled, line, level, timing, sections: [], hasReference: false };
+    const phase: PhaseDraft = { title: t, untitled, line, level, timing, sections: [], hasReference: false, rollback: false };
     phases.push(phase);
     return phase;
   };
@@ -96,7 +113,8 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
         phaseTitles.set(key, heading.line);
       }
       current = openPhase(headingTitle, heading.line, heading.level, timed.timing, false);
-      const body = parseBody(block.body, isRollbackTitle(headingTitle), problem);
+      current.rollback = heldBack({ title: headingTitle, line: heading.line }, block.body, []);
+      const body = parseBody(block.body, current.rollback, problem);
       if (body.items.length > 0) {
         // The phase's own items: a section that shares the phase's title and timing.
         current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, true, body, false));
@@ -108,7 +126,7 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
     }
 
     // ### and deeper: sections, flattened.
-    const phaseIsRollback = current !== null && isRollbackTitle(current.title);
+    const phaseIsRollback = current?.rollback === true;
     const body = parseBody(block.body, phaseIsRollback || isRollbackTitle(headingTitle), problem);
     if (body.items.length === 0) {
       reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: body.prose });
@@ -117,9 +135,14 @@ export function draftPhases(blocks: Block[], problem: ReportProblem): PhaseDraft
     if (current === null) {
       current = openPhase('', heading.line, 2, null, true);
     }
-    const rollback = !phaseIsRollback && isRollbackTitle(headingTitle);
+    const rollback = heldBack(
+      { title: headingTitle, line: heading.line },
+      block.body,
+      body.items.map((item) => item.md),
+      current,
+    );
     current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, false, body, rollback));
   }
 
-  return { title, titleLine, phases, reference };
+  return { title, titleLine, phases, reference, rollbackHeadings };
 }

@@ -49,4 +49,6 @@ export interface PhaseDraft {
   sections: SectionDraft[];
   /** Whether the heading's own prose already became a reference section. */
   hasReference: boolean;
+  /** Held back until a rollback (parse/rollbackHeading.ts decides from the heading and front matter). */
+  rollback: boolean;
 }

@@ -23,6 +23,7 @@ import { relativeTime, runStatusLabel } from './runLabels.js';
 import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';
 import { slackDate } from './slackDate.js';
+import { rollbackBranchLine } from './rollbackBranchText.js';
 
 export interface RenderOverviewInput {
   snapshot: RunSnapshot;
@@ -110,13 +111,15 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   );
   summary.push(`*Started by:* <@${run.startedBy}>`);
   summary.push(`*Progress:* ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} items (${percent}%)`);
+  const branch = run.rollbackActive ? null : rollbackBranchLine(checklist);
+  if (branch !== null) summary.push(branch);
   summary.push(...forecastLinesFor(snapshot, windows, now, input.history, 1));
   blocks.push(sectionBlock(truncate(summary.join('\n'), SUMMARY_MAX)));
 
   const roles = rolesText(snapshot);
   const referenceTitles = checklist.reference.map((r) => checklistTitle(r.title));
   const reference =
-    referenceTitles.length === 0 ? '' : truncate(`*Reference:* ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
+    referenceTitles.length === 0 ? '' : truncate(`*Reference* (\`/deploy ref &lt;section&gt;\` shows one): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
 
   // The schedule gets whatever the other parts may take at most leave.
   const fixed = SlackLimits.headerText + BANNER_MAX + SUMMARY_MAX;

@@ -21,7 +21,6 @@ import {
   GATE_STATUS_MAX,
   HEADING_STATUS_MAX,
   VOTE_REASON_MAX,
-  detailMrkdwn,
   gateBody,
   headingTitle,
   itemBody,
@@ -68,7 +67,8 @@ function optionDescription(snapshot: RunSnapshot, item: Item, state: ItemState):
     const holders = snapshot.roles[item.role.toLowerCase()] ?? [];
     if (holders.length > 0) return `awaiting ${holders.map((u) => `<@${u}>`).join(' or ')}`;
   }
-  return item.details[0] === undefined ? undefined : detailMrkdwn(item.details[0]);
+  // Items with details are never options (sectionLayout.ts): their details show in their own section.
+  return undefined;
 }
 
 function timerNote(item: Item, state: ItemState, now: number): string {

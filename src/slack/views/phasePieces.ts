@@ -14,7 +14,8 @@ import { SlackLimits } from './slackLimits.js';
 export const TITLE_MAX = 150;
 export const HEADING_STATUS_MAX = 400;
 export const NOTES_MAX = 600;
-export const DETAILS_MAX = 500;
+/** Details are shown in full up to here: most of a section's 3000 characters, past any item text teams write. */
+export const DETAILS_MAX = 2000;
 export const ANNOTATION_MAX = 250;
 export const GATE_STATUS_MAX = 700;
 export const BLOCKED_GATE_TEXT_MAX = 80;

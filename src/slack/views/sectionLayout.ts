@@ -9,7 +9,7 @@ import { SlackLimits } from './slackLimits.js';
 
 /**
  * option: a checkbox in a group; button: a section with a Done/Undo button (text too long for an
- * option); timer: like button, plus a "Start timer" button; gate: text, votes and Go/No-Go buttons.
+ * option, or details to show); timer: like button, plus a "Start timer" button; gate: text, votes and Go/No-Go buttons.
  */
 export type ItemForm = 'option' | 'button' | 'timer' | 'gate';
 
@@ -44,6 +44,9 @@ export function optionText(item: Item): string {
 export function itemForm(item: Item): ItemForm {
   if (item.kind === 'gate') return 'gate';
   if (item.timer !== undefined) return 'timer';
+  // A checkbox option has room for one 75-character line, which the who/when replaces once ticked:
+  // an item with details (sub-bullets, code, links) gets a section of its own to show them in full.
+  if (item.details.length > 0) return 'button';
   return optionText(item).length <= SlackLimits.optionText ? 'option' : 'button';
 }
 

@@ -15,6 +15,7 @@ import type { SectionHistory } from '../../domain/forecast.js';
 import { forecastLinesFor } from './forecastText.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
 import { slackDayTime, slackTime } from './slackDate.js';
+import { rollbackBranchLine } from './rollbackBranchText.js';
 
 const HEAD_MAX = 600;
 const PHASES_MAX = 800;
@@ -40,6 +41,8 @@ export function renderStatusText(
     `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
+  const branch = run.rollbackActive ? null : rollbackBranchLine(checklist);
+  if (branch !== null) head.push(branch);
   head.push(...forecastLinesFor(snapshot, windows, now, history, 3));
 
   const phaseLines = checklist.phases
