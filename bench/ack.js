@@ -70,7 +70,10 @@ export async function ackBench() {
     // Start the run and read its posted messages: both apps get clicks on these.
     const deployday = await startDeployday({ fake, databasePath, checklistsDir: checklists.dir });
     const bare = await startBareBolt({ fake });
-    const started = await createSlackSender({ baseUrl: deployday.url }).command('start bench-release', { channel: CHANNEL, responseUrl: fake.responseUrl('start') });
+    const started = await createSlackSender({ baseUrl: deployday.url }).command('start bench-release', {
+      channel: CHANNEL,
+      responseUrl: fake.responseUrl('start'),
+    });
     const runId = Number(/#(\d+)/.exec(started.status === 200 ? (JSON.parse(started.text).text ?? '') : '')?.[1]);
     if (started.status !== 200 || !Number.isInteger(runId)) throw new Error(`/deploy start failed: ${started.status} ${started.text}`);
     await deployday.bot.sync.idle();
@@ -112,7 +115,10 @@ export async function ackBench() {
 
     const b = summarize(bareResult.latencies);
     const d = summarize(ddResult.latencies);
-    line('clicks measured per app', `${b.n} bare, ${d.n} deployday in ${ROUNDS} alternating rounds (after ${SENDERS * WARMUP_PER_SENDER} warm-up clicks each)`);
+    line(
+      'clicks measured per app',
+      `${b.n} bare, ${d.n} deployday in ${ROUNDS} alternating rounds (after ${SENDERS * WARMUP_PER_SENDER} warm-up clicks each)`,
+    );
     line('bare Bolt    p50 / p99 / max', `${ms(b.p50)} / ${ms(b.p99)} / ${ms(b.max)}   (${Math.round((b.n / bareResult.wallMs) * 1000)} clicks/s)`);
     line('deployday    p50 / p99 / max', `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}   (${Math.round((d.n / ddResult.wallMs) * 1000)} clicks/s)`);
     line('ratio deployday/bare  p50', `${ratio(d.p50, b.p50).toFixed(2)}x`);
@@ -132,7 +138,10 @@ export async function ackBench() {
     );
     line('chat.update during the load', `${updatesDuringLoad} (3 phase messages + overview, coalesced)`);
     const commits = commitCost(tmp.dir);
-    line('one SQLite commit on this disk', `synchronous=FULL p50 ${ms(commits.FULL.p50)}, p99 ${ms(commits.FULL.p99)}; NORMAL p50 ${ms(commits.NORMAL.p50)}, p99 ${ms(commits.NORMAL.p99)}`);
+    line(
+      'one SQLite commit on this disk',
+      `synchronous=FULL p50 ${ms(commits.FULL.p50)}, p99 ${ms(commits.FULL.p99)}; NORMAL p50 ${ms(commits.NORMAL.p50)}, p99 ${ms(commits.NORMAL.p99)}`,
+    );
     line('machine', loadAverage());
     if (logCounts.error > 0) line('deployday log', `${logCounts.error} error line(s), ${logCounts.warn} warning(s)`);
     for (const e of [...bareResult.errors, ...ddResult.errors].slice(0, 5)) line('first errors', e);

@@ -51,7 +51,15 @@ async function clickBurst({ sender, fake, target, items, done, count, spreadMs, 
       if (wait > 0) await sleep(wait);
       const checked = !done.get(item.value);
       const seen = seenMessage(target, (value) => done.get(value) === true);
-      const body = checkboxClickBody({ seen, blockId: item.blockId, value: item.value, checked, user: `U0COAL${i % USERS}`, channel: CHANNEL, responseUrl: fake.responseUrl(`c${offset + i}`) });
+      const body = checkboxClickBody({
+        seen,
+        blockId: item.blockId,
+        value: item.value,
+        checked,
+        user: `U0COAL${i % USERS}`,
+        channel: CHANNEL,
+        responseUrl: fake.responseUrl(`c${offset + i}`),
+      });
       const result = await sender.post(body);
       statuses[result.status] = (statuses[result.status] ?? 0) + 1;
       latencies.push(result.ms);
@@ -67,7 +75,11 @@ async function clickBurst({ sender, fake, target, items, done, count, spreadMs, 
 
 /** Resolves with the epoch ms at which the fake's copy of the message showed `done`, or null. */
 async function convergence(fake, ts, done) {
-  const expected = [...done].filter(([, d]) => d).map(([v]) => v).sort().join(',');
+  const expected = [...done]
+    .filter(([, d]) => d)
+    .map(([v]) => v)
+    .sort()
+    .join(',');
   const ok = await pollUntil(() => [...tickedIn(fake.message(CHANNEL, ts))].sort().join(',') === expected, { timeoutMs: 20_000, everyMs: 5 });
   return ok ? Date.now() : null;
 }
@@ -116,8 +128,14 @@ export async function coalescingBench() {
     const targetUpdates = perMessage.get(target.ts)?.length ?? 0;
     const overviewUpdates = perMessage.get(overviewTs)?.length ?? 0;
     const ack = summarize(burst.latencies);
-    line('clicks', `${CLICKS} over ${ms(burst.tookMs)} by ${USERS} users; HTTP ${JSON.stringify(burst.statuses)}; ack p50 ${ms(ack.p50)}, p99 ${ms(ack.p99)}`);
-    line('chat.update calls', `${calls} (${targetUpdates} on the clicked message, ${overviewUpdates} on the overview, ${calls - targetUpdates - overviewUpdates - limited} other, ${limited} refused)`);
+    line(
+      'clicks',
+      `${CLICKS} over ${ms(burst.tookMs)} by ${USERS} users; HTTP ${JSON.stringify(burst.statuses)}; ack p50 ${ms(ack.p50)}, p99 ${ms(ack.p99)}`,
+    );
+    line(
+      'chat.update calls',
+      `${calls} (${targetUpdates} on the clicked message, ${overviewUpdates} on the overview, ${calls - targetUpdates - overviewUpdates - limited} other, ${limited} refused)`,
+    );
     line('calls per click (naive bot: 1)', `${(calls / CLICKS).toFixed(3)} → ratio to naive ${(calls / CLICKS).toFixed(3)}x`);
     line('429s received', String(limited));
     line(
@@ -125,7 +143,10 @@ export async function coalescingBench() {
       against(`${busiest}; closest two updates of one message ${Number.isFinite(minGap) ? ms(minGap) : 'n/a'} apart`, '≤ 1', busiest <= 1),
     );
     const convergeMs = convergedAt === null ? null : convergedAt - burst.lastClickAt;
-    line('last click → message shows final state', convergeMs === null ? 'never (20 s)   MISSED' : against(ms(convergeMs), `≤ ${CONVERGE_TARGET_MS} ms`, convergeMs <= CONVERGE_TARGET_MS));
+    line(
+      'last click → message shows final state',
+      convergeMs === null ? 'never (20 s)   MISSED' : against(ms(convergeMs), `≤ ${CONVERGE_TARGET_MS} ms`, convergeMs <= CONVERGE_TARGET_MS),
+    );
 
     // ---- Part 2: the channel's minute already spent; Slack allows updates again 2 s from now.
     const blockedMs = 2_000;
@@ -137,12 +158,17 @@ export async function coalescingBench() {
     await deployday.bot.sync.idle();
     const log2 = updateLog(fake).slice(log2Start);
     const limited2 = log2.filter((u) => u.status === 429).length;
-    line('part 2: channel out of budget', `40 clicks over ${ms(burst2.tookMs)}, updates refused for ${blockedMs} ms; HTTP ${JSON.stringify(burst2.statuses)}`);
+    line(
+      'part 2: channel out of budget',
+      `40 clicks over ${ms(burst2.tookMs)}, updates refused for ${blockedMs} ms; HTTP ${JSON.stringify(burst2.statuses)}`,
+    );
     line('  429s received', `${limited2}; chat.update calls ${log2.length} (${log2.length - limited2} accepted)`);
     const afterAllowed = converged2At === null ? null : converged2At - allowedAt;
     line(
       '  Slack allows again → final state',
-      afterAllowed === null ? 'never (20 s)   MISSED' : against(ms(Math.max(0, afterAllowed)), `≤ ${CONVERGE_TARGET_MS} ms`, afterAllowed <= CONVERGE_TARGET_MS),
+      afterAllowed === null
+        ? 'never (20 s)   MISSED'
+        : against(ms(Math.max(0, afterAllowed)), `≤ ${CONVERGE_TARGET_MS} ms`, afterAllowed <= CONVERGE_TARGET_MS),
     );
     line('machine', loadAverage());
     await deployday.stop();

@@ -24,7 +24,10 @@ const ROUNDS = 6;
 const CLICKS_PER_ROUND = 10; // per sender
 
 async function startRunIn(dd, fake, channel) {
-  const reply = await createSlackSender({ baseUrl: dd.url }).command('start bench-release', { channel, responseUrl: fake.responseUrl(`start-${channel}`) });
+  const reply = await createSlackSender({ baseUrl: dd.url }).command('start bench-release', {
+    channel,
+    responseUrl: fake.responseUrl(`start-${channel}`),
+  });
   const runId = Number(/#(\d+)/.exec(reply.status === 200 ? (JSON.parse(reply.text).text ?? '') : '')?.[1]);
   if (!Number.isInteger(runId)) throw new Error(`/deploy start in ${channel} failed: ${reply.status} ${reply.text}`);
   return runId;
@@ -78,10 +81,19 @@ export async function reportBench() {
     const have = db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n;
     db.transaction(() => {
       for (let i = have; i < AUDIT_ROWS; i += 1) {
-        appendAudit(db, { runId: big, at: Date.now(), actor: `U0USER${i % 12}`, action: 'denied', target: items[i % items.length].id, detail: { attempted: 'item.tick', code: 'blocked' } });
+        appendAudit(db, {
+          runId: big,
+          at: Date.now(),
+          actor: `U0USER${i % 12}`,
+          action: 'denied',
+          target: items[i % items.length].id,
+          detail: { attempted: 'item.tick', code: 'blocked' },
+        });
       }
     })();
-    db.prepare(`INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at) VALUES (?, ?, 'phase_overdue', 'resolved', 'Phase 2 is overdue', ?, ?)`).run(`bench-${big}`, big, Date.now() - 600_000, Date.now() - 60_000);
+    db.prepare(
+      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at) VALUES (?, ?, 'phase_overdue', 'resolved', 'Phase 2 is overdue', ?, ?)`,
+    ).run(`bench-${big}`, big, Date.now() - 600_000, Date.now() - 60_000);
     await dd.bot.sync.idle();
 
     const overview = () => {
@@ -119,24 +131,46 @@ export async function reportBench() {
     line('audit rows in the report', `${db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n}`);
     line('overview render (baseline), p50', ms(overviewMs));
     line('report generation, p50', `${ms(reportMs)}   = ${ratio(reportMs, overviewMs).toFixed(1)}x one overview render`);
-    line('  of which (mean of 5)', Object.entries(parts).map(([k, v]) => `${k} ${ms(v / 5)}`).join(', '));
-    line('  sizes', `PNG ${(sizes.png / 1024).toFixed(0)} KiB, markdown ${(sizes.md / 1024).toFixed(0)} KiB, HTML ${(sizes.html / 1024).toFixed(0)} KiB`);
-    line('heap allocated: overview / report', `${mib(overviewMem.allocated)} / ${mib(reportMem.allocated)} = ${ratio(reportMem.allocated, overviewMem.allocated).toFixed(1)}x`);
+    line(
+      '  of which (mean of 5)',
+      Object.entries(parts)
+        .map(([k, v]) => `${k} ${ms(v / 5)}`)
+        .join(', '),
+    );
+    line(
+      '  sizes',
+      `PNG ${(sizes.png / 1024).toFixed(0)} KiB, markdown ${(sizes.md / 1024).toFixed(0)} KiB, HTML ${(sizes.html / 1024).toFixed(0)} KiB`,
+    );
+    line(
+      'heap allocated: overview / report',
+      `${mib(overviewMem.allocated)} / ${mib(reportMem.allocated)} = ${ratio(reportMem.allocated, overviewMem.allocated).toFixed(1)}x`,
+    );
     void reportMem.peakGrowth;
     const probe = (kind) => {
       const script = fileURLToPath(new URL('./support/reportMemoryProbe.js', import.meta.url));
-      const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script, join(tmp.dir, 'report.db'), String(big), kind], { encoding: 'utf8' }));
+      const out = JSON.parse(
+        execFileSync(process.execPath, ['--expose-gc', script, join(tmp.dir, 'report.db'), String(big), kind], { encoding: 'utf8' }),
+      );
       return Math.max(0, out.peak - out.settled);
     };
     const overviewPeak = probe('overview');
     const reportPeak = probe('report');
-    line('peak RSS growth: overview / report', `${mib(overviewPeak)} / ${mib(reportPeak)} = ${ratio(reportPeak, overviewPeak).toFixed(1)}x   (each in a fresh process)`);
+    line(
+      'peak RSS growth: overview / report',
+      `${mib(overviewPeak)} / ${mib(reportPeak)} = ${ratio(reportPeak, overviewPeak).toFixed(1)}x   (each in a fresh process)`,
+    );
 
     // Another run's clicks, alternating rounds without and with reports being generated alongside.
     const clickRun = await startRunIn(dd, fake, CLICKS);
     await dd.bot.sync.idle();
     void clickRun;
-    const load = startClickLoad({ url: dd.url, channel: CLICKS, messages: structuredClone(fake.messages(CLICKS)), senders: SENDERS, responseUrl: fake.responseUrl('click') });
+    const load = startClickLoad({
+      url: dd.url,
+      channel: CLICKS,
+      messages: structuredClone(fake.messages(CLICKS)),
+      senders: SENDERS,
+      responseUrl: fake.responseUrl('click'),
+    });
     const quiet = [];
     const busy = [];
     let reportsDuringLoad = 0;

@@ -33,7 +33,9 @@ async function runChild(name) {
 function spawnBench(name) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name], { stdio: ['inherit', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name], {
+      stdio: ['inherit', 'pipe', 'inherit'],
+    });
     // node-cron (the reminder poller's tick) prints a warning straight to stdout whenever the event
     // loop was busy past a tick; under a saturating load that is expected, so count them instead.
     let cronWarnings = 0;

@@ -30,7 +30,9 @@ function buildHistory(path, benchChannel) {
     const child = spawn(process.execPath, [BUILD_SCRIPT, path, benchChannel], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`history build exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`history build exited with ${code}`)),
+    );
   });
 }
 
@@ -40,7 +42,9 @@ function probeInFreshProcess(args) {
     const child = spawn(process.execPath, ['--expose-gc', PROBE_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`memory probe ${args[0]} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`memory probe ${args[0]} exited with ${code}`)),
+    );
   });
 }
 
@@ -53,7 +57,10 @@ export async function scaleBench() {
   try {
     const history = join(tmp.dir, 'history-template.db');
     const built = await buildHistory(history, 'C0SCALEF');
-    line('history database', `${built.runs} runs, ${built.audit} audit rows, ${built.itemStates} item states, ${built.reminders} reminders; ${mib(built.bytes)}, built in ${(built.ms / 1000).toFixed(1)} s`);
+    line(
+      'history database',
+      `${built.runs} runs, ${built.audit} audit rows, ${built.itemStates} item states, ${built.reminders} reminders; ${mib(built.bytes)}, built in ${(built.ms / 1000).toFixed(1)} s`,
+    );
     const copyOfHistory = (name) => {
       const path = join(tmp.dir, name);
       copyFileSync(history, path);
@@ -74,8 +81,14 @@ export async function scaleBench() {
 
     // Latency: both bots up at once, measured in alternating rounds so load drift falls on both.
     const bots = {
-      empty: { channel: 'C0SCALEE', dd: await startDeployday({ fake, databasePath: join(tmp.dir, 'latency-empty.db'), checklistsDir: checklists.dir }) },
-      full: { channel: 'C0SCALEF', dd: await startDeployday({ fake, databasePath: copyOfHistory('latency-full.db'), checklistsDir: checklists.dir }) },
+      empty: {
+        channel: 'C0SCALEE',
+        dd: await startDeployday({ fake, databasePath: join(tmp.dir, 'latency-empty.db'), checklistsDir: checklists.dir }),
+      },
+      full: {
+        channel: 'C0SCALEF',
+        dd: await startDeployday({ fake, databasePath: copyOfHistory('latency-full.db'), checklistsDir: checklists.dir }),
+      },
     };
     for (const bot of Object.values(bots)) {
       bot.runId = await startRun(bot.dd.url, fake, bot.channel);
@@ -85,7 +98,13 @@ export async function scaleBench() {
       bot.status = [];
       bot.clicks = [];
       bot.failures = 0;
-      bot.load = startClickLoad({ url: bot.dd.url, channel: bot.channel, messages: bot.messages, senders: 1, responseUrl: fake.responseUrl('click') });
+      bot.load = startClickLoad({
+        url: bot.dd.url,
+        channel: bot.channel,
+        messages: bot.messages,
+        senders: 1,
+        responseUrl: fake.responseUrl('click'),
+      });
       bot.recorder = recordStatements(bot.dd.bot.db);
     }
     // /deploy status alternates bot by bot, request by request.
@@ -117,12 +136,23 @@ export async function scaleBench() {
     const cf = summarize(bots.full.clicks);
     line('/deploy status  empty p50 / p99', `${ms(se.p50)} / ${ms(se.p99)}   (n = ${se.n}, sequential)`);
     line('/deploy status  full  p50 / p99', `${ms(sf.p50)} / ${ms(sf.p99)}`);
-    line('/deploy status  ratio full/empty', against(`p50 ${ratio(sf.p50, se.p50).toFixed(2)}x, p99 ${ratio(sf.p99, se.p99).toFixed(2)}x`, 'p50 ≤ 1.5x', ratio(sf.p50, se.p50) <= 1.5));
+    line(
+      '/deploy status  ratio full/empty',
+      against(`p50 ${ratio(sf.p50, se.p50).toFixed(2)}x, p99 ${ratio(sf.p99, se.p99).toFixed(2)}x`, 'p50 ≤ 1.5x', ratio(sf.p50, se.p50) <= 1.5),
+    );
     line('click ack       empty p50 / p99', `${ms(ce.p50)} / ${ms(ce.p99)}   (n = ${ce.n}, sequential)`);
     line('click ack       full  p50 / p99', `${ms(cf.p50)} / ${ms(cf.p99)}`);
-    line('click ack       ratio full/empty', against(`p50 ${ratio(cf.p50, ce.p50).toFixed(2)}x, p99 ${ratio(cf.p99, ce.p99).toFixed(2)}x`, 'p50 ≤ 1.5x', ratio(cf.p50, ce.p50) <= 1.5));
+    line(
+      'click ack       ratio full/empty',
+      against(`p50 ${ratio(cf.p50, ce.p50).toFixed(2)}x, p99 ${ratio(cf.p99, ce.p99).toFixed(2)}x`, 'p50 ≤ 1.5x', ratio(cf.p50, ce.p50) <= 1.5),
+    );
     if (bots.empty.failures + bots.full.failures > 0) line('failed requests', `${bots.empty.failures} empty, ${bots.full.failures} full   MISSED`);
-    line('full scans of growing tables', scans.length === 0 ? `none among ${statementCount} distinct statements (EXPLAIN QUERY PLAN)` : `${scans.length} of ${statementCount} statements   MISSED`);
+    line(
+      'full scans of growing tables',
+      scans.length === 0
+        ? `none among ${statementCount} distinct statements (EXPLAIN QUERY PLAN)`
+        : `${scans.length} of ${statementCount} statements   MISSED`,
+    );
     for (const scan of scans) line('  scan', `${scan.sql}\n${' '.repeat(43)}plan: ${scan.plan.join(' | ')}`);
 
     const rssCell = (value, bare) => `${mib(value).padStart(10)} ${`(${ratio(value, bare).toFixed(2)}x)`.padEnd(9)}`;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, LogLevel } from '@slack/bolt';
+import { App, type LogLevel } from '@slack/bolt';
 import type { Config } from './config.js';
 import { secretsOf } from './config.js';
 import { RedactingLogger, type LogSink } from './logger.js';
@@ -14,7 +14,7 @@ import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { createClaimedReminders } from './service/claimedReminders.js';
 import { EventsOut } from './service/eventsOut.js';
 import { systemClock, type Clock } from './service/clock.js';
-import { PageService } from './service/pageService.js';
+import type { PageService } from './service/pageService.js';
 import { createRunMessages } from './service/runMessages.js';
 import { createServices, type Services } from './service/createServices.js';
 import type { RunQueries } from './service/runQueries.js';
@@ -145,7 +145,13 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
 
   const runMessages = createRunMessages(db);
   const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), workspaceUrl);
-  const render = createRunMessageRenderer({ runs, timeline, now: () => clock.now(), link: messageLink, history: (name) => services.reports.sectionHistory(name) });
+  const render = createRunMessageRenderer({
+    runs,
+    timeline,
+    now: () => clock.now(),
+    link: messageLink,
+    history: (name) => services.reports.sectionHistory(name),
+  });
   // One pace per channel for every post the bot makes there: Slack counts them together.
   const postPacer = new ChannelPostPacer(options.postPace);
   sync = new MessageSync({
@@ -231,7 +237,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const app = new App({
     authorize: async () => ({ botToken: config.slackBotToken, ...identity }),
     // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
-    ...(socket ? { receiver: socket.receiver } : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
+    ...(socket
+      ? { receiver: socket.receiver }
+      : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
@@ -251,7 +259,10 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       if (typeof auth.bot_id === 'string') identity.botId = auth.bot_id;
       if (typeof auth.user_id === 'string') identity.botUserId = auth.user_id;
     } catch (error) {
-      logger.warn('auth.test failed; retrying in 30 s (messages will not link to each other until then):', error instanceof Error ? error.message : error);
+      logger.warn(
+        'auth.test failed; retrying in 30 s (messages will not link to each other until then):',
+        error instanceof Error ? error.message : error,
+      );
       identityTimer = setTimeout(() => void learnIdentity(), 30_000);
       identityTimer.unref();
     }
@@ -262,7 +273,15 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { services, foreground: clients.foreground, logger });
-  reporting = createReporting({ app, services, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
+  reporting = createReporting({
+    app,
+    services,
+    clock,
+    client: clients.background,
+    logger,
+    onMessagesChanged: () => sync?.notify(),
+    ...(options.reporting ? { options: options.reporting } : {}),
+  });
 
   return {
     app,

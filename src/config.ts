@@ -44,24 +44,27 @@ export class ConfigError extends Error {
   }
 }
 
-const url = (name: string) =>
-  z
-    .string()
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`);
+const url = (name: string) => z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`);
 
 const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app\'s OAuth & Permissions page' })
+    .string({ error: "SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app's OAuth & Permissions page" })
     .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
   SLACK_SIGNING_SECRET: z
     .string()
-    .refine((v) => /^[0-9a-f]{32}$/i.test(v), 'SLACK_SIGNING_SECRET must be the 32-character hex signing secret from the app\'s Basic Information page')
+    .refine(
+      (v) => /^[0-9a-f]{32}$/i.test(v),
+      "SLACK_SIGNING_SECRET must be the 32-character hex signing secret from the app's Basic Information page",
+    )
     .optional(),
   SLACK_APP_TOKEN: z
     .string()
-    .refine((v) => v.startsWith('xapp-'), 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (connections:write), or unset for HTTP mode')
+    .refine(
+      (v) => v.startsWith('xapp-'),
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (connections:write), or unset for HTTP mode',
+    )
     .optional(),
   SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
   PORT: z
@@ -75,7 +78,7 @@ const schema = z.object({
     .refine((v) => /^[A-Za-z0-9]{32}$/.test(v), 'PAGERDUTY_ROUTING_KEY must be the 32-character integration key of an Events API v2 integration')
     .optional(),
   PAGERDUTY_EVENTS_URL: url('PAGERDUTY_EVENTS_URL')
-    .refine((v) => v.startsWith('https://'), 'PAGERDUTY_EVENTS_URL must be https:// (PagerDuty\'s client speaks only https)')
+    .refine((v) => v.startsWith('https://'), "PAGERDUTY_EVENTS_URL must be https:// (PagerDuty's client speaks only https)")
     .refine((v) => {
       try {
         const u = new URL(v);
@@ -91,12 +94,23 @@ const schema = z.object({
     .string()
     .regex(/^P[A-Z0-9]{5,13}$/, 'PAGERDUTY_ESCALATION_POLICY must be an escalation policy id such as PABC123 (from its URL in PagerDuty)')
     .optional(),
-  SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, 'SLACK_BOT_ID must look like B0123ABCD').optional(),
-  SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, 'SLACK_BOT_USER_ID must look like U0123ABCD').optional(),
+  SLACK_BOT_ID: z
+    .string()
+    .regex(/^B[A-Z0-9]+$/, 'SLACK_BOT_ID must look like B0123ABCD')
+    .optional(),
+  SLACK_BOT_USER_ID: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/, 'SLACK_BOT_USER_ID must look like U0123ABCD')
+    .optional(),
   DEPLOYDAY_ADMINS: z
     .string()
     .refine(
-      (v) => v.split(',').map((id) => id.trim()).filter(Boolean).every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+      (v) =>
+        v
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean)
+          .every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
       'DEPLOYDAY_ADMINS must be Slack user ids separated by commas, such as U012ABCDEF,U034GHIJKL',
     )
     .optional(),
@@ -149,8 +163,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackBotId: v.SLACK_BOT_ID ?? null,
     slackBotUserId: v.SLACK_BOT_USER_ID ?? null,
     logLevel: v.LOG_LEVEL,
-    ...(v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET ? { webhook: { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } } : {}),
-    admins: (v.DEPLOYDAY_ADMINS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    ...(v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET
+      ? { webhook: { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } }
+      : {}),
+    admins: (v.DEPLOYDAY_ADMINS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
   };
 }
 

@@ -85,9 +85,7 @@ export class RedactingLogger implements Logger {
 
   private log(level: LogLevel, msg: unknown[]): void {
     if (order[level] < order[this.level]) return;
-    const text = msg
-      .map((m) => (typeof m === 'string' ? m : inspect(m, { depth: 4, breakLength: Infinity })))
-      .join(' ');
+    const text = msg.map((m) => (typeof m === 'string' ? m : inspect(m, { depth: 4, breakLength: Infinity }))).join(' ');
     const line = `${new Date().toISOString()} ${level.toUpperCase()} [${this.name}] ${text}`;
     this.sink.write(redact(line, this.secrets));
   }

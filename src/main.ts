@@ -1,10 +1,10 @@
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { createDeployday } from './app.js';
 import { clockFromEnv } from './service/clock.js';
 
 /** `npm start`: read the environment, open the database, start the bot; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   }
   const clock = clockFromEnv(process.env);
   const bot = createDeployday(config, { clock });
-  if (process.env.DEPLOYDAY_CLOCK_SCALE) bot.logger.warn(`running on an accelerated clock (x${process.env.DEPLOYDAY_CLOCK_SCALE}): for rehearsals and tests only`);
+  if (process.env.DEPLOYDAY_CLOCK_SCALE)
+    bot.logger.warn(`running on an accelerated clock (x${process.env.DEPLOYDAY_CLOCK_SCALE}): for rehearsals and tests only`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

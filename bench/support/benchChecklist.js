@@ -6,9 +6,31 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const AREAS = ['database', 'API gateway', 'billing service', 'search cluster', 'mobile backend', 'web frontend', 'job queue', 'CDN config', 'auth service', 'notification service'];
+const AREAS = [
+  'database',
+  'API gateway',
+  'billing service',
+  'search cluster',
+  'mobile backend',
+  'web frontend',
+  'job queue',
+  'CDN config',
+  'auth service',
+  'notification service',
+];
 const VERBS = ['Confirm', 'Check', 'Verify', 'Review', 'Record', 'Compare', 'Note'];
-const THINGS = ['error rate on the dashboard', 'latest build is tagged', 'config diff against staging', 'replica lag', 'queue depth', 'feature flag states', 'alert routing', 'certificate expiry dates', 'disk headroom', 'owner is online'];
+const THINGS = [
+  'error rate on the dashboard',
+  'latest build is tagged',
+  'config diff against staging',
+  'replica lag',
+  'queue depth',
+  'feature flag states',
+  'alert routing',
+  'certificate expiry dates',
+  'disk headroom',
+  'owner is online',
+];
 
 /** Markdown for `items` tasks: phases of 5 sections of 10 items, written as a team would. */
 export function benchChecklistMarkdown(items = 150) {

@@ -10,7 +10,6 @@ import { App, LogLevel } from '@slack/bolt';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './benchSlack.js';
 import { BENCH_SIGNING_SECRET } from './slackRequests.js';
 
-
 /** A temp folder for a bench database; `remove()` deletes it. */
 export function benchTempDir(prefix = 'deployday-bench-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));

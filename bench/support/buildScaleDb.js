@@ -90,11 +90,26 @@ export function buildScaleDb(path, options) {
       const t0 = firstDay + Math.floor((id * 3 * 365 * DAY) / PAST_RUNS);
       const status = id % 50 === 0 ? 'rolled_back' : id % 23 === 0 ? 'aborted' : 'completed';
       const ended = t0 + 4 * 3_600_000;
-      insertRun.run(id, checklist.name, json, checklist.title, channel, lead, t0, status, status === 'rolled_back' ? 1 : 0,
-        status === 'rolled_back' ? 'No-Go on canary' : null, status === 'rolled_back' ? t0 + 3_600_000 : null, t0 - 3_600_000, ended,
-        status === 'completed' ? null : 'ended by the lead');
+      insertRun.run(
+        id,
+        checklist.name,
+        json,
+        checklist.title,
+        channel,
+        lead,
+        t0,
+        status,
+        status === 'rolled_back' ? 1 : 0,
+        status === 'rolled_back' ? 'No-Go on canary' : null,
+        status === 'rolled_back' ? t0 + 3_600_000 : null,
+        t0 - 3_600_000,
+        ended,
+        status === 'completed' ? null : 'ended by the lead',
+      );
       counts.runs += 1;
-      keys.forEach((key, position) => insertMessage.run(id, key, position, channel, `${Math.floor(t0 / 1000)}.${String(position).padStart(6, '0')}`, 30, 30));
+      keys.forEach((key, position) =>
+        insertMessage.run(id, key, position, channel, `${Math.floor(t0 / 1000)}.${String(position).padStart(6, '0')}`, 30, 30),
+      );
       insertRole.run(id, 'lead', lead, lead, t0 - 3_600_000);
       insertRole.run(id, 'approver', `U0APPR${id % 11}`, lead, t0 - 3_000_000);
 

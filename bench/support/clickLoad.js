@@ -75,7 +75,15 @@ function clickLoadWorker(options) {
         const item = owned[k][nextClick[k]++ % owned[k].length];
         const checked = !done.get(item.value);
         const seen = seenMessage(byTs.get(item.ts), (value) => done.get(value) === true);
-        const body = checkboxClickBody({ seen, blockId: item.blockId, value: item.value, checked, user, channel: options.channel, responseUrl: options.responseUrl });
+        const body = checkboxClickBody({
+          seen,
+          blockId: item.blockId,
+          value: item.value,
+          checked,
+          user,
+          channel: options.channel,
+          responseUrl: options.responseUrl,
+        });
         sent += 1;
         try {
           const result = await sender.post(body);
@@ -101,9 +109,10 @@ function clickLoadWorker(options) {
   parentPort?.on('message', (request) => {
     round(request).then(
       (result) => parentPort?.postMessage(result),
-      (error) => setImmediate(() => {
-        throw error;
-      }),
+      (error) =>
+        setImmediate(() => {
+          throw error;
+        }),
     );
   });
 }

@@ -14,7 +14,10 @@ import { createSlackSender } from './slackRequests.js';
 export const ACTIVE_RUNS = 20;
 
 export async function startRun(url, fake, channel) {
-  const reply = await createSlackSender({ baseUrl: url }).command('start bench-release', { channel, responseUrl: fake.responseUrl(`start-${channel}`) });
+  const reply = await createSlackSender({ baseUrl: url }).command('start bench-release', {
+    channel,
+    responseUrl: fake.responseUrl(`start-${channel}`),
+  });
   const runId = Number(/#(\d+)/.exec(reply.status === 200 ? (JSON.parse(reply.text).text ?? '') : '')?.[1]);
   if (!Number.isInteger(runId)) throw new Error(`/deploy start in ${channel} failed: ${reply.status} ${reply.text}`);
   return runId;

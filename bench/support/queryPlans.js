@@ -38,19 +38,27 @@ export function fullScans(db, sqls) {
   // A partial index holds only the rows its WHERE matches (e.g. unsynced messages), so scanning
   // it costs what is pending, not what is stored: not a full scan.
   const partial = new Set(
-    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'`).all().map((row) => row.name),
+    db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'`)
+      .all()
+      .map((row) => row.name),
   );
   const found = [];
   for (const sql of sqls) {
     if (!/^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)/i.test(sql)) continue;
     let plan;
     try {
-      plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nullParameters(sql)).map((row) => row.detail);
+      plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...nullParameters(sql))
+        .map((row) => row.detail);
     } catch {
       continue;
     }
     const scans = plan.filter(
-      (detail) => GROWING_TABLES.some((t) => new RegExp(`^SCAN ${t}\\b`).test(detail)) && !partial.has(/USING (?:COVERING )?INDEX (\w+)/.exec(detail)?.[1] ?? ''),
+      (detail) =>
+        GROWING_TABLES.some((t) => new RegExp(`^SCAN ${t}\\b`).test(detail)) &&
+        !partial.has(/USING (?:COVERING )?INDEX (\w+)/.exec(detail)?.[1] ?? ''),
     );
     if (scans.length > 0) found.push({ sql: sql.replace(/\s+/g, ' ').trim(), plan });
   }

@@ -17,7 +17,10 @@ export function machineFacts() {
 
 /** Other processes on the machine move every figure; printed so a reader can judge a run. */
 export function loadAverage() {
-  return `load average (1/5/15 min): ${os.loadavg().map((v) => v.toFixed(2)).join(' / ')}`;
+  return `load average (1/5/15 min): ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' / ')}`;
 }
 
 /** Nearest-rank percentile of unsorted samples. */

@@ -29,15 +29,34 @@ const db = openDatabase(databasePath, join(dist, '..', 'migrations'));
 const run = findRun(db, Number(runIdText));
 const settled = await settledRss();
 if (kind === 'overview') {
-  const snapshot = { run, items: withTemplateStates(run.checklist, listItemStates(db, run.id)), votes: listGateVotes(db, run.id), roles: listRoles(db, run.id) };
+  const snapshot = {
+    run,
+    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
+    votes: listGateVotes(db, run.id),
+    roles: listRoles(db, run.id),
+  };
   renderOverview({ snapshot, windows: computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes }), now: Date.now() });
 } else {
   // What the report job builds: the PNG and the HTML page (reportExport), and the markdown record.
   reportExport(db, run, 'png');
   reportExport(db, run, 'html');
-  const snapshot = { run, items: withTemplateStates(run.checklist, listItemStates(db, run.id)), votes: listGateVotes(db, run.id), roles: listRoles(db, run.id) };
+  const snapshot = {
+    run,
+    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
+    votes: listGateVotes(db, run.id),
+    roles: listRoles(db, run.id),
+  };
   const audit = listAudit(db, run.id);
-  reportMarkdown(buildRunReport({ snapshot, windows: computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes }), audit, pages: listPages(db, run.id), now: Date.now() }), audit);
+  reportMarkdown(
+    buildRunReport({
+      snapshot,
+      windows: computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes }),
+      audit,
+      pages: listPages(db, run.id),
+      now: Date.now(),
+    }),
+    audit,
+  );
 }
 const peak = process.resourceUsage().maxRSS * 1024;
 db.close();

@@ -100,7 +100,10 @@ export function checkboxClickBody(click) {
   const values = {};
   for (const b of seen.blocks) {
     const el = checkboxesOf(b);
-    if (el && b.block_id) values[b.block_id] = { [el.action_id]: { type: 'checkboxes', selected_options: b.block_id === blockId ? selected : (el.initial_options ?? []) } };
+    if (el && b.block_id)
+      values[b.block_id] = {
+        [el.action_id]: { type: 'checkboxes', selected_options: b.block_id === blockId ? selected : (el.initial_options ?? []) },
+      };
   }
   const nowMs = Date.now();
   const payload = {

@@ -68,13 +68,19 @@ export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output:
       run.rollbackActive ? `- Rollback: ${run.rollbackReason ?? ''}` : '',
       '',
       '## Items',
-      ...record.items.map((i) => `- [${i.done ? 'x' : ' '}] ${i.text}${i.by ? ` — ${i.by} at ${i.at}` : ''}${i.waived ? ` — waived: ${i.waived}` : ''}`),
+      ...record.items.map(
+        (i) => `- [${i.done ? 'x' : ' '}] ${i.text}${i.by ? ` — ${i.by} at ${i.at}` : ''}${i.waived ? ` — waived: ${i.waived}` : ''}`,
+      ),
       '',
       '## Gate votes',
-      ...(record.votes.length ? record.votes.map((v) => `- ${v.at} ${v.userId} ${v.vote} on ${v.itemId}${v.reason ? `: ${v.reason}` : ''}`) : ['- none']),
+      ...(record.votes.length
+        ? record.votes.map((v) => `- ${v.at} ${v.userId} ${v.vote} on ${v.itemId}${v.reason ? `: ${v.reason}` : ''}`)
+        : ['- none']),
       '',
       '## Audit trail',
-      ...record.audit.map((a) => `- ${a.at} ${a.actor} ${a.action}${a.target ? ` ${a.target}` : ''}${a.detail ? ` ${JSON.stringify(a.detail)}` : ''}`),
+      ...record.audit.map(
+        (a) => `- ${a.at} ${a.actor} ${a.action}${a.target ? ` ${a.target}` : ''}${a.detail ? ` ${JSON.stringify(a.detail)}` : ''}`,
+      ),
     ];
     return { output: lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n'), exitCode: 0 };
   } finally {

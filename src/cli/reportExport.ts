@@ -22,7 +22,12 @@ export function reportExport(db: Db, run: Run, format: 'png' | 'html', now = Dat
   const started = run.rollbackActive ? rollbackStartedAt(db, run.id) : null;
   const schedule = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
   const windows = started === null ? schedule : withWindows(schedule, computeRollbackWindows(run.checklist, started));
-  const snapshot = { run, items: withTemplateStates(run.checklist, listItemStates(db, run.id)), votes: listGateVotes(db, run.id), roles: listRoles(db, run.id) };
+  const snapshot = {
+    run,
+    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
+    votes: listGateVotes(db, run.id),
+    roles: listRoles(db, run.id),
+  };
   const audit = listAudit(db, run.id);
   const report = buildRunReport({ snapshot, windows, audit, pages: listPages(db, run.id), now });
   return format === 'png' ? { output: timelinePng(timelineSvg(report)), exitCode: 0 } : { output: reportHtml(report, audit), exitCode: 0 };

@@ -96,8 +96,7 @@ export function forecastRun(input: ForecastInput): RunForecast {
     const past = median(input.history?.[span.key] ?? []);
     const pace = phasePace.get(span.phaseId) ?? runPace;
     const plannedLength = span.plannedOpen !== null && span.plannedClose !== null ? span.plannedClose - span.plannedOpen : null;
-    const open =
-      span.actualOpen ?? Math.max(span.plannedOpen ?? -Infinity, now, lastClose[branch] ?? -Infinity);
+    const open = span.actualOpen ?? Math.max(span.plannedOpen ?? -Infinity, now, lastClose[branch] ?? -Infinity);
     let close: number | null;
     let basis: ProjectionBasis;
     if (past !== null) {

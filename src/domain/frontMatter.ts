@@ -35,10 +35,7 @@ const userId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as 
 const roleName = z.string().trim().min(1, 'must not be empty').toLowerCase();
 
 const settingsSchema = z.object({
-  timezone: z
-    .string()
-    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as "America/New_York" or "UTC"' })
-    .optional(),
+  timezone: z.string().refine(isValidTimeZone, { message: 'must be an IANA time zone such as "America/New_York" or "UTC"' }).optional(),
   // One id may be written without a list.
   roles: z.record(roleName, z.union([userId.transform((id) => [id]), z.array(userId)])).optional(),
   // Who may change any role, even one the front matter names (see domain/permissions.ts).
@@ -46,7 +43,11 @@ const settingsSchema = z.object({
   escalation: z
     .array(
       z.union([
-        z.string().trim().min(1).transform((name) => ({ name })),
+        z
+          .string()
+          .trim()
+          .min(1)
+          .transform((name) => ({ name })),
         z.object({ name: z.string().trim().min(1) }),
       ]),
     )
@@ -78,9 +79,7 @@ const settingsSchema = z.object({
     )
     .optional(),
   // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
-  rollbackHeadings: z
-    .record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' }))
-    .optional(),
+  rollbackHeadings: z.record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' })).optional(),
 });
 
 const KNOWN_KEYS = new Set(Object.keys(settingsSchema.shape));

@@ -116,9 +116,7 @@ export function blockedSections(snapshot: RunSnapshot): { ids: Set<string>; by: 
 /** Rollback sections are held back until the run switches to its rollback branch. */
 export function heldSections(snapshot: RunSnapshot): Set<string> {
   if (snapshot.run.rollbackActive) return new Set();
-  return new Set(
-    snapshot.run.checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.map((s) => s.id)),
-  );
+  return new Set(snapshot.run.checklist.phases.filter((p) => p.kind === 'rollback').flatMap((p) => p.sections.map((s) => s.id)));
 }
 
 /**

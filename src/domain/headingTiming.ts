@@ -54,9 +54,7 @@ const OFFSET = /\bT\s*([+\-−–])\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?/;
 // run of blanks is guarded by what must follow it (a digit, AM/PM, a dash, a zone, the closing
 // parenthesis): two optional blank runs side by side made "(1-1" and 3,000 spaces take seconds.
 const LOOSE_TIME = String.raw`\d{1,2}(?::\d{1,2})?(?:\s*[AaPp]\.?[Mm]\.?)?`;
-const WINDOW = new RegExp(
-  String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})(?:\s*[A-Z]{2,5})?\s*\)`,
-);
+const WINDOW = new RegExp(String.raw`\(\s*(${LOOSE_TIME})\s*(?:-|–|—|to)\s*(${LOOSE_TIME})(?:\s*[A-Z]{2,5})?\s*\)`);
 const TIMEBOX = /\(\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*\)/g;
 
 export function parseHeadingTiming(heading: string): HeadingTimingResult {

@@ -60,7 +60,11 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     const repaired = repairMojibake(line);
     if (repaired === line) return;
     lines[i] = repaired;
-    problem(i + 1, 'warning', `repaired double-encoded UTF-8 (saved through a wrong encoding): "${excerpt(line)}" → "${excerpt(repaired)}"; re-save the file as UTF-8`);
+    problem(
+      i + 1,
+      'warning',
+      `repaired double-encoded UTF-8 (saved through a wrong encoding): "${excerpt(line)}" → "${excerpt(repaired)}"; re-save the file as UTF-8`,
+    );
   });
 
   const frontMatter = parseFrontMatter(lines.join('\n'), file);
@@ -91,7 +95,10 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   }
 
   const plainText: PlainText = new Map();
-  const built = buildPhases(phases.filter((p) => p.sections.length > 0), plainText);
+  const built = buildPhases(
+    phases.filter((p) => p.sections.length > 0),
+    plainText,
+  );
 
   applyGateSettings(built, plainText, settings, frontMatter.gateLines, problem);
   if (settings.escalation === undefined) {

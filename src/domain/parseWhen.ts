@@ -29,7 +29,6 @@ export type DurationResult = { ok: true; minutes: Minutes } | { ok: false; error
 const START_FORMS = 'now, 16:00, 4pm, 4:30 PM, tomorrow 09:00, 2026-11-23 16:00, 2026-11-23T16:00Z, +2h or in 2h';
 const DURATION_FORMS = '45m, -15m, 1h30m, 2h, 1d, or 90 (minutes)';
 
-
 /**
  * A duration in whole minutes: "45m", "-15m", "1h30m", "1h 30m", "2 hours", "1.5h", "1d", or a bare
  * number of minutes ("90"). Zero and more than a week either way are refused.
@@ -97,8 +96,7 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-const ISO_WITH_ZONE =
-  /^(\d{4})-(\d{2})-(\d{2})[t ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(z|utc|[+-]\d{2}(?::?\d{2})?)$/;
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[t ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(z|utc|[+-]\d{2}(?::?\d{2})?)$/;
 const DATE_AND_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:t|\s+(?:at\s+)?)(.+)$/;
 
 /**

@@ -135,11 +135,7 @@ function sectionOfItem(itemId: string): string {
  * "Monitor for 30 minutes": started by a person at `startedAt`, done `minutes` later. Null for an
  * item without a timer. The start is in the key, so restarting the timer plans a new reminder.
  */
-export function planItemTimer(
-  runId: number,
-  item: Pick<Item, 'id' | 'timer'>,
-  startedAt: number,
-): PlannedReminder | null {
+export function planItemTimer(runId: number, item: Pick<Item, 'id' | 'timer'>, startedAt: number): PlannedReminder | null {
   if (item.timer === undefined || item.timer.minutes <= 0) return null;
   return {
     key: `r${runId}:${item.id}:timer_done@${keyStamp(startedAt)}`,

@@ -120,9 +120,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
   const waivedIds = new Set(waivers.map((a) => a.target));
 
   const gates: ReportGate[] = inPlay.flatMap(({ section }) =>
-    section.items
-      .filter((i) => i.kind === 'gate')
-      .map((item) => gateOf(snapshot, section, item)),
+    section.items.filter((i) => i.kind === 'gate').map((item) => gateOf(snapshot, section, item)),
   );
 
   const slips = audit
@@ -133,18 +131,25 @@ export function buildRunReport(input: RunReportInput): RunReport {
       return { at: a.at, by: a.actor, minutes: Math.round((to - from) / 60_000), how: String(a.detail?.['how'] ?? '') };
     });
   const rollbackRow = audit.find((a) => a.action === 'run.rollback');
-  const rollback = rollbackRow ? { at: rollbackRow.at, by: rollbackRow.actor, reason: String(rollbackRow.detail?.['reason'] ?? run.rollbackReason ?? '') } : null;
+  const rollback = rollbackRow
+    ? { at: rollbackRow.at, by: rollbackRow.actor, reason: String(rollbackRow.detail?.['reason'] ?? run.rollbackReason ?? '') }
+    : null;
   const pages = input.pages.map((p) => ({ ...p, openMs: Math.max(0, (p.resolvedAt ?? end) - p.openedAt) }));
 
   const forecast = forecastRun({ snapshot, windows: input.windows, now: end });
-  const phases = phaseSpans(forecast.sections, run.checklist.phases.map((p) => ({ id: p.id, title: p.title, rollback: p.kind === 'rollback' })));
+  const phases = phaseSpans(
+    forecast.sections,
+    run.checklist.phases.map((p) => ({ id: p.id, title: p.title, rollback: p.kind === 'rollback' })),
+  );
 
   const markers: ReportMarker[] = [
-    ...gates.filter((g) => g.decidedAt !== null && g.outcome !== 'pending').map((g) => ({
-      at: g.decidedAt!,
-      kind: g.outcome === 'passed' ? ('gate_go' as const) : ('gate_no_go' as const),
-      label: `${g.outcome === 'passed' ? 'Go' : 'No-Go'}: ${g.text}`,
-    })),
+    ...gates
+      .filter((g) => g.decidedAt !== null && g.outcome !== 'pending')
+      .map((g) => ({
+        at: g.decidedAt!,
+        kind: g.outcome === 'passed' ? ('gate_go' as const) : ('gate_no_go' as const),
+        label: `${g.outcome === 'passed' ? 'Go' : 'No-Go'}: ${g.text}`,
+      })),
     ...slips.map((s) => ({ at: s.at, kind: 'slip' as const, label: `Slip ${s.minutes >= 0 ? '+' : ''}${s.minutes}m` })),
     ...pages.map((p) => ({ at: p.openedAt, kind: 'page' as const, label: `Page: ${p.summary}`, until: p.resolvedAt ?? end })),
     ...(rollback ? [{ at: rollback.at, kind: 'rollback' as const, label: 'Rollback' }] : []),
@@ -190,7 +195,14 @@ function gateOf(snapshot: RunSnapshot, section: Section, item: Item): ReportGate
   const rule = gateRuleFor(snapshot.run.checklist, section, item);
   const votes = snapshot.votes.filter((v) => v.itemId === item.id).sort((a, b) => a.at - b.at);
   const outcome: GateOutcome = snapshot.items[item.id]?.done ? 'passed' : gateOutcome(rule, standingVotes(votes, item.id), snapshot.roles);
-  return { itemId: item.id, text: item.text, sectionTitle: section.title, outcome, votes, decidedAt: outcome === 'pending' ? null : (votes.at(-1)?.at ?? null) };
+  return {
+    itemId: item.id,
+    text: item.text,
+    sectionTitle: section.title,
+    outcome,
+    votes,
+    decidedAt: outcome === 'pending' ? null : (votes.at(-1)?.at ?? null),
+  };
 }
 
 /** Each phase's planned window and actual span: the earliest open and latest close of its sections. */

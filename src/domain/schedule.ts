@@ -116,10 +116,7 @@ function clockWindow(
   else day = localDatePlusDays(t0 + timing.offset * MINUTE_MS, 0, tz);
 
   const at = (dayShift: number, minutes: Minutes): number =>
-    zonedDateTimeToUtc(
-      { year: day.year, month: day.month, day: day.day + dayShift, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-      tz,
-    );
+    zonedDateTimeToUtc({ year: day.year, month: day.month, day: day.day + dayShift, hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz);
   const start = clock.start;
   const endsNextDay = clock.end <= clock.start || clock.end >= 1440;
   const end = clock.end >= 1440 ? clock.end - 1440 : clock.end;
@@ -142,12 +139,7 @@ export interface ScheduleOptions {
 }
 
 /** One window per section, in file order (rollback sections included, with null windows). */
-export function computeSchedule(
-  checklist: Checklist,
-  t0: number,
-  timezone: string,
-  options: ScheduleOptions = {},
-): SectionWindow[] {
+export function computeSchedule(checklist: Checklist, t0: number, timezone: string, options: ScheduleOptions = {}): SectionWindow[] {
   const slipMs = Math.round(options.slipMinutes ?? 0) * MINUTE_MS;
   if (slipMs === 0) return scheduleFor(checklist, t0, timezone);
   return scheduleFor(checklist, t0 - slipMs, timezone).map((w) => ({
@@ -196,8 +188,7 @@ function closeOffsetWindows(line: Slot[], t0: number, tz: string): void {
     if (timed === null || timed.kind !== 'offset' || open === null) return;
 
     const later = line.slice(i + 1);
-    const nextTimedOpen = later.find((s) => s.timed !== null && s.window.opensAt !== null && s.window.opensAt > open)
-      ?.window.opensAt;
+    const nextTimedOpen = later.find((s) => s.timed !== null && s.window.opensAt !== null && s.window.opensAt > open)?.window.opensAt;
     if (timed.offset < 0) {
       slot.window.closesAt = Math.min(t0, nextTimedOpen ?? Infinity);
       return;
@@ -300,10 +291,7 @@ export function computeRollbackWindows(checklist: Checklist, rollbackStartedAt: 
   return rollbackTimeline(checklist, rollbackStartedAt).windows;
 }
 
-function rollbackTimeline(
-  checklist: Checklist,
-  rollbackStartedAt: number,
-): { windows: SectionWindow[]; timeboxes: RollbackTimebox[] } {
+function rollbackTimeline(checklist: Checklist, rollbackStartedAt: number): { windows: SectionWindow[]; timeboxes: RollbackTimebox[] } {
   const windows: SectionWindow[] = [];
   const timeboxes: RollbackTimebox[] = [];
   let cursor = rollbackStartedAt;

@@ -59,7 +59,10 @@ export class ForecastNudgeJob {
       try {
         const now = clock.now();
         const forecast = this.opts.reports.forecast(run.id, now);
-        this.refreshOverview(run.id, `${forecast.standing.kind}:${Math.floor(forecast.standing.minutes / 5)}:${forecast.standing.sectionTitle ?? ''}`);
+        this.refreshOverview(
+          run.id,
+          `${forecast.standing.kind}:${Math.floor(forecast.standing.minutes / 5)}:${forecast.standing.sectionTitle ?? ''}`,
+        );
         const overrun = forecast.overruns[0];
         if (!overrun) continue;
         const lead = this.opts.runs.snapshot(run.id).roles[LEAD]?.[0] ?? run.startedBy;

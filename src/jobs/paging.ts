@@ -65,7 +65,13 @@ export function createPaging(deps: PagingOptions): Paging {
     if (result.ok) {
       timeline.notice(row.runId, `page:${row.id}`, { kind: 'page_sent', action: row.action, at, summary });
     } else if (!result.retryable) {
-      timeline.notice(row.runId, `page-failed:${row.id}`, { kind: 'page_refused', action: row.action, status: result.status ?? null, error: result.error, summary });
+      timeline.notice(row.runId, `page-failed:${row.id}`, {
+        kind: 'page_refused',
+        action: row.action,
+        status: result.status ?? null,
+        error: result.error,
+        summary,
+      });
     } else if (row.attempts === 3) {
       timeline.notice(row.runId, `page-delayed:${row.id}`, { kind: 'page_delayed', error: result.error, summary });
     }

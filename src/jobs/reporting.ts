@@ -1,7 +1,7 @@
 import type { App, Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../service/clock.js';
-import { ReportService } from '../service/reportService.js';
+import type { ReportService } from '../service/reportService.js';
 import type { Services } from '../service/createServices.js';
 import { registerSlipSuggestionHandler } from '../slack/slipSuggestionHandler.js';
 import { ForecastNudgeJob } from './forecastNudgeJob.js';
@@ -34,8 +34,18 @@ export function createReporting(deps: {
 }): Reporting {
   const reports = deps.services.reports;
   const common = { reports, client: deps.client, clock: deps.clock, logger: deps.logger };
-  const reportJob = new RunReportJob({ ...common, queue: deps.services.reportQueue, ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}) });
-  const forecastJob = new ForecastNudgeJob({ ...common, checks: deps.services.forecastChecks, runs: deps.services.queries, ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}), ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}) });
+  const reportJob = new RunReportJob({
+    ...common,
+    queue: deps.services.reportQueue,
+    ...(deps.options?.reportRetryBaseMs !== undefined ? { retryBaseMs: deps.options.reportRetryBaseMs } : {}),
+  });
+  const forecastJob = new ForecastNudgeJob({
+    ...common,
+    checks: deps.services.forecastChecks,
+    runs: deps.services.queries,
+    ...(deps.onMessagesChanged ? { onMessagesChanged: deps.onMessagesChanged } : {}),
+    ...(deps.options?.forecastIntervalMs !== undefined ? { intervalMs: deps.options.forecastIntervalMs } : {}),
+  });
   registerSlipSuggestionHandler(deps.app, { services: deps.services, logger: deps.logger });
   return {
     reports,

@@ -110,9 +110,22 @@ export class RunReportJob {
         thread_ts: ts,
         initial_comment: `Run #${report.runId}: the timeline (planned against actual) and the full audit record.`,
         file_uploads: [
-          { file: png, filename: `${base}-timeline.png`, title: `Run #${report.runId} timeline`, alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase` },
-          { file: Buffer.from(reportMarkdown(report, audit), 'utf8'), filename: `${base}-record.md`, title: `Run #${report.runId} audit record (markdown)` },
-          { file: Buffer.from(reportHtml(report, audit), 'utf8'), filename: `${base}-record.html`, title: `Run #${report.runId} audit record (HTML)` },
+          {
+            file: png,
+            filename: `${base}-timeline.png`,
+            title: `Run #${report.runId} timeline`,
+            alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase`,
+          },
+          {
+            file: Buffer.from(reportMarkdown(report, audit), 'utf8'),
+            filename: `${base}-record.md`,
+            title: `Run #${report.runId} audit record (markdown)`,
+          },
+          {
+            file: Buffer.from(reportHtml(report, audit), 'utf8'),
+            filename: `${base}-record.html`,
+            title: `Run #${report.runId} audit record (HTML)`,
+          },
         ],
       });
     } catch (error) {

@@ -77,7 +77,12 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
         cronTask = schedule(expression, () => void (running ? undefined : tick()), {
           noOverlap: true,
           name,
-          logger: { info: log, warn: log, debug: (m: unknown) => log(String(m)), error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`) },
+          logger: {
+            info: log,
+            warn: log,
+            debug: (m: unknown) => log(String(m)),
+            error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`),
+          },
         });
       }
       if (options.intervalMs === undefined) return;
@@ -92,11 +97,14 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       if (poke && pokeAt <= at) return;
       if (poke) clearTimeout(poke);
       pokeAt = at;
-      poke = setTimeout(() => {
-        poke = null;
-        pokeAt = Infinity;
-        void tick();
-      }, Math.max(0, delayMs));
+      poke = setTimeout(
+        () => {
+          poke = null;
+          pokeAt = Infinity;
+          void tick();
+        },
+        Math.max(0, delayMs),
+      );
       poke.unref();
     },
     tick,

@@ -77,7 +77,12 @@ export function createPolicyForRoutingKey(opts: {
       }
       return { ok: false, error: 'no PagerDuty service the API token can see has an integration with this routing key' };
     } catch (err) {
-      const text = err instanceof Error && !isResponseLike(err) ? err.message : isResponseLike(err) ? `PagerDuty REST /services answered ${err.status} with a body that is not JSON` : describeNetworkError(err);
+      const text =
+        err instanceof Error && !isResponseLike(err)
+          ? err.message
+          : isResponseLike(err)
+            ? `PagerDuty REST /services answered ${err.status} with a body that is not JSON`
+            : describeNetworkError(err);
       return { ok: false, error: scrub(text) };
     }
   }

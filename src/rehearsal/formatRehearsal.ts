@@ -31,7 +31,9 @@ export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeade
   const offsets = events.map((e) => `(${formatOffset(e.at, e.t0)})`);
   const width = Math.max(0, ...offsets.map((o) => o.length));
   events.forEach((event, i) => {
-    lines.push(`${formatInZone(event.at, header.timezone)}  ${offsets[i]!.padEnd(width)}  #${event.runId}  ${event.kind.padEnd(8)}  ${describe(event)}`.trimEnd());
+    lines.push(
+      `${formatInZone(event.at, header.timezone)}  ${offsets[i]!.padEnd(width)}  #${event.runId}  ${event.kind.padEnd(8)}  ${describe(event)}`.trimEnd(),
+    );
   });
 
   lines.push('', 'Summary');
@@ -75,4 +77,3 @@ export function firstLine(mrkdwn: string): string {
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
-

@@ -45,7 +45,8 @@ export class RehearsalTeam {
           else refused.add(`the gate “${item.text}” is still waiting for more Go votes than its approvers can give`);
         } else {
           const userId = item.kind === 'signoff' && item.role ? this.holderOf(item.role, assigned) : this.lead();
-          if (this.services.items.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed) done += 1;
+          if (this.services.items.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed)
+            done += 1;
         }
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -78,7 +79,14 @@ export class RehearsalTeam {
     if (voters.length === 0 && rule.approvers[0] !== undefined) voters = [this.holderOf(rule.approvers[0], assigned)];
     let votes = 0;
     for (const userId of voters) {
-      const { outcome } = this.services.gates.voteGate({ runId: this.runId, itemId: item.id, vote: 'go', reason: null, userId, channelId: REHEARSAL_CHANNEL });
+      const { outcome } = this.services.gates.voteGate({
+        runId: this.runId,
+        itemId: item.id,
+        vote: 'go',
+        reason: null,
+        userId,
+        channelId: REHEARSAL_CHANNEL,
+      });
       votes += 1;
       if (outcome === 'passed') return { votes, passed: true };
     }
@@ -89,7 +97,14 @@ export class RehearsalTeam {
   private holderOf(role: string, assigned: string[]): string {
     const holders = this.runs.snapshot(this.runId).roles[normaliseRole(role)] ?? [];
     if (holders[0] !== undefined) return holders[0];
-    this.services.roles.setRole({ runId: this.runId, role, targetUserId: REHEARSAL_USER, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+    this.services.roles.setRole({
+      runId: this.runId,
+      role,
+      targetUserId: REHEARSAL_USER,
+      remove: false,
+      userId: this.lead(),
+      channelId: REHEARSAL_CHANNEL,
+    });
     assigned.push(role);
     return REHEARSAL_USER;
   }

@@ -119,7 +119,13 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
     sent += 1;
     return { ok: true, ts: `${Math.floor(clock.now() / 1000)}.${String(sent).padStart(6, '0')}` };
   };
-  const poller = new ReminderPoller(timeline, poster, logger, () => clock.now(), () => paging?.evaluateAll());
+  const poller = new ReminderPoller(
+    timeline,
+    poster,
+    logger,
+    () => clock.now(),
+    () => paging?.evaluateAll(),
+  );
 
   try {
     const { run } = services.starting.startRun({
@@ -161,7 +167,16 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       if (candidates.length === 0) {
         // Dated at the last thing that happened: the quiet checks after it are not news.
         const last = events[events.length - 1];
-        events.push({ at: last?.at ?? now, t0: current.t0, runId, kind: 'end', detail: '', sectionTitle: null, text: 'nothing more would happen: no reminder is pending', late: false });
+        events.push({
+          at: last?.at ?? now,
+          t0: current.t0,
+          runId,
+          kind: 'end',
+          detail: '',
+          sectionTitle: null,
+          text: 'nothing more would happen: no reminder is pending',
+          late: false,
+        });
         break;
       }
       const next = Math.max(now, Math.min(...candidates));
@@ -170,7 +185,9 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       if (next > horizon) {
         const pending = listReminders(db, runId).filter((r) => r.status === 'pending').length;
         clock.advanceTo(horizon);
-        end(`stopped one day after the last window closed${pending > 0 ? `; ${pending} reminder${pending === 1 ? ' is' : 's are'} still pending` : ''}`);
+        end(
+          `stopped one day after the last window closed${pending > 0 ? `; ${pending} reminder${pending === 1 ? ' is' : 's are'} still pending` : ''}`,
+        );
         break;
       }
       if (steps >= maxSteps) {
@@ -219,7 +236,13 @@ function horizonOf(windows: SectionWindow[], run: Run): number {
 }
 
 /** Each timed section the team has not finished yet, with the moment they will: a minute before it closes. */
-function sectionsToFinish(runs: RunService, windows: SectionWindow[], run: Run, finished: Set<string>, now: number): Array<{ sectionId: string; at: number }> {
+function sectionsToFinish(
+  runs: RunService,
+  windows: SectionWindow[],
+  run: Run,
+  finished: Set<string>,
+  now: number,
+): Array<{ sectionId: string; at: number }> {
   const snapshot = runs.snapshot(run.id);
   const held = heldSections(snapshot);
   const byId = new Map(windows.map((w) => [w.sectionId, w]));

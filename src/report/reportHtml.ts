@@ -71,7 +71,10 @@ export function reportHtml(report: RunReport, audit: AuditRecord[]): string {
     .join('\n');
   const gates = report.gates.length
     ? report.gates
-        .map((g) => `<li>${e(g.text)} — <strong>${e(g.outcome)}</strong>${g.votes.map((v) => ` · ${e(v.userId)} ${v.vote === 'go' ? 'Go' : 'No-Go'} ${isoUtc(v.at)}${v.reason ? ` (${e(v.reason)})` : ''}`).join('')}</li>`)
+        .map(
+          (g) =>
+            `<li>${e(g.text)} — <strong>${e(g.outcome)}</strong>${g.votes.map((v) => ` · ${e(v.userId)} ${v.vote === 'go' ? 'Go' : 'No-Go'} ${isoUtc(v.at)}${v.reason ? ` (${e(v.reason)})` : ''}`).join('')}</li>`,
+        )
         .join('\n')
     : '<li>none</li>';
   const auditRows = audit

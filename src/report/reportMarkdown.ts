@@ -35,12 +35,17 @@ export function reportMarkdown(report: RunReport, audit: AuditRecord[]): string 
     '## Gates',
     '',
     ...(report.gates.length
-      ? report.gates.map((g) => `- ${cell(g.text)} — **${g.outcome}**${g.votes.length ? `: ${g.votes.map((v) => `${v.userId} ${v.vote === 'go' ? 'Go' : 'No-Go'} at ${isoUtc(v.at)}${v.reason ? ` (${cell(v.reason)})` : ''}`).join('; ')}` : ''}`)
+      ? report.gates.map(
+          (g) =>
+            `- ${cell(g.text)} — **${g.outcome}**${g.votes.length ? `: ${g.votes.map((v) => `${v.userId} ${v.vote === 'go' ? 'Go' : 'No-Go'} at ${isoUtc(v.at)}${v.reason ? ` (${cell(v.reason)})` : ''}`).join('; ')}` : ''}`,
+        )
       : ['- none']),
     '',
     '## Sign-offs',
     '',
-    ...(report.signoffs.length ? report.signoffs.map((s) => `- ${cell(s.role || s.text)}: ${s.by ? `${s.by} at ${isoUtc(s.at)}` : 'not signed'}`) : ['- none']),
+    ...(report.signoffs.length
+      ? report.signoffs.map((s) => `- ${cell(s.role || s.text)}: ${s.by ? `${s.by} at ${isoUtc(s.at)}` : 'not signed'}`)
+      : ['- none']),
     '',
     '## Waived items',
     '',
@@ -49,7 +54,10 @@ export function reportMarkdown(report: RunReport, audit: AuditRecord[]): string 
     '## Slips and pages',
     '',
     ...report.slips.map((s) => `- Slip ${s.minutes >= 0 ? '+' : ''}${s.minutes} min by ${s.by} at ${isoUtc(s.at)} (${s.how})`),
-    ...report.pages.map((p) => `- Page ${cell(p.reason)}: ${cell(p.summary)} — opened ${isoUtc(p.openedAt)}, ${p.resolvedAt ? `resolved ${isoUtc(p.resolvedAt)}` : 'never resolved'}, open ${formatDuration(p.openMs)}`),
+    ...report.pages.map(
+      (p) =>
+        `- Page ${cell(p.reason)}: ${cell(p.summary)} — opened ${isoUtc(p.openedAt)}, ${p.resolvedAt ? `resolved ${isoUtc(p.resolvedAt)}` : 'never resolved'}, open ${formatDuration(p.openMs)}`,
+    ),
     ...(report.slips.length + report.pages.length === 0 ? ['- none'] : []),
     '',
     `## Audit trail (${audit.length} rows)`,

@@ -85,7 +85,9 @@ export function timelineSvg(report: RunReport): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${TIMELINE_WIDTH}" height="${height}" viewBox="0 0 ${TIMELINE_WIDTH} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="17" data-run="${report.runId}">`,
   );
   out.push(`<rect x="0" y="0" width="${TIMELINE_WIDTH}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="16" y="30" font-size="23" font-weight="bold" data-kind="title">${escapeXml(clip(`#${report.runId} · ${report.title}`, 90))}</text>`);
+  out.push(
+    `<text x="16" y="30" font-size="23" font-weight="bold" data-kind="title">${escapeXml(clip(`#${report.runId} · ${report.title}`, 90))}</text>`,
+  );
   out.push(
     `<text x="16" y="54" fill="#455a64" data-kind="subtitle">${escapeXml(`${report.status.replace('_', ' ')} · planned (pale) against actual (solid) · times in ${report.timezone}`)}</text>`,
   );
@@ -98,7 +100,9 @@ export function timelineSvg(report: RunReport): string {
   for (let t = first; t <= end; t += step * MINUTE) {
     const tx = x(t);
     out.push(`<line x1="${tx}" y1="${TOP}" x2="${tx}" y2="${TOP + chartH}" stroke="#eceff1" data-kind="grid"/>`);
-    out.push(`<text x="${tx}" y="${TOP + chartH + 20}" text-anchor="middle" fill="#455a64" font-size="15" data-kind="tick" data-at="${t}">${hhmm(t, report.timezone, withDay)}</text>`);
+    out.push(
+      `<text x="${tx}" y="${TOP + chartH + 20}" text-anchor="middle" fill="#455a64" font-size="15" data-kind="tick" data-at="${t}">${hhmm(t, report.timezone, withDay)}</text>`,
+    );
   }
 
   // Pages first, as bands behind the bars.
@@ -106,7 +110,9 @@ export function timelineSvg(report: RunReport): string {
     if (m.kind !== 'page' || i >= MAX_LEGEND) return;
     const x1 = x(m.at);
     const x2 = Math.max(x1 + 2, x(m.until ?? m.at));
-    out.push(`<rect x="${x1}" y="${TOP}" width="${Math.round((x2 - x1) * 10) / 10}" height="${chartH}" fill="${COLORS.page}" fill-opacity="0.12" data-kind="page-band" data-marker="${i + 1}"/>`);
+    out.push(
+      `<rect x="${x1}" y="${TOP}" width="${Math.round((x2 - x1) * 10) / 10}" height="${chartH}" fill="${COLORS.page}" fill-opacity="0.12" data-kind="page-band" data-marker="${i + 1}"/>`,
+    );
   });
 
   phases.forEach((phase, row) => out.push(...phaseRow(phase, row, x, report.endedAt ?? report.createdAt + report.durationMs)));
@@ -121,20 +127,23 @@ export function timelineSvg(report: RunReport): string {
       `<text x="16" y="${y}" data-kind="legend" data-marker="${i + 1}"><tspan fill="${colorOf(m)}" font-weight="bold">${i + 1}</tspan> ${escapeXml(`${hhmm(m.at, report.timezone, withDay)} ${clip(m.label, 110)}`)}</text>`,
     );
   });
-  if (more > 0) out.push(`<text x="16" y="${legendTop + legend.length * LEGEND_LINE}" fill="#455a64" data-kind="legend-more">…and ${more} more events in the audit record</text>`);
+  if (more > 0)
+    out.push(
+      `<text x="16" y="${legendTop + legend.length * LEGEND_LINE}" fill="#455a64" data-kind="legend-more">…and ${more} more events in the audit record</text>`,
+    );
   out.push('</svg>');
   return out.join('\n');
 }
 
 function phaseRow(phase: PhaseSpan, row: number, x: (t: number) => number, end: number): string[] {
   const y = TOP + row * ROW_H;
-  const out = [
-    `<text x="16" y="${y + 25}" data-kind="label" data-phase="${escapeXml(phase.phaseId)}">${escapeXml(clip(phase.title, 30))}</text>`,
-  ];
+  const out = [`<text x="16" y="${y + 25}" data-kind="label" data-phase="${escapeXml(phase.phaseId)}">${escapeXml(clip(phase.title, 30))}</text>`];
   if (phase.plannedOpen !== null || phase.plannedClose !== null) {
     const x1 = x(phase.plannedOpen ?? phase.plannedClose!);
     const x2 = x(phase.plannedClose ?? end);
-    out.push(`<rect x="${x1}" y="${y + 7}" width="${Math.max(2, Math.round((x2 - x1) * 10) / 10)}" height="24" rx="3" fill="${COLORS.planned}" data-kind="planned" data-phase="${escapeXml(phase.phaseId)}"/>`);
+    out.push(
+      `<rect x="${x1}" y="${y + 7}" width="${Math.max(2, Math.round((x2 - x1) * 10) / 10)}" height="24" rx="3" fill="${COLORS.planned}" data-kind="planned" data-phase="${escapeXml(phase.phaseId)}"/>`,
+    );
   }
   const actualEnd = phase.actualClose ?? phase.lastMark;
   if (phase.actualOpen !== null && actualEnd !== null) {

@@ -4,7 +4,7 @@ import type { ItemState } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { saveItemState } from '../store/itemStates.js';
 import { bumpRunMessages } from '../store/runMessages.js';
-import { activeRunFor, requireAllowed, requireChannel } from './runGuard.js';
+import { activeRunFor, requireAllowed } from './runGuard.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
@@ -16,7 +16,10 @@ export class ItemWork {
    * Sets one item to done or not done. Setting it to the state it already has changes
    * nothing, so a stale click never replaces who completed an item, or undoes it.
    */
-  setItem(input: Actor & { runId: number; itemId: string; done: boolean; evidence?: { url: string | null; note: string | null } }): { changed: boolean; state: ItemState } {
+  setItem(input: Actor & { runId: number; itemId: string; done: boolean; evidence?: { url: string | null; note: string | null } }): {
+    changed: boolean;
+    state: ItemState;
+  } {
     const { db, clock, layout, events } = this.deps;
     const { run, snapshot } = activeRunFor(this.deps, input);
     const { item, section } = findItem(run.checklist, input.itemId);
@@ -37,7 +40,14 @@ export class ItemWork {
     };
     db.transaction(() => {
       saveItemState(db, run.id, state, now);
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: attempt, target: item.id, detail: { text: item.text, ...(state.evidence ? { evidence: state.evidence } : {}) } });
+      appendAudit(db, {
+        runId: run.id,
+        at: now,
+        actor: input.userId,
+        action: attempt,
+        target: item.id,
+        detail: { text: item.text, ...(state.evidence ? { evidence: state.evidence } : {}) },
+      });
       bumpRunMessages(db, run.id, ['overview', ...layout.keysForItem(run.checklist, item.id)]);
     })();
     events.messagesChanged(run.id);
@@ -60,7 +70,14 @@ export class ItemWork {
     const state: ItemState = { ...current, timerStartedAt: now };
     db.transaction(() => {
       saveItemState(db, run.id, state, now);
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'timer.start', target: item.id, detail: { minutes: item.timer!.minutes } });
+      appendAudit(db, {
+        runId: run.id,
+        at: now,
+        actor: input.userId,
+        action: 'timer.start',
+        target: item.id,
+        detail: { minutes: item.timer!.minutes },
+      });
       bumpRunMessages(db, run.id, layout.keysForItem(run.checklist, item.id));
     })();
     timeline.planItemTimer(run.id, item.id, now);

@@ -22,7 +22,15 @@ export const MANUAL_PAGE_WINDOW_MS = 5 * 60_000;
 /** What became of a page asked for by hand: worded for Slack in slack/views/manualPageText.ts. */
 export type ManualPageOutcome =
   | { kind: 'sent'; runId: number | null; channelId: string }
-  | { kind: 'folded'; scope: 'channel' | 'you'; requestedBy: string | null; text: string; openedAt: number; runId: number | null; windowMinutes: number };
+  | {
+      kind: 'folded';
+      scope: 'channel' | 'you';
+      requestedBy: string | null;
+      text: string;
+      openedAt: number;
+      runId: number | null;
+      windowMinutes: number;
+    };
 
 /** What `/deploy oncall` can say, and the look-up to make when it can ask PagerDuty. */
 export type OncallAnswer =
@@ -152,33 +160,42 @@ export class PageService {
     const channelId = input.channelId;
     const runId = run?.id ?? null;
     const request = { userId: input.userId, channelId, text: input.message };
-    const audit = (detail: Record<string, unknown>): void => void
-      appendAudit(db, { runId, at: now, actor: input.userId, action: 'page.request', target: channelId, detail: { message: input.message, ...detail } });
+    const audit = (detail: Record<string, unknown>): void =>
+      void appendAudit(db, {
+        runId,
+        at: now,
+        actor: input.userId,
+        action: 'page.request',
+        target: channelId,
+        detail: { message: input.message, ...detail },
+      });
     // The check, the page and the audit row in one transaction: two requests cannot both page.
-    const outcome = db.transaction((): ManualPageOutcome => {
-      const open = openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
-      if (open) {
-        audit({ outcome: 'folded', into: open.dedupKey });
-        return foldedOutcome(open, open.channelId === channelId ? 'channel' : 'you');
-      }
-      if (run) {
-        const reason = `${MANUAL_PREFIX}${now}`;
-        const dedupKey = dedupKeyFor(run.id, reason);
-        const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
-        this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
-        audit({ outcome: 'sent', dedupKey });
-      } else {
-        const dedupKey = channelPageDedupKey(channelId, now);
-        if (!this.triggerForChannel(dedupKey, input.userId, channelId, input.message, now)) {
-          // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
-          audit({ outcome: 'folded', into: dedupKey });
-          const page = getPage(db, dedupKey);
-          if (page) return foldedOutcome(page, 'channel');
+    const outcome = db
+      .transaction((): ManualPageOutcome => {
+        const open = openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
+        if (open) {
+          audit({ outcome: 'folded', into: open.dedupKey });
+          return foldedOutcome(open, open.channelId === channelId ? 'channel' : 'you');
         }
-        audit({ outcome: 'sent', dedupKey });
-      }
-      return { kind: 'sent', runId, channelId };
-    }).immediate();
+        if (run) {
+          const reason = `${MANUAL_PREFIX}${now}`;
+          const dedupKey = dedupKeyFor(run.id, reason);
+          const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+          this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
+          audit({ outcome: 'sent', dedupKey });
+        } else {
+          const dedupKey = channelPageDedupKey(channelId, now);
+          if (!this.triggerForChannel(dedupKey, input.userId, channelId, input.message, now)) {
+            // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
+            audit({ outcome: 'folded', into: dedupKey });
+            const page = getPage(db, dedupKey);
+            if (page) return foldedOutcome(page, 'channel');
+          }
+          audit({ outcome: 'sent', dedupKey });
+        }
+        return { kind: 'sent', runId, channelId };
+      })
+      .immediate();
     if (outcome.kind === 'sent') this.deps.onQueued();
     return outcome;
   }
@@ -232,9 +249,24 @@ export class PageService {
         escalation: (run.checklist.settings.escalation ?? []).map((l) => l.name),
       },
     });
-    const queued = enqueuePage(this.deps.db, { runId: run.id, dedupKey, reason: page.reason, summary: page.summary, payload: event, now, ...(request ? { request } : {}) });
+    const queued = enqueuePage(this.deps.db, {
+      runId: run.id,
+      dedupKey,
+      reason: page.reason,
+      summary: page.summary,
+      payload: event,
+      now,
+      ...(request ? { request } : {}),
+    });
     if (queued) {
-      appendAudit(this.deps.db, { runId: run.id, at: now, actor, action: 'page.trigger', target: page.reason, detail: { dedupKey, severity: page.severity, summary: page.summary } });
+      appendAudit(this.deps.db, {
+        runId: run.id,
+        at: now,
+        actor,
+        action: 'page.trigger',
+        target: page.reason,
+        detail: { dedupKey, severity: page.severity, summary: page.summary },
+      });
     }
     return queued;
   }
@@ -252,9 +284,24 @@ export class PageService {
       links: [{ href: channelLink(channelId), text: `Slack channel ${channelId}` }],
       customDetails: { channel: channelId, requested_by: userId, message },
     });
-    const queued = enqueuePage(this.deps.db, { runId: null, dedupKey, reason, summary, payload: event, now, request: { userId, channelId, text: message } });
+    const queued = enqueuePage(this.deps.db, {
+      runId: null,
+      dedupKey,
+      reason,
+      summary,
+      payload: event,
+      now,
+      request: { userId, channelId, text: message },
+    });
     if (queued) {
-      appendAudit(this.deps.db, { runId: null, at: now, actor: userId, action: 'page.trigger', target: reason, detail: { dedupKey, severity: 'critical', summary } });
+      appendAudit(this.deps.db, {
+        runId: null,
+        at: now,
+        actor: userId,
+        action: 'page.trigger',
+        target: reason,
+        detail: { dedupKey, severity: 'critical', summary },
+      });
     }
     return queued;
   }

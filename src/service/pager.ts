@@ -27,9 +27,7 @@ export interface OncallLevel {
 export type OncallLookupResult = { ok: true; levels: OncallLevel[] } | { ok: false; error: string };
 
 /** The escalation policy behind the routing key, found through the REST API (never a throw). */
-export type PolicyLookupResult =
-  | { ok: true; policyId: string; policyName: string | null; serviceName: string }
-  | { ok: false; error: string };
+export type PolicyLookupResult = { ok: true; policyId: string; policyName: string | null; serviceName: string } | { ok: false; error: string };
 
 /** A PagerDuty change event: something changed (a deploy), shown beside incidents; never pages. */
 export interface ChangeEvent {

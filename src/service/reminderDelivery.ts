@@ -8,14 +8,7 @@ import type { SectionWindow } from '../domain/sectionWindow.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import {
-  claimDueReminders,
-  markReminderSent,
-  markReminderSkipped,
-  releaseReminder,
-  upsertReminders,
-  type ReminderRow,
-} from '../store/reminders.js';
+import { claimDueReminders, markReminderSent, markReminderSkipped, releaseReminder, upsertReminders, type ReminderRow } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import type { TimelineWindows } from './timelineWindows.js';
@@ -91,7 +84,7 @@ export class ReminderDelivery {
     const { phase, section } = located;
     const window = this.windows.windows(run).find((w) => w.sectionId === section.id) ?? null;
     const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
-    const item = row.itemId ? section.items.find((i) => i.id === row.itemId) ?? null : null;
+    const item = row.itemId ? (section.items.find((i) => i.id === row.itemId) ?? null) : null;
     const stoppedByRollback = run.rollbackActive && phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
     const resolved =
       stoppedByRollback ||
@@ -107,8 +100,7 @@ export class ReminderDelivery {
     const blocked = blockedSections(snapshot);
     // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
     const leads = snapshot.roles[LEAD] ?? [run.startedBy];
-    const roleOwners = (itemRole: string | undefined): string[] =>
-      itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads;
+    const roleOwners = (itemRole: string | undefined): string[] => (itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads);
     return {
       row,
       channelId: run.channelId,

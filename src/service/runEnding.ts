@@ -51,10 +51,22 @@ export class RunEnding {
     db.transaction(() => {
       for (const item of remaining) {
         saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason }, now);
-        appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'item.waive', target: item.id, detail: { reason: input.waiveReason, text: item.text } });
+        appendAudit(db, {
+          runId: run.id,
+          at: now,
+          actor: input.userId,
+          action: 'item.waive',
+          target: item.id,
+          detail: { reason: input.waiveReason, text: item.text },
+        });
       }
     })();
-    this.end(run, run.rollbackActive ? 'rolled_back' : 'completed', input.userId, input.waiveReason ? `finished with ${remaining.length} waived: ${input.waiveReason}` : 'all items done');
+    this.end(
+      run,
+      run.rollbackActive ? 'rolled_back' : 'completed',
+      input.userId,
+      input.waiveReason ? `finished with ${remaining.length} waived: ${input.waiveReason}` : 'all items done',
+    );
     return this.deps.queries.requireRun(run.id);
   }
 
@@ -63,7 +75,13 @@ export class RunEnding {
     const now = clock.now();
     db.transaction(() => {
       endRun(db, run.id, status, reason, now);
-      appendAudit(db, { runId: run.id, at: now, actor: userId, action: `run.${status === 'rolled_back' ? 'rolled_back' : status === 'completed' ? 'complete' : 'abort'}`, detail: { reason } });
+      appendAudit(db, {
+        runId: run.id,
+        at: now,
+        actor: userId,
+        action: `run.${status === 'rolled_back' ? 'rolled_back' : status === 'completed' ? 'complete' : 'abort'}`,
+        detail: { reason },
+      });
       bumpRunMessages(db, run.id, 'all');
     })();
     timeline.onRunEnded(run.id);

@@ -6,13 +6,27 @@ import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
 /** Audits a refused attempt (a `denied` row with what was tried and why), then throws the refusal. */
-export function refuse(deps: UseCaseDeps, runId: number | null, userId: string, attempted: string, target: string | null, refusal: Refusal | { code: string; params: Record<string, string | number | null> }): never {
+export function refuse(
+  deps: UseCaseDeps,
+  runId: number | null,
+  userId: string,
+  attempted: string,
+  target: string | null,
+  refusal: Refusal | { code: string; params: Record<string, string | number | null> },
+): never {
   appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code } });
   throw new DomainError(refusal.code, refusal.params);
 }
 
 /** Asks domain/permissions.ts whether `userId` may make this attempt; a refusal is audited and thrown. */
-export function requireAllowed(deps: UseCaseDeps, snapshot: RunSnapshot, userId: string, attempted: string, target: string | null, attempt: Attempt): void {
+export function requireAllowed(
+  deps: UseCaseDeps,
+  snapshot: RunSnapshot,
+  userId: string,
+  attempted: string,
+  target: string | null,
+  attempt: Attempt,
+): void {
   const refusal = refusalFor(snapshot, userId, attempt);
   if (refusal) refuse(deps, snapshot.run.id, userId, attempted, target, refusal);
 }

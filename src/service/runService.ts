@@ -1,5 +1,4 @@
 import type { Checklist } from '../domain/checklist.js';
-import type { Run } from '../domain/run.js';
 import type { RunQueries } from './runQueries.js';
 
 /**

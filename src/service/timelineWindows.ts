@@ -28,5 +28,4 @@ export class TimelineWindows {
   sectionStates(snapshot: RunSnapshot, windows: SectionWindow[], now: number): Map<string, SectionTimelineState> {
     return runSectionStates(snapshot, windows, now);
   }
-
 }

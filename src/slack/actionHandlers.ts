@@ -46,11 +46,12 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const { queries: runs, items, gates, timeline } = deps.services;
   const { logger } = deps;
 
-  const handle = (
-    name: string,
-    work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
-    options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
-  ) =>
+  const handle =
+    (
+      name: string,
+      work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
+      options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
+    ) =>
     async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
@@ -178,7 +179,10 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     // Checked before anything is audited: a submission without a user id cannot be anyone's vote.
     const userId: unknown = (body as { user?: { id?: unknown } }).user?.id;
     if (typeof userId !== 'string' || userId === '') {
-      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: 'This form is not one I recognise; close it and click No-Go again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [BlockIds.noGoReason]: 'This form is not one I recognise; close it and click No-Go again.' },
+      });
       return;
     }
     try {

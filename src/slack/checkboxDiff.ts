@@ -11,9 +11,7 @@ interface OptionLike {
 
 function valuesOf(options: unknown): Set<string> {
   if (!Array.isArray(options)) return new Set();
-  return new Set(
-    (options as OptionLike[]).map((o) => (o && typeof o.value === 'string' ? o.value : null)).filter((v): v is string => v !== null),
-  );
+  return new Set((options as OptionLike[]).map((o) => (o && typeof o.value === 'string' ? o.value : null)).filter((v): v is string => v !== null));
 }
 
 /** The checkboxes element of a block, wherever Block Kit allows it (actions, section accessory, input). */

@@ -106,7 +106,12 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         teamId: who.teamId,
         userId: who.userId,
       });
-      const noteText = note === 'tomorrow' ? ' (that time has passed today, so: tomorrow)' : note === 'past' ? ' (in the past: phases already due will be shown as overdue)' : '';
+      const noteText =
+        note === 'tomorrow'
+          ? ' (that time has passed today, so: tomorrow)'
+          : note === 'past'
+            ? ' (in the past: phases already due will be shown as overdue)'
+            : '';
       return {
         text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.`,
       };
@@ -116,7 +121,15 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
-      return { text: renderStatusText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled', deps.services.reports.sectionHistory(run.checklistName)) };
+      return {
+        text: renderStatusText(
+          snapshot,
+          windows,
+          now,
+          (id) => states.get(id) ?? 'unscheduled',
+          deps.services.reports.sectionHistory(run.checklistName),
+        ),
+      };
     }
     case 'schedule': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -177,7 +190,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
             .map((i) => i.role!),
         ),
       ];
-      const unassigned = signoffRoles.length ? `\nSign-off roles nobody holds yet: ${signoffRoles.map((r) => `*${escapeMrkdwn(r)}*`).join(', ')}. Assign with \`/deploy role "<role>" @person\`.` : '';
+      const unassigned = signoffRoles.length
+        ? `\nSign-off roles nobody holds yet: ${signoffRoles.map((r) => `*${escapeMrkdwn(r)}*`).join(', ')}. Assign with \`/deploy role "<role>" @person\`.`
+        : '';
       return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
     }
     case 'page': {

@@ -36,23 +36,38 @@ export interface CommandHelp {
 export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = {
   help: { usage: '/deploy help', summary: 'this list' },
   checklists: { usage: '/deploy checklists', summary: 'the checklists you can start, and any that have errors' },
-  start: { usage: '/deploy start <checklist> [at <time>] [tz <zone>]', summary: 'start a run here; T-0 is now unless you give a time (16:00, 4pm, tomorrow 09:00, 2026-11-23 16:00, in 2h)' },
+  start: {
+    usage: '/deploy start <checklist> [at <time>] [tz <zone>]',
+    summary: 'start a run here; T-0 is now unless you give a time (16:00, 4pm, tomorrow 09:00, 2026-11-23 16:00, in 2h)',
+  },
   status: { usage: '/deploy status [#run]', summary: 'progress, what is open, overdue and gated' },
   schedule: { usage: '/deploy schedule [#run]', summary: 'the timeline in your timezone, with each phase’s state' },
   runs: { usage: '/deploy runs', summary: 'recent runs in this channel' },
   slip: { usage: '/deploy slip [#run] <duration>', summary: 'move T-0 and every later window, e.g. 45m, -15m, 1h30m (lead or approver)' },
   reschedule: { usage: '/deploy reschedule [#run] <time>', summary: 'set a new T-0 (lead or approver)' },
-  role: { usage: '/deploy role [#run] <role> @person  |  /deploy role remove <role> @person', summary: 'give or take a role: lead, approver, on-call, or a sign-off role such as "QA Lead" (lead only)' },
+  role: {
+    usage: '/deploy role [#run] <role> @person  |  /deploy role remove <role> @person',
+    summary: 'give or take a role: lead, approver, on-call, or a sign-off role such as "QA Lead" (lead only)',
+  },
   roles: { usage: '/deploy roles [#run]', summary: 'who holds which role' },
   rollback: { usage: '/deploy rollback [#run] <reason>', summary: 'switch the run to its rollback checklist and page on-call (lead or approver)' },
-  finish: { usage: '/deploy finish [#run] [waive <reason>]', summary: 'complete the run; open items must be done or waived with a reason (lead or approver)' },
+  finish: {
+    usage: '/deploy finish [#run] [waive <reason>]',
+    summary: 'complete the run; open items must be done or waived with a reason (lead or approver)',
+  },
   abort: { usage: '/deploy abort [#run] [reason]', summary: 'stop the run (lead or approver)' },
   page: { usage: '/deploy page [#run] <message>', summary: 'page the on-call escalation path now' },
   oncall: { usage: '/deploy oncall [#run]', summary: 'who is on call now for the run’s escalation policy' },
   export: { usage: '/deploy export [#run]', summary: 'the run’s audit record' },
   history: { usage: '/deploy history <checklist>', summary: 'past runs of a checklist: duration, phases that overran, outcome' },
-  token: { usage: '/deploy token create <name> [checklist]  |  /deploy token list  |  /deploy token revoke <name>', summary: 'tokens for the pipeline API, scoped to this channel (lead only; shown once)' },
-  ref: { usage: '/deploy ref [#run] [section] [part <n>]', summary: 'the checklist’s reference material (contacts, escalation, templates): the list, or one section' },
+  token: {
+    usage: '/deploy token create <name> [checklist]  |  /deploy token list  |  /deploy token revoke <name>',
+    summary: 'tokens for the pipeline API, scoped to this channel (lead only; shown once)',
+  },
+  ref: {
+    usage: '/deploy ref [#run] [section] [part <n>]',
+    summary: 'the checklist’s reference material (contacts, escalation, templates): the list, or one section',
+  },
 };
 
 const MAX_TEXT = 2_000;
@@ -81,7 +96,9 @@ function bareUserId(word: string): string | null {
 }
 
 export function parseCommand(raw: string): Command {
-  if (raw.length > MAX_TEXT) return { kind: 'usage', message: `That is ${raw.length} characters; /deploy takes at most ${MAX_TEXT}. Try \`/deploy help\`.` };
+  if (raw.length > MAX_TEXT)
+    return { kind: 'usage', message: `That is ${raw.length} characters; /deploy takes at most ${MAX_TEXT}. Try \`/deploy help\`.` };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this replaces.
   const text = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
   if (text === '') return { kind: 'help' };
   const [head, ...tail] = text.split(/\s+/);
@@ -144,7 +161,10 @@ export function parseCommand(raw: string): Command {
       return restText ? { kind: 'reschedule', run, when: restText } : usage('reschedule', 'Give the new T-0.');
     case 'role': {
       // A mention's label may hold spaces (`<@U123|Dana Smith>`); only the id matters, so drop it before splitting.
-      const words = restText.replace(/<@([UW][A-Z0-9]{1,20})\|[^>]*>/g, '<@$1>').split(' ').filter((w) => w !== '');
+      const words = restText
+        .replace(/<@([UW][A-Z0-9]{1,20})\|[^>]*>/g, '<@$1>')
+        .split(' ')
+        .filter((w) => w !== '');
       let remove = false;
       if (words[0]?.toLowerCase() === 'remove') {
         remove = true;
@@ -156,12 +176,17 @@ export function parseCommand(raw: string): Command {
       if (userIndex === -1) return usage('role', 'Mention the person, e.g. `/deploy role approver @dana`.');
       const userId = mentionedUserId(words[userIndex]!) ?? bareUserId(words[userIndex]!)!;
       words.splice(userIndex, 1);
-      const role = words.join(' ').replace(/^["“]|["”]$/g, '').trim();
+      const role = words
+        .join(' ')
+        .replace(/^["“]|["”]$/g, '')
+        .trim();
       if (!role || role.length > 80) return usage('role', 'Name the role, e.g. approver or "QA Lead".');
       return { kind: 'role', run, role, userId, remove };
     }
     case 'history':
-      return rest.length === 1 && !run && /^[\w.-]{1,100}$/.test(rest[0]!) ? { kind: 'history', checklist: rest[0]!.replace(/\.md$/, '') } : usage('history', 'Name one checklist.');
+      return rest.length === 1 && !run && /^[\w.-]{1,100}$/.test(rest[0]!)
+        ? { kind: 'history', checklist: rest[0]!.replace(/\.md$/, '') }
+        : usage('history', 'Name one checklist.');
     case 'ref':
     case 'reference': {
       // "Key Contacts part 2": a long section comes in parts (views/referenceText.ts).

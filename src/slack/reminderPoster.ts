@@ -16,7 +16,10 @@ import { renderReminderText } from './views/reminderText.js';
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
 
 /** The text and blocks of a reminder or notice, from what the timeline prepared. */
-export function renderOutgoing(outgoing: OutgoingReminder, link: (runId: number, phaseId: string) => string | null): { text: string; blocks?: KnownBlock[] } {
+export function renderOutgoing(
+  outgoing: OutgoingReminder,
+  link: (runId: number, phaseId: string) => string | null,
+): { text: string; blocks?: KnownBlock[] } {
   const c = outgoing.content;
   if (c.type === 'notice') return { text: noticeText(c.notice) };
   const messageLink = link(c.run.id, c.phaseId);
@@ -81,7 +84,11 @@ export function createReminderPoster(deps: {
     }
     const key = outgoing.row.key;
     if (unanswered.has(key)) {
-      const earlier = await findPostedMessage(deps.client, outgoing.channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === key);
+      const earlier = await findPostedMessage(
+        deps.client,
+        outgoing.channelId,
+        (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === key,
+      );
       if (earlier.kind === 'found') {
         unanswered.delete(key);
         return { ok: true, ts: earlier.ts };
@@ -108,7 +115,11 @@ export function createReminderPoster(deps: {
       const failure = classifySlackError(error);
       if (outcomeUnknown(error)) {
         unanswered.add(key);
-        return { ok: false, retryInMs: LATE_LANDING_MS, error: `no answer from Slack (${failure.kind === 'transient' ? failure.detail : failure.kind}); will check before posting again` };
+        return {
+          ok: false,
+          retryInMs: LATE_LANDING_MS,
+          error: `no answer from Slack (${failure.kind === 'transient' ? failure.detail : failure.kind}); will check before posting again`,
+        };
       }
       if (failure.kind === 'rate_limited') return { ok: false, retryInMs: failure.retryAfterMs, error: 'rate limited' };
       if (failure.kind === 'transient') return { ok: false, retryInMs: 5_000, error: failure.detail };
@@ -136,7 +147,11 @@ export async function reconcileClaimedReminders(deps: {
   let released = 0;
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
   for (const { row, channelId } of deps.claimed.list()) {
-    const earlier = await findPostedMessage(deps.client, channelId, (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key);
+    const earlier = await findPostedMessage(
+      deps.client,
+      channelId,
+      (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
+    );
     if (earlier.kind === 'found') {
       deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
       found += 1;

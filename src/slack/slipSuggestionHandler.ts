@@ -27,7 +27,9 @@ export function registerSlipSuggestionHandler(app: App, deps: { services: Servic
     }
     await ack();
     if (typeof respond === 'function') {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: reply }).catch((e: unknown) => deps.logger.warn('slip suggestion reply failed', e instanceof Error ? e.message : e));
+      await respond({ response_type: 'ephemeral', replace_original: true, text: reply }).catch((e: unknown) =>
+        deps.logger.warn('slip suggestion reply failed', e instanceof Error ? e.message : e),
+      );
     }
   });
 }

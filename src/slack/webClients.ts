@@ -46,7 +46,13 @@ export type SlackFailure =
 
 /** Sorts a failed Web API call into: wait and retry, retry with backoff, or give up on this version. */
 export function classifySlackError(error: unknown): SlackFailure {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; response_metadata?: { messages?: string[] } }; message?: string };
+  const e = error as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string; response_metadata?: { messages?: string[] } };
+    message?: string;
+  };
   if (e?.code === 'slack_webapi_rate_limited_error') return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
   if (e?.code === 'slack_webapi_platform_error') {
     const code = e.data?.error ?? 'unknown_error';

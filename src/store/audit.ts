@@ -8,14 +8,27 @@ export function appendAudit(
   db: Db,
   entry: { runId: number | null; at: number; actor: string; action: string; target?: string | null; detail?: Record<string, unknown> },
 ): number {
-  const info = prepared(db, 'INSERT INTO audit (run_id, at, actor, action, target, detail_json) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(entry.runId, entry.at, entry.actor, entry.action, entry.target ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
+  const info = prepared(db, 'INSERT INTO audit (run_id, at, actor, action, target, detail_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+    entry.runId,
+    entry.at,
+    entry.actor,
+    entry.action,
+    entry.target ?? null,
+    entry.detail ? JSON.stringify(entry.detail) : null,
+  );
   return Number(info.lastInsertRowid);
 }
 
 export function listAudit(db: Db, runId: number): AuditEntry[] {
-  const rows = prepared(db, 'SELECT id, run_id, at, actor, action, target, detail_json FROM audit WHERE run_id = ? ORDER BY id')
-    .all(runId) as Array<{ id: number; run_id: number | null; at: number; actor: string; action: string; target: string | null; detail_json: string | null }>;
+  const rows = prepared(db, 'SELECT id, run_id, at, actor, action, target, detail_json FROM audit WHERE run_id = ? ORDER BY id').all(runId) as Array<{
+    id: number;
+    run_id: number | null;
+    at: number;
+    actor: string;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  }>;
   return rows.map((r) => ({
     id: r.id,
     runId: r.run_id,
@@ -28,7 +41,5 @@ export function listAudit(db: Db, runId: number): AuditEntry[] {
 }
 
 export function hasAuditEntry(db: Db, runId: number, action: string, target: string): boolean {
-  return (
-    prepared(db, 'SELECT 1 FROM audit WHERE run_id = ? AND action = ? AND target = ? LIMIT 1').get(runId, action, target) !== undefined
-  );
+  return prepared(db, 'SELECT 1 FROM audit WHERE run_id = ? AND action = ? AND target = ? LIMIT 1').get(runId, action, target) !== undefined;
 }

@@ -6,16 +6,25 @@ import { prepared, type Db } from './db.js';
  */
 export function recordSlipSuggestion(db: Db, s: { runId: number; sectionId: string; minutes: number; userId: string; at: number }): boolean {
   return (
-    prepared(db, 'INSERT OR IGNORE INTO forecast_suggestions (run_id, section_id, slip_minutes, user_id, at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.runId, s.sectionId, s.minutes, s.userId, s.at).changes === 1
+    prepared(db, 'INSERT OR IGNORE INTO forecast_suggestions (run_id, section_id, slip_minutes, user_id, at) VALUES (?, ?, ?, ?, ?)').run(
+      s.runId,
+      s.sectionId,
+      s.minutes,
+      s.userId,
+      s.at,
+    ).changes === 1
   );
 }
 
 export function listSlipSuggestions(db: Db, runId: number): Array<{ sectionId: string; minutes: number; userId: string; at: number }> {
-  return (prepared(db, 'SELECT section_id, slip_minutes, user_id, at FROM forecast_suggestions WHERE run_id = ? ORDER BY at, section_id').all(runId) as Array<{
-    section_id: string;
-    slip_minutes: number;
-    user_id: string;
-    at: number;
-  }>).map((r) => ({ sectionId: r.section_id, minutes: r.slip_minutes, userId: r.user_id, at: r.at }));
+  return (
+    prepared(db, 'SELECT section_id, slip_minutes, user_id, at FROM forecast_suggestions WHERE run_id = ? ORDER BY at, section_id').all(
+      runId,
+    ) as Array<{
+      section_id: string;
+      slip_minutes: number;
+      user_id: string;
+      at: number;
+    }>
+  ).map((r) => ({ sectionId: r.section_id, minutes: r.slip_minutes, userId: r.user_id, at: r.at }));
 }

@@ -14,7 +14,12 @@ export function insertGateVote(db: Db, runId: number, vote: GateVote): void {
 
 /** Every vote in order; a later vote by the same person supersedes theirs (see domain/gates.ts). */
 export function listGateVotes(db: Db, runId: number): GateVote[] {
-  const rows = prepared(db, 'SELECT item_id, user_id, vote, reason, at FROM gate_votes WHERE run_id = ? ORDER BY id')
-    .all(runId) as Array<{ item_id: string; user_id: string; vote: Vote; reason: string | null; at: number }>;
+  const rows = prepared(db, 'SELECT item_id, user_id, vote, reason, at FROM gate_votes WHERE run_id = ? ORDER BY id').all(runId) as Array<{
+    item_id: string;
+    user_id: string;
+    vote: Vote;
+    reason: string | null;
+    at: number;
+  }>;
   return rows.map((r) => ({ itemId: r.item_id, userId: r.user_id, vote: r.vote, reason: r.reason, at: r.at }));
 }

@@ -27,15 +27,16 @@ function toState(row: ItemRow): ItemState {
 /** Only items someone touched; the rest are in their template state. */
 export function listItemStates(db: Db, runId: number): ItemState[] {
   return (
-    prepared(db,
-        'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note FROM item_states WHERE run_id = ?',
-      )
-      .all(runId) as ItemRow[]
+    prepared(
+      db,
+      'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note FROM item_states WHERE run_id = ?',
+    ).all(runId) as ItemRow[]
   ).map(toState);
 }
 
 export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
-  prepared(db,
+  prepared(
+    db,
     `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note, updated_at)
      VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @evidenceUrl, @evidenceNote, @now)
      ON CONFLICT (run_id, item_id) DO UPDATE SET

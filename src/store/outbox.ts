@@ -86,46 +86,52 @@ export function enqueuePage(db: Db, page: NewPage): boolean {
   const event = withoutRoutingKey(page.payload);
   if (event.event_action !== 'trigger') throw new Error(`enqueuePage needs a trigger event, got ${event.event_action}`);
   if (event.dedup_key !== page.dedupKey) throw new Error('enqueuePage: the event dedup_key differs from dedupKey');
-  return db.transaction((): boolean => {
-    const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
-    if (existing?.state === 'open') return false;
-    prepared(db,
-      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
+  return db
+    .transaction((): boolean => {
+      const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
+      if (existing?.state === 'open') return false;
+      prepared(
+        db,
+        `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
        VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL, @requestedBy, @channelId, @requestText)
        ON CONFLICT (dedup_key) DO UPDATE SET
          run_id = excluded.run_id, reason = excluded.reason, state = 'open',
          summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL,
          requested_by = excluded.requested_by, channel_id = excluded.channel_id, request_text = excluded.request_text`,
-    ).run({
-      dedupKey: page.dedupKey,
-      runId: page.runId,
-      reason: page.reason,
-      summary: page.summary,
-      now: page.now,
-      requestedBy: page.request?.userId ?? null,
-      channelId: page.request?.channelId ?? null,
-      requestText: page.request?.text ?? null,
-    });
-    insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
-    return true;
-  }).immediate();
+      ).run({
+        dedupKey: page.dedupKey,
+        runId: page.runId,
+        reason: page.reason,
+        summary: page.summary,
+        now: page.now,
+        requestedBy: page.request?.userId ?? null,
+        channelId: page.request?.channelId ?? null,
+        requestText: page.request?.text ?? null,
+      });
+      insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
+      return true;
+    })
+    .immediate();
 }
 
 /** Marks an open page resolved and queues its resolve. Returns false when no page with this key is open. */
 export function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): boolean {
-  return db.transaction((): boolean => {
-    const page = prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
-      | { run_id: number | null }
-      | undefined;
-    if (!page) return false;
-    prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
-    insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
-    return true;
-  }).immediate();
+  return db
+    .transaction((): boolean => {
+      const page = prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
+        | { run_id: number | null }
+        | undefined;
+      if (!page) return false;
+      prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
+      insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
+      return true;
+    })
+    .immediate();
 }
 
 function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: OutboxAction, event: UnroutedPageEvent, now: number): void {
-  prepared(db,
+  prepared(
+    db,
     `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
   ).run(runId, dedupKey, action, JSON.stringify(event), now, now);
@@ -140,8 +146,9 @@ function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: Ou
  * Returned in id order.
  */
 export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
-  const rows = prepared(db,
-      `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+  const rows = prepared(
+    db,
+    `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
        WHERE id IN (
          SELECT o.id FROM pager_outbox o
          WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now)
@@ -152,8 +159,7 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
          ORDER BY o.id
          LIMIT @limit)
        RETURNING *`,
-    )
-    .all({ now, staleBefore: now - SENDING_LEASE_MS, limit }) as OutboxDbRow[];
+  ).all({ now, staleBefore: now - SENDING_LEASE_MS, limit }) as OutboxDbRow[];
   return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
 }
 
@@ -165,12 +171,12 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
  * process owns the database, which deployday assumes throughout. Returns the rows released.
  */
 export function releaseStaleSending(db: Db, now: number): number {
-  return prepared(db,
-      `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
+  return prepared(
+    db,
+    `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
          last_error = COALESCE(last_error, 'interrupted by a restart while sending')
        WHERE status = 'sending'`,
-    )
-    .run({ now }).changes;
+  ).run({ now }).changes;
 }
 
 /*
@@ -180,22 +186,22 @@ export function releaseStaleSending(db: Db, now: number): number {
 
 export function markSent(db: Db, id: number, now: number): boolean {
   return (
-    prepared(db,
-        `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
+    prepared(
+      db,
+      `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
          WHERE id = ? AND status = 'sending'`,
-      )
-      .run(now, id).changes === 1
+    ).run(now, id).changes === 1
   );
 }
 
 /** Puts the row back to wait until nextAttemptAt. */
 export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
   return (
-    prepared(db,
-        `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
+    prepared(
+      db,
+      `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending'`,
-      )
-      .run(nextAttemptAt, error, status, id).changes === 1
+    ).run(nextAttemptAt, error, status, id).changes === 1
   );
 }
 
@@ -205,22 +211,25 @@ export function markRetry(db: Db, id: number, nextAttemptAt: number, error: stri
  * unless a newer trigger for that key is already queued.
  */
 export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
-  return db.transaction((): boolean => {
-    const row = prepared(db,
+  return db
+    .transaction((): boolean => {
+      const row = prepared(
+        db,
         `UPDATE pager_outbox SET status = 'failed', last_error = ?, last_status = ?
          WHERE id = ? AND status = 'sending' RETURNING dedup_key, action`,
-      )
-      .get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
-    if (!row) return false;
-    if (row.action === 'trigger') {
-      prepared(db,
-        `UPDATE pages SET state = 'failed'
+      ).get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
+      if (!row) return false;
+      if (row.action === 'trigger') {
+        prepared(
+          db,
+          `UPDATE pages SET state = 'failed'
          WHERE dedup_key = @key AND state = 'open'
            AND NOT EXISTS (SELECT 1 FROM pager_outbox WHERE dedup_key = @key AND action = 'trigger' AND id > @id)`,
-      ).run({ key: row.dedup_key, id });
-    }
-    return true;
-  }).immediate();
+        ).run({ key: row.dedup_key, id });
+      }
+      return true;
+    })
+    .immediate();
 }
 
 /** Outbox rows, oldest first, optionally for one dedup key: for diagnostics and `/deploy status`. */

@@ -70,7 +70,8 @@ export function getPage(db: Db, dedupKey: string): Page | null {
  * person: while there is one, /deploy page folds into it instead of opening another incident.
  */
 export function openManualPageSince(db: Db, input: { channelId: string; userId: string; since: number }): Page | null {
-  const row = prepared(db,
+  const row = prepared(
+    db,
     `SELECT * FROM pages
      WHERE requested_by IS NOT NULL AND state = 'open' AND opened_at >= @since
        AND (channel_id = @channelId OR requested_by = @userId)

@@ -63,7 +63,8 @@ export interface NewReminder {
 
 /** Inserts reminders; a key that exists already is left as it is (planning is idempotent). */
 export function upsertReminders(db: Db, runId: number, reminders: NewReminder[]): number {
-  const insert = prepared(db,
+  const insert = prepared(
+    db,
     `INSERT INTO reminders (run_id, key, kind, section_id, item_id, repeat, due_at, payload_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
   );
@@ -100,12 +101,12 @@ export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?:
  * so two pollers (or a poller racing a restart) can never both own a row.
  */
 export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[] {
-  const rows = prepared(db,
-      `UPDATE reminders SET status = 'claimed', claimed_at = @now
+  const rows = prepared(
+    db,
+    `UPDATE reminders SET status = 'claimed', claimed_at = @now
        WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
        RETURNING *`,
-    )
-    .all({ now, limit }) as Row[];
+  ).all({ now, limit }) as Row[];
   return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
 }
 

@@ -2,10 +2,10 @@ import { normaliseRole } from '../domain/roles.js';
 import { prepared, type Db } from './db.js';
 
 export function assignRole(db: Db, runId: number, role: string, userId: string, by: string, now: number): boolean {
-  const info = prepared(db,
-      'INSERT INTO run_roles (run_id, role, user_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    )
-    .run(runId, normaliseRole(role), userId, by, now);
+  const info = prepared(
+    db,
+    'INSERT INTO run_roles (run_id, role, user_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  ).run(runId, normaliseRole(role), userId, by, now);
   return info.changes === 1;
 }
 
@@ -14,8 +14,10 @@ export function unassignRole(db: Db, runId: number, role: string, userId: string
 }
 
 export function listRoles(db: Db, runId: number): Record<string, string[]> {
-  const rows = prepared(db, 'SELECT role, user_id FROM run_roles WHERE run_id = ? ORDER BY role, assigned_at, user_id')
-    .all(runId) as Array<{ role: string; user_id: string }>;
+  const rows = prepared(db, 'SELECT role, user_id FROM run_roles WHERE run_id = ? ORDER BY role, assigned_at, user_id').all(runId) as Array<{
+    role: string;
+    user_id: string;
+  }>;
   const roles: Record<string, string[]> = {};
   for (const row of rows) (roles[row.role] ??= []).push(row.user_id);
   return roles;

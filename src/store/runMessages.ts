@@ -42,9 +42,7 @@ const toMessage = (r: Row): RunMessage => ({
 });
 
 export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {
-  const insert = prepared(db,
-    'INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
+  const insert = prepared(db, 'INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   keys.forEach((key, position) => insert.run(runId, key, position, channelId));
 }
 
@@ -67,20 +65,14 @@ export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all'): 
 }
 
 export function listUnsyncedMessages(db: Db): RunMessage[] {
-  return (
-    prepared(db, 'SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all() as Row[]
-  ).map(toMessage);
+  return (prepared(db, 'SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all() as Row[]).map(toMessage);
 }
 
 export function markMessagePosted(db: Db, runId: number, key: string, ts: string, version: number): void {
-  prepared(db,
+  prepared(
+    db,
     'UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL, post_unconfirmed_until = NULL WHERE run_id = ? AND message_key = ?',
-  ).run(
-    ts,
-    version,
-    runId,
-    key,
-  );
+  ).run(ts, version, runId, key);
 }
 
 export function markMessageSynced(db: Db, runId: number, key: string, version: number): void {

@@ -35,7 +35,12 @@ export function enqueueRunReport(db: Db, runId: number, now: number): boolean {
 }
 
 export function dueRunReports(db: Db, now: number, limit = 5): RunReportRow[] {
-  return (prepared(db, `SELECT * FROM run_reports WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, run_id LIMIT ?`).all(now, limit) as Row[]).map(toRow);
+  return (
+    prepared(db, `SELECT * FROM run_reports WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, run_id LIMIT ?`).all(
+      now,
+      limit,
+    ) as Row[]
+  ).map(toRow);
 }
 
 export function findRunReport(db: Db, runId: number): RunReportRow | null {
@@ -52,12 +57,22 @@ export function markSummaryPosted(db: Db, runId: number, ts: string): void {
   prepared(db, 'UPDATE run_reports SET summary_ts = ? WHERE run_id = ?').run(ts, runId);
 }
 
-export function markRunReportDone(db: Db, runId: number, status: Exclude<RunReportStatus, 'pending'>, now: number, error: string | null = null): void {
+export function markRunReportDone(
+  db: Db,
+  runId: number,
+  status: Exclude<RunReportStatus, 'pending'>,
+  now: number,
+  error: string | null = null,
+): void {
   prepared(db, 'UPDATE run_reports SET status = ?, done_at = ?, last_error = ? WHERE run_id = ?').run(status, now, error, runId);
 }
 
 export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number, error: string): void {
-  prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(nextAttemptAt, error, runId);
+  prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(
+    nextAttemptAt,
+    error,
+    runId,
+  );
 }
 
 /**
@@ -66,7 +81,10 @@ export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number,
  * of the blue (or a restored database flooding its channels) would confuse more than it tells.
  */
 export function enqueueMissedRunReports(db: Db, now: number, withinMs = 24 * 3_600_000): number {
-  return prepared(db, `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
+  return prepared(
+    db,
+    `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
     SELECT id, ?, ? FROM runs WHERE status IN ('completed', 'rolled_back', 'aborted') AND ended_at >= ?
-      AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)`).run(now, now, now - withinMs).changes;
+      AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)`,
+  ).run(now, now, now - withinMs).changes;
 }

@@ -63,21 +63,21 @@ export function insertRun(
   db: Db,
   run: { checklist: Checklist; channelId: string; teamId: string | null; startedBy: string; t0: number; timezone: string; now: number },
 ): number {
-  const info = prepared(db,
-      `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
+  const info = prepared(
+    db,
+    `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      run.checklist.name,
-      JSON.stringify(run.checklist),
-      run.checklist.title,
-      run.channelId,
-      run.teamId,
-      run.startedBy,
-      run.t0,
-      run.timezone,
-      run.now,
-    );
+  ).run(
+    run.checklist.name,
+    JSON.stringify(run.checklist),
+    run.checklist.title,
+    run.channelId,
+    run.teamId,
+    run.startedBy,
+    run.t0,
+    run.timezone,
+    run.now,
+  );
   return Number(info.lastInsertRowid);
 }
 
@@ -87,15 +87,12 @@ export function findRun(db: Db, runId: number): Run | null {
 }
 
 export function rollbackStartedAt(db: Db, runId: number): number | null {
-  const row = prepared(db, 'SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as
-    | { rollback_started_at: number | null }
-    | undefined;
+  const row = prepared(db, 'SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as { rollback_started_at: number | null } | undefined;
   return row?.rollback_started_at ?? null;
 }
 
 export function listActiveRunsInChannel(db: Db, channelId: string): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`)
-    .all(channelId) as RunRow[];
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`).all(channelId) as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
@@ -106,8 +103,7 @@ export function listActiveRuns(db: Db): Run[] {
 
 /** The channel's most recent runs, newest first. */
 export function listRecentRunsInChannel(db: Db, channelId: string, limit: number): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`)
-    .all(channelId, limit) as RunRow[];
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`).all(channelId, limit) as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
@@ -116,19 +112,14 @@ export function setRunT0(db: Db, runId: number, t0: number, slipMinutes: number)
 }
 
 export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active'>, reason: string | null, now: number): void {
-  prepared(db, `UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(
-    status,
-    reason,
-    now,
-    runId,
-  );
+  prepared(db, `UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(status, reason, now, runId);
 }
 
 export function startRollback(db: Db, runId: number, reason: string, now: number): boolean {
-  const info = prepared(db,
-      `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
+  const info = prepared(
+    db,
+    `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
        WHERE id = ? AND status = 'active' AND rollback_active = 0`,
-    )
-    .run(reason, now, runId);
+  ).run(reason, now, runId);
   return info.changes === 1;
 }

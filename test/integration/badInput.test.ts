@@ -171,7 +171,15 @@ function clickBody(h: Harness, itemId: string, user: string): string {
     message: { type: 'message', ts, text: message.text, blocks: message.blocks, user: FakeWorkspace.botUserId, bot_id: FakeWorkspace.botId },
     state: { values: {} },
     response_url: h.fake.responseUrl(undefined, { channel: CHANNEL, user, messageTs: ts }),
-    actions: [{ type: 'checkboxes', action_id: boxes['action_id'], block_id: blockId, selected_options: selected, action_ts: `${Math.floor(Date.now() / 1000)}.000100` }],
+    actions: [
+      {
+        type: 'checkboxes',
+        action_id: boxes['action_id'],
+        block_id: blockId,
+        selected_options: selected,
+        action_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+      },
+    ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -246,7 +254,15 @@ describe('clicks the bot refuses', () => {
     const posted = publicPostCount(h.fake);
 
     // A copy of the message shown in another channel (e.g. forwarded), clicked there.
-    const click = await h.bot.slack.clickCheckbox({ channel: 'C0ELSEWHERE', ts, blockId, itemValue: 's0.i0', checked: true, user: BOB, seenMessage: message });
+    const click = await h.bot.slack.clickCheckbox({
+      channel: 'C0ELSEWHERE',
+      ts,
+      blockId,
+      itemValue: 's0.i0',
+      checked: true,
+      user: BOB,
+      seenMessage: message,
+    });
     expect(click.status).toBe(200);
     expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
     expect(auditRows(h.db, runId, 'denied')).toEqual([
@@ -266,7 +282,9 @@ describe('clicks the bot refuses', () => {
     const { message } = checkboxOf(h.fake, 's0.i0');
     ackText(await h.bot.slack.command(command));
     expect(runStatus(h.db, runId)).toBe(status);
-    await eventually(() => expect(h.fake.findText(CHANNEL, `${status === 'aborted' ? 'aborted' : 'completed'} by <@${ALICE}>`)).toHaveLength(1), { timeoutMs: 4_000 });
+    await eventually(() => expect(h.fake.findText(CHANNEL, `${status === 'aborted' ? 'aborted' : 'completed'} by <@${ALICE}>`)).toHaveLength(1), {
+      timeoutMs: 4_000,
+    });
     await h.bot.bot.sync.idle();
     const before = itemRow(h.db, runId, 's0.i0');
     const shown = h.fake.messages(CHANNEL).map((m) => ({ text: m.text, ticked: h.fake.checkboxesState(CHANNEL, m.ts) }));
@@ -276,7 +294,9 @@ describe('clicks the bot refuses', () => {
     expect(click.status).toBe(200);
     expect(itemRow(h.db, runId, 's0.i0')).toEqual(before);
     expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'run_ended' }) })]);
+    expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'run_ended' }) }),
+    ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(reason));
     await h.bot.bot.sync.idle();
     // Re-rendered at most (to undo the local tick), never changed.
@@ -326,7 +346,9 @@ describe('clicks the bot refuses', () => {
     const click = await clickItem(h, 's2.i0', { user: ALICE });
     expect(click.status).toBe(200);
     expect(itemRow(h.db, runId, 's2.i0')).toBeUndefined();
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: ALICE, target: 's2.i0', detail: expect.objectContaining({ code: 'blocked' }) })]);
+    expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: ALICE, target: 's2.i0', detail: expect.objectContaining({ code: 'blocked' }) }),
+    ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate “Go\/No-Go decision recorded” passes/));
     await eventually(() => expect(updatesOf(h.fake, ts)).toBeGreaterThan(updates));
     await h.bot.bot.sync.idle();
@@ -343,7 +365,9 @@ describe('clicks the bot refuses', () => {
     expect(click.status).toBe(200);
     expect(itemRow(h.db, runId, 's2.i1')).toBeUndefined();
     expect(auditRows(h.db, runId, 'timer.start')).toEqual([]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's2.i1', detail: expect.objectContaining({ attempted: 'timer.start', code: 'blocked' }) })]);
+    expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: BOB, target: 's2.i1', detail: expect.objectContaining({ attempted: 'timer.start', code: 'blocked' }) }),
+    ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate/));
     const timers = h.db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).get(runId) as { n: number };
     expect(timers.n).toBe(0);
@@ -359,7 +383,16 @@ describe('clicks the bot refuses', () => {
     const click = await h.bot.slack.blockAction({
       message,
       user: BOB,
-      actions: [{ type: 'button', action_id: 'retired_feature_button', block_id: 'legacy_block', value: `${runId}:s0.i0`, action_ts: `${Math.floor(Date.now() / 1000)}.000100`, text: { type: 'plain_text', text: 'Old' } }],
+      actions: [
+        {
+          type: 'button',
+          action_id: 'retired_feature_button',
+          block_id: 'legacy_block',
+          value: `${runId}:s0.i0`,
+          action_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+          text: { type: 'plain_text', text: 'Old' },
+        },
+      ],
     });
     expect(click.status).toBe(200);
     await h.bot.bot.sync.idle();

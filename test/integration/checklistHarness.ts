@@ -105,7 +105,11 @@ export function isTicked(fake: FakeSlack, itemId: string, channel = CHANNEL): bo
 }
 
 /** Ticks (or unticks) an item's checkbox, as `user` would on the message they see. */
-export function clickItem(h: Harness, itemId: string, opts: { user?: string; checked?: boolean; seenMessage?: SeenMessage; channel?: string } = {}): Promise<InteractionResponse> {
+export function clickItem(
+  h: Harness,
+  itemId: string,
+  opts: { user?: string; checked?: boolean; seenMessage?: SeenMessage; channel?: string } = {},
+): Promise<InteractionResponse> {
   const { ts, blockId } = checkboxOf(h.fake, itemId);
   return h.bot.slack.clickCheckbox({
     ts,
@@ -126,7 +130,9 @@ export interface ItemRow {
 }
 
 export function itemRow(db: Db, runId: number, itemId: string): ItemRow | undefined {
-  return db.prepare('SELECT done, done_by, done_at, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, itemId) as ItemRow | undefined;
+  return db.prepare('SELECT done, done_by, done_at, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, itemId) as
+    | ItemRow
+    | undefined;
 }
 
 export interface AuditRow {
@@ -140,8 +146,20 @@ export interface AuditRow {
 export function auditRows(db: Db, runId: number | null, action?: string): AuditRow[] {
   const rows = db
     .prepare(`SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`)
-    .all(...(action ? [runId, action] : [runId])) as Array<{ id: number; actor: string; action: string; target: string | null; detail_json: string | null }>;
-  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, target: r.target, detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null }));
+    .all(...(action ? [runId, action] : [runId])) as Array<{
+    id: number;
+    actor: string;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  }>;
+  return rows.map((r) => ({
+    id: r.id,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
+  }));
 }
 
 export function runStatus(db: Db, runId: number): string | undefined {
@@ -154,7 +172,9 @@ export function runStatus(db: Db, runId: number): string | undefined {
  * other chat.postMessage, and in-channel response_url posts.
  */
 export function publicPostCount(fake: FakeSlack): number {
-  const posts = fake.callsTo('chat.postMessage').filter((c) => (c.args['metadata'] as { event_type?: string } | undefined)?.event_type !== 'deployday_reminder');
+  const posts = fake
+    .callsTo('chat.postMessage')
+    .filter((c) => (c.args['metadata'] as { event_type?: string } | undefined)?.event_type !== 'deployday_reminder');
   return posts.length + fake.responses.filter((r) => r.outcome === 'in_channel').length;
 }
 

@@ -7,7 +7,12 @@ import { startHarness, startRun, ALICE, CHANNEL, optionsIn } from './checklistHa
 const BIN = join(REPO_ROOT, 'bin', 'deployday.js');
 
 function deployday(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 30_000,
+  });
 }
 
 describe('the deployday command', () => {
@@ -35,10 +40,12 @@ describe('the deployday command', () => {
     const databasePath = join(dir.dir, 'deployday.db');
     const h = await startHarness({ databasePath });
     try {
-      const { runId } = await startRun(h);
+      await startRun(h);
       const message = h.fake.messages(CHANNEL).find((m) => optionsIn(m).some((o) => o.text.includes('Announce the window')))!;
       const option = optionsIn(message).find((o) => o.text.includes('Announce the window'))!;
-      expect((await h.bot.slack.clickCheckbox({ user: ALICE, ts: message.ts, blockId: option.blockId, itemValue: option.value, checked: true })).status).toBe(200);
+      expect(
+        (await h.bot.slack.clickCheckbox({ user: ALICE, ts: message.ts, blockId: option.blockId, itemValue: option.value, checked: true })).status,
+      ).toBe(200);
     } finally {
       await h.close();
     }

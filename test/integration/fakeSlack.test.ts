@@ -6,7 +6,6 @@ import type { Logger } from '@slack/web-api';
 import { App, LogLevel as BoltLogLevel, verifySlackRequest } from '@slack/bolt';
 import { startFakeSlack, FakeWorkspace } from '../support/fakeSlack.js';
 import type { FakeSlack, SlackBlock } from '../support/fakeSlack.js';
-import { BlockKitLimits } from '../support/blockKitRules.js';
 import { createSlackClient, DEFAULT_CHANNEL } from '../support/slackClient.js';
 import { waitFor, eventually } from '../support/waitFor.js';
 
@@ -158,9 +157,7 @@ describe('fake Slack Web API', () => {
   it('rejects channels that do not exist and messages with neither text nor blocks', async () => {
     expect((await slackError(web.chat.postMessage({ channel: 'deploys', text: 'hi' }))).error).toBe('channel_not_found');
     expect((await slackError(web.apiCall('chat.postMessage', { channel: CHANNEL }))).error).toBe('no_text');
-    expect((await slackError(web.apiCall('chat.postMessage', { channel: CHANNEL, text: '', blocks: [] }))).error).toBe(
-      'no_text',
-    );
+    expect((await slackError(web.apiCall('chat.postMessage', { channel: CHANNEL, text: '', blocks: [] }))).error).toBe('no_text');
     const only = await startFakeSlack({ channels: [{ id: 'C0ONLY', name: 'only-room' }] });
     try {
       const scoped = client(only);
@@ -182,9 +179,7 @@ describe('fake Slack Web API', () => {
     const reply = await web.chat.postMessage({ channel: CHANNEL, text: 'reply', thread_ts: parent.ts! });
     const nested = await web.chat.postMessage({ channel: CHANNEL, text: 'reply 2', thread_ts: reply.ts! });
     expect(fake.message(CHANNEL, nested.ts!)?.thread_ts).toBe(parent.ts);
-    expect((await slackError(web.chat.postMessage({ channel: CHANNEL, text: 'x', thread_ts: '1.000001' }))).error).toBe(
-      'invalid_thread_ts',
-    );
+    expect((await slackError(web.chat.postMessage({ channel: CHANNEL, text: 'x', thread_ts: '1.000001' }))).error).toBe('invalid_thread_ts');
   });
 
   it('replaces a message on chat.update and keeps every version', async () => {
@@ -202,9 +197,7 @@ describe('fake Slack Web API', () => {
       ['chat.update', 'v3'],
     ]);
     expect(message.edited?.user).toBe('U0BOT');
-    expect((await slackError(web.chat.update({ channel: CHANNEL, ts: '1700009999.000100', text: 'x' }))).error).toBe(
-      'message_not_found',
-    );
+    expect((await slackError(web.chat.update({ channel: CHANNEL, ts: '1700009999.000100', text: 'x' }))).error).toBe('message_not_found');
   });
 
   it('renders stored blocks as Slack does: generated block and action ids, default emoji flag', async () => {
@@ -213,7 +206,7 @@ describe('fake Slack Web API', () => {
     const [first, second] = message.blocks;
     expect(first?.block_id).toMatch(/^\S+$/);
     expect(second?.block_id).not.toBe(first?.block_id);
-    expect((second?.['elements'] as Array<Record<string, unknown>>)[0]).toMatchObject({
+    expect((second!['elements'] as Array<Record<string, unknown>>)[0]).toMatchObject({
       action_id: 'go',
       text: { type: 'plain_text', text: 'Go', emoji: true },
     });
@@ -225,9 +218,7 @@ describe('fake Slack Web API', () => {
     const posted = await web.chat.postMessage({ channel: CHANNEL, text: 'link me' });
     const link = await web.chat.getPermalink({ channel: CHANNEL, message_ts: posted.ts! });
     expect(link.permalink).toBe(`https://deploy-test.slack.com/archives/${CHANNEL}/p${posted.ts!.replace('.', '')}`);
-    expect((await slackError(web.chat.getPermalink({ channel: CHANNEL, message_ts: '1.000001' }))).error).toBe(
-      'message_not_found',
-    );
+    expect((await slackError(web.chat.getPermalink({ channel: CHANNEL, message_ts: '1.000001' }))).error).toBe('message_not_found');
     const user = await web.users.info({ user: 'U0ALICE' });
     expect(user.user).toMatchObject({ id: 'U0ALICE', name: 'alice', tz: 'America/New_York', tz_offset: -18000 });
     fake.setUser('U0BOB', { tz: 'Europe/Berlin', tz_offset: 3600 });
@@ -313,10 +304,7 @@ describe('fake Slack Block Kit validation', () => {
 
   it('accepts blocks that sit exactly at every limit', async () => {
     const options = times(10, (i) => ({ text: pt(`${i}${x(74)}`), value: `${i}${x(149)}`, description: md(x(75)) }));
-    await post([
-      section(x(3000), { block_id: x(255) }),
-      ...times(49, () => ({ type: 'divider' })),
-    ]);
+    await post([section(x(3000), { block_id: x(255) }), ...times(49, () => ({ type: 'divider' }))]);
     await post([
       { type: 'header', text: { ...pt(x(150)), emoji: false } },
       { type: 'section', fields: times(10, (i) => md(`field ${i}`)) },
@@ -442,9 +430,7 @@ describe('fake Slack modals and response URLs', () => {
     try {
       const trigger = timed.issueTriggerId();
       clock += 3001;
-      expect((await slackError(client(timed).apiCall('views.open', { trigger_id: trigger, view: modal() }))).error).toBe(
-        'expired_trigger_id',
-      );
+      expect((await slackError(client(timed).apiCall('views.open', { trigger_id: trigger, view: modal() }))).error).toBe('expired_trigger_id');
     } finally {
       await timed.close();
     }
@@ -556,7 +542,7 @@ describe('signed requests to the bot', () => {
   });
   const slack = () => createSlackClient({ baseUrl: recorder.url, signingSecret: SECRET, fake });
 
-  it('signs a slash command the way Bolt verifies it, with Slack\'s fields and content type', async () => {
+  it("signs a slash command the way Bolt verifies it, with Slack's fields and content type", async () => {
     const sent = await slack().command('start canary-rollout', { user: 'U0BOB' });
     expect(sent.status).toBe(200);
     const [request] = recorder.requests;
@@ -621,7 +607,11 @@ describe('signed requests to the bot', () => {
     expect(payload['state'].values.items.toggle.selected_options.map((o: { value: string }) => o.value)).toEqual(['s1.i1', 's1.i3']);
 
     // The response_url is bound to the clicked message.
-    await fetch(sent.responseUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'done' }) });
+    await fetch(sent.responseUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'done' }),
+    });
     expect(fake.message(CHANNEL, ts)?.text).toBe('done');
   });
 
@@ -630,7 +620,12 @@ describe('signed requests to the bot', () => {
     const posted = await post([actions([checkboxes(opts)], { block_id: 'items' })]);
     const ts = tsOf(posted);
     const stale = fake.message(CHANNEL, ts)!;
-    await web.apiCall('chat.update', { channel: CHANNEL, ts, text: 'x', blocks: [actions([checkboxes(opts, { initial_options: [opts[0], opts[2]] })], { block_id: 'items' })] });
+    await web.apiCall('chat.update', {
+      channel: CHANNEL,
+      ts,
+      text: 'x',
+      blocks: [actions([checkboxes(opts, { initial_options: [opts[0], opts[2]] })], { block_id: 'items' })],
+    });
     const client = slack();
     await client.clickCheckbox({ ts, blockId: 'items', itemValue: 'b', checked: true, seenMessage: stale });
     await client.clickCheckbox({ ts, blockId: 'items', itemValue: 'a', checked: false });
@@ -644,7 +639,9 @@ describe('signed requests to the bot', () => {
   it('clicks the button with the given action_id and value, and refuses a missing one', async () => {
     const posted = await post([
       section('Gate', { block_id: 'gate-1' }),
-      actions([button('go', 'Go', { value: '7:s1.i1', style: 'primary' }), button('nogo', 'No-Go', { value: '7:s1.i1', style: 'danger' })], { block_id: 'g1' }),
+      actions([button('go', 'Go', { value: '7:s1.i1', style: 'primary' }), button('nogo', 'No-Go', { value: '7:s1.i1', style: 'danger' })], {
+        block_id: 'g1',
+      }),
       actions([button('go', 'Go', { value: '7:s2.i1' })], { block_id: 'g2' }),
     ]);
     const ts = tsOf(posted);
@@ -690,7 +687,7 @@ describe('signed requests to the bot', () => {
 });
 
 describe('a real Bolt app against the fake', () => {
-  it('verifies the client\'s requests and talks to the fake through its own WebClient', async () => {
+  it("verifies the client's requests and talks to the fake through its own WebClient", async () => {
     const app = new App({
       token: fake.botToken,
       signingSecret: SECRET,

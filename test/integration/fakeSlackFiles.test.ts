@@ -14,16 +14,26 @@ async function setUp(scopes?: string[]): Promise<{ fake: FakeSlack; client: WebC
 }
 
 const rawCall = (f: FakeSlack, method: string, body: Record<string, unknown>) =>
-  fetch(`${f.apiUrl}${method}`, { method: 'POST', headers: { authorization: `Bearer ${FAKE_BOT_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-    (r) => r.json() as Promise<{ ok: boolean; error?: string; upload_url?: string; file_id?: string; needed?: string }>,
-  );
+  fetch(`${f.apiUrl}${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${FAKE_BOT_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<{ ok: boolean; error?: string; upload_url?: string; file_id?: string; needed?: string }>);
 
 describe('the fake Slack’s file uploads', () => {
   it('takes a files.uploadV2 from the real client into a thread, bytes intact', async () => {
     const { fake: f, client } = await setUp();
     const parent = await client.chat.postMessage({ channel: 'C0DEPLOY', text: 'summary' });
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
-    await client.files.uploadV2({ channel_id: 'C0DEPLOY', thread_ts: String(parent.ts), initial_comment: 'files', file_uploads: [{ file: bytes, filename: 'a.png', title: 'A' }, { file: Buffer.from('# md'), filename: 'b.md' }] });
+    await client.files.uploadV2({
+      channel_id: 'C0DEPLOY',
+      thread_ts: String(parent.ts),
+      initial_comment: 'files',
+      file_uploads: [
+        { file: bytes, filename: 'a.png', title: 'A' },
+        { file: Buffer.from('# md'), filename: 'b.md' },
+      ],
+    });
     expect(f.files.shares).toHaveLength(1);
     expect(f.files.shares[0]).toMatchObject({ channel: 'C0DEPLOY', threadTs: parent.ts, initialComment: 'files' });
     expect(f.files.shares[0]!.files.map((x) => [x.filename, x.title, x.bytes.equals(x.filename === 'a.png' ? bytes : Buffer.from('# md'))])).toEqual([
@@ -39,25 +49,43 @@ describe('the fake Slack’s file uploads', () => {
     expect(await rawCall(f, 'files.getUploadURLExternal', { filename: 'x.txt', length: 0 })).toMatchObject({ ok: false, error: 'invalid_arguments' });
 
     const never = await rawCall(f, 'files.getUploadURLExternal', { filename: 'never.txt', length: 3 });
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: never.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({ error: 'file_upload_size_mismatch' });
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: 'F0NOPE' }], channel_id: 'C0DEPLOY' })).toMatchObject({ error: 'file_not_found' });
+    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: never.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({
+      error: 'file_upload_size_mismatch',
+    });
+    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: 'F0NOPE' }], channel_id: 'C0DEPLOY' })).toMatchObject({
+      error: 'file_not_found',
+    });
 
     const short = await rawCall(f, 'files.getUploadURLExternal', { filename: 'short.txt', length: 10 });
     expect((await fetch(short.upload_url!, { method: 'POST', body: 'abc' })).status).toBe(200);
     expect((await fetch(short.upload_url!, { method: 'POST', body: 'abc' })).status).toBe(404);
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: short.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({ error: 'file_upload_size_mismatch' });
+    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: short.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({
+      error: 'file_upload_size_mismatch',
+    });
 
     const good = await rawCall(f, 'files.getUploadURLExternal', { filename: 'good.txt', length: 3 });
     await fetch(good.upload_url!, { method: 'POST', body: 'abc' });
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0NOWHERE' })).toMatchObject({ error: 'channel_not_found' });
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0DEPLOY', thread_ts: '1.000001' })).toMatchObject({ error: 'invalid_thread_ts' });
+    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0NOWHERE' })).toMatchObject({
+      error: 'channel_not_found',
+    });
+    expect(
+      await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0DEPLOY', thread_ts: '1.000001' }),
+    ).toMatchObject({ error: 'invalid_thread_ts' });
     expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({ ok: true });
-    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({ error: 'file_not_found' });
+    expect(await rawCall(f, 'files.completeUploadExternal', { files: [{ id: good.file_id }], channel_id: 'C0DEPLOY' })).toMatchObject({
+      error: 'file_not_found',
+    });
   });
 
   it('answers missing_scope, naming files:write, to a token installed without it', async () => {
     const { fake: f, client } = await setUp(['commands', 'chat:write']);
-    expect(await rawCall(f, 'files.getUploadURLExternal', { filename: 'x.txt', length: 3 })).toMatchObject({ ok: false, error: 'missing_scope', needed: 'files:write' });
-    await expect(client.files.uploadV2({ channel_id: 'C0DEPLOY', file: Buffer.from('abc'), filename: 'x.txt' })).rejects.toMatchObject({ data: { error: 'missing_scope' } });
+    expect(await rawCall(f, 'files.getUploadURLExternal', { filename: 'x.txt', length: 3 })).toMatchObject({
+      ok: false,
+      error: 'missing_scope',
+      needed: 'files:write',
+    });
+    await expect(client.files.uploadV2({ channel_id: 'C0DEPLOY', file: Buffer.from('abc'), filename: 'x.txt' })).rejects.toMatchObject({
+      data: { error: 'missing_scope' },
+    });
   });
 });

@@ -11,7 +11,7 @@
  * ephemerally, and post nothing public.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeWorkspace, type FakeSlack, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
+import { FakeWorkspace, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
 import { LEGACY_VERIFICATION_TOKEN, type BotResponse } from '../support/slackClient.js';
 import { ALICE, BOB, CHANNEL, ackText, publicPostCount, startHarness, startRun, type Harness } from './checklistHarness.js';
 
@@ -49,17 +49,102 @@ class Rng {
 // ---------------------------------------------------------------- hostile strings and values
 
 const FRAGMENTS = [
-  'status', 'start', 'abort', 'finish', 'waive', 'rollback', 'slip', 'role', 'remove', 'page', 'export', 'runs', 'help',
-  'approver', 'lead', '"QA Lead"', '“QA Lead”', 'tz', 'at', 'in',
-  'שלום', 'مرحبا بالعالم', '\u202eevil\u202c', '\u202d', '\u200f', 'עברית 123',
-  '🚀', '👩‍👩‍👧‍👦', '🏳️‍🌈', '🔥🔥🔥', '\u{1F9EA}',
-  '\u200b', '\u200c', '\u200d', '\ufeff', '\u2028', '\u2029',
-  '\u0000', '\u0001', '\u0007', '\b', '\u001b[31m', '\u007f', '\r\n', '\t', '\ud800', '\udfff',
-  '<!channel>', '<!here>', '<!everyone>', '<@U0MALLORY>', '<@U0ALICE|alice>', '<#C0OTHER|other>', '<@>', '<@W0EVE|Eve “the” Auditor>',
-  '*bold*', '_it_', '~s~', '`code`', '```', '> quote', '&amp;', '&lt;', '%00', '%', '${x}', '{{x}}', '\\', '\\n',
-  '"', "'", '“', '”', '‘', '«', '»', '""', "''",
-  '../../etc/passwd', '<script>alert(1)</script>', "'; DROP TABLE runs;--", 'null', 'undefined', 'NaN', 'true',
-  '#1', '#2', '#3', '#0', '#-1', '#999999999', '#99999999999', '#1.5', '#abc', '##2', '#',
+  'status',
+  'start',
+  'abort',
+  'finish',
+  'waive',
+  'rollback',
+  'slip',
+  'role',
+  'remove',
+  'page',
+  'export',
+  'runs',
+  'help',
+  'approver',
+  'lead',
+  '"QA Lead"',
+  '“QA Lead”',
+  'tz',
+  'at',
+  'in',
+  'שלום',
+  'مرحبا بالعالم',
+  '\u202eevil\u202c',
+  '\u202d',
+  '\u200f',
+  'עברית 123',
+  '🚀',
+  '👩‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  '🔥🔥🔥',
+  '\u{1F9EA}',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\ufeff',
+  '\u2028',
+  '\u2029',
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\u001b[31m',
+  '\u007f',
+  '\r\n',
+  '\t',
+  '\ud800',
+  '\udfff',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0MALLORY>',
+  '<@U0ALICE|alice>',
+  '<#C0OTHER|other>',
+  '<@>',
+  '<@W0EVE|Eve “the” Auditor>',
+  '*bold*',
+  '_it_',
+  '~s~',
+  '`code`',
+  '```',
+  '> quote',
+  '&amp;',
+  '&lt;',
+  '%00',
+  '%',
+  '${x}',
+  '{{x}}',
+  '\\',
+  '\\n',
+  '"',
+  "'",
+  '“',
+  '”',
+  '‘',
+  '«',
+  '»',
+  '""',
+  "''",
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE runs;--",
+  'null',
+  'undefined',
+  'NaN',
+  'true',
+  '#1',
+  '#2',
+  '#3',
+  '#0',
+  '#-1',
+  '#999999999',
+  '#99999999999',
+  '#1.5',
+  '#abc',
+  '##2',
+  '#',
 ];
 
 /** Words a time or time-zone parser can never read: no digits, no English time words. */
@@ -72,7 +157,7 @@ function junk(rng: Rng, words = 1 + rng.int(8)): string {
 }
 
 function huge(rng: Rng): string {
-  const unit = rng.pick(['a', '🚀', 'ש', '\u200b', '<!channel> ', '#2 ', 'x'.repeat(7) + ' ', '\u0000']);
+  const unit = rng.pick(['a', '🚀', 'ש', '\u200b', '<!channel> ', '#2 ', `${'x'.repeat(7)} `, '\u0000']);
   const length = rng.pick([2_001, 4_096, 9_999, 10_000]);
   return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 }
@@ -85,7 +170,7 @@ function deep(rng: Rng): unknown {
   return value;
 }
 
-const NOT_A_ROLE_HOLDER = ['U0MALLORY', 'W0EVE', 'U0TRUDY', 'USLACKBOT', 'U0BOT', 'U' + 'Z'.repeat(20)];
+const NOT_A_ROLE_HOLDER = ['U0MALLORY', 'W0EVE', 'U0TRUDY', 'USLACKBOT', 'U0BOT', `U${'Z'.repeat(20)}`];
 /** Channels a click may claim to come from: never OTHER_CHANNEL, where run B's items are open to anyone. */
 const CLICK_CHANNELS = [CHANNEL, 'C0NOWHERE', 'D0MALLORY', 'G0PRIVATE', 'C0DEPLOY ', 'c0deploy'];
 
@@ -150,7 +235,15 @@ function itemRef(rng: Rng, w: World): string {
     case 3:
       return `${rng.pick(['999999', '0', '9007199254740993', '123456789012', '-2', '00002', '2.0', '1e3'])}:${rng.pick(ANY_ITEMS)}`;
     case 4:
-      return rng.pick(['', ':', `${w.activeRun}:`, `:${ANY_ITEMS[0]}`, `${w.activeRun}:s0.i0:extra`, `${w.activeRun}::s0.i0`, ` ${w.activeRun}:s0.i0`]);
+      return rng.pick([
+        '',
+        ':',
+        `${w.activeRun}:`,
+        `:${ANY_ITEMS[0]}`,
+        `${w.activeRun}:s0.i0:extra`,
+        `${w.activeRun}::s0.i0`,
+        ` ${w.activeRun}:s0.i0`,
+      ]);
     default:
       return junk(rng, 2);
   }
@@ -185,7 +278,17 @@ function itemsBlockId(rng: Rng, w: World): { blockId: string; activeRun: boolean
     case 1:
       return { blockId: `dd_items:${run}:${rng.pick([section(), 'x'])}:${rng.pick(['0', '-1', '99999', ''])}`, activeRun: run === w.activeRun };
     case 2:
-      return { blockId: rng.pick(['dd_items', 'dd_items:', 'dd_items:::', `dd_item:${w.activeRun}:s0.i0`, `dd_gate:${w.activeRun}:s1.i1`, 'DD_ITEMS:2:s0:0']), activeRun: false };
+      return {
+        blockId: rng.pick([
+          'dd_items',
+          'dd_items:',
+          'dd_items:::',
+          `dd_item:${w.activeRun}:s0.i0`,
+          `dd_gate:${w.activeRun}:s1.i1`,
+          'DD_ITEMS:2:s0:0',
+        ]),
+        activeRun: false,
+      };
     default:
       return { blockId: junk(rng, 2), activeRun: false };
   }
@@ -225,7 +328,9 @@ function refusedBlocksOfActiveRun(w: World): Array<{ message: StoredMessage; blo
   const out: Array<{ message: StoredMessage; block: SlackBlock; values: string[] }> = [];
   for (const message of w.messages.active) {
     for (const block of message.blocks) {
-      const boxes = (Array.isArray(block['elements']) ? (block['elements'] as Array<Record<string, unknown>>) : []).find((e) => e['type'] === 'checkboxes');
+      const boxes = (Array.isArray(block['elements']) ? (block['elements'] as Array<Record<string, unknown>>) : []).find(
+        (e) => e['type'] === 'checkboxes',
+      );
       if (!boxes || !Array.isArray(boxes['options'])) continue;
       const values = (boxes['options'] as Array<{ value: string }>).map((o) => o.value);
       if (values.every((v) => ACTIVE_REFUSED_ITEMS.includes(v))) out.push({ message, block, values });
@@ -239,8 +344,11 @@ function blocksOfOtherRuns(w: World): Array<{ message: StoredMessage; block: Sla
   const out: Array<{ message: StoredMessage; block: SlackBlock; values: string[] }> = [];
   for (const message of [...w.messages.finished, ...w.messages.other]) {
     for (const block of message.blocks) {
-      const boxes = (Array.isArray(block['elements']) ? (block['elements'] as Array<Record<string, unknown>>) : []).find((e) => e['type'] === 'checkboxes');
-      if (boxes && Array.isArray(boxes['options'])) out.push({ message, block, values: (boxes['options'] as Array<{ value: string }>).map((o) => o.value) });
+      const boxes = (Array.isArray(block['elements']) ? (block['elements'] as Array<Record<string, unknown>>) : []).find(
+        (e) => e['type'] === 'checkboxes',
+      );
+      if (boxes && Array.isArray(boxes['options']))
+        out.push({ message, block, values: (boxes['options'] as Array<{ value: string }>).map((o) => o.value) });
     }
   }
   return out;
@@ -292,10 +400,10 @@ function commandCase(rng: Rng, w: World, index: number): Case {
       text = huge(rng);
       break;
     case 2:
-      text = `${rng.pick(['status', 'schedule', 'roles', 'export', 'oncall', 'runs', 'help', 'checklists'])} ${rng.bool() ? rng.pick(['#1', '#2', '#3', '#0', '#999', '#-4', '#' + '9'.repeat(12)]) : ''} ${rng.bool(0.3) ? junk(rng, 2) : ''}`;
+      text = `${rng.pick(['status', 'schedule', 'roles', 'export', 'oncall', 'runs', 'help', 'checklists'])} ${rng.bool() ? rng.pick(['#1', '#2', '#3', '#0', '#999', '#-4', `#${'9'.repeat(12)}`]) : ''} ${rng.bool(0.3) ? junk(rng, 2) : ''}`;
       break;
     case 3:
-      text = `${rng.pick(['abort', 'finish', 'rollback', 'slip', 'reschedule', 'page'])} ${rng.bool() ? rng.pick(['#1', '#2', '#3', '#77']) : ''} ${rng.pick([junk(rng), huge(rng), '', 'waive ' + junk(rng), '45m', '-15m', '0m', '1h30m', 'tomorrow 09:00'])}`;
+      text = `${rng.pick(['abort', 'finish', 'rollback', 'slip', 'reschedule', 'page'])} ${rng.bool() ? rng.pick(['#1', '#2', '#3', '#77']) : ''} ${rng.pick([junk(rng), huge(rng), '', `waive ${junk(rng)}`, '45m', '-15m', '0m', '1h30m', 'tomorrow 09:00'])}`;
       break;
     case 4:
       text = `role ${rng.bool() ? 'remove ' : ''}${rng.pick(['approver', 'lead', '"QA Lead"', junk(rng, 2), 'x'.repeat(200)])} ${rng.pick(['<@U0MALLORY>', '<@U0ALICE|Alice Example>', 'U0EVE', '<@W0EVE|Eve “the” Auditor>', '<@>', '@everyone', junk(rng, 1)])}`;
@@ -381,7 +489,12 @@ function commandCase(rng: Rng, w: World, index: number): Case {
         fields.splice(i, 1);
         notes.push(`-${name}`);
       } else if (how === 1) {
-        const value = name === 'user_id' ? rng.pick(NOT_A_ROLE_HOLDER) : name === 'command' ? rng.pick(['/deploy', '/DEPLOY', '/deploy ', '/other', '']) : rng.pick([junk(rng, 2), huge(rng), '']);
+        const value =
+          name === 'user_id'
+            ? rng.pick(NOT_A_ROLE_HOLDER)
+            : name === 'command'
+              ? rng.pick(['/deploy', '/DEPLOY', '/deploy ', '/other', ''])
+              : rng.pick([junk(rng, 2), huge(rng), '']);
         fields[i] = [name, value];
         notes.push(`${name}=${describeValue(value)}`);
       } else if (how === 2) {
@@ -402,12 +515,48 @@ function commandCase(rng: Rng, w: World, index: number): Case {
 }
 
 const PAYLOAD_PATHS = [
-  'type', 'user', 'user.id', 'user.team_id', 'user.name', 'api_app_id', 'token', 'container', 'container.channel_id', 'container.message_ts',
-  'container.type', 'trigger_id', 'team', 'team.id', 'enterprise', 'is_enterprise_install', 'channel', 'channel.id', 'channel.name',
-  'message', 'message.ts', 'message.blocks', 'message.blocks.0', 'message.blocks.0.block_id', 'message.blocks.0.elements', 'message.text',
-  'state', 'state.values', 'response_url', 'actions', 'actions.0', 'actions.1', 'actions.0.action_id', 'actions.0.block_id',
-  'actions.0.value', 'actions.0.type', 'actions.0.text', 'actions.0.text.text', 'actions.0.selected_options', 'actions.0.selected_options.0',
-  'actions.0.selected_options.0.value', 'actions.0.action_ts',
+  'type',
+  'user',
+  'user.id',
+  'user.team_id',
+  'user.name',
+  'api_app_id',
+  'token',
+  'container',
+  'container.channel_id',
+  'container.message_ts',
+  'container.type',
+  'trigger_id',
+  'team',
+  'team.id',
+  'enterprise',
+  'is_enterprise_install',
+  'channel',
+  'channel.id',
+  'channel.name',
+  'message',
+  'message.ts',
+  'message.blocks',
+  'message.blocks.0',
+  'message.blocks.0.block_id',
+  'message.blocks.0.elements',
+  'message.text',
+  'state',
+  'state.values',
+  'response_url',
+  'actions',
+  'actions.0',
+  'actions.1',
+  'actions.0.action_id',
+  'actions.0.block_id',
+  'actions.0.value',
+  'actions.0.type',
+  'actions.0.text',
+  'actions.0.text.text',
+  'actions.0.selected_options',
+  'actions.0.selected_options.0',
+  'actions.0.selected_options.0.value',
+  'actions.0.action_ts',
 ];
 
 /** Values for a mutated path that keep the request invalid (ids only from the safe pools). */
@@ -417,12 +566,39 @@ function valueFor(rng: Rng, w: World, path: string): unknown {
   if (path.endsWith('channel_id') || path === 'channel.id') return rng.pick(CLICK_CHANNELS);
   if (path === 'user.id') return rng.pick(NOT_A_ROLE_HOLDER);
   if (path === 'actions.0.action_id') {
-    return rng.pick(['dd_item_toggle', 'dd_item_button', 'dd_timer_start', 'dd_gate_go', 'dd_gate_nogo', 'dd_overdue_ack', 'dd_nogo_reason_input', 'retired_button', 'dd_item_toggle ', 'DD_GATE_GO', '', 'dd_.*', '(a+)+$', junk(rng, 1)]);
+    return rng.pick([
+      'dd_item_toggle',
+      'dd_item_button',
+      'dd_timer_start',
+      'dd_gate_go',
+      'dd_gate_nogo',
+      'dd_overdue_ack',
+      'dd_nogo_reason_input',
+      'retired_button',
+      'dd_item_toggle ',
+      'DD_GATE_GO',
+      '',
+      'dd_.*',
+      '(a+)+$',
+      junk(rng, 1),
+    ]);
   }
   if (path === 'actions.0.value') return rng.bool() ? itemRef(rng, w) : sectionRef(rng, w);
   if (path === 'actions.0.block_id') return itemsBlockId(rng, w).blockId;
   if (path === 'actions.0.text.text') return rng.pick(['Done', 'Undo', 'undo everything', 'UNDO', junk(rng, 1)]);
-  if (path === 'type') return rng.pick(['block_actions', 'view_submission', 'interactive_message', 'shortcut', 'message_action', 'view_closed', 'block_suggestion', 'dialog_submission', 'BLOCK_ACTIONS', '']);
+  if (path === 'type')
+    return rng.pick([
+      'block_actions',
+      'view_submission',
+      'interactive_message',
+      'shortcut',
+      'message_action',
+      'view_closed',
+      'block_suggestion',
+      'dialog_submission',
+      'BLOCK_ACTIONS',
+      '',
+    ]);
   return hostileValue(rng);
 }
 
@@ -438,7 +614,13 @@ function blockActionCase(rng: Rng, w: World, index: number): Case {
       // A real message of the active run, on a block whose items are all refused to this person.
       const target = rng.pick(refusedBlocksOfActiveRun(w));
       message = stored(target.message);
-      action = { type: 'checkboxes', action_id: 'dd_item_toggle', block_id: target.block.block_id, selected_options: subset(rng, target.values).map(option), action_ts: ts };
+      action = {
+        type: 'checkboxes',
+        action_id: 'dd_item_toggle',
+        block_id: target.block.block_id,
+        selected_options: subset(rng, target.values).map(option),
+        action_ts: ts,
+      };
       what = `checkbox on active run block ${target.block.block_id}`;
       break;
     }
@@ -446,7 +628,13 @@ function blockActionCase(rng: Rng, w: World, index: number): Case {
       // A real message of the finished run or of the run in the other channel.
       const target = rng.pick(blocksOfOtherRuns(w));
       message = stored(target.message);
-      action = { type: 'checkboxes', action_id: 'dd_item_toggle', block_id: target.block.block_id, selected_options: [...subset(rng, target.values), ...(rng.bool(0.2) ? ['s0.i999'] : [])].map(option), action_ts: ts };
+      action = {
+        type: 'checkboxes',
+        action_id: 'dd_item_toggle',
+        block_id: target.block.block_id,
+        selected_options: [...subset(rng, target.values), ...(rng.bool(0.2) ? ['s0.i999'] : [])].map(option),
+        action_ts: ts,
+      };
       what = `checkbox on ${target.block.block_id}`;
       break;
     }
@@ -466,34 +654,75 @@ function blockActionCase(rng: Rng, w: World, index: number): Case {
       const actionId = rng.pick(['dd_item_button', 'dd_timer_start', 'dd_gate_go', 'dd_gate_nogo']);
       const value = itemRef(rng, w);
       message = stored(rng.pick(w.messages.active));
-      action = { type: 'button', action_id: actionId, block_id: `dd_item:${value}`, value, text: { type: 'plain_text', text: rng.pick(['Done', 'Undo', 'Go', 'No-Go', 'Start']) }, action_ts: ts };
+      action = {
+        type: 'button',
+        action_id: actionId,
+        block_id: `dd_item:${value}`,
+        value,
+        text: { type: 'plain_text', text: rng.pick(['Done', 'Undo', 'Go', 'No-Go', 'Start']) },
+        action_ts: ts,
+      };
       what = `${actionId} ${describeValue(value)}`;
       break;
     }
     case 4: {
       const value = sectionRef(rng, w);
       message = { type: 'message', ts, text: 'overdue', blocks: [] };
-      action = { type: 'button', action_id: 'dd_overdue_ack', block_id: `dd_overdue:${value}`, value, text: { type: 'plain_text', text: 'Acknowledge' }, action_ts: ts };
+      action = {
+        type: 'button',
+        action_id: 'dd_overdue_ack',
+        block_id: `dd_overdue:${value}`,
+        value,
+        text: { type: 'plain_text', text: 'Acknowledge' },
+        action_ts: ts,
+      };
       what = `dd_overdue_ack ${describeValue(value)}`;
       break;
     }
     case 5: {
-      const actionId = rng.pick(['retired_feature', 'dd_item_toggle_v2', 'DD_ITEM_TOGGLE', ' dd_gate_go', 'dd_nogo_reason_input', '', junk(rng, 1), huge(rng)]);
+      const actionId = rng.pick([
+        'retired_feature',
+        'dd_item_toggle_v2',
+        'DD_ITEM_TOGGLE',
+        ' dd_gate_go',
+        'dd_nogo_reason_input',
+        '',
+        junk(rng, 1),
+        huge(rng),
+      ]);
       message = stored(rng.pick(w.messages.active));
-      action = { type: rng.pick(['button', 'static_select', 'overflow', 'datepicker', 'mystery']), action_id: actionId, block_id: junk(rng, 1), value: itemRef(rng, w), action_ts: ts };
+      action = {
+        type: rng.pick(['button', 'static_select', 'overflow', 'datepicker', 'mystery']),
+        action_id: actionId,
+        block_id: junk(rng, 1),
+        value: itemRef(rng, w),
+        action_ts: ts,
+      };
       what = `unknown action ${describeValue(actionId)}`;
       break;
     }
     case 6: {
       // Several actions at once: Bolt routes by the first; none may slip through.
       message = stored(rng.pick(w.messages.active));
-      action = { type: 'button', action_id: rng.pick(['dd_item_button', 'dd_gate_go']), value: itemRef(rng, w), text: { type: 'plain_text', text: 'Done' }, action_ts: ts };
+      action = {
+        type: 'button',
+        action_id: rng.pick(['dd_item_button', 'dd_gate_go']),
+        value: itemRef(rng, w),
+        text: { type: 'plain_text', text: 'Done' },
+        action_ts: ts,
+      };
       what = 'several actions';
       break;
     }
     default: {
       message = stored(rng.pick([...w.messages.finished, ...w.messages.other]));
-      action = { type: 'button', action_id: rng.pick(['dd_item_button', 'dd_timer_start', 'dd_gate_go', 'dd_gate_nogo', 'dd_overdue_ack']), value: rng.bool() ? itemRef(rng, w) : sectionRef(rng, w), text: { type: 'plain_text', text: 'Done' }, action_ts: ts };
+      action = {
+        type: 'button',
+        action_id: rng.pick(['dd_item_button', 'dd_timer_start', 'dd_gate_go', 'dd_gate_nogo', 'dd_overdue_ack']),
+        value: rng.bool() ? itemRef(rng, w) : sectionRef(rng, w),
+        text: { type: 'plain_text', text: 'Done' },
+        action_ts: ts,
+      };
       what = `button ${String(action['action_id'])} ${describeValue(action['value'])} on another run's message`;
     }
   }
@@ -510,8 +739,11 @@ function blockActionCase(rng: Rng, w: World, index: number): Case {
     channel: { id: channel, name: 'deploy-room' },
     message,
     state: { values: {} },
-    response_url: rng.bool(0.9) ? w.h.fake.responseUrl(undefined, { channel, user }) : rng.pick(['', 'not a url', 'http://127.0.0.1:9/nothing', 'javascript:alert(1)', junk(rng, 1)]),
-    actions: what === 'several actions' ? [action, ...Array.from({ length: 1 + rng.int(40) }, () => ({ ...action, value: itemRef(rng, w) }))] : [action],
+    response_url: rng.bool(0.9)
+      ? w.h.fake.responseUrl(undefined, { channel, user })
+      : rng.pick(['', 'not a url', 'http://127.0.0.1:9/nothing', 'javascript:alert(1)', junk(rng, 1)]),
+    actions:
+      what === 'several actions' ? [action, ...Array.from({ length: 1 + rng.int(40) }, () => ({ ...action, value: itemRef(rng, w) }))] : [action],
   };
   const notes: string[] = [];
   for (let n = rng.pick([0, 0, 1, 1, 2, 3]); n > 0; n--) {
@@ -571,7 +803,19 @@ function viewSubmissionCase(rng: Rng, w: World, index: number): Case {
     enterprise: null,
   };
   const notes: string[] = [];
-  const viewPaths = ['view', 'view.state', 'view.state.values', 'view.state.values.dd_nogo_reason', 'view.callback_id', 'view.private_metadata', 'user', 'user.id', 'team', 'view.app_installed_team_id', 'type'];
+  const viewPaths = [
+    'view',
+    'view.state',
+    'view.state.values',
+    'view.state.values.dd_nogo_reason',
+    'view.callback_id',
+    'view.private_metadata',
+    'user',
+    'user.id',
+    'team',
+    'view.app_installed_team_id',
+    'type',
+  ];
   for (let n = rng.pick([0, 0, 1, 2]); n > 0; n--) {
     const path = rng.pick(viewPaths);
     const value = path === 'user.id' ? rng.pick(NOT_A_ROLE_HOLDER) : rng.bool(0.2) ? DELETE : hostileValue(rng);
@@ -589,16 +833,91 @@ function viewSubmissionCase(rng: Rng, w: World, index: number): Case {
 function rawCase(rng: Rng, _w: World, index: number): Case {
   const form = (payload: string): string => new URLSearchParams({ payload }).toString();
   const choices: Array<() => Case> = [
-    () => ({ index, kind: 'raw', what: 'malformed JSON in payload=', body: form(rng.pick(['{', '{"type":', '{"type":"block_actions","actions":[', "{'a':1}", '{"a":1,}', 'undefined', 'NaN', '\u0000', '', '{"a":"\\ud800"']) + (rng.bool() ? junk(rng, 1) : '')) }),
-    () => ({ index, kind: 'raw', what: 'payload= that is JSON but not an object', body: form(rng.pick(['null', '[]', '[{"type":"block_actions"}]', '"block_actions"', '5', 'true', '-0', '1e999'])) }),
+    () => ({
+      index,
+      kind: 'raw',
+      what: 'malformed JSON in payload=',
+      body: form(
+        rng.pick([
+          '{',
+          '{"type":',
+          '{"type":"block_actions","actions":[',
+          "{'a':1}",
+          '{"a":1,}',
+          'undefined',
+          'NaN',
+          '\u0000',
+          '',
+          '{"a":"\\ud800"',
+        ]) + (rng.bool() ? junk(rng, 1) : ''),
+      ),
+    }),
+    () => ({
+      index,
+      kind: 'raw',
+      what: 'payload= that is JSON but not an object',
+      body: form(rng.pick(['null', '[]', '[{"type":"block_actions"}]', '"block_actions"', '5', 'true', '-0', '1e999'])),
+    }),
     () => {
-      const type = rng.pick(['block_actionz', 'view_closed', 'shortcut', 'message_action', 'block_suggestion', 'interactive_message', 'dialog_submission', 'event_callback', 'url_verification_x', 'workflow_step_edit', '', 5, null, ['block_actions']]);
-      const extra = rng.pick<Record<string, unknown>>([{}, { actions: null }, { actions: 5 }, { actions: 'dd_item_toggle' }, { actions: [null] }, { actions: [] }, { view: null }, { event: null }, { event: 5 }, { event: { type: 'app_mention', channel: null } }, { name: null }, { command: null }, { user: null, team: null }, { callback_id: 'x', user: { id: 'U0MALLORY' } }]);
-      return { index, kind: 'raw', what: `unknown or odd type ${describeValue(type)} with ${describeValue(extra)}`, body: form(JSON.stringify({ type, ...extra })) };
+      const type = rng.pick([
+        'block_actionz',
+        'view_closed',
+        'shortcut',
+        'message_action',
+        'block_suggestion',
+        'interactive_message',
+        'dialog_submission',
+        'event_callback',
+        'url_verification_x',
+        'workflow_step_edit',
+        '',
+        5,
+        null,
+        ['block_actions'],
+      ]);
+      const extra = rng.pick<Record<string, unknown>>([
+        {},
+        { actions: null },
+        { actions: 5 },
+        { actions: 'dd_item_toggle' },
+        { actions: [null] },
+        { actions: [] },
+        { view: null },
+        { event: null },
+        { event: 5 },
+        { event: { type: 'app_mention', channel: null } },
+        { name: null },
+        { command: null },
+        { user: null, team: null },
+        { callback_id: 'x', user: { id: 'U0MALLORY' } },
+      ]);
+      return {
+        index,
+        kind: 'raw',
+        what: `unknown or odd type ${describeValue(type)} with ${describeValue(extra)}`,
+        body: form(JSON.stringify({ type, ...extra })),
+      };
     },
-    () => ({ index, kind: 'raw', what: 'form without payload or command', body: rng.pick(['foo=bar', '', 'payload=', 'payload=%7B%7D&payload=%7B%7D', 'text=start+small-release', '=', '&&&', 'a=' + 'b'.repeat(10_000)]) }),
-    () => ({ index, kind: 'raw', what: 'signed JSON body that is not an object', body: rng.pick(['null', '[]', '5', '"x"', '{"event":null}', '{"actions":5}', '{"type":"view_submission","view":null}', '{']), contentType: 'application/json' }),
-    () => ({ index, kind: 'raw', what: 'signed body with an unexpected content type', body: form('{"type":"block_actions"}'), contentType: rng.pick(['text/plain', 'application/x-www-form-urlencoded; charset=utf-8', 'multipart/form-data', '']) }),
+    () => ({
+      index,
+      kind: 'raw',
+      what: 'form without payload or command',
+      body: rng.pick(['foo=bar', '', 'payload=', 'payload=%7B%7D&payload=%7B%7D', 'text=start+small-release', '=', '&&&', `a=${'b'.repeat(10_000)}`]),
+    }),
+    () => ({
+      index,
+      kind: 'raw',
+      what: 'signed JSON body that is not an object',
+      body: rng.pick(['null', '[]', '5', '"x"', '{"event":null}', '{"actions":5}', '{"type":"view_submission","view":null}', '{']),
+      contentType: 'application/json',
+    }),
+    () => ({
+      index,
+      kind: 'raw',
+      what: 'signed body with an unexpected content type',
+      body: form('{"type":"block_actions"}'),
+      contentType: rng.pick(['text/plain', 'application/x-www-form-urlencoded; charset=utf-8', 'multipart/form-data', '']),
+    }),
   ];
   return rng.pick(choices)();
 }
@@ -628,12 +947,18 @@ interface Snapshot {
 }
 
 function tablesOf(h: Harness): Record<string, string[]> {
-  const rows = (sql: string): string[] => h.db.prepare(sql).all().map((row) => JSON.stringify(row));
+  const rows = (sql: string): string[] =>
+    h.db
+      .prepare(sql)
+      .all()
+      .map((row) => JSON.stringify(row));
   return {
     item_states: rows('SELECT * FROM item_states ORDER BY run_id, item_id'),
     gate_votes: rows('SELECT * FROM gate_votes ORDER BY id'),
     // The checklist is a copy of the file; everything else about a run is in the other columns.
-    runs: rows('SELECT id, checklist_name, channel_id, started_by, t0, slip_minutes, timezone, status, rollback_active, rollback_reason, rollback_started_at, ended_at, end_reason, length(checklist_json) AS checklist_length FROM runs ORDER BY id'),
+    runs: rows(
+      'SELECT id, checklist_name, channel_id, started_by, t0, slip_minutes, timezone, status, rollback_active, rollback_reason, rollback_started_at, ended_at, end_reason, length(checklist_json) AS checklist_length FROM runs ORDER BY id',
+    ),
     run_roles: rows('SELECT * FROM run_roles ORDER BY run_id, role, user_id'),
     // Notices (slips, rollbacks, ends, gates passed) and run messages come only from accepted actions.
     notices: rows(`SELECT key FROM reminders WHERE kind = 'notice' ORDER BY key`),
@@ -795,12 +1120,19 @@ describe(`generated hostile requests (seed ${SEED}; replay with FUZZ_SEED=${SEED
     await h.bot.bot.sync.idle();
     expect(publicPostCount(h.fake)).toBe(before.publicPosts);
     const answers = h.fake.responses.slice(responsesBefore);
-    expect(answers.filter((r) => r.outcome !== 'ephemeral' && r.outcome !== 'rejected').map((r) => `${r.outcome}: ${r.raw.slice(0, 200)}`)).toEqual([]);
+    expect(answers.filter((r) => r.outcome !== 'ephemeral' && r.outcome !== 'rejected').map((r) => `${r.outcome}: ${r.raw.slice(0, 200)}`)).toEqual(
+      [],
+    );
     expect(h.fake.callsTo('chat.delete')).toEqual([]);
     expect(changes(before.tables, snapshot(h).tables)).toEqual([]);
     expect(await healthz(h)).toBe(200);
     // Hostile input is refused or ignored on purpose, never handled as an unexpected error.
-    expect(h.bot.logs.slice(logsBefore).filter((l) => / ERROR /.test(l)).map((l) => l.slice(0, 300))).toEqual([]);
+    expect(
+      h.bot.logs
+        .slice(logsBefore)
+        .filter((l) => / ERROR /.test(l))
+        .map((l) => l.slice(0, 300)),
+    ).toEqual([]);
     // Refused clicks were audited as such: the fuzz did reach the services, not only the parsers.
     expect((h.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE action = 'denied'`).get() as { n: number }).n).toBeGreaterThan(100);
   });

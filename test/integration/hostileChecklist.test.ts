@@ -68,7 +68,14 @@ describe('a run of a hostile checklist', () => {
     const w = await launch();
     const { runId } = await startRun(w.h, 'hostile-release');
     const channelGot = async (fragment: string): Promise<void> =>
-      eventually(() => expect(w.fake.messages(CHANNEL).some((m) => m.text.includes(fragment)), fragment).toBe(true), { ...WAIT, message: fragment });
+      eventually(
+        () =>
+          expect(
+            w.fake.messages(CHANNEL).some((m) => m.text.includes(fragment)),
+            fragment,
+          ).toBe(true),
+        { ...WAIT, message: fragment },
+      );
 
     // Prepare (T-30 minutes) closed at T-0, which is now: reminded at once, paged after the grace.
     await channelGot('is overdue');

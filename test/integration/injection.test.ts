@@ -59,7 +59,8 @@ function violations(text: string): string[] {
   if (text.includes('<@U0ATTACK')) found.push('a mention of a user nobody recorded');
   for (const [, target, label] of text.matchAll(/<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>/g)) {
     if (/evil\.example/.test(target!)) found.push(`a link to ${target}`);
-    if (label !== undefined && /^\s*(https?:\/\/|www\.)/i.test(label) && label.trim() !== target) found.push(`a link labelled ${label} going to ${target}`);
+    if (label !== undefined && /^\s*(https?:\/\/|www\.)/i.test(label) && label.trim() !== target)
+      found.push(`a link labelled ${label} going to ${target}`);
   }
   return found;
 }
@@ -76,7 +77,13 @@ function everythingSent(fake: FakeSlack, acks: string[]): string[] {
 function buttonTs(fake: FakeSlack, actionId: string, value: string): string {
   const message = fake
     .messages(CHANNEL)
-    .find((m) => m.blocks.some((b) => Array.isArray(b['elements']) && (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === actionId && e['value'] === value)));
+    .find((m) =>
+      m.blocks.some(
+        (b) =>
+          Array.isArray(b['elements']) &&
+          (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === actionId && e['value'] === value),
+      ),
+    );
   if (!message) throw new Error(`no ${actionId} button ${value}`);
   return message.ts;
 }
@@ -106,7 +113,12 @@ describe('text a person types is never a mention or a disguised link', () => {
       const gate = allItems(harness.bot.bot.runs.requireRun(first.runId).checklist).find((i) => i.kind === 'gate')!;
       const value = `${first.runId}:${gate.id}`;
       const views = harness.fake.views.length;
-      await harness.bot.slack.clickButton({ ts: buttonTs(harness.fake, ActionIds.gateNoGo, value), actionId: ActionIds.gateNoGo, value, user: ALICE });
+      await harness.bot.slack.clickButton({
+        ts: buttonTs(harness.fake, ActionIds.gateNoGo, value),
+        actionId: ActionIds.gateNoGo,
+        value,
+        user: ALICE,
+      });
       await eventually(() => expect(harness.fake.views.length).toBeGreaterThan(views));
       const submitted = await harness.bot.slack.viewSubmission({
         user: ALICE,

@@ -31,16 +31,26 @@ describe('kill -9 during a burst of clicks', () => {
     const bot = await bed.start();
     const slack = bed.slack();
     expect((await slack.command('start burst-board', { channel: CHANNEL })).status).toBe(200);
-    const targets = await waitFor(() => {
-      const found = checkboxTargets(bed.fake.messages(CHANNEL));
-      return found.length === 40 ? found : undefined;
-    }, { timeoutMs: 10_000 });
+    const targets = await waitFor(
+      () => {
+        const found = checkboxTargets(bed.fake.messages(CHANNEL));
+        return found.length === 40 ? found : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
 
     // 40 people each tick a different item, all at once; the process is killed while they land.
     const acked: string[] = [];
     const clicks = targets.map((target, i) =>
       slack
-        .clickCheckbox({ user: `U0USER${String(i).padStart(2, '0')}`, channel: CHANNEL, ts: target.ts, blockId: target.blockId, itemValue: target.itemId, checked: true })
+        .clickCheckbox({
+          user: `U0USER${String(i).padStart(2, '0')}`,
+          channel: CHANNEL,
+          ts: target.ts,
+          blockId: target.blockId,
+          itemValue: target.itemId,
+          checked: true,
+        })
         .then((response) => {
           if (response.status === 200) acked.push(target.itemId);
         })
@@ -59,7 +69,10 @@ describe('kill -9 during a burst of clicks', () => {
 
     const db = new Database(bed.databasePath!, { readonly: true });
     const done = new Set((db.prepare('SELECT item_id FROM item_states WHERE done = 1').all() as Array<{ item_id: string }>).map((r) => r.item_id));
-    const ticks = db.prepare(`SELECT target, COUNT(*) AS n FROM audit WHERE action = 'item.tick' GROUP BY target`).all() as Array<{ target: string; n: number }>;
+    const ticks = db.prepare(`SELECT target, COUNT(*) AS n FROM audit WHERE action = 'item.tick' GROUP BY target`).all() as Array<{
+      target: string;
+      n: number;
+    }>;
     db.close();
     for (const itemId of acked) expect(done.has(itemId), `${itemId} was acknowledged but not recorded`).toBe(true);
     for (const row of ticks) expect(row.n, `${row.target} recorded twice`).toBe(1);

@@ -43,7 +43,12 @@ describe('kill -9 during /deploy start (issue 16)', () => {
 
     // The overview is in; the next run message's post is held by Slack (status 0: not answered yet): kill the bot while it waits.
     const heldRunMessagePost = () =>
-      fake!.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message');
+      fake!.calls.some(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.status === 0 &&
+          (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message',
+      );
     await waitFor(() => runMessages(fake!).length === 1 && heldRunMessagePost(), { timeoutMs: 10_000, intervalMs: 5 });
     await bot.kill9();
     expect(runMessages(fake)).toHaveLength(1);
@@ -56,14 +61,24 @@ describe('kill -9 during /deploy start (issue 16)', () => {
     // A post left in doubt is looked for only once Slack could no longer carry it out (about 25 s).
     await waitFor(() => runMessages(fake!).length >= expected.length, { timeoutMs: 60_000, intervalMs: 100 });
     const orphan = runMessages(fake)[1]!;
-    await waitFor(() => orphan.history.some((v) => v.via === 'chat.update'), { timeoutMs: 10_000, message: 'the post Slack carried out after the kill was never updated' });
+    await waitFor(() => orphan.history.some((v) => v.via === 'chat.update'), {
+      timeoutMs: 10_000,
+      message: 'the post Slack carried out after the kill was never updated',
+    });
 
     // A slip changes every message: each is updated where it stands, none posted again.
     const versions = new Map(runMessages(fake).map((m) => [m.ts, m.history.length]));
     const restarted = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
     expect((await restarted.command('slip 10m', { channel: CHANNEL })).status).toBe(200);
-    await waitFor(() => runMessages(fake!).every((m) => m.history.length > versions.get(m.ts)!), { timeoutMs: 10_000, message: 'not every run message was updated after the slip' });
+    await waitFor(() => runMessages(fake!).every((m) => m.history.length > versions.get(m.ts)!), {
+      timeoutMs: 10_000,
+      message: 'not every run message was updated after the slip',
+    });
     expect(runMessages(fake).map(keyOf)).toEqual(expected);
-    expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message')).toHaveLength(expected.length);
+    expect(
+      fake.calls.filter(
+        (c) => c.method === 'chat.postMessage' && (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message',
+      ),
+    ).toHaveLength(expected.length);
   }, 90_000);
 });

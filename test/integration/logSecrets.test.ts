@@ -108,7 +108,10 @@ function ephemeralText(response: InteractionResponse): string {
 async function followUp(fake: FakeSlack, responseUrl: string, pattern: RegExp): Promise<string> {
   let text = '';
   await eventually(() => {
-    text = fake.responses.filter((r) => r.url === responseUrl).map((r) => String(r.body['text'] ?? '')).join('\n');
+    text = fake.responses
+      .filter((r) => r.url === responseUrl)
+      .map((r) => String(r.body['text'] ?? ''))
+      .join('\n');
     expect(text).toMatch(pattern);
   }, PAGE_WAIT);
   return text;
@@ -147,10 +150,16 @@ async function deploymentDay(slack: SlackClient, fake: FakeSlack, pd: FakePagerD
   // A page by hand, which PagerDuty first answers with a 500.
   pd.failNext(1, { status: 500 });
   expect(ephemeralText(await slack.command('page the database failover is stuck', as(BOB)))).toMatch(/^Paging on-call/);
-  await eventually(() => expect([...pd.alerts.values()].some((a) => a.status === 'triggered' && a.summary.includes('failover is stuck'))).toBe(true), PAGE_WAIT);
+  await eventually(
+    () => expect([...pd.alerts.values()].some((a) => a.status === 'triggered' && a.summary.includes('failover is stuck'))).toBe(true),
+    PAGE_WAIT,
+  );
 
   // A rollback, whose page PagerDuty refuses with a 400.
-  pd.failNext(1, { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['the routing key is not known here'] } });
+  pd.failNext(1, {
+    status: 400,
+    body: { status: 'invalid event', message: 'Event object is invalid', errors: ['the routing key is not known here'] },
+  });
   expect(ephemeralText(await slack.command('rollback canary errors doubled', as(ALICE)))).toMatch(/Rollback declared/);
   await channelShows(fake, 'PagerDuty refused the page (400');
 
@@ -163,7 +172,10 @@ async function deploymentDay(slack: SlackClient, fake: FakeSlack, pd: FakePagerD
   expect(ephemeralText(await slack.command('slip 15m', as(ALICE)))).toMatch(/T-0 is now/);
   expect(ephemeralText(await slack.command('finish waive the drill is over', as(ALICE)))).toMatch(/finished: rolled back/);
   // The page made by hand is resolved when the run ends.
-  await eventually(() => expect([...pd.alerts.values()].filter((a) => a.summary.includes('failover is stuck')).map((a) => a.status)).toEqual(['resolved']), PAGE_WAIT);
+  await eventually(
+    () => expect([...pd.alerts.values()].filter((a) => a.summary.includes('failover is stuck')).map((a) => a.status)).toEqual(['resolved']),
+    PAGE_WAIT,
+  );
   await channelShows(fake, 'Page resolved');
 }
 
@@ -186,7 +198,13 @@ describe('secrets and the log', () => {
   it('writes none of the secrets to any log line of a whole day at debug level, in this process', async () => {
     const { fake, pd } = await fakes();
     const checklists = checklistsDir();
-    const bot = await startBot({ fake, checklistsDir: checklists, env: env(fake, pd, checklists), pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 }, pagerIntervalMs: 100 });
+    const bot = await startBot({
+      fake,
+      checklistsDir: checklists,
+      env: env(fake, pd, checklists),
+      pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
+      pagerIntervalMs: 100,
+    });
     cleanups.push(() => bot.stop().catch(() => undefined));
     // startBot's client signs with the default test secret; this bot has its own.
     const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SECRETS['signing secret'], fake });
@@ -199,7 +217,10 @@ describe('secrets and the log', () => {
     expect(fake.calls.every((c) => c.token === SECRETS['bot token'])).toBe(true);
     // Even a careless dump of the whole configuration, or of a Slack request's headers, comes out scrubbed.
     bot.bot.logger.debug('configuration:', bot.config);
-    bot.bot.logger.warn('request failed', { headers: { Authorization: `Bearer ${SECRETS['bot token']}` }, signature: `v0=${SECRETS['signing secret']}` });
+    bot.bot.logger.warn('request failed', {
+      headers: { Authorization: `Bearer ${SECRETS['bot token']}` },
+      signature: `v0=${SECRETS['signing secret']}`,
+    });
     expect(bot.logs.filter((l) => l.includes('[redacted]')).length).toBe(2);
     const log = bot.logs.join('\n');
     expectScenarioLogged(log);

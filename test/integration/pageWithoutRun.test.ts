@@ -24,7 +24,10 @@ afterEach(async () => {
 beforeAll(() => assertTestCaTrusted());
 
 /** full: routing key and API token; off: no PagerDuty; token-only: look-ups but no routing key. */
-async function world(mode: 'full' | 'off' | 'token-only' = 'full', extraEnv: Record<string, string> = {}): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
+async function world(
+  mode: 'full' | 'off' | 'token-only' = 'full',
+  extraEnv: Record<string, string> = {},
+): Promise<{ fake: FakeSlack; pd: FakePagerDuty; bot: RunningBot }> {
   const fake = await startFakeSlack();
   cleanups.push(() => fake.close());
   const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
@@ -66,7 +69,9 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     const body = first.body as { response_type?: string; text?: string };
     // The channel is told (there are no run notices here), with the typed text escaped: no mass mention.
     expect(body.response_type).toBe('in_channel');
-    expect(body.text).toBe(`🚨 <@${ALICE}> paged on-call from this channel: “checkout is returning 500s &lt;!channel&gt;”. PagerDuty has the channel as its context.`);
+    expect(body.text).toBe(
+      `🚨 <@${ALICE}> paged on-call from this channel: “checkout is returning 500s &lt;!channel&gt;”. PagerDuty has the channel as its context.`,
+    );
 
     const second = ackText(await bot.slack.command('page still broken', { user: BOB, channel: QUIET_CHANNEL }));
     expect(second).toContain(`On-call is already paged for this channel: <@${ALICE}>’s page “checkout is returning 500s &lt;!channel&gt;”`);
@@ -106,7 +111,10 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     ]);
     const asked = await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL });
     expect(ackText(asked)).toBe('Asking PagerDuty who is on call for policy `PTEAM42`…');
-    const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), { timeoutMs: 6_000, message: 'response_url follow-up' });
+    const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), {
+      timeoutMs: 6_000,
+      message: 'response_url follow-up',
+    });
     const answer = String(post.body['text']);
     expect(answer).toBe('*On call now* (policy `PTEAM42`, from PAGERDUTY_ESCALATION_POLICY)\n• Level 1: *Tomás Oyelaran* (Platform primary)');
   });
@@ -122,9 +130,27 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     const { fake, pd, bot } = await world();
     // 130 services: ours is on the second page of 100.
     pd.setServices([
-      ...Array.from({ length: 120 }, (_, i) => ({ id: `PSVC${i}`, name: `Other ${i}`, escalationPolicyId: 'POTHER99', escalationPolicyName: 'Someone else', integrationKeys: [`k${i}`] })),
-      { id: 'PCHECKOUT', name: 'Checkout', escalationPolicyId: 'PCHK001', escalationPolicyName: 'Checkout on-call', integrationKeys: ['unrelated', ROUTING_KEY] },
-      ...Array.from({ length: 9 }, (_, i) => ({ id: `PLATE${i}`, name: `Late ${i}`, escalationPolicyId: 'POTHER99', escalationPolicyName: 'Someone else', integrationKeys: [] })),
+      ...Array.from({ length: 120 }, (_, i) => ({
+        id: `PSVC${i}`,
+        name: `Other ${i}`,
+        escalationPolicyId: 'POTHER99',
+        escalationPolicyName: 'Someone else',
+        integrationKeys: [`k${i}`],
+      })),
+      {
+        id: 'PCHECKOUT',
+        name: 'Checkout',
+        escalationPolicyId: 'PCHK001',
+        escalationPolicyName: 'Checkout on-call',
+        integrationKeys: ['unrelated', ROUTING_KEY],
+      },
+      ...Array.from({ length: 9 }, (_, i) => ({
+        id: `PLATE${i}`,
+        name: `Late ${i}`,
+        escalationPolicyId: 'POTHER99',
+        escalationPolicyName: 'Someone else',
+        integrationKeys: [],
+      })),
     ]);
     pd.setOncalls([
       { escalationPolicyId: 'PCHK001', level: 1, userName: 'Priya Natarajan', scheduleName: 'Checkout primary' },
@@ -151,6 +177,8 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     pd.setServices([{ id: 'PSVC1', name: 'Other', escalationPolicyId: 'POTHER99', escalationPolicyName: 'Other', integrationKeys: ['nope'] }]);
     const asked = await bot.slack.command('oncall', { user: ALICE, channel: QUIET_CHANNEL });
     const post = await waitFor(() => fake.responses.find((r) => r.url === asked.responseUrl), { timeoutMs: 6_000, message: 'follow-up' });
-    expect(String(post.body['text'])).toMatch(/^I could not find the escalation policy behind PAGERDUTY_ROUTING_KEY: no PagerDuty service .*Set PAGERDUTY_ESCALATION_POLICY/);
+    expect(String(post.body['text'])).toMatch(
+      /^I could not find the escalation policy behind PAGERDUTY_ROUTING_KEY: no PagerDuty service .*Set PAGERDUTY_ESCALATION_POLICY/,
+    );
   });
 });

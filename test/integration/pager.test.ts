@@ -278,8 +278,22 @@ describe('PagerDuty client against the fake', () => {
 
   it('lists who is on call, sorted by escalation level, asking with the API token', async () => {
     fake.setOncalls([
-      { escalationPolicyId: 'PEP1', level: 2, userName: 'Bruno Costa', userEmail: 'bruno@example.com', scheduleName: 'Secondary', end: '2026-01-16T09:00:00Z' },
-      { escalationPolicyId: 'PEP1', level: 1, userName: 'Ana Lima', userEmail: 'ana@example.com', scheduleName: 'Primary', end: '2026-01-15T17:00:00Z' },
+      {
+        escalationPolicyId: 'PEP1',
+        level: 2,
+        userName: 'Bruno Costa',
+        userEmail: 'bruno@example.com',
+        scheduleName: 'Secondary',
+        end: '2026-01-16T09:00:00Z',
+      },
+      {
+        escalationPolicyId: 'PEP1',
+        level: 1,
+        userName: 'Ana Lima',
+        userEmail: 'ana@example.com',
+        scheduleName: 'Primary',
+        end: '2026-01-15T17:00:00Z',
+      },
       { escalationPolicyId: 'PEP1', level: 3, userName: 'Dana Reyes' },
       { escalationPolicyId: 'POTHER', level: 1, userName: 'Not Asked For' },
     ]);
@@ -339,7 +353,14 @@ describe('PagerDuty client against the fake', () => {
   });
 
   it('bounds a send by timeoutMs even while pdjs waits between 429 re-sends', async () => {
-    const slowPause = createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiUrl: fake.apiUrl, timeoutMs: 300, rateLimitPauseMs: 2000, logger: log.logger });
+    const slowPause = createPagerDutyClient({
+      routingKey: ROUTING_KEY,
+      eventsUrl: fake.eventsUrl,
+      apiUrl: fake.apiUrl,
+      timeoutMs: 300,
+      rateLimitPauseMs: 2000,
+      logger: log.logger,
+    });
     fake.failNext(4, { status: 429 });
     const started = Date.now();
     const result = await slowPause.sendEvent(pageInput(3, 'paused', T0).payload);
@@ -350,14 +371,23 @@ describe('PagerDuty client against the fake', () => {
 
   it('treats an answer whose body is not JSON as retryable, since pdjs loses its status', async () => {
     const tls = new URL('../fixtures/tls/', import.meta.url);
-    const proxy = createHttpsServer({ cert: readFileSync(new URL('server.crt', tls)), key: readFileSync(new URL('server.key', tls)) }, (_req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html><body>Bad gateway</body></html>');
-    });
+    const proxy = createHttpsServer(
+      { cert: readFileSync(new URL('server.crt', tls)), key: readFileSync(new URL('server.key', tls)) },
+      (_req, res) => {
+        res.writeHead(502, { 'Content-Type': 'text/html' });
+        res.end('<html><body>Bad gateway</body></html>');
+      },
+    );
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const port = (proxy.address() as AddressInfo).port;
-      const viaProxy = createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: `https://127.0.0.1:${port}`, apiUrl: fake.apiUrl, timeoutMs: 1000, logger: log.logger });
+      const viaProxy = createPagerDutyClient({
+        routingKey: ROUTING_KEY,
+        eventsUrl: `https://127.0.0.1:${port}`,
+        apiUrl: fake.apiUrl,
+        timeoutMs: 1000,
+        logger: log.logger,
+      });
       const result = await viaProxy.sendEvent(pageInput(3, 'proxy', T0).payload);
       expect(result).toMatchObject({ ok: false, retryable: true });
       expect(result.ok === false && result.error).toMatch(/not JSON/);
@@ -372,7 +402,9 @@ describe('PagerDuty client against the fake', () => {
     expect(eventsServerOf('https://127.0.0.1:8443/')).toBe('127.0.0.1:8443');
     expect(() => eventsServerOf('https://proxy.example/pagerduty')).toThrow('eventsUrl must be an origin with no path (PAGERDUTY_EVENTS_URL)');
     expect(() => eventsServerOf('https://events.example/?x=1')).toThrow('without a query');
-    expect(() => createPagerDutyClient({ routingKey: null, eventsUrl: 'https://proxy.example/pd', apiUrl: fake.apiUrl, logger: log.logger })).toThrow('/pd');
+    expect(() => createPagerDutyClient({ routingKey: null, eventsUrl: 'https://proxy.example/pd', apiUrl: fake.apiUrl, logger: log.logger })).toThrow(
+      '/pd',
+    );
   });
 
   it('refuses URLs that are not https', () => {
@@ -416,7 +448,11 @@ describe('the Pager port', () => {
   it('refuses to send anything without a routing key, and says why, while on-call lookups still work', async () => {
     const pager = pagerDuty(null);
     expect(pager.canPage).toBe(false);
-    expect(await pager.resolve('deployday:run-1:x')).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('PAGERDUTY_ROUTING_KEY') });
+    expect(await pager.resolve('deployday:run-1:x')).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining('PAGERDUTY_ROUTING_KEY'),
+    });
     fake.setOncalls([{ level: 1, userName: 'Ana Lima' }]);
     expect(await pager.whoIsOnCall('PEP1')).toMatchObject({ ok: true, levels: [{ level: 1, userName: 'Ana Lima' }] });
     expect(fake.requests.map((r) => r.path)).toEqual(['/oncalls']);
@@ -443,7 +479,15 @@ describe('outbox worker against the fake PagerDuty', () => {
   let tmp: string | null;
 
   const makeClient = (timeoutMs = 2000) =>
-    createPagerDutyClient({ routingKey: ROUTING_KEY, eventsUrl: fake.eventsUrl, apiToken: API_TOKEN, apiUrl: fake.apiUrl, timeoutMs, rateLimitPauseMs: 20, logger: log.logger });
+    createPagerDutyClient({
+      routingKey: ROUTING_KEY,
+      eventsUrl: fake.eventsUrl,
+      apiToken: API_TOKEN,
+      apiUrl: fake.apiUrl,
+      timeoutMs,
+      rateLimitPauseMs: 20,
+      logger: log.logger,
+    });
 
   const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
     const worker = createOutboxWorker({

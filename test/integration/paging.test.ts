@@ -191,7 +191,11 @@ async function channelShows(fake: FakeSlack, ...fragments: string[]): Promise<vo
   await eventually(
     () => {
       const texts = fake.messages(CHANNEL).map((m) => m.text);
-      for (const fragment of fragments) expect(texts.some((t) => t.includes(fragment)), fragment).toBe(true);
+      for (const fragment of fragments)
+        expect(
+          texts.some((t) => t.includes(fragment)),
+          fragment,
+        ).toBe(true);
     },
     { ...PAGE_WAIT, message: `channel shows ${fragments.join(' / ')}` },
   );
@@ -201,7 +205,9 @@ async function channelShows(fake: FakeSlack, ...fragments: string[]): Promise<vo
 function buttonMessage(fake: FakeSlack, actionId: string, value: string): string {
   for (const message of fake.messages(CHANNEL)) {
     const found = message.blocks.some(
-      (b) => Array.isArray(b['elements']) && (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === actionId && e['value'] === value),
+      (b) =>
+        Array.isArray(b['elements']) &&
+        (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === actionId && e['value'] === value),
     );
     if (found) return message.ts;
   }
@@ -255,7 +261,9 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(trigger!.summary).toContain(`run #${runId} (Small Release)`);
     expect(trigger!.summary).toContain('“Before (T-1 hour)” is 16 min overdue');
     expect(trigger!.summary).toContain('2 items open (first: Announce the window in #releases)');
-    expect(trigger!.links).toEqual([{ href: expect.stringMatching(/^https:\/\/deploy-test\.slack\.com\/archives\/C[A-Z0-9]+\/p\d+$/), text: `Run #${runId} in Slack` }]);
+    expect(trigger!.links).toEqual([
+      { href: expect.stringMatching(/^https:\/\/deploy-test\.slack\.com\/archives\/C[A-Z0-9]+\/p\d+$/), text: `Run #${runId} in Slack` },
+    ]);
     await channelShows(w.fake, '📟 Paged on-call through PagerDuty', '“Before (T-1 hour)” is 16 min overdue');
 
     await acked(() => clickItem(w.h, 's0.i0', { user: BOB }));
@@ -290,44 +298,49 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
     await vote(w, runId, gate, 'go', CAROL);
     await alertReaches(w.pd, key, 'resolved');
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ outcome: 'passed' }) })]);
+    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([
+      expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ outcome: 'passed' }) }),
+    ]);
     await channelShows(w.fake, '📟 Paged on-call', '✅ Page resolved');
     expect(w.pd.incidentsOpened).toBe(1);
   });
 
   // The No-Go modal is a core scenario: the click, views.open and the submission over both transports.
-  it.each(TRANSPORTS)('pages a No-Go from the modal at once, posts the rollback branch, and resolves when the run is finished with waivers (over %s)', async (transport) => {
-    const w = await world({ transport });
-    const { runId } = await startRun(w.h);
-    const gate = itemId(w.bot, runId, 'Go/No-Go decision');
-    const key = `deployday:run-${runId}:no_go:${gate}`;
+  it.each(TRANSPORTS)(
+    'pages a No-Go from the modal at once, posts the rollback branch, and resolves when the run is finished with waivers (over %s)',
+    async (transport) => {
+      const w = await world({ transport });
+      const { runId } = await startRun(w.h);
+      const gate = itemId(w.bot, runId, 'Go/No-Go decision');
+      const key = `deployday:run-${runId}:no_go:${gate}`;
 
-    await vote(w, runId, gate, 'no_go', ALICE);
-    await eventually(() => expect(w.fake.views.find((v) => v.view['callback_id'] === CallbackIds.noGoModal)).toBeDefined());
-    const submitted = await acked(() =>
-      w.bot.slack.viewSubmission({
-        user: ALICE,
-        callbackId: CallbackIds.noGoModal,
-        values: { [BlockIds.noGoReason]: { [ActionIds.noGoReasonInput]: 'canary error rate doubled' } },
-      }),
-    );
-    expect(submitted.text).toBe('');
+      await vote(w, runId, gate, 'no_go', ALICE);
+      await eventually(() => expect(w.fake.views.find((v) => v.view['callback_id'] === CallbackIds.noGoModal)).toBeDefined());
+      const submitted = await acked(() =>
+        w.bot.slack.viewSubmission({
+          user: ALICE,
+          callbackId: CallbackIds.noGoModal,
+          values: { [BlockIds.noGoReason]: { [ActionIds.noGoReasonInput]: 'canary error rate doubled' } },
+        }),
+      );
+      expect(submitted.text).toBe('');
 
-    await alertReaches(w.pd, key, 'triggered');
-    const [trigger] = enqueued(w.pd, key);
-    expect(trigger).toMatchObject({ severity: 'critical' });
-    expect(trigger!.summary).toContain('No-Go on “Go/No-Go decision recorded”');
-    expect(trigger!.summary).toContain('canary error rate doubled');
-    // The No-Go is the rollback's page: no second 'rollback' page for the same event.
-    expect(enqueued(w.pd).map((e) => e.dedupKey)).toEqual([key]);
-    await channelShows(w.fake, '⏪ *Rollback declared', '📟 Paged on-call');
-    await eventually(() => expect(w.fake.findText(CHANNEL, 'Switch traffic back').length).toBeGreaterThan(0));
+      await alertReaches(w.pd, key, 'triggered');
+      const [trigger] = enqueued(w.pd, key);
+      expect(trigger).toMatchObject({ severity: 'critical' });
+      expect(trigger!.summary).toContain('No-Go on “Go/No-Go decision recorded”');
+      expect(trigger!.summary).toContain('canary error rate doubled');
+      // The No-Go is the rollback's page: no second 'rollback' page for the same event.
+      expect(enqueued(w.pd).map((e) => e.dedupKey)).toEqual([key]);
+      await channelShows(w.fake, '⏪ *Rollback declared', '📟 Paged on-call');
+      await eventually(() => expect(w.fake.findText(CHANNEL, 'Switch traffic back').length).toBeGreaterThan(0));
 
-    expect(ackText(await command(w, 'finish waive rolled back to the last release'))).toContain(`Run #${runId} finished: rolled back`);
-    await alertReaches(w.pd, key, 'resolved');
-    expect(pageStates(w.bot, runId)).toEqual([[`no_go:${gate}`, 'resolved']]);
-    expect(w.pd.incidentsOpened).toBe(1);
-  });
+      expect(ackText(await command(w, 'finish waive rolled back to the last release'))).toContain(`Run #${runId} finished: rolled back`);
+      await alertReaches(w.pd, key, 'resolved');
+      expect(pageStates(w.bot, runId)).toEqual([[`no_go:${gate}`, 'resolved']]);
+      expect(w.pd.incidentsOpened).toBe(1);
+    },
+  );
 
   it('pages a declared rollback, then its time box running out, and resolves both on abort', async () => {
     const w = await world();
@@ -367,10 +380,16 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     const gate = itemId(w.bot, runId, 'Go/No-Go decision');
 
     await vote(w, runId, gate, 'go', BOB);
-    await eventually(() => expect(w.fake.responses.map((r) => String(r.body['text'] ?? ''))).toContainEqual(expect.stringContaining('Only lead or approver can vote on this gate')));
+    await eventually(() =>
+      expect(w.fake.responses.map((r) => String(r.body['text'] ?? ''))).toContainEqual(
+        expect.stringContaining('Only lead or approver can vote on this gate'),
+      ),
+    );
     const refusal = w.fake.responses.find((r) => String(r.body['text']).includes('Only lead or approver'));
     expect(refusal?.outcome).toBe('ephemeral');
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: gate, detail: { attempted: 'gate.go', code: 'not_approver' } })]);
+    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: BOB, target: gate, detail: { attempted: 'gate.go', code: 'not_approver' } }),
+    ]);
     expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
 
     await realDelay(1_200);
@@ -460,7 +479,10 @@ describe('delivery when PagerDuty misbehaves', () => {
     const w = await world();
     const { runId } = await startRun(w.h);
     const key = `deployday:run-${runId}:overdue:s0`;
-    w.pd.failNext(1, { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ["'routing_key' is not a known integration key"] } });
+    w.pd.failNext(1, {
+      status: 400,
+      body: { status: 'invalid event', message: 'Event object is invalid', errors: ["'routing_key' is not a known integration key"] },
+    });
 
     w.advance(16 * MINUTE);
     await channelShows(w.fake, '⚠️ PagerDuty refused the page (400', "'routing_key' is not a known integration key");
@@ -497,7 +519,10 @@ describe('paging and on-call by hand', () => {
     expect(page?.dedupKey).toMatch(new RegExp(`^deployday:run-${runId}:manual:\\d+$`));
     await alertReaches(w.pd, page!.dedupKey, 'triggered');
     const [trigger] = enqueued(w.pd, page!.dedupKey);
-    expect(trigger).toMatchObject({ severity: 'critical', summary: `Paged from Slack by ${ALICE} on run #${runId} (Paging Drill): database failover is stuck` });
+    expect(trigger).toMatchObject({
+      severity: 'critical',
+      summary: `Paged from Slack by ${ALICE} on run #${runId} (Paging Drill): database failover is stuck`,
+    });
     expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
 
     // Nothing in the run's state clears a page made by hand: it stays open until the run ends.
@@ -541,7 +566,9 @@ describe('paging and on-call by hand', () => {
     w.advance(4 * MINUTE);
     expect(ackText(await command(w, 'page second', ALICE))).toContain('Your request was added to that page');
     w.advance(MINUTE + 1_000);
-    expect(ackText(await command(w, 'page third', ALICE))).toBe(`Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`);
+    expect(ackText(await command(w, 'page third', ALICE))).toBe(
+      `Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`,
+    );
     const manual = w.bot.bot.pages.pagesOf(runId).filter((p) => p.reason.startsWith('manual:'));
     expect(manual).toHaveLength(2);
     for (const page of manual) await alertReaches(w.pd, page.dedupKey, 'triggered');
@@ -557,7 +584,9 @@ describe('paging and on-call by hand', () => {
     const folded = ackText(await acked(() => w.bot.slack.command('page and there too', { user: BOB, channel: other })));
     expect(folded).toContain(`On-call is already paged for you: <@${BOB}>’s page “here first”, opened <!date^`);
     // Somebody else in that channel is not held by Bob's limit.
-    expect(ackText(await acked(() => w.bot.slack.command('page a real problem', { user: CAROL, channel: other })))).toMatch(/^Paging on-call for run #2 now/);
+    expect(ackText(await acked(() => w.bot.slack.command('page a real problem', { user: CAROL, channel: other })))).toMatch(
+      /^Paging on-call for run #2 now/,
+    );
   });
 
   it('answers /deploy oncall with PagerDuty’s on-call levels in order, asking afresh every time', async () => {
@@ -608,8 +637,12 @@ describe('paging and on-call by hand', () => {
     const fake = await startFakeSlack();
     cleanups.push(() => fake.close());
     await expect(
-      startBot({ fake, checklistsDir: checklistsDir(), env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: 'https://proxy.example/pagerduty' } }),
-    ).rejects.toThrow(/PAGERDUTY_EVENTS_URL must be an origin[^]*no path/);
+      startBot({
+        fake,
+        checklistsDir: checklistsDir(),
+        env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: 'https://proxy.example/pagerduty' },
+      }),
+    ).rejects.toThrow(/PAGERDUTY_EVENTS_URL must be an origin[\s\S]*no path/);
   });
 
   it('never writes the routing key or the API token to a log line, through pages, failures, lookups and resolves', async () => {

@@ -42,40 +42,40 @@ describe('deployday rehearse: the printed timeline', () => {
     const result = await rehearse(FIXTURE, '--at', '2026-11-23 10:00');
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
-    'Rehearsal of “Billing Service Upgrade” (test/fixtures/checklists/rehearsal-day.md)',
-    'T-0       2026-11-23 10:00 GMT+1 = 2026-11-23 09:00 UTC, zone Europe/Berlin',
-    'Team      finishes each timed section a minute before it closes',
-    'Nothing is sent: every message and page below is printed instead of posted.',
-    '',
-    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      overview         Billing Service Upgrade',
-    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p0:1       Warm-up (T-1 hour)',
-    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p1:1       Upgrade Day (T-0)',
-    '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p2:1       Aftercare (T+1 day)',
-    '2026-11-23 08:45 GMT+1  (T-1h 15m)      #1  reminder  opens_soon       Warm-up (T-1 hour): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* opens at 2026-11-23 09:00 GMT+1, until 2026-11-23 10:00 GMT+1. 2 items to do.',
-    '2026-11-23 09:00 GMT+1  (T-1h)          #1  reminder  opened           Warm-up (T-1 hour): :arrow_forward: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* is open now, until 2026-11-23 10:00 GMT+1. 2 items to do.',
-    '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  closing_soon     Warm-up (T-1 hour): :warning: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* closes at 2026-11-23 10:00 GMT+1. Still open:',
-    '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  opens_soon       Database window (10:00 AM - 11:00 AM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* opens at 2026-11-23 10:00 GMT+1, until 2026-11-23 11:00 GMT+1. 2 items to do.',
-    '2026-11-23 09:59 GMT+1  (T-1m)          #1  action    Warm-up (T-1 hour): 2 items done',
-    '2026-11-23 10:00 GMT+1  (T-0)           #1  reminder  opened           Database window (10:00 AM - 11:00 AM): :arrow_forward: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* is open now, until 2026-11-23 11:00 GMT+1. 2 items to do.',
-    '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  closing_soon     Database window (10:00 AM - 11:00 AM): :warning: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* closes at 2026-11-23 11:00 GMT+1. Still open:',
-    '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  opens_soon       Traffic switch (11:00 AM - 12:30 PM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* opens at 2026-11-23 11:00 GMT+1, until 2026-11-23 12:30 GMT+1. 3 items to do.',
-    '2026-11-23 10:59 GMT+1  (T+59m)         #1  action    Database window (10:00 AM - 11:00 AM): 2 items done',
-    '2026-11-23 11:00 GMT+1  (T+1h)          #1  reminder  opened           Traffic switch (11:00 AM - 12:30 PM): :arrow_forward: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* is open now, until 2026-11-23 12:30 GMT+1. 3 items to do.',
-    '2026-11-23 12:15 GMT+1  (T+2h 15m)      #1  reminder  closing_soon     Traffic switch (11:00 AM - 12:30 PM): :warning: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* closes at 2026-11-23 12:30 GMT+1. Still open:',
-    '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  action    Traffic switch (11:00 AM - 12:30 PM): 3 items done, 1 Go vote',
-    '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  notice    ✅ Gate passed on run #1: *Go/No-Go decision recorded* (Traffic switch (11:00 AM - 12:30 PM)). The next phases are open.',
-    '2026-11-24 09:45 GMT+1  (T+23h 45m)     #1  reminder  opens_soon       Aftercare (T+1 day): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* opens at 2026-11-24 10:00 GMT+1, until 2026-11-25 10:00 GMT+1. 2 items to do.',
-    '2026-11-24 10:00 GMT+1  (T+1d)          #1  reminder  opened           Aftercare (T+1 day): :arrow_forward: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* is open now, until 2026-11-25 10:00 GMT+1. 2 items to do.',
-    '2026-11-25 09:45 GMT+1  (T+1d 23h 45m)  #1  reminder  closing_soon     Aftercare (T+1 day): :warning: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* closes at 2026-11-25 10:00 GMT+1. Still open:',
-    '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  action    Aftercare (T+1 day): 2 items done',
-    '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  end       nothing more would happen: no reminder is pending',
-    '',
-    'Summary',
-    '  posts     4',
-    '  reminders 12 (opens_soon 4, opened 4, closing_soon 4)',
-    '  notices   1',
-    '  actions   4',
-    '',
+      'Rehearsal of “Billing Service Upgrade” (test/fixtures/checklists/rehearsal-day.md)',
+      'T-0       2026-11-23 10:00 GMT+1 = 2026-11-23 09:00 UTC, zone Europe/Berlin',
+      'Team      finishes each timed section a minute before it closes',
+      'Nothing is sent: every message and page below is printed instead of posted.',
+      '',
+      '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      overview         Billing Service Upgrade',
+      '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p0:1       Warm-up (T-1 hour)',
+      '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p1:1       Upgrade Day (T-0)',
+      '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p2:1       Aftercare (T+1 day)',
+      '2026-11-23 08:45 GMT+1  (T-1h 15m)      #1  reminder  opens_soon       Warm-up (T-1 hour): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* opens at 2026-11-23 09:00 GMT+1, until 2026-11-23 10:00 GMT+1. 2 items to do.',
+      '2026-11-23 09:00 GMT+1  (T-1h)          #1  reminder  opened           Warm-up (T-1 hour): :arrow_forward: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* is open now, until 2026-11-23 10:00 GMT+1. 2 items to do.',
+      '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  closing_soon     Warm-up (T-1 hour): :warning: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* closes at 2026-11-23 10:00 GMT+1. Still open:',
+      '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  opens_soon       Database window (10:00 AM - 11:00 AM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* opens at 2026-11-23 10:00 GMT+1, until 2026-11-23 11:00 GMT+1. 2 items to do.',
+      '2026-11-23 09:59 GMT+1  (T-1m)          #1  action    Warm-up (T-1 hour): 2 items done',
+      '2026-11-23 10:00 GMT+1  (T-0)           #1  reminder  opened           Database window (10:00 AM - 11:00 AM): :arrow_forward: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* is open now, until 2026-11-23 11:00 GMT+1. 2 items to do.',
+      '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  closing_soon     Database window (10:00 AM - 11:00 AM): :warning: *#1 Billing Service Upgrade* · *Database window (10:00 AM - 11:00 AM)* closes at 2026-11-23 11:00 GMT+1. Still open:',
+      '2026-11-23 10:45 GMT+1  (T+45m)         #1  reminder  opens_soon       Traffic switch (11:00 AM - 12:30 PM): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* opens at 2026-11-23 11:00 GMT+1, until 2026-11-23 12:30 GMT+1. 3 items to do.',
+      '2026-11-23 10:59 GMT+1  (T+59m)         #1  action    Database window (10:00 AM - 11:00 AM): 2 items done',
+      '2026-11-23 11:00 GMT+1  (T+1h)          #1  reminder  opened           Traffic switch (11:00 AM - 12:30 PM): :arrow_forward: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* is open now, until 2026-11-23 12:30 GMT+1. 3 items to do.',
+      '2026-11-23 12:15 GMT+1  (T+2h 15m)      #1  reminder  closing_soon     Traffic switch (11:00 AM - 12:30 PM): :warning: *#1 Billing Service Upgrade* · *Traffic switch (11:00 AM - 12:30 PM)* closes at 2026-11-23 12:30 GMT+1. Still open:',
+      '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  action    Traffic switch (11:00 AM - 12:30 PM): 3 items done, 1 Go vote',
+      '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  notice    ✅ Gate passed on run #1: *Go/No-Go decision recorded* (Traffic switch (11:00 AM - 12:30 PM)). The next phases are open.',
+      '2026-11-24 09:45 GMT+1  (T+23h 45m)     #1  reminder  opens_soon       Aftercare (T+1 day): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* opens at 2026-11-24 10:00 GMT+1, until 2026-11-25 10:00 GMT+1. 2 items to do.',
+      '2026-11-24 10:00 GMT+1  (T+1d)          #1  reminder  opened           Aftercare (T+1 day): :arrow_forward: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* is open now, until 2026-11-25 10:00 GMT+1. 2 items to do.',
+      '2026-11-25 09:45 GMT+1  (T+1d 23h 45m)  #1  reminder  closing_soon     Aftercare (T+1 day): :warning: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* closes at 2026-11-25 10:00 GMT+1. Still open:',
+      '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  action    Aftercare (T+1 day): 2 items done',
+      '2026-11-25 09:59 GMT+1  (T+1d 23h 59m)  #1  end       nothing more would happen: no reminder is pending',
+      '',
+      'Summary',
+      '  posts     4',
+      '  reminders 12 (opens_soon 4, opened 4, closing_soon 4)',
+      '  notices   1',
+      '  actions   4',
+      '',
     ]);
   });
 
@@ -146,7 +146,12 @@ describe('rehearsing real checklists', () => {
       const file = { path: sample.path() };
       const result = parseChecklist(read(file.path), { name: 'real', source: file.path });
       if (!result.ok) throw new Error(`${file.path} does not parse`);
-      const events = await rehearseDay({ checklist: result.checklist, t0: T0, timezone: result.checklist.settings.timezone ?? 'UTC', migrationsDir: MIGRATIONS_DIR_FOR_CLI });
+      const events = await rehearseDay({
+        checklist: result.checklist,
+        t0: T0,
+        timezone: result.checklist.settings.timezone ?? 'UTC',
+        migrationsDir: MIGRATIONS_DIR_FOR_CLI,
+      });
       expect(events.filter((e) => e.kind === 'error')).toEqual([]);
       expect(events.filter((e) => e.kind === 'reminder').length).toBeGreaterThan(5);
       expect(events.filter((e) => e.kind === 'action' && e.text.includes('refused'))).toEqual([]);
@@ -185,8 +190,14 @@ describe('deployday rehearse: exit codes', () => {
   });
 
   it('exits 1 for an unknown time zone and for a rollback moment it cannot read', async () => {
-    expect(await rehearse(FIXTURE, '--tz', 'Mars/Olympus_Mons')).toMatchObject({ exitCode: 1, output: expect.stringContaining('“Mars/Olympus_Mons” is not a time zone') });
-    expect(await rehearse(FIXTURE, '--rollback-at', 'T+soon')).toMatchObject({ exitCode: 1, output: expect.stringMatching(/^deployday rehearse: --rollback-at: /) });
+    expect(await rehearse(FIXTURE, '--tz', 'Mars/Olympus_Mons')).toMatchObject({
+      exitCode: 1,
+      output: expect.stringContaining('“Mars/Olympus_Mons” is not a time zone'),
+    });
+    expect(await rehearse(FIXTURE, '--rollback-at', 'T+soon')).toMatchObject({
+      exitCode: 1,
+      output: expect.stringMatching(/^deployday rehearse: --rollback-at: /),
+    });
   });
 
   it('exits 2 with the usage when the arguments are wrong', async () => {

@@ -15,7 +15,15 @@ import { finishedRun } from '../unit/report/reportFixture.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTEFACTS = join(REPO_ROOT, 'test-artifacts');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 describe('the HTML report in a browser', () => {
   let browser: Browser;
@@ -27,7 +35,15 @@ describe('the HTML report in a browser', () => {
     const run = finishedRun();
     // Enough rows that filtering and sorting have something to do.
     audit = [...run.audit];
-    for (let i = 0; i < 40; i += 1) audit.push({ id: audit.length + 1, at: run.report.createdAt + i * 60_000, actor: i % 2 ? 'U0BOB' : 'U0CAROL', action: 'denied', target: `s0.i${i}`, detail: { attempted: 'item.tick', code: 'blocked' } });
+    for (let i = 0; i < 40; i += 1)
+      audit.push({
+        id: audit.length + 1,
+        at: run.report.createdAt + i * 60_000,
+        actor: i % 2 ? 'U0BOB' : 'U0CAROL',
+        action: 'denied',
+        target: `s0.i${i}`,
+        detail: { attempted: 'item.tick', code: 'blocked' },
+      });
     mkdirSync(ARTEFACTS, { recursive: true });
     file = join(ARTEFACTS, 'run-report.html');
     writeFileSync(file, reportHtml(run.report, audit));

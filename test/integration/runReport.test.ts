@@ -4,7 +4,19 @@ import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
 import { tempDir } from '../support/startBot.js';
 import { startFakeSlack, type StoredMessage } from '../support/fakeSlack.js';
-import { ackText, ALICE, auditRows, CHANNEL, checkboxOf, clickItem, harnessPerTest, headerOf, itemRow, startHarness, type Harness } from './checklistHarness.js';
+import {
+  ackText,
+  ALICE,
+  auditRows,
+  CHANNEL,
+  checkboxOf,
+  clickItem,
+  harnessPerTest,
+  headerOf,
+  itemRow,
+  startHarness,
+  type Harness,
+} from './checklistHarness.js';
 import { startRun } from './checklistHarness.js';
 
 const open = harnessPerTest();
@@ -81,7 +93,10 @@ describe('the report a run leaves when it ends', () => {
     expect(markdown).toContain(`## Audit trail (${all.length} rows)`);
     expect(markdown.split('\n').filter((l) => /^\| \d+ \| /.test(l))).toHaveLength(all.length);
     expect(share.files[2]!.bytes.toString('utf8')).toContain('<table id="audit">');
-    expect(h.db.prepare('SELECT status, summary_ts FROM run_reports WHERE run_id = ?').get(runId)).toEqual({ status: 'posted', summary_ts: summary.ts });
+    expect(h.db.prepare('SELECT status, summary_ts FROM run_reports WHERE run_id = ?').get(runId)).toEqual({
+      status: 'posted',
+      summary_ts: summary.ts,
+    });
   });
 
   it('still posts the summary without files:write, and says in its thread which scope to add', async () => {
@@ -166,7 +181,9 @@ describe('the forecast’s slip suggestion', () => {
     expect(click.status).toBe(200);
     const t0After = (h.db.prepare('SELECT t0 FROM runs WHERE id = ?').get(runId) as { t0: number }).t0;
     expect(t0After - t0Before).toBe(65 * 60_000);
-    expect(auditRows(h.db, runId, 'run.reschedule')).toEqual([expect.objectContaining({ actor: ALICE, detail: expect.objectContaining({ how: 'slipped +65m' }) })]);
+    expect(auditRows(h.db, runId, 'run.reschedule')).toEqual([
+      expect.objectContaining({ actor: ALICE, detail: expect.objectContaining({ how: 'slipped +65m' }) }),
+    ]);
   });
 
   it('says nothing about a window already done, and reaches a lead who cannot get an ephemeral by DM', async () => {

@@ -64,7 +64,13 @@ async function voteGo(harness: Harness, runId: number, user: string): Promise<vo
   const value = `${runId}:${gate.id}`;
   const message = harness.fake
     .messages(CHANNEL)
-    .find((m) => m.blocks.some((b) => Array.isArray(b['elements']) && (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === ActionIds.gateGo && e['value'] === value)));
+    .find((m) =>
+      m.blocks.some(
+        (b) =>
+          Array.isArray(b['elements']) &&
+          (b['elements'] as Array<Record<string, unknown>>).some((e) => e['action_id'] === ActionIds.gateGo && e['value'] === value),
+      ),
+    );
   if (!message) throw new Error('no Go button');
   const response = await harness.bot.slack.clickButton({ ts: message.ts, actionId: ActionIds.gateGo, value, user });
   expect(response.status).toBe(200);
@@ -97,7 +103,9 @@ describe('separation of duties on roles the checklist names', () => {
     ackText(await harness.bot.slack.command(`role security <@${ALICE}>`, { user: ALICE }));
 
     expect(roles(harness, runId)['security']).toEqual([CAROL]);
-    expect(auditRows(harness.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: ALICE, detail: { attempted: 'role.assign', code: 'named_role' } })]);
+    expect(auditRows(harness.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: ALICE, detail: { attempted: 'role.assign', code: 'named_role' } }),
+    ]);
   });
 
   it('lets a holder of a named role add a colleague to it, and audits who gave which role to whom', async () => {
@@ -132,7 +140,10 @@ describe('separation of duties on roles the checklist names', () => {
     const harness = await twoKeyHarness();
     const { runId } = await startRun(harness, 'two-key', ALICE);
     // Even an admin handing the lead both roles (and taking them from the named people) does not make one person two keys.
-    for (const [role, user] of [['qa', BOB], ['security', CAROL]] as const) {
+    for (const [role, user] of [
+      ['qa', BOB],
+      ['security', CAROL],
+    ] as const) {
       ackText(await harness.bot.slack.command(`role remove ${role} <@${user}>`, { user: ADMIN }));
       ackText(await harness.bot.slack.command(`role ${role} <@${ALICE}>`, { user: ADMIN }));
     }

@@ -38,7 +38,10 @@ const SLOW_MS = 20_000;
  * A bot and fake Slack for one test, closed when it ends (stopping waits for calls Slack still holds).
  * Takes the test's own onTestFinished: the tests run concurrently.
  */
-async function openHarness(onTestFinished: (fn: () => Promise<void>, timeout?: number) => void, options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+async function openHarness(
+  onTestFinished: (fn: () => Promise<void>, timeout?: number) => void,
+  options: Parameters<typeof startHarness>[0] = {},
+): Promise<Harness> {
   const h = await startHarness(options);
   onTestFinished(async () => {
     h.fake.setDown(false);
@@ -172,7 +175,11 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     for (const a of acks) expect(a.ms, `${a.what} took ${Math.round(a.ms)} ms`).toBeLessThan(ACK_BUDGET_MS);
 
     // Nothing lost: every accepted click is in the audit, the refused one as a refusal.
-    expect(auditRows(h.db, runId, 'item.tick').map((r) => r.target).sort()).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
+    expect(
+      auditRows(h.db, runId, 'item.tick')
+        .map((r) => r.target)
+        .sort(),
+    ).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
     expect(auditRows(h.db, runId, 'item.untick').map((r) => r.target)).toEqual(['s0.i2']);
     expect(auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
     expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
@@ -180,7 +187,10 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     // Once Slack is back, and every late call has landed, the messages show what SQLite holds.
     const items = Object.keys(shownInSlack(h.fake, runId));
     expect(items).toEqual(expect.arrayContaining(['s0.i0', 's0.i1', 's0.i2', 's1.i0', 's2.i0', 's2.i2']));
-    await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0).map((c) => `${c.method} ${c.at}`)).toEqual([]), { timeoutMs: 6 * SLOW_MS, intervalMs: 100 });
+    await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0).map((c) => `${c.method} ${c.at}`)).toEqual([]), {
+      timeoutMs: 6 * SLOW_MS,
+      intervalMs: 100,
+    });
     await eventually(
       async () => {
         await h.bot.bot.sync.idle();
@@ -199,7 +209,11 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
 
     // Reminders due during the outage were delivered after it, each exactly once (two got no answer in
     // time and landed late: each is looked for in the channel before it would be posted again).
-    const dueDuringOutage = [`r${runId}:notice:gate-passed:s1.i1`, expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`)), expect.stringMatching(new RegExp(`^r${runId}:s4:opened@`))];
+    const dueDuringOutage = [
+      `r${runId}:notice:gate-passed:s1.i1`,
+      expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`)),
+      expect.stringMatching(new RegExp(`^r${runId}:s4:opened@`)),
+    ];
     await eventually(
       () => {
         const rows = reminders(h, runId);
@@ -210,7 +224,11 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     );
     const sent = reminders(h, runId).filter((r) => r.status === 'sent');
     const inSlack = reminderKeysInSlack(h.fake);
-    for (const row of sent) expect(inSlack.filter((k) => k === row.key), `${row.key} in Slack`).toHaveLength(1);
+    for (const row of sent)
+      expect(
+        inSlack.filter((k) => k === row.key),
+        `${row.key} in Slack`,
+      ).toHaveLength(1);
     expect(new Set(inSlack).size).toBe(inSlack.length);
     expect(h.fake.findText(CHANNEL, 'Gate passed')).toHaveLength(1);
 
@@ -232,10 +250,10 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     expect(performance.now() - started).toBeLessThan(ACK_BUDGET_MS);
     const runId = Number(/Started run \*#(\d+)\*/.exec(text)?.[1]);
 
-    await eventually(
-      () => expect(listRunMessages(h.db, runId).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true),
-      { timeoutMs: 3 * SLOW_MS, intervalMs: 200 },
-    );
+    await eventually(() => expect(listRunMessages(h.db, runId).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {
+      timeoutMs: 3 * SLOW_MS,
+      intervalMs: 200,
+    });
     // Whatever Slack was still holding has landed by now.
     await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0)).toEqual([]), { timeoutMs: 2 * SLOW_MS, intervalMs: 100 });
     await h.bot.bot.sync.idle();

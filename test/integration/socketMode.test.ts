@@ -16,7 +16,9 @@ import { ALICE, BOB, ackText, auditRows, checkboxOf, clickItem, harnessPerTest, 
 
 const open = harnessPerTest();
 
-async function healthz(port: number): Promise<{ status: number; body: { ok: boolean; slack: { transport: string; state: string; connections: number; lastProblem: string | null } } }> {
+async function healthz(
+  port: number,
+): Promise<{ status: number; body: { ok: boolean; slack: { transport: string; state: string; connections: number; lastProblem: string | null } } }> {
   const response = await fetch(`http://127.0.0.1:${port}/healthz`);
   return { status: response.status, body: (await response.json()) as never };
 }
@@ -26,7 +28,9 @@ describe('the fake Slack’s Socket Mode', () => {
     const fake = await startFakeSlack();
     try {
       const call = (token: string) =>
-        fetch(`${fake.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ ok: boolean; error?: string; url?: string }>);
+        fetch(`${fake.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then(
+          (r) => r.json() as Promise<{ ok: boolean; error?: string; url?: string }>,
+        );
       expect(await call(fake.botToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
       expect(await call('xapp-1-A0OTHER-1-wrong')).toEqual({ ok: false, error: 'invalid_auth' });
       const opened = await call(FAKE_APP_TOKEN);
@@ -80,8 +84,16 @@ describe('Socket Mode', () => {
       expect(h.fake.socket.acks.every((a) => a.outcome === 'ok')).toBe(true);
       expect(clicks.slice(items.length).every((c) => c.connection === newConnection)).toBe(true);
       // None lost: every tick and every untick reached the run.
-      expect(auditRows(h.db, runId, 'item.tick').map((r) => r.target).sort()).toEqual([...items].sort());
-      expect(auditRows(h.db, runId, 'item.untick').map((r) => r.target).sort()).toEqual([...items].sort());
+      expect(
+        auditRows(h.db, runId, 'item.tick')
+          .map((r) => r.target)
+          .sort(),
+      ).toEqual([...items].sort());
+      expect(
+        auditRows(h.db, runId, 'item.untick')
+          .map((r) => r.target)
+          .sort(),
+      ).toEqual([...items].sort());
       for (const id of items) expect(itemRow(h.db, runId, id)?.done).toBe(0);
       expect(h.bot.logs.some((l) => l.includes('Socket Mode reconnected to Slack'))).toBe(true);
     },
@@ -105,11 +117,14 @@ describe('Socket Mode', () => {
     const h = await open({ transport: 'socket', socketGraceMs: 300 });
     h.fake.setDown(true);
     h.fake.socket.dropAll();
-    await eventually(async () => {
-      const health = await healthz(h.bot.port);
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ ok: false, slack: { state: 'connecting', lastProblem: expect.any(String) } });
-    }, { timeoutMs: 5000 });
+    await eventually(
+      async () => {
+        const health = await healthz(h.bot.port);
+        expect(health.status).toBe(503);
+        expect(health.body).toMatchObject({ ok: false, slack: { state: 'connecting', lastProblem: expect.any(String) } });
+      },
+      { timeoutMs: 5000 },
+    );
     expect(h.bot.logs.some((l) => /Socket Mode cannot reach Slack .*retrying in/.test(l))).toBe(true);
     h.fake.setDown(false);
     await eventually(async () => expect((await healthz(h.bot.port)).status).toBe(200), { timeoutMs: 5000 });
@@ -129,7 +144,10 @@ describe('Socket Mode with Slack unreachable at start', () => {
       () => (settled = true),
     );
     try {
-      await waitFor(() => logs.filter((l) => l.includes('Socket Mode cannot reach Slack')).length >= 3, { timeoutMs: 5000, message: 'three logged retries' });
+      await waitFor(() => logs.filter((l) => l.includes('Socket Mode cannot reach Slack')).length >= 3, {
+        timeoutMs: 5000,
+        message: 'three logged retries',
+      });
       expect(settled).toBe(false);
       const port = Number(/GET \/healthz on port (\d+)/.exec(logs.join('\n'))?.[1]);
       const health = await healthz(port);
@@ -160,7 +178,14 @@ describe('Socket Mode with nothing listening at the Slack API address', () => {
     const closedApi = fake.apiUrl;
     await fake.close();
     const logs: string[] = [];
-    const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_API_URL: closedApi, PORT: '0', DATABASE_PATH: ':memory:', CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'checklists') });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_APP_TOKEN: FAKE_APP_TOKEN,
+      SLACK_API_URL: closedApi,
+      PORT: '0',
+      DATABASE_PATH: ':memory:',
+      CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
+    });
     const bot = createDeployday(config, { logSink: { write: (l) => logs.push(l) }, socketRetry: { baseMs: 50, maxMs: 500 }, socketGraceMs: 0 });
     let outcome = 'pending';
     bot.start().then(
@@ -168,7 +193,10 @@ describe('Socket Mode with nothing listening at the Slack API address', () => {
       (error: unknown) => (outcome = `failed: ${String(error)}`),
     );
     try {
-      await waitFor(() => logs.filter((l) => /Socket Mode cannot reach Slack .*fetch failed.*retrying in/.test(l)).length >= 3, { timeoutMs: 5000, message: 'three logged retries' });
+      await waitFor(() => logs.filter((l) => /Socket Mode cannot reach Slack .*fetch failed.*retrying in/.test(l)).length >= 3, {
+        timeoutMs: 5000,
+        message: 'three logged retries',
+      });
       expect(outcome).toBe('pending');
       const port = Number(/GET \/healthz on port (\d+)/.exec(logs.join('\n'))?.[1]);
       const health = await healthz(port);

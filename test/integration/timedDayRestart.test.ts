@@ -63,7 +63,10 @@ describe('a short deployment day through the real bot, killed and restarted mid-
     const rows = db.prepare('SELECT key, kind, due_at, status, late, outcome FROM reminders ORDER BY due_at, id').all() as ReminderRow[];
     db.close();
 
-    if (process.env.DEBUG_DAY) console.log(rows.map((r) => `${new Date(r.due_at).toISOString().slice(11, 19)} ${r.status} late=${r.late} ${r.key} ${r.outcome ?? ""}`).join("\n"));
+    if (process.env.DEBUG_DAY)
+      console.log(
+        rows.map((r) => `${new Date(r.due_at).toISOString().slice(11, 19)} ${r.status} late=${r.late} ${r.key} ${r.outcome ?? ''}`).join('\n'),
+      );
     const inSlack = reminderKeysInSlack(fake);
     // Exactly once: no reminder key reached the channel twice.
     expect(inSlack.length).toBe(new Set(inSlack).size);

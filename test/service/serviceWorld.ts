@@ -63,7 +63,12 @@ export function auditOf(db: Db, runId: number | null, action?: string): AuditRow
   const rows = db
     .prepare(`SELECT actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`)
     .all(...(action ? [runId, action] : [runId])) as Array<{ actor: string; action: string; target: string | null; detail_json: string | null }>;
-  return rows.map((r) => ({ actor: r.actor, action: r.action, target: r.target, detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null }));
+  return rows.map((r) => ({
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
+  }));
 }
 
 /** Runs `fn` and returns the DomainError-shaped thing it threw (code and params), failing if it did not throw. */

@@ -56,7 +56,9 @@ describe('slip', () => {
     expect(auditOf(w.db, run.id, 'run.reschedule')).toEqual([
       { actor: LEAD, action: 'run.reschedule', target: null, detail: { from: run.t0, to: run.t0 + 45 * MINUTE, how: 'slipped +45m' } },
     ]);
-    const notices = listReminders(w.db, run.id).filter((r) => r.kind === 'notice').map((r) => r.payload?.['notice']);
+    const notices = listReminders(w.db, run.id)
+      .filter((r) => r.kind === 'notice')
+      .map((r) => r.payload?.['notice']);
     expect(notices).toContainEqual({ kind: 't0_moved', runId: run.id, title: 'Timed release', by: LEAD, minutes: 45, t0: moved.t0 });
 
     const back = w.services.t0.slip({ userId: LEAD, channelId: CHANNEL, runId: run.id, minutes: -15 });
@@ -70,7 +72,9 @@ describe('slip', () => {
 
     const refusal = thrownBy(() => w.services.t0.slip({ userId: STRANGER, channelId: CHANNEL, runId: run.id, minutes: 10 }));
     expect(refusal).toMatchObject({ code: 'not_lead_or_approver' });
-    expect(auditOf(w.db, run.id, 'denied')).toEqual([expect.objectContaining({ actor: STRANGER, detail: { attempted: 'run.reschedule', code: 'not_lead_or_approver' } })]);
+    expect(auditOf(w.db, run.id, 'denied')).toEqual([
+      expect.objectContaining({ actor: STRANGER, detail: { attempted: 'run.reschedule', code: 'not_lead_or_approver' } }),
+    ]);
     expect(w.services.queries.requireRun(run.id).t0).toBe(run.t0);
   });
 });

@@ -70,7 +70,6 @@ describe('reminders', () => {
     expect(claimDueReminders(db, T0 + MINUTE).map((r) => [r.key, r.outcome])).toEqual([['r1', 'slack was down']]);
   });
 
-
   it('cancels pending reminders by kind or key, leaving the rest due', () => {
     const db = openDb();
     const runId = addRun(db);

@@ -58,27 +58,9 @@ export const BlockKitLimits = {
 
 export type Surface = 'message' | 'modal';
 
-const BLOCK_TYPES = new Set([
-  'actions',
-  'context',
-  'divider',
-  'file',
-  'header',
-  'image',
-  'input',
-  'markdown',
-  'rich_text',
-  'section',
-  'video',
-]);
+const BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'video']);
 
-const SELECTS = [
-  'static_select',
-  'external_select',
-  'users_select',
-  'conversations_select',
-  'channels_select',
-];
+const SELECTS = ['static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select'];
 const MULTI_SELECTS = SELECTS.map((s) => `multi_${s}`);
 
 /** Interactive elements allowed in an actions block. */
@@ -243,7 +225,7 @@ function checkInitialOptions(p: Problems, initial: unknown, options: unknown[], 
   }
   initial.forEach((chosen, i) => {
     if (!options.some((option) => jsonEqual(option, chosen))) {
-      p.add(`${ptr}/${i}`, 'must exactly match one of the element\'s options');
+      p.add(`${ptr}/${i}`, "must exactly match one of the element's options");
     }
   });
 }
@@ -251,7 +233,7 @@ function checkInitialOptions(p: Problems, initial: unknown, options: unknown[], 
 function checkInitialOption(p: Problems, initial: unknown, options: unknown[], ptr: string): void {
   if (initial === undefined) return;
   if (!options.some((option) => jsonEqual(option, initial))) {
-    p.add(ptr, 'must exactly match one of the element\'s options');
+    p.add(ptr, "must exactly match one of the element's options");
   }
 }
 
@@ -418,9 +400,7 @@ function checkBlock(p: Problems, block: unknown, ptr: string): void {
           if (fields.length > BlockKitLimits.sectionFields) {
             p.add(`${ptr}/fields`, `must provide no more than ${BlockKitLimits.sectionFields} items`);
           }
-          fields.forEach((field, i) =>
-            checkTextObject(p, field, `${ptr}/fields/${i}`, { max: BlockKitLimits.sectionFieldText }),
-          );
+          fields.forEach((field, i) => checkTextObject(p, field, `${ptr}/fields/${i}`, { max: BlockKitLimits.sectionFieldText }));
         }
       }
       if (block['accessory'] !== undefined) {

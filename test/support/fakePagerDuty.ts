@@ -107,15 +107,12 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
   let services: FakeService[] = [];
   let incidentsOpened = 0;
 
-  const server: Server = createServer(
-    { cert: readFileSync(`${TLS_DIR}server.crt`), key: readFileSync(`${TLS_DIR}server.key`) },
-    (req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (body += chunk));
-      req.on('end', () => handle(req, res, body));
-    },
-  );
+  const server: Server = createServer({ cert: readFileSync(`${TLS_DIR}server.crt`), key: readFileSync(`${TLS_DIR}server.key`) }, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => handle(req, res, body));
+  });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -135,7 +132,11 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     if (failure && 'status' in failure) {
       const headers: Record<string, string> = {};
       if (failure.retryAfter !== undefined) headers['Retry-After'] = failure.retryAfter;
-      const answer = failure.body ?? (failure.status === 429 ? { status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' } : { status: 'error', message: 'Internal server error' });
+      const answer =
+        failure.body ??
+        (failure.status === 429
+          ? { status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' }
+          : { status: 'error', message: 'Internal server error' });
       record.outcome = failure.status;
       sendJson(res, failure.status, answer, headers);
       return;
@@ -195,7 +196,8 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     if (typeof key !== 'string' || key.length !== 32) errors.push("'routing_key' must be 32 characters");
     else if (options.routingKey !== undefined && key !== options.routingKey) errors.push("'routing_key' is not a known integration key");
     const action = event.event_action;
-    if (typeof action !== 'string' || !ACTIONS.includes(action)) errors.push("'event_action' is invalid (must be one of trigger, acknowledge, resolve)");
+    if (typeof action !== 'string' || !ACTIONS.includes(action))
+      errors.push("'event_action' is invalid (must be one of trigger, acknowledge, resolve)");
     const dedup = event.dedup_key;
     if (dedup !== undefined && (typeof dedup !== 'string' || dedup.length === 0 || dedup.length > 255)) {
       errors.push("'dedup_key' must be a string of 1 to 255 characters");
@@ -213,7 +215,8 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
         else if (payload.summary.length > 1024) errors.push("'payload.summary' must be at most 1024 characters");
         else summary = payload.summary;
         if (typeof payload.source !== 'string' || payload.source.length === 0) errors.push("'payload.source' is missing or blank");
-        if (typeof payload.severity !== 'string' || !SEVERITIES.includes(payload.severity)) errors.push("'payload.severity' is invalid (must be one of critical, error, warning, info)");
+        if (typeof payload.severity !== 'string' || !SEVERITIES.includes(payload.severity))
+          errors.push("'payload.severity' is invalid (must be one of critical, error, warning, info)");
         else severity = payload.severity;
       }
     }
@@ -386,7 +389,9 @@ export async function assertTestCaTrusted(): Promise<void> {
     await fetch(`${probe.eventsUrl}/probe`);
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
-    throw new Error(`The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).`);
+    throw new Error(
+      `The fake PagerDuty's certificate is not trusted (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt (Node reads it only at start).`,
+    );
   } finally {
     await probe.close();
   }

@@ -387,7 +387,7 @@ export class FakeSlack {
         return;
       }
       fake.handle(req, res).catch((err: unknown) => {
-        writeText(res, 500, `fake slack crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        writeText(res, 500, `fake slack crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       });
     });
     server.on('upgrade', (req, socket, head) => {
@@ -488,7 +488,7 @@ export class FakeSlack {
     const isIm = resolved.startsWith('D');
     return {
       id: resolved,
-      name: isIm ? 'directmessage' : this.allowedChannels?.get(resolved) ?? FakeWorkspace.defaultChannelName,
+      name: isIm ? 'directmessage' : (this.allowedChannels?.get(resolved) ?? FakeWorkspace.defaultChannelName),
       is_member: true,
       is_channel: resolved.startsWith('C'),
       is_private: resolved.startsWith('G'),
@@ -526,7 +526,10 @@ export class FakeSlack {
     if (limit?.perMinute === undefined) throw new Error(`fake slack: ${method} has no per-minute limit to exhaust`);
     const key = limit.perChannel ? `${method}|${channel ?? ''}` : method;
     const spentAt = this.now() - 60_000 + freeInMs;
-    this.rateHits.set(key, Array.from({ length: limit.perMinute }, () => spentAt));
+    this.rateHits.set(
+      key,
+      Array.from({ length: limit.perMinute }, () => spentAt),
+    );
   }
 
   /** While down, every API call and response_url post answers 503, as in a Slack outage. */
@@ -936,8 +939,8 @@ export class FakeSlack {
       clear_on_close: view['clear_on_close'] === true,
       notify_on_close: view['notify_on_close'] === true,
       submit_disabled: view['submit_disabled'] === true,
-      previous_view_id: previous ? previous['previous_view_id'] ?? null : null,
-      root_view_id: previous ? previous['root_view_id'] ?? id : id,
+      previous_view_id: previous ? (previous['previous_view_id'] ?? null) : null,
+      root_view_id: previous ? (previous['root_view_id'] ?? id) : id,
       app_id: FakeWorkspace.appId,
       app_installed_team_id: FakeWorkspace.teamId,
       bot_id: FakeWorkspace.botId,
@@ -1013,19 +1016,19 @@ export class FakeSlack {
       post.error = error;
       writeText(res, status, error);
     };
-    if (this.down) return reject(503, 'service_unavailable');
+    if (this.down) return void reject(503, 'service_unavailable');
     const entry = this.responseUrls.get(id);
-    if (!entry) return reject(404, 'expired_url');
-    if (entry.posts >= this.maxResponsePosts) return reject(404, 'used_url');
+    if (!entry) return void reject(404, 'expired_url');
+    if (entry.posts >= this.maxResponsePosts) return void reject(404, 'used_url');
 
     let body: unknown;
     try {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       body = contentType === 'application/x-www-form-urlencoded' ? JSON.parse(new URLSearchParams(raw).get('payload') ?? '') : JSON.parse(raw);
     } catch {
-      return reject(400, 'invalid_payload');
+      return void reject(400, 'invalid_payload');
     }
-    if (!isObj(body)) return reject(400, 'invalid_payload');
+    if (!isObj(body)) return void reject(400, 'invalid_payload');
     post.body = body;
 
     const isTrue = (v: unknown): boolean => v === true || v === 'true';
@@ -1041,7 +1044,7 @@ export class FakeSlack {
       return;
     }
     const content = this.readContent(body, true);
-    if (isFailure(content)) return reject(400, content.error ?? 'invalid_payload');
+    if (isFailure(content)) return void reject(400, content.error ?? 'invalid_payload');
     entry.posts += 1;
 
     if (isTrue(body['replace_original']) && original) {

@@ -124,7 +124,8 @@ export class FakeSlackFiles {
         return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] files must be a JSON array'] } });
       }
     }
-    if (!Array.isArray(files) || files.length === 0) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: files'] } });
+    if (!Array.isArray(files) || files.length === 0)
+      return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: files'] } });
     const entries: Array<{ file: FakeFile; title: string | undefined }> = [];
     for (const entry of files as Array<{ id?: unknown; title?: unknown }>) {
       const file = typeof entry?.id === 'string' ? this.byId.get(entry.id) : undefined;
@@ -149,6 +150,9 @@ export class FakeSlackFiles {
         at: this.host.now(),
       });
     }
-    return { ok: true, files: entries.map(({ file, title }) => ({ id: file.id, title: title ?? file.filename, name: file.filename, size: file.length })) };
+    return {
+      ok: true,
+      files: entries.map(({ file, title }) => ({ id: file.id, title: title ?? file.filename, name: file.filename, size: file.length })),
+    };
   }
 }

@@ -107,7 +107,14 @@ export class FakeSocketMode {
         this.open.delete(connection.id);
       });
       ws.on('error', () => undefined);
-      ws.send(JSON.stringify({ type: 'hello', num_connections: this.open.size, debug_info: { host: 'fake-slack', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0DEPLOYDAY' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: this.open.size,
+          debug_info: { host: 'fake-slack', approximate_connection_time: 18060 },
+          connection_info: { app_id: 'A0DEPLOYDAY' },
+        }),
+      );
     });
   }
 

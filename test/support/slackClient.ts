@@ -349,9 +349,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       }
     }
     if (!found) {
-      throw new Error(
-        `slack client: no button ${opts.actionId}${opts.value !== undefined ? ` with value ${opts.value}` : ''} in message ${opts.ts}`,
-      );
+      throw new Error(`slack client: no button ${opts.actionId}${opts.value !== undefined ? ` with value ${opts.value}` : ''} in message ${opts.ts}`);
     }
     const { block, button } = found;
     const action: Record<string, unknown> = {

@@ -11,9 +11,10 @@ export function socketDelivery(fake: FakeSlack): (body: string) => Promise<BotRe
   return async (body) => {
     const form = new URLSearchParams(body);
     const raw = form.get('payload');
-    const ackPayload = raw !== null
-      ? await fake.socket.send('interactive', JSON.parse(raw) as Record<string, unknown>)
-      : await fake.socket.send('slash_commands', Object.fromEntries(form));
+    const ackPayload =
+      raw !== null
+        ? await fake.socket.send('interactive', JSON.parse(raw) as Record<string, unknown>)
+        : await fake.socket.send('slash_commands', Object.fromEntries(form));
     // An empty ack() arrives as `{}` (or no payload); over HTTP it is an empty 200.
     const empty = ackPayload === undefined || (typeof ackPayload === 'object' && ackPayload !== null && Object.keys(ackPayload).length === 0);
     const text = empty ? '' : JSON.stringify(ackPayload);

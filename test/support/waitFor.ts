@@ -25,10 +25,7 @@ function pause(ms: number): Promise<void> {
  * Retries `probe` until it returns a value other than undefined, null or false (a throw counts as
  * "not yet"), and returns that value. On timeout it rejects with the last error, if there was one.
  */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  options: WaitOptions = {},
-): Promise<Exclude<T, undefined | null | false>> {
+export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitOptions = {}): Promise<Exclude<T, undefined | null | false>> {
   const timeoutMs = options.timeoutMs ?? 2000;
   const intervalMs = options.intervalMs ?? 10;
   const deadline = realDateNow() + timeoutMs;

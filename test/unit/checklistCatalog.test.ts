@@ -90,7 +90,9 @@ describe('ChecklistCatalog limits', () => {
 
   it('reports a run that would post more messages than the limit, counted by the given layout', () => {
     const catalog = new ChecklistCatalog(dir, { limits: { maxMessages: 40 }, countMessages: () => 41 });
-    expect(problemOf(catalog, 'good')).toBe('1: a run of this checklist would post 41 messages, over the limit of 40: split it into smaller checklists');
+    expect(problemOf(catalog, 'good')).toBe(
+      '1: a run of this checklist would post 41 messages, over the limit of 40: split it into smaller checklists',
+    );
   });
 
   it('counts at least the overview and one message per phase without a layout', () => {

@@ -45,7 +45,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses DEPLOYDAY_ADMINS that are not Slack user ids', () => {
-    expect(problemsOf({ ...base, DEPLOYDAY_ADMINS: 'U0ADMIN01,@alice' }).problems).toEqual([expect.stringContaining('DEPLOYDAY_ADMINS must be Slack user ids')]);
+    expect(problemsOf({ ...base, DEPLOYDAY_ADMINS: 'U0ADMIN01,@alice' }).problems).toEqual([
+      expect.stringContaining('DEPLOYDAY_ADMINS must be Slack user ids'),
+    ]);
   });
 
   it('reads every variable when set', () => {
@@ -71,7 +73,13 @@ describe('loadConfig', () => {
       port: 8080,
       databasePath: '/var/lib/deployday/runs.db',
       checklistsDir: '/srv/checklists',
-      pagerDuty: { routingKey: ROUTING, eventsUrl: 'https://127.0.0.1:8443', apiToken: 'u+pdtokenvalue', apiUrl: 'http://127.0.0.1:8444', escalationPolicy: 'PTEAM42' },
+      pagerDuty: {
+        routingKey: ROUTING,
+        eventsUrl: 'https://127.0.0.1:8443',
+        apiToken: 'u+pdtokenvalue',
+        apiUrl: 'http://127.0.0.1:8444',
+        escalationPolicy: 'PTEAM42',
+      },
       slackBotId: 'B0BOT0001',
       slackBotUserId: 'U0BOT0001',
       logLevel: 'debug',

@@ -4,15 +4,7 @@
  * `p<n>` per phase, `s<n>` per section over the file, `s<section>.i<item>` with the item index
  * counted over the whole checklist.
  */
-import type {
-  Checklist,
-  ChecklistSettings,
-  HeadingTiming,
-  Item,
-  ItemKind,
-  Phase,
-  PhaseKind,
-} from '../../src/domain/checklist.js';
+import type { Checklist, ChecklistSettings, HeadingTiming, Item, ItemKind, Phase, PhaseKind } from '../../src/domain/checklist.js';
 import type { GateVote, ItemState, Run, RunSnapshot, Vote } from '../../src/domain/run.js';
 
 export const T0 = Date.UTC(2026, 2, 10, 14, 0); // 2026-03-10 14:00 UTC
@@ -194,7 +186,11 @@ export function gatedRelease(settings: ChecklistSettings = {}): Checklist {
           { title: 'Revert', items: ['Redeploy the previous tag'] },
         ],
       },
-      { title: 'Sign-off', kind: 'signoff', sections: [{ title: 'Sign-off', implicit: true, items: [{ text: 'QA Lead', kind: 'signoff', role: 'QA Lead' }] }] },
+      {
+        title: 'Sign-off',
+        kind: 'signoff',
+        sections: [{ title: 'Sign-off', implicit: true, items: [{ text: 'QA Lead', kind: 'signoff', role: 'QA Lead' }] }],
+      },
     ],
     settings,
   );

@@ -4,19 +4,7 @@ import { desiredPages, type DesiredPage } from '../../src/domain/escalationRules
 import type { GateVote, ItemState, Run } from '../../src/domain/run.js';
 import type { RollbackTimebox } from '../../src/domain/schedule.js';
 import type { SectionTimelineState, SectionWindow } from '../../src/domain/sectionWindow.js';
-import {
-  checklistOf,
-  done,
-  gatedRelease,
-  gateItem,
-  itemId,
-  MINUTE,
-  sectionId,
-  snapshotOf,
-  T0,
-  voteOf,
-  waived,
-} from './domainFixtures.js';
+import { checklistOf, done, gatedRelease, gateItem, itemId, MINUTE, sectionId, snapshotOf, T0, voteOf, waived } from './domainFixtures.js';
 
 /** Each normal section gets a one-hour window ending at T-0 + n hours; rollback sections get none. */
 function windowsOf(checklist: Checklist): SectionWindow[] {
@@ -170,14 +158,16 @@ describe('desiredPages: gates and rollback', () => {
 
   it('pages a rollback declared by command as critical, with its reason', () => {
     const pages = pagesFor({ run: { rollbackActive: true, rollbackReason: 'cache stampede' }, now: T0 });
-    expect(pages).toEqual([
-      expect.objectContaining({ reason: 'rollback', severity: 'critical', sectionId: null, itemIds: [] }),
-    ]);
+    expect(pages).toEqual([expect.objectContaining({ reason: 'rollback', severity: 'critical', sectionId: null, itemIds: [] })]);
     expect(pages[0]?.summary).toContain('cache stampede');
   });
 
   it('stops paging overdue normal sections once a rollback is active', () => {
-    const pages = pagesFor({ overdue: ['Freeze', 'Readiness review'], run: { rollbackActive: true, rollbackReason: 'bad deploy' }, now: T0 + 300 * MINUTE });
+    const pages = pagesFor({
+      overdue: ['Freeze', 'Readiness review'],
+      run: { rollbackActive: true, rollbackReason: 'bad deploy' },
+      now: T0 + 300 * MINUTE,
+    });
     expect(reasons(pages)).toEqual(['rollback']);
   });
 

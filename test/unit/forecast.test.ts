@@ -14,7 +14,14 @@ function release() {
     { title: 'Canary', sections: [{ title: 'Canary', implicit: true, timing: clock(14 * 60, 14 * 60 + 30), items: ['c1', 'c2', 'c3', 'c4'] }] },
     {
       title: 'Full rollout',
-      sections: [{ title: 'Full rollout', implicit: true, timing: clock(14 * 60 + 30, 15 * 60 + 30), items: Array.from({ length: 14 }, (_, i) => `f${i + 1}`) }],
+      sections: [
+        {
+          title: 'Full rollout',
+          implicit: true,
+          timing: clock(14 * 60 + 30, 15 * 60 + 30),
+          items: Array.from({ length: 14 }, (_, i) => `f${i + 1}`),
+        },
+      ],
     },
     { title: 'Rollback', kind: 'rollback', sections: [{ title: 'Revert', timing: { timebox: 20 }, items: ['r1', 'r2'] }] },
   ]);
@@ -41,7 +48,14 @@ describe('the forecast of a run against its plan', () => {
     const checklist = release();
     const snapshot = snapshotOf(checklist, { items: ticks(checklist, ['c1', 'c2', 'c3', 'c4'], [at(14, 37), at(14, 42), at(14, 47), at(14, 52)]) });
     const f = forecastRun({ snapshot, windows: computeSchedule(checklist, T0, 'UTC'), now: at(14, 55) });
-    expect(f.standing).toMatchObject({ kind: 'behind', minutes: 22, sectionTitle: 'Canary', at: at(14, 52), plannedClose: at(14, 30), stillOpen: false });
+    expect(f.standing).toMatchObject({
+      kind: 'behind',
+      minutes: 22,
+      sectionTitle: 'Canary',
+      at: at(14, 52),
+      plannedClose: at(14, 30),
+      stillOpen: false,
+    });
     const rollout = f.sections.find((s) => s.title === 'Full rollout')!;
     // 14 items at the run's 5 min per item, from now: 14:55 + 70 min = 16:05, 35 min past 15:30.
     expect(rollout).toMatchObject({ state: 'not_started', projectedOpen: at(14, 55), projectedClose: at(16, 5), overrunMinutes: 35 });
@@ -70,7 +84,12 @@ describe('the forecast of a run against its plan', () => {
     const checklist = release();
     const snapshot = snapshotOf(checklist, { items: ticks(checklist, ['c1', 'c2'], [at(14, 5), at(14, 10)]) });
     const key = 'canary / ';
-    const f = forecastRun({ snapshot, windows: computeSchedule(checklist, T0, 'UTC'), now: at(14, 12), history: { [key]: [40 * MINUTE, 50 * MINUTE, 45 * MINUTE] } });
+    const f = forecastRun({
+      snapshot,
+      windows: computeSchedule(checklist, T0, 'UTC'),
+      now: at(14, 12),
+      history: { [key]: [40 * MINUTE, 50 * MINUTE, 45 * MINUTE] },
+    });
     expect(f.sections.find((s) => s.title === 'Canary')).toMatchObject({ basis: 'history', projectedClose: at(14, 50), overrunMinutes: 20 });
   });
 
@@ -99,7 +118,11 @@ describe('the forecast of a run against its plan', () => {
     const f = forecastRun({ snapshot, windows: computeSchedule(checklist, slipped, 'UTC', { slipMinutes: 1440 }), now: at(14, 45) });
     expect(f.standing.kind).toBe('on_plan');
     expect(f.overruns).toEqual([]);
-    expect(f.sections.find((s) => s.title === 'Canary')).toMatchObject({ plannedClose: at(14, 30) + 1440 * MINUTE, projectedOpen: at(14, 0) + 1440 * MINUTE, basis: 'plan' });
+    expect(f.sections.find((s) => s.title === 'Canary')).toMatchObject({
+      plannedClose: at(14, 30) + 1440 * MINUTE,
+      projectedOpen: at(14, 0) + 1440 * MINUTE,
+      basis: 'plan',
+    });
   });
 
   it('projects a window across the spring-forward night in real minutes, not wall-clock ones', () => {

@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Section } from '../../src/domain/checklist.js';
-import {
-  blockedSections,
-  gateOutcome,
-  gateRuleFor,
-  gateStatuses,
-  heldSections,
-  standingVotes,
-  type GateRule,
-} from '../../src/domain/gates.js';
+import { blockedSections, gateOutcome, gateRuleFor, gateStatuses, heldSections, standingVotes, type GateRule } from '../../src/domain/gates.js';
 import { checklistOf, gatedRelease, gateItem, itemId, MINUTE, sectionId, snapshotOf, T0, voteOf } from './domainFixtures.js';
 
 function sectionAndGate(checklist: ReturnType<typeof gatedRelease>, title: string) {
@@ -47,7 +39,12 @@ describe('gateRuleFor', () => {
   });
 
   it('uses the first setting that matches when several do', () => {
-    const checklist = gatedRelease({ gates: [{ match: 'widen', quorum: 3 }, { match: 'canary', quorum: 'all' }] });
+    const checklist = gatedRelease({
+      gates: [
+        { match: 'widen', quorum: 3 },
+        { match: 'canary', quorum: 'all' },
+      ],
+    });
     const { section, gate } = sectionAndGate(checklist, 'Canary');
     expect(gateRuleFor(checklist, section, gate).quorum).toBe(3);
   });
@@ -193,7 +190,15 @@ describe('blockedSections', () => {
   });
 
   it('blocks nothing in a checklist without gates', () => {
-    const plain = checklistOf([{ title: 'Deploy', sections: [{ title: 'A', items: ['x'] }, { title: 'B', items: ['y'] }] }]);
+    const plain = checklistOf([
+      {
+        title: 'Deploy',
+        sections: [
+          { title: 'A', items: ['x'] },
+          { title: 'B', items: ['y'] },
+        ],
+      },
+    ]);
     expect(blockedSections(snapshotOf(plain)).ids.size).toBe(0);
   });
 });

@@ -1,5 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { BlockIds, itemRef, noGoMetadata, parseItemRef, parseItemsBlockId, parseNoGoMetadata, parseSectionRef, sectionRef } from '../../src/slack/ids.js';
+import {
+  BlockIds,
+  itemRef,
+  noGoMetadata,
+  parseItemRef,
+  parseItemsBlockId,
+  parseNoGoMetadata,
+  parseSectionRef,
+  sectionRef,
+} from '../../src/slack/ids.js';
 
 describe('parseItemsBlockId', () => {
   it('reads back what BlockIds.items writes', () => {

@@ -69,10 +69,7 @@ describe('lintCommand', () => {
   });
 
   it('exits 1 when only one of several files has an error', () => {
-    const result = lintCommand(
-      ['good.md', 'bad.md'],
-      readFrom({ 'good.md': '# G\n## D\n- [ ] x\n', 'bad.md': '# B\n## D\n- [ x] x\n' }),
-    );
+    const result = lintCommand(['good.md', 'bad.md'], readFrom({ 'good.md': '# G\n## D\n- [ ] x\n', 'bad.md': '# B\n## D\n- [ x] x\n' }));
     expect(result.exitCode).toBe(1);
     expect(result.output).toContain('bad.md:3: error: malformed task box');
   });
@@ -81,7 +78,7 @@ describe('lintCommand', () => {
     expect(lintCommand([], readFromRepo)).toEqual({ output: expect.stringMatching(/^usage: deployday lint/), exitCode: 2 });
   });
 
-  it('counts the messages a run would post with the bot\'s layout, not just one per phase', () => {
+  it("counts the messages a run would post with the bot's layout, not just one per phase", () => {
     // One phase (two messages by the lower bound) whose 200 long items need far more than 40 messages.
     const items = Array.from({ length: 200 }, (_, i) => `- [ ] step ${i} ${'word '.repeat(400)}`).join('\n');
     const result = lintCommand(['long.md'], readFrom({ 'long.md': `# Long\n## Deploy\n${items}\n` }));

@@ -12,7 +12,12 @@ function capture(secrets: string[] = [], level?: LogLevel | 'debug' | 'info' | '
 
 describe('redact', () => {
   it.each<[string, string, string[], string]>([
-    ['a configured secret, wherever it appears', 'sig=s3cr3t-signing-value; again s3cr3t-signing-value', ['s3cr3t-signing-value'], 'sig=[redacted]; again [redacted]'],
+    [
+      'a configured secret, wherever it appears',
+      'sig=s3cr3t-signing-value; again s3cr3t-signing-value',
+      ['s3cr3t-signing-value'],
+      'sig=[redacted]; again [redacted]',
+    ],
     ['a configured secret with regex characters', 'key (a+b)*c? used', ['(a+b)*c?'], 'key [redacted] used'],
     ['a bot token nobody registered', 'token xoxb-123-456-AbCdEf was refused', [], 'token [redacted] was refused'],
     ['a user token', 'got xoxp-1-2-3-abc', [], 'got [redacted]'],

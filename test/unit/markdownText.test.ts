@@ -3,9 +3,7 @@ import { isTableDelimiter, replaceDelimited, stripInlineMarkdown, tableCells } f
 
 describe('stripInlineMarkdown', () => {
   it('leaves only the words', () => {
-    expect(stripInlineMarkdown('**Decision Point** [runbook](https://x.example.com) `cmd` ~~old~~ *it*')).toBe(
-      'Decision Point runbook cmd old it',
-    );
+    expect(stripInlineMarkdown('**Decision Point** [runbook](https://x.example.com) `cmd` ~~old~~ *it*')).toBe('Decision Point runbook cmd old it');
   });
 
   it('keeps the underscores of an identifier', () => {

@@ -72,7 +72,7 @@ describe('buildTriggerEvent', () => {
 
 describe('truncateSummary', () => {
   it('never splits a surrogate pair at the cut', () => {
-    const text = 'a'.repeat(MAX_SUMMARY_LENGTH - 2) + '🚀🚀🚀';
+    const text = `${'a'.repeat(MAX_SUMMARY_LENGTH - 2)}🚀🚀🚀`;
     const cut = truncateSummary(text);
     expect(cut.length).toBeLessThanOrEqual(MAX_SUMMARY_LENGTH);
     expect(cut.endsWith('…')).toBe(true);
@@ -107,16 +107,12 @@ describe('validatePageEvent', () => {
   });
 
   it('refuses an unknown event_action', () => {
-    expect(validatePageEvent({ ...trigger(), event_action: 'escalate' })).toEqual([
-      'event_action must be one of trigger, acknowledge, resolve',
-    ]);
+    expect(validatePageEvent({ ...trigger(), event_action: 'escalate' })).toEqual(['event_action must be one of trigger, acknowledge, resolve']);
   });
 
   it('accepts a dedup key of 255 characters and refuses 256', () => {
     expect(validatePageEvent({ ...trigger(), dedup_key: 'k'.repeat(255) })).toEqual([]);
-    expect(validatePageEvent({ ...trigger(), dedup_key: 'k'.repeat(256) })).toEqual([
-      'dedup_key must be at most 255 characters (got 256)',
-    ]);
+    expect(validatePageEvent({ ...trigger(), dedup_key: 'k'.repeat(256) })).toEqual(['dedup_key must be at most 255 characters (got 256)']);
   });
 
   it('requires a dedup key to resolve', () => {
@@ -146,10 +142,15 @@ describe('validatePageEvent', () => {
 
   it('refuses links that are not {href, text} with an http(s) href', () => {
     expect(validatePageEvent({ ...trigger(), links: 'https://example.com' })).toEqual(['links must be an array of {href, text}']);
-    expect(validatePageEvent({ ...trigger(), links: [{ href: 'not a url', text: 'x' }, { href: 'https://ok.example', text: 3 }] })).toEqual([
-      'links[0].href must be an http(s) URL',
-      'links[1].text must be a string',
-    ]);
+    expect(
+      validatePageEvent({
+        ...trigger(),
+        links: [
+          { href: 'not a url', text: 'x' },
+          { href: 'https://ok.example', text: 3 },
+        ],
+      }),
+    ).toEqual(['links[0].href must be an http(s) URL', 'links[1].text must be a string']);
   });
 
   it('refuses an event larger than 512 KB', () => {
@@ -183,8 +184,8 @@ describe('dedupKeyFor', () => {
   });
 
   it('stays within 255 characters for a very long reason and still differs by reason', () => {
-    const long1 = dedupKeyFor(123456, 'x'.repeat(400) + 'one');
-    const long2 = dedupKeyFor(123456, 'x'.repeat(400) + 'two');
+    const long1 = dedupKeyFor(123456, `${'x'.repeat(400)}one`);
+    const long2 = dedupKeyFor(123456, `${'x'.repeat(400)}two`);
     expect(long1.length).toBeLessThanOrEqual(255);
     expect(long1).toMatch(/^[a-z0-9:._-]+$/);
     expect(long1).not.toBe(long2);

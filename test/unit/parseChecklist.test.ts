@@ -58,7 +58,6 @@ function itemByText(checklist: Checklist, text: string): Item {
   return found;
 }
 
-
 describe('parseChecklist on the shared sample checklists', () => {
   it('parses canary-rollout.md with the counts counted by hand', () => {
     const result = parseFile(path.join(sharedSamplesDir(), 'canary-rollout.md'));
@@ -82,22 +81,18 @@ describe('parseChecklist on the shared sample checklists', () => {
     const monitor = itemByText(c, 'Monitor key metrics for 30 minutes');
     expect(monitor.timer).toEqual({ kind: 'watch', minutes: 30 });
     const nested = allItems(c).filter((i) => i.parentId === monitor.id);
-    expect(nested.map((i) => i.text)).toEqual([
-      'Response time < baseline + 10%',
-      'Error rate < 0.1%',
-      'Memory usage stable',
-      'CPU usage normal',
-    ]);
+    expect(nested.map((i) => i.text)).toEqual(['Response time < baseline + 10%', 'Error rate < 0.1%', 'Memory usage stable', 'CPU usage normal']);
     expect(nested.every((i) => i.depth === 1)).toBe(true);
     expect(itemByText(c, 'Monitor for 1 hour').timer).toEqual({ kind: 'watch', minutes: 60 });
     expect(itemByText(c, 'Monitor for 2 hours').timer).toEqual({ kind: 'watch', minutes: 120 });
 
     const recovered = itemByText(c, 'If not recovered in 5 minutes');
     expect(recovered.timer).toEqual({ kind: 'timebox', minutes: 5 });
-    expect(allItems(c).filter((i) => i.parentId === recovered.id).map((i) => i.text)).toEqual([
-      'Initiate code rollback',
-      'Restore from last known good state',
-    ]);
+    expect(
+      allItems(c)
+        .filter((i) => i.parentId === recovered.id)
+        .map((i) => i.text),
+    ).toEqual(['Initiate code rollback', 'Restore from last known good state']);
     expect(itemByText(c, 'Disable feature flags').timer).toBeUndefined();
     expect(itemByText(c, 'Rollback plan reviewed').kind).toBe('task');
 
@@ -254,11 +249,7 @@ describe('parseChecklist on the project checklists', () => {
     // "Ship decision" in front matter matches the section title, so its last item is the gate.
     expect(itemByText(c, 'Decide whether to ship now').kind).toBe('gate');
     expect(itemByText(c, 'Redeploy the previous tag').timer).toEqual({ kind: 'timebox', minutes: 5 });
-    expect(c.settings.escalation).toEqual([
-      { name: 'Incident commander' },
-      { name: 'Service owner' },
-      { name: 'Head of engineering' },
-    ]);
+    expect(c.settings.escalation).toEqual([{ name: 'Incident commander' }, { name: 'Service owner' }, { name: 'Head of engineering' }]);
     expect(c.settings.roles).toEqual({ 'incident commander': ['U0000INC1'], 'service owner': ['U0000OWN1', 'W0000OWN2'] });
   });
 });
@@ -331,7 +322,7 @@ describe('parseChecklist structure', () => {
     expect(checklist.reference).toEqual([{ title: 'How to deploy', line: 6, level: 2, body: '1. Build\n2. Ship' }]);
   });
 
-  it('keeps a phase heading\'s own prose as a reference section when its items are in sub-sections', () => {
+  it("keeps a phase heading's own prose as a reference section when its items are in sub-sections", () => {
     const { checklist } = parseOk('# T\n\n## Deploy\nAll hands on deck.\n\n### Steps\n- [ ] Ship\n');
     expect(checklist.phases[0]!.sections.map((s) => s.title)).toEqual(['Steps']);
     expect(checklist.reference).toEqual([{ title: 'Deploy', line: 3, level: 2, body: 'All hands on deck.' }]);
@@ -346,7 +337,17 @@ describe('parseChecklist structure', () => {
   });
 
   it('makes every item whose text contains a front-matter gate match a gate', () => {
-    const text = ['---', 'gates:', '  - match: final approval', '    quorum: all', '---', '# T', '## Deploy', '- [ ] Ship', '- [ ] **Final approval** from QA'].join('\n');
+    const text = [
+      '---',
+      'gates:',
+      '  - match: final approval',
+      '    quorum: all',
+      '---',
+      '# T',
+      '## Deploy',
+      '- [ ] Ship',
+      '- [ ] **Final approval** from QA',
+    ].join('\n');
     const { checklist } = parseOk(text);
     expect(allItems(checklist).map((i) => i.kind)).toEqual(['task', 'gate']);
   });
@@ -380,9 +381,7 @@ describe('parseChecklist structure', () => {
   it('puts items under a # title with no ## into a phase titled like the checklist', () => {
     const { checklist, warnings } = parseOk('# Quick fix\n- [ ] Ship\n');
     expect(warnings).toEqual([]);
-    expect(checklist.phases.map((p) => [p.title, p.sections[0]!.title, p.sections[0]!.implicit])).toEqual([
-      ['Quick fix', 'Quick fix', true],
-    ]);
+    expect(checklist.phases.map((p) => [p.title, p.sections[0]!.title, p.sections[0]!.implicit])).toEqual([['Quick fix', 'Quick fix', true]]);
   });
 });
 
@@ -485,9 +484,7 @@ describe('parseChecklist problems name file and line', () => {
     const result = parse('- [ ] Early item\n# Title\n## D\n- [ ] x\n');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.warnings).toEqual([
-      { file: 'test.md', line: 1, severity: 'warning', message: expect.stringMatching(/before any heading/) },
-    ]);
+    expect(result.warnings).toEqual([{ file: 'test.md', line: 1, severity: 'warning', message: expect.stringMatching(/before any heading/) }]);
     expect(result.checklist.phases[0]!.title).toBe('Title');
     expect(result.checklist.phases[0]!.sections[0]!.items[0]!.text).toBe('Early item');
   });

@@ -59,7 +59,30 @@ const PLACES: Record<string, (run: string) => string> = {
   'table delimiter': (run) => `| a | b |\n|--${run}x|`,
 };
 
-const UNITS = [' ', '\t', '(', '-', '1', '*', '_', '[', '|', '#', '`', ' **a', '[a](', '<http:', ' ~~a', ' __a', ' monitor', ' if', ' for 1', 'T-1', '(1 ', 'Lead: '];
+const UNITS = [
+  ' ',
+  '\t',
+  '(',
+  '-',
+  '1',
+  '*',
+  '_',
+  '[',
+  '|',
+  '#',
+  '`',
+  ' **a',
+  '[a](',
+  '<http:',
+  ' ~~a',
+  ' __a',
+  ' monitor',
+  ' if',
+  ' for 1',
+  'T-1',
+  '(1 ',
+  'Lead: ',
+];
 
 function growth(place: (run: string) => string, unit: string): number {
   const small = checklistWith(place, unit, SMALL);

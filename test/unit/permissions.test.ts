@@ -58,6 +58,9 @@ describe('refusalFor: work, votes and decisions', () => {
 
   it('leaves decisions to the lead or an approver', () => {
     expect(refusalFor(snapshotOf(checklist), 'U0APPR001', { kind: 'decide' })).toBeNull();
-    expect(refusalFor(snapshotOf(checklist), 'U0NOBODY1', { kind: 'decide' })).toMatchObject({ code: 'not_lead_or_approver', params: { leads: [LEAD] } });
+    expect(refusalFor(snapshotOf(checklist), 'U0NOBODY1', { kind: 'decide' })).toMatchObject({
+      code: 'not_lead_or_approver',
+      params: { leads: [LEAD] },
+    });
   });
 });

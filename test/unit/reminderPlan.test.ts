@@ -103,13 +103,17 @@ describe('planReminders', () => {
   });
 
   it('skips an opens-soon whose moment has passed but still plans the opening', () => {
-    const kinds = timedPlan(at('2026-11-23T10:50:00Z')).filter((r) => r.sectionId === 's4').map((r) => r.kind);
+    const kinds = timedPlan(at('2026-11-23T10:50:00Z'))
+      .filter((r) => r.sectionId === 's4')
+      .map((r) => r.kind);
     expect(kinds).toEqual(['opened', 'closing_soon', 'overdue']);
   });
 
   it('plans a window that already closed with the overdue nudge of the current interval, not a burst', () => {
     const overdue = timedPlan(at('2026-11-23T17:40:00Z')).filter((r) => r.sectionId === 's4');
-    expect(overdue).toEqual([{ key: 'r12:s4:overdue:3@20261123T174500Z', dueAt: at('2026-11-23T17:45:00Z'), kind: 'overdue', sectionId: 's4', repeat: 3 }]);
+    expect(overdue).toEqual([
+      { key: 'r12:s4:overdue:3@20261123T174500Z', dueAt: at('2026-11-23T17:45:00Z'), kind: 'overdue', sectionId: 's4', repeat: 3 },
+    ]);
   });
 
   it("uses the checklist's lead and repeat settings when none are given", () => {
@@ -225,8 +229,19 @@ describe('timers and time boxes', () => {
 });
 
 describe('classifyDue', () => {
-  const window: SectionWindow = { sectionId: 's4', phaseId: 'p1', opensAt: at('2026-11-23T11:00:00Z'), closesAt: at('2026-11-23T17:00:00Z'), explicit: true };
-  const reminder = (kind: PlannedReminder['kind'], dueIso: string): PlannedReminder => ({ key: `k:${kind}`, kind, dueAt: at(dueIso), sectionId: 's4' });
+  const window: SectionWindow = {
+    sectionId: 's4',
+    phaseId: 'p1',
+    opensAt: at('2026-11-23T11:00:00Z'),
+    closesAt: at('2026-11-23T17:00:00Z'),
+    explicit: true,
+  };
+  const reminder = (kind: PlannedReminder['kind'], dueIso: string): PlannedReminder => ({
+    key: `k:${kind}`,
+    kind,
+    dueAt: at(dueIso),
+    sectionId: 's4',
+  });
 
   it.each([
     ['on time when sent at its moment', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:00:00Z', {}, 'on_time'],
@@ -238,8 +253,20 @@ describe('classifyDue', () => {
     ['stale: closing soon after the close', reminder('closing_soon', '2026-11-23T16:45:00Z'), '2026-11-23T17:05:00Z', { window }, 'stale'],
     ['stale: overdue for a section now done', reminder('overdue', '2026-11-23T17:00:00Z'), '2026-11-23T17:00:00Z', { resolved: true }, 'stale'],
     ['late: overdue hours after, still not done', reminder('overdue', '2026-11-23T17:00:00Z'), '2026-11-23T21:00:00Z', { window }, 'late'],
-    ['late: a timer that ended while the bot was away', reminder('timer_done', '2026-11-23T12:00:00Z'), '2026-11-23T14:00:00Z', { staleAfterMs: HOUR }, 'late'],
-    ['stale: an announcement older than staleAfterMs', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T12:01:00Z', { staleAfterMs: HOUR }, 'stale'],
+    [
+      'late: a timer that ended while the bot was away',
+      reminder('timer_done', '2026-11-23T12:00:00Z'),
+      '2026-11-23T14:00:00Z',
+      { staleAfterMs: HOUR },
+      'late',
+    ],
+    [
+      'stale: an announcement older than staleAfterMs',
+      reminder('opened', '2026-11-23T11:00:00Z'),
+      '2026-11-23T12:01:00Z',
+      { staleAfterMs: HOUR },
+      'stale',
+    ],
     ['late: a custom lateness threshold', reminder('opened', '2026-11-23T11:00:00Z'), '2026-11-23T11:00:31Z', { lateAfterMs: 30_000 }, 'late'],
   ] as const)('is %s', (_name, r, nowIso, options, expected) => {
     expect(classifyDue(r, at(nowIso), options)).toBe(expected);

@@ -1,26 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import type { Checklist } from '../../src/domain/checklist.js';
 import type { SectionWindow } from '../../src/domain/sectionWindow.js';
-import {
-  computeRollbackTimeboxes,
-  computeRollbackWindows,
-  computeSchedule,
-  withWindows,
-} from '../../src/domain/schedule.js';
+import { computeRollbackTimeboxes, computeRollbackWindows, computeSchedule, withWindows } from '../../src/domain/schedule.js';
 import { sectionTimelineState } from '../../src/domain/sectionTimelineState.js';
 import { applyReschedule, applySlip } from '../../src/domain/slip.js';
-import {
-  at,
-  buildChecklist,
-  canaryLike,
-  clock,
-  days,
-  hours,
-  iso,
-  tZero,
-  timebox,
-  timedLike,
-} from './timelineFixtures.js';
+import { at, buildChecklist, canaryLike, clock, days, hours, iso, tZero, timebox, timedLike } from './timelineFixtures.js';
 
 const NY = 'America/New_York';
 const HOUR = 3_600_000;
@@ -171,7 +155,10 @@ describe('computeSchedule rules for offsets and order', () => {
       {
         title: 'Day (T-0)',
         timing: tZero(),
-        sections: [{ title: 'Kickoff (T-0)', timing: tZero() }, { title: 'Evening (6:00 PM - 8:00 PM)', timing: clock('18:00', '20:00') }],
+        sections: [
+          { title: 'Kickoff (T-0)', timing: tZero() },
+          { title: 'Evening (6:00 PM - 8:00 PM)', timing: clock('18:00', '20:00') },
+        ],
       },
     ]);
     expect(rows(computeSchedule(checklist, t0, NY))).toEqual<Row[]>([
@@ -182,7 +169,13 @@ describe('computeSchedule rules for offsets and order', () => {
 
   it('closes a negative offset at the next timed open when that comes before T-0', () => {
     const checklist = buildChecklist('two-steps', [
-      { title: 'Prep', sections: [{ title: 'Day before (T-1 day)', timing: days(-1) }, { title: 'Final (T-2 hours)', timing: hours(-2) }] },
+      {
+        title: 'Prep',
+        sections: [
+          { title: 'Day before (T-1 day)', timing: days(-1) },
+          { title: 'Final (T-2 hours)', timing: hours(-2) },
+        ],
+      },
     ]);
     expect(rows(computeSchedule(checklist, t0, NY))).toEqual<Row[]>([
       ['s0', '2026-06-09T17:00:00Z', '2026-06-10T15:00:00Z', true],
@@ -192,7 +185,13 @@ describe('computeSchedule rules for offsets and order', () => {
 
   it('closes a positive hour offset when the next timed section opens', () => {
     const checklist = buildChecklist('hours', [
-      { title: 'After', sections: [{ title: 'Soon (T+1 hour)', timing: hours(1) }, { title: 'Later (T+3 hours)', timing: hours(3) }] },
+      {
+        title: 'After',
+        sections: [
+          { title: 'Soon (T+1 hour)', timing: hours(1) },
+          { title: 'Later (T+3 hours)', timing: hours(3) },
+        ],
+      },
     ]);
     expect(rows(computeSchedule(checklist, t0, NY))).toEqual<Row[]>([
       ['s0', '2026-06-10T18:00:00Z', '2026-06-10T20:00:00Z', true],
@@ -397,9 +396,7 @@ describe('rollback windows', () => {
       ['s9', '2026-11-23T23:10:00Z', null, false],
       ['s10', '2026-11-23T23:10:00Z', null, false],
     ]);
-    expect(computeRollbackTimeboxes(checklist, start).map((b) => [b.itemId, iso(b.endsAt)])).toEqual([
-      ['s10.i2', '2026-11-23T23:15:00Z'],
-    ]);
+    expect(computeRollbackTimeboxes(checklist, start).map((b) => [b.itemId, iso(b.endsAt)])).toEqual([['s10.i2', '2026-11-23T23:15:00Z']]);
   });
 
   it('swaps rollback windows into the schedule and leaves the others alone', () => {

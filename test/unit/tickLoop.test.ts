@@ -108,7 +108,11 @@ describe('tick loop', () => {
 
   it('beats on a node-cron schedule once started, and no more once stopped', async () => {
     let ticks = 0;
-    const loop = make({ cron: { expression: '* * * * * *', name: 'tick-loop-test', log: () => {} }, tick: () => void (ticks += 1), onError: () => {} });
+    const loop = make({
+      cron: { expression: '* * * * * *', name: 'tick-loop-test', log: () => {} },
+      tick: () => void (ticks += 1),
+      onError: () => {},
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(ticks).toBe(0);
     loop.start();

@@ -13,13 +13,10 @@ function buildItems(section: SectionDraft, plainText: PlainText): Item[] {
     const marker = splitKeyMarker(draft.md);
     const raw = { ...draft, md: marker.text };
     const plain = plainWords(raw.md);
-    const classification =
-      raw.tableRole !== undefined ? { kind: 'signoff' as const, role: raw.tableRole } : classifyItem(raw.md, plain);
+    const classification = raw.tableRole !== undefined ? { kind: 'signoff' as const, role: raw.tableRole } : classifyItem(raw.md, plain);
     const item: Item = {
       id: `s${section.index}.i${n}`,
-      text: classification.kind === 'signoff' && classification.role !== undefined
-        ? signoffText(classification.role)
-        : raw.md,
+      text: classification.kind === 'signoff' && classification.role !== undefined ? signoffText(classification.role) : raw.md,
       line: raw.line,
       depth: raw.depth,
       parentId: raw.parent === null ? null : `s${section.index}.i${raw.parent}`,

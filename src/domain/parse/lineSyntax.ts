@@ -11,7 +11,7 @@ export const FENCE = /^\s*(`{3,}|~{3,})/;
 const HEADING_START = /^\s{0,3}(#{1,6})\s/;
 export const TASK = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+\[([ xX])\](?:\s(.*))?$/s;
 // A list entry whose box is almost a task box: "- [ x]", "-[ ]", "- []", "- [x]text".
-export const NEAR_TASK = /^\s*(?:[-*+]|\d{1,9}[.)])\s*\[([\sxX]{0,3})\](?![(\[:])/;
+export const NEAR_TASK = /^\s*(?:[-*+]|\d{1,9}[.)])\s*\[([\sxX]{0,3})\](?![([:])/;
 export const LIST_ENTRY = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$/s;
 export const ORDERED_ENTRY = /^(\s*)\d{1,9}[.)]\s+(.*)$/s;
 export const TABLE_CHECKBOX = /\|\s*\[[ xX]\]\s*\|/;

@@ -10,9 +10,7 @@ export function plainWords(md: string): string {
   text = stripPairs(text, '__');
   text = stripPairs(text, '~~');
   // A single `*` or `_` can only pair with the next one of its kind, so these scans stay local.
-  text = text
-    .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, '$1$2')
-    .replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2');
+  text = text.replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, '$1$2').replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2');
   return stripCodeTicks(text).trim();
 }
 

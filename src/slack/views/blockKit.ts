@@ -115,12 +115,7 @@ export function dividerBlock(): DividerBlock {
   return { type: 'divider' };
 }
 
-export function button(input: {
-  text: string;
-  actionId: string;
-  value: string;
-  style?: 'primary' | 'danger';
-}): Button {
+export function button(input: { text: string; actionId: string; value: string; style?: 'primary' | 'danger' }): Button {
   const element: Button = {
     type: 'button',
     text: plainText(truncate(input.text, SlackLimits.buttonText)),

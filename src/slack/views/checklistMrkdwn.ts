@@ -13,7 +13,15 @@
  * `*` bold, `_` italic, `~` strike, `<url|text>` links). Its patterns run in linear time (see
  * domain/markdownText.ts for why that matters with hostile files).
  */
-import { MARKDOWN_AUTOLINK, MARKDOWN_LINK, isTableDelimiter, isTableRow, replaceDelimited, stripInlineMarkdown, tableCells } from '../../domain/markdownText.js';
+import {
+  MARKDOWN_AUTOLINK,
+  MARKDOWN_LINK,
+  isTableDelimiter,
+  isTableRow,
+  replaceDelimited,
+  stripInlineMarkdown,
+  tableCells,
+} from '../../domain/markdownText.js';
 
 /** Escapes Slack's three control characters in text a person typed (reasons, names); entities already escaped stay as they are. */
 export function escapeMrkdwn(text: string): string {
@@ -195,14 +203,21 @@ export function checklistBlock(md: string): string {
     const next = lines[index + 1];
     if (isTableRow(line) && next !== undefined && isTableRow(next) && isTableDelimiter(next)) {
       // A table's header row: bold, so the columns read as labels.
-      out.push(tableCells(line).map((cell) => (cell === '' ? '' : `*${checklistTitle(cell)}*`)).join(' · '));
+      out.push(
+        tableCells(line)
+          .map((cell) => (cell === '' ? '' : `*${checklistTitle(cell)}*`))
+          .join(' · '),
+      );
       continue;
     }
     const converted = blockLine(line);
     if (converted !== null) out.push(converted);
   }
   if (fence !== null) out.push('```');
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function isThematicBreak(line: string): boolean {
@@ -215,7 +230,12 @@ function blockLine(line: string): string | null {
   const heading = /^ {0,3}#{1,6}(?:[ \t]|$)/.exec(line);
   if (heading) {
     // The closing #s of "## Title ##" go; a # glued to a word ("C#") stays.
-    const title = checklistTitle(line.slice(heading[0].length).trim().replace(/(?:^|[ \t])#+$/, ''));
+    const title = checklistTitle(
+      line
+        .slice(heading[0].length)
+        .trim()
+        .replace(/(?:^|[ \t])#+$/, ''),
+    );
     return title === '' ? null : `*${title}*`;
   }
   if (isTableRow(line)) {

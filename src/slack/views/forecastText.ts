@@ -7,7 +7,7 @@ import { forecastRun, type RunForecast, type SectionForecast, type SectionHistor
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionWindow } from '../../domain/sectionWindow.js';
 import { truncate } from './blockKit.js';
-import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { checklistTitle } from './checklistMrkdwn.js';
 import { slackTime } from './slackDate.js';
 
 const TITLE_MAX = 60;

@@ -4,7 +4,7 @@
  */
 import type { PastRun } from '../../service/reportService.js';
 import { joinLinesWithin, truncate } from './blockKit.js';
-import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { runStatusLabel } from './runLabels.js';
 import { formatMinutes, slackDate } from './slackDate.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';

@@ -52,7 +52,10 @@ export function oncallText(answer: OncallAnswer): string {
 }
 
 /** The follow-up when the policy was found through the routing key (or could not be). */
-export function oncallFoundText(answer: Extract<OncallAnswer, { kind: 'finding' }>, found: { policy: PolicyLookupResult; oncall: OncallLookupResult | null }): string {
+export function oncallFoundText(
+  answer: Extract<OncallAnswer, { kind: 'finding' }>,
+  found: { policy: PolicyLookupResult; oncall: OncallLookupResult | null },
+): string {
   const written = escalationLines(answer.escalation);
   if (!found.policy.ok) {
     return `I could not find the escalation policy behind PAGERDUTY_ROUTING_KEY: ${escapeMrkdwn(found.policy.error)}. Set PAGERDUTY_ESCALATION_POLICY (or \`escalationPolicy:\` in the checklist’s front matter) to name it.${written}`;

@@ -18,7 +18,10 @@ export function noGoModal(input: { runId: number; itemId: string; channelId: str
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: truncate(`*Run #${input.runId}* · ${checklistInline(input.itemText)}\nA No-Go stops the deployment and starts the rollback checklist.`, 2_900),
+          text: truncate(
+            `*Run #${input.runId}* · ${checklistInline(input.itemText)}\nA No-Go stops the deployment and starts the rollback checklist.`,
+            2_900,
+          ),
         },
       },
       {
@@ -37,11 +40,12 @@ export function noGoModal(input: { runId: number; itemId: string; channelId: str
   };
 }
 
-export type NoGoSubmission =
-  | { ok: true; runId: number; itemId: string; channelId: string; reason: string }
-  | { ok: false; error: string };
+export type NoGoSubmission = { ok: true; runId: number; itemId: string; channelId: string; reason: string } | { ok: false; error: string };
 
-export function parseNoGoSubmission(view: { private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } }): NoGoSubmission {
+export function parseNoGoSubmission(view: {
+  private_metadata?: string;
+  state?: { values?: Record<string, Record<string, { value?: string | null }>> };
+}): NoGoSubmission {
   const meta = parseNoGoMetadata(view.private_metadata ?? '');
   if (!meta) return { ok: false, error: 'This form is not one I recognise; close it and click No-Go again.' };
   const reason = view.state?.values?.[BlockIds.noGoReason]?.[ActionIds.noGoReasonInput]?.value?.trim() ?? '';

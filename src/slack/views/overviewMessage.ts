@@ -6,14 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
-import {
-  contextBlock,
-  dividerBlock,
-  headerBlock,
-  joinLinesWithin,
-  sectionBlock,
-  truncate,
-} from './blockKit.js';
+import { contextBlock, dividerBlock, headerBlock, joinLinesWithin, sectionBlock, truncate } from './blockKit.js';
 import type { SlackMessage } from './blockKit.js';
 import { checklistPlain, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { SlackLimits } from './slackLimits.js';
@@ -119,14 +112,13 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const roles = rolesText(snapshot);
   const referenceTitles = checklist.reference.map((r) => checklistTitle(r.title));
   const reference =
-    referenceTitles.length === 0 ? '' : truncate(`*Reference* (\`/deploy ref &lt;section&gt;\` shows one): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
+    referenceTitles.length === 0
+      ? ''
+      : truncate(`*Reference* (\`/deploy ref &lt;section&gt;\` shows one): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
 
   // The schedule gets whatever the other parts may take at most leave.
   const fixed = SlackLimits.headerText + BANNER_MAX + SUMMARY_MAX;
-  const scheduleBudget = Math.max(
-    200,
-    OVERVIEW_TEXT_BUDGET - fixed - roles.length - reference.length - SCHEDULE_HEADING.length - 1,
-  );
+  const scheduleBudget = Math.max(200, OVERVIEW_TEXT_BUDGET - fixed - roles.length - reference.length - SCHEDULE_HEADING.length - 1);
   const schedule = joinLinesWithin(scheduleLines(snapshot, windows, stateOf, input.phaseLinks), scheduleBudget);
   blocks.push(dividerBlock());
   chunkLines(`${SCHEDULE_HEADING}\n${schedule}`, SCHEDULE_BLOCK_MAX).forEach((chunk) => blocks.push(sectionBlock(chunk)));

@@ -88,10 +88,7 @@ function renderCheckboxes(snapshot: RunSnapshot, section: Section, unit: Section
     // The very same object: Slack rejects an initial option that differs from its option at all.
     if (isSettled(state)) selected.push(option);
   }
-  return actionsBlock(
-    [checkboxes(ActionIds.itemCheckboxes, options, selected)],
-    BlockIds.items(snapshot.run.id, section.id, unit.group),
-  );
+  return actionsBlock([checkboxes(ActionIds.itemCheckboxes, options, selected)], BlockIds.items(snapshot.run.id, section.id, unit.group));
 }
 
 function renderLongItem(snapshot: RunSnapshot, item: Item, now: number): KnownBlock[] {
@@ -151,9 +148,7 @@ function gateStatus(snapshot: RunSnapshot, item: Item): string {
 
 function renderGate(snapshot: RunSnapshot, item: Item): KnownBlock[] {
   const runId = snapshot.run.id;
-  const blocks: KnownBlock[] = [
-    sectionBlock(`${gateBody(item)}\n${gateStatus(snapshot, item)}`, { blockId: BlockIds.item(runId, item.id) }),
-  ];
+  const blocks: KnownBlock[] = [sectionBlock(`${gateBody(item)}\n${gateStatus(snapshot, item)}`, { blockId: BlockIds.item(runId, item.id) })];
   // Once decided, the result replaces the buttons (it is in the text above).
   if (gateItemOutcome(snapshot, item) === 'pending') {
     const value = itemRef(runId, item.id);
@@ -180,9 +175,7 @@ function headingStatus(input: RenderPhasePartInput, section: Section, blockedBy:
   if (state === 'blocked') {
     const gate = blockedBy;
     pieces.push(
-      gate === null
-        ? '🔒 Blocked until the previous gate passes'
-        : `🔒 Blocked until “${truncate(itemLabel(gate), BLOCKED_GATE_TEXT_MAX)}” passes`,
+      gate === null ? '🔒 Blocked until the previous gate passes' : `🔒 Blocked until “${truncate(itemLabel(gate), BLOCKED_GATE_TEXT_MAX)}” passes`,
     );
   } else if (state !== 'unscheduled') {
     pieces.push(stateLabels[state]);

@@ -59,13 +59,15 @@ export function renderReferenceText(runId: number, checklist: Checklist, query: 
   if (query === null) return listText(runId, checklist);
   const wanted = query.trim().toLowerCase();
   const sections = usableSections(checklist);
-  const section =
-    sections.find((r) => r.title.trim().toLowerCase() === wanted) ?? sections.find((r) => r.title.toLowerCase().includes(wanted));
+  const section = sections.find((r) => r.title.trim().toLowerCase() === wanted) ?? sections.find((r) => r.title.toLowerCase().includes(wanted));
   const outline = checklist.reference.find((r) => r.body.trim() === '' && r.title.trim().toLowerCase() === wanted);
   if (section === undefined && outline !== undefined) {
     const under = sectionsUnder(checklist, outline);
     if (under.length > 0) {
-      return [`*${checklistTitle(outline.title)}* has no text of its own; the sections under it:`, ...under.map((r) => `• ${checklistTitle(r.title)}`)].join('\n');
+      return [
+        `*${checklistTitle(outline.title)}* has no text of its own; the sections under it:`,
+        ...under.map((r) => `• ${checklistTitle(r.title)}`),
+      ].join('\n');
     }
   }
   if (section === undefined) {

@@ -34,25 +34,54 @@ export function renderRunSummary(report: RunReport, filesNote: string): SlackMes
   const blocks: KnownBlock[] = [headerBlock(`Run #${report.runId} report · ${checklistPlain(report.title)}`), sectionBlock(head.join('\n'))];
 
   if (report.items.waived.length > 0) {
-    blocks.push(sectionBlock(part('Waived', report.items.waived.map((w) => `• ${truncate(checklistInline(w.text), TEXT_MAX)} — _${truncate(escapeMrkdwn(w.reason), TEXT_MAX)}_ (${who(w.by)})`))));
+    blocks.push(
+      sectionBlock(
+        part(
+          'Waived',
+          report.items.waived.map(
+            (w) => `• ${truncate(checklistInline(w.text), TEXT_MAX)} — _${truncate(escapeMrkdwn(w.reason), TEXT_MAX)}_ (${who(w.by)})`,
+          ),
+        ),
+      ),
+    );
   }
   if (report.gates.length > 0) {
     const lines = report.gates.map((g) => {
-      const votes = g.votes.map((v) => `${who(v.userId)} ${v.vote === 'go' ? 'Go' : 'No-Go'} ${slackTime(v.at)}${v.reason ? ` (“${truncate(escapeMrkdwn(v.reason), 100)}”)` : ''}`);
+      const votes = g.votes.map(
+        (v) =>
+          `${who(v.userId)} ${v.vote === 'go' ? 'Go' : 'No-Go'} ${slackTime(v.at)}${v.reason ? ` (“${truncate(escapeMrkdwn(v.reason), 100)}”)` : ''}`,
+      );
       return `• ${truncate(checklistInline(g.text), TEXT_MAX)} — *${g.outcome === 'passed' ? '✅ Go' : g.outcome === 'failed' ? '⛔ No-Go' : '⏳ undecided'}*${votes.length ? `: ${votes.join(', ')}` : ''}`;
     });
     blocks.push(sectionBlock(part('Gates', lines)));
   }
   if (report.signoffs.length > 0) {
-    blocks.push(sectionBlock(part('Sign-offs', report.signoffs.map((s) => `• ${truncate(escapeMrkdwn(s.role || s.text), 80)}: ${s.by ? `${who(s.by)} ${slackTime(s.at ?? report.endedAt ?? report.createdAt)}` : '_not signed_'}`))));
+    blocks.push(
+      sectionBlock(
+        part(
+          'Sign-offs',
+          report.signoffs.map(
+            (s) =>
+              `• ${truncate(escapeMrkdwn(s.role || s.text), 80)}: ${s.by ? `${who(s.by)} ${slackTime(s.at ?? report.endedAt ?? report.createdAt)}` : '_not signed_'}`,
+          ),
+        ),
+      ),
+    );
   }
   const events = [
     ...report.slips.map((s) => `• Slip ${s.minutes >= 0 ? '+' : ''}${s.minutes} min by ${who(s.by)} ${slackTime(s.at)}`),
-    ...report.pages.map((p) => `• Page: ${truncate(escapeMrkdwn(p.summary), 150)} — open ${minutes(p.openMs)}${p.resolvedAt === null ? ' (never resolved)' : ''}`),
-    ...(report.rollback ? [`• 🚨 Rollback ${slackTime(report.rollback.at)} by ${who(report.rollback.by)}: ${truncate(escapeMrkdwn(report.rollback.reason), 300)}`] : []),
+    ...report.pages.map(
+      (p) => `• Page: ${truncate(escapeMrkdwn(p.summary), 150)} — open ${minutes(p.openMs)}${p.resolvedAt === null ? ' (never resolved)' : ''}`,
+    ),
+    ...(report.rollback
+      ? [`• 🚨 Rollback ${slackTime(report.rollback.at)} by ${who(report.rollback.by)}: ${truncate(escapeMrkdwn(report.rollback.reason), 300)}`]
+      : []),
   ];
   if (events.length > 0) blocks.push(sectionBlock(part('Slips, pages and rollback', events)));
-  const overran = report.overran.map((p) => `• ${truncate(checklistTitle(p.title), 80)}: closed ${slackTime(p.actualClose!)}, planned ${slackTime(p.plannedClose!)} (+${p.overrunMinutes} min)`);
+  const overran = report.overran.map(
+    (p) =>
+      `• ${truncate(checklistTitle(p.title), 80)}: closed ${slackTime(p.actualClose!)}, planned ${slackTime(p.plannedClose!)} (+${p.overrunMinutes} min)`,
+  );
   blocks.push(sectionBlock(part('Phases that overran', overran.length ? overran : ['_none: every phase closed within its window_'])));
   blocks.push(contextBlock([filesNote]));
 

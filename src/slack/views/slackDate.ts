@@ -30,8 +30,7 @@ function partsIn(epochMs: number, timeZone: string): Parts {
     });
     formats.set(timeZone, format);
   }
-  const get = (parts: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? '';
+  const get = (parts: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const parts = format.formatToParts(new Date(epochMs));
   return {
     date: `${get(parts, 'year')}-${get(parts, 'month')}-${get(parts, 'day')}`,

@@ -11,8 +11,28 @@ export const at = (hh: number, mm: number): number => Date.UTC(2026, 2, 10, hh, 
 
 export function finishedRun(): { report: RunReport; audit: AuditRecord[] } {
   const checklist = checklistOf([
-    { title: 'Canary', sections: [{ title: 'Canary', implicit: true, timing: { clock: { start: 840, end: 870, text: '2 PM - 2:30 PM' } }, items: ['Deploy to canary <b>&', gateItem('Go/No-Go: widen?')] }] },
-    { title: 'Full rollout', sections: [{ title: 'Full rollout', implicit: true, timing: { clock: { start: 870, end: 930, text: '2:30 PM - 3:30 PM' } }, items: ['Deploy everywhere', 'Close the ticket'] }] },
+    {
+      title: 'Canary',
+      sections: [
+        {
+          title: 'Canary',
+          implicit: true,
+          timing: { clock: { start: 840, end: 870, text: '2 PM - 2:30 PM' } },
+          items: ['Deploy to canary <b>&', gateItem('Go/No-Go: widen?')],
+        },
+      ],
+    },
+    {
+      title: 'Full rollout',
+      sections: [
+        {
+          title: 'Full rollout',
+          implicit: true,
+          timing: { clock: { start: 870, end: 930, text: '2:30 PM - 3:30 PM' } },
+          items: ['Deploy everywhere', 'Close the ticket'],
+        },
+      ],
+    },
     { title: 'Rollback', kind: 'rollback', sections: [{ title: 'Revert', timing: { timebox: 15 }, items: ['Revert the release'] }] },
   ]);
   const slip = 20;
@@ -23,14 +43,33 @@ export function finishedRun(): { report: RunReport; audit: AuditRecord[] } {
     done(itemId(checklist, 'Close the ticket'), 'U0BOB', at(15, 10)),
   ];
   const snapshot = snapshotOf(checklist, {
-    run: { t0: T0 + slip * 60_000, slipMinutes: slip, status: 'rolled_back', rollbackActive: true, rollbackReason: 'error rate', endedAt: at(15, 30), endReason: 'finished with 1 waived: reverted by hand', createdAt: at(13, 50) },
+    run: {
+      t0: T0 + slip * 60_000,
+      slipMinutes: slip,
+      status: 'rolled_back',
+      rollbackActive: true,
+      rollbackReason: 'error rate',
+      endedAt: at(15, 30),
+      endReason: 'finished with 1 waived: reverted by hand',
+      createdAt: at(13, 50),
+    },
     items,
     votes: [voteOf(itemId(checklist, 'Go/No-Go: widen?'), 'U0APPR001', 'go', at(14, 52))],
   });
   const rollbackAt = at(15, 15);
-  const windows = withWindows(computeSchedule(checklist, snapshot.run.t0, 'UTC', { slipMinutes: slip }), computeRollbackWindows(checklist, rollbackAt));
+  const windows = withWindows(
+    computeSchedule(checklist, snapshot.run.t0, 'UTC', { slipMinutes: slip }),
+    computeRollbackWindows(checklist, rollbackAt),
+  );
   let id = 0;
-  const row = (atMs: number, actor: string, action: string, target: string | null, detail: Record<string, unknown> | null): AuditRecord => ({ id: ++id, at: atMs, actor, action, target, detail });
+  const row = (atMs: number, actor: string, action: string, target: string | null, detail: Record<string, unknown> | null): AuditRecord => ({
+    id: ++id,
+    at: atMs,
+    actor,
+    action,
+    target,
+    detail,
+  });
   const audit: AuditRecord[] = [
     row(at(13, 50), 'U0LEAD001', 'run.start', null, { checklist: 'payments-release' }),
     row(at(14, 40), 'U0LEAD001', 'run.reschedule', null, { from: T0, to: T0 + slip * 60_000, how: 'slipped +20m' }),
@@ -42,7 +81,16 @@ export function finishedRun(): { report: RunReport; audit: AuditRecord[] } {
     row(at(15, 30), 'U0LEAD001', 'item.waive', itemId(checklist, 'Revert the release'), { reason: 'reverted by hand', text: 'Revert the release' }),
     row(at(15, 30), 'U0LEAD001', 'run.rolled_back', null, { reason: 'finished with 1 waived: reverted by hand' }),
   ];
-  snapshot.items[itemId(checklist, 'Revert the release')] = { itemId: itemId(checklist, 'Revert the release'), done: false, by: null, at: null, waivedReason: 'reverted by hand', timerStartedAt: null };
-  const pages: PageRecord[] = [{ reason: 'phase_overdue', summary: 'Canary is overdue', state: 'resolved', openedAt: at(14, 35), resolvedAt: at(14, 50) }];
+  snapshot.items[itemId(checklist, 'Revert the release')] = {
+    itemId: itemId(checklist, 'Revert the release'),
+    done: false,
+    by: null,
+    at: null,
+    waivedReason: 'reverted by hand',
+    timerStartedAt: null,
+  };
+  const pages: PageRecord[] = [
+    { reason: 'phase_overdue', summary: 'Canary is overdue', state: 'resolved', openedAt: at(14, 35), resolvedAt: at(14, 50) },
+  ];
   return { report: buildRunReport({ snapshot, windows, audit, pages, now: at(15, 30) }), audit };
 }

@@ -98,7 +98,12 @@ describe('layoutSection', () => {
     const checklist = buildChecklist([
       {
         title: 'P',
-        sections: [{ title: 'S', items: [{ text: 'x'.repeat(75) }, { text: 'x'.repeat(76) }, { text: 'x'.repeat(73), depth: 1 }, { text: 'x'.repeat(74), depth: 1 }] }],
+        sections: [
+          {
+            title: 'S',
+            items: [{ text: 'x'.repeat(75) }, { text: 'x'.repeat(76) }, { text: 'x'.repeat(73), depth: 1 }, { text: 'x'.repeat(74), depth: 1 }],
+          },
+        ],
       },
     ]);
     expect(checklist.phases[0]!.sections[0]!.items.map(itemForm)).toEqual(['option', 'button', 'option', 'button']);

@@ -57,7 +57,11 @@ describe('the escaping rule (issue 16: checklist text cannot inject)', () => {
   it.each([
     ['a link to a non-web target', '[words](!here)', 'words (!here)'],
     ['an image of a broadcast', '![](!channel)', '!channel'],
-    ['a mention typed as text', 'ping <!everyone> and <@U0BOSS> and <!subteam^S123>', 'ping &lt;!everyone&gt; and &lt;@U0BOSS&gt; and &lt;!subteam^S123&gt;'],
+    [
+      'a mention typed as text',
+      'ping <!everyone> and <@U0BOSS> and <!subteam^S123>',
+      'ping &lt;!everyone&gt; and &lt;@U0BOSS&gt; and &lt;!subteam^S123&gt;',
+    ],
     ['a javascript target', '[click](javascript:alert(1))', '[click](javascript:alert(1))'],
     ['a mention as a link label', '[<!channel>](https://x.example.com)', '<https://x.example.com|&lt;!channel&gt;>'],
     ['a mention in a code span', '`<!here>`', '`&lt;!here&gt;`'],

@@ -25,7 +25,9 @@ describe('domainErrorText', () => {
   });
 
   it('shows an error worded where it was thrown as escaped plain text', () => {
-    expect(domainErrorText(new DomainError('That button is <not> one I recognise.', 'bad_value'))).toBe('That button is &lt;not&gt; one I recognise.');
+    expect(domainErrorText(new DomainError('That button is <not> one I recognise.', 'bad_value'))).toBe(
+      'That button is &lt;not&gt; one I recognise.',
+    );
   });
 
   it('shows a pre-worded error by its text even when its code has wording of its own', () => {

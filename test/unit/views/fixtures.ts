@@ -151,13 +151,7 @@ export function generatedPhases(): PhaseSpec[] {
       sections: [
         {
           title: 'Phase 1: Canary (10%)',
-          items: [
-            ...tasks(6),
-            { timer: { kind: 'watch', minutes: 30 } },
-            { depth: 1 },
-            { depth: 1 },
-            { kind: 'gate' },
-          ],
+          items: [...tasks(6), { timer: { kind: 'watch', minutes: 30 } }, { depth: 1 }, { depth: 1 }, { kind: 'gate' }],
         },
         {
           title: 'Phase 2: Expansion (50%)',
@@ -172,13 +166,7 @@ export function generatedPhases(): PhaseSpec[] {
       sections: [
         {
           title: 'Rollback Procedure',
-          items: [
-            ...tasks(5),
-            { timer: { kind: 'timebox', minutes: 5 } },
-            { depth: 1 },
-            { depth: 1 },
-            { kind: 'gate' },
-          ],
+          items: [...tasks(5), { timer: { kind: 'timebox', minutes: 5 } }, { depth: 1 }, { depth: 1 }, { kind: 'gate' }],
         },
       ],
     },

@@ -7,8 +7,15 @@ const LIVE = /<!(?:channel|here|everyone)|<@U0BOSS/;
 
 describe('noticeText', () => {
   it('quotes a gate’s checklist markdown as its plain words, broadcasts and disguised links shown as text', () => {
-    const text = noticeText({ kind: 'gate_passed', runId: 3, gateText: '**Go/No-Go** <!channel> [https://good.example.com](https://evil.example)', sectionTitle: 'Decide <!everyone>' });
-    expect(text).toBe('✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;). The next phases are open.');
+    const text = noticeText({
+      kind: 'gate_passed',
+      runId: 3,
+      gateText: '**Go/No-Go** <!channel> [https://good.example.com](https://evil.example)',
+      sectionTitle: 'Decide <!everyone>',
+    });
+    expect(text).toBe(
+      '✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;). The next phases are open.',
+    );
     expect(text).not.toMatch(LIVE);
   });
 

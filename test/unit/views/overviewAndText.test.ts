@@ -162,7 +162,9 @@ describe('text replies', () => {
     const windows = [{ sectionId: 's1', phaseId: 'p0', opensAt: T0, closesAt: T0 + 3_600_000, explicit: true }];
     const schedule = renderScheduleText(snapshot, windows, NOW, (id) => (id === 's2' ? 'blocked' : 'open'));
     expect(schedule).toContain('*Schedule of #12 · Payments API release*');
-    expect(schedule).toContain(`• Canary at 5% — <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-23 16:00 UTC> – <!date^${T0 / 1000 + 3600}^{time}|17:00 UTC> — 🟢 open`);
+    expect(schedule).toContain(
+      `• Canary at 5% — <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-23 16:00 UTC> – <!date^${T0 / 1000 + 3600}^{time}|17:00 UTC> — 🟢 open`,
+    );
     expect(schedule).toContain('• Widen to everyone — 🔒 blocked');
     expect(schedule).toContain('*Rollback* (0/1) — 🟢 open');
   });

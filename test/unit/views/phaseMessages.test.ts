@@ -11,15 +11,7 @@ import type { SlackMessage } from '../../../src/slack/views/blockKit.js';
 import { runSectionStates } from '../../../src/domain/sectionTimelineState.js';
 import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import { checkboxGroupItemIds, optionText } from '../../../src/slack/views/sectionLayout.js';
-import {
-  T0,
-  canaryChecklist,
-  generatedChecklist,
-  makeSnapshot,
-  makeWindows,
-  textOfLength,
-  slackProblems,
-} from './fixtures.js';
+import { T0, canaryChecklist, generatedChecklist, makeSnapshot, makeWindows, textOfLength, slackProblems } from './fixtures.js';
 import type { SnapshotOptions } from './fixtures.js';
 
 const NOW = T0 + 30 * 60_000;
@@ -141,7 +133,9 @@ describe('rendered phase parts', () => {
         const parsed = parseItemsBlockId(blockId);
         expect(parsed).not.toBeNull();
         expect(parsed!.runId).toBe(12);
-        const section = generatedChecklist().phases.flatMap((p) => p.sections).find((s) => s.id === parsed!.sectionId)!;
+        const section = generatedChecklist()
+          .phases.flatMap((p) => p.sections)
+          .find((s) => s.id === parsed!.sectionId)!;
         expect(checkboxGroupItemIds(section, parsed!.group)).toEqual(element.options.map((o) => o.value));
       }
     }
@@ -220,9 +214,7 @@ describe('rendered phase parts', () => {
     expect(start.action_id).toBe(ActionIds.timerStart);
     expect(start.text.text).toBe('Start 30 min timer');
     expect(start.value).toBe(itemRef(12, timerItem));
-    expect((blockById(before, BlockIds.item(12, timerItem)) as SectionBlock).text!.text).toContain(
-      'Watch latency and errors for 30 minutes',
-    );
+    expect((blockById(before, BlockIds.item(12, timerItem)) as SectionBlock).text!.text).toContain('Watch latency and errors for 30 minutes');
 
     const snapshot = makeSnapshot(checklist);
     snapshot.items[timerItem] = { ...snapshot.items[timerItem]!, timerStartedAt: T0 + 5 * 60_000 };

@@ -81,7 +81,10 @@ describe('renderReminderText', () => {
   });
 
   it('stays within 3000 characters and counts the open items it left out', () => {
-    const openItems = Array.from({ length: 200 }, (_, i) => ({ text: `Item number ${i} with a fairly long description of the work to do`, ownerIds: ['U12345678'] }));
+    const openItems = Array.from({ length: 200 }, (_, i) => ({
+      text: `Item number ${i} with a fairly long description of the work to do`,
+      ownerIds: ['U12345678'],
+    }));
     const text = renderReminderText(input({ kind: 'overdue', openItems, messageLink: 'https://example.slack.com/x' }));
     expect(text.length).toBeLessThanOrEqual(REMINDER_TEXT_MAX);
     const shown = text.split('\n').filter((l) => l.startsWith('• ')).length;

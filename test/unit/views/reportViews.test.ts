@@ -14,8 +14,21 @@ const at = (hh: number, mm: number): number => Date.UTC(2026, 2, 10, hh, mm);
 
 function lateCanary(now: number, ticked = true) {
   const checklist = checklistOf([
-    { title: 'Canary <script>', sections: [{ title: 'Canary <script>', implicit: true, timing: { clock: { start: 840, end: 870, text: 'x' } }, items: ['c1', 'c2'] }] },
-    { title: 'Rollout', sections: [{ title: 'Rollout', implicit: true, timing: { clock: { start: 870, end: 900, text: 'y' } }, items: ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'] }] },
+    {
+      title: 'Canary <script>',
+      sections: [{ title: 'Canary <script>', implicit: true, timing: { clock: { start: 840, end: 870, text: 'x' } }, items: ['c1', 'c2'] }],
+    },
+    {
+      title: 'Rollout',
+      sections: [
+        {
+          title: 'Rollout',
+          implicit: true,
+          timing: { clock: { start: 870, end: 900, text: 'y' } },
+          items: ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'],
+        },
+      ],
+    },
   ]);
   const items = ticked ? [done(itemId(checklist, 'c1'), 'U0LEAD001', at(14, 42)), done(itemId(checklist, 'c2'), 'U0LEAD001', at(14, 52))] : [];
   return forecastRun({ snapshot: snapshotOf(checklist, { items }), windows: computeSchedule(checklist, T0, 'UTC'), now });
@@ -24,7 +37,9 @@ function lateCanary(now: number, ticked = true) {
 describe('the forecast in words', () => {
   it('says how far behind, which window, and when it closed against its plan, in date tokens with titles escaped', () => {
     const line = standingLine(lateCanary(at(14, 53)));
-    expect(line).toMatch(/^\*Against plan:\* ⏱ 22 min behind: Canary &lt;script&gt; closed at <!date\^\d+\^\{time\}\|14:52 UTC>, planned <!date\^\d+\^\{time\}\|14:30 UTC>$/);
+    expect(line).toMatch(
+      /^\*Against plan:\* ⏱ 22 min behind: Canary &lt;script&gt; closed at <!date\^\d+\^\{time\}\|14:52 UTC>, planned <!date\^\d+\^\{time\}\|14:30 UTC>$/,
+    );
   });
 
   it('names the windows projected late, and how it projected them', () => {
@@ -38,7 +53,12 @@ describe('the run summary message', () => {
   it('is valid Block Kit within Slack’s limits even with 60 long waivers, and escapes every reason', () => {
     const { report } = finishedRun();
     report.endReason = 'done <!channel> & out';
-    report.items.waived = Array.from({ length: 60 }, (_, i) => ({ itemId: `s0.i${i}`, text: `Item ${i} ${'x'.repeat(150)}`, reason: `<@U0EVIL> reason ${i}`, by: 'U0ALICE' }));
+    report.items.waived = Array.from({ length: 60 }, (_, i) => ({
+      itemId: `s0.i${i}`,
+      text: `Item ${i} ${'x'.repeat(150)}`,
+      reason: `<@U0EVIL> reason ${i}`,
+      by: 'U0ALICE',
+    }));
     const message = renderRunSummary(report, FILES_IN_THREAD);
     expect(validateBlocks(message.blocks)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(BlockKitLimits.messageBlocks);

@@ -47,14 +47,6 @@ describe('slackWindow', () => {
 
 describe('formatMinutes', () => {
   it('words durations the way a button would', () => {
-    expect([5, 30, 60, 90, 120, 1440, 2880].map(formatMinutes)).toEqual([
-      '5 min',
-      '30 min',
-      '1 h',
-      '1 h 30 min',
-      '2 h',
-      '1 day',
-      '2 days',
-    ]);
+    expect([5, 30, 60, 90, 120, 1440, 2880].map(formatMinutes)).toEqual(['5 min', '30 min', '1 h', '1 h 30 min', '2 h', '1 day', '2 days']);
   });
 });
