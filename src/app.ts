@@ -1,33 +1,38 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type LogLevel } from '@slack/bolt';
 import type { Config } from './config.js';
 import { secretsOf } from './config.js';
-import { RedactingLogger, type LogSink } from './logger.js';
+import { RedactingLogger } from './logger.js';
+import type { DeploydayOptions } from './deploydayOptions.js';
+
+export type { DeploydayOptions };
 import { MessageSync } from './jobs/messageSync.js';
-import { createEventsOutWorker, type EventsOutWorker } from './jobs/eventsOutWorker.js';
+import type { EventsOutWorker } from './jobs/eventsOutWorker.js';
+import { eventsOutFromConfig } from './eventsOutFromConfig.js';
 import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
-import { createReporting, type Reporting, type ReportingOptions } from './jobs/reporting.js';
+import { createReporting, type Reporting } from './jobs/reporting.js';
 import { ChecklistCatalog } from './service/checklistCatalog.js';
 import { createClaimedReminders } from './service/claimedReminders.js';
-import { EventsOut } from './service/eventsOut.js';
-import { systemClock, type Clock } from './service/clock.js';
-import type { PageService } from './service/pageService.js';
+import { systemClock } from './service/clock.js';
+import { PageService } from './service/pageService.js';
+import { createPageOutbox } from './service/pageOutbox.js';
 import { createRunMessages } from './service/runMessages.js';
 import { createServices, type Services } from './service/createServices.js';
 import type { RunQueries } from './service/runQueries.js';
 import type { TimelineService } from './service/timelineService.js';
 import { GateWaiters } from './api/gateWaiters.js';
 import { pipelineRoutes } from './api/pipelineRoutes.js';
-import { serveRoute } from './api/serveRoute.js';
+import { healthzHandler, listenOnPort } from './httpSurface.js';
+import { afterAck } from './jobs/afterAck.js';
+import { type BotIdentity, learnBotIdentity } from './slack/botIdentity.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
-import { ChannelPostPacer, type ChannelPostPacerOptions } from './slack/channelPostPacer.js';
+import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
@@ -35,27 +40,6 @@ import { createSlackClients } from './slack/webClients.js';
 import { openDatabase, type Db } from './store/db.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
-
-export interface DeploydayOptions {
-  logSink?: LogSink;
-  clock?: Clock;
-  /** Tests shorten the coalescing interval; production keeps Slack's one update per second. */
-  messageIntervalMs?: number;
-  /** Tests shorten the pager outbox's retry backoff and tick. */
-  pagerBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
-  pagerIntervalMs?: number;
-  /** Tests shorten the events-out (webhooks, change events) backoff and tick, and give webhook secrets. */
-  eventsBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
-  eventsIntervalMs?: number;
-  webhookEnv?: NodeJS.ProcessEnv;
-  /** Tests against an unlimited fake shorten the per-channel posting pace; production keeps Slack's ~1/s. */
-  postPace?: ChannelPostPacerOptions;
-  /** Tests shorten the forecast check and the report's retry backoff. */
-  reporting?: ReportingOptions;
-  /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
-  socketRetry?: { baseMs?: number; maxMs?: number };
-  socketGraceMs?: number;
-}
 
 export interface Deployday {
   app: App;
@@ -99,7 +83,10 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
 
   const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
-  let workspaceUrl: string | null = null;
+  const identity: BotIdentity = {
+    workspaceUrl: null,
+    ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
+  };
 
   // The loops below are made after the services, so the services only announce changes through these hooks.
   let sync: MessageSync | null = null;
@@ -107,7 +94,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   let pager: Paging | null = null;
   let reporting: Reporting | null = null;
   let eventsOut: EventsOutWorker | null = null;
-  const rulesDue = new Set<number>();
+  const evaluateRulesAfterAck = afterAck((runId) => pager?.evaluate(runId), logger, 'paging rules');
   const gateWaiters = new GateWaiters();
   const services = createServices({
     db,
@@ -121,22 +108,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         gateWaiters.notify(runId);
         reporting?.runEnded(runId);
       },
-      // Only the click's own write belongs before its ack: the escalation rules (which may read
-      // PagerDuty state, page, or fail) run once the handler has acked and returned. They read the
-      // run as it is when they run, so a burst of clicks on one run needs one evaluation.
+      // Only the click's own write belongs before its ack: the paging rules run after it (afterAck).
       stateChanged: (runId) => {
         gateWaiters.notify(runId);
         eventsOut?.poke();
-        if (rulesDue.has(runId)) return;
-        rulesDue.add(runId);
-        setImmediate(() => {
-          rulesDue.delete(runId);
-          try {
-            pager?.evaluate(runId);
-          } catch (error) {
-            logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
-          }
-        });
+        evaluateRulesAfterAck(runId);
       },
     },
     onQueued: () => poller?.poke(),
@@ -144,7 +120,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const { queries: runs, timeline } = services;
 
   const runMessages = createRunMessages(db);
-  const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), workspaceUrl);
+  const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), identity.workspaceUrl);
   const render = createRunMessageRenderer({
     runs,
     timeline,
@@ -166,31 +142,27 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const pdPager = pagerFromConfig(config.pagerDuty, logger);
   pager = createPaging({
     pager: pdPager,
-    db,
-    runs,
+    newService: (onQueued) =>
+      new PageService({
+        db,
+        runs,
+        timeline,
+        clock,
+        logger,
+        pager: pdPager,
+        linkToRun,
+        onQueued,
+        defaultEscalationPolicy: config.pagerDuty.escalationPolicy ?? null,
+      }),
+    outbox: createPageOutbox(db),
     timeline,
     clock,
     logger,
-    linkToRun,
-    defaultEscalationPolicy: config.pagerDuty.escalationPolicy ?? null,
     ...(options.pagerBackoff ? { backoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
   });
   const pages = pager.service;
-  eventsOut = createEventsOutWorker({
-    events: new EventsOut({
-      db,
-      queries: runs,
-      globalWebhooks: config.webhook ? [{ url: config.webhook.url, secretEnv: 'DEPLOYDAY_WEBHOOK_SECRET' }] : [],
-      pagerDutyChanges: pdPager?.canPage ?? false,
-    }),
-    pager: pdPager,
-    now: () => clock.now(),
-    logger,
-    env: { ...(options.webhookEnv ?? process.env), ...(config.webhook ? { DEPLOYDAY_WEBHOOK_SECRET: config.webhook.secret } : {}) },
-    ...(options.eventsBackoff ? { backoff: options.eventsBackoff } : {}),
-    ...(options.eventsIntervalMs !== undefined ? { intervalMs: options.eventsIntervalMs } : {}),
-  });
+  eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
   poller = new ReminderPoller(
     timeline,
     createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
@@ -212,30 +184,25 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     : null;
   // A socket down this long (default 30 s: a refresh or a drop reconnects well within it) is an outage.
   const socketGraceMs = options.socketGraceMs ?? 30_000;
-  const healthz = (_req: IncomingMessage, res: ServerResponse): void => {
-    const ok = healthy && (!socket || socket.downForMs() <= socketGraceMs);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        ok,
-        database: 'open',
-        checklists: catalog.list().filter((e) => e.checklist).length,
-        paging: pages.isEnabled ? 'on' : 'off',
-        messages: sync?.stats,
-        slack: socket ? socket.status() : { transport: 'http' },
-      }),
-    );
-  };
-  let healthServer: ReturnType<typeof createServer> | null = null;
+  const healthz = healthzHandler({
+    healthy: () => healthy,
+    socket,
+    socketGraceMs,
+    details: () => ({
+      database: 'open',
+      checklists: catalog.list().filter((e) => e.checklist).length,
+      paging: pages.isEnabled ? 'on' : 'off',
+      messages: sync?.stats,
+    }),
+  });
+  let closePort: () => Promise<void> = async () => undefined;
   // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
   // there (Slack down while we start) would fail every request until restart. So we authorize
   // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
   // bot's ids are filled in once our own auth.test (in start) has answered.
-  const identity: { botId?: string; botUserId?: string } =
-    config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {};
   const apiRoutes = pipelineRoutes({ services, waiters: gateWaiters, logger });
   const app = new App({
-    authorize: async () => ({ botToken: config.slackBotToken, ...identity }),
+    authorize: async () => ({ botToken: config.slackBotToken, botId: identity.botId, botUserId: identity.botUserId }),
     // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
     ...(socket
       ? { receiver: socket.receiver }
@@ -249,24 +216,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     logger.error('unhandled Bolt error:', error instanceof Error ? (error.stack ?? error.message) : error);
   });
 
-  // Who the bot is and where its workspace lives (for links). Slack may be down at start: then
-  // keep asking in the background; nothing else waits for it.
-  let identityTimer: NodeJS.Timeout | null = null;
-  const learnIdentity = async (): Promise<void> => {
-    try {
-      const auth = await clients.background.auth.test();
-      workspaceUrl = typeof auth.url === 'string' ? auth.url : null;
-      if (typeof auth.bot_id === 'string') identity.botId = auth.bot_id;
-      if (typeof auth.user_id === 'string') identity.botUserId = auth.user_id;
-    } catch (error) {
-      logger.warn(
-        'auth.test failed; retrying in 30 s (messages will not link to each other until then):',
-        error instanceof Error ? error.message : error,
-      );
-      identityTimer = setTimeout(() => void learnIdentity(), 30_000);
-      identityTimer.unref();
-    }
-  };
+  let identityLookup: { stop(): void } | null = null;
 
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
@@ -299,7 +249,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     gateWaiters,
     eventsOut,
     async start() {
-      await learnIdentity();
+      const lookup = learnBotIdentity(clients.background, identity, logger);
+      identityLookup = lookup;
+      await lookup.ready;
       const reconciled = await reconcileClaimedReminders({
         client: clients.background,
         claimed: createClaimedReminders(db),
@@ -310,32 +262,17 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       if (reconciled.found + reconciled.released > 0) {
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
       }
-      let port: number | null = null;
-      if (socket) {
-        healthServer = createServer((req, res) => {
-          if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') healthz(req, res);
-          else if (!serveRoute(apiRoutes, req, res)) res.writeHead(404).end();
-        });
-        const server = healthServer;
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(config.port, () => resolve());
-        });
-        const address = server.address();
-        port = typeof address === 'object' && address ? address.port : config.port;
-        logger.info(`deployday is starting in Socket Mode (GET /healthz on port ${port})`);
-      } else {
-        const server = (await app.start(config.port)) as unknown as { address(): { port: number } | string | null };
-        const address = server.address();
-        port = typeof address === 'object' && address ? address.port : config.port;
-        logger.info(`deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`);
-      }
+      const opened = await listenOnPort({ app, socket, port: config.port, healthz, routes: apiRoutes });
+      closePort = opened.close;
+      const port = opened.port;
+      logger.info(
+        socket
+          ? `deployday is starting in Socket Mode (GET /healthz and /api/v1 on port ${port})`
+          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`,
+      );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
-      poller!.start();
-      pager!.start();
-      reporting!.start();
-      eventsOut!.start();
+      for (const job of [poller!, pager!, reporting!, eventsOut!]) job.start();
       healthy = true;
       if (socket) {
         await socket.start();
@@ -346,7 +283,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     async stop() {
       healthy = false;
       gateWaiters.releaseAll();
-      if (identityTimer) clearTimeout(identityTimer);
+      identityLookup?.stop();
       await poller!.stop();
       await pager!.stop();
       await reporting!.stop();
@@ -354,7 +291,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await sync!.stop();
       await socket?.stop();
       await app.stop().catch(() => undefined);
-      await new Promise<void>((resolve) => (healthServer ? healthServer.close(() => resolve()) : resolve()));
+      await closePort();
       db.close();
     },
   };

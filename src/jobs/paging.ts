@@ -1,11 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { Clock } from '../service/clock.js';
-import { createPageOutbox, type OutboxRow } from '../service/pageOutbox.js';
+import type { OutboxRow, PageOutbox } from '../service/pageOutbox.js';
 import type { PageSendResult, Pager } from '../service/pager.js';
-import { PageService } from '../service/pageService.js';
-import type { RunService } from '../service/runService.js';
+import type { PageService } from '../service/pageService.js';
 import type { TimelineService } from '../service/timelineService.js';
-import type { Db } from '../store/db.js';
 import { createOutboxWorker, type OutboxWorker } from './outboxWorker.js';
 
 export interface Paging {
@@ -23,14 +21,12 @@ export interface Paging {
 export interface PagingOptions {
   /** Chosen at the composition root (pager/); null when PagerDuty is not configured at all. */
   pager: Pager | null;
-  db: Db;
-  runs: RunService;
+  /** Builds the page service (at the composition root, which holds the database) around the worker's poke. */
+  newService: (onQueued: () => void) => PageService;
+  outbox: PageOutbox;
   timeline: TimelineService;
   clock: Clock;
   logger: Logger;
-  linkToRun?: (runId: number) => string | null;
-  /** PAGERDUTY_ESCALATION_POLICY: the policy `/deploy oncall` asks about when the checklist names none. */
-  defaultEscalationPolicy?: string | null;
   /** Outbox retry timing; tests shorten it. */
   backoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   workerIntervalMs?: number;
@@ -42,20 +38,9 @@ export interface PagingOptions {
  * run's channel through the timeline's durable notices.
  */
 export function createPaging(deps: PagingOptions): Paging {
-  const { pager, db, timeline, logger } = deps;
-  const outbox = createPageOutbox(db);
+  const { pager, outbox, timeline, logger } = deps;
   let worker: OutboxWorker | null = null;
-  const service = new PageService({
-    db,
-    runs: deps.runs,
-    timeline,
-    clock: deps.clock,
-    logger,
-    pager,
-    linkToRun: deps.linkToRun ?? (() => null),
-    defaultEscalationPolicy: deps.defaultEscalationPolicy ?? null,
-    onQueued: () => void worker?.tick(),
-  });
+  const service = deps.newService(() => void worker?.tick());
 
   const tell = (row: OutboxRow, result: PageSendResult): void => {
     if (row.runId === null) return;

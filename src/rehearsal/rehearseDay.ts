@@ -8,13 +8,12 @@ import { RedactingLogger } from '../logger.js';
 import { ReminderPoller, type ReminderPoster } from '../jobs/reminderPoller.js';
 import { createServices } from '../service/createServices.js';
 import type { RunService } from '../service/runService.js';
-import { messageLayout, OVERVIEW_KEY, parsePhaseKey, partsOf } from '../slack/messageLayout.js';
+import { messageLayout } from '../slack/messageLayout.js';
 import { renderOutgoing } from '../slack/reminderPoster.js';
-import { openDatabase, type Db } from '../store/db.js';
-import { listPages, type PageState } from '../store/pages.js';
+import { openDatabase } from '../store/db.js';
 import { listReminders, nextPendingDueAt } from '../store/reminders.js';
-import { listRunMessages } from '../store/runMessages.js';
 import { formatOffset } from './formatOffset.js';
+import { pageObserver, postObserver } from './rehearsalObservers.js';
 import { createRehearsalPaging, type RehearsalPaging, type RehearsalPagingFactory } from './rehearsalPaging.js';
 import { REHEARSAL_CHANNEL, REHEARSAL_USER, RehearsalTeam } from './rehearsalTeam.js';
 import { SingleChecklistCatalog } from './singleChecklistCatalog.js';
@@ -267,39 +266,4 @@ function pagingCheckpoints(windows: SectionWindow[], run: Run): number[] {
   const settings = run.checklist.settings;
   const graces = new Set([15, settings.pageGraceMinutes ?? 15, ...Object.values(settings.sectionGraceMinutes ?? {})]);
   return windows.flatMap((w) => (w.closesAt === null ? [] : [...graces].map((g) => w.closesAt! + g * MINUTE_MS)));
-}
-
-type Recorder = (event: Omit<RehearsalEvent, 'at' | 't0' | 'late'> & { late?: boolean }) => void;
-
-/** Each run message the first time it exists: MessageSync posts every message that has no ts yet. */
-function postObserver(db: Db, runId: number, checklist: Checklist, record: Recorder): () => void {
-  const seen = new Set<string>();
-  return () => {
-    for (const message of listRunMessages(db, runId)) {
-      if (seen.has(message.key)) continue;
-      seen.add(message.key);
-      record({ runId, kind: 'post', detail: message.key, sectionTitle: null, text: describeMessage(checklist, message.key) });
-    }
-  };
-}
-
-function describeMessage(checklist: Checklist, key: string): string {
-  if (key === OVERVIEW_KEY) return checklist.title;
-  const parsed = parsePhaseKey(key);
-  const phase = parsed ? checklist.phases.find((p) => p.id === parsed.phaseId) : undefined;
-  if (!phase || !parsed) return key;
-  return partsOf(phase).length > 1 ? `${phase.title} (part ${parsed.part})` : phase.title;
-}
-
-/** Pages as the paging layer recorded them in the `pages` table: each opening and each resolution. */
-function pageObserver(db: Db, runId: number, record: Recorder): () => void {
-  const states = new Map<string, PageState>();
-  return () => {
-    for (const page of listPages(db, runId)) {
-      if (states.get(page.dedupKey) === page.state) continue;
-      states.set(page.dedupKey, page.state);
-      const detail = page.state === 'open' ? 'trigger' : page.state === 'resolved' ? 'resolve' : 'failed';
-      record({ runId, kind: 'page', detail, sectionTitle: null, text: `${page.reason}: ${page.summary}` });
-    }
-  };
 }
