@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/domain/runReport.js';
 import { reportHtml } from '../../src/report/reportHtml.js';
 import { REPO_ROOT } from '../support/startBot.js';
-import { finishedRun } from '../unit/report/reportFixture.js';
+import { finishedRun } from '../report/reportFixture.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTEFACTS = join(REPO_ROOT, 'test-artifacts');

@@ -9,7 +9,7 @@ import {
   setRunT0,
   startRollback,
 } from '../../src/store/runs.js';
-import { gatedRelease } from '../unit/domainFixtures.js';
+import { gatedRelease } from '../domain/domainFixtures.js';
 import { addRun, databasePerTest, MINUTE, T0 } from './storeFixtures.js';
 
 const openDb = databasePerTest();

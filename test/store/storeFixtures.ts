@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { insertRun } from '../../src/store/runs.js';
-import { gatedRelease, T0 } from '../unit/domainFixtures.js';
+import { gatedRelease, T0 } from '../domain/domainFixtures.js';
 
 export const MIGRATIONS = join(import.meta.dirname, '..', '..', 'migrations');
 export { T0 };

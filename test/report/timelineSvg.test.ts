@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { TIMELINE_WIDTH, timeDomain, timelineSvg } from '../../../src/report/timelineSvg.js';
-import { PNG_SCALE, timelinePng } from '../../../src/report/timelinePng.js';
+import { TIMELINE_WIDTH, timeDomain, timelineSvg } from '../../src/report/timelineSvg.js';
+import { PNG_SCALE, timelinePng } from '../../src/report/timelinePng.js';
 import { at, finishedRun } from './reportFixture.js';
 
 /** Every element carrying data-kind, with its attributes: the structure the golden checks read. */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { SectionWindow } from '../../../src/domain/sectionWindow.js';
 import { REMINDER_TEXT_MAX, renderReminderText, type ReminderTextInput } from '../../../src/slack/views/reminderText.js';
-import { at } from '../timelineFixtures.js';
+import { at } from '../../domain/timelineFixtures.js';
 
 const opensAt = at('2026-11-23T17:00:00Z');
 const closesAt = at('2026-11-23T19:00:00Z');

@@ -3,9 +3,9 @@
  * 14:52, a slip of +20 min at 14:40, a page open 14:35–14:50, Full rollout 14:50–15:10 (planned
  * 14:50–15:50 after the slip), then a rollback at 15:15 and the end at 15:30.
  */
-import { buildRunReport, type AuditRecord, type PageRecord, type RunReport } from '../../../src/domain/runReport.js';
-import { computeRollbackWindows, computeSchedule, withWindows } from '../../../src/domain/schedule.js';
-import { checklistOf, done, gateItem, itemId, snapshotOf, voteOf, T0 } from '../domainFixtures.js';
+import { buildRunReport, type AuditRecord, type PageRecord, type RunReport } from '../../src/domain/runReport.js';
+import { computeRollbackWindows, computeSchedule, withWindows } from '../../src/domain/schedule.js';
+import { checklistOf, done, gateItem, itemId, snapshotOf, voteOf, T0 } from '../domain/domainFixtures.js';
 
 export const at = (hh: number, mm: number): number => Date.UTC(2026, 2, 10, hh, mm);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportMarkdown } from '../../../src/report/reportMarkdown.js';
+import { reportMarkdown } from '../../src/report/reportMarkdown.js';
 import { at, finishedRun } from './reportFixture.js';
 
 describe('the run report model', () => {

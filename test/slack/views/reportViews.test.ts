@@ -7,8 +7,8 @@ import { forecastLines, standingLine } from '../../../src/slack/views/forecastTe
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../../../src/slack/views/runSummaryMessage.js';
 import { renderSlipSuggestion } from '../../../src/slack/views/slipSuggestion.js';
 import { BlockKitLimits, blocksTextLength, validateBlocks } from '../../support/blockKitRules.js';
-import { checklistOf, done, itemId, snapshotOf, T0 } from '../domainFixtures.js';
-import { finishedRun } from '../report/reportFixture.js';
+import { checklistOf, done, itemId, snapshotOf, T0 } from '../../domain/domainFixtures.js';
+import { finishedRun } from '../../report/reportFixture.js';
 
 const at = (hh: number, mm: number): number => Date.UTC(2026, 2, 10, hh, mm);
 
