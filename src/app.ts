@@ -267,7 +267,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       const port = opened.port;
       logger.info(
         socket
-          ? `deployday is starting in Socket Mode (GET /healthz and /api/v1 on port ${port})`
+          ? `deployday is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
           : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`,
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');

@@ -141,6 +141,17 @@ export function guardHttpBodies(app: App, logger: Logger): void {
       listener(req, res);
       return;
     }
+    const refused = badSignatureHeaders(req.headers['x-slack-request-timestamp'], req.headers['x-slack-signature'], Date.now());
+    if (refused) {
+      // Bolt checks only that a timestamp is not too old, and splits the signature at '=' (so
+      // `v0=<sig>=x` passes); Slack's own rule is a timestamp within five minutes either way and a
+      // signature that is exactly `v0=` and 64 hex digits. The body is never read for such a request.
+      logger.warn(`refused a request to ${path}: ${refused}`);
+      req.resume();
+      res.writeHead(401);
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -167,4 +178,16 @@ export function guardHttpBodies(app: App, logger: Logger): void {
       listener(req, res);
     });
   };
+}
+
+/** Slack signs with its clock; five minutes either way is the replay window its docs give. */
+const MAX_CLOCK_SKEW_SEC = 5 * 60;
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
+
+/** Why the signing headers cannot be Slack's (before any HMAC is computed), or null. Exported for tests. */
+export function badSignatureHeaders(timestamp: unknown, signature: unknown, nowMs: number): string | null {
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return 'no valid X-Slack-Request-Timestamp';
+  if (Math.abs(Number(timestamp) - Math.floor(nowMs / 1000)) > MAX_CLOCK_SKEW_SEC) return 'a timestamp more than five minutes from now';
+  if (typeof signature !== 'string' || !SIGNATURE.test(signature)) return 'a signature that is not v0= and 64 hex digits';
+  return null;
 }

@@ -147,6 +147,28 @@ describe('requests that are not from Slack', () => {
     expect(accepted.text).toBe('');
     expect(auditRows(h.db, runId, 'gate.no_go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
   });
+
+  it('answers 401 to a correctly signed request whose timestamp is years in the future, and runs nothing', async () => {
+    const h = await open();
+    const body = commandBody('start small-release');
+    const inAHundredYears = Math.floor(Date.now() / 1000) + 100 * 365 * 24 * 3600;
+    expect((await h.bot.slack.sendSigned(body, inAHundredYears)).status).toBe(401);
+    expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) + 6 * 60)).status).toBe(401);
+    expect(runCount(h)).toBe(0);
+  });
+
+  it('answers 401 to a valid signature with anything after its 64 hex digits, and runs nothing', async () => {
+    const h = await open();
+    const body = commandBody('start small-release');
+    const headers = h.bot.slack.signedHeaders(body);
+    for (const tail of ['=x', 'x', '=', '00']) {
+      expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Signature': `${headers['X-Slack-Signature']}${tail}` })).status).toBe(401);
+    }
+    expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Request-Timestamp': `${headers['X-Slack-Request-Timestamp']}.5` })).status).toBe(401);
+    expect(runCount(h)).toBe(0);
+    // The same request with Slack's exact headers is accepted: the 401s were the headers, nothing else.
+    expect((await h.bot.slack.sendRaw(body, headers)).status).toBe(200);
+  });
 });
 
 /** A checkbox click on the item's current message, as Slack would send it, to sign (or forge) by hand. */

@@ -59,6 +59,13 @@ describe('events out survive kill -9', () => {
         timeoutMs: 10_000,
         message: 'a failed attempt recorded',
       });
+      // PagerDuty is up: its change event is sent and recorded before the kill, so the kill never lands
+      // between its send and its record (a change event has no dedup key at PagerDuty: such a kill
+      // would re-send it once, the documented at-least-once edge).
+      await waitFor(() => deliveries().some((d) => !d.destination.startsWith('webhook:') && d.status === 'sent'), {
+        timeoutMs: 10_000,
+        message: 'the change event recorded as sent',
+      });
       await bed.bot!.kill9();
 
       await receiver.setDown(false);
