@@ -164,7 +164,9 @@ describe('requests that are not from Slack', () => {
     for (const tail of ['=x', 'x', '=', '00']) {
       expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Signature': `${headers['X-Slack-Signature']}${tail}` })).status).toBe(401);
     }
-    expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Request-Timestamp': `${headers['X-Slack-Request-Timestamp']}.5` })).status).toBe(401);
+    expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Request-Timestamp': `${headers['X-Slack-Request-Timestamp']}.5` })).status).toBe(
+      401,
+    );
     expect(runCount(h)).toBe(0);
     // The same request with Slack's exact headers is accepted: the 401s were the headers, nothing else.
     expect((await h.bot.slack.sendRaw(body, headers)).status).toBe(200);
