@@ -37,13 +37,16 @@ describe('a short deployment day through the real bot, killed and restarted mid-
 
     const bot = await bed.start();
     let slack = bed.slack();
-    const started = await slack.command('start short-day in 4m', { channel: CHANNEL });
+    // T-0 eight minutes (eight real seconds) out: the run's first posts, paced to one a second per
+    // channel like Slack's, are done before the first reminder falls due, so no announcement is
+    // held back by the pacing until its moment has passed.
+    const started = await slack.command('start short-day in 8m', { channel: CHANNEL });
     expect(started.status).toBe(200);
     expect(JSON.stringify(started.body)).toContain('Started run');
-    const t0 = virtualNow() + 4 * MINUTE;
+    const t0 = virtualNow() + 8 * MINUTE;
 
     // Let the day run until just after T-0, then pull the plug without warning.
-    await waitFor(() => virtualNow() >= t0 + 0.5 * MINUTE, { timeoutMs: 10_000 });
+    await waitFor(() => virtualNow() >= t0 + 0.5 * MINUTE, { timeoutMs: 15_000 });
     const sentBeforeKill = reminderKeysInSlack(fake).length;
     await bot.kill9();
     // Down for two minutes of the day: the Cut-over's "opened" and the Warm-up's first overdue nudge fall due meanwhile.
