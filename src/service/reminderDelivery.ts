@@ -143,11 +143,14 @@ export class ReminderDelivery {
       if (row.kind === 'overdue') {
         const run = findRun(this.db, row.runId);
         if (!run) throw new Error(`run ${row.runId} vanished`);
+        const closedAt = this.windows.windows(run).find((w) => w.sectionId === row.sectionId)?.closesAt ?? undefined;
         const next = nextOverdue(toPlanned(row), {
           now: sentAt,
           repeatMinutes: run.checklist.settings.overdueRepeatMinutes ?? 15,
+          timezone: run.timezone,
+          ...(closedAt !== undefined && closedAt !== null ? { closedAt } : {}),
         });
-        upsertReminders(this.db, row.runId, [next]);
+        if (next) upsertReminders(this.db, row.runId, [next]);
       }
     })();
   }

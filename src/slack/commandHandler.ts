@@ -140,12 +140,12 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run);
       const duration = parseDuration(command.duration);
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
-      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes });
+      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when });
+      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {

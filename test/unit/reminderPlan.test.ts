@@ -4,6 +4,7 @@ import {
   classifyDue,
   keyStamp,
   nextOverdue,
+  NUDGE_CAP,
   planItemTimer,
   planReminders,
   planRollbackTimeboxes,
@@ -152,18 +153,36 @@ describe('nextOverdue', () => {
     });
   });
 
-  it('skips the nudges an outage missed and plans the first one at or after now', () => {
+  it('backs off: waits of 15, 30 and 60 minutes, then hourly', () => {
+    const waits: number[] = [];
+    let r: PlannedReminder | null = first;
+    for (let n = 0; n < 5 && r; n += 1) {
+      const next: PlannedReminder | null = nextOverdue(r, { now: r.dueAt });
+      if (next) waits.push((next.dueAt - r.dueAt) / 60_000);
+      r = next;
+    }
+    expect(waits).toEqual([15, 30, 60, 60, 60]);
+  });
+
+  it('plans the next nudge at once after an outage, not a burst of missed ones', () => {
     const next = nextOverdue(first, { now: at('2026-11-23T19:05:00Z') });
-    expect([next.repeat, iso(next.dueAt), next.key]).toEqual([9, '2026-11-23T19:15:00Z', 'r12:s4:overdue:9@20261123T191500Z']);
+    expect([next?.repeat, iso(next!.dueAt)]).toEqual([1, '2026-11-23T19:05:00Z']);
   });
 
-  it('plans a nudge due exactly now rather than skipping it', () => {
-    expect(iso(nextOverdue(first, { now: at('2026-11-23T17:30:00Z') }).dueAt)).toBe('2026-11-23T17:30:00Z');
+  it('stops at the cap of nudges per section', () => {
+    expect(nextOverdue({ ...first, repeat: NUDGE_CAP - 1 }, { now: first.dueAt })).toBeNull();
+    expect(nextOverdue({ ...first, repeat: NUDGE_CAP - 2 }, { now: first.dueAt })).not.toBeNull();
   });
 
-  it('uses the repeat interval it is given', () => {
-    const next = nextOverdue({ ...first, repeat: 2 }, { now: first.dueAt, repeatMinutes: 5 });
-    expect([next.repeat, iso(next.dueAt)]).toEqual([3, '2026-11-23T17:05:00Z']);
+  it('stops when the day the section closed is over in the run\'s zone', () => {
+    const lateEvening = { ...first, dueAt: at('2026-11-23T23:30:00Z'), repeat: 4 };
+    expect(nextOverdue(lateEvening, { now: lateEvening.dueAt, timezone: 'UTC' })).toBeNull();
+    expect(nextOverdue(lateEvening, { now: lateEvening.dueAt, timezone: 'America/New_York' })).not.toBeNull();
+  });
+
+  it('uses the repeat interval it is given as the first wait', () => {
+    const next = nextOverdue(first, { now: first.dueAt, repeatMinutes: 5 });
+    expect([next?.repeat, iso(next!.dueAt)]).toEqual([1, '2026-11-23T17:05:00Z']);
   });
 
   it('refuses a reminder that is not an overdue nudge', () => {
