@@ -132,7 +132,12 @@ export interface ChecklistSettings {
   /** Minutes a phase may be overdue before it is paged. Default 15. Per-section overrides by title. */
   pageGraceMinutes?: Minutes;
   sectionGraceMinutes?: Record<string, Minutes>;
+  /** PagerDuty severity per page reason, over the defaults (see domain/escalationRules.ts). */
+  pageSeverity?: Partial<Record<PageReasonKind, 'critical' | 'error' | 'warning' | 'info'>>;
 }
+
+/** The reasons a run pages for, as named in the `pageSeverity` front matter. */
+export type PageReasonKind = 'missedWindow' | 'gateMissed' | 'noGo' | 'rollback' | 'timebox' | 'manual';
 
 export interface Checklist {
   /** File name without `.md`. */

@@ -69,6 +69,13 @@ const settingsSchema = z.object({
   overdueRepeatMinutes: positiveMinutes.optional(),
   pageGraceMinutes: positiveMinutes.optional(),
   sectionGraceMinutes: z.record(z.string().trim().min(1), positiveMinutes).optional(),
+  // Which PagerDuty severity each reason pages at (domain/escalationRules.ts has the defaults).
+  pageSeverity: z
+    .partialRecord(
+      z.enum(['missedWindow', 'gateMissed', 'noGo', 'rollback', 'timebox', 'manual']),
+      z.enum(['critical', 'error', 'warning', 'info'], { error: 'must be critical, error, warning or info' }),
+    )
+    .optional(),
 });
 
 const KNOWN_KEYS = new Set(Object.keys(settingsSchema.shape));

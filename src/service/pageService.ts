@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
+import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import { escapeMrkdwn } from '../slack/views/checklistMrkdwn.js';
 import type { Run } from '../domain/run.js';
@@ -113,7 +113,7 @@ export class PageService {
    * is open, the request folds into it rather than opening another incident. Every request is
    * audited, folded or sent.
    */
-  pageByHand(input: { userId: string; channelId: string; runId: number; message: string }): string {
+  pageByHand(input: { userId: string; channelId: string; runId: number; message: string; userName: string }): string {
     if (!this.isEnabled) {
       return 'Paging is off: set PAGERDUTY_ROUTING_KEY to the integration key of a PagerDuty Events API v2 integration and restart deployday. Until then, call the on-call engineer directly.';
     }
@@ -134,8 +134,8 @@ export class PageService {
       }
       const reason = `${MANUAL_PREFIX}${now}`;
       const dedupKey = dedupKeyFor(run.id, reason);
-      const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
-      this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
+      const summary = `Paged from Slack by ${input.userName} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+      this.trigger(run, dedupKey, { reason, severity: pageSeverityFor(run.checklist.settings, 'manual'), summary, sectionId: null, itemIds: [] }, now, input.userId, request);
       audit({ outcome: 'sent', dedupKey });
       return null;
     }).immediate();

@@ -93,8 +93,14 @@ export class ReminderDelivery {
     const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
     const item = row.itemId ? section.items.find((i) => i.id === row.itemId) ?? null : null;
     const stoppedByRollback = run.rollbackActive && phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
+    const blocked = blockedSections(snapshot);
+    // Nudging is for work people can do now: not a window that was over before the run existed
+    // ("missed at start"), nor a section still locked behind an undecided gate.
+    const missedAtStart = window?.closesAt != null && window.closesAt < run.createdAt;
+    const locked = blocked.ids.has(section.id) && (row.kind === 'overdue' || row.kind === 'closing_soon');
     const resolved =
       stoppedByRollback ||
+      (SECTION_KINDS.includes(row.kind as ReminderKind) && (missedAtStart || locked)) ||
       (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
       (row.kind === 'overdue' && this.overdueAcknowledged(row));
     const planned = toPlanned(row);
@@ -104,7 +110,6 @@ export class ReminderDelivery {
       this.onQueued();
       return null;
     }
-    const blocked = blockedSections(snapshot);
     // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
     const leads = snapshot.roles[LEAD] ?? [run.startedBy];
     const roleOwners = (itemRole: string | undefined): string[] =>

@@ -16,6 +16,7 @@ import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 import { renderHistoryText } from './views/historyText.js';
+import { userDisplayName } from './userNames.js';
 
 export interface CommandDeps {
   services: Services;
@@ -30,6 +31,7 @@ interface Invocation {
   channelId: string;
   teamId: string | null;
   respond: RespondFn;
+  userName: string | null;
 }
 
 /** What a command answers at once (ephemeral), and optionally work to finish after the ack. */
@@ -43,7 +45,7 @@ interface Reply {
  * public (the run's messages, notices) is posted by the sync loop and the poller, never here.
  */
 export function registerCommandHandler(app: App, deps: CommandDeps): void {
-  app.command('/deploy', async ({ command, ack, respond }) => {
+  app.command('/deploy', async ({ command, ack, respond, client }) => {
     let reply: Reply;
     // A form field sent twice arrives as an array, and a missing one as undefined; either would reach
     // SQLite as the actor (found by test/integration/fuzz.test.ts). Such a command is for nobody.
@@ -54,8 +56,10 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
       await ack({ response_type: 'ephemeral', text: 'That command came without a user or channel, so I ignored it.' });
       return;
     }
-    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond };
     const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
+    // A page is read outside Slack, so it names the requester by name (users.info), not by id.
+    const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
+    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
     try {
       reply = runCommand(parsed, invocation, deps);
     } catch (error) {
@@ -172,7 +176,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'page': {
       const run = runs.resolveRun(who.channelId, command.run);
-      return { text: deps.pages.pageByHand({ ...actor, runId: run.id, message: command.message }) };
+      return { text: deps.pages.pageByHand({ ...actor, runId: run.id, message: command.message, userName: who.userName ?? 'someone in Slack' }) };
     }
     case 'oncall': {
       const run = runs.resolveRun(who.channelId, command.run);

@@ -249,7 +249,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     w.advance(2 * MINUTE);
     await alertReaches(w.pd, key, 'triggered');
     const [trigger] = enqueued(w.pd, key);
-    expect(trigger).toMatchObject({ action: 'trigger', severity: 'error', outcome: 202, routingKey: ROUTING_KEY });
+    expect(trigger).toMatchObject({ action: 'trigger', severity: 'warning', outcome: 202, routingKey: ROUTING_KEY });
     expect(trigger!.summary).toContain(`run #${runId} (Small Release)`);
     expect(trigger!.summary).toContain('“Before (T-1 hour)” is 16 min overdue');
     expect(trigger!.summary).toContain('2 items open (first: Announce the window in #releases)');
@@ -281,7 +281,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     w.advance(16 * MINUTE);
     await alertReaches(w.pd, key, 'triggered');
     const [trigger] = enqueued(w.pd, key);
-    expect(trigger).toMatchObject({ severity: 'error' });
+    expect(trigger).toMatchObject({ severity: 'warning' });
     expect(trigger!.summary).toContain('Go/No-Go “Go/No-Go with the release owners” missed');
     expect(trigger!.summary).toContain(`run #${runId} (Paging Drill)`);
     expect(enqueued(w.pd).map((e) => e.dedupKey)).toEqual([key]);
@@ -494,7 +494,7 @@ describe('paging and on-call by hand', () => {
     expect(page?.dedupKey).toMatch(new RegExp(`^deployday:run-${runId}:manual:\\d+$`));
     await alertReaches(w.pd, page!.dedupKey, 'triggered');
     const [trigger] = enqueued(w.pd, page!.dedupKey);
-    expect(trigger).toMatchObject({ severity: 'critical', summary: `Paged from Slack by ${ALICE} on run #${runId} (Paging Drill): database failover is stuck` });
+    expect(trigger).toMatchObject({ severity: 'critical', summary: `Paged from Slack by Test alice on run #${runId} (Paging Drill): database failover is stuck` });
     expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
 
     // Nothing in the run's state clears a page made by hand: it stays open until the run ends.
