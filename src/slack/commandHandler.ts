@@ -142,7 +142,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'slip': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const duration = parseDuration(command.duration);
+      // Up to a year here: a slip past a week is read, then asks for `confirm` (service/t0Moves.ts).
+      const duration = parseDuration(command.duration, { maxMinutes: 366 * 24 * 60 });
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
       const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 
-/** Names looked up once per process: a profile name rarely changes within a deployment day. */
-const cache = new Map<string, string>();
+/** Names looked up once per workspace client: a profile name rarely changes within a deployment day. */
+const caches = new WeakMap<WebClient, Map<string, string>>();
 
 /**
  * A person's name as Slack shows it (real name, else display name), for text that leaves Slack
@@ -9,6 +9,8 @@ const cache = new Map<string, string>();
  * because it runs before a command's ack; on any failure it says "someone in Slack", never the id.
  */
 export async function userDisplayName(client: WebClient, userId: string, timeoutMs = 1_000): Promise<string> {
+  const cache = caches.get(client) ?? new Map<string, string>();
+  caches.set(client, cache);
   const known = cache.get(userId);
   if (known) return known;
   let timer: NodeJS.Timeout | undefined;
