@@ -59,6 +59,8 @@ export function desiredPages(input: {
   states: Map<string, SectionTimelineState>;
   rollbackTimeboxes: RollbackTimebox[];
   now: number;
+  /** When each section's overdue nudge was last acknowledged: its page waits a grace period from then. */
+  acknowledgedAt?: ReadonlyMap<string, number>;
 }): DesiredPage[] {
   const { snapshot, windows, states, now } = input;
   const { run } = snapshot;
@@ -118,8 +120,11 @@ export function desiredPages(input: {
     // A window that had closed before the run started was missed before deployday was watching:
     // the overdue nudges say so, but waking someone up for it would page on every late start.
     if (closesAt === null || closesAt < run.createdAt) continue;
-    const grace = graceMinutes(settings.sectionGraceMinutes, section.title) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
+    const grace = pageGraceFor(settings, section.title);
     if (now < closesAt + grace * 60_000) continue;
+    // "Acknowledge" means someone is on it: the page waits the grace period again from then.
+    const ack = input.acknowledgedAt?.get(section.id);
+    if (ack !== undefined && now < ack + grace * 60_000) continue;
     const open = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
     if (open.length === 0) continue;
     const gate = open.find((i) => i.kind === 'gate');
@@ -143,6 +148,11 @@ export function desiredPages(input: {
     );
   }
   return pages;
+}
+
+/** Minutes a section may be overdue before it pages: its own (`sectionGraceMinutes`), the checklist's, else 15. */
+export function pageGraceFor(settings: ChecklistSettings, sectionTitle: string): number {
+  return graceMinutes(settings.sectionGraceMinutes, sectionTitle) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
 }
 
 function graceMinutes(perSection: Record<string, number> | undefined, title: string): number | undefined {

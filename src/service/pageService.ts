@@ -5,7 +5,7 @@ import { escapeMrkdwn } from '../slack/views/checklistMrkdwn.js';
 import type { Run } from '../domain/run.js';
 import { computeRollbackTimeboxes } from '../domain/schedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
 import { closeRefusedPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
@@ -72,6 +72,7 @@ export class PageService {
       states: timeline.sectionStates(snapshot, windows, now),
       rollbackTimeboxes: started === null ? [] : computeRollbackTimeboxes(snapshot.run.checklist, started),
       now,
+      acknowledgedAt: latestAuditAt(db, runId, 'overdue.acknowledge'),
     });
     const wantedKeys = new Map(wanted.map((p) => [dedupKeyFor(runId, p.reason), p]));
     const pages = listPages(db, runId);

@@ -1,4 +1,5 @@
 import { allSections, type Checklist } from '../domain/checklist.js';
+import { pageGraceFor } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { heldSections } from '../domain/gates.js';
@@ -130,7 +131,10 @@ export class TimelineService {
     this.db.transaction(() => {
       const pending = listReminders(this.db, runId).filter((r) => r.status === 'pending' && r.kind === 'overdue' && r.sectionId === sectionId);
       cancelPendingReminders(this.db, runId, { keys: pending.map((r) => r.key) });
-      appendAudit(this.db, { runId, at: now, actor: userId, action: 'overdue.acknowledge', target: sectionId });
+      // The page for this section (if paging is on) now waits the grace period from this moment.
+      const title = allSections(run.checklist).find((s) => s.section.id === sectionId)?.section.title ?? '';
+      const pageDeferredUntil = now + pageGraceFor(run.checklist.settings, title) * 60_000;
+      appendAudit(this.db, { runId, at: now, actor: userId, action: 'overdue.acknowledge', target: sectionId, detail: { nudges: 'snoozed', pageDeferredUntil } });
     })();
   }
 
