@@ -204,9 +204,12 @@ export function planTimebox(
   return reminder;
 }
 
-/** Every time box of the rollback, planned from the moment it started (see computeRollbackTimeboxes). */
+/** The rollback sections' time boxes, planned from the moment it started (see computeRollbackTimeboxes). */
 export function planRollbackTimeboxes(runId: number, checklist: Checklist, rollbackStartedAt: number): PlannedReminder[] {
+  // A step's own time box ("**Triage call** (15 minutes)") starts when someone clicks its button
+  // (planTimebox from the click); only sections' time boxes run from the rollback's start.
   return computeRollbackTimeboxes(checklist, rollbackStartedAt)
+    .filter((box) => box.itemId === undefined)
     .map((box) => planTimebox(runId, box, box.startsAt))
     .filter((r): r is PlannedReminder => r !== null)
     .sort((a, b) => a.dueAt - b.dueAt);

@@ -2,8 +2,8 @@ import type { Logger } from '@slack/bolt';
 import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import { escapeMrkdwn } from '../slack/views/checklistMrkdwn.js';
-import type { Run } from '../domain/run.js';
-import { computeRollbackTimeboxes } from '../domain/schedule.js';
+import type { Run, RunSnapshot } from '../domain/run.js';
+import { computeRollbackTimeboxes, type RollbackTimebox } from '../domain/schedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
@@ -70,7 +70,7 @@ export class PageService {
       snapshot,
       windows,
       states: timeline.sectionStates(snapshot, windows, now),
-      rollbackTimeboxes: started === null ? [] : computeRollbackTimeboxes(snapshot.run.checklist, started),
+      rollbackTimeboxes: started === null ? [] : rollbackTimeboxesNow(snapshot, started),
       now,
       acknowledgedAt: latestAuditAt(db, runId, 'overdue.acknowledge'),
     });
@@ -201,6 +201,15 @@ export class PageService {
     }
     return queued;
   }
+}
+
+/** Sections' time boxes run from the rollback's start; a step's from the click on its button (item state). */
+function rollbackTimeboxesNow(snapshot: RunSnapshot, started: number): RollbackTimebox[] {
+  return computeRollbackTimeboxes(snapshot.run.checklist, started).flatMap((box) => {
+    if (box.itemId === undefined) return [box];
+    const clickedAt = snapshot.items[box.itemId]?.timerStartedAt ?? null;
+    return clickedAt === null ? [] : [{ ...box, startsAt: clickedAt, endsAt: clickedAt + box.minutes * 60_000 }];
+  });
 }
 
 /** Tells a requester which page their request joined, so they know on-call already has it. */

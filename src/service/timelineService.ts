@@ -3,7 +3,7 @@ import { pageGraceFor } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { heldSections } from '../domain/gates.js';
-import { keyStamp, planItemTimer, planReminders, planRollbackTimeboxes, type PlannedReminder } from '../domain/reminderPlan.js';
+import { keyStamp, planItemTimer, planReminders, planRollbackTimeboxes, planTimebox, type PlannedReminder } from '../domain/reminderPlan.js';
 import type { Run, RunSnapshot } from '../domain/run.js';
 import type { RunNotice } from '../domain/runNotice.js';
 import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindow.js';
@@ -74,7 +74,9 @@ export class TimelineService {
 
   planItemTimer(runId: number, itemId: string, startedAt: number): void {
     const run = this.requireRun(runId);
-    const planned = planItemTimer(runId, findItem(run.checklist, itemId).item, startedAt);
+    const { phase, item } = findItem(run.checklist, itemId);
+    // In the rollback a step's timer is its time box: it runs out (and pages) rather than just ringing.
+    const planned = phase.kind === 'rollback' ? planTimebox(runId, item, startedAt) : planItemTimer(runId, item, startedAt);
     if (planned) upsertReminders(this.db, runId, [planned]);
     this.onQueued();
   }

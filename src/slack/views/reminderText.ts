@@ -69,7 +69,8 @@ export function renderReminderText(input: ReminderTextInput): string {
   const closesAt = input.window?.closesAt ?? null;
   const count = input.openItems.length;
   const until = closesAt !== null ? `, until ${at(closesAt)}` : '';
-  const timed = input.itemText !== undefined ? `*${clip(input.itemText, ITEM_MAX)}*` : section;
+  // Bold around plain words: the item's own markdown ("**Triage call** (15 minutes)") would nest a bold in a bold.
+  const timed = input.itemText !== undefined ? `*${clipTitle(input.itemText, ITEM_MAX)}*` : section;
   const length = input.minutes !== undefined ? formatMinutes(input.minutes) : null;
 
   let head: string;
