@@ -202,7 +202,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger });
+  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
   reporting = createReporting({ app, db, services, clock, client: clients.background, logger, onMessagesChanged: () => sync?.notify(), ...(options.reporting ? { options: options.reporting } : {}) });
 
   return {

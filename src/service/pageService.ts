@@ -8,7 +8,7 @@ import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
-import { closeRefusedPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
+import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import type { Pager } from './pager.js';
@@ -89,10 +89,9 @@ export class PageService {
     for (const page of refused) {
       if (!wantedKeys.has(page.dedupKey)) closeRefusedPage(db, { dedupKey: page.dedupKey, now });
     }
-    const ended = snapshot.run.status !== 'active';
     for (const page of open) {
-      const manual = page.reason.startsWith(MANUAL_PREFIX);
-      if (manual ? !ended : wantedKeys.has(page.dedupKey)) continue;
+      // A page by hand is a person's call: a person resolves it (resolveByHand, or in PagerDuty), never the run ending.
+      if (page.reason.startsWith(MANUAL_PREFIX) || wantedKeys.has(page.dedupKey)) continue;
       if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
         resolved += 1;
         appendAudit(db, { runId, at: now, actor: 'deployday', action: 'page.resolve', target: page.reason, detail: { dedupKey: page.dedupKey } });
@@ -143,6 +142,23 @@ export class PageService {
     if (folded !== null) return folded;
     this.deps.onQueued();
     return `Paging on-call for run #${run.id} now. The channel will see when PagerDuty has it, and when it resolves.`;
+  }
+
+  /** "Resolve" on a page-by-hand notice: resolves it in PagerDuty, audited with who clicked. */
+  resolveByHand(input: { userId: string; channelId: string; dedupKey: string }): void {
+    const { db } = this.deps;
+    const page = getPage(db, input.dedupKey);
+    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId) {
+      throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
+    }
+    if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');
+    const now = this.deps.clock.now();
+    db.transaction(() => {
+      if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
+        appendAudit(db, { runId: page.runId, at: now, actor: input.userId, action: 'page.resolve', target: page.reason, detail: { dedupKey: page.dedupKey } });
+      }
+    })();
+    this.deps.onQueued();
   }
 
   /** `/deploy oncall`: asked of PagerDuty every time (on-call changes hands at shift boundaries). */
