@@ -49,7 +49,11 @@ async function sentNudge(w: World, runId: number, sectionId: string, count: numb
 
 describe('issue 9 · nudges carry signal', () => {
   it('backs off overdue nudges of a section: each wait is longer than the one before, up to an hour', async () => {
-    const w = await openWorld();
+    // Nudges also stop when the closing day is over (local midnight): run the drill at 10:00 UTC so
+    // the four nudges (T+1h … T+2h45m) fall on one day whatever the time the suite runs.
+    const now = Date.now();
+    const tenOClock = new Date(now).setUTCHours(10, 0, 0, 0) + (new Date(now).getUTCHours() >= 10 ? 24 * HOUR : 0);
+    const w = await openWorld({ startOffsetMs: tenOClock - now });
     const { runId } = await w.start('nudge-drill');
     w.advance(HOUR + 30_000);
     let sent = await sentNudge(w, runId, 's0', 1);
