@@ -227,15 +227,12 @@ describe('timers and time boxes', () => {
     expect(planTimebox(3, canaryLike().phases[2]!.sections[0]!, start)).toBeNull();
   });
 
-  it('plans the rollback time boxes back to back from the rollback start', () => {
-    const plan = planRollbackTimeboxes(12, timedLike(), start);
-    expect(plan.map((r) => [r.itemId, iso(r.dueAt)])).toEqual([
-      ['s13.i0', '2026-11-23T16:17:00Z'],
-      ['s13.i2', '2026-11-23T16:47:00Z'],
-      ['s13.i4', '2026-11-23T17:47:00Z'],
-    ]);
-    expect(new Set(plan.map((r) => r.key)).size).toBe(3);
-    expect(planTimebox(12, computeRollbackTimeboxes(timedLike(), start)[1]!, start + 15 * MIN)!.key).toBe(plan[1]!.key);
+  it('plans no step time box at the rollback start: each starts when its button is clicked', () => {
+    // timedLike's rollback time boxes are all steps' ("**Decision Point** (15 minutes)"), so none runs on its own.
+    expect(planRollbackTimeboxes(12, timedLike(), start)).toEqual([]);
+    const decision = computeRollbackTimeboxes(timedLike(), start)[0]!;
+    const clickedAt = start + 7 * MIN;
+    expect(iso(planTimebox(12, { ...decision, startsAt: clickedAt }, clickedAt)!.dueAt)).toBe('2026-11-23T16:24:00Z');
   });
 
   it('writes key moments in UTC to the second', () => {
