@@ -51,7 +51,7 @@ describe('moving the deployment', () => {
   it('reschedules to a new T-0 and shows the new windows in /deploy schedule', async () => {
     const h = await open({ checklistsDir: timedDir });
     const { runId } = await startRun(h, 'slip-drill in 2h');
-    ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00'));
+    ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00 confirm'));
     const run = h.bot.bot.runs.requireRun(runId);
     expect(new Date(run.t0).toISOString()).toBe('2031-05-06T14:00:00.000Z');
     const schedule = ackText(await h.bot.slack.command('schedule'));
