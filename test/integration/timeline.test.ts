@@ -10,9 +10,15 @@ const MINUTE = 60_000;
 const open = harnessPerTest();
 
 /** A clock the test moves forward, so hours of a deployment day pass in a moment. */
+/**
+ * The bot's clock, running at real speed from a fixed morning (so no test meets the end-of-day stop
+ * of overdue nudges by the hour it happens to run at) and moved forward by `advance`.
+ */
 function steppingClock(): { clock: { now(): number }; advance(ms: number): void } {
+  const morning = Date.UTC(2026, 10, 23, 9, 0);
+  const startedAt = Date.now();
   let offset = 0;
-  return { clock: { now: () => Date.now() + offset }, advance: (ms) => (offset += ms) };
+  return { clock: { now: () => morning + (Date.now() - startedAt) + offset }, advance: (ms) => (offset += ms) };
 }
 
 function pendingSectionReminders(h: Harness, runId: number) {
