@@ -222,7 +222,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger });
+  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
   reporting = createReporting({
     app,
     services,

@@ -138,7 +138,12 @@ export interface ChecklistSettings {
   webhooks?: Array<{ url: string; secretEnv: string }>;
   /** Heading title → "run" (an ordinary part of the run) or "rollback" (held back until a rollback). */
   rollbackHeadings?: Record<string, 'run' | 'rollback'>;
+  /** PagerDuty severity per page reason, over the defaults (see domain/escalationRules.ts). */
+  pageSeverity?: Partial<Record<PageReasonKind, 'critical' | 'error' | 'warning' | 'info'>>;
 }
+
+/** The reasons a run pages for, as named in the `pageSeverity` front matter. */
+export type PageReasonKind = 'missedWindow' | 'gateMissed' | 'noGo' | 'rollback' | 'timebox' | 'manual';
 
 export interface Checklist {
   /** File name without `.md`. */

@@ -1,4 +1,4 @@
-import { allSections, type Item, type Section } from './checklist.js';
+import { allSections, type ChecklistSettings, type Item, type PageReasonKind, type Section } from './checklist.js';
 import { gateStatuses } from './gates.js';
 import { holdsAnyRole } from './roles.js';
 import type { RunSnapshot } from './run.js';
@@ -21,11 +21,30 @@ export interface DesiredPage {
 export const DEFAULT_PAGE_GRACE_MINUTES = 15;
 
 /**
+ * Severity follows the reason (quoted in the README): a missed window or a missed gate is a
+ * `warning` (someone should look, nobody needs waking), a No-Go, a rollback, a run-out rollback time
+ * box or a page by hand is `critical`. The checklist's `pageSeverity` front matter overrides any of them.
+ */
+export const DEFAULT_PAGE_SEVERITY: Record<PageReasonKind, PageSeverity> = {
+  missedWindow: 'warning',
+  gateMissed: 'warning',
+  noGo: 'critical',
+  rollback: 'critical',
+  timebox: 'critical',
+  manual: 'critical',
+};
+
+/** The severity a page of this kind goes out at, for this checklist. */
+export function pageSeverityFor(settings: ChecklistSettings, kind: PageReasonKind): PageSeverity {
+  return settings.pageSeverity?.[kind] ?? DEFAULT_PAGE_SEVERITY[kind];
+}
+
+/**
  * When deployday pages on-call, from the checklist's state and `now` (pure; the paging service
  * diffs this list with the open pages, triggering what is new and resolving what has cleared):
  * - a section overdue past its grace (default 15 min, `pageGraceMinutes`, per section in
- *   `sectionGraceMinutes`) → `overdue:<section>`, error; a section whose open items include a
- *   Go/No-Go gate → `gate_missed:<gate item>`, error, instead;
+ *   `sectionGraceMinutes`) → `overdue:<section>`, warning; a section whose open items include a
+ *   Go/No-Go gate → `gate_missed:<gate item>`, warning, instead (severities: pageSeverityFor);
  * - a gate voted No-Go → `no_go:<gate item>`, critical, until the run ends;
  * - a rollback declared by command → `rollback`, critical, until the run ends (a No-Go rollback is
  *   already paged as no_go);
@@ -40,6 +59,8 @@ export function desiredPages(input: {
   states: Map<string, SectionTimelineState>;
   rollbackTimeboxes: RollbackTimebox[];
   now: number;
+  /** When each section's overdue nudge was last acknowledged: its page waits a grace period from then. */
+  acknowledgedAt?: ReadonlyMap<string, number>;
 }): DesiredPage[] {
   const { snapshot, windows, states, now } = input;
   const { run } = snapshot;
@@ -54,7 +75,7 @@ export function desiredPages(input: {
     const noGo = gate.votes.find((v) => v.vote === 'no_go' && holdsAnyRole(snapshot.roles, gate.rule.approvers, v.userId));
     pages.push({
       reason: `no_go:${gate.item.id}`,
-      severity: 'critical',
+      severity: pageSeverityFor(run.checklist.settings, 'noGo'),
       summary: `No-Go on “${plain(gate.item.text)}” in ${title}${noGo?.reason ? `: ${noGo.reason}` : ''}. Rolling back.`,
       sectionId: gate.section.id,
       itemIds: [gate.item.id],
@@ -65,7 +86,7 @@ export function desiredPages(input: {
     if (failed.length === 0) {
       pages.push({
         reason: 'rollback',
-        severity: 'critical',
+        severity: pageSeverityFor(run.checklist.settings, 'rollback'),
         summary: `Rollback declared on ${title}: ${run.rollbackReason ?? 'no reason given'}`,
         sectionId: null,
         itemIds: [],
@@ -82,7 +103,7 @@ export function desiredPages(input: {
       const what = box.itemId ? plain(items[0]?.text ?? '') : plain(section.title);
       pages.push({
         reason: `timebox:${box.itemId ?? box.sectionId}`,
-        severity: 'critical',
+        severity: pageSeverityFor(run.checklist.settings, 'timebox'),
         summary: `Rollback time box (${box.minutes} min) ran out on “${what}” in ${title}; ${open.length} step${open.length === 1 ? '' : 's'} still open`,
         sectionId: section.id,
         itemIds: open.map((i) => i.id),
@@ -99,8 +120,11 @@ export function desiredPages(input: {
     // A window that had closed before the run started was missed before deployday was watching:
     // the overdue nudges say so, but waking someone up for it would page on every late start.
     if (closesAt === null || closesAt < run.createdAt) continue;
-    const grace = graceMinutes(settings.sectionGraceMinutes, section.title) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
+    const grace = pageGraceFor(settings, section.title);
     if (now < closesAt + grace * 60_000) continue;
+    // "Acknowledge" means someone is on it: the page waits the grace period again from then.
+    const ack = input.acknowledgedAt?.get(section.id);
+    if (ack !== undefined && now < ack + grace * 60_000) continue;
     const open = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
     if (open.length === 0) continue;
     const gate = open.find((i) => i.kind === 'gate');
@@ -109,14 +133,14 @@ export function desiredPages(input: {
       gate
         ? {
             reason: `gate_missed:${gate.id}`,
-            severity: 'error',
+            severity: pageSeverityFor(settings, 'gateMissed'),
             summary: `Go/No-Go “${plain(gate.text)}” missed in ${title}: “${plain(section.title)}” closed ${late} min ago without a decision`,
             sectionId: section.id,
             itemIds: [gate.id],
           }
         : {
             reason: `overdue:${section.id}`,
-            severity: 'error',
+            severity: pageSeverityFor(settings, 'missedWindow'),
             summary: `“${plain(section.title)}” is ${late} min overdue in ${title}: ${open.length} item${open.length === 1 ? '' : 's'} open (first: ${plain(open[0]!.text)})`,
             sectionId: section.id,
             itemIds: open.map((i) => i.id),
@@ -124,6 +148,11 @@ export function desiredPages(input: {
     );
   }
   return pages;
+}
+
+/** Minutes a section may be overdue before it pages: its own (`sectionGraceMinutes`), the checklist's, else 15. */
+export function pageGraceFor(settings: ChecklistSettings, sectionTitle: string): number {
+  return graceMinutes(settings.sectionGraceMinutes, sectionTitle) ?? settings.pageGraceMinutes ?? DEFAULT_PAGE_GRACE_MINUTES;
 }
 
 function graceMinutes(perSection: Record<string, number> | undefined, title: string): number | undefined {

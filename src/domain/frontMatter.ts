@@ -80,6 +80,13 @@ const settingsSchema = z.object({
     .optional(),
   // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
   rollbackHeadings: z.record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' })).optional(),
+  // Which PagerDuty severity each reason pages at (domain/escalationRules.ts has the defaults).
+  pageSeverity: z
+    .partialRecord(
+      z.enum(['missedWindow', 'gateMissed', 'noGo', 'rollback', 'timebox', 'manual']),
+      z.enum(['critical', 'error', 'warning', 'info'], { error: 'must be critical, error, warning or info' }),
+    )
+    .optional(),
 });
 
 const KNOWN_KEYS = new Set(Object.keys(settingsSchema.shape));

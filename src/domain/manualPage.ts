@@ -5,7 +5,7 @@
  * it into one incident even if both requests got past the fold in the store.
  */
 import { createHash } from 'node:crypto';
-import { MAX_DEDUP_KEY_LENGTH } from './pageEvent.js';
+import { buildUnroutedTrigger, MAX_DEDUP_KEY_LENGTH, type UnroutedPageEvent } from './pageEvent.js';
 
 export const CHANNEL_PAGE_PREFIX = 'manual-channel:';
 
@@ -19,4 +19,24 @@ export function channelPageDedupKey(channelId: string, now: number): string {
 /** Slack's own redirect to a channel: works without knowing the workspace's URL. */
 export function channelLink(channelId: string): string {
   return `https://slack.com/app_redirect?channel=${encodeURIComponent(channelId)}`;
+}
+
+/** The PagerDuty event of a page by hand with the channel as its context, and the words it is stored under. */
+export function channelPageTrigger(input: { dedupKey: string; userId: string; userName: string; channelId: string; message: string; now: number }): {
+  summary: string;
+  reason: string;
+  event: UnroutedPageEvent;
+} {
+  const { dedupKey, userId, channelId, message } = input;
+  const summary = `Paged from Slack by ${input.userName} in channel ${channelId}: ${message}`;
+  const event = buildUnroutedTrigger({
+    dedupKey,
+    summary,
+    source: `deployday in Slack channel ${channelId}`,
+    severity: 'critical',
+    class: 'manual',
+    links: [{ href: channelLink(channelId), text: `Slack channel ${channelId}` }],
+    customDetails: { channel: channelId, requested_by: userId, message },
+  });
+  return { summary, reason: `${CHANNEL_PAGE_PREFIX}${input.now}`, event };
 }

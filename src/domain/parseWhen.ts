@@ -31,9 +31,10 @@ const DURATION_FORMS = '45m, -15m, 1h30m, 2h, 1d, or 90 (minutes)';
 
 /**
  * A duration in whole minutes: "45m", "-15m", "1h30m", "1h 30m", "2 hours", "1.5h", "1d", or a bare
- * number of minutes ("90"). Zero and more than a week either way are refused.
+ * number of minutes ("90"). Zero and more than a week (or `maxMinutes`) either way are refused.
  */
-export function parseDuration(text: string): DurationResult {
+export function parseDuration(text: string, options: { maxMinutes?: Minutes } = {}): DurationResult {
+  const max = options.maxMinutes ?? MAX_DURATION_MINUTES;
   const raw = text.trim();
   const fail = (why: string): DurationResult => ({ ok: false, error: `${why} Use a duration like ${DURATION_FORMS}.` });
   // `s`: a newline in the text must not make `(.+)$` fail and backtrack over every blank before it.
@@ -65,7 +66,7 @@ export function parseDuration(text: string): DurationResult {
   if (!Number.isInteger(Math.round(total * 1e6) / 1e6)) return fail(`"${raw}" is not a whole number of minutes.`);
   const minutes = sign * Math.round(total);
   if (minutes === 0) return fail(`"${raw}" is no time at all.`);
-  if (Math.abs(minutes) > MAX_DURATION_MINUTES) return fail(`"${raw}" is more than 7 days.`);
+  if (Math.abs(minutes) > max) return fail(`"${raw}" is more than ${Math.round(max / 1440)} days.`);
   return { ok: true, minutes };
 }
 

@@ -1,6 +1,7 @@
 import type { Checklist, Item, Minutes, Section } from './checklist.js';
 import type { SectionWindow } from './sectionWindow.js';
 import { computeRollbackTimeboxes, type RollbackTimebox } from './schedule.js';
+import { addLocalDays, startOfLocalDay } from './zonedTime.js';
 
 /**
  * Which reminders a run needs and when. Pure: the poller stores these (a unique key each, so planning
@@ -103,23 +104,40 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
 }
 
 export interface NextOverdueOptions {
+  /** The first wait; later waits double from it. Default: the checklist's setting, else 15. */
   repeatMinutes?: Minutes;
   now: number;
+  /** When the section closed: nudges stop at the end of that local day. Default: the nudge's own due time. */
+  closedAt?: number;
+  /** The run's zone, for "the end of the day". Default UTC. */
+  timezone?: string;
 }
 
+/** Overdue nudges of one section stop after this many (see nextOverdue). */
+export const NUDGE_CAP = 16;
+/** Waits between nudges double up to this, then stay there ("then hourly"). */
+const NUDGE_MAX_WAIT_MINUTES = 60;
+
 /**
- * The nudge after `reminder` (an overdue one just sent): one repeat interval later, or, when the
- * bot was away for longer, the first interval boundary at or after `now`, so an outage yields one
- * late nudge rather than a burst. Its repeat number counts the intervals since the close.
+ * The nudge after `reminder` (an overdue one just sent), or null when the section has been nudged
+ * enough. Nudge policy (quoted in the README): the waits back off — with the default 15 minutes,
+ * 15, 30, 60, then hourly (each wait doubles the one before, up to an hour, or the repeat setting
+ * if that is longer) — and the nudges stop after NUDGE_CAP (16) per section, or at midnight in the
+ * run's zone of the day the section closed, whichever comes first. When the bot was away past the
+ * due moment, the next nudge is due at once rather than in a burst. `repeat` counts the nudges sent.
  */
-export function nextOverdue(reminder: PlannedReminder, options: NextOverdueOptions): PlannedReminder {
+export function nextOverdue(reminder: PlannedReminder, options: NextOverdueOptions): PlannedReminder | null {
   if (reminder.kind !== 'overdue' || reminder.sectionId === undefined) {
     throw new Error(`nextOverdue needs an overdue section reminder, got ${reminder.kind} (${reminder.key})`);
   }
-  const intervalMs = Math.max(1, options.repeatMinutes ?? DEFAULT_REPEAT_MINUTES) * MINUTE_MS;
-  const steps = Math.max(1, Math.ceil((options.now - reminder.dueAt) / intervalMs));
-  const repeat = (reminder.repeat ?? 0) + steps;
-  const dueAt = reminder.dueAt + steps * intervalMs;
+  const sent = reminder.repeat ?? 0;
+  if (sent + 1 >= NUDGE_CAP) return null;
+  const firstWait = Math.max(1, options.repeatMinutes ?? DEFAULT_REPEAT_MINUTES);
+  const waitMinutes = Math.min(firstWait * 2 ** Math.min(sent, 20), Math.max(NUDGE_MAX_WAIT_MINUTES, firstWait));
+  const dueAt = Math.max(reminder.dueAt + waitMinutes * MINUTE_MS, Math.ceil(options.now / 1000) * 1000);
+  const endOfDay = addLocalDays(startOfLocalDay(options.closedAt ?? reminder.dueAt, options.timezone ?? 'UTC'), 1, options.timezone ?? 'UTC');
+  if (dueAt >= endOfDay) return null;
+  const repeat = sent + 1;
   const marker = reminder.key.lastIndexOf(':overdue');
   const base = marker >= 0 ? reminder.key.slice(0, marker) : `${reminder.key}`;
   return { key: `${base}:overdue:${repeat}@${keyStamp(dueAt)}`, dueAt, kind: 'overdue', sectionId: reminder.sectionId, repeat };
@@ -182,9 +200,12 @@ export function planTimebox(
   return reminder;
 }
 
-/** Every time box of the rollback, planned from the moment it started (see computeRollbackTimeboxes). */
+/** The rollback sections' time boxes, planned from the moment it started (see computeRollbackTimeboxes). */
 export function planRollbackTimeboxes(runId: number, checklist: Checklist, rollbackStartedAt: number): PlannedReminder[] {
+  // A step's own time box ("**Triage call** (15 minutes)") starts when someone clicks its button
+  // (planTimebox from the click); only sections' time boxes run from the rollback's start.
   return computeRollbackTimeboxes(checklist, rollbackStartedAt)
+    .filter((box) => box.itemId === undefined)
     .map((box) => planTimebox(runId, box, box.startsAt))
     .filter((r): r is PlannedReminder => r !== null)
     .sort((a, b) => a.dueAt - b.dueAt);

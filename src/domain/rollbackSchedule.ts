@@ -1,4 +1,5 @@
 import type { Checklist, Minutes } from './checklist.js';
+import type { RunSnapshot } from './run.js';
 import type { SectionWindow } from './sectionWindow.js';
 
 /** Rollback phases are timed from when the rollback starts, not from T-0: their windows and time boxes. */
@@ -60,4 +61,13 @@ function rollbackTimeline(checklist: Checklist, rollbackStartedAt: number): { wi
     }
   }
   return { windows, timeboxes };
+}
+
+/** Sections' time boxes run from the rollback's start; a step's from the click on its button (item state). */
+export function rollbackTimeboxesNow(snapshot: RunSnapshot, started: number): RollbackTimebox[] {
+  return computeRollbackTimeboxes(snapshot.run.checklist, started).flatMap((box) => {
+    if (box.itemId === undefined) return [box];
+    const clickedAt = snapshot.items[box.itemId]?.timerStartedAt ?? null;
+    return clickedAt === null ? [] : [{ ...box, startsAt: clickedAt, endsAt: clickedAt + box.minutes * 60_000 }];
+  });
 }

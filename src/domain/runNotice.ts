@@ -8,7 +8,13 @@ export type RunNotice =
   | { kind: 'rollback'; runId: number; by: string; reason: string }
   | { kind: 'run_ended'; runId: number; title: string; status: 'completed' | 'rolled_back' | 'aborted'; by: string; reason: string }
   | { kind: 't0_moved'; runId: number; title: string; by: string; minutes: number; t0: number }
-  | { kind: 'page_sent'; action: 'trigger' | 'resolve'; at: number; summary: string }
+  | {
+      kind: 'page_sent';
+      action: 'trigger' | 'resolve';
+      at: number;
+      summary: string /** A page by hand: its notice offers Resolve. */;
+      resolvableKey?: string;
+    }
   | { kind: 'page_refused'; action: 'trigger' | 'resolve'; status: number | null; error: string; summary: string }
   | { kind: 'page_delayed'; error: string; summary: string };
 

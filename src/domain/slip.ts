@@ -32,3 +32,17 @@ export function applyReschedule(newT0: number): number {
 export function slipMinutes(oldT0: number, newT0: number): number {
   return Math.round((newT0 - oldT0) / MINUTE_MS);
 }
+
+/** A move of T-0 further than this asks for confirmation (a typo in a date must not quietly move a run by months). */
+export const T0_MOVE_CONFIRM_LIMIT_MS = 7 * 24 * 60 * MINUTE_MS;
+
+/**
+ * Why moving T-0 from `oldT0` to `newT0` at `now` needs the person to confirm, or null when it does
+ * not: a T-0 in the past (every window before it would be overdue at once) or a move of more than
+ * a week (more likely a wrong date than a plan).
+ */
+export function t0MoveNeedsConfirmation(oldT0: number, newT0: number, now: number): 'past' | 'far' | null {
+  if (newT0 < now) return 'past';
+  if (Math.abs(newT0 - oldT0) > T0_MOVE_CONFIRM_LIMIT_MS) return 'far';
+  return null;
+}

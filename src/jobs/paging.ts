@@ -48,7 +48,15 @@ export function createPaging(deps: PagingOptions): Paging {
     const summary = page?.summary ?? row.dedupKey;
     const at = deps.clock.now();
     if (result.ok) {
-      timeline.notice(row.runId, `page:${row.id}`, { kind: 'page_sent', action: row.action, at, summary });
+      // A page by hand is resolved by a person (or in PagerDuty), so its trigger notice carries a Resolve button.
+      const byHand = row.action === 'trigger' && page?.reason.startsWith('manual:') === true;
+      timeline.notice(row.runId, `page:${row.id}`, {
+        kind: 'page_sent',
+        action: row.action,
+        at,
+        summary,
+        ...(byHand ? { resolvableKey: row.dedupKey } : {}),
+      });
     } else if (!result.retryable) {
       timeline.notice(row.runId, `page-failed:${row.id}`, {
         kind: 'page_refused',

@@ -1,4 +1,8 @@
+import type { Page } from '../store/pages.js';
 import type { OncallLookupResult, PolicyLookupResult } from './pager.js';
+
+/** Manual paging stays open to everyone, but one page per channel and per person in this window (issue 16). */
+export const MANUAL_PAGE_WINDOW_MS = 5 * 60_000;
 
 /** What became of a page asked for by hand: worded for Slack in slack/views/manualPageText.ts. */
 export type ManualPageOutcome =
@@ -33,3 +37,16 @@ export type OncallAnswer =
       escalation: string[];
       lookup: () => Promise<{ policy: PolicyLookupResult; oncall: OncallLookupResult | null }>;
     };
+
+/** Which page a request joined, so the requester knows on-call already has it. */
+export function foldedOutcome(open: Page, scope: 'channel' | 'you'): ManualPageOutcome {
+  return {
+    kind: 'folded',
+    scope,
+    requestedBy: open.requestedBy,
+    text: open.requestText ?? open.summary,
+    openedAt: open.openedAt,
+    runId: open.runId,
+    windowMinutes: MANUAL_PAGE_WINDOW_MS / 60_000,
+  };
+}

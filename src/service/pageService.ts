@@ -1,24 +1,24 @@
 import type { Logger } from '@slack/bolt';
-import { desiredPages, type DesiredPage } from '../domain/escalationRules.js';
+import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import type { Run } from '../domain/run.js';
-import { computeRollbackTimeboxes } from '../domain/schedule.js';
+import { rollbackTimeboxesNow } from '../domain/rollbackSchedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
-import { channelLink, channelPageDedupKey, CHANNEL_PAGE_PREFIX } from '../domain/manualPage.js';
+import { channelPageDedupKey, channelPageTrigger } from '../domain/manualPage.js';
 import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
 import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
-import type { ManualPageOutcome, OncallAnswer } from './pageAnswers.js';
+import { foldedOutcome, MANUAL_PAGE_WINDOW_MS, type ManualPageOutcome, type OncallAnswer } from './pageAnswers.js';
+
+export { MANUAL_PAGE_WINDOW_MS };
 import type { OncallLookupResult, Pager, PolicyLookupResult } from './pager.js';
 import type { RunService } from './runService.js';
 import type { TimelineService } from './timelineService.js';
 
 const MANUAL_PREFIX = 'manual:';
-/** Manual paging stays open to everyone, but one page per channel and per person in this window (issue 16). */
-export const MANUAL_PAGE_WINDOW_MS = 5 * 60_000;
 
 export type { ManualPageOutcome, OncallAnswer } from './pageAnswers.js';
 
@@ -75,8 +75,9 @@ export class PageService {
       snapshot,
       windows,
       states: timeline.sectionStates(snapshot, windows, now),
-      rollbackTimeboxes: started === null ? [] : computeRollbackTimeboxes(snapshot.run.checklist, started),
+      rollbackTimeboxes: started === null ? [] : rollbackTimeboxesNow(snapshot, started),
       now,
+      acknowledgedAt: latestAuditAt(db, runId, 'overdue.acknowledge'),
     });
     const wantedKeys = new Map(wanted.map((p) => [dedupKeyFor(runId, p.reason), p]));
     const pages = listPages(db, runId);
@@ -93,10 +94,9 @@ export class PageService {
     for (const page of refused) {
       if (!wantedKeys.has(page.dedupKey)) closeRefusedPage(db, { dedupKey: page.dedupKey, now });
     }
-    const ended = snapshot.run.status !== 'active';
     for (const page of open) {
-      const manual = page.reason.startsWith(MANUAL_PREFIX);
-      if (manual ? !ended : wantedKeys.has(page.dedupKey)) continue;
+      // A page by hand is a person's call: a person resolves it (resolveByHand, or in PagerDuty), never the run ending.
+      if (page.reason.startsWith(MANUAL_PREFIX) || wantedKeys.has(page.dedupKey)) continue;
       if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
         resolved += 1;
         appendAudit(db, { runId, at: now, actor: 'deployday', action: 'page.resolve', target: page.reason, detail: { dedupKey: page.dedupKey } });
@@ -119,7 +119,7 @@ export class PageService {
    * opened in the last five minutes in this channel (or by this person) is open, the request folds
    * into it rather than opening another incident. Every request is audited, folded or sent.
    */
-  pageByHand(input: { userId: string; channelId: string; run: Run | null; message: string }): ManualPageOutcome {
+  pageByHand(input: { userId: string; channelId: string; run: Run | null; message: string; userName: string }): ManualPageOutcome {
     if (!this.isEnabled) throw new DomainError('paging_off');
     const { run } = input;
     if (run && run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
@@ -149,12 +149,19 @@ export class PageService {
         if (run) {
           const reason = `${MANUAL_PREFIX}${now}`;
           const dedupKey = dedupKeyFor(run.id, reason);
-          const summary = `Paged from Slack by ${input.userId} on run #${run.id} (${run.checklist.title}): ${input.message}`;
-          this.trigger(run, dedupKey, { reason, severity: 'critical', summary, sectionId: null, itemIds: [] }, now, input.userId, request);
+          const summary = `Paged from Slack by ${input.userName} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+          this.trigger(
+            run,
+            dedupKey,
+            { reason, severity: pageSeverityFor(run.checklist.settings, 'manual'), summary, sectionId: null, itemIds: [] },
+            now,
+            input.userId,
+            request,
+          );
           audit({ outcome: 'sent', dedupKey });
         } else {
           const dedupKey = channelPageDedupKey(channelId, now);
-          if (!this.triggerForChannel(dedupKey, input.userId, channelId, input.message, now)) {
+          if (!this.triggerForChannel(dedupKey, input.userId, input.userName, channelId, input.message, now)) {
             // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
             audit({ outcome: 'folded', into: dedupKey });
             const page = getPage(db, dedupKey);
@@ -167,6 +174,30 @@ export class PageService {
       .immediate();
     if (outcome.kind === 'sent') this.deps.onQueued();
     return outcome;
+  }
+
+  /** "Resolve" on a page-by-hand notice: resolves it in PagerDuty, audited with who clicked. */
+  resolveByHand(input: { userId: string; channelId: string; dedupKey: string }): void {
+    const { db } = this.deps;
+    const page = getPage(db, input.dedupKey);
+    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId) {
+      throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
+    }
+    if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');
+    const now = this.deps.clock.now();
+    db.transaction(() => {
+      if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
+        appendAudit(db, {
+          runId: page.runId,
+          at: now,
+          actor: input.userId,
+          action: 'page.resolve',
+          target: page.reason,
+          detail: { dedupKey: page.dedupKey },
+        });
+      }
+    })();
+    this.deps.onQueued();
   }
 
   /**
@@ -241,18 +272,8 @@ export class PageService {
   }
 
   /** A page by hand in a channel with no run: the channel is its context (source, link, details). */
-  private triggerForChannel(dedupKey: string, userId: string, channelId: string, message: string, now: number): boolean {
-    const summary = `Paged from Slack by ${userId} in channel ${channelId}: ${message}`;
-    const reason = `${CHANNEL_PAGE_PREFIX}${now}`;
-    const event = buildUnroutedTrigger({
-      dedupKey,
-      summary,
-      source: `deployday in Slack channel ${channelId}`,
-      severity: 'critical',
-      class: 'manual',
-      links: [{ href: channelLink(channelId), text: `Slack channel ${channelId}` }],
-      customDetails: { channel: channelId, requested_by: userId, message },
-    });
+  private triggerForChannel(dedupKey: string, userId: string, userName: string, channelId: string, message: string, now: number): boolean {
+    const { summary, reason, event } = channelPageTrigger({ dedupKey, userId, userName, channelId, message, now });
     const queued = enqueuePage(this.deps.db, {
       runId: null,
       dedupKey,
@@ -274,17 +295,4 @@ export class PageService {
     }
     return queued;
   }
-}
-
-/** Which page a request joined, so the requester knows on-call already has it. */
-function foldedOutcome(open: Page, scope: 'channel' | 'you'): ManualPageOutcome {
-  return {
-    kind: 'folded',
-    scope,
-    requestedBy: open.requestedBy,
-    text: open.requestText ?? open.summary,
-    openedAt: open.openedAt,
-    runId: open.runId,
-    windowMinutes: MANUAL_PAGE_WINDOW_MS / 60_000,
-  };
 }

@@ -86,8 +86,14 @@ export class ReminderDelivery {
     const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
     const item = row.itemId ? (section.items.find((i) => i.id === row.itemId) ?? null) : null;
     const stoppedByRollback = run.rollbackActive && phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
+    const blocked = blockedSections(snapshot);
+    // Nudging is for work people can do now: not a window that was over before the run existed
+    // ("missed at start"), nor a section still locked behind an undecided gate.
+    const missedAtStart = window?.closesAt != null && window.closesAt < run.createdAt;
+    const locked = blocked.ids.has(section.id) && (row.kind === 'overdue' || row.kind === 'closing_soon');
     const resolved =
       stoppedByRollback ||
+      (SECTION_KINDS.includes(row.kind as ReminderKind) && (missedAtStart || locked)) ||
       (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
       (row.kind === 'overdue' && this.overdueAcknowledged(row));
     const planned = toPlanned(row);
@@ -97,7 +103,6 @@ export class ReminderDelivery {
       this.onQueued();
       return null;
     }
-    const blocked = blockedSections(snapshot);
     // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
     const leads = snapshot.roles[LEAD] ?? [run.startedBy];
     const roleOwners = (itemRole: string | undefined): string[] => (itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads);
@@ -135,11 +140,14 @@ export class ReminderDelivery {
       if (row.kind === 'overdue') {
         const run = findRun(this.db, row.runId);
         if (!run) throw new Error(`run ${row.runId} vanished`);
+        const closedAt = this.windows.windows(run).find((w) => w.sectionId === row.sectionId)?.closesAt ?? undefined;
         const next = nextOverdue(toPlanned(row), {
           now: sentAt,
           repeatMinutes: run.checklist.settings.overdueRepeatMinutes ?? 15,
+          timezone: run.timezone,
+          ...(closedAt !== undefined && closedAt !== null ? { closedAt } : {}),
         });
-        upsertReminders(this.db, row.runId, [next]);
+        if (next) upsertReminders(this.db, row.runId, [next]);
       }
     })();
   }

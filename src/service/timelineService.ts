@@ -1,8 +1,9 @@
 import { allSections, type Checklist } from '../domain/checklist.js';
+import { pageGraceFor } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { heldSections } from '../domain/gates.js';
-import { keyStamp, planItemTimer, planReminders, planRollbackTimeboxes, type PlannedReminder } from '../domain/reminderPlan.js';
+import { keyStamp, planItemTimer, planReminders, planRollbackTimeboxes, planTimebox, type PlannedReminder } from '../domain/reminderPlan.js';
 import type { Run, RunSnapshot } from '../domain/run.js';
 import type { RunNotice } from '../domain/runNotice.js';
 import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindow.js';
@@ -73,7 +74,9 @@ export class TimelineService {
 
   planItemTimer(runId: number, itemId: string, startedAt: number): void {
     const run = this.requireRun(runId);
-    const planned = planItemTimer(runId, findItem(run.checklist, itemId).item, startedAt);
+    const { phase, item } = findItem(run.checklist, itemId);
+    // In the rollback a step's timer is its time box: it runs out (and pages) rather than just ringing.
+    const planned = phase.kind === 'rollback' ? planTimebox(runId, item, startedAt) : planItemTimer(runId, item, startedAt);
     if (planned) upsertReminders(this.db, runId, [planned]);
     this.onQueued();
   }
@@ -130,7 +133,17 @@ export class TimelineService {
     this.db.transaction(() => {
       const pending = listReminders(this.db, runId).filter((r) => r.status === 'pending' && r.kind === 'overdue' && r.sectionId === sectionId);
       cancelPendingReminders(this.db, runId, { keys: pending.map((r) => r.key) });
-      appendAudit(this.db, { runId, at: now, actor: userId, action: 'overdue.acknowledge', target: sectionId });
+      // The page for this section (if paging is on) now waits the grace period from this moment.
+      const title = allSections(run.checklist).find((s) => s.section.id === sectionId)?.section.title ?? '';
+      const pageDeferredUntil = now + pageGraceFor(run.checklist.settings, title) * 60_000;
+      appendAudit(this.db, {
+        runId,
+        at: now,
+        actor: userId,
+        action: 'overdue.acknowledge',
+        target: sectionId,
+        detail: { nudges: 'snoozed', pageDeferredUntil },
+      });
     })();
   }
 

@@ -1,3 +1,4 @@
+import type { PageService } from '../service/pageService.js';
 import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
@@ -12,6 +13,8 @@ export interface ActionDeps {
   /** For views.open: a person is waiting, so it must not queue behind background updates. */
   foreground: WebClient;
   logger: Logger;
+  /** Resolving a page by hand from its notice; absent, the Resolve button is answered as unknown. */
+  pages?: Pick<PageService, 'resolveByHand'>;
 }
 
 type Payload = BlockAction;
@@ -160,6 +163,14 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const ref = parseSectionRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
       timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionId: ref.sectionId });
+    }),
+  );
+
+  app.action(
+    ActionIds.pageResolve,
+    handle('page resolve', (body, action) => {
+      if (!deps.pages) throw new DomainError('Paging is off, so there is no page to resolve here.', 'paging_off');
+      deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
     }),
   );
 

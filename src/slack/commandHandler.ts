@@ -20,6 +20,7 @@ import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
+import { userDisplayName } from './userNames.js';
 
 export interface CommandDeps {
   services: Services;
@@ -34,6 +35,7 @@ interface Invocation {
   channelId: string;
   teamId: string | null;
   respond: RespondFn;
+  userName: string | null;
 }
 
 /** What a command answers at once (ephemeral), and optionally work to finish after the ack. */
@@ -49,7 +51,7 @@ interface Reply {
  * public (the run's messages, notices) is posted by the sync loop and the poller, never here.
  */
 export function registerCommandHandler(app: App, deps: CommandDeps): void {
-  app.command('/deploy', async ({ command, ack, respond }) => {
+  app.command('/deploy', async ({ command, ack, respond, client }) => {
     let reply: Reply;
     // A form field sent twice arrives as an array, and a missing one as undefined; either would reach
     // SQLite as the actor (found by test/integration/fuzz.test.ts). Such a command is for nobody.
@@ -60,8 +62,10 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
       await ack({ response_type: 'ephemeral', text: 'That command came without a user or channel, so I ignored it.' });
       return;
     }
-    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond };
     const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
+    // A page is read outside Slack, so it names the requester by name (users.info), not by id.
+    const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
+    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
     try {
       reply = runCommand(parsed, invocation, deps);
     } catch (error) {
@@ -161,14 +165,15 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'slip': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const duration = parseDuration(command.duration);
+      // Up to a year here: a slip past a week is read, then asks for `confirm` (service/t0Moves.ts).
+      const duration = parseDuration(command.duration, { maxMinutes: 366 * 24 * 60 });
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
-      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes });
+      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
       const run = runs.resolveRun(who.channelId, command.run);
-      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when });
+      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {
@@ -198,7 +203,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'page': {
       // Paging needs no run: without one in the channel the channel itself is the page's context.
       const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
-      const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message });
+      const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message, userName: who.userName ?? 'someone in Slack' });
       if (outcome.kind === 'sent' && outcome.runId === null) return { text: channelPageNotice(who.userId, command.message), inChannel: true };
       return { text: manualPageText(outcome) };
     }

@@ -13,8 +13,8 @@ export type Command =
   | { kind: 'abort'; run: string | null; reason: string | null }
   | { kind: 'finish'; run: string | null; waive: string | null }
   | { kind: 'rollback'; run: string | null; reason: string }
-  | { kind: 'slip'; run: string | null; duration: string }
-  | { kind: 'reschedule'; run: string | null; when: string }
+  | { kind: 'slip'; run: string | null; duration: string; confirm: boolean }
+  | { kind: 'reschedule'; run: string | null; when: string; confirm: boolean }
   | { kind: 'role'; run: string | null; role: string; userId: string; remove: boolean }
   | { kind: 'roles'; run: string | null }
   | { kind: 'page'; run: string | null; message: string }
@@ -43,11 +43,12 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   status: { usage: '/deploy status [#run]', summary: 'progress, what is open, overdue and gated' },
   schedule: { usage: '/deploy schedule [#run]', summary: 'the timeline in your timezone, with each phase’s state' },
   runs: { usage: '/deploy runs', summary: 'recent runs in this channel' },
-  slip: { usage: '/deploy slip [#run] <duration>', summary: 'move T-0 and every later window, e.g. 45m, -15m, 1h30m (lead or approver)' },
-  reschedule: { usage: '/deploy reschedule [#run] <time>', summary: 'set a new T-0 (lead or approver)' },
+  slip: { usage: '/deploy slip [#run] <duration> [confirm]', summary: 'move T-0 and every later window, e.g. 45m, -15m, 1h30m (lead or approver)' },
+  reschedule: { usage: '/deploy reschedule [#run] <time> [confirm]', summary: 'set a new T-0 (lead or approver)' },
   role: {
     usage: '/deploy role [#run] <role> @person  |  /deploy role remove <role> @person',
-    summary: 'give or take a role: lead, approver, on-call, or a sign-off role such as "QA Lead" (lead only)',
+    summary:
+      'give or take a role: lead, approver, on-call, or a sign-off role such as "QA Lead" (the lead; a role the checklist names: its holders or an admin)',
   },
   roles: { usage: '/deploy roles [#run]', summary: 'who holds which role' },
   rollback: { usage: '/deploy rollback [#run] <reason>', summary: 'switch the run to its rollback checklist and page on-call (lead or approver)' },
@@ -155,10 +156,16 @@ export function parseCommand(raw: string): Command {
     }
     case 'rollback':
       return restText ? { kind: 'rollback', run, reason: restText } : usage('rollback', 'Say why: the reason goes in the audit and the page.');
-    case 'slip':
-      return rest.length === 1 ? { kind: 'slip', run, duration: rest[0]! } : usage('slip', 'Give one duration.');
-    case 'reschedule':
-      return restText ? { kind: 'reschedule', run, when: restText } : usage('reschedule', 'Give the new T-0.');
+    case 'slip': {
+      // A trailing `confirm` accepts a move into the past or by more than a week (service/t0Moves.ts).
+      const confirm = rest.length === 2 && rest[1]!.toLowerCase() === 'confirm';
+      return rest.length === 1 || confirm ? { kind: 'slip', run, duration: rest[0]!, confirm } : usage('slip', 'Give one duration.');
+    }
+    case 'reschedule': {
+      const confirm = /\s+confirm$/i.test(restText);
+      const when = confirm ? restText.replace(/\s+confirm$/i, '') : restText;
+      return when ? { kind: 'reschedule', run, when, confirm } : usage('reschedule', 'Give the new T-0.');
+    }
     case 'role': {
       // A mention's label may hold spaces (`<@U123|Dana Smith>`); only the id matters, so drop it before splitting.
       const words = restText

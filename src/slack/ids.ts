@@ -18,6 +18,8 @@ export const ActionIds = {
   gateNoGo: 'dd_gate_nogo',
   /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`). */
   overdueAck: 'dd_overdue_ack',
+  /** "Resolve" on the channel notice of a page by hand (value: the page's dedup key). */
+  pageResolve: 'dd_page_resolve',
   /** "Slip 25m" on the forecast's suggestion to the lead (value: `<runId>:<minutes>`). */
   slipSuggested: 'dd_forecast_slip',
   /** The reason input in the No-Go modal. */

@@ -11,9 +11,16 @@ import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
 import { overdueReminderBlocks } from './views/overdueReminder.js';
+import { actionsBlock, button, sectionBlock } from './views/blockKit.js';
+import { ActionIds } from './ids.js';
 import { renderReminderText } from './views/reminderText.js';
 
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
+
+/** A page by hand's notice: its text and a Resolve button (a person's page is ended by a person). */
+function pageNoticeBlocks(text: string, dedupKey: string): KnownBlock[] {
+  return [sectionBlock(text), actionsBlock([button({ text: 'Resolve the page', actionId: ActionIds.pageResolve, value: dedupKey })])];
+}
 
 /** The text and blocks of a reminder or notice, from what the timeline prepared. */
 export function renderOutgoing(
@@ -21,7 +28,11 @@ export function renderOutgoing(
   link: (runId: number, phaseId: string) => string | null,
 ): { text: string; blocks?: KnownBlock[] } {
   const c = outgoing.content;
-  if (c.type === 'notice') return { text: noticeText(c.notice) };
+  if (c.type === 'notice') {
+    const text = noticeText(c.notice);
+    if (c.notice.kind !== 'page_sent' || c.notice.resolvableKey === undefined) return { text };
+    return { text, blocks: pageNoticeBlocks(text, c.notice.resolvableKey) };
+  }
   const messageLink = link(c.run.id, c.phaseId);
   const text = renderReminderText({
     kind: c.kind,

@@ -43,3 +43,12 @@ export function listAudit(db: Db, runId: number): AuditEntry[] {
 export function hasAuditEntry(db: Db, runId: number, action: string, target: string): boolean {
   return prepared(db, 'SELECT 1 FROM audit WHERE run_id = ? AND action = ? AND target = ? LIMIT 1').get(runId, action, target) !== undefined;
 }
+
+/** The latest moment of each target's `action` rows in a run (e.g. when each section was last acknowledged). */
+export function latestAuditAt(db: Db, runId: number, action: string): Map<string, number> {
+  const rows = prepared(db, 'SELECT target, MAX(at) AS at FROM audit WHERE run_id = ? AND action = ? AND target IS NOT NULL GROUP BY target').all(
+    runId,
+    action,
+  ) as Array<{ target: string; at: number }>;
+  return new Map(rows.map((r) => [r.target, r.at]));
+}

@@ -58,7 +58,7 @@ describe('desiredPages: overdue sections', () => {
   it('pages an overdue section once it is past the default 15 minute grace', () => {
     const pages = pagesFor({ overdue: ['Freeze'], now: T0 + 16 * MINUTE });
     expect(pages).toHaveLength(1);
-    expect(pages[0]).toMatchObject({ reason: `overdue:${FREEZE}`, severity: 'error', sectionId: FREEZE });
+    expect(pages[0]).toMatchObject({ reason: `overdue:${FREEZE}`, severity: 'warning', sectionId: FREEZE });
     expect(pages[0]?.itemIds).toEqual([itemId(release, 'Announce the code freeze'), itemId(release, 'Tag the release candidate')]);
     expect(pages[0]?.summary).toContain('16 min overdue');
   });
@@ -110,7 +110,7 @@ describe('desiredPages: overdue sections', () => {
   it('pages a missed gate instead of an overdue section when the section still has an open gate', () => {
     const pages = pagesFor({ overdue: ['Readiness review'], now: T0 + 60 * MINUTE + 20 * MINUTE });
     expect(pages).toHaveLength(1);
-    expect(pages[0]).toMatchObject({ reason: `gate_missed:${FIRST_GATE}`, severity: 'error', sectionId: READINESS, itemIds: [FIRST_GATE] });
+    expect(pages[0]).toMatchObject({ reason: `gate_missed:${FIRST_GATE}`, severity: 'warning', sectionId: READINESS, itemIds: [FIRST_GATE] });
     expect(pages[0]?.summary).toContain('without a decision');
   });
 

@@ -4,6 +4,7 @@ import {
   classifyDue,
   keyStamp,
   nextOverdue,
+  NUDGE_CAP,
   planItemTimer,
   planReminders,
   planRollbackTimeboxes,
@@ -156,18 +157,36 @@ describe('nextOverdue', () => {
     });
   });
 
-  it('skips the nudges an outage missed and plans the first one at or after now', () => {
+  it('backs off: waits of 15, 30 and 60 minutes, then hourly', () => {
+    const waits: number[] = [];
+    let r: PlannedReminder | null = first;
+    for (let n = 0; n < 5 && r; n += 1) {
+      const next: PlannedReminder | null = nextOverdue(r, { now: r.dueAt });
+      if (next) waits.push((next.dueAt - r.dueAt) / 60_000);
+      r = next;
+    }
+    expect(waits).toEqual([15, 30, 60, 60, 60]);
+  });
+
+  it('plans the next nudge at once after an outage, not a burst of missed ones', () => {
     const next = nextOverdue(first, { now: at('2026-11-23T19:05:00Z') });
-    expect([next.repeat, iso(next.dueAt), next.key]).toEqual([9, '2026-11-23T19:15:00Z', 'r12:s4:overdue:9@20261123T191500Z']);
+    expect([next?.repeat, iso(next!.dueAt)]).toEqual([1, '2026-11-23T19:05:00Z']);
   });
 
-  it('plans a nudge due exactly now rather than skipping it', () => {
-    expect(iso(nextOverdue(first, { now: at('2026-11-23T17:30:00Z') }).dueAt)).toBe('2026-11-23T17:30:00Z');
+  it('stops at the cap of nudges per section', () => {
+    expect(nextOverdue({ ...first, repeat: NUDGE_CAP - 1 }, { now: first.dueAt })).toBeNull();
+    expect(nextOverdue({ ...first, repeat: NUDGE_CAP - 2 }, { now: first.dueAt })).not.toBeNull();
   });
 
-  it('uses the repeat interval it is given', () => {
-    const next = nextOverdue({ ...first, repeat: 2 }, { now: first.dueAt, repeatMinutes: 5 });
-    expect([next.repeat, iso(next.dueAt)]).toEqual([3, '2026-11-23T17:05:00Z']);
+  it("stops when the day the section closed is over in the run's zone", () => {
+    const lateEvening = { ...first, dueAt: at('2026-11-23T23:30:00Z'), repeat: 4 };
+    expect(nextOverdue(lateEvening, { now: lateEvening.dueAt, timezone: 'UTC' })).toBeNull();
+    expect(nextOverdue(lateEvening, { now: lateEvening.dueAt, timezone: 'America/New_York' })).not.toBeNull();
+  });
+
+  it('uses the repeat interval it is given as the first wait', () => {
+    const next = nextOverdue(first, { now: first.dueAt, repeatMinutes: 5 });
+    expect([next?.repeat, iso(next!.dueAt)]).toEqual([1, '2026-11-23T17:05:00Z']);
   });
 
   it('refuses a reminder that is not an overdue nudge', () => {
@@ -212,15 +231,12 @@ describe('timers and time boxes', () => {
     expect(planTimebox(3, canaryLike().phases[2]!.sections[0]!, start)).toBeNull();
   });
 
-  it('plans the rollback time boxes back to back from the rollback start', () => {
-    const plan = planRollbackTimeboxes(12, timedLike(), start);
-    expect(plan.map((r) => [r.itemId, iso(r.dueAt)])).toEqual([
-      ['s13.i0', '2026-11-23T16:17:00Z'],
-      ['s13.i2', '2026-11-23T16:47:00Z'],
-      ['s13.i4', '2026-11-23T17:47:00Z'],
-    ]);
-    expect(new Set(plan.map((r) => r.key)).size).toBe(3);
-    expect(planTimebox(12, computeRollbackTimeboxes(timedLike(), start)[1]!, start + 15 * MIN)!.key).toBe(plan[1]!.key);
+  it('plans no step time box at the rollback start: each starts when its button is clicked', () => {
+    // timedLike's rollback time boxes are all steps' ("**Decision Point** (15 minutes)"), so none runs on its own.
+    expect(planRollbackTimeboxes(12, timedLike(), start)).toEqual([]);
+    const decision = computeRollbackTimeboxes(timedLike(), start)[0]!;
+    const clickedAt = start + 7 * MIN;
+    expect(iso(planTimebox(12, { ...decision, startsAt: clickedAt }, clickedAt)!.dueAt)).toBe('2026-11-23T16:24:00Z');
   });
 
   it('writes key moments in UTC to the second', () => {

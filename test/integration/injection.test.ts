@@ -144,10 +144,13 @@ describe('text a person types is never a mention or a disguised link', () => {
     await eventually(
       () => {
         const texts = harness.fake.messages(CHANNEL).map((m) => m.text);
-        // The hand page of each first run, besides the pages the No-Gos and rollbacks raise; each resolves when its run ends.
+        // The hand pages, besides the pages the No-Gos and rollbacks raise; those resolve when their run ends,
+        // a page by hand only when a person resolves it (issue 9), so it stays open here.
         const paged = texts.filter((t) => t.includes('Paged on-call')).length;
+        const byHand = texts.filter((t) => t.includes('Paged on-call') && t.includes('Paged from Slack')).length;
         expect(paged).toBeGreaterThanOrEqual(INJECTIONS.length);
-        expect(texts.filter((t) => t.includes('Page resolved')).length).toBe(paged);
+        expect(byHand).toBeGreaterThanOrEqual(1);
+        expect(texts.filter((t) => t.includes('Page resolved')).length).toBe(paged - byHand);
       },
       { timeoutMs: 15_000, intervalMs: 50 },
     );

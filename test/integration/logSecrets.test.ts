@@ -16,7 +16,7 @@ import { startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { createSlackClient, type InteractionResponse, type SlackClient } from '../support/slackClient.js';
 import { REPO_ROOT, startBot, tempDir } from '../support/startBot.js';
-import { eventually } from '../support/waitFor.js';
+import { eventually, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, CAROL, checkboxOf } from './checklistHarness.js';
 
 /** Each secret shaped as the configuration demands, and found nowhere else. */
@@ -171,7 +171,15 @@ async function deploymentDay(slack: SlackClient, fake: FakeSlack, pd: FakePagerD
 
   expect(ephemeralText(await slack.command('slip 15m', as(ALICE)))).toMatch(/T-0 is now/);
   expect(ephemeralText(await slack.command('finish waive the drill is over', as(ALICE)))).toMatch(/finished: rolled back/);
-  // The page made by hand is resolved when the run ends.
+  // The page made by hand outlives the run (issue 9): BOB resolves it from its channel notice.
+  const notice = await waitFor(() => fake.messages(CHANNEL).find((m) => m.blocks.some((b) => JSON.stringify(b).includes(ActionIds.pageResolve))), {
+    ...PAGE_WAIT,
+    message: 'the page notice with Resolve',
+  });
+  const resolveButton = notice.blocks
+    .flatMap((b) => (Array.isArray(b['elements']) ? (b['elements'] as Array<Record<string, unknown>>) : []))
+    .find((e) => e['action_id'] === ActionIds.pageResolve)!;
+  await slack.clickButton({ channel: CHANNEL, ts: notice.ts, actionId: ActionIds.pageResolve, value: String(resolveButton['value']), user: BOB });
   await eventually(
     () => expect([...pd.alerts.values()].filter((a) => a.summary.includes('failover is stuck')).map((a) => a.status)).toEqual(['resolved']),
     PAGE_WAIT,

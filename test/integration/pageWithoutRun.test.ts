@@ -82,7 +82,7 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.dedup_key).toMatch(new RegExp(`^deployday:channel:${QUIET_CHANNEL}:\\d+$`));
     expect(sent[0]!.payload).toMatchObject({
-      summary: `Paged from Slack by ${ALICE} in channel ${QUIET_CHANNEL}: checkout is returning 500s <!channel>`,
+      summary: `Paged from Slack by Test alice in channel ${QUIET_CHANNEL}: checkout is returning 500s <!channel>`,
       source: `deployday in Slack channel ${QUIET_CHANNEL}`,
       severity: 'critical',
       custom_details: { channel: QUIET_CHANNEL, requested_by: ALICE },

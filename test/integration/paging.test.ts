@@ -257,7 +257,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     w.advance(2 * MINUTE);
     await alertReaches(w.pd, key, 'triggered');
     const [trigger] = enqueued(w.pd, key);
-    expect(trigger).toMatchObject({ action: 'trigger', severity: 'error', outcome: 202, routingKey: ROUTING_KEY });
+    expect(trigger).toMatchObject({ action: 'trigger', severity: 'warning', outcome: 202, routingKey: ROUTING_KEY });
     expect(trigger!.summary).toContain(`run #${runId} (Small Release)`);
     expect(trigger!.summary).toContain('“Before (T-1 hour)” is 16 min overdue');
     expect(trigger!.summary).toContain('2 items open (first: Announce the window in #releases)');
@@ -291,7 +291,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     w.advance(16 * MINUTE);
     await alertReaches(w.pd, key, 'triggered');
     const [trigger] = enqueued(w.pd, key);
-    expect(trigger).toMatchObject({ severity: 'error' });
+    expect(trigger).toMatchObject({ severity: 'warning' });
     expect(trigger!.summary).toContain('Go/No-Go “Go/No-Go with the release owners” missed');
     expect(trigger!.summary).toContain(`run #${runId} (Paging Drill)`);
     expect(enqueued(w.pd).map((e) => e.dedupKey)).toEqual([key]);
@@ -342,7 +342,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     },
   );
 
-  it('pages a declared rollback, then its time box running out, and resolves both on abort', async () => {
+  it('pages a declared rollback, then its time box running out from the click that started it, and resolves both on abort', async () => {
     const w = await world();
     const { runId } = await startRun(w.h);
     const rollbackKey = `deployday:run-${runId}:rollback`;
@@ -355,6 +355,19 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
     const box = itemId(w.bot, runId, 'If not recovered in 5 minutes');
     const boxKey = `deployday:run-${runId}:timebox:${box}`;
+    // A rollback step's time box starts when someone clicks its button (issue 9), not with the rollback.
+    w.advance(10 * MINUTE);
+    await realDelay(1_300);
+    expect(enqueued(w.pd, boxKey)).toEqual([]);
+    await eventually(() => expect(buttonMessage(w.fake, ActionIds.timerStart, `${runId}:${box}`)).toBeTruthy());
+    await acked(() =>
+      w.bot.slack.clickButton({
+        ts: buttonMessage(w.fake, ActionIds.timerStart, `${runId}:${box}`),
+        actionId: ActionIds.timerStart,
+        value: `${runId}:${box}`,
+        user: ALICE,
+      }),
+    );
     w.advance(4 * MINUTE);
     await realDelay(1_300);
     expect(enqueued(w.pd, boxKey)).toEqual([]);
@@ -509,7 +522,7 @@ describe('delivery when PagerDuty misbehaves', () => {
 });
 
 describe('paging and on-call by hand', () => {
-  it('pages from /deploy page and resolves that page when the run ends', async () => {
+  it('pages from /deploy page and leaves that page open when the run ends, until someone resolves it from its notice', async () => {
     const w = await world();
     const { runId } = await startRun(w.h, 'paging-drill');
 
@@ -521,14 +534,23 @@ describe('paging and on-call by hand', () => {
     const [trigger] = enqueued(w.pd, page!.dedupKey);
     expect(trigger).toMatchObject({
       severity: 'critical',
-      summary: `Paged from Slack by ${ALICE} on run #${runId} (Paging Drill): database failover is stuck`,
+      summary: `Paged from Slack by Test alice on run #${runId} (Paging Drill): database failover is stuck`,
     });
     expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
 
-    // Nothing in the run's state clears a page made by hand: it stays open until the run ends.
+    // Nothing in the run's state clears a page made by hand, not even the run ending (issue 9): a person resolves it.
+    await command(w, 'abort handled by the database team');
     await realDelay(1_200);
     expect(w.pd.alerts.get(page!.dedupKey)?.status).toBe('triggered');
-    await command(w, 'abort handled by the database team');
+    await eventually(() => expect(buttonMessage(w.fake, ActionIds.pageResolve, page!.dedupKey)).toBeTruthy());
+    await acked(() =>
+      w.bot.slack.clickButton({
+        ts: buttonMessage(w.fake, ActionIds.pageResolve, page!.dedupKey),
+        actionId: ActionIds.pageResolve,
+        value: page!.dedupKey,
+        user: ALICE,
+      }),
+    );
     await alertReaches(w.pd, page!.dedupKey, 'resolved');
     await channelShows(w.fake, '✅ Page resolved', 'database failover is stuck');
   });
@@ -657,6 +679,10 @@ describe('paging and on-call by hand', () => {
     const lookup = await command(w, 'oncall');
     expect(await followUp(w.fake, lookup.responseUrl)).toContain('Ana Lima');
     await command(w, 'abort end of the drill');
+    await eventually(() => expect(buttonMessage(w.fake, ActionIds.pageResolve, key)).toBeTruthy());
+    await acked(() =>
+      w.bot.slack.clickButton({ ts: buttonMessage(w.fake, ActionIds.pageResolve, key), actionId: ActionIds.pageResolve, value: key, user: ALICE }),
+    );
     await alertReaches(w.pd, key, 'resolved');
     await channelShows(w.fake, '✅ Page resolved');
 

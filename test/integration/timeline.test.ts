@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ActionIds } from '../../src/slack/ids.js';
 import { listReminders } from '../../src/store/reminders.js';
 import { REPO_ROOT } from '../support/startBot.js';
 import { eventually, waitFor } from '../support/waitFor.js';
@@ -9,9 +10,15 @@ const MINUTE = 60_000;
 const open = harnessPerTest();
 
 /** A clock the test moves forward, so hours of a deployment day pass in a moment. */
+/**
+ * The bot's clock, running at real speed from a fixed morning (so no test meets the end-of-day stop
+ * of overdue nudges by the hour it happens to run at) and moved forward by `advance`.
+ */
 function steppingClock(): { clock: { now(): number }; advance(ms: number): void } {
+  const morning = Date.UTC(2026, 10, 23, 9, 0);
+  const startedAt = Date.now();
   let offset = 0;
-  return { clock: { now: () => Date.now() + offset }, advance: (ms) => (offset += ms) };
+  return { clock: { now: () => morning + (Date.now() - startedAt) + offset }, advance: (ms) => (offset += ms) };
 }
 
 function pendingSectionReminders(h: Harness, runId: number) {
@@ -51,7 +58,7 @@ describe('moving the deployment', () => {
   it('reschedules to a new T-0 and shows the new windows in /deploy schedule', async () => {
     const h = await open({ checklistsDir: timedDir });
     const { runId } = await startRun(h, 'slip-drill in 2h');
-    ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00'));
+    ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00 confirm'));
     const run = h.bot.bot.runs.requireRun(runId);
     expect(new Date(run.t0).toISOString()).toBe('2031-05-06T14:00:00.000Z');
     const schedule = ackText(await h.bot.slack.command('schedule'));
@@ -99,9 +106,15 @@ describe('timers', () => {
   it('fires a rollback time box when it runs out, after a rollback is declared', async () => {
     const time = steppingClock();
     const h = await open({ checklistsDir: timedDir, clock: time.clock });
-    await startRun(h, 'slip-drill');
+    const { runId } = await startRun(h, 'slip-drill');
     ackText(await h.bot.slack.command('rollback error rate above budget'));
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('Rollback declared'))).toBe(true), { timeoutMs: 5_000 });
+    // A rollback step's time box starts from its button (issue 9), not with the rollback.
+    time.advance(6 * MINUTE);
+    await h.bot.bot.sync.idle();
+    expect(channelTexts(h).some((t) => t.includes('time box') && t.includes('run out'))).toBe(false);
+    const start = await waitFor(() => timerButton(h, runId), { timeoutMs: 5_000, message: 'the time box button' });
+    expect((await h.bot.slack.clickButton({ ts: start.ts, actionId: ActionIds.timerStart, value: start.value, user: ALICE })).status).toBe(200);
     time.advance(6 * MINUTE);
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('time box') && t.includes('run out'))).toBe(true), { timeoutMs: 5_000 });
   });
@@ -136,3 +149,19 @@ describe('a restart that finds a claimed overdue nudge already in the channel', 
     dir.remove();
   });
 });
+
+/** The Start button of the run's time-boxed rollback step ("If not recovered in 5 minutes"), once its message is posted. */
+function timerButton(h: Harness, runId: number): { ts: string; value: string } | undefined {
+  for (const message of h.fake.messages(CHANNEL)) {
+    if (!JSON.stringify(message.blocks).includes('If not recovered')) continue;
+    for (const block of message.blocks) {
+      const elements = Array.isArray(block['elements']) ? (block['elements'] as Array<Record<string, unknown>>) : [];
+      const accessory = block['accessory'] as Record<string, unknown> | undefined;
+      for (const e of accessory ? [...elements, accessory] : elements) {
+        if (e['action_id'] === ActionIds.timerStart && String(e['value']).startsWith(`${runId}:`))
+          return { ts: message.ts, value: String(e['value']) };
+      }
+    }
+  }
+  return undefined;
+}

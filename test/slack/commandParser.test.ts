@@ -47,7 +47,8 @@ describe('parseCommand: run ids anywhere', () => {
     ['rollback #12 error rate is climbing', { kind: 'rollback', run: '#12', reason: 'error rate is climbing' }],
     ['rollback error rate #12 is climbing', { kind: 'rollback', run: '#12', reason: 'error rate is climbing' }],
     ['rollback error rate is climbing #12', { kind: 'rollback', run: '#12', reason: 'error rate is climbing' }],
-    ['slip 45m #3', { kind: 'slip', run: '#3', duration: '45m' }],
+    ['slip 45m #3', { kind: 'slip', run: '#3', duration: '45m', confirm: false }],
+    ['slip -3h confirm', { kind: 'slip', run: null, duration: '-3h', confirm: true }],
     ['abort #9', { kind: 'abort', run: '#9', reason: null }],
     ['page #2 db replica down', { kind: 'page', run: '#2', message: 'db replica down' }],
   ])('reads %j', (text, expected) => {
@@ -95,8 +96,9 @@ describe('parseCommand: finish, abort, rollback, slip, reschedule, page', () => 
     ['finish #5 WAIVE infra owns it', { kind: 'finish', run: '#5', waive: 'infra owns it' }],
     ['abort', { kind: 'abort', run: null, reason: null }],
     ['abort change window missed', { kind: 'abort', run: null, reason: 'change window missed' }],
-    ['slip -15m', { kind: 'slip', run: null, duration: '-15m' }],
-    ['reschedule tomorrow 10:00', { kind: 'reschedule', run: null, when: 'tomorrow 10:00' }],
+    ['slip -15m', { kind: 'slip', run: null, duration: '-15m', confirm: false }],
+    ['reschedule tomorrow 10:00', { kind: 'reschedule', run: null, when: 'tomorrow 10:00', confirm: false }],
+    ['reschedule 2025-01-01 10:00 confirm', { kind: 'reschedule', run: null, when: '2025-01-01 10:00', confirm: true }],
     ['page db is on fire', { kind: 'page', run: null, message: 'db is on fire' }],
   ])('reads %j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
@@ -181,7 +183,7 @@ describe('parseCommand: malformed input', () => {
   });
 
   it('reads a newline or tab as a word break', () => {
-    expect(parseCommand('slip\n#3\t45m')).toEqual({ kind: 'slip', run: '#3', duration: '45m' });
+    expect(parseCommand('slip\n#3\t45m')).toEqual({ kind: 'slip', run: '#3', duration: '45m', confirm: false });
   });
 
   it('treats text that is only control characters as a request for help', () => {

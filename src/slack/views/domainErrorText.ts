@@ -1,6 +1,7 @@
 import type { DomainError, DomainErrorParams } from '../../domain/errors.js';
 import { escapeMrkdwn } from './checklistMrkdwn.js';
 import { mention } from './noticeText.js';
+import { slackDayTime } from './slackDate.js';
 
 /**
  * The one place a DomainError is worded for the person who caused it. Every parameter that came
@@ -35,6 +36,8 @@ export function domainErrorText(error: DomainError): string {
     case 'bad_time':
     case 'bad_duration':
       return text('message');
+    case 'confirm_t0_move':
+      return `${p.why === 'past' ? `That puts T-0 of run #${num(p.runId)} in the past (${slackDayTime(Number(p.to))}), so every window before it would be overdue at once` : `That moves T-0 of run #${num(p.runId)} by more than a week, to ${slackDayTime(Number(p.to))}`}. Nothing changed: to go ahead, repeat the command with \`confirm\` at the end.`;
     case 'zero_slip':
       return 'A slip of 0 minutes changes nothing.';
     case 'held':

@@ -1,3 +1,4 @@
+import { findItem } from '../../domain/findItem.js';
 /**
  * Renders one message of a phase, as planned by phasePlan.ts: the sections and items of the part,
  * each item in the form its layout gives it, with what the run says about it now. Section states,
@@ -108,7 +109,13 @@ function renderLongItem(snapshot: RunSnapshot, item: Item, now: number): KnownBl
   if (item.timer !== undefined && !finished && state.timerStartedAt === null) {
     blocks.push(
       actionsBlock(
-        [button({ text: timerLabel(item), actionId: ActionIds.timerStart, value: itemRef(runId, item.id) })],
+        [
+          button({
+            text: timerLabel(item, findItem(snapshot.run.checklist, item.id).phase.kind === 'rollback'),
+            actionId: ActionIds.timerStart,
+            value: itemRef(runId, item.id),
+          }),
+        ],
         BlockIds.timer(runId, item.id),
       ),
     );

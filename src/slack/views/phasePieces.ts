@@ -58,6 +58,8 @@ export function gateBody(item: Item): string {
   return truncate(`🚦 *Go/No-Go* · ${itemIndent(item.depth)}${itemLabel(item)}${detailsText(item)}`, GATE_BODY_MAX);
 }
 
-export function timerLabel(item: Item): string {
+export function timerLabel(item: Item, inRollback = false): string {
+  // A rollback step's time box starts on this click (it then runs out and pages): the button says so.
+  if (inRollback) return `Start the ${formatMinutes(item.timer?.minutes ?? 0)} time box`;
   return `Start ${formatMinutes(item.timer?.minutes ?? 0)} timer`;
 }

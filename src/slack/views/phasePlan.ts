@@ -81,7 +81,7 @@ function unitCost(unit: SectionUnit, itemById: Map<string, Item>): Cost {
     case 'button':
       return { blocks: 1, chars: body + 1 + ANNOTATION_MAX + ITEM_BUTTON_TEXT_MAX };
     case 'timer':
-      return { blocks: 2, chars: body + 1 + ANNOTATION_MAX + ITEM_BUTTON_TEXT_MAX + timerLabel(item).length };
+      return { blocks: 2, chars: body + 1 + ANNOTATION_MAX + ITEM_BUTTON_TEXT_MAX + timerLabel(item, true).length };
     case 'gate':
       return { blocks: 2, chars: gateBody(item).length + 1 + GATE_STATUS_MAX + GATE_BUTTONS_TEXT };
   }

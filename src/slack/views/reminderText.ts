@@ -69,7 +69,8 @@ export function renderReminderText(input: ReminderTextInput): string {
   const closesAt = input.window?.closesAt ?? null;
   const count = input.openItems.length;
   const until = closesAt !== null ? `, until ${at(closesAt)}` : '';
-  const timed = input.itemText !== undefined ? `*${clip(input.itemText, ITEM_MAX)}*` : section;
+  // Bold around plain words: the item's own markdown ("**Triage call** (15 minutes)") would nest a bold in a bold.
+  const timed = input.itemText !== undefined ? `*${clipTitle(input.itemText, ITEM_MAX)}*` : section;
   const length = input.minutes !== undefined ? formatMinutes(input.minutes) : null;
 
   let head: string;
@@ -109,28 +110,44 @@ export function renderReminderText(input: ReminderTextInput): string {
   return [head, ...lines, ...tail].join('\n').slice(0, REMINDER_TEXT_MAX);
 }
 
-function owners(item: ReminderOpenItem): string {
-  const ids = item.ownerIds ?? [];
+function owners(ids: string[]): string {
   return ids.length === 0 ? '_no owner_' : ids.map((id) => `<@${id}>`).join(', ');
 }
 
-/** As many open items as fit beside `head` and `tail`, then "…and N more". */
+/**
+ * As many open items as fit beside `head` and `tail`, then "…and N more". Items are grouped by who
+ * owns them, owners named once per group ("<@lead>:" then the items), so a nudge for six of one
+ * person's items mentions them once, not six times.
+ */
 function itemLines(items: ReminderOpenItem[], head: string, tail: string[]): string[] {
   if (items.length === 0) return ['_nothing: every item is done._'];
+  const groups = new Map<string, { ids: string[]; items: ReminderOpenItem[] }>();
+  for (const item of items) {
+    const ids = [...new Set(item.ownerIds ?? [])];
+    const key = ids.join(',');
+    const group = groups.get(key) ?? { ids, items: [] };
+    group.items.push(item);
+    groups.set(key, group);
+  }
   const fixed = head.length + tail.reduce((n, line) => n + line.length + 1, 0);
   const lines: string[] = [];
   let used = fixed;
-  for (let i = 0; i < items.length; i += 1) {
-    const line = `• ${clip(items[i]!.text, ITEM_MAX)} — ${owners(items[i]!)}`;
-    const left = items.length - i - 1;
-    // Keep room for the "…and N more" line unless this is the last item.
-    const reserve = left > 0 ? `\n…and ${items.length} more`.length : 0;
-    if (used + 1 + line.length + reserve > REMINDER_TEXT_MAX) {
-      lines.push(`…and ${items.length - i} more`);
-      return lines;
+  let shown = 0;
+  for (const group of groups.values()) {
+    const label = `${owners(group.ids)}:`;
+    for (const [i, item] of group.items.entries()) {
+      const line = `${i === 0 ? `${label}\n` : ''}• ${clip(item.text, ITEM_MAX)}`;
+      const left = items.length - shown - 1;
+      // Keep room for the "…and N more" line unless this is the last item.
+      const reserve = left > 0 ? `\n…and ${items.length} more`.length : 0;
+      if (used + 1 + line.length + reserve > REMINDER_TEXT_MAX) {
+        lines.push(`…and ${items.length - shown} more`);
+        return lines;
+      }
+      lines.push(line);
+      used += 1 + line.length;
+      shown += 1;
     }
-    lines.push(line);
-    used += 1 + line.length;
   }
   return lines;
 }

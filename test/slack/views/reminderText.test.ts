@@ -40,14 +40,21 @@ describe('renderReminderText', () => {
   it('names the owners of open items when overdue, and says when an item has none', () => {
     const text = renderReminderText(input({ kind: 'overdue' }));
     expect(text).toContain(`is overdue: it closed at ${token(closesAt)}`);
-    expect(text).toContain('• Bring up the new hosts — <@U111>');
-    expect(text).toContain('• Check *health* endpoints — _no owner_');
+    expect(text).toContain('<@U111>:\n• Bring up the new hosts');
+    expect(text).toContain('_no owner_:\n• Check *health* endpoints');
+  });
+
+  it('mentions each owner once, however many of their items are open', () => {
+    const openItems = ['One', 'Two', 'Three'].map((t) => ({ text: t, ownerIds: ['U1'] }));
+    const text = renderReminderText(input({ kind: 'overdue', openItems }));
+    expect(text.split('<@U1>').length - 1).toBe(1);
+    expect(text).toContain('<@U1>:\n• One\n• Two\n• Three');
   });
 
   it('lists the open items with owners when closing soon', () => {
     const text = renderReminderText(input({ kind: 'closing_soon', openItems: [{ text: 'Flip the flag', ownerIds: ['U1', 'U2'] }] }));
     expect(text).toContain(`closes at ${token(closesAt)}`);
-    expect(text).toContain('• Flip the flag — <@U1>, <@U2>');
+    expect(text).toContain('<@U1>, <@U2>:\n• Flip the flag');
   });
 
   it('marks a late reminder with the moment the bot was offline', () => {
