@@ -21,6 +21,8 @@ import { renderStatusText } from './views/statusText.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 import { userDisplayName } from './userNames.js';
+import { contactsReply } from './contactsCommand.js';
+import type { SlackUserDirectory } from './slackUserDirectory.js';
 
 export interface CommandDeps {
   services: Services;
@@ -28,6 +30,8 @@ export interface CommandDeps {
   pages: PageService;
   now: () => number;
   logger: Logger;
+  /** E-mails in checklists → Slack users, for `/deploy contacts`; absent, names are shown as text. */
+  directory?: SlackUserDirectory;
 }
 
 interface Invocation {
@@ -67,7 +71,10 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
     const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
     try {
-      reply = runCommand(parsed, invocation, deps);
+      reply =
+        parsed.kind === 'contacts'
+          ? { text: await contactsReply({ channelId, run: parsed.run }, { queries: deps.services.queries, directory: deps.directory, now: deps.now }) }
+          : runCommand(parsed, invocation, deps);
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
@@ -222,6 +229,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
     case 'token':
       return { text: tokenCommand(command, actor, deps.services.tokens) };
+    case 'contacts':
+      // Answered before this switch: its look-ups are asynchronous (contactsCommand.ts).
+      return { text: 'Ask again: `/deploy contacts`.' };
   }
 }
 
