@@ -224,7 +224,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger);
   const directory = new SlackUserDirectory(clients.foreground, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, directory });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
+  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages, linkToRun });
   reporting = createReporting({
     app,
     services,

@@ -138,7 +138,15 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
 
   reference.sort((a, b) => a.line - b.line);
-  const checklist: Checklist = { name: opts.name, title: checklistTitle, source: opts.source, settings, phases: built, reference, ...(hasPeople ? { people } : {}) };
+  const checklist: Checklist = {
+    name: opts.name,
+    title: checklistTitle,
+    source: opts.source,
+    settings,
+    phases: built,
+    reference,
+    ...(hasPeople ? { people } : {}),
+  };
   const messages = (opts.countMessages ?? minimumRunMessages)(checklist);
   if (messages > limits.maxMessages) {
     const message = `a run of this checklist would post ${formatCount(messages)} messages, over the limit of ${formatCount(limits.maxMessages)}: split it into smaller checklists`;

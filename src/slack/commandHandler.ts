@@ -14,7 +14,11 @@ import { joinLinesWithin } from './views/blockKit.js';
 import { escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
-import { renderReferenceText } from './views/referenceText.js';
+import { findReferenceSection, renderReferenceText } from './views/referenceText.js';
+import { templateReplyBlocks } from './views/updateModal.js';
+import { templatesOf } from '../domain/commsTemplates.js';
+import type { KnownBlock } from '@slack/types';
+import type { Checklist } from '../domain/checklist.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
@@ -48,6 +52,8 @@ interface Reply {
   /** Shown to the whole channel (a page from a channel with no run: there are no run notices to tell it). */
   inChannel?: boolean;
   after?: () => Promise<string | null>;
+  /** Blocks beside the text (a template's Post update button). */
+  blocks?: KnownBlock[];
 }
 
 /**
@@ -73,12 +79,14 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     try {
       reply =
         parsed.kind === 'contacts'
-          ? { text: await contactsReply({ channelId, run: parsed.run }, { queries: deps.services.queries, directory: deps.directory, now: deps.now }) }
+          ? {
+              text: await contactsReply({ channelId, run: parsed.run }, { queries: deps.services.queries, directory: deps.directory, now: deps.now }),
+            }
           : runCommand(parsed, invocation, deps);
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
-    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text });
+    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
     if (reply.after) {
       let followUp: string | null;
       try {
@@ -151,7 +159,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'ref': {
       const run = runs.resolveRun(who.channelId, command.run);
-      return { text: renderReferenceText(run.id, run.checklist, command.section, command.part) };
+      const text = renderReferenceText(run.id, run.checklist, command.section, command.part);
+      const template = command.section === null ? undefined : templateFor(run.checklist, command.section);
+      return template ? { text, blocks: templateReplyBlocks(text, run.id, template.refIndex) } : { text };
     }
     case 'runs':
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
@@ -262,3 +272,10 @@ function checklistsText(catalog: ChecklistCatalog): string {
 }
 
 export type { Reply };
+
+/** The communication template `/deploy ref <section>` shows, if the section it finds is one. */
+function templateFor(checklist: Checklist, query: string) {
+  const section = findReferenceSection(checklist, query);
+  const refIndex = section ? checklist.reference.indexOf(section) : -1;
+  return templatesOf(checklist).find((t) => t.refIndex === refIndex);
+}

@@ -26,14 +26,19 @@ describe('/deploy contacts', () => {
     expect(text).toContain('*Finance liaison*: Olu Adeyemi');
     expect(text).toContain('*On shift now* (by the checklist’s rota, in your time)\n• Evening: Zoë Lindqvist, <!date^');
     expect(text).toContain('• Dec 1-3 · Morning 6AM-2PM: Idris Mensah');
-    expect(text).toContain('*Escalation path*\n1. First line: Support engineer on shift\n2. Second line: Platform lead (<@U0PLAT>)\n3. Third line: Head of platform');
+    expect(text).toContain(
+      '*Escalation path*\n1. First line: Support engineer on shift\n2. Second line: Platform lead (<@U0PLAT>)\n3. Third line: Head of platform',
+    );
     expect(text).not.toContain('shown as text');
     const asked = h.fake.callsTo('users.lookupByEmail').map((c) => c.args['email']);
     expect(asked).toContain('idris@ledger.test');
-    expect(h.fake.callsTo('users.lookupByEmail').filter((c) => c.ok).map((c) => c.args['email']).sort()).toEqual([
-      'marta@ledger.test',
-      'plat-lead@ledger.test',
-    ]);
+    expect(
+      h.fake
+        .callsTo('users.lookupByEmail')
+        .filter((c) => c.ok)
+        .map((c) => c.args['email'])
+        .sort(),
+    ).toEqual(['marta@ledger.test', 'plat-lead@ledger.test']);
   });
 
   it('asks Slack once per e-mail: the second listing is answered from the cache, misses included', async () => {

@@ -356,7 +356,16 @@ export class FakeSlack {
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
 
     const scopes = new Set(
-      opts.scopes ?? ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write', 'users:read', 'users:read.email'],
+      opts.scopes ?? [
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'channels:history',
+        'groups:history',
+        'files:write',
+        'users:read',
+        'users:read.email',
+      ],
     );
     this.scopes = scopes;
     this.files = new FakeSlackFiles({

@@ -78,7 +78,8 @@ function readTables(lines: SourceLine[], contacts: Contact[], problem: ReportPro
       }
       const emailText = cell(email);
       const address = emailsIn(emailText)[0] ?? null;
-      if (emailText !== '' && address === null) problem(row.line, 'warning', `"${emailText.slice(0, 60)}" is not an e-mail address: ${person} is shown by name`);
+      if (emailText !== '' && address === null)
+        problem(row.line, 'warning', `"${emailText.slice(0, 60)}" is not an e-mail address: ${person} is shown by name`);
       contacts.push({ role: cell(role) || null, name: person, email: address, phone: phonesIn(cell(phone))[0] ?? null, line: row.line });
     }
     i = j - 1;

@@ -12,7 +12,8 @@ const BROKEN_EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{0,63}(?![.A-Za-z0-9-])
 const PHONE = /\+?\(?\d[\d ().-]{5,20}\d/g;
 const CLOCK = /(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m?\.?(?![a-z])|(\d{1,2}):(\d{2})/gi;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const DATE_RANGE = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? (\d{1,2})(?:\s?[-–]\s?(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? )?(\d{1,2}))?(?!\d)/i;
+const DATE_RANGE =
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? (\d{1,2})(?:\s?[-–]\s?(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? )?(\d{1,2}))?(?!\d)/i;
 
 export function emailsIn(text: string): string[] {
   return [...text.matchAll(EMAIL)].map((m) => m[0].toLowerCase());
