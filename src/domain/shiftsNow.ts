@@ -1,4 +1,4 @@
-import type { RotaDay, Shift } from './people.js';
+import type { ChecklistPeople, RotaDay, Shift } from './people.js';
 import { localDatePlusDays, utcToZoned, zonedDateTimeToUtc } from './zonedTime.js';
 
 /** A shift that covers a moment, with the instants it started and ends (for `<!date>` in each viewer's zone). */
@@ -39,4 +39,22 @@ function onDay(shift: Shift, date: RotaDay): boolean {
   const x = ordinal(date);
   // "Dec 30 - Jan 2" wraps the year.
   return from <= to ? x >= from && x <= to : x >= from || x <= to;
+}
+
+/**
+ * What a page tells the responder about the checklist's people (issue 10): its escalation path and
+ * who its rota has on shift at `now`. Empty when the checklist names neither.
+ */
+export function peoplePageDetails(people: ChecklistPeople | undefined, now: number, tz: string): Record<string, string[]> {
+  if (!people) return {};
+  const details: Record<string, string[]> = {};
+  if (people.escalation.length > 0) {
+    details.escalation_path = people.escalation.map((s) => `${s.level}. ${s.label ? `${s.label}: ` : ''}${s.who}${s.email ? ` <${s.email}>` : ''}`);
+  }
+  if (people.shifts.length > 0) {
+    details.on_shift = shiftsAt(people.shifts, now, tz).map(
+      ({ shift }) => `${shift.label ? `${shift.label} ` : ''}${shift.text} (${tz}): ${shift.who}`,
+    );
+  }
+  return details;
 }

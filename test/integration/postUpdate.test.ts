@@ -26,7 +26,16 @@ function clickPostUpdate(h: Harness, reply: InteractionResponse, user = ALICE): 
     user,
     message: { ts: '1700000000.000100', text: String((reply.body as { text?: string }).text), blocks },
     container: { is_ephemeral: true },
-    actions: [{ type: 'button', action_id: ActionIds.postUpdate, block_id: actions.block_id, value: button['value'], text: button['text'], action_ts: '1700000001.000200' }],
+    actions: [
+      {
+        type: 'button',
+        action_id: ActionIds.postUpdate,
+        block_id: actions.block_id,
+        value: button['value'],
+        text: button['text'],
+        action_ts: '1700000001.000200',
+      },
+    ],
   });
 }
 
@@ -74,7 +83,9 @@ describe('communication templates: Post update', () => {
     expect(ackText(reply)).toContain('Our ledger service will be briefly read-only');
 
     expect((await clickPostUpdate(h, reply, BOB)).status).toBe(200);
-    await eventually(() => expect(h.fake.responses.map((r) => String(r.body['text'] ?? '')).join('\n')).toContain('Only people with a role on run #'));
+    await eventually(() =>
+      expect(h.fake.responses.map((r) => String(r.body['text'] ?? '')).join('\n')).toContain('Only people with a role on run #'),
+    );
     expect(h.fake.views).toHaveLength(0);
     expect(auditRows(h.db, runId, 'denied').map((r) => r.detail)).toContainEqual({ attempted: 'update.post', code: 'no_run_role' });
     expect(auditRows(h.db, runId, 'update.post')).toHaveLength(0);
@@ -86,7 +97,11 @@ describe('communication templates: Post update', () => {
     await clickPostUpdate(h, await h.bot.slack.command('ref status update'));
     await eventually(() => expect(h.fake.views).toHaveLength(1));
     const submit = (text: string) =>
-      h.bot.slack.viewSubmission({ user: ALICE, callbackId: CallbackIds.updateModal, values: { [BlockIds.updateText]: { [ActionIds.updateTextInput]: text } } });
+      h.bot.slack.viewSubmission({
+        user: ALICE,
+        callbackId: CallbackIds.updateModal,
+        values: { [BlockIds.updateText]: { [ActionIds.updateTextInput]: text } },
+      });
 
     const empty = await submit('   \n ');
     expect(empty.body).toEqual({ response_action: 'errors', errors: { [BlockIds.updateText]: 'Write the update before posting it.' } });
