@@ -16,6 +16,8 @@ import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
 import { findReferenceSection, renderReferenceText } from './views/referenceText.js';
 import { templateReplyBlocks } from './views/updateModal.js';
+import { rotaNowText } from './views/contactsText.js';
+import { shiftsAt } from '../domain/shiftsNow.js';
 import { templatesOf } from '../domain/commsTemplates.js';
 import type { KnownBlock } from '@slack/types';
 import type { Checklist } from '../domain/checklist.js';
@@ -227,9 +229,11 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'oncall': {
       const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
       const answer = deps.pages.oncall(run);
-      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) };
-      if (answer.kind !== 'asking') return { text: oncallText(answer) };
-      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
+      // Beside PagerDuty's answer: who the checklist's own rota has on shift now.
+      const rota = run ? rotaNowText(run.checklist.people, shiftsAt(run.checklist.people?.shifts ?? [], now, run.timezone)) : '';
+      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) + rota };
+      if (answer.kind !== 'asking') return { text: oncallText(answer) + rota };
+      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
       const run = runs.resolveRun(who.channelId, command.run);

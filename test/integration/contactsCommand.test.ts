@@ -86,6 +86,16 @@ describe('/deploy contacts', () => {
     expect(h.fake.callsTo('users.lookupByEmail').every((c) => c.error === 'missing_scope')).toBe(true);
   });
 
+  it('/deploy oncall shows who the checklist’s rota has on shift now beside what PagerDuty can say', async () => {
+    const h = await open({ checklistsDir: PEOPLE_DIR, clock: evening() });
+    await startRun(h, 'people-day');
+    const text = ackText(await h.bot.slack.command('oncall'));
+    expect(text).toContain('set PAGERDUTY_API_TOKEN');
+    expect(text).toMatch(
+      /\n\*On shift by the checklist’s rota\*\n• Evening: Zoë Lindqvist, <!date\^\d+\^\{time\}\|14:00 UTC>–<!date\^\d+\^\{time\}\|22:00 UTC>$/,
+    );
+  });
+
   it('is listed by /deploy help, and says plainly when the checklist names nobody', async () => {
     const h = await open();
     expect(ackText(await h.bot.slack.command('help'))).toContain('`/deploy contacts [#run]`');

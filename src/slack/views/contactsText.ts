@@ -82,6 +82,16 @@ export function renderContactsText(view: ContactsView): string {
   return out.join('\n\n');
 }
 
+/** For `/deploy oncall`: the rota's shift now, on lines of its own after PagerDuty's answer; '' without a rota. */
+export function rotaNowText(people: ChecklistPeople | undefined, onShift: ShiftNow[]): string {
+  if (!people || people.shifts.length === 0) return '';
+  const lines = onShift.map(
+    (s) =>
+      `• ${s.shift.label ? `${escapeMrkdwn(s.shift.label)}: ` : ''}${escapeMrkdwn(s.shift.who)}, ${slackTime(s.startsAt)}–${slackTime(s.endsAt)}`,
+  );
+  return `\n*On shift by the checklist’s rota*\n${lines.length ? lines.join('\n') : '• nobody: the rota has no shift now'}`;
+}
+
 function noteText(note: LookupNote): string | null {
   if (note === null) return null;
   switch (note.kind) {
