@@ -80,12 +80,19 @@ export function dateRangeIn(text: string): { from: RotaDay; to: RotaDay; text: s
 }
 
 /** Separators left around a name once its details are taken out: "Jane Doe ( , )" → "Jane Doe". */
-export function tidyName(text: string): string {
-  return text
+export function tidyName(raw: string): string {
+  const text = raw
     .replace(/[()<>[\]]/g, ' ')
     .replace(/\s[-–—|/·•]\s/g, ' ')
     .replace(/[,;:|·•]/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/^[-–—\s]+|[-–—\s]+$/g, '')
     .trim();
+  // Dashes left at either end, trimmed by a scan: a regex anchored at the end would retry every
+  // position of a long run of dashes inside the line (quadratic; see lineSyntax.ts).
+  const dash = (ch: string | undefined): boolean => ch === '-' || ch === '–' || ch === '—' || ch === ' ';
+  let start = 0;
+  let end = text.length;
+  while (start < end && dash(text[start])) start++;
+  while (end > start && dash(text[end - 1])) end--;
+  return text.slice(start, end);
 }
