@@ -14,8 +14,8 @@ export async function contactsReply(
   const run = deps.queries.resolveRun(input.channelId, input.run);
   const people = run.checklist.people;
   const emails = emailsToResolve(people);
-  const { found, note } =
-    deps.directory && emails.length > 0 ? await deps.directory.resolve(emails) : { found: new Map<string, string>(), note: null };
+  const { found, unknown, note } =
+    deps.directory && emails.length > 0 ? await deps.directory.resolve(emails) : { found: new Map<string, string>(), unknown: [], note: null };
   const onShift = people ? shiftsAt(people.shifts, deps.now(), run.timezone) : [];
-  return renderContactsText({ runId: run.id, people, onShift, timezone: run.timezone, found, note });
+  return renderContactsText({ runId: run.id, people, onShift, timezone: run.timezone, found, unknown, note });
 }

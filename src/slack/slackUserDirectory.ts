@@ -8,6 +8,8 @@ export type LookupNote = { kind: 'missing_scope' } | { kind: 'rate_limited'; ret
 export interface Resolved {
   /** Lower-cased e-mail → Slack user id, for every e-mail found. */
   found: Map<string, string>;
+  /** E-mails Slack answered users_not_found for (or a deactivated member's): shown by name, and said so. */
+  unknown: string[];
   note: LookupNote;
 }
 
@@ -63,12 +65,14 @@ export class SlackUserDirectory {
       }
     }
     const found = new Map<string, string>();
+    const unknown: string[] = [];
     for (const e of wanted) {
       const id = this.cached(e);
       if (id) found.set(e, id);
+      else if (id === null) unknown.push(e);
     }
     if (note === null && wanted.some((e) => this.cached(e) === undefined)) note = { kind: 'unavailable' };
-    return { found, note };
+    return { found, unknown, note };
   }
 
   private pauseNote(): Exclude<LookupNote, null> {

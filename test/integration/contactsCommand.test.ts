@@ -30,6 +30,8 @@ describe('/deploy contacts', () => {
       '*Escalation path*\n1. First line: Support engineer on shift\n2. Second line: Platform lead (<@U0PLAT>)\n3. Third line: Head of platform',
     );
     expect(text).not.toContain('shown as text');
+    expect(text).toContain('_No member of this Slack workspace has these e-mails, so their people are shown by name: ');
+    expect(text).toContain('idris@ledger.test');
     const asked = h.fake.callsTo('users.lookupByEmail').map((c) => c.args['email']);
     expect(asked).toContain('idris@ledger.test');
     expect(

@@ -18,6 +18,8 @@ export interface ContactsView {
   /** The zone the rota's clock times are read in (the run's). */
   timezone: string;
   found: ReadonlyMap<string, string>;
+  /** E-mails no Slack member has. */
+  unknown: readonly string[];
   note: LookupNote;
 }
 
@@ -76,6 +78,13 @@ export function renderContactsText(view: ContactsView): string {
       (s) => `${s.level}. ${s.label ? `${escapeMrkdwn(s.label)}: ` : ''}${person(s.who, stepEmail(s, people.contacts), found)}`,
     );
     out.push(`*Escalation path*\n${joinLinesWithin(steps, PART_MAX)}`);
+  }
+  if (view.unknown.length > 0) {
+    const list = view.unknown.slice(0, 10).map(escapeMrkdwn).join(', ');
+    const more = view.unknown.length > 10 ? ` and ${view.unknown.length - 10} more` : '';
+    out.push(
+      `_No member of this Slack workspace has ${view.unknown.length === 1 ? 'this e-mail' : 'these e-mails'}, so ${view.unknown.length === 1 ? 'its person is' : 'their people are'} shown by name: ${list}${more}._`,
+    );
   }
   const note = noteText(view.note);
   if (note) out.push(`_${note}_`);
