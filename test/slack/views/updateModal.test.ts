@@ -13,7 +13,7 @@ describe('the Post update modal', () => {
     const view = updateModal({ runId: 4, refIndex: 7, channelId: 'C0DEPLOY', title: 'Status update', text: 'Hello [END]' });
     expect(view.callback_id).toBe(CallbackIds.updateModal);
     expect(view.private_metadata).toBe('4:7:C0DEPLOY');
-    const input = view.blocks.find((b) => b.block_id === BlockIds.updateText) as { element: Record<string, unknown> };
+    const input = view.blocks.find((b) => b.block_id === BlockIds.updateText) as unknown as { element: Record<string, unknown> };
     expect(input.element).toMatchObject({ action_id: ActionIds.updateTextInput, multiline: true, max_length: 3000, initial_value: 'Hello [END]' });
   });
 
