@@ -19,6 +19,7 @@ const MISS_TTL_MS = 30 * 60_000;
 const MISSING_SCOPE_PAUSE_MS = 10 * 60_000;
 /** A command answers within Slack's 3 s: lookups get this long, late answers still fill the cache. */
 export const LOOKUP_BUDGET_MS = 1_500;
+const MAX_LOOKUPS_PER_ASK = 20;
 
 /**
  * E-mails written in a checklist → Slack users (`users.lookupByEmail`, scope `users:read.email`),
@@ -46,7 +47,8 @@ export class SlackUserDirectory {
 
   async resolve(emails: readonly string[], budgetMs = LOOKUP_BUDGET_MS): Promise<Resolved> {
     const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
-    const ask = wanted.filter((e) => this.cached(e) === undefined);
+    // Slack allows lookupByEmail about 50 times a minute: a long contacts list is resolved over a few asks.
+    const ask = wanted.filter((e) => this.cached(e) === undefined).slice(0, MAX_LOOKUPS_PER_ASK);
     let note: LookupNote = null;
     if (ask.length > 0) {
       if (this.paused && this.paused.until > this.now()) {
