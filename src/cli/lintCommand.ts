@@ -46,7 +46,7 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
     const result = parseChecklist(text, {
       name: checklistName(file),
       source: file,
-      countMessages: (checklist) => messageLayout.keysFor(checklist, { rollback: true }).length,
+      countMessages: (checklist) => messageLayout.keysFor(checklist).length,
     });
     const problems = result.ok ? result.warnings : result.problems;
     lines.push(...problems.map(formatProblem));

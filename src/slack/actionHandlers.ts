@@ -7,6 +7,7 @@ import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBloc
 import { errorText } from './replyWithError.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
+import { declareRollbackClick, registerDeclareRollbackModal } from './declareRollbackHandlers.js';
 
 export interface ActionDeps {
   services: Services;
@@ -173,6 +174,12 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
     }),
   );
+
+  app.action(
+    ActionIds.declareRollback,
+    handle('declare rollback', (body, action) => declareRollbackClick(deps, actorOf(body), body.trigger_id, action)),
+  );
+  registerDeclareRollbackModal(app, deps);
 
   app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
     let submission: ReturnType<typeof parseNoGoSubmission>;
