@@ -19,12 +19,26 @@ export interface TriggerHeadingNote {
 
 export type TriggerOverrides = Readonly<Record<string, 'triggers' | 'run'>>;
 
-/** "Triggers", "Rollback trigger", "Abort Triggers" — not "Trigger the deploy" (a step). */
-const TRIGGER_NOUN = /\btriggers\b|(?<=\S\s+)\btrigger\b/i;
-/** Criteria or conditions, of an abort, a No-Go, a rollback or a stop. */
-const CRITERIA = /\b(abort|aborting|no-go|nogo|no go|rollback|roll-back|roll back|stop|halt)\b.*\b(criteria|criterion|conditions|signals|thresholds)\b/i;
-/** "Go/No-Go criteria" are what must hold to go on, ticked before a gate: not triggers. */
-const GO_NO_GO = /\bgo\s*[/-]\s*no[- ]?go\b|\bgo\s+or\s+no[- ]?go\b/gi;
+/** Words that make a heading about conditions, when something about stopping comes before them. */
+const CRITERIA = new Set(['criteria', 'criterion', 'conditions', 'signals', 'thresholds']);
+/** Single words about stopping: "Abort criteria", "Stop conditions". ("no go" and "roll back" are pairs, below.) */
+const STOPPING = new Set(['abort', 'aborting', 'rollback', 'stop', 'halt']);
+
+/**
+ * The heading's words, lower case, with "Go/No-Go" (and "go or no go") taken out: those criteria are
+ * what must hold to go on, ticked before a gate, not triggers. Words, not regular expressions, so a
+ * heading of any length is read in linear time (see lineSyntax.ts on backtracking).
+ */
+function headingWords(title: string): string[] {
+  const words = plainWords(title).toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    if (words[i] === 'go' && words[i + 1] === 'no' && words[i + 2] === 'go') i += 2;
+    else if (words[i] === 'go' && words[i + 1] === 'or' && words[i + 2] === 'no' && words[i + 3] === 'go') i += 3;
+    else out.push(words[i]!);
+  }
+  return out;
+}
 
 function overrideFor(title: string, overrides: TriggerOverrides): 'triggers' | 'run' | undefined {
   const key = plainWords(title).trim().toLowerCase();
@@ -32,10 +46,22 @@ function overrideFor(title: string, overrides: TriggerOverrides): 'triggers' | '
   return undefined;
 }
 
-/** Whether the heading's words name rollback triggers (before any front matter override). */
+/**
+ * Whether the heading's words name rollback triggers (before any front matter override):
+ * "Triggers" anywhere, "trigger" after another word ("Rollback trigger"; "Trigger the deploy" is a
+ * step), or criteria/conditions after a word about stopping ("Abort criteria", "No-Go conditions").
+ */
 export function namesTriggers(title: string): boolean {
-  const plain = plainWords(title).replace(GO_NO_GO, ' ');
-  return TRIGGER_NOUN.test(plain) || CRITERIA.test(plain);
+  const words = headingWords(title);
+  let stopping = false;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    if (word === 'triggers' || (word === 'trigger' && i > 0)) return true;
+    if (CRITERIA.has(word) && stopping) return true;
+    const pair = `${word} ${words[i + 1] ?? ''}`;
+    if (STOPPING.has(word) || pair === 'no go' || pair === 'roll back' || word === 'nogo') stopping = true;
+  }
+  return false;
 }
 
 /**
