@@ -29,8 +29,12 @@ export function declareRollbackClick(
   const trigger = deps.services.ending.checkCanDeclare({ ...actor, runId: ref.runId, triggerId: ref.triggerId });
   return {
     after: async () => {
-      if (typeof triggerId !== 'string') throw new DomainError('bad_payload', { text: 'That click came without a trigger id, so I could not open the form.' });
-      await deps.foreground.views.open({ trigger_id: triggerId, view: declareRollbackModal({ runId: ref.runId, channelId: actor.channelId, trigger }) });
+      if (typeof triggerId !== 'string')
+        throw new DomainError('bad_payload', { text: 'That click came without a trigger id, so I could not open the form.' });
+      await deps.foreground.views.open({
+        trigger_id: triggerId,
+        view: declareRollbackModal({ runId: ref.runId, channelId: actor.channelId, trigger }),
+      });
     },
   };
 }
@@ -42,7 +46,11 @@ export function registerDeclareRollbackModal(app: App, deps: Deps): void {
     try {
       submission = parseDeclareRollbackSubmission(view);
     } catch {
-      submission = { ok: false, blockId: BlockIds.triggerReason, error: 'This form is not one I recognise; close it and click Declare rollback again.' };
+      submission = {
+        ok: false,
+        blockId: BlockIds.triggerReason,
+        error: 'This form is not one I recognise; close it and click Declare rollback again.',
+      };
     }
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: { [submission.blockId]: submission.error } });

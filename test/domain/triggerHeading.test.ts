@@ -60,7 +60,11 @@ describe('trigger lists in a checklist', () => {
   it('lifts trigger sections out of the run, even out of a held rollback phase, and places them after the phase they guard', () => {
     const checklist = load(fixtureText);
     expect(checklist.triggers!.map((t) => [t.title, t.afterPhaseId, t.conditions.map((c) => c.text)])).toEqual([
-      ['Abort Triggers', 'p1', ['5xx rate above 2% for five minutes', 'p95 latency doubled against last week', 'Checkout failures reported by support']],
+      [
+        'Abort Triggers',
+        'p1',
+        ['5xx rate above 2% for five minutes', 'p95 latency doubled against last week', 'Checkout failures reported by support'],
+      ],
       ['Rollback triggers', 'p1', ['Payment provider errors climbing', 'Orders stuck in pending']],
     ]);
     const sections = checklist.phases.flatMap((p) => p.sections.map((s) => s.title));
@@ -80,7 +84,8 @@ describe('trigger lists in a checklist', () => {
   it('refuses an override that is neither "triggers" nor "run", naming the line', () => {
     const result = parseChecklist(`---\ntriggerHeadings:\n  Abort Triggers: maybe\n---\n${fixtureText}`, { name: 'x', source: 'x.md' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => [p.line, p.message])).toContainEqual([3, expect.stringContaining('must be "triggers" or "run"')]);
+    if (!result.ok)
+      expect(result.problems.map((p) => [p.line, p.message])).toContainEqual([3, expect.stringContaining('must be "triggers" or "run"')]);
   });
 
   it('keeps a trigger-sounding heading that holds a Go/No-Go as work to do', () => {
@@ -102,7 +107,9 @@ describe('trigger lists in a checklist', () => {
     const out = lintCommand([path.join(fixtures, 'abort-triggers.md')], (f) => readFileSync(f, 'utf8'));
     const notes = out.output.split('\n').filter((l) => l.includes(': note: '));
     expect(notes.map((l) => l.replace(/^.*abort-triggers\.md:/, ''))).toEqual([
-      expect.stringMatching(/^15: note: "Abort Triggers" is a list of rollback triggers: names triggers or abort\/No-Go criteria: its 3 entries are conditions/),
+      expect.stringMatching(
+        /^15: note: "Abort Triggers" is a list of rollback triggers: names triggers or abort\/No-Go criteria: its 3 entries are conditions/,
+      ),
       expect.stringMatching(/^28: note: "Roll back checkout" is held back for a rollback/),
       expect.stringMatching(/^30: note: "Rollback triggers" is a list of rollback triggers/),
     ]);

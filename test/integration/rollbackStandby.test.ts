@@ -5,13 +5,22 @@
  * over signed requests, the strict fake Slack, real SQLite; the fixture is
  * test/fixtures/checklists/abort-triggers.md (no front matter: whoever starts the run is its lead).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
 import type { SlackBlock, StoredMessage } from '../support/fakeSlack.js';
+import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { eventually } from '../support/waitFor.js';
 import { ALICE, BOB, CHANNEL, ackText, auditRows, harnessPerTest, headerOf, optionsIn, startRun, type Harness } from './checklistHarness.js';
 
 const open = harnessPerTest();
+const ROUTING_KEY = 'Rk7TriggerDrill000Integration42x';
+let pagerDuty: FakePagerDuty | null = null;
+
+beforeAll(assertTestCaTrusted);
+afterEach(async () => {
+  await pagerDuty?.close();
+  pagerDuty = null;
+});
 
 function messageWithHeader(h: Harness, fragment: string): StoredMessage {
   const found = h.fake.messages(CHANNEL).filter((m) => headerOf(m).includes(fragment));
@@ -38,7 +47,9 @@ function textOf(message: { blocks: SlackBlock[] }): string {
 function controlsIn(message: { blocks: SlackBlock[] }): Array<{ type: string; actionId: string }> {
   const out: Array<{ type: string; actionId: string }> = [];
   for (const block of message.blocks) {
-    const elements = [...(Array.isArray(block['elements']) ? block['elements'] : []), block['accessory']] as Array<Record<string, unknown> | undefined>;
+    const elements = [...(Array.isArray(block['elements']) ? block['elements'] : []), block['accessory']] as Array<
+      Record<string, unknown> | undefined
+    >;
     for (const el of elements) {
       if (el && typeof el['action_id'] === 'string') out.push({ type: String(el['type']), actionId: el['action_id'] });
     }
@@ -149,7 +160,11 @@ describe('rollback triggers during the run', () => {
     await startRun(h, 'abort-triggers');
     const triggers = messageWithHeader(h, 'Abort Triggers');
     const text = textOf(triggers);
-    for (const condition of ['5xx rate above 2% for five minutes', 'p95 latency doubled against last week', 'Checkout failures reported by support']) {
+    for (const condition of [
+      '5xx rate above 2% for five minutes',
+      'p95 latency doubled against last week',
+      'Checkout failures reported by support',
+    ]) {
       expect(text).toContain(condition);
     }
     expect(text).toContain('measured on the checkout dashboard');
@@ -239,5 +254,26 @@ describe('rollback triggers during the run', () => {
     expect(JSON.parse(blank.text)).toEqual({ response_action: 'errors', errors: { [BlockIds.triggerReason]: 'Say what you saw in a few words.' } });
     expect(rollbackActive(h, runId)).toBe(false);
     expect(auditRows(h.db, runId, 'run.rollback')).toEqual([]);
+  });
+});
+
+describe('the page of a rollback declared from a trigger', () => {
+  it('names the condition seen', async () => {
+    pagerDuty = await startFakePagerDuty({ routingKey: ROUTING_KEY });
+    const h = await open({ env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl }, pagerIntervalMs: 100 });
+    const { runId } = await startRun(h, 'abort-triggers');
+    await clickDeclare(h, 'Rollback triggers', ALICE);
+    await eventually(() => expect(h.fake.views.find((v) => v.view['callback_id'] === CallbackIds.declareRollbackModal)).toBeDefined());
+    await submitDeclare(h, { user: ALICE, picked: ['1'], reason: 'forty orders waiting' });
+
+    const key = `deployday:run-${runId}:rollback`;
+    await eventually(() => expect(pagerDuty!.alerts.get(key)?.status).toBe('triggered'), { timeoutMs: 6_000 });
+    const sent = pagerDuty.requests
+      .filter((r) => r.path === '/v2/enqueue')
+      .map((r) => JSON.parse(r.body) as { dedup_key: string; payload?: { summary?: string } })
+      .find((e) => e.dedup_key === key);
+    expect(sent?.payload?.summary).toBe(
+      `Rollback declared on run #${runId} (Checkout Service Release): “Orders stuck in pending”: forty orders waiting`,
+    );
   });
 });

@@ -157,7 +157,9 @@ export function draftPhases(
         phaseTitles.set(key, heading.line);
       }
       current = openPhase(headingTitle, heading.line, heading.level, timed.timing, false);
-      const override = Object.entries(triggerOverrides).find(([name]) => name.trim().toLowerCase() === plainWords(headingTitle).trim().toLowerCase())?.[1];
+      const override = Object.entries(triggerOverrides).find(
+        ([name]) => name.trim().toLowerCase() === plainWords(headingTitle).trim().toLowerCase(),
+      )?.[1];
       triggerPhase = override === 'triggers' || (override === undefined && namesTriggers(headingTitle)) ? headingTitle : null;
       if (triggerPhase !== null) {
         // Its own entries (if any) are a trigger list; the outline it heads is not a phase of work.

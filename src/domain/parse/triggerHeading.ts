@@ -30,7 +30,10 @@ const STOPPING = new Set(['abort', 'aborting', 'rollback', 'stop', 'halt']);
  * heading of any length is read in linear time (see lineSyntax.ts on backtracking).
  */
 function headingWords(title: string): string[] {
-  const words = plainWords(title).toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const words =
+    plainWords(title)
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? [];
   const out: string[] = [];
   for (let i = 0; i < words.length; i += 1) {
     if (words[i] === 'go' && words[i + 1] === 'no' && words[i + 2] === 'go') i += 2;

@@ -82,7 +82,8 @@ export function parseDeclareRollbackSubmission(view: { private_metadata?: string
     }
   }
   const rawReason = values[BlockIds.triggerReason]?.[ActionIds.triggerReasonInput]?.value;
-  if (rawReason !== undefined && rawReason !== null && typeof rawReason !== 'string') return { ok: false, blockId: BlockIds.triggerReason, error: NOT_OURS };
+  if (rawReason !== undefined && rawReason !== null && typeof rawReason !== 'string')
+    return { ok: false, blockId: BlockIds.triggerReason, error: NOT_OURS };
   if (conditions.length === 0) return { ok: false, blockId: BlockIds.triggerPick(0), error: 'Tick the trigger you saw.' };
   const reason = (rawReason ?? '').trim();
   if (reason.length < 3) return { ok: false, blockId: BlockIds.triggerReason, error: 'Say what you saw in a few words.' };

@@ -68,5 +68,8 @@ export function renderRollbackStandby(input: { snapshot: RunSnapshot; phase: Pha
     }
   });
   const state = ended ? 'not needed' : 'on standby';
-  return { text: truncate(`${escapeMrkdwn(title)} — rollback ${state}, ${steps === 1 ? '1 step' : `${steps} steps`}`, SlackLimits.fallbackText), blocks };
+  return {
+    text: truncate(`${escapeMrkdwn(title)} — rollback ${state}, ${steps === 1 ? '1 step' : `${steps} steps`}`, SlackLimits.fallbackText),
+    blocks,
+  };
 }
