@@ -94,6 +94,14 @@ describe('trigger lists in a checklist', () => {
     expect(checklist.phases[0]!.sections[0]!.items.map((i) => i.kind)).toEqual(['gate', 'task']);
   });
 
+  it('reads a `##` that names triggers but holds a Go/No-Go as work, keeping every item', () => {
+    const checklist = load('# R\n\n## Abort criteria\n\n- [ ] Go/No-Go on the abort criteria\n- [ ] Error rate checked\n');
+    expect(checklist.triggers).toEqual([]);
+    expect(checklist.phases.map((p) => [p.title, p.sections.flatMap((s) => s.items.map((i) => i.kind))])).toEqual([
+      ['Abort criteria', ['gate', 'task']],
+    ]);
+  });
+
   it('makes the sections of a `##` that names triggers trigger lists too', () => {
     const checklist = load('# R\n\n## Ship\n\n- [ ] Deploy\n\n## Abort Triggers\n\n### Errors\n\n- 5xx above 2%\n\n### Latency\n\n- p95 doubled\n');
     expect(checklist.triggers!.map((t) => [t.title, t.afterPhaseId])).toEqual([

@@ -164,14 +164,15 @@ export function draftPhases(
       if (triggerPhase !== null) {
         // Its own entries (if any) are a trigger list; the outline it heads is not a phase of work.
         // (hasReference: no empty reference section stands in for it when it holds only trigger lists.)
-        current.hasReference = true;
-        if (block.body.some((l) => LIST_ENTRY.test(l.text))) {
-          takenAsTriggers({ title: headingTitle, line: heading.line }, block.body, null);
-        } else {
-          const prose = parseBody(block.body, false, problem).prose;
+        const listed = block.body.some((l) => LIST_ENTRY.test(l.text));
+        if (!listed || takenAsTriggers({ title: headingTitle, line: heading.line }, block.body, null)) {
+          current.hasReference = true;
+          const prose = listed ? '' : parseBody(block.body, false, problem).prose;
           if (prose.trim() !== '') reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: prose });
+          continue;
         }
-        continue;
+        // Entries that are work after all (a Go/No-Go or a sign-off among them): read as written.
+        triggerPhase = null;
       }
       current.rollback = heldBack({ title: headingTitle, line: heading.line }, block.body, []);
       const body = parseBody(block.body, current.rollback, problem);
