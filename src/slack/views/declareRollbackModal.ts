@@ -24,7 +24,8 @@ export function declareRollbackModal(input: { runId: number; channelId: string; 
     groups.push({
       type: 'input',
       block_id: BlockIds.triggerPick(group),
-      optional: group > 0,
+      // Optional for Slack, checked by us: a condition in any group will do, not one in the first.
+      optional: true,
       label: { type: 'plain_text', text: group === 0 ? 'Which trigger fired?' : 'More triggers' },
       element: { type: 'checkboxes', action_id: ActionIds.triggerConditionsInput, options },
     });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TriggerList } from '../../../src/domain/checklist.js';
+import { declareRollbackModal, parseDeclareRollbackSubmission } from '../../../src/slack/views/declareRollbackModal.js';
 import { renderPhasePart } from '../../../src/slack/views/phaseMessages.js';
 import { planPhaseParts } from '../../../src/slack/views/phasePlan.js';
 import { renderRollbackStandby } from '../../../src/slack/views/rollbackStandby.js';
 import { renderTriggerList } from '../../../src/slack/views/triggerListMessage.js';
-import { blocksTextLength } from '../../support/blockKitRules.js';
+import { blocksTextLength, validateView } from '../../support/blockKitRules.js';
 import { buildChecklist, generatedChecklist, makeSnapshot, makeWindows, slackProblems, T0, textOfLength } from './fixtures.js';
 
 /** Every control (button, checkboxes, …) anywhere in the blocks. */
@@ -115,5 +116,40 @@ describe('a list of rollback triggers', () => {
     expect(blocksTextLength(message.blocks)).toBeLessThanOrEqual(9000);
     expect(JSON.stringify(message.blocks)).toMatch(/…and \d+ more in the checklist file/);
     expect(controls(message.blocks)).toEqual(['dd_declare_rollback']);
+  });
+});
+
+describe('the Declare rollback modal', () => {
+  it('offers every condition in groups of ten, none of them required on its own, and reads back the ones ticked in any group', () => {
+    const list: TriggerList = {
+      id: 't3',
+      title: 'Abort Triggers',
+      line: 1,
+      afterPhaseId: null,
+      conditions: Array.from({ length: 23 }, (_, i) => ({ text: `Condition ${i} ${'x'.repeat(100)}`, line: i + 2, details: [] })),
+      notes: [],
+    };
+    const view = declareRollbackModal({ runId: 7, channelId: 'C0DEPLOY', trigger: list });
+    expect(validateView(view)).toEqual([]);
+    const groups = (view.blocks as Array<{ block_id?: string; optional?: boolean; element?: { options?: unknown[] } }>).filter((b) =>
+      b.block_id?.startsWith('dd_trigger_pick:'),
+    );
+    expect(groups.map((g) => [g.optional, g.element?.options?.length])).toEqual([
+      [true, 10],
+      [true, 10],
+      [true, 3],
+    ]);
+    const picked = { type: 'checkboxes', selected_options: [{ value: '21' }] };
+    expect(
+      parseDeclareRollbackSubmission({
+        private_metadata: view.private_metadata!,
+        state: {
+          values: {
+            'dd_trigger_pick:2': { dd_trigger_conditions_input: picked },
+            dd_trigger_reason: { dd_trigger_reason_input: { value: ' saw it ' } },
+          },
+        },
+      }),
+    ).toEqual({ ok: true, runId: 7, triggerId: 't3', channelId: 'C0DEPLOY', conditions: [21], reason: 'saw it' });
   });
 });
