@@ -80,6 +80,8 @@ const settingsSchema = z.object({
     .optional(),
   // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
   rollbackHeadings: z.record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' })).optional(),
+  // Per heading: "triggers" makes it a list of rollback triggers, "run" keeps a trigger-sounding heading as written.
+  triggerHeadings: z.record(z.string().trim().min(1), z.enum(['triggers', 'run'], { error: 'must be "triggers" or "run"' })).optional(),
   // Which PagerDuty severity each reason pages at (domain/escalationRules.ts has the defaults).
   pageSeverity: z
     .partialRecord(

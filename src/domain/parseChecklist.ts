@@ -11,6 +11,7 @@ import {
   type CountRunMessages,
 } from './parse/checklistLimits.js';
 import { draftPhases } from './parse/draftPhases.js';
+import { placeTriggers } from './parse/placeTriggers.js';
 import { excerpt } from './parse/excerpt.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
 import { parsePeople } from './parse/parsePeople.js';
@@ -74,7 +75,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   const bodyLines: SourceLine[] = lines.map((line, i) => ({ text: line, line: i + 1 })).slice(frontMatter.lineCount);
 
   const blocks = splitBlocks(bodyLines, problem);
-  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings);
+  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings, settings.triggerHeadings);
   const { title, titleLine, phases, reference } = drafts;
 
   const checklistTitle = title ?? opts.name;
@@ -138,6 +139,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
 
   reference.sort((a, b) => a.line - b.line);
+  const triggers = placeTriggers(drafts.triggers, built);
   const checklist: Checklist = {
     name: opts.name,
     title: checklistTitle,
@@ -145,6 +147,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     settings,
     phases: built,
     reference,
+    triggers,
     ...(hasPeople ? { people } : {}),
   };
   const messages = (opts.countMessages ?? minimumRunMessages)(checklist);
@@ -153,5 +156,5 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     problem(titleLine, 'error', message);
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   }
-  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings };
+  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings, triggerHeadings: drafts.triggerHeadings };
 }

@@ -5,7 +5,16 @@
  */
 export type RunNotice =
   | { kind: 'gate_passed'; runId: number; gateText: string; sectionTitle: string }
-  | { kind: 'rollback'; runId: number; by: string; reason: string }
+  | {
+      kind: 'rollback';
+      runId: number;
+      by: string;
+      reason: string;
+      /** Declared from a list of rollback triggers: its title and the conditions seen. */
+      trigger?: { list: string; conditions: string[] };
+      /** False when the checklist has no rollback steps (absent in notices queued before this was said). */
+      branch?: boolean;
+    }
   | { kind: 'run_ended'; runId: number; title: string; status: 'completed' | 'rolled_back' | 'aborted'; by: string; reason: string }
   | { kind: 't0_moved'; runId: number; title: string; by: string; minutes: number; t0: number }
   | {

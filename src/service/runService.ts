@@ -9,8 +9,8 @@ import type { RunQueries } from './runQueries.js';
 
 /** Which Slack messages a run owns and which of them show an item; decided by the Slack views. */
 export interface MessageLayout {
-  /** Keys of the run's messages in posting order; rollback phases only when `rollback` is true. */
-  keysFor(checklist: Checklist, opts: { rollback: boolean }): string[];
+  /** Keys of the run's messages in posting order, the rollback branch's (on standby) included. */
+  keysFor(checklist: Checklist): string[];
   keysForItem(checklist: Checklist, itemId: string): string[];
 }
 

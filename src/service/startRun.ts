@@ -44,7 +44,7 @@ export class StartRun {
       if (!(checklist.settings.roles && Object.keys(checklist.settings.roles).some((r) => normaliseRole(r) === LEAD))) {
         assignRole(db, id, LEAD, input.userId, input.userId, now);
       }
-      insertRunMessages(db, id, input.channelId, layout.keysFor(checklist, { rollback: false }));
+      insertRunMessages(db, id, input.channelId, layout.keysFor(checklist));
       appendAudit(db, {
         runId: id,
         at: now,

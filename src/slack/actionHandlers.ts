@@ -9,6 +9,7 @@ import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 import { registerUpdateSubmission } from './updateHandlers.js';
 import { updateModal } from './views/updateModal.js';
+import { declareRollbackClick, registerDeclareRollbackModal } from './declareRollbackHandlers.js';
 
 export interface ActionDeps {
   services: Services;
@@ -192,6 +193,12 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     }),
   );
   registerUpdateSubmission(app, deps);
+
+  app.action(
+    ActionIds.declareRollback,
+    handle('declare rollback', (body, action) => declareRollbackClick(deps, actorOf(body), body.trigger_id, action)),
+  );
+  registerDeclareRollbackModal(app, deps);
 
   app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
     let submission: ReturnType<typeof parseNoGoSubmission>;

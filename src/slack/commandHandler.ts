@@ -180,7 +180,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'rollback': {
       const run = runs.resolveRun(who.channelId, command.run);
       ending.rollback({ ...actor, runId: run.id, reason: command.reason });
-      return { text: `Rollback declared on run #${run.id}. The rollback checklist is being posted.` };
+      return { text: `Rollback declared on run #${run.id}. Its steps, on standby until now, are live in their message.` };
     }
     case 'slip': {
       const run = runs.resolveRun(who.channelId, command.run);

@@ -28,6 +28,12 @@ export const ActionIds = {
   updateTextInput: 'dd_update_text_input',
   /** The reason input in the No-Go modal. */
   noGoReasonInput: 'dd_nogo_reason_input',
+  /** "Declare rollback" under a list of rollback triggers (value: `<runId>:<triggerId>`). */
+  declareRollback: 'dd_declare_rollback',
+  /** The checkboxes of the conditions seen, in the Declare rollback modal. */
+  triggerConditionsInput: 'dd_trigger_conditions_input',
+  /** The reason input in the Declare rollback modal. */
+  triggerReasonInput: 'dd_trigger_reason_input',
 } as const;
 
 export const CallbackIds = {
@@ -35,6 +41,8 @@ export const CallbackIds = {
   noGoModal: 'dd_nogo_modal',
   /** The Post update modal. private_metadata: `<runId>:<refIndex>:<channelId>` (read by parseUpdateMetadata). */
   updateModal: 'dd_update_modal',
+  /** The modal that asks which trigger fired and why. private_metadata: `<runId>:<triggerId>:<channelId>`. */
+  declareRollbackModal: 'dd_declare_rollback_modal',
 } as const;
 
 export const BlockIds = {
@@ -43,6 +51,15 @@ export const BlockIds = {
   /** The actions block under a template in `/deploy ref`: `dd_template:<runId>:<refIndex>`. */
   template(runId: number, refIndex: number): string {
     return `dd_template:${runId}:${refIndex}`;
+  },
+  triggerReason: 'dd_trigger_reason',
+  /** Checkbox group n (10 conditions each) of the Declare rollback modal: `dd_trigger_pick:<n>`. */
+  triggerPick(group: number): string {
+    return `dd_trigger_pick:${group}`;
+  },
+  /** The actions block under a list of rollback triggers: `dd_triggers:<runId>:<triggerId>`. */
+  triggers(runId: number, triggerId: string): string {
+    return `dd_triggers:${runId}:${triggerId}`;
   },
   /** Checkbox group n of a section in a run: `dd_items:<runId>:<sectionId>:<n>`. */
   items(runId: number, sectionId: string, group: number): string {
@@ -144,4 +161,28 @@ export function updateMetadata(runId: number, refIndex: number, channelId: strin
 export function parseUpdateMetadata(metadata: string): { runId: number; refIndex: number; channelId: string } | null {
   const match = /^(\d{1,12}):(\d{1,4}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
   return match ? { runId: Number(match[1]), refIndex: Number(match[2]), channelId: match[3]! } : null;
+}
+
+/** The value of a Declare rollback button: `<runId>:<triggerId>` (read by parseTriggerRef). */
+export function triggerRef(runId: number, triggerId: string): string {
+  return `${runId}:${triggerId}`;
+}
+
+/** Parses a Declare rollback value `<runId>:<triggerId>`; null for anything else. */
+export function parseTriggerRef(value: string): { runId: number; triggerId: string } | null {
+  const match = /^(\d{1,12}):(t\d{1,6})$/.exec(value);
+  if (!match) return null;
+  return { runId: Number(match[1]), triggerId: match[2]! };
+}
+
+/** The Declare rollback modal's private_metadata: `<runId>:<triggerId>:<channelId>`. */
+export function declareRollbackMetadata(runId: number, triggerId: string, channelId: string): string {
+  return `${runId}:${triggerId}:${channelId}`;
+}
+
+/** Parses the Declare rollback modal's private_metadata; null for anything else. */
+export function parseDeclareRollbackMetadata(metadata: string): { runId: number; triggerId: string; channelId: string } | null {
+  const match = /^(\d{1,12}):(t\d{1,6}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
+  if (!match) return null;
+  return { runId: Number(match[1]), triggerId: match[2]!, channelId: match[3]! };
 }

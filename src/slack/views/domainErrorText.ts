@@ -88,6 +88,10 @@ export function domainErrorText(error: DomainError): string {
       return `That template is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
+    case 'unknown_trigger':
+      return `That list of rollback triggers is not one run #${num(p.runId)} has.`;
+    case 'no_condition':
+      return `Pick the condition you saw from “${text('title')}”.`;
     case 'items_open': {
       const count = Number(p.count);
       return `${count} item${count === 1 ? ' is' : 's are'} still open (first: “${text('firstText')}”). Finish them, or waive them with \`/deploy finish waive <reason>\`.`;

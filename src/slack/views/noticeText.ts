@@ -13,8 +13,13 @@ export function noticeText(notice: RunNotice): string {
   switch (notice.kind) {
     case 'gate_passed':
       return `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
-    case 'rollback':
-      return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`;
+    case 'rollback': {
+      const seen =
+        notice.trigger === undefined
+          ? ''
+          : `\nTrigger seen (${escapeMrkdwn(notice.trigger.list)}): ${notice.trigger.conditions.map((c) => `*${escapeMrkdwn(c)}*`).join(', ')}`;
+      return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}${seen}\n${notice.branch === false ? 'The checklist has no rollback steps.' : 'The rollback steps posted on standby above are now live: work them there.'} The remaining deployment phases are stopped.`;
+    }
     case 'run_ended': {
       const label = notice.status === 'completed' ? '🏁 completed' : notice.status === 'rolled_back' ? '⏪ ended as rolled back' : '🛑 aborted';
       return `Run #${notice.runId} (${checklistTitle(notice.title)}) ${label} by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}`;
