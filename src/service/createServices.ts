@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
 import { PipelineApi } from './pipelineApi.js';
 import { GateVoting } from './gateVoting.js';
+import { GitHubProtections } from './githubProtections.js';
 import { ItemWork } from './itemWork.js';
 import { RoleAssignment } from './roleAssignment.js';
 import { RunEnding } from './runEnding.js';
@@ -26,6 +27,8 @@ export interface ServiceInputs {
   onQueued: () => void;
   /** Slack user ids who may change any role (DEPLOYDAY_ADMINS). */
   admins?: readonly string[];
+  /** The audit's actor for GitHub's side, `github:<app slug>` (GITHUB_APP_SLUG). */
+  githubActor?: string;
 }
 
 /** Every use case of a run, built once and complete: nothing is assigned to a service after it is made. */
@@ -45,6 +48,8 @@ export interface Services {
   /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
   tokens: ApiTokens;
   pipeline: PipelineApi;
+  /** GitHub deployments waiting on a run's gate (a GitHub App's custom deployment protection rule). */
+  github: GitHubProtections;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -77,5 +82,6 @@ export function createServices(input: ServiceInputs): Services {
     forecastChecks: createForecastChecks(input.db),
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
+    github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
   };
 }

@@ -31,7 +31,24 @@ export function noticeText(notice: RunNotice): string {
       return `⚠️ PagerDuty refused the ${notice.action === 'trigger' ? 'page' : 'resolve'} (${notice.status ?? 'no status'}: ${escapeMrkdwn(notice.error)}). It will not be retried: check the PagerDuty integration. Page was: ${escapeMrkdwn(notice.summary)}`;
     case 'page_delayed':
       return `⏳ PagerDuty is not answering (${escapeMrkdwn(notice.error)}); still trying to deliver: ${escapeMrkdwn(notice.summary)}`;
+    case 'github_waiting': {
+      const from = [notice.ref ? `ref ${code(notice.ref)}` : null, notice.sender ? `started by ${escapeMrkdwn(notice.sender)}` : null].filter(
+        Boolean,
+      );
+      return `🚦 GitHub is waiting for this gate to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}${from.length ? `, ${from.join(', ')}` : ''}): *${checklistTitle(notice.gateText)}* on run #${notice.runId}. Go approves the deployment; No-Go rejects it with the reason.`;
+    }
+    case 'github_answered':
+      return notice.decision === 'approved'
+        ? `🚀 GitHub was told to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): approved by run #${notice.runId}'s Go.`
+        : `🛑 GitHub was told not to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): rejected by run #${notice.runId}.`;
+    case 'github_refused':
+      return `⚠️ GitHub refused deployday's ${notice.decision === 'approved' ? 'approval' : 'rejection'} of the ${code(notice.environment)} deployment (${escapeMrkdwn(notice.repository)}): ${escapeMrkdwn(notice.error)}. Check the deployment on GitHub.`;
   }
+}
+
+/** A name GitHub gave (an environment, a ref) as inline code; a backtick in it cannot close the span. */
+function code(text: string): string {
+  return `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 }
 
 /** A mention of a user id the bot recorded itself (never of text a person typed). */
