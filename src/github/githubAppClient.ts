@@ -71,7 +71,11 @@ export function createGitHubAppClient(o: GitHubAppClientOptions): GitHubReviewer
       headers: { ...HEADERS, authorization: `Bearer ${appJwt(o.appId, key, now())}` },
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
-    if (res.status !== 201 && res.status !== 200) return failureOf(res, 'installation token', now());
+    if (res.status !== 201 && res.status !== 200) {
+      const failure = await failureOf(res, 'installation token', now());
+      // A JWT GitHub refuses (wrong key, App id or clock) is fixed by the operator and a restart: kept, not lost.
+      return res.status === 401 ? { ...failure, retryable: true } : failure;
+    }
     const body = (await res.json()) as { token?: unknown; expires_at?: unknown };
     if (typeof body.token !== 'string')
       return { ok: false, retryable: true, status: res.status, error: 'installation token: no token in the answer' };
