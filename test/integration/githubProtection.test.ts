@@ -248,7 +248,8 @@ describe('GitHub deployment protection rules', () => {
     cleanups.push(dbDir.remove);
     const databasePath = join(dbDir.dir, 'deployday.db');
     await w.bot.stop();
-    let bot = await w.start(databasePath);
+    const first = await w.start(databasePath);
+    let bot = first;
     const webhookUrl = `http://127.0.0.1:${bot.port}/github/webhook`;
     const { runId, gateId } = await startRun(w, bot);
     expect(
@@ -279,5 +280,12 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews).toHaveLength(1);
     expect(listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
     expect(auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
+
+    // The retries were logged; no secret was: not the webhook secret, the App key nor an installation token.
+    const logs = [...first.logs, ...bot.logs].join('\n');
+    expect(logs).toContain('github: callback failed, will retry');
+    expect(logs).not.toContain(WEBHOOK_SECRET);
+    expect(logs).not.toMatch(/ghs_[0-9a-f]{8}/);
+    expect(logs).not.toContain(w.github.privateKeyPem.split('\n')[1]!);
   });
 });
