@@ -88,7 +88,8 @@ const settingsSchema = z.object({
     )
     .optional(),
   // GitHub deployments (repository + environment) that wait on one of this checklist's gates.
-  github: z.union([githubTarget.transform((t) => [t]), z.array(githubTarget).min(1)]).optional(),
+  // One entry may be written without a list (wrapped first, so a problem names its field, not "invalid input").
+  github: z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(githubTarget).min(1)).optional(),
   // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
   rollbackHeadings: z.record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' })).optional(),
   // Which PagerDuty severity each reason pages at (domain/escalationRules.ts has the defaults).
