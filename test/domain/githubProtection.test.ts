@@ -39,7 +39,9 @@ describe('github: front matter', () => {
 
   it('refuses a repository that is not owner/name, at its line', () => {
     const bad = checklist('github:\n  repository: shop\n  environment: production\n  gate: canary-go');
-    expect(bad.ok ? [] : bad.problems).toEqual([expect.objectContaining({ line: 3, severity: 'error', message: expect.stringContaining('owner/name') })]);
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      expect.objectContaining({ line: 3, severity: 'error', message: expect.stringContaining('owner/name') }),
+    ]);
   });
 
   it('finds the entry whatever the case GitHub writes the names in, and the gate its key names', () => {
