@@ -13,6 +13,7 @@ import {
   waitingProtections,
   type ProtectionRow,
 } from '../store/githubProtections.js';
+import { bumpRunMessages } from '../store/runMessages.js';
 import { listActiveRuns } from '../store/runs.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
@@ -48,7 +49,7 @@ export class GitHubProtections {
   receive(deliveryId: string, request: ProtectionRequest): ProtectionReceipt {
     const { db, clock, queries, timeline } = this.deps;
     const now = clock.now();
-    return db
+    const receipt = db
       .transaction((): ProtectionReceipt => {
         if (protectionSeen(db, deliveryId, request)) return { outcome: 'replayed' };
         const detail = {
@@ -92,6 +93,8 @@ export class GitHubProtections {
           target: gate.id,
           detail: { ...detail, gate: gateKey, answer: answer?.kind ?? 'waiting' },
         });
+        // The gate's message shows the deployment (waiting, or the answer on its way).
+        bumpRunMessages(db, run.id, 'all');
         if (answer) return { outcome: 'answered', runId: run.id, decision: decisionOf(answer), why: answer.kind };
         timeline.notice(run.id, `github-waiting:${id}`, {
           kind: 'github_waiting',
@@ -105,6 +108,8 @@ export class GitHubProtections {
         return { outcome: 'waiting', runId: run.id, gateKey };
       })
       .immediate();
+    if (receipt.outcome !== 'replayed' && receipt.runId !== null) this.deps.events.messagesChanged(receipt.runId);
+    return receipt;
   }
 
   /** Fixes the answer of every waiting deployment whose gate is now decided or whose run ended; returns how many. */
@@ -137,6 +142,7 @@ export class GitHubProtections {
     const now = clock.now();
     db.transaction(() => {
       if (!markProtectionSent(db, row.id, now, status)) return;
+      if (row.runId !== null) bumpRunMessages(db, row.runId, 'all');
       appendAudit(db, {
         runId: row.runId,
         at: now,
@@ -155,6 +161,7 @@ export class GitHubProtections {
         });
       }
     })();
+    if (row.runId !== null) this.deps.events.messagesChanged(row.runId);
   }
 
   recordRetry(row: ProtectionRow, nextAttemptAt: number, error: string, status: number | null): void {
@@ -166,6 +173,7 @@ export class GitHubProtections {
     const { db, clock, timeline } = this.deps;
     db.transaction(() => {
       if (!markProtectionFailed(db, row.id, error, status)) return;
+      if (row.runId !== null) bumpRunMessages(db, row.runId, 'all');
       appendAudit(db, {
         runId: row.runId,
         at: clock.now(),
@@ -185,6 +193,7 @@ export class GitHubProtections {
         });
       }
     })();
+    if (row.runId !== null) this.deps.events.messagesChanged(row.runId);
   }
 
   /** At start: callbacks left mid-send by the last process are due now; returns how many. */

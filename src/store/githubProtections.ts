@@ -1,4 +1,5 @@
 import type { ProtectionAnswer, ProtectionDecision, ProtectionRequest } from '../domain/githubProtection.js';
+import type { GateDeployment } from '../domain/run.js';
 import { prepared, type Db } from './db.js';
 
 /**
@@ -189,6 +190,14 @@ export function releaseSendingProtections(db: Db, now: number): number {
 
 export function protectionsOfRun(db: Db, runId: number): ProtectionRow[] {
   return (prepared(db, 'SELECT * FROM github_protections WHERE run_id = ? ORDER BY id').all(runId) as DbRow[]).map(toRow);
+}
+
+/** What a run's gate messages show of the deployments attached to them. */
+export function gateDeployments(db: Db, runId: number): GateDeployment[] {
+  return prepared(
+    db,
+    'SELECT gate_item_id AS gateItemId, repository, environment, status, decision FROM github_protections WHERE run_id = ? AND gate_item_id IS NOT NULL ORDER BY id',
+  ).all(runId) as GateDeployment[];
 }
 
 export function listProtections(db: Db): ProtectionRow[] {

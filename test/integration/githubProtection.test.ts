@@ -122,6 +122,12 @@ async function vote(w: World, bot: RunningBot, runId: number, gateId: string, ch
   }
 }
 
+/** The text of the message that holds the gate (found by its block id, with or without its buttons). */
+function gateMessageText(fake: FakeSlack, runId: number, gateId: string): string {
+  const message = fake.messages(CHANNEL).find((m) => m.blocks.some((b) => b['block_id'] === BlockIds.item(runId, gateId)));
+  return message ? JSON.stringify(message.blocks) : '';
+}
+
 const channelText = (fake: FakeSlack): string =>
   fake
     .messages(CHANNEL)
@@ -151,7 +157,17 @@ describe('GitHub deployment protection rules', () => {
       decision: 'pending',
       github: [{ repository: 'acme/shop', environment: 'production', status: 'waiting', decision: null }],
     });
-    await eventually(() => expect(channelText(w.fake)).toContain('GitHub is waiting for this gate to deploy `production`'), WAIT);
+    await eventually(
+      () => expect(channelText(w.fake)).toContain('GitHub is waiting for this gate to deploy `production` (acme/shop, ref `main`'),
+      WAIT,
+    );
+    await eventually(
+      () => expect(gateMessageText(w.fake, runId, gateId)).toContain('🚦 GitHub is waiting for this gate to deploy `production` (acme/shop)'),
+      {
+        ...WAIT,
+        message: "the gate's own message shows the waiting deployment",
+      },
+    );
     expect(w.github.reviews).toEqual([]);
 
     await vote(w, w.bot, runId, gateId, 'go', CAROL);
@@ -164,6 +180,7 @@ describe('GitHub deployment protection rules', () => {
     expect(requested).toMatchObject([{ actor: `github:${APP_SLUG}`, target: gateId }]);
     await eventually(() => expect(auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
     await eventually(() => expect(channelText(w.fake)).toContain('GitHub was told to deploy `production`'), WAIT);
+    await eventually(() => expect(gateMessageText(w.fake, runId, gateId)).toContain('🚀 GitHub told to deploy `production` (acme/shop)'), WAIT);
 
     // Later ticks never answer the deployment again.
     await w.bot.bot.github!.tick();
@@ -219,12 +236,17 @@ describe('GitHub deployment protection rules', () => {
     expect(replay.status).toBe(202);
     expect(replay.body).toMatchObject({ outcome: 'replayed' });
     expect(listProtections(w.bot.bot.db)).toHaveLength(1);
+    const notices = () =>
+      w.fake.messages(CHANNEL).filter((m) => (m.text ?? '').includes('GitHub is waiting for this gate to deploy `production` (acme/shop, ref'))
+        .length;
+    await eventually(() => expect(notices()).toBe(1), WAIT);
 
     await vote(w, w.bot, runId, gateId, 'go', CAROL);
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     await w.bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
     expect(auditRows(w.bot.bot.db, runId, 'github.deployment_requested')).toHaveLength(1);
+    expect(notices()).toBe(1);
   });
 
   it('rejects a deployment no active run maps, with a comment saying why', async () => {

@@ -1,5 +1,6 @@
 import type { RunNotice } from '../../domain/runNotice.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { githubCode as code } from './githubText.js';
 import { slackDate } from './slackDate.js';
 
 /**
@@ -44,11 +45,6 @@ export function noticeText(notice: RunNotice): string {
     case 'github_refused':
       return `⚠️ GitHub refused deployday's ${notice.decision === 'approved' ? 'approval' : 'rejection'} of the ${code(notice.environment)} deployment (${escapeMrkdwn(notice.repository)}): ${escapeMrkdwn(notice.error)}. Check the deployment on GitHub.`;
   }
-}
-
-/** A name GitHub gave (an environment, a ref) as inline code; a backtick in it cannot close the span. */
-function code(text: string): string {
-  return `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 }
 
 /** A mention of a user id the bot recorded itself (never of text a person typed). */
