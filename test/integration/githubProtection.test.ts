@@ -264,6 +264,31 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
   });
 
+  it('rejects a waiting deployment when its run is aborted before the gate is decided, saying so', async () => {
+    const w = await world();
+    const { runId } = await startRun(w);
+    await w.github.deliver(w.webhookUrl, WEBHOOK_SECRET, w.github.waitingDeployment({ repository: 'acme/shop', environment: 'production' }));
+    expect(ackText(await w.bot.slack.command('abort freeze called by the CTO', { user: ALICE }))).toContain('abort');
+    await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
+    expect(w.github.reviews[0]).toMatchObject({ state: 'rejected' });
+    expect(w.github.reviews[0]!.comment).toContain(`deployday run #${runId} aborted before its gate was decided: freeze called by the CTO`);
+  });
+
+  it('approves at once a deployment that asks after the gate already passed', async () => {
+    const w = await world();
+    const { runId, gateId } = await startRun(w);
+    await vote(w, w.bot, runId, gateId, 'go', BOB);
+    const delivered = await w.github.deliver(
+      w.webhookUrl,
+      WEBHOOK_SECRET,
+      w.github.waitingDeployment({ repository: 'acme/shop', environment: 'production' }),
+    );
+    expect(delivered.body).toMatchObject({ outcome: 'answered', runId, decision: 'approved', why: 'go' });
+    await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
+    expect(w.github.reviews[0]).toMatchObject({ state: 'approved' });
+    expect(w.github.reviews[0]!.comment).toContain('Test bob');
+  });
+
   it('retries through 429 with Retry-After, a rate-limited 403 and GitHub down, across a restart, and approves exactly once', async () => {
     const w = await world();
     const dbDir = tempDir('deployday-github-db-');
