@@ -1,8 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type LogLevel } from '@slack/bolt';
-import type { Config } from './config.js';
-import { secretsOf } from './config.js';
+import { type Config, secretsOf } from './config.js';
 import { RedactingLogger } from './logger.js';
 import type { DeploydayOptions } from './deploydayOptions.js';
 
@@ -10,6 +9,7 @@ export type { DeploydayOptions };
 import { MessageSync } from './jobs/messageSync.js';
 import type { EventsOutWorker } from './jobs/eventsOutWorker.js';
 import { eventsOutFromConfig } from './eventsOutFromConfig.js';
+import { type GitHubCallbackWorker, githubActorOf, githubFromConfig } from './githubFromConfig.js';
 import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
 import { createReporting, type Reporting } from './jobs/reporting.js';
@@ -60,18 +60,13 @@ export interface Deployday {
   /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
   gateWaiters: GateWaiters;
   eventsOut: EventsOutWorker;
-  /**
-   * Starts listening (HTTP on config.port, or Socket Mode with /healthz on config.port); resolves
-   * with the HTTP port, in Socket Mode once Slack has said hello (retrying with backoff until then).
-   */
+  github: GitHubCallbackWorker | null;
+  /** Listens (HTTP, or Socket Mode with /healthz on config.port); resolves with the port (Socket Mode: once Slack said hello). */
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-/**
- * Wires the layers: store → services → Slack handlers, sync loop, reminder poller, pager.
- * Nothing here talks to Slack until start().
- */
+/** Wires the layers: store → services → Slack handlers, loops, pager, GitHub. Nothing talks to Slack until start(). */
 export function createDeployday(config: Config, options: DeploydayOptions = {}): Deployday {
   const logger = new RedactingLogger(secretsOf(config), options.logSink, config.logLevel as LogLevel);
   const clock = options.clock ?? systemClock;
@@ -103,16 +98,19 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clock,
     layout: messageLayout,
     admins: config.admins ?? [],
+    githubActor: githubActorOf(config),
     events: {
       messagesChanged: () => sync?.notify(),
       runEnded: (runId) => {
         gateWaiters.notify(runId);
+        gh.worker?.poke();
         reporting?.runEnded(runId);
       },
       // Only the click's own write belongs before its ack: the paging rules run after it (afterAck).
       stateChanged: (runId) => {
         gateWaiters.notify(runId);
         eventsOut?.poke();
+        gh.worker?.poke();
         evaluateRulesAfterAck(runId);
       },
     },
@@ -164,6 +162,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   const pages = pager.service;
   eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
+  const gh = githubFromConfig({ config, options, protections: services.github, slack: clients.background, clock, logger });
   poller = new ReminderPoller(
     timeline,
     createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
@@ -197,11 +196,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
-  // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
-  // there (Slack down while we start) would fail every request until restart. So we authorize
-  // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
-  // bot's ids are filled in once our own auth.test (in start) has answered.
-  const apiRoutes = pipelineRoutes({ services, waiters: gateWaiters, logger });
+  // Bolt given `token` caches one auth.test (a failure while Slack is down would fail every request
+  // until restart): we authorize ourselves; the bot's ids are filled in by our own auth.test in start.
+  const apiRoutes = [...pipelineRoutes({ services, waiters: gateWaiters, logger }), ...gh.routes];
   const app = new App({
     authorize: async () => ({ botToken: config.slackBotToken, botId: identity.botId, botUserId: identity.botUserId }),
     // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
@@ -250,6 +247,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     socket,
     gateWaiters,
     eventsOut,
+    github: gh.worker,
     async start() {
       const lookup = learnBotIdentity(clients.background, identity, logger);
       identityLookup = lookup;
@@ -274,7 +272,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
-      for (const job of [poller!, pager!, reporting!, eventsOut!]) job.start();
+      for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) job?.start();
       healthy = true;
       if (socket) {
         await socket.start();
@@ -290,6 +288,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await pager!.stop();
       await reporting!.stop();
       await eventsOut!.stop();
+      await gh.worker?.stop();
       await sync!.stop();
       await socket?.stop();
       await app.stop().catch(() => undefined);

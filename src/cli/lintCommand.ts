@@ -132,8 +132,21 @@ function lintKeys(checklist: Checklist, file: string, listKeys: boolean): { line
   const keys = itemKeys(checklist);
   const problems = keys.problems.filter((p) => listKeys || p.kind === 'duplicate');
   const lines = problems.map((p) => formatProblem({ file, line: p.line, severity: 'error', message: keyProblemMessage(p) }));
+  // A `github:` entry whose gate key names no gate would reject every deployment it protects.
+  const unknownGates = (checklist.settings.github ?? []).filter((t) => keys.byKey.get(t.gate)?.kind !== 'gate');
+  for (const t of unknownGates) {
+    const gates = [...keys.byKey].filter(([, i]) => i.kind === 'gate').map(([k]) => k);
+    lines.push(
+      formatProblem({
+        file,
+        line: 1,
+        severity: 'error',
+        message: `front matter github: gate "${t.gate}" (${t.repository} ${t.environment}) is not a gate key; gates: ${gates.join(', ') || 'none'}`,
+      }),
+    );
+  }
   if (listKeys) {
     for (const [key, item] of keys.byKey) lines.push(`${file}:${item.line}: ${item.kind === 'gate' ? 'gate' : 'item'} ${key}`);
   }
-  return { lines, failed: problems.length > 0 };
+  return { lines, failed: problems.length > 0 || unknownGates.length > 0 };
 }

@@ -133,6 +133,15 @@ export interface GateSettings {
   quorum?: 'one' | 'all' | number;
 }
 
+/** A GitHub repository's environment whose deployments wait on the run's gate with this key. */
+export interface GitHubTarget {
+  /** `owner/name`. */
+  repository: string;
+  environment: string;
+  /** The gate's stable key (`{#canary-go}` or its slug). */
+  gate: string;
+}
+
 /** Front matter: settings the prose cannot express. All optional. */
 export interface ChecklistSettings {
   /** IANA zone, e.g. "America/New_York". The samples also say "All times in UTC" in prose. */
@@ -159,6 +168,8 @@ export interface ChecklistSettings {
   rollbackHeadings?: Record<string, 'run' | 'rollback'>;
   /** Heading title → "triggers" (a list of rollback triggers) or "run" (kept as written). */
   triggerHeadings?: Record<string, 'triggers' | 'run'>;
+  /** GitHub deployments this checklist's runs gate (a GitHub App's custom deployment protection rule). */
+  github?: GitHubTarget[];
   /** PagerDuty severity per page reason, over the defaults (see domain/escalationRules.ts). */
   pageSeverity?: Partial<Record<PageReasonKind, 'critical' | 'error' | 'warning' | 'info'>>;
 }

@@ -60,4 +60,16 @@ export interface RunSnapshot {
   votes: GateVote[];
   /** Role name (lower-case) → user ids. */
   roles: Record<string, string[]>;
+  /** GitHub deployments attached to the run's gates (a custom deployment protection rule); absent = none. */
+  github?: GateDeployment[];
+}
+
+/** A GitHub deployment waiting on (or answered by) a gate, as the gate's message shows it. */
+export interface GateDeployment {
+  gateItemId: string;
+  repository: string;
+  environment: string;
+  /** waiting: the gate is undecided; queued/sending: the answer is on its way; sent; failed: GitHub refused it. */
+  status: 'waiting' | 'queued' | 'sending' | 'sent' | 'failed';
+  decision: 'approved' | 'rejected' | null;
 }

@@ -27,6 +27,18 @@ export type RunNotice =
   | { kind: 'page_refused'; action: 'trigger' | 'resolve'; status: number | null; error: string; summary: string }
   | { kind: 'page_delayed'; error: string; summary: string }
   /** A communication template's update, as the poster edited it (plain text: escaped when worded). */
-  | { kind: 'update_posted'; runId: number; by: string; title: string; text: string };
+  | { kind: 'update_posted'; runId: number; by: string; title: string; text: string }
+  | {
+      kind: 'github_waiting';
+      runId: number;
+      gateText: string;
+      repository: string;
+      environment: string;
+      ref: string | null;
+      /** The GitHub login that started the workflow. */
+      sender: string | null;
+    }
+  | { kind: 'github_answered'; runId: number; repository: string; environment: string; decision: 'approved' | 'rejected' }
+  | { kind: 'github_refused'; runId: number; repository: string; environment: string; decision: 'approved' | 'rejected'; error: string };
 
 export type RunNoticeKind = RunNotice['kind'];

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
 import { PipelineApi } from './pipelineApi.js';
 import { GateVoting } from './gateVoting.js';
+import { GitHubProtections } from './githubProtections.js';
 import { ItemWork } from './itemWork.js';
 import { RoleAssignment } from './roleAssignment.js';
 import { RunEnding } from './runEnding.js';
@@ -27,6 +28,8 @@ export interface ServiceInputs {
   onQueued: () => void;
   /** Slack user ids who may change any role (DEPLOYDAY_ADMINS). */
   admins?: readonly string[];
+  /** The audit's actor for GitHub's side, `github:<app slug>` (GITHUB_APP_SLUG). */
+  githubActor?: string;
 }
 
 /** Every use case of a run, built once and complete: nothing is assigned to a service after it is made. */
@@ -48,6 +51,8 @@ export interface Services {
   pipeline: PipelineApi;
   /** Communication templates' Post update (issue 10). */
   updates: UpdatePosting;
+  /** GitHub deployments waiting on a run's gate (a GitHub App's custom deployment protection rule). */
+  github: GitHubProtections;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -81,5 +86,6 @@ export function createServices(input: ServiceInputs): Services {
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
     updates: new UpdatePosting(deps),
+    github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
   };
 }

@@ -4,6 +4,7 @@ import { gateItemOutcome, standingVotes } from '../domain/gates.js';
 import { itemKeys } from '../domain/itemKeys.js';
 import type { Run, RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
+import { protectionsOfRun, type ProtectionRow } from '../store/githubProtections.js';
 import { findIdempotentAnswer, saveIdempotentAnswer, type StoredAnswer } from '../store/apiTokens.js';
 import { tokenActor, type ApiToken } from './apiTokens.js';
 import type { ItemWork } from './itemWork.js';
@@ -21,6 +22,8 @@ export interface GateView {
   decision: GateDecision;
   reason: string | null;
   votes: Array<{ user: string; vote: string; reason: string | null; at: string }>;
+  /** GitHub deployments waiting on (or answered by) this gate: its custom deployment protection rule. */
+  github: Array<{ repository: string; environment: string; deploymentId: number; status: string; decision: string | null }>;
 }
 
 export interface ItemView {
@@ -85,7 +88,7 @@ export class PipelineApi {
     const snapshot = this.deps.queries.snapshot(run.id);
     const item = this.itemByKey(snapshot, key, true);
     if (audit) this.audit(token, run.id, 'api.read', item.id);
-    return gateView(snapshot, key, item);
+    return gateView(snapshot, key, item, protectionsOfRun(this.deps.db, run.id));
   }
 
   setItem(
@@ -154,9 +157,10 @@ export class PipelineApi {
         evidence: state.evidence ?? null,
       };
     });
+    const github = protectionsOfRun(this.deps.db, run.id);
     const gates = allItems(run.checklist)
       .filter((item) => item.kind === 'gate' && keys.keyOf.has(item.id))
-      .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item));
+      .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item, github));
     return {
       id: run.id,
       checklist: run.checklistName,
@@ -170,7 +174,7 @@ export class PipelineApi {
   }
 }
 
-function gateView(snapshot: RunSnapshot, key: string, item: Item): GateView {
+function gateView(snapshot: RunSnapshot, key: string, item: Item, github: ProtectionRow[]): GateView {
   const outcome = gateItemOutcome(snapshot, item);
   const votes = standingVotes(snapshot.votes, item.id);
   const decision: GateDecision =
@@ -188,5 +192,8 @@ function gateView(snapshot: RunSnapshot, key: string, item: Item): GateView {
     decision,
     reason,
     votes: votes.map((v) => ({ user: v.userId, vote: v.vote, reason: v.reason, at: iso(v.at)! })),
+    github: github
+      .filter((p) => p.gateItemId === item.id)
+      .map((p) => ({ repository: p.repository, environment: p.environment, deploymentId: p.deploymentId, status: p.status, decision: p.decision })),
   };
 }

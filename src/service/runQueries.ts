@@ -1,3 +1,4 @@
+import { gateDeployments } from '../store/githubProtections.js';
 import { allItems, type Checklist } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
@@ -28,6 +29,7 @@ export class RunQueries {
       items: withTemplateStates(run.checklist, listItemStates(this.db, runId)),
       votes: listGateVotes(this.db, runId),
       roles: listRoles(this.db, runId),
+      github: gateDeployments(this.db, runId),
     };
   }
 

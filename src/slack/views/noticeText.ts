@@ -1,5 +1,6 @@
 import type { RunNotice } from '../../domain/runNotice.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { githubCode as code } from './githubText.js';
 import { slackDate } from './slackDate.js';
 
 /**
@@ -38,6 +39,18 @@ export function noticeText(notice: RunNotice): string {
       return `📣 *${checklistTitle(notice.title)}* (run #${notice.runId}) — posted by ${mention(notice.by)}\n${escapeMrkdwn(notice.text)}`;
     case 'page_delayed':
       return `⏳ PagerDuty is not answering (${escapeMrkdwn(notice.error)}); still trying to deliver: ${escapeMrkdwn(notice.summary)}`;
+    case 'github_waiting': {
+      const from = [notice.ref ? `ref ${code(notice.ref)}` : null, notice.sender ? `started by ${escapeMrkdwn(notice.sender)}` : null].filter(
+        Boolean,
+      );
+      return `🚦 GitHub is waiting for this gate to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}${from.length ? `, ${from.join(', ')}` : ''}): *${checklistTitle(notice.gateText)}* on run #${notice.runId}. Go approves the deployment; No-Go rejects it with the reason.`;
+    }
+    case 'github_answered':
+      return notice.decision === 'approved'
+        ? `🚀 GitHub was told to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): approved by run #${notice.runId}'s Go.`
+        : `🛑 GitHub was told not to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): rejected by run #${notice.runId}.`;
+    case 'github_refused':
+      return `⚠️ GitHub refused deployday's ${notice.decision === 'approved' ? 'approval' : 'rejection'} of the ${code(notice.environment)} deployment (${escapeMrkdwn(notice.repository)}): ${escapeMrkdwn(notice.error)}. Check the deployment on GitHub.`;
   }
 }
 
