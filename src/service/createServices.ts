@@ -49,7 +49,7 @@ export interface Services {
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
 export function createServices(input: ServiceInputs): Services {
-  const queries = new RunQueries(input.db);
+  const queries = new RunQueries(input.db, () => input.clock.now());
   const timeline = new TimelineService(input.db, input.clock, (id) => queries.snapshot(id), input.onQueued);
   const deps = {
     db: input.db,
