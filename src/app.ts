@@ -36,7 +36,8 @@ import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
-import { createSlackClients } from './slack/webClients.js';
+import { registerTenancyEvents } from './slack/tenancyEvents.js';
+import { slackAuthFromConfig } from './slackAuth.js';
 import { openDatabase, type Db } from './store/db.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -82,7 +83,6 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   }
   logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
 
-  const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
   const identity: BotIdentity = {
     workspaceUrl: null,
     ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
@@ -133,7 +133,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   sync = new MessageSync({
     messages: runMessages,
     render,
-    client: clients.background,
+    clientFor: (channelId) => slackAuth.clientFor(channelId),
     logger,
     postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
@@ -165,7 +165,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
+    createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),
@@ -196,17 +196,20 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
-  // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
-  // there (Slack down while we start) would fail every request until restart. So we authorize
-  // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
-  // bot's ids are filled in once our own auth.test (in start) has answered.
   const apiRoutes = pipelineRoutes({ services, waiters: gateWaiters, logger });
+  const slackAuth = slackAuthFromConfig({
+    config,
+    db,
+    now: () => clock.now(),
+    logger,
+    identity,
+    socket,
+    healthz,
+    routes: apiRoutes,
+    onInstalled: (tenant) => services.tenancy.arrived(tenant),
+  });
   const app = new App({
-    authorize: async () => ({ botToken: config.slackBotToken, botId: identity.botId, botUserId: identity.botUserId }),
-    // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
-    ...(socket
-      ? { receiver: socket.receiver }
-      : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
+    ...slackAuth.appOptions,
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
@@ -222,38 +225,28 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger);
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
+  registerActionHandlers(app, { services, ...(slackAuth.foreground ? { foreground: slackAuth.foreground } : {}), logger, pages });
+  registerTenancyEvents(app, { tenancy: services.tenancy, logger });
   reporting = createReporting({
     app,
     services,
     clock,
-    client: clients.background,
+    clientFor: slackAuth.clientFor,
     logger,
     onMessagesChanged: () => sync?.notify(),
     ...(options.reporting ? { options: options.reporting } : {}),
   });
 
   return {
-    app,
-    db,
-    runs,
-    timeline,
-    services,
-    sync,
-    poller,
-    pages,
-    paging: pager,
-    logger,
-    reporting,
-    socket,
-    gateWaiters,
-    eventsOut,
+    ...{ app, db, runs, timeline, services, sync, poller, pages, paging: pager, logger, reporting, socket, gateWaiters, eventsOut },
     async start() {
-      const lookup = learnBotIdentity(clients.background, identity, logger);
-      identityLookup = lookup;
-      await lookup.ready;
+      if (slackAuth.identityClient) {
+        const lookup = learnBotIdentity(slackAuth.identityClient, identity, logger);
+        identityLookup = lookup;
+        await lookup.ready;
+      }
       const reconciled = await reconcileClaimedReminders({
-        client: clients.background,
+        clientFor: slackAuth.clientFor,
         claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
@@ -268,7 +261,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       logger.info(
         socket
           ? `deployday is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
-          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`,
+          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1${config.oauth ? ', GET /slack/install' : ''})`,
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();

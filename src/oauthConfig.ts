@@ -1,11 +1,10 @@
-import { ConfigError } from './config.js';
 import { parseEncryptionKey } from './store/tokenCipher.js';
 
 /**
- * The OAuth distribution variables. OAuth mode is on when SLACK_CLIENT_ID is set; then the
- * client secret, state secret, public URL and encryption key are all required (a bot token
- * stored without a key would be a token in clear), and every bad one is named in one error.
- * Not yet read by loadConfig/createDeployday: see docs/oauth-distribution.md for what is left.
+ * The OAuth distribution variables. OAuth mode is on when any of SLACK_CLIENT_ID,
+ * SLACK_CLIENT_SECRET or SLACK_STATE_SECRET is set; then all three, the public URL and the
+ * encryption key are required (a bot token stored without a key would be a token in clear), and
+ * every bad one is named in one error (loadConfig adds them to its own list).
  */
 export interface OAuthConfig {
   clientId: string;
@@ -16,16 +15,17 @@ export interface OAuthConfig {
   encryptionKey: Buffer;
 }
 
-/** Null when SLACK_CLIENT_ID is unset (single-token mode); throws ConfigError naming every problem otherwise. */
-export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig | null {
+/** The OAuth configuration, or null when OAuth is off, and every problem with its variables. */
+export function readOAuthConfig(env: NodeJS.ProcessEnv): { config: OAuthConfig | null; problems: string[] } {
   const get = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const clientId = get('SLACK_CLIENT_ID');
-  if (!clientId) return null;
+  if (!get('SLACK_CLIENT_ID') && !get('SLACK_CLIENT_SECRET') && !get('SLACK_STATE_SECRET')) return { config: null, problems: [] };
+  const clientId = get('SLACK_CLIENT_ID') ?? '';
   const problems: string[] = [];
-  if (!/^\d+\.\d+$/.test(clientId)) problems.push("SLACK_CLIENT_ID must be the app's Client ID from Basic Information (digits.digits)");
+  if (!clientId) problems.push("SLACK_CLIENT_ID is required in OAuth mode: the app's Client ID from Basic Information");
+  else if (!/^\d+\.\d+$/.test(clientId)) problems.push("SLACK_CLIENT_ID must be the app's Client ID from Basic Information (digits.digits)");
   const clientSecret = get('SLACK_CLIENT_SECRET');
   if (!clientSecret) problems.push("SLACK_CLIENT_SECRET is required in OAuth mode: the app's Client Secret from Basic Information");
   const stateSecret = get('SLACK_STATE_SECRET');
@@ -47,8 +47,13 @@ export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig | null {
     problems.push(
       'SLACK_BOT_TOKEN and SLACK_CLIENT_ID exclude each other: set the bot token for one workspace, or the OAuth variables to install into many',
     );
-  if (problems.length > 0 || typeof key === 'string') throw new ConfigError(problems);
-  return { clientId, clientSecret: clientSecret!, stateSecret: stateSecret!, publicUrl: publicUrl!.replace(/\/+$/, ''), encryptionKey: key };
+  if (get('SLACK_APP_TOKEN'))
+    problems.push('SLACK_APP_TOKEN: OAuth distribution runs over HTTP (Slack must reach /slack/oauth_redirect); unset it, or use a bot token');
+  if (problems.length > 0 || typeof key === 'string') return { config: null, problems };
+  return {
+    config: { clientId, clientSecret: clientSecret!, stateSecret: stateSecret!, publicUrl: publicUrl!.replace(/\/+$/, ''), encryptionKey: key },
+    problems,
+  };
 }
 
 /** The OAuth values that must never appear in a log line. */

@@ -1,11 +1,10 @@
 import type { Logger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { RunMessage, RunMessages } from '../service/runMessages.js';
 import { ChannelPostPacer } from '../slack/channelPostPacer.js';
 import { findPostedMessage } from '../slack/findPostedMessage.js';
 import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
 import { newErrorId } from '../slack/replyWithError.js';
-import { BACKGROUND_TIMEOUT_MS, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
+import { BACKGROUND_TIMEOUT_MS, type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
@@ -13,7 +12,8 @@ export const MESSAGE_METADATA_TYPE = 'deployday_message';
 export interface MessageSyncOptions {
   messages: RunMessages;
   render: RunMessageRenderer;
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   logger: Logger;
   /** At most one chat.update per message per this many ms: a burst of clicks becomes a few updates. */
   minIntervalMs?: number;
@@ -147,6 +147,7 @@ export class MessageSync {
     // The version is read before rendering: a change that lands during the call leaves it unsynced.
     const version = message.version;
     try {
+      const client = await this.opts.clientFor(message.channelId);
       if (message.ts === null && message.postUnconfirmedUntil !== null) {
         // An earlier post (this process's, or one a kill cut short) may still land: wait until it
         // could have, then look for it before posting again.
@@ -155,7 +156,7 @@ export class MessageSync {
           return;
         }
         const earlier = await findPostedMessage(
-          this.opts.client,
+          client,
           message.channelId,
           (m) => m.event_type === MESSAGE_METADATA_TYPE && m.event_payload?.run_id === message.runId && m.event_payload?.key === message.key,
         );
@@ -176,7 +177,7 @@ export class MessageSync {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
         messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
         this.postPacer.spend(message.channelId, Date.now());
-        const result = await this.opts.client.chat.postMessage({
+        const result = await client.chat.postMessage({
           channel: message.channelId,
           text: rendered.text,
           blocks: rendered.blocks,
@@ -188,7 +189,7 @@ export class MessageSync {
         messages.posted(message.runId, message.key, String(result.ts), version);
         this.stats.posts += 1;
       } else {
-        await this.opts.client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
+        await client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
         messages.synced(message.runId, message.key, version);
         this.stats.updates += 1;
         this.recheckAfterLateUpdates(id, message.runId, message.key);

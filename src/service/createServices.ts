@@ -14,6 +14,7 @@ import { RunQueries } from './runQueries.js';
 import type { MessageLayout, RunEvents } from './runService.js';
 import { StartRun } from './startRun.js';
 import { T0Moves } from './t0Moves.js';
+import { Tenancy } from './tenancy.js';
 import { TimelineService } from './timelineService.js';
 
 export interface ServiceInputs {
@@ -45,6 +46,8 @@ export interface Services {
   /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
   tokens: ApiTokens;
   pipeline: PipelineApi;
+  /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
+  tenancy: Tenancy;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -77,5 +80,6 @@ export function createServices(input: ServiceInputs): Services {
     forecastChecks: createForecastChecks(input.db),
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
+    tenancy: new Tenancy(deps),
   };
 }

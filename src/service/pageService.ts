@@ -9,7 +9,7 @@ import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
 import { channelPageDedupKey, channelPageTrigger } from '../domain/manualPage.js';
 import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
-import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
+import { isRunSuspended, listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { foldedOutcome, MANUAL_PAGE_WINDOW_MS, type ManualPageOutcome, type OncallAnswer } from './pageAnswers.js';
 
@@ -56,7 +56,7 @@ export class PageService {
    * poller pass, so a failing rule is logged, never thrown into the click or the poller.
    */
   evaluate(runId: number): void {
-    if (!this.isEnabled) return;
+    if (!this.isEnabled || isRunSuspended(this.deps.db, runId)) return; // uninstalled: its pages wait for a reinstall
     try {
       this.applyRules(runId);
     } catch (error) {

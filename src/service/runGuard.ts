@@ -13,8 +13,9 @@ export function refuse(
   attempted: string,
   target: string | null,
   refusal: Refusal | { code: string; params: Record<string, string | number | null> },
+  teamId: string | null = null,
 ): never {
-  appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code } });
+  appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code }, teamId });
   throw new DomainError(refusal.code, refusal.params);
 }
 
