@@ -223,7 +223,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
 
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
-  guardProcessEvent(app, logger);
+  guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { services, ...(slackAuth.foreground ? { foreground: slackAuth.foreground } : {}), logger, pages });
   registerTenancyEvents(app, { tenancy: services.tenancy, logger });

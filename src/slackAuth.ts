@@ -4,11 +4,11 @@ import type { Route } from './api/serveRoute.js';
 import type { Config } from './config.js';
 import type { Tenant } from './service/tenancy.js';
 import type { BotIdentity } from './slack/botIdentity.js';
-import { oauthAppOptions } from './slack/oauthInstall.js';
+import { notInstalledText, oauthAppOptions } from './slack/oauthInstall.js';
 import type { SocketConnection } from './slack/socketConnection.js';
 import { type ClientForChannel, createSlackClients } from './slack/webClients.js';
 import type { Db } from './store/db.js';
-import { createInstallationStore } from './store/installations.js';
+import { createInstallationStore, hasInstallation } from './store/installations.js';
 import { createTokenCipher } from './store/tokenCipher.js';
 import { createTenantClients } from './tenantClients.js';
 
@@ -22,6 +22,8 @@ export interface SlackAuth {
   foreground: WebClient | undefined;
   /** Single token: the client whose auth.test tells the bot who it is. OAuth: null (each installation carries it). */
   identityClient: WebClient | null;
+  /** OAuth: how to tell a workspace without an installation from one with (and what to answer it). */
+  notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): boolean };
 }
 
 /**
@@ -71,6 +73,10 @@ export function slackAuthFromConfig(input: {
       clientFor: createTenantClients({ db: input.db, apiUrl: config.slackApiUrl, logger, authorize: (query) => installer.authorize(query) }),
       foreground: undefined,
       identityClient: null,
+      notInstalled: {
+        text: notInstalledText(config.oauth.publicUrl),
+        installed: (teamId, enterpriseId) => hasInstallation(input.db, teamId, enterpriseId),
+      },
     };
   }
   const token = config.slackBotToken ?? '';

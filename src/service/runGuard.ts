@@ -65,4 +65,3 @@ export function requireChannel(deps: UseCaseDeps, run: Run, actor: Actor): void 
   if (run.channelId === actor.channelId) return;
   refuse(deps, run.id, actor.userId, 'run.touch', `channel:${actor.channelId}`, { code: 'wrong_channel', params: { runId: run.id } });
 }
-

@@ -71,7 +71,13 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       action,
       respond,
       client,
-    }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn; client: WebClient }) => {
+    }: {
+      ack: () => Promise<void>;
+      body: unknown;
+      action: unknown;
+      respond?: RespondFn;
+      client: WebClient;
+    }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
       try {

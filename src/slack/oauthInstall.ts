@@ -33,6 +33,11 @@ export interface OAuthInstallOptions {
   logger: Logger;
 }
 
+/** The answer to a command from a workspace without an installation (OAuth mode). */
+export function notInstalledText(publicUrl: string): string {
+  return `deployday is not installed in this workspace (or was uninstalled). Install it from ${publicUrl.replace(/\/+$/, '')}${INSTALL_PATH}, then try again.`;
+}
+
 /** The scopes of REQUIRED_SCOPES an installation was not granted. */
 export function missingScopes(granted: readonly string[] | undefined): string[] {
   const have = new Set(granted ?? []);

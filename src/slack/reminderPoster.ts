@@ -1,6 +1,5 @@
 import type { Logger } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import type { PostOutcome, ReminderPoster } from '../service/reminderDelivery.js';
 import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
 import type { RunMessages } from '../service/runMessages.js';

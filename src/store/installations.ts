@@ -58,6 +58,12 @@ export function findInstallation(db: Db, cipher: TokenCipher, tenantKey: string)
   return row ? (JSON.parse(cipher.open(row.sealed, tenantKey)) as Installation) : null;
 }
 
+/** Whether a workspace, or its whole org (an org-wide install), has the app installed. */
+export function hasInstallation(db: Db, teamId: string | null, enterpriseId: string | null): boolean {
+  const keys = [teamId ? `T:${teamId}` : null, enterpriseId ? `E:${enterpriseId}` : null].filter((k): k is string => k !== null);
+  return keys.some((key) => prepared(db, 'SELECT 1 FROM installations WHERE tenant_key = ?').get(key) !== undefined);
+}
+
 /** Removes a tenant's installation; true when there was one. */
 export function removeInstallation(db: Db, tenantKey: string): boolean {
   return prepared(db, 'DELETE FROM installations WHERE tenant_key = ?').run(tenantKey).changes > 0;

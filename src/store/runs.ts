@@ -152,7 +152,9 @@ export function suspendTenantRuns(db: Db, tenant: { teamId: string | null; enter
   const ids = rows.map((r) => r.id);
   for (const id of ids) {
     prepared(db, 'UPDATE runs SET suspended_at = ? WHERE id = ?').run(now, id);
-    prepared(db, `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`).run(id);
+    prepared(db, `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`).run(
+      id,
+    );
   }
   return ids;
 }

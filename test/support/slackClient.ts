@@ -31,6 +31,8 @@ export interface SlackClientOptions {
    * payloads as envelopes (socketDelivery.ts). sendRaw always uses HTTP.
    */
   deliver?: (body: string) => Promise<BotResponse>;
+  /** The workspace every payload comes from (OAuth tests install several); default the fake's own. */
+  team?: { id: string; domain: string };
 }
 
 export interface BotResponse {
@@ -181,6 +183,7 @@ async function readResponse(response: Response): Promise<BotResponse> {
 
 export function createSlackClient(options: SlackClientOptions): SlackClient {
   const { fake, signingSecret } = options;
+  const team = options.team ?? { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain };
   const path = options.path ?? '/slack/events';
   const now = options.now ?? realDateNow;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -207,7 +210,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
 
   const userObject = (id: string): Record<string, unknown> => {
     const info = fake.userInfo(id);
-    return { id, username: info.name, name: info.name, team_id: FakeWorkspace.teamId };
+    return { id, username: info.name, name: info.name, team_id: team.id };
   };
 
   const channelName = (id: string): string => fake.channelInfo(id)?.name ?? FakeWorkspace.defaultChannelName;
@@ -234,8 +237,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     // Field order and names as in a real slash command request.
     const body = new URLSearchParams({
       token: LEGACY_VERIFICATION_TOKEN,
-      team_id: opts.team ?? FakeWorkspace.teamId,
-      team_domain: FakeWorkspace.domain,
+      team_id: opts.team ?? team.id,
+      team_domain: team.domain,
       channel_id: channel,
       channel_name: channelName(channel),
       user_id: user,
@@ -272,7 +275,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       bot_id: FakeWorkspace.botId,
       app_id: FakeWorkspace.appId,
       text: seen.text ?? '',
-      team: FakeWorkspace.teamId,
+      team: team.id,
       blocks: structuredClone(seen.blocks),
       ...(seen.thread_ts !== undefined ? { thread_ts: seen.thread_ts } : {}),
       ...(seen.edited !== undefined ? { edited: { ...seen.edited } } : {}),
@@ -284,7 +287,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       token: LEGACY_VERIFICATION_TOKEN,
       container,
       trigger_id: triggerId,
-      team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
+      team: { id: team.id, domain: team.domain },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: channel, name: channelName(channel) },
@@ -380,7 +383,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     const view: Record<string, unknown> = {
       ...(opened ? structuredClone(opened.view) : {}),
       id: viewId,
-      team_id: FakeWorkspace.teamId,
+      team_id: team.id,
       type: 'modal',
       callback_id: opts.callbackId,
       private_metadata: opts.privateMetadata ?? (typeof opened?.view['private_metadata'] === 'string' ? opened.view['private_metadata'] : ''),
@@ -398,7 +401,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     const triggerId = fake.issueTriggerId();
     const payload: Record<string, unknown> = {
       type: 'view_submission',
-      team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
+      team: { id: team.id, domain: team.domain },
       user: userObject(user),
       api_app_id: FakeWorkspace.appId,
       token: LEGACY_VERIFICATION_TOKEN,
