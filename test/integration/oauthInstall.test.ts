@@ -218,3 +218,31 @@ describe('OAuth install', () => {
     expect(log).toContain('installed into workspace T0AAA');
   });
 });
+
+describe('the fake Slack’s oauth.v2.access, strict like Slack', () => {
+  const access = (args: Record<string, string>) =>
+    fetch(`${fake.apiUrl}oauth.v2.access`, { method: 'POST', body: new URLSearchParams(args) }).then(
+      (r) => r.json() as Promise<{ ok: boolean; error?: string; access_token?: string }>,
+    );
+  const redirectUri = `${PUBLIC_URL}/slack/oauth_redirect`;
+  const codeFor = (teamId: string): string => {
+    const authorize = new URL('https://slack.com/oauth/v2/authorize');
+    authorize.search = new URLSearchParams({ client_id: CLIENT_ID, scope: 'commands,chat:write', redirect_uri: redirectUri, state: 's' }).toString();
+    return new URL(fake.oauth.approve(authorize.toString(), { teamId })).searchParams.get('code')!;
+  };
+
+  it('refuses a wrong client secret, a redirect_uri other than the authorize request’s, and an unknown code; a code works once', async () => {
+    await startApp();
+    const code = codeFor('T0AAA');
+    const good = { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: redirectUri };
+    expect(await access({ ...good, client_secret: 'not-the-secret' })).toMatchObject({ ok: false, error: 'bad_client_secret' });
+    expect(await access({ ...good, client_id: '9999.9999' })).toMatchObject({ ok: false, error: 'invalid_client_id' });
+    expect(await access({ ...good, redirect_uri: 'https://elsewhere.example.com/slack/oauth_redirect' })).toMatchObject({
+      ok: false,
+      error: 'bad_redirect_uri',
+    });
+    expect(await access({ ...good, code: 'code-made-up' })).toMatchObject({ ok: false, error: 'invalid_code' });
+    expect(await access(good)).toMatchObject({ ok: true, access_token: expect.stringMatching(/^xoxb-T0AAA-/) });
+    expect(await access(good)).toMatchObject({ ok: false, error: 'code_already_used' });
+  });
+});

@@ -26,9 +26,15 @@ interface Workspace {
   id: string;
   domain: string;
   channel: string;
+  /** A workspace of this Enterprise Grid org, where the app is installed org-wide. */
+  enterpriseId?: string;
+  orgWide?: boolean;
 }
 const A: Workspace = { id: 'T0AAA', domain: 'alpha', channel: 'C0ALPHA' };
 const B: Workspace = { id: 'T0BBB', domain: 'beta', channel: 'C0BETA' };
+const GRID = 'E0GRID';
+const G1: Workspace = { id: 'T0GRID1', domain: 'grid-one', channel: 'C0GRID1', enterpriseId: GRID, orgWide: true };
+const G2: Workspace = { id: 'T0GRID2', domain: 'grid-two', channel: 'C0GRID2', enterpriseId: GRID, orgWide: true };
 
 /** The bot's clock from a fixed morning at real speed, so the overdue nudges never meet their end-of-day stop. */
 function morningClock(): { now(): number } {
@@ -55,6 +61,7 @@ async function world(): Promise<World> {
   cleanups.push(() => fake.close());
   fake.oauth.addWorkspace({ teamId: A.id, teamName: 'Alpha', channels: [A.channel] });
   fake.oauth.addWorkspace({ teamId: B.id, teamName: 'Beta', channels: [B.channel] });
+  for (const g of [G1, G2]) fake.oauth.addWorkspace({ teamId: g.id, teamName: g.domain, enterpriseId: GRID, channels: [g.channel] });
   const key = randomBytes(32);
   const bot = await startBot({
     fake,
@@ -71,25 +78,36 @@ async function world(): Promise<World> {
   });
   cleanups.push(() => bot.stop());
   const base = `http://127.0.0.1:${bot.port}`;
-  const slack = (w: Workspace) => createSlackClient({ baseUrl: base, signingSecret: SIGNING_SECRET, fake, team: { id: w.id, domain: w.domain } });
+  const slack = (w: Workspace) =>
+    createSlackClient({
+      baseUrl: base,
+      signingSecret: SIGNING_SECRET,
+      fake,
+      team: { id: w.id, domain: w.domain, ...(w.enterpriseId ? { enterpriseId: w.enterpriseId, orgWide: w.orgWide === true } : {}) },
+    });
   return { fake, bot, base, key, slack };
 }
 
 /** A browser through the install: our link, Slack's authorize page (the fake), back to our redirect URL. */
-async function install(w: World, teamId: string, tamper: (redirect: URL) => void = () => undefined): Promise<{ status: number; page: string }> {
+async function install(
+  w: World,
+  teamId: string,
+  tamper: (redirect: URL) => void = () => undefined,
+  orgWide = false,
+): Promise<{ status: number; page: string }> {
   const start = await fetch(`${w.base}/slack/install`, { redirect: 'manual' });
   expect(start.status).toBe(302);
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
   const authorize = new URL(start.headers.get('location')!);
   expect(authorize.searchParams.get('redirect_uri')).toBe(`${PUBLIC_URL}/slack/oauth_redirect`);
-  const redirect = new URL(w.fake.oauth.approve(authorize.toString(), { teamId }));
+  const redirect = new URL(w.fake.oauth.approve(authorize.toString(), { teamId, orgWide }));
   tamper(redirect);
   const back = await fetch(`${w.base}${redirect.pathname}${redirect.search}`, { headers: { cookie } });
   return { status: back.status, page: await back.text() };
 }
 
-function botTokenOf(w: World, teamId: string): string {
-  const token = findInstallation(w.bot.bot.db, createTokenCipher(w.key), `T:${teamId}`)?.bot?.token;
+function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): string {
+  const token = findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey)?.bot?.token;
   if (!token) throw new Error(`no installation for ${teamId}`);
   return token;
 }
@@ -180,6 +198,23 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const log = w.bot.logs.join('\n');
     expect(log).toContain(`installed into workspace ${A.id}`);
     for (const secret of [tokenA, tokenB, CLIENT_SECRET, STATE_SECRET, w.key.toString('base64')]) expect(log).not.toContain(secret);
+  });
+
+  it("installs org-wide on an Enterprise Grid org once, and serves each of the org's workspaces with the org's token", async () => {
+    const w = await world();
+    expect((await install(w, G1.id, undefined, true)).status).toBe(200);
+    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
+    const orgToken = botTokenOf(w, G1.id, `E:${GRID}`);
+    const run1 = await startIn(w, G1);
+    const run2 = await startIn(w, G2);
+    expect(w.bot.bot.db.prepare('SELECT id, team_id, enterprise_id FROM runs ORDER BY id').all()).toEqual([
+      { id: run1, team_id: G1.id, enterprise_id: GRID },
+      { id: run2, team_id: G2.id, enterprise_id: GRID },
+    ]);
+    expect(tokensPostingTo(w, G1.channel)).toEqual(new Set([orgToken]));
+    expect(tokensPostingTo(w, G2.channel)).toEqual(new Set([orgToken]));
+    // A run still belongs to the workspace it was started in.
+    expect(ack(await w.slack(G2).command(`status #${run1}`, { channel: G2.channel }))).toBe(`There is no run #${run1} in this channel.`);
   });
 
   it('refuses a forged or stale state on the redirect with a 400 page, and stores nothing', async () => {

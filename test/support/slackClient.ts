@@ -31,8 +31,11 @@ export interface SlackClientOptions {
    * payloads as envelopes (socketDelivery.ts). sendRaw always uses HTTP.
    */
   deliver?: (body: string) => Promise<BotResponse>;
-  /** The workspace every payload comes from (OAuth tests install several); default the fake's own. */
-  team?: { id: string; domain: string };
+  /**
+   * The workspace every payload comes from (OAuth tests install several); default the fake's own.
+   * With `enterpriseId` and `orgWide`, the app is installed org-wide on that Enterprise Grid org.
+   */
+  team?: { id: string; domain: string; enterpriseId?: string; orgWide?: boolean };
 }
 
 export interface BotResponse {
@@ -246,7 +249,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       command: opts.command ?? '/deploy',
       text,
       api_app_id: FakeWorkspace.appId,
-      is_enterprise_install: 'false',
+      ...(team.enterpriseId ? { enterprise_id: team.enterpriseId } : {}),
+      is_enterprise_install: team.orgWide ? 'true' : 'false',
       response_url: responseUrl,
       trigger_id: triggerId,
     }).toString();
@@ -288,8 +292,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       container,
       trigger_id: triggerId,
       team: { id: team.id, domain: team.domain },
-      enterprise: null,
-      is_enterprise_install: false,
+      enterprise: team.enterpriseId ? { id: team.enterpriseId, name: team.enterpriseId } : null,
+      is_enterprise_install: team.orgWide === true,
       channel: { id: channel, name: channelName(channel) },
       message,
       state: opts.state ?? { values: stateOf(seen.blocks) },
@@ -408,8 +412,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       trigger_id: triggerId,
       view,
       response_urls: [],
-      is_enterprise_install: false,
-      enterprise: null,
+      is_enterprise_install: team.orgWide === true,
+      enterprise: team.enterpriseId ? { id: team.enterpriseId, name: team.enterpriseId } : null,
     };
     const response = await sendPayload(payload);
     return { ...response, triggerId };
