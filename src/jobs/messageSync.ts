@@ -9,6 +9,9 @@ import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
 
+/** Slack's answers that mean the token itself no longer works, whatever the message. */
+const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'invalid_auth', 'not_authed', 'account_inactive']);
+
 export interface MessageSyncOptions {
   messages: RunMessages;
   render: RunMessageRenderer;
@@ -43,6 +46,8 @@ export class MessageSync {
   private readonly busyChannels = new Set<string>();
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  /** Runs whose token refusal was logged already (logRefusal). */
+  private readonly tokenRefusedRuns = new Set<number>();
   private readonly channelPausedUntil = new Map<string, number>();
   /**
    * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
@@ -221,13 +226,28 @@ export class MessageSync {
         this.opts.logger.warn(`Slack call for run ${message.runId} message ${message.key} failed (${failure.detail}); retrying in ${backoff} ms`);
       } else {
         this.stats.errors += 1;
-        const errorId = newErrorId();
         // A rejection repeats until the content changes, so wait long before trying the same again.
         this.notBefore.set(id, Date.now() + Math.min(300_000, 5_000 * attempts));
         messages.refused(message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
-        this.opts.logger.error(`[${errorId}] Slack rejected run ${message.runId} message ${message.key}: ${failure.error} ${failure.detail}`);
+        this.logRefusal(message.runId, message.key, failure.error, failure.detail);
       }
     }
+  }
+
+  /**
+   * A refused token (revoked, uninstalled) refuses every message of the run alike: that is logged
+   * once per run, with an error id, not once per message and retry. Other refusals are each logged.
+   */
+  private logRefusal(runId: number, key: string, error: string, detail: string): void {
+    if (TOKEN_REFUSALS.has(error)) {
+      if (this.tokenRefusedRuns.has(runId)) return;
+      this.tokenRefusedRuns.add(runId);
+      this.opts.logger.error(
+        `[${newErrorId()}] Slack refuses deployday's token for run ${runId}'s channel (${error}): its messages wait, its state is kept; install the app again`,
+      );
+      return;
+    }
+    this.opts.logger.error(`[${newErrorId()}] Slack rejected run ${runId} message ${key}: ${error} ${detail}`);
   }
 
   /** After an update succeeded: if an unanswered earlier update may still land, render the message once more after it could have. */

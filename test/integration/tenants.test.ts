@@ -335,6 +335,29 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(tokensPostingTo(w, B.channel)).toEqual(new Set([tokenB]));
   });
 
+  it('keeps taking clicks when Slack revokes a token mid-run without telling us, and logs the refusal once, with an error id', async () => {
+    const w = await world();
+    await install(w, A.id);
+    const runA = await startIn(w, A);
+    w.fake.oauth.revoke(`T:${A.id}`);
+    const slackA = w.slack(A);
+    // Items of two messages (the Before and Go phases): each message's update is refused.
+    for (const text of ['Announce the window', 'Freeze merges', 'Deploy to canary']) {
+      const item = itemIdOf(w, runA, text);
+      const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
+      expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
+      expect(itemRow(w.bot.bot.db, runA, item)?.done).toBe(1);
+    }
+    const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for run ${runA}'s channel (token_revoked)`));
+    await eventually(() => {
+      expect(w.fake.callsTo('chat.update').filter((c) => c.error === 'token_revoked').length).toBeGreaterThanOrEqual(2);
+      expect(told().length).toBeGreaterThan(0);
+    });
+    await w.bot.bot.sync.idle();
+    expect(told()).toHaveLength(1);
+    expect(told()[0]).toMatch(/\[[\w-]+\]/);
+  });
+
   it('reinstalling resumes the suspended runs of that workspace', async () => {
     const w = await world();
     await install(w, A.id);
