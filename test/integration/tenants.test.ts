@@ -56,8 +56,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function world(): Promise<World> {
-  const fake = await FakeSlack.start({ oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appScopes: [...BOT_SCOPES] } });
+async function world(rotation: { expiresInSec: number } | null = null): Promise<World> {
+  const fake = await FakeSlack.start({
+    oauth: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      appScopes: [...BOT_SCOPES],
+      ...(rotation ? { tokenRotation: true, expiresInSec: rotation.expiresInSec } : {}),
+    },
+  });
   cleanups.push(() => fake.close());
   fake.oauth.addWorkspace({ teamId: A.id, teamName: 'Alpha', channels: [A.channel] });
   fake.oauth.addWorkspace({ teamId: B.id, teamName: 'Beta', channels: [B.channel] });
@@ -215,6 +222,21 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(tokensPostingTo(w, G2.channel)).toEqual(new Set([orgToken]));
     // A run still belongs to the workspace it was started in.
     expect(ack(await w.slack(G2).command(`status #${run1}`, { channel: G2.channel }))).toBe(`There is no run #${run1} in this channel.`);
+  });
+
+  it('refreshes a rotating token about to expire before the background posts use it, and stores the new one sealed', async () => {
+    // Bolt refreshes a token within two hours of its expiry: one hour makes the first use refresh it.
+    const w = await world({ expiresInSec: 3600 });
+    await install(w, A.id);
+    const installed = botTokenOf(w, A.id);
+    expect(installed).toMatch(/^xoxe\.xoxb-/);
+    await startIn(w, A);
+    const used = tokensPostingTo(w, A.channel);
+    expect(used.size).toBeGreaterThan(0);
+    expect(used.has(installed)).toBe(false);
+    expect(w.fake.callsTo('chat.postMessage').every((c) => c.ok)).toBe(true);
+    expect(w.fake.callsTo('oauth.v2.access').some((c) => c.args['grant_type'] === 'refresh_token')).toBe(true);
+    expect(botTokenOf(w, A.id)).not.toBe(installed);
   });
 
   it('refuses a forged or stale state on the redirect with a 400 page, and stores nothing', async () => {
