@@ -226,7 +226,8 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
   registerActionHandlers(app, { services, ...(slackAuth.foreground ? { foreground: slackAuth.foreground } : {}), logger, pages });
-  registerTenancyEvents(app, { tenancy: services.tenancy, logger });
+  // With one token, an uninstall ends with an operator restarting on a new token: nothing to suspend meanwhile.
+  if (config.oauth) registerTenancyEvents(app, { tenancy: services.tenancy, logger });
   reporting = createReporting({
     app,
     services,
