@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
-import type { Run } from '../domain/run.js';
+import { isOtherTenant, type Run } from '../domain/run.js';
 import { rollbackTimeboxesNow } from '../domain/rollbackSchedule.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
@@ -177,10 +177,10 @@ export class PageService {
   }
 
   /** "Resolve" on a page-by-hand notice: resolves it in PagerDuty, audited with who clicked. */
-  resolveByHand(input: { userId: string; channelId: string; dedupKey: string }): void {
+  resolveByHand(input: { userId: string; channelId: string; teamId?: string | null; dedupKey: string }): void {
     const { db } = this.deps;
     const page = getPage(db, input.dedupKey);
-    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId) {
+    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId || isOtherTenant(page, input)) {
       throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
     }
     if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');
