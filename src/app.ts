@@ -37,7 +37,8 @@ import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
-import { createSlackClients } from './slack/webClients.js';
+import { registerTenancyEvents } from './slack/tenancyEvents.js';
+import { slackAuthFromConfig } from './slackAuth.js';
 import { openDatabase, type Db } from './store/db.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -78,7 +79,6 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   }
   logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
 
-  const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
   const identity: BotIdentity = {
     workspaceUrl: null,
     ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
@@ -132,7 +132,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   sync = new MessageSync({
     messages: runMessages,
     render,
-    client: clients.background,
+    clientFor: (channelId) => slackAuth.clientFor(channelId),
     logger,
     postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
@@ -162,10 +162,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   const pages = pager.service;
   eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
-  const gh = githubFromConfig({ config, options, protections: services.github, slack: clients.background, clock, logger });
+  const clientForRun = async (runId: number | null) => (runId === null ? null : slackAuth.clientFor(runs.requireRun(runId).channelId));
+  const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger });
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
+    createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),
@@ -196,15 +197,20 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
-  // Bolt given `token` caches one auth.test (a failure while Slack is down would fail every request
-  // until restart): we authorize ourselves; the bot's ids are filled in by our own auth.test in start.
   const apiRoutes = [...pipelineRoutes({ services, waiters: gateWaiters, logger }), ...gh.routes];
+  const slackAuth = slackAuthFromConfig({
+    config,
+    db,
+    now: () => clock.now(),
+    logger,
+    identity,
+    socket,
+    healthz,
+    routes: apiRoutes,
+    onInstalled: (tenant) => services.tenancy.arrived(tenant),
+  });
   const app = new App({
-    authorize: async () => ({ botToken: config.slackBotToken, botId: identity.botId, botUserId: identity.botUserId }),
-    // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
-    ...(socket
-      ? { receiver: socket.receiver }
-      : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
+    ...slackAuth.appOptions,
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
@@ -218,42 +224,34 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
 
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
-  guardProcessEvent(app, logger);
-  const directory = new SlackUserDirectory(clients.foreground, logger);
-  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, directory });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages, linkToRun });
+  guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
+  // One token: names by e-mail through its client. OAuth: /deploy contacts shows names as written.
+  const directory = slackAuth.foreground ? new SlackUserDirectory(slackAuth.foreground, logger) : undefined;
+  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, ...(directory ? { directory } : {}) });
+  registerActionHandlers(app, { services, ...(slackAuth.foreground ? { foreground: slackAuth.foreground } : {}), logger, pages, linkToRun });
+  // With one token, an uninstall ends with an operator restarting on a new token: nothing to suspend meanwhile.
+  if (config.oauth) registerTenancyEvents(app, { tenancy: services.tenancy, logger });
   reporting = createReporting({
     app,
     services,
     clock,
-    client: clients.background,
+    clientFor: slackAuth.clientFor,
     logger,
     onMessagesChanged: () => sync?.notify(),
     ...(options.reporting ? { options: options.reporting } : {}),
   });
 
   return {
-    app,
-    db,
-    runs,
-    timeline,
-    services,
-    sync,
-    poller,
-    pages,
-    paging: pager,
-    logger,
-    reporting,
-    socket,
-    gateWaiters,
-    eventsOut,
+    ...{ app, db, runs, timeline, services, sync, poller, pages, paging: pager, logger, reporting, socket, gateWaiters, eventsOut },
     github: gh.worker,
     async start() {
-      const lookup = learnBotIdentity(clients.background, identity, logger);
-      identityLookup = lookup;
-      await lookup.ready;
+      if (slackAuth.identityClient) {
+        const lookup = learnBotIdentity(slackAuth.identityClient, identity, logger);
+        identityLookup = lookup;
+        await lookup.ready;
+      }
       const reconciled = await reconcileClaimedReminders({
-        client: clients.background,
+        clientFor: slackAuth.clientFor,
         claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
@@ -268,7 +266,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       logger.info(
         socket
           ? `deployday is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
-          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`,
+          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1${config.oauth ? ', GET /slack/install' : ''})`,
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();

@@ -1,13 +1,17 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type OAuthConfig, oauthSecretsOf, readOAuthConfig } from './oauthConfig.js';
 
 /**
  * Configuration from the environment. Every variable is checked at once so that a
  * bad start names every problem in one message, not one per restart.
  */
 export interface Config {
-  slackBotToken: string;
+  /** Null in OAuth mode: each workspace's token comes from its installation. */
+  slackBotToken: string | null;
+  /** OAuth distribution (many workspaces); null in single-token mode. */
+  oauth?: OAuthConfig | null;
   slackSigningSecret: string;
   /** Set → Socket Mode; unset → HTTP on `port`. */
   slackAppToken: string | null;
@@ -85,8 +89,9 @@ const optional = (v: string | undefined) => (v === undefined || v.trim() === '' 
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: "SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app's OAuth & Permissions page" })
-    .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+    .string()
+    .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-')
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
     .refine(
@@ -189,6 +194,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const v = parsed.success ? parsed.data : undefined;
+  // Either one workspace's bot token, or the OAuth variables to be installed into many.
+  const oauth = readOAuthConfig(env);
+  problems.push(...oauth.problems);
+  if (!input.SLACK_BOT_TOKEN && !oauth.config && oauth.problems.length === 0) {
+    problems.push(
+      "SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app's OAuth & Permissions page (or, to install into many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)",
+    );
+  }
   if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -209,7 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0 || !v) throw new ConfigError([...new Set(problems)]);
 
   return {
-    slackBotToken: v.SLACK_BOT_TOKEN,
+    slackBotToken: v.SLACK_BOT_TOKEN ?? null,
+    oauth: oauth.config,
     slackSigningSecret: v.SLACK_SIGNING_SECRET ?? '',
     slackAppToken: v.SLACK_APP_TOKEN ?? null,
     slackApiUrl: v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`,
@@ -259,5 +273,6 @@ export function secretsOf(config: Config): string[] {
     config.github?.webhookSecret,
     // The key's body, line by line: a PEM is never logged whole, but a line of it must not be either.
     ...(config.github?.privateKey.split('\n').filter((line) => line.length >= 32 && !line.startsWith('-----')) ?? []),
+    ...(config.oauth ? oauthSecretsOf(config.oauth) : []),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

@@ -23,7 +23,8 @@ export function githubFromConfig(input: {
   config: Config;
   options: DeploydayOptions;
   protections: GitHubProtections;
-  slack: WebClient;
+  /** The Slack client of a run's workspace (null when there is none to ask). */
+  clientForRun: (runId: number | null) => Promise<WebClient | null>;
   clock: Clock;
   logger: RedactingLogger;
 }): { worker: GitHubCallbackWorker | null; routes: Route[] } {
@@ -34,8 +35,10 @@ export function githubFromConfig(input: {
     protections: input.protections,
     reviewer: createGitHubAppClient({ appId, privateKey, apiUrl }),
     // Slack's "someone in Slack" (lookup failed) says less than the id does on GitHub.
-    nameOf: async (id) => {
-      const name = await userDisplayName(input.slack, id);
+    nameOf: async (id, runId) => {
+      const client = await input.clientForRun(runId).catch(() => null);
+      if (!client) return id;
+      const name = await userDisplayName(client, id);
       return name === 'someone in Slack' ? id : name;
     },
     now: () => input.clock.now(),

@@ -25,6 +25,9 @@ export interface Run {
   createdAt: number;
   endedAt: number | null;
   endReason: string | null;
+  /** The Slack workspace (and Enterprise Grid org) the run belongs to: nobody from another one reaches it. Null: started before tenants were recorded. */
+  teamId?: string | null;
+  enterpriseId?: string | null;
 }
 
 /** The recorded state of one item in a run. Absent from the store = the template's initial state. */
@@ -72,4 +75,9 @@ export interface GateDeployment {
   /** waiting: the gate is undecided; queued/sending: the answer is on its way; sent; failed: GitHub refused it. */
   status: 'waiting' | 'queued' | 'sending' | 'sent' | 'failed';
   decision: 'approved' | 'rejected' | null;
+}
+
+/** True when a request comes from a workspace other than the run's (both known): it must not reach the run. */
+export function isOtherTenant(run: Pick<Run, 'teamId'>, asker: { teamId?: string | null }): boolean {
+  return typeof asker.teamId === 'string' && typeof run.teamId === 'string' && asker.teamId !== run.teamId;
 }

@@ -8,7 +8,8 @@ export interface GitHubCallbackWorkerOptions {
   protections: GitHubProtections;
   reviewer: GitHubReviewer;
   /** A voter's name for the comment GitHub shows (the Slack profile name); the id when unknown. */
-  nameOf: (userId: string) => Promise<string>;
+  /** A voter's name as their run's workspace knows it (runId: the deployment's run, if any). */
+  nameOf: (userId: string, runId: number | null) => Promise<string>;
   now: () => number;
   logger: WorkerLogger & { info(...msg: unknown[]): void };
   backoff?: Partial<BackoffPolicy>;
@@ -37,7 +38,7 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
   async function comment(row: ProtectionRow): Promise<string> {
     const answer = row.answer!;
     const voters = 'voters' in answer ? answer.voters : [];
-    const names = new Map(await Promise.all(voters.map(async (id) => [id, await o.nameOf(id)] as const)));
+    const names = new Map(await Promise.all(voters.map(async (id) => [id, await o.nameOf(id, row.runId)] as const)));
     return protectionComment(answer, (id) => names.get(id) ?? id);
   }
 

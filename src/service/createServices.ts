@@ -15,6 +15,7 @@ import { RunQueries } from './runQueries.js';
 import type { MessageLayout, RunEvents } from './runService.js';
 import { StartRun } from './startRun.js';
 import { T0Moves } from './t0Moves.js';
+import { Tenancy } from './tenancy.js';
 import { TimelineService } from './timelineService.js';
 import { UpdatePosting } from './updatePosting.js';
 
@@ -53,11 +54,13 @@ export interface Services {
   updates: UpdatePosting;
   /** GitHub deployments waiting on a run's gate (a GitHub App's custom deployment protection rule). */
   github: GitHubProtections;
+  /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
+  tenancy: Tenancy;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
 export function createServices(input: ServiceInputs): Services {
-  const queries = new RunQueries(input.db);
+  const queries = new RunQueries(input.db, () => input.clock.now());
   const timeline = new TimelineService(input.db, input.clock, (id) => queries.snapshot(id), input.onQueued);
   const deps = {
     db: input.db,
@@ -87,5 +90,6 @@ export function createServices(input: ServiceInputs): Services {
     pipeline: new PipelineApi(deps, items, starting),
     updates: new UpdatePosting(deps),
     github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
+    tenancy: new Tenancy(deps),
   };
 }

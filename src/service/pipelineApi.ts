@@ -2,7 +2,7 @@ import { allItems, type Item } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { gateItemOutcome, standingVotes } from '../domain/gates.js';
 import { itemKeys } from '../domain/itemKeys.js';
-import type { Run, RunSnapshot } from '../domain/run.js';
+import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { protectionsOfRun, type ProtectionRow } from '../store/githubProtections.js';
 import { findIdempotentAnswer, saveIdempotentAnswer, type StoredAnswer } from '../store/apiTokens.js';
@@ -70,7 +70,7 @@ export class PipelineApi {
       when: input.at,
       timezone: input.tz,
       channelId: token.channelId,
-      teamId: null,
+      teamId: token.teamId,
       userId: tokenActor(token),
     });
     return { runId: run.id, note };
@@ -102,6 +102,7 @@ export class PipelineApi {
     const result = this.items.setItem({
       userId: tokenActor(token),
       channelId: token.channelId,
+      teamId: token.teamId,
       runId: run.id,
       itemId: item.id,
       done: input.done,
@@ -124,6 +125,10 @@ export class PipelineApi {
   private scoped(token: ApiToken, runId: number, attempted: string): Run {
     const run = this.deps.queries.findRun(runId);
     if (!run) throw new DomainError('unknown_run', { runId });
+    // Another workspace's run is answered like a missing one, the attempt audited in the token's workspace.
+    if (isOtherTenant(run, token)) {
+      refuse(this.deps, null, tokenActor(token), attempted, `run:${run.id}`, { code: 'unknown_run', params: { runId } }, token.teamId);
+    }
     if (run.channelId !== token.channelId || (token.checklistName !== null && token.checklistName !== run.checklistName)) {
       refuse(this.deps, run.id, tokenActor(token), attempted, `run:${run.id}`, { code: 'token_scope', params: { runId } });
     }

@@ -27,6 +27,8 @@ export interface RunEvents {
 export interface Actor {
   userId: string;
   channelId: string;
+  /** The Slack workspace the request came from; a run of another workspace is refused as unknown. */
+  teamId?: string | null;
 }
 
 export type { RunSummary } from './runQueries.js';

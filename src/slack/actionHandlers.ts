@@ -13,8 +13,11 @@ import { declareRollbackClick, registerDeclareRollbackModal } from './declareRol
 
 export interface ActionDeps {
   services: Services;
-  /** For views.open: a person is waiting, so it must not queue behind background updates. */
-  foreground: WebClient;
+  /**
+   * For views.open: a person is waiting, so it must not queue behind background updates. Absent
+   * (OAuth mode: a token per workspace), the request's own client, bound to its workspace's token.
+   */
+  foreground?: WebClient;
   logger: Logger;
   /** Resolving a page by hand from its notice; absent, the Resolve button is answered as unknown. */
   pages?: Pick<PageService, 'resolveByHand'>;
@@ -25,12 +28,19 @@ export interface ActionDeps {
 type Payload = BlockAction;
 
 /** Where the click came from, checked against the run it names. */
-function actorOf(body: Payload): { userId: string; channelId: string } {
+function actorOf(body: Payload): { userId: string; channelId: string; teamId: string | null } {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (typeof body.user?.id !== 'string' || typeof channelId !== 'string') {
     throw new DomainError('bad_payload', { text: 'That click came without a user or channel, so I ignored it.' });
   }
-  return { userId: body.user.id, channelId };
+  return { userId: body.user.id, channelId, teamId: teamOf(body) };
+}
+
+/** The workspace a request came from: the payload's team, else the user's (org-wide installs). */
+function teamOf(body: unknown): string | null {
+  const b = body as { team?: { id?: unknown } | null; user?: { team_id?: unknown } };
+  const id = b.team?.id ?? b.user?.team_id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 async function tellClicker(respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
@@ -57,14 +67,26 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const handle =
     (
       name: string,
-      work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
+      work: (body: Payload, action: Record<string, unknown>, client: WebClient) => void | { after?: () => Promise<void> },
       options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
     ) =>
-    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn }) => {
+    async ({
+      ack,
+      body,
+      action,
+      respond,
+      client,
+    }: {
+      ack: () => Promise<void>;
+      body: unknown;
+      action: unknown;
+      respond?: RespondFn;
+      client: WebClient;
+    }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
       try {
-        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>);
+        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client);
         after = result ? result.after : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
@@ -143,7 +165,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.gateNoGo,
-    handle('gate no-go', (body, action) => {
+    handle('gate no-go', (body, action, client) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
@@ -152,7 +174,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const triggerId = body.trigger_id;
       return {
         after: async () => {
-          await deps.foreground.views.open({
+          await client.views.open({
             trigger_id: triggerId,
             view: noGoModal({ runId: ref.runId, itemId: ref.itemId, channelId: actor.channelId, itemText: runs.itemText(ref.runId, ref.itemId) }),
           });
@@ -181,7 +203,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.postUpdate,
-    handle('post update', (body, action) => {
+    handle('post update', (body, action, client) => {
       const actor = actorOf(body);
       const ref = parseTemplateRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
@@ -189,14 +211,16 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const draft = deps.services.updates.draft({ ...actor, ...ref, link: deps.linkToRun?.(ref.runId) ?? null });
       const triggerId = body.trigger_id;
       const view = updateModal({ ...ref, channelId: actor.channelId, title: draft.template.title, text: draft.text });
-      return { after: async () => void (await deps.foreground.views.open({ trigger_id: triggerId, view })) };
+      return { after: async () => void (await client.views.open({ trigger_id: triggerId, view })) };
     }),
   );
   registerUpdateSubmission(app, deps);
 
   app.action(
     ActionIds.declareRollback,
-    handle('declare rollback', (body, action) => declareRollbackClick(deps, actorOf(body), body.trigger_id, action)),
+    handle('declare rollback', (body, action, client) =>
+      declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
+    ),
   );
   registerDeclareRollbackModal(app, deps);
 
@@ -226,6 +250,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       gates.voteGate({
         userId,
         channelId: submission.channelId,
+        teamId: teamOf(body),
         runId: submission.runId,
         itemId: submission.itemId,
         vote: 'no_go',

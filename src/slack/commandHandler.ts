@@ -44,6 +44,7 @@ interface Invocation {
   userId: string;
   channelId: string;
   teamId: string | null;
+  enterpriseId: string | null;
   respond: RespondFn;
   userName: string | null;
 }
@@ -77,12 +78,22 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
     // A page is read outside Slack, so it names the requester by name (users.info), not by id.
     const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
-    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
+    const invocation: Invocation = {
+      userId,
+      channelId,
+      teamId: field(command.team_id),
+      enterpriseId: field(command.enterprise_id),
+      respond,
+      userName,
+    };
     try {
       reply =
         parsed.kind === 'contacts'
           ? {
-              text: await contactsReply({ channelId, run: parsed.run }, { queries: deps.services.queries, directory: deps.directory, now: deps.now }),
+              text: await contactsReply(
+                { channelId, run: parsed.run, asker: invocation },
+                { queries: deps.services.queries, directory: deps.directory, now: deps.now },
+              ),
             }
           : runCommand(parsed, invocation, deps);
     } catch (error) {
@@ -110,7 +121,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
   const { queries: runs, timeline } = deps.services;
   const { starting, ending, t0, roles: roleAssignment } = deps.services;
   const now = deps.now();
-  const actor = { userId: who.userId, channelId: who.channelId };
+  const actor = { userId: who.userId, channelId: who.channelId, teamId: who.teamId };
   switch (command.kind) {
     case 'usage':
       return { text: command.message };
@@ -125,6 +136,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         timezone: command.timezone,
         channelId: who.channelId,
         teamId: who.teamId,
+        enterpriseId: who.enterpriseId,
         userId: who.userId,
       });
       const noteText =
@@ -138,7 +150,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       };
     }
     case 'status': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
@@ -153,14 +165,14 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       };
     }
     case 'schedule': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
       return { text: renderScheduleText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
     }
     case 'ref': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const text = renderReferenceText(run.id, run.checklist, command.section, command.part);
       const template = command.section === null ? undefined : templateFor(run.checklist, command.section);
       return template ? { text, blocks: templateReplyBlocks(text, run.id, template.refIndex) } : { text };
@@ -168,22 +180,22 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'runs':
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
     case 'abort': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       ending.abort({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Run #${run.id} aborted. The channel has been told.` };
     }
     case 'finish': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
     }
     case 'rollback': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       ending.rollback({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Rollback declared on run #${run.id}. Its steps, on standby until now, are live in their message.` };
     }
     case 'slip': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       // Up to a year here: a slip past a week is read, then asks for `confirm` (service/t0Moves.ts).
       const duration = parseDuration(command.duration, { maxMinutes: 366 * 24 * 60 });
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
@@ -191,19 +203,19 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       roleAssignment.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
       const person = mention(command.userId);
       const role = escapeMrkdwn(command.role);
       return { text: command.remove ? `${person} no longer holds *${role}* on run #${run.id}.` : `${person} now holds *${role}* on run #${run.id}.` };
     }
     case 'roles': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const roles = runs.snapshot(run.id).roles;
       const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
       const signoffRoles = [
@@ -221,13 +233,13 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'page': {
       // Paging needs no run: without one in the channel the channel itself is the page's context.
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
       const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message, userName: who.userName ?? 'someone in Slack' });
       if (outcome.kind === 'sent' && outcome.runId === null) return { text: channelPageNotice(who.userId, command.message), inChannel: true };
       return { text: manualPageText(outcome) };
     }
     case 'oncall': {
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
       const answer = deps.pages.oncall(run);
       // Beside PagerDuty's answer: who the checklist's own rota has on shift now.
       const rota = run ? rotaNowText(run.checklist.people, shiftsAt(run.checklist.people?.shifts ?? [], now, run.timezone)) : '';
@@ -236,7 +248,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       return { text: renderAuditText(run, runs.audit(run.id)) };
     }
     case 'history':

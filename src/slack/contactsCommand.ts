@@ -8,10 +8,11 @@ import { emailsToResolve, renderContactsText } from './views/contactsText.js';
  * the ack (bounded: see LOOKUP_BUDGET_MS). Throws DomainError for a run that cannot be found.
  */
 export async function contactsReply(
-  input: { channelId: string; run: string | null },
+  /** asker: who asked, so another workspace's run is answered as missing (issue 11). */
+  input: { channelId: string; run: string | null; asker: { userId: string; teamId: string | null } },
   deps: { queries: RunQueries; directory: SlackUserDirectory | undefined; now: () => number },
 ): Promise<string> {
-  const run = deps.queries.resolveRun(input.channelId, input.run);
+  const run = deps.queries.resolveRun(input.channelId, input.run, input.asker);
   const people = run.checklist.people;
   const emails = emailsToResolve(people);
   const { found, unknown, note } =

@@ -16,7 +16,7 @@ interface Deps {
  * **Declare rollback** under a list of rollback triggers: checks the clicker may declare one (the
  * rule of `/deploy rollback`; a refusal is audited and answered ephemerally by the caller) before
  * the modal opens, so nobody fills it in vain; the modal opens after the ack, within the trigger's
- * 3 seconds, on the foreground client.
+ * 3 seconds, on the foreground client (OAuth: the request's own, bound to its workspace).
  */
 export function declareRollbackClick(
   deps: Deps,
@@ -40,7 +40,7 @@ export function declareRollbackClick(
 }
 
 /** The modal, submitted: the rollback starts as `/deploy rollback` would, or the form says why not. */
-export function registerDeclareRollbackModal(app: App, deps: Deps): void {
+export function registerDeclareRollbackModal(app: App, deps: Omit<Deps, 'foreground'>): void {
   app.view(CallbackIds.declareRollbackModal, async ({ ack, body, view }) => {
     let submission: ReturnType<typeof parseDeclareRollbackSubmission>;
     try {

@@ -1,6 +1,5 @@
 import type { Logger } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import type { PostOutcome, ReminderPoster } from '../service/reminderDelivery.js';
 import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
 import type { RunMessages } from '../service/runMessages.js';
@@ -8,7 +7,7 @@ import type { OutgoingReminder } from '../service/timelineService.js';
 import { phaseKey } from './messageLayout.js';
 import type { ChannelPostPacer } from './channelPostPacer.js';
 import { findPostedMessage } from './findPostedMessage.js';
-import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
+import { type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
 import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { actionsBlock, button, sectionBlock } from './views/blockKit.js';
@@ -69,7 +68,8 @@ export function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingRem
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
 export function createReminderPoster(deps: {
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   messages: RunMessages;
   logger: Logger;
   /** A posted run message's Slack link (null until it and the workspace URL are known). */
@@ -89,9 +89,10 @@ export function createReminderPoster(deps: {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
     }
     const key = outgoing.row.key;
+    const client = await deps.clientFor(outgoing.channelId);
     if (unanswered.has(key)) {
       const earlier = await findPostedMessage(
-        deps.client,
+        client,
         outgoing.channelId,
         (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === key,
       );
@@ -108,7 +109,7 @@ export function createReminderPoster(deps: {
     const { text, blocks } = renderOutgoing(outgoing, link);
     deps.pacer?.spend(outgoing.channelId, Date.now());
     try {
-      const result = await deps.client.chat.postMessage({
+      const result = await client.chat.postMessage({
         channel: outgoing.channelId,
         text,
         ...(blocks ? { blocks } : {}),
@@ -142,7 +143,7 @@ export function createReminderPoster(deps: {
  * row is released: a rare duplicate is better than a lost reminder.
  */
 export async function reconcileClaimedReminders(deps: {
-  client: WebClient;
+  clientFor: ClientForChannel;
   claimed: ClaimedReminders;
   logger: Logger;
   now: () => number;
@@ -154,7 +155,7 @@ export async function reconcileClaimedReminders(deps: {
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
   for (const { row, channelId } of deps.claimed.list()) {
     const earlier = await findPostedMessage(
-      deps.client,
+      await deps.clientFor(channelId),
       channelId,
       (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
     );

@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { BlockKitLimits, blocksTextLength, validateBlocks, validateView } from './blockKitRules.js';
 import { FakeSlackFiles, UPLOAD_PATH } from './fakeSlackFiles.js';
 import { FakeSocketMode } from './fakeSocketMode.js';
+import { type FakeOAuthOptions, FakeSlackOAuth } from './fakeSlackOAuth.js';
 
 // Captured at import so injected delays still elapse when a test later switches to fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -184,6 +185,8 @@ export interface FakeSlackOptions {
   appToken?: string;
   /** Scopes the bot token was granted; default: all deployday asks for. files.* and users.lookupByEmail check them. */
   scopes?: string[];
+  /** OAuth distribution (fakeSlackOAuth.ts): the app's client credentials; workspaces are added with fake.oauth.addWorkspace. */
+  oauth?: FakeOAuthOptions;
 }
 
 type ApiResult = { ok: boolean; error?: string; [key: string]: unknown };
@@ -333,6 +336,8 @@ export class FakeSlack {
   readonly files: FakeSlackFiles;
   /** apps.connections.open and the Socket Mode WebSocket (fakeSocketMode.ts). */
   readonly socket: FakeSocketMode;
+  /** The authorize page, oauth.v2.access and per-workspace tokens (fakeSlackOAuth.ts). */
+  readonly oauth: FakeSlackOAuth;
 
   private constructor(server: Server, port: number, opts: FakeSlackOptions) {
     this.server = server;
@@ -377,6 +382,7 @@ export class FakeSlack {
       hasScope: (scope) => scopes.has(scope),
     });
     this.socket = new FakeSocketMode(this.baseUrl, opts.appToken);
+    this.oauth = new FakeSlackOAuth(opts.oauth, () => this.now());
     this.methods = new Map<string, (args: Record<string, unknown>) => ApiResult>([
       ['files.getUploadURLExternal', (a) => this.files.getUploadURLExternal(a)],
       ['files.completeUploadExternal', (a) => this.files.completeUploadExternal(a)],
@@ -682,11 +688,20 @@ export class FakeSlack {
     }
     // The one method that takes the app-level token, not the bot token.
     if (method === 'apps.connections.open') return reply(200, this.socket.connectionsOpen(token));
+    // oauth.v2.access authenticates with the app's client id and secret, not a token.
+    if (method === 'oauth.v2.access') return reply(200, parseError ? fail(parseError) : this.oauth.access(args, req.headers.authorization));
     const handler = this.methods.get(method);
     if (!handler) return reply(200, fail('unknown_method'));
     if (parseError) return reply(200, fail(parseError));
     if (!token) return reply(200, fail('not_authed'));
-    if (token !== this.botToken) return reply(200, fail('invalid_auth'));
+    const installed = token === this.botToken ? null : this.oauth.check(token);
+    if (token !== this.botToken && !installed) return reply(200, fail('invalid_auth'));
+    if (installed && 'error' in installed) return reply(200, fail(installed.error));
+    if (installed && 'tenant' in installed) {
+      const refused = this.oauth.refuseChannel(installed.tenant, args['channel']);
+      if (refused) return reply(200, refused);
+      if (method === 'auth.test') return reply(200, this.oauth.authTest(installed.tenant));
+    }
     const retryAfter = this.checkRateLimit(method, args);
     if (retryAfter !== undefined) return reply(429, fail('ratelimited'), { 'Retry-After': String(retryAfter) });
     reply(200, handler(args));
