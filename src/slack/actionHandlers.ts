@@ -7,6 +7,8 @@ import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBloc
 import { errorText } from './replyWithError.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
+import { confirmGoMessage } from './views/gateConfirm.js';
+import type { KnownBlock } from '@slack/types';
 
 export interface ActionDeps {
   services: Services;
@@ -40,6 +42,17 @@ async function tellClicker(respond: RespondFn | undefined, text: string, logger:
   );
 }
 
+/** A question only the clicker sees, with its buttons (e.g. "Go with 2 open"). */
+async function askClicker(respond: RespondFn | undefined, ask: { text: string; blocks: KnownBlock[] }, logger: Logger): Promise<void> {
+  if (typeof respond !== 'function') {
+    logger.warn(`a click came without a response_url, so this question was not asked: ${ask.text.slice(0, 200)}`);
+    return;
+  }
+  await respond({ response_type: 'ephemeral', replace_original: false, text: ask.text, blocks: ask.blocks }).catch((e: unknown) =>
+    logger.warn('could not send an ephemeral question through response_url', e instanceof Error ? e.message : e),
+  );
+}
+
 /**
  * Every click: work out what it means, persist it (synchronously, in SQLite), then ack, then
  * tell the clicker if something was refused. The message itself is re-rendered by the sync
@@ -52,15 +65,17 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const handle =
     (
       name: string,
-      work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
+      work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void>; ask?: { text: string; blocks: KnownBlock[] } },
       options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
     ) =>
     async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
+      let ask: { text: string; blocks: KnownBlock[] } | undefined;
       try {
         const result = work(body as Payload, (action ?? {}) as Record<string, unknown>);
         after = result ? result.after : undefined;
+        ask = result ? result.ask : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
         try {
@@ -71,6 +86,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       }
       await ack();
       if (reply) await tellClicker(respond, reply, logger);
+      if (ask) await askClicker(respond, ask, logger);
       if (after) {
         try {
           await after();
@@ -132,7 +148,23 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+      try {
+        gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+      } catch (error) {
+        // A Go over open items is a question back, not a refusal: it comes with its confirm button.
+        if (error instanceof DomainError && error.code === 'confirm_go_open') return { ask: confirmGoMessage(error) };
+        throw error;
+      }
+    }),
+  );
+
+  app.action(
+    ActionIds.gateGoConfirm,
+    handle('gate go confirmed', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseItemRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null, confirmOpen: true });
     }),
   );
 
