@@ -14,7 +14,7 @@ describe('noticeText', () => {
       sectionTitle: 'Decide <!everyone>',
     });
     expect(text).toBe(
-      '✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;). The next phases are open.',
+      '✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;).',
     );
     expect(text).not.toMatch(LIVE);
   });
