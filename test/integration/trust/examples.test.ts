@@ -8,7 +8,8 @@
  *
  * Choices assumed:
  * - "Placeholder-looking": a Slack id whose body is mostly zeros (U0000APPR1, W0000OWN2,
- *   U00000000); lint reports each as a warning naming the id.
+ *   U00000000), a run of X (U0XXXX), a word like PLACEHOLDER, or counting digits (U12345678);
+ *   lint reports each as a warning naming the id.
  * - The start reply names every unfilled role of the checklist and shows `/deploy role`.
  * - The overview shows the total either as "n/N" or as "a done · b waived · c open" (N = a+b+c);
  *   the rehearsal prints the same item count ("N items") in its header or summary.
@@ -67,7 +68,7 @@ describe('issue 9 · the example checklists work on a first run', () => {
   it('flags placeholder-looking user ids in lint, naming each id', () => {
     const lint = lintPlaceholders;
     expect(lint.code).toBe(0);
-    for (const id of ['U0000APPR1', 'W0000APPR2', 'U00000000']) {
+    for (const id of ['U0000APPR1', 'W0000APPR2', 'U00000000', 'U0XXXX', 'UPLACEHOLDER', 'U12345678']) {
       expect(lint.out, `a warning names ${id}`).toMatch(new RegExp(`placeholder-ids\\.md:\\d+: warning: .*${id}`));
     }
   });
