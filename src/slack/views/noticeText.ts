@@ -45,13 +45,13 @@ function gatePassedText(notice: Extract<RunNotice, { kind: 'gate_passed' }>): st
   if (notice.unlocked === undefined) return head;
   if (notice.unlocked.length === 0) return `${head} Nothing else was waiting on it.`;
   const at = notice.at ?? 0;
-  const lines = notice.unlocked.slice(0, UNLOCKED_SHOWN).map((s) => {
+  const parts = notice.unlocked.slice(0, UNLOCKED_SHOWN).map((s) => {
     const title = `*${checklistTitle(s.title)}*`;
-    if (s.opensAt !== null && s.opensAt > at) return `• ${title} opens ${slackDate(s.opensAt, '{date_short_pretty} {time}')}`;
-    return s.closesAt === null ? `• ${title}: can start now` : `• ${title}: can start now, until ${slackDate(s.closesAt, '{time}')}`;
+    if (s.opensAt !== null && s.opensAt > at) return `${title} opens ${slackDate(s.opensAt, '{date_short_pretty} {time}')}`;
+    return s.closesAt === null ? `${title} can start now` : `${title} can start now, until ${slackDate(s.closesAt, '{time}')}`;
   });
-  if (notice.unlocked.length > UNLOCKED_SHOWN) lines.push(`• and ${notice.unlocked.length - UNLOCKED_SHOWN} more sections`);
-  return `${head} No longer blocked by it:\n${lines.join('\n')}`;
+  if (notice.unlocked.length > UNLOCKED_SHOWN) parts.push(`${notice.unlocked.length - UNLOCKED_SHOWN} more sections after them`);
+  return `${head} No longer blocked by it: ${parts.join('; ')}.`;
 }
 
 /** A mention of a user id the bot recorded itself (never of text a person typed). */
