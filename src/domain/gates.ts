@@ -157,7 +157,10 @@ export function gateNeeds(rule: GateRule, votes: GateVote[], roles: Record<strin
   const goers = new Set(votes.filter((v) => v.vote === 'go' && approverIds.includes(v.userId)).map((v) => v.userId));
   const people = approverIds.filter((id) => !goers.has(id));
   const unfilled = unfilledRoles(rule, roles);
-  const moreGo = rule.quorum === 'all' ? Math.max(people.length + unfilled.length, 1 - goers.size) : Math.max(0, (rule.quorum === 'one' ? 1 : rule.quorum) - goers.size);
+  const moreGo =
+    rule.quorum === 'all'
+      ? Math.max(people.length + unfilled.length, 1 - goers.size)
+      : Math.max(0, (rule.quorum === 'one' ? 1 : rule.quorum) - goers.size);
   return { people, unfilledRoles: unfilled, moreGo, quorum: rule.quorum };
 }
 

@@ -49,7 +49,10 @@ describe('refusalFor: work, votes and decisions', () => {
     const gate = itemId(checklist, 'Go/No-Go: ship to canary?');
     const { item, section } = findItem(checklist, gate);
     const snapshot = snapshotOf(checklist, { votes: [voteOf(gate, 'U0APPR001', 'go')] });
-    expect(refusalFor(snapshot, 'U0APPR001', { kind: 'vote', item, section, window: null, now: 0 })).toEqual({ code: 'gate_decided', params: { outcome: 'passed' } });
+    expect(refusalFor(snapshot, 'U0APPR001', { kind: 'vote', item, section, window: null, now: 0 })).toEqual({
+      code: 'gate_decided',
+      params: { outcome: 'passed' },
+    });
   });
 
   it('refuses the lead a vote on a gate whose checklist does not name the lead among its approvers', () => {

@@ -299,7 +299,9 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     // Its window is over (issue 9): a Go now is refused and audited; moving the run reopens the decision.
     await vote(w, runId, gate, 'go', CAROL);
     expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ code: 'gate_closed' }) })]);
+    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ code: 'gate_closed' }) }),
+    ]);
     ackText(await command(w, 'slip 30m'));
     await vote(w, runId, gate, 'go', CAROL);
     await alertReaches(w.pd, key, 'resolved');

@@ -7,7 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { gateWaitCommand } from '../../src/cli/gateWaitCommand.js';
 import { startFakeSlack } from '../support/fakeSlack.js';
 import { REPO_ROOT, startBot, tempDir } from '../support/startBot.js';
-import { ALICE, BOB, CHANNEL, ackText, auditRows, checkboxOf, clickItem, confirmGo, harnessPerTest, optionsIn, type Harness } from './checklistHarness.js';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  ackText,
+  auditRows,
+  checkboxOf,
+  clickItem,
+  confirmGo,
+  harnessPerTest,
+  optionsIn,
+  type Harness,
+} from './checklistHarness.js';
 
 const PIPELINE_CHECKLISTS = join(REPO_ROOT, 'test', 'fixtures', 'pipeline');
 const open = harnessPerTest();

@@ -94,7 +94,10 @@ describe('issue 9 · the example checklists work on a first run', () => {
       await w.bot.bot.sync.idle();
     }
     const passed = audit(w.db, runId).filter((a) => a.action === 'gate.go' && a.detail?.['outcome'] === 'passed');
-    expect(passed.map((a) => a.actor), 'the second Go decides the gate').toEqual([DAVE]);
+    expect(
+      passed.map((a) => a.actor),
+      'the second Go decides the gate',
+    ).toEqual([DAVE]);
   });
 
   it('counts items and timed sections the same way in lint, /deploy checklists, the overview and the rehearsal', async () => {

@@ -139,7 +139,9 @@ describe('issue 9 · gates that mean something', () => {
     expect([...ephemerals, ...modals].join('\n'), 'the voter is asked to confirm a Go with 2 open').toMatch(/2 open/i);
 
     // Confirm: the button on the ephemeral, or the modal's submit.
-    const ephemeral = [...w.fake.ephemerals].reverse().find((e) => e.user === CAROL && buttonsIn({ ts: e.message_ts, blocks: e.blocks }).some((b) => CONFIRM_GO_TEXT.test(b.text)));
+    const ephemeral = [...w.fake.ephemerals]
+      .reverse()
+      .find((e) => e.user === CAROL && buttonsIn({ ts: e.message_ts, blocks: e.blocks }).some((b) => CONFIRM_GO_TEXT.test(b.text)));
     if (ephemeral) {
       const b = buttonsIn({ ts: ephemeral.message_ts, blocks: ephemeral.blocks }).find((x) => CONFIRM_GO_TEXT.test(x.text))!;
       expect(b.actionId).toBe(CONFIRM_GO_ACTION_ID);
@@ -148,7 +150,16 @@ describe('issue 9 · gates that mean something', () => {
         channel: CHANNEL,
         message: { ts: ephemeral.message_ts, text: ephemeral.text, blocks: ephemeral.blocks },
         container: { is_ephemeral: true },
-        actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId, value: b.value, text: { type: 'plain_text', text: b.text }, action_ts: '1.000002' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: b.actionId,
+            block_id: b.blockId,
+            value: b.value,
+            text: { type: 'plain_text', text: b.text },
+            action_ts: '1.000002',
+          },
+        ],
       });
     } else {
       const view = [...w.fake.views].reverse().find((v) => CONFIRM_GO_TEXT.test(JSON.stringify(v.view)));
@@ -180,7 +191,9 @@ describe('issue 9 · gates that mean something', () => {
     const stale = runMessages(w).find((m) => buttonsIn(m).some((b) => b.value === `${runId}:${GATE}`))!;
     await voteGo(w, runId, DAVE);
     expect(votes(w.db, runId).length).toBe(2);
-    const gateButtonsLeft = runMessages(w).flatMap((m) => buttonsIn(m)).filter((b) => (b.actionId === GO || b.actionId === NO_GO) && b.value === `${runId}:${GATE}`);
+    const gateButtonsLeft = runMessages(w)
+      .flatMap((m) => buttonsIn(m))
+      .filter((b) => (b.actionId === GO || b.actionId === NO_GO) && b.value === `${runId}:${GATE}`);
     expect(gateButtonsLeft, 'a decided gate has no Go/No-Go buttons left').toEqual([]);
 
     // A late click from the version of the message Carol still had open.
