@@ -59,7 +59,7 @@ export function domainErrorText(error: DomainError): string {
     case 'not_gate':
       return 'That item is not a Go/No-Go gate.';
     case 'not_approver':
-      return `Only ${list(p.approvers).map(escapeMrkdwn).join(' or ')} can vote on this gate. The lead can add you with \`/deploy role approver @you\`.`;
+      return `Only ${list(p.approvers).map(escapeMrkdwn).join(' or ')} can vote on this gate (the checklist's approvers). \`/deploy roles\` shows who holds them; a role is given with \`/deploy role <role> @person\`.`;
     case 'gate_decided':
       return `This gate has already ${p.outcome === 'passed' ? 'passed' : 'failed'}, so it takes no more votes.`;
     case 'gate_not_open':
