@@ -18,18 +18,26 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ALICE,
   CAROL,
+  CHANNEL,
   DAVE,
+  HOUR,
+  MINUTE,
   EXAMPLE_CHECKLISTS,
   TRUST_FIXTURES,
   audit,
+  buttonsIn,
   cliAsync,
   clickButton,
   gateButton,
   openWorld,
   overview,
+  runMessages,
   tick,
   visibleText,
+  type World,
+  waitFor,
 } from './trustWorld.js';
 
 const PLACEHOLDER_ID = /\b[UW]0{3,}[A-Z0-9]*\b/g;
@@ -100,6 +108,31 @@ describe('issue 9 · the example checklists work on a first run', () => {
     ).toEqual([DAVE]);
   });
 
+  it('lets the lead of a standard release take its release lead role and decide its gate with an approver, the open items confirmed', async () => {
+    // A fixed "now" (Tuesday 2030-01-08 12:00 UTC) so the Morning checks window (9–11 AM New York, T-0's day) is where the test puts it.
+    const now = Date.UTC(2030, 0, 8, 12, 0);
+    const w = await openWorld({ checklistsDir: EXAMPLE_CHECKLISTS, startOffsetMs: now - Date.now() });
+    const { runId } = await w.start('standard-release at 2030-01-09 16:00');
+    // The gate wants `release lead` and `approver`, quorum 2; nobody holds either, and the lead may fill them.
+    expect(await w.say(`role release lead <@${ALICE}>`)).not.toMatch(/only someone who holds it/i);
+    await w.say(`role approver <@${CAROL}>`);
+    w.advance(26 * HOUR + 30 * MINUTE); // 2030-01-09 14:30 UTC = 9:30 AM in New York: Morning checks is open
+    await w.settle();
+
+    const gate = runMessages(w)
+      .flatMap((m) => buttonsIn(m))
+      .find((b) => b.actionId === 'dd_gate_go');
+    expect(gate, 'the Go/No-Go has a Go button').toBeDefined();
+    for (const user of [ALICE, CAROL]) await goConfirmed(w, gate!.value!, user);
+
+    const decided = audit(w.db, runId).filter((a) => a.action === 'gate.go');
+    expect(decided.map((a) => [a.actor, a.detail?.['outcome']])).toEqual([
+      [ALICE, 'pending'],
+      [CAROL, 'passed'],
+    ]);
+    expect(String(decided[0]!.detail?.['reason'])).toMatch(/Go with \d+ open/);
+  });
+
   it('counts items and timed sections the same way in lint, /deploy checklists, the overview and the rehearsal', async () => {
     const lint = lintStandard;
     const fromLint = /(\d+) items.*?(\d+) timed sections?/.exec(lint);
@@ -118,3 +151,24 @@ describe('issue 9 · the example checklists work on a first run', () => {
     expect(rehearsal, 'the rehearsal counts the same items').toMatch(new RegExp(`\\b${items} items\\b`));
   });
 });
+
+/** Go on a gate as `user`, then "Go with N open" on the confirmation they are shown. */
+async function goConfirmed(w: World, value: string, user: string): Promise<void> {
+  const message = runMessages(w).find((m) => buttonsIn(m).some((b) => b.value === value && b.actionId === 'dd_gate_go'))!;
+  const go = buttonsIn(message).find((b) => b.value === value && b.actionId === 'dd_gate_go')!;
+  await clickButton(w, go, user);
+  const asked = await waitFor(
+    () => [...w.fake.ephemerals].reverse().find((e) => e.user === user && JSON.stringify(e.blocks).includes('dd_gate_go_confirm')),
+    { timeoutMs: 4_000, message: `${user} is asked to confirm a Go over open items` },
+  );
+  const confirm = buttonsIn({ ts: asked.message_ts, blocks: asked.blocks }).find((b) => b.actionId === 'dd_gate_go_confirm')!;
+  await w.bot.slack.clickButton({
+    ts: asked.message_ts,
+    actionId: confirm.actionId,
+    value: confirm.value!,
+    user,
+    channel: CHANNEL,
+    seenMessage: { ts: asked.message_ts, text: asked.text, blocks: asked.blocks },
+  });
+  await w.bot.bot.sync.idle();
+}
