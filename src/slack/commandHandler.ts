@@ -1,5 +1,4 @@
 import type { App, Logger, RespondFn } from '@slack/bolt';
-import { allSections } from '../domain/checklist.js';
 import { checklistCounts } from '../domain/checklistCounts.js';
 import { rolesNobodyHolds } from '../domain/namedRoles.js';
 import { DomainError } from '../domain/errors.js';
@@ -190,17 +189,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run);
       const roles = runs.snapshot(run.id).roles;
       const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
-      const signoffRoles = [
-        ...new Set(
-          allSections(run.checklist)
-            .flatMap(({ section }) => section.items)
-            .filter((i) => i.kind === 'signoff' && i.role && !roles[i.role.toLowerCase()])
-            .map((i) => i.role!),
-        ),
-      ];
-      const unassigned = signoffRoles.length
-        ? `\nSign-off roles nobody holds yet: ${signoffRoles.map((r) => `*${escapeMrkdwn(r)}*`).join(', ')}. Assign with \`/deploy role "<role>" @person\`.`
-        : '';
+      // The same list as the start reply: every role the checklist relies on (named, gate approvers, sign-offs).
+      const unassigned = unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id)));
       return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
     }
     case 'page': {
