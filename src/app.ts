@@ -29,6 +29,7 @@ import { afterAck } from './jobs/afterAck.js';
 import { type BotIdentity, learnBotIdentity } from './slack/botIdentity.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
+import { SlackUserDirectory } from './slack/slackUserDirectory.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
@@ -221,8 +222,9 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger);
-  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
+  const directory = new SlackUserDirectory(clients.foreground, logger);
+  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, directory });
+  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages, linkToRun });
   reporting = createReporting({
     app,
     services,

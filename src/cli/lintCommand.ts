@@ -5,6 +5,7 @@ import { itemKeys, keyProblemMessage } from '../domain/itemKeys.js';
 import { parseChecklist } from '../domain/parseChecklist.js';
 import { readChecklistFile } from '../service/readChecklistFile.js';
 import { messageLayout } from '../slack/messageLayout.js';
+import { peopleNotes } from './peopleNotes.js';
 
 /**
  * `deployday lint <file.md>…`: checks checklists before a deploy day depends on them. Problems are
@@ -55,6 +56,7 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
       continue;
     }
     lines.push(...(result.rollbackHeadings ?? []).map((note) => formatRollbackHeading(file, note)));
+    lines.push(...peopleNotes(file, result.checklist));
     const keys = lintKeys(result.checklist, file, listKeys);
     lines.push(...keys.lines);
     if (keys.failed) failed = true;

@@ -1,3 +1,5 @@
+import type { ChecklistPeople } from './people.js';
+
 /**
  * The parsed form of a markdown deployment checklist. Pure data: the parser
  * (parseChecklist.ts) builds it, a run snapshots it as JSON at start so that
@@ -154,6 +156,8 @@ export interface Checklist {
   settings: ChecklistSettings;
   phases: Phase[];
   reference: ReferenceSection[];
+  /** Contacts, rota shifts and escalation path written in prose; absent when the checklist names none (and in runs started before it was parsed). */
+  people?: ChecklistPeople;
 }
 
 export type Severity = 'error' | 'warning';

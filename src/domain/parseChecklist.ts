@@ -13,6 +13,7 @@ import {
 import { draftPhases } from './parse/draftPhases.js';
 import { excerpt } from './parse/excerpt.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
+import { parsePeople } from './parse/parsePeople.js';
 import { repairMojibake } from './parse/repairMojibake.js';
 import { escalationFromReference, inferTimezone } from './parse/settingsFromProse.js';
 import { splitBlocks } from './parse/splitBlocks.js';
@@ -117,6 +118,9 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     }
   }
 
+  const people = parsePeople(blocks, new Set(reference.map((r) => r.line)), problem);
+  const hasPeople = people.contacts.length + people.shifts.length + people.escalation.length > 0;
+
   const items = built.flatMap((p) => p.sections.flatMap((s) => s.items));
   if (items.length === 0) {
     problem(titleLine, 'error', 'checklist has no items: write tasks as `- [ ] text` under `##`/`###` headings');
@@ -134,7 +138,15 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
 
   reference.sort((a, b) => a.line - b.line);
-  const checklist: Checklist = { name: opts.name, title: checklistTitle, source: opts.source, settings, phases: built, reference };
+  const checklist: Checklist = {
+    name: opts.name,
+    title: checklistTitle,
+    source: opts.source,
+    settings,
+    phases: built,
+    reference,
+    ...(hasPeople ? { people } : {}),
+  };
   const messages = (opts.countMessages ?? minimumRunMessages)(checklist);
   if (messages > limits.maxMessages) {
     const message = `a run of this checklist would post ${formatCount(messages)} messages, over the limit of ${formatCount(limits.maxMessages)}: split it into smaller checklists`;

@@ -27,6 +27,8 @@ export type RunNotice =
       resolvableKey?: string;
     }
   | { kind: 'page_refused'; action: 'trigger' | 'resolve'; status: number | null; error: string; summary: string }
-  | { kind: 'page_delayed'; error: string; summary: string };
+  | { kind: 'page_delayed'; error: string; summary: string }
+  /** A communication template's update, as the poster edited it (plain text: escaped when worded). */
+  | { kind: 'update_posted'; runId: number; by: string; title: string; text: string };
 
 export type RunNoticeKind = RunNotice['kind'];

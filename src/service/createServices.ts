@@ -15,6 +15,7 @@ import type { MessageLayout, RunEvents } from './runService.js';
 import { StartRun } from './startRun.js';
 import { T0Moves } from './t0Moves.js';
 import { TimelineService } from './timelineService.js';
+import { UpdatePosting } from './updatePosting.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -45,6 +46,8 @@ export interface Services {
   /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
   tokens: ApiTokens;
   pipeline: PipelineApi;
+  /** Communication templates' Post update (issue 10). */
+  updates: UpdatePosting;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -77,5 +80,6 @@ export function createServices(input: ServiceInputs): Services {
     forecastChecks: createForecastChecks(input.db),
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
+    updates: new UpdatePosting(deps),
   };
 }

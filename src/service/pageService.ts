@@ -3,6 +3,7 @@ import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escal
 import { DomainError } from '../domain/errors.js';
 import type { Run } from '../domain/run.js';
 import { rollbackTimeboxesNow } from '../domain/rollbackSchedule.js';
+import { peoplePageDetails } from '../domain/shiftsNow.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
@@ -247,6 +248,7 @@ export class PageService {
         section: page.sectionId,
         items: page.itemIds,
         escalation: (run.checklist.settings.escalation ?? []).map((l) => l.name),
+        ...peoplePageDetails(run.checklist.people, now, run.timezone),
       },
     });
     const queued = enqueuePage(this.deps.db, {

@@ -3,12 +3,14 @@ import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
-import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
+import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef, parseTemplateRef } from './ids.js';
 import { errorText } from './replyWithError.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 import { confirmGoMessage } from './views/gateConfirm.js';
 import type { KnownBlock } from '@slack/types';
+import { registerUpdateSubmission } from './updateHandlers.js';
+import { updateModal } from './views/updateModal.js';
 
 export interface ActionDeps {
   services: Services;
@@ -17,6 +19,8 @@ export interface ActionDeps {
   logger: Logger;
   /** Resolving a page by hand from its notice; absent, the Resolve button is answered as unknown. */
   pages?: Pick<PageService, 'resolveByHand'>;
+  /** A link to a run's overview, for the `[URL]` of a communication template. */
+  linkToRun?: (runId: number) => string | null;
 }
 
 type Payload = BlockAction;
@@ -205,6 +209,21 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
     }),
   );
+
+  app.action(
+    ActionIds.postUpdate,
+    handle('post update', (body, action) => {
+      const actor = actorOf(body);
+      const ref = parseTemplateRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      // Refused here (audited) before a modal opens, so nobody drafts an update they cannot post.
+      const draft = deps.services.updates.draft({ ...actor, ...ref, link: deps.linkToRun?.(ref.runId) ?? null });
+      const triggerId = body.trigger_id;
+      const view = updateModal({ ...ref, channelId: actor.channelId, title: draft.template.title, text: draft.text });
+      return { after: async () => void (await deps.foreground.views.open({ trigger_id: triggerId, view })) };
+    }),
+  );
+  registerUpdateSubmission(app, deps);
 
   app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
     let submission: ReturnType<typeof parseNoGoSubmission>;

@@ -15,7 +15,13 @@ import { joinLinesWithin } from './views/blockKit.js';
 import { escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
-import { renderReferenceText } from './views/referenceText.js';
+import { findReferenceSection, renderReferenceText } from './views/referenceText.js';
+import { templateReplyBlocks } from './views/updateModal.js';
+import { rotaNowText } from './views/contactsText.js';
+import { shiftsAt } from '../domain/shiftsNow.js';
+import { templatesOf } from '../domain/commsTemplates.js';
+import type { KnownBlock } from '@slack/types';
+import type { Checklist } from '../domain/checklist.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
@@ -23,6 +29,8 @@ import { unfilledRolesText } from './views/unfilledRolesText.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 import { userDisplayName } from './userNames.js';
+import { contactsReply } from './contactsCommand.js';
+import type { SlackUserDirectory } from './slackUserDirectory.js';
 
 export interface CommandDeps {
   services: Services;
@@ -30,6 +38,8 @@ export interface CommandDeps {
   pages: PageService;
   now: () => number;
   logger: Logger;
+  /** E-mails in checklists → Slack users, for `/deploy contacts`; absent, names are shown as text. */
+  directory?: SlackUserDirectory;
 }
 
 interface Invocation {
@@ -46,6 +56,8 @@ interface Reply {
   /** Shown to the whole channel (a page from a channel with no run: there are no run notices to tell it). */
   inChannel?: boolean;
   after?: () => Promise<string | null>;
+  /** Blocks beside the text (a template's Post update button). */
+  blocks?: KnownBlock[];
 }
 
 /**
@@ -69,11 +81,16 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
     const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
     try {
-      reply = runCommand(parsed, invocation, deps);
+      reply =
+        parsed.kind === 'contacts'
+          ? {
+              text: await contactsReply({ channelId, run: parsed.run }, { queries: deps.services.queries, directory: deps.directory, now: deps.now }),
+            }
+          : runCommand(parsed, invocation, deps);
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
-    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text });
+    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
     if (reply.after) {
       let followUp: string | null;
       try {
@@ -146,7 +163,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'ref': {
       const run = runs.resolveRun(who.channelId, command.run);
-      return { text: renderReferenceText(run.id, run.checklist, command.section, command.part) };
+      const text = renderReferenceText(run.id, run.checklist, command.section, command.part);
+      const template = command.section === null ? undefined : templateFor(run.checklist, command.section);
+      return template ? { text, blocks: templateReplyBlocks(text, run.id, template.refIndex) } : { text };
     }
     case 'runs':
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
@@ -203,9 +222,11 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'oncall': {
       const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
       const answer = deps.pages.oncall(run);
-      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) };
-      if (answer.kind !== 'asking') return { text: oncallText(answer) };
-      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
+      // Beside PagerDuty's answer: who the checklist's own rota has on shift now.
+      const rota = run ? rotaNowText(run.checklist.people, shiftsAt(run.checklist.people?.shifts ?? [], now, run.timezone)) : '';
+      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) + rota };
+      if (answer.kind !== 'asking') return { text: oncallText(answer) + rota };
+      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -215,6 +236,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
     case 'token':
       return { text: tokenCommand(command, actor, deps.services.tokens) };
+    case 'contacts':
+      // Answered before this switch: its look-ups are asynchronous (contactsCommand.ts).
+      return { text: 'Ask again: `/deploy contacts`.' };
   }
 }
 
@@ -243,3 +267,10 @@ function checklistsText(catalog: ChecklistCatalog): string {
 }
 
 export type { Reply };
+
+/** The communication template `/deploy ref <section>` shows, if the section it finds is one. */
+function templateFor(checklist: Checklist, query: string) {
+  const section = findReferenceSection(checklist, query);
+  const refIndex = section ? checklist.reference.indexOf(section) : -1;
+  return templatesOf(checklist).find((t) => t.refIndex === refIndex);
+}

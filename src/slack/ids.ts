@@ -24,6 +24,10 @@ export const ActionIds = {
   pageResolve: 'dd_page_resolve',
   /** "Slip 25m" on the forecast's suggestion to the lead (value: `<runId>:<minutes>`). */
   slipSuggested: 'dd_forecast_slip',
+  /** "Post update" under a communication template (value: `<runId>:<refIndex>`, read by parseTemplateRef). */
+  postUpdate: 'dd_post_update',
+  /** The message input in the Post update modal. */
+  updateTextInput: 'dd_update_text_input',
   /** The reason input in the No-Go modal. */
   noGoReasonInput: 'dd_nogo_reason_input',
 } as const;
@@ -31,10 +35,17 @@ export const ActionIds = {
 export const CallbackIds = {
   /** The modal that asks for a No-Go reason. private_metadata: `<runId>:<itemId>:<channelId>`. */
   noGoModal: 'dd_nogo_modal',
+  /** The Post update modal. private_metadata: `<runId>:<refIndex>:<channelId>` (read by parseUpdateMetadata). */
+  updateModal: 'dd_update_modal',
 } as const;
 
 export const BlockIds = {
   noGoReason: 'dd_nogo_reason',
+  updateText: 'dd_update_text',
+  /** The actions block under a template in `/deploy ref`: `dd_template:<runId>:<refIndex>`. */
+  template(runId: number, refIndex: number): string {
+    return `dd_template:${runId}:${refIndex}`;
+  },
   /** Checkbox group n of a section in a run: `dd_items:<runId>:<sectionId>:<n>`. */
   items(runId: number, sectionId: string, group: number): string {
     return `dd_items:${runId}:${sectionId}:${group}`;
@@ -118,4 +129,25 @@ export function parseSlipSuggestionValue(value: string): { runId: number; minute
   if (!match) return null;
   const minutes = Number(match[2]);
   return minutes > 0 && minutes <= 10_080 ? { runId: Number(match[1]), minutes } : null;
+}
+
+/** The value of a template's Post update button: `<runId>:<refIndex>`. */
+export function templateRef(runId: number, refIndex: number): string {
+  return `${runId}:${refIndex}`;
+}
+
+/** Parses a Post update button's value; null for anything else. */
+export function parseTemplateRef(value: string): { runId: number; refIndex: number } | null {
+  const match = /^(\d{1,12}):(\d{1,4})$/.exec(value);
+  return match ? { runId: Number(match[1]), refIndex: Number(match[2]) } : null;
+}
+
+/** The Post update modal's private_metadata: `<runId>:<refIndex>:<channelId>`. */
+export function updateMetadata(runId: number, refIndex: number, channelId: string): string {
+  return `${runId}:${refIndex}:${channelId}`;
+}
+
+export function parseUpdateMetadata(metadata: string): { runId: number; refIndex: number; channelId: string } | null {
+  const match = /^(\d{1,12}):(\d{1,4}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
+  return match ? { runId: Number(match[1]), refIndex: Number(match[2]), channelId: match[3]! } : null;
 }

@@ -5,7 +5,7 @@ import type { PostOutcome, ReminderPoster } from '../service/reminderDelivery.js
 import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
 import type { RunMessages } from '../service/runMessages.js';
 import type { OutgoingReminder } from '../service/timelineService.js';
-import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
+import { phaseKey } from './messageLayout.js';
 import type { ChannelPostPacer } from './channelPostPacer.js';
 import { findPostedMessage } from './findPostedMessage.js';
 import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
@@ -57,19 +57,14 @@ export function renderOutgoing(
 export const WAIT_FOR_RUN_MESSAGES_MS = 250;
 
 /**
- * Whether a reminder must wait for the sync loop: the run's overview (and the phase message a
- * reminder links to) are posted a moment after the start, while a window that is already open or
- * overdue is due at once. Posting first would put "Before is overdue" above the checklist it is
- * about, without its link. A message Slack refused is not waited for: it may never be posted.
+ * Whether a reminder must wait for the sync loop: the run's messages (the overview and every phase
+ * message) are posted a moment after the start, paced like any post to the channel, while a window
+ * that is already open or overdue is due at once. Posting first would put "Before is overdue" above
+ * or among the checklist it is about, without its link. A message Slack refused is not waited for:
+ * it may never be posted.
  */
 export function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingReminder): boolean {
-  const runId = outgoing.row.runId;
-  const keys = [OVERVIEW_KEY];
-  if (outgoing.content.type === 'reminder') keys.push(phaseKey(outgoing.content.phaseId, 1));
-  return keys.some((key) => {
-    const message = messages.find(runId, key);
-    return message !== null && message.ts === null && message.lastError === null;
-  });
+  return messages.awaitingPosts(outgoing.row.runId);
 }
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */

@@ -26,11 +26,27 @@ describe('lintCommand', () => {
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
       'checklists/hotfix.md:41: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
+      'checklists/hotfix.md:59: note: escalation step 1: Incident commander',
+      'checklists/hotfix.md:60: note: escalation step 2: Service owner',
+      'checklists/hotfix.md:61: note: escalation step 3: Head of engineering',
       // The one count (domain/checklistCounts.ts): items of the normal run, rollback steps apart; sections timed by their own or their phase's heading.
       'checklists/hotfix.md: ok — 5 phases, 6 sections, 16 items (2 sign-offs, 1 gate), 4 timed sections, 1 rollback phase (3 steps)',
       'checklists/standard-release.md:74: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
+      'checklists/standard-release.md:102: note: escalation step 1: On-call SRE',
+      'checklists/standard-release.md:103: note: escalation step 2: Release lead',
+      'checklists/standard-release.md:104: note: escalation step 3: Engineering manager',
       'checklists/standard-release.md: ok — 5 phases, 8 sections, 28 items (3 sign-offs, 1 gate), 6 timed sections, 1 rollback phase (6 steps)',
     ]);
+  });
+
+  it('says what it understood of contacts, shifts, the escalation path and templates, each with its line', () => {
+    const output = lintCommand(['test/fixtures/people/people-day.md'], readFromRepo).output.split('\n');
+    const file = 'test/fixtures/people/people-day.md';
+    expect(output).toContain(`${file}:16: note: contact "Release owner": Marta Kowalczyk <marta@ledger.test> +44 20 7946 0011`);
+    expect(output).toContain(`${file}:28: note: shift Dec 4, Night 22:00-06:00 (UTC): Hana Sato`);
+    expect(output).toContain(`${file}:41: note: escalation step 2 "Second line": Platform lead <plat-lead@ledger.test>`);
+    expect(output).toContain(`${file}:46: note: template "Status update" (91 characters): offered with Post update in \`/deploy ref\``);
+    expect(output).toContain(`${file}:35: warning: contacts table row has 3 cells but the header has 4: row not read as a contact`);
   });
 
   it('uses singular words for counts of one', () => {

@@ -182,7 +182,7 @@ export interface FakeSlackOptions {
   lenient?: boolean;
   /** The app-level token apps.connections.open accepts (default FAKE_APP_TOKEN). */
   appToken?: string;
-  /** Scopes the bot token was granted; default: all deployday asks for. Only files.* check them. */
+  /** Scopes the bot token was granted; default: all deployday asks for. files.* and users.lookupByEmail check them. */
   scopes?: string[];
 }
 
@@ -316,6 +316,9 @@ export class FakeSlack {
   private readonly responseUrls = new Map<string, { context: ResponseUrlContext; posts: number }>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly users = new Map<string, Partial<FakeUser>>();
+  /** Lower-cased e-mail → user id, for users.lookupByEmail (see addUserWithEmail). */
+  private readonly emails = new Map<string, string>();
+  private readonly scopes: Set<string>;
   private readonly rateLimits = new Map<string, RateLimit>();
   private readonly initialRateLimits: Record<string, RateLimit>;
   private readonly rateHits = new Map<string, number[]>();
@@ -348,10 +351,23 @@ export class FakeSlack {
         )
       : undefined;
     this.allowedChannels = this.initialChannels ? new Map(this.initialChannels) : undefined;
-    this.initialRateLimits = { ...(opts.rateLimits ?? {}) };
+    // users.lookupByEmail is Tier 3 in Slack's docs (50+ a minute); the rest are unlimited unless a test says.
+    this.initialRateLimits = { 'users.lookupByEmail': { perMinute: 50 }, ...(opts.rateLimits ?? {}) };
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
 
-    const scopes = new Set(opts.scopes ?? ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write']);
+    const scopes = new Set(
+      opts.scopes ?? [
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'channels:history',
+        'groups:history',
+        'files:write',
+        'users:read',
+        'users:read.email',
+      ],
+    );
+    this.scopes = scopes;
     this.files = new FakeSlackFiles({
       baseUrl: this.baseUrl,
       now: () => this.now(),
@@ -374,6 +390,7 @@ export class FakeSlack {
       ['views.push', (a) => this.openView(a, 'views.push')],
       ['views.update', (a) => this.updateView(a)],
       ['users.info', (a) => this.usersInfo(a)],
+      ['users.lookupByEmail', (a) => this.lookupByEmail(a)],
       ['conversations.info', (a) => this.conversationsInfo(a)],
       ['conversations.history', (a) => this.conversationsHistory(a)],
     ]);
@@ -477,6 +494,12 @@ export class FakeSlack {
     return { ...base, ...(this.users.get(id) ?? {}) };
   }
 
+  /** A workspace member users.lookupByEmail finds by `email` (any case). */
+  addUserWithEmail(id: string, email: string, info: Partial<FakeUser> = {}): void {
+    this.emails.set(email.toLowerCase(), id);
+    this.setUser(id, info);
+  }
+
   setUser(id: string, info: Partial<FakeUser>): void {
     this.users.set(id, { ...(this.users.get(id) ?? {}), ...info });
   }
@@ -569,6 +592,7 @@ export class FakeSlack {
     this.responseUrls.clear();
     this.triggers.clear();
     this.users.clear();
+    this.emails.clear();
     this.rateLimits.clear();
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
     this.rateHits.clear();
@@ -990,6 +1014,19 @@ export class FakeSlack {
     const user = args['user'];
     if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) return fail('user_not_found');
     return { ok: true, user: this.userInfo(user) };
+  }
+
+  /** As Slack: needs users:read.email, an `email` argument, and answers users_not_found for anyone else. */
+  private lookupByEmail(args: Record<string, unknown>): ApiResult {
+    if (!this.scopes.has('users:read.email')) {
+      return { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: [...this.scopes].join(',') };
+    }
+    const email = args['email'];
+    if (typeof email !== 'string' || email.trim() === '') return fail('invalid_arguments', ['[ERROR] missing required field: email']);
+    const id = this.emails.get(email.trim().toLowerCase());
+    if (!id) return fail('users_not_found');
+    const user = this.userInfo(id);
+    return { ok: true, user: { ...user, profile: { ...user.profile, email: email.trim().toLowerCase() } } };
   }
 
   private conversationsInfo(args: Record<string, unknown>): ApiResult {

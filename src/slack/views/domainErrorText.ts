@@ -86,6 +86,14 @@ export function domainErrorText(error: DomainError): string {
     }
     case 'not_lead_or_approver':
       return `Only the lead or an approver can do that on run #${num(p.runId)}${list(p.leads).length ? ` (lead: ${people('leads')})` : ''}.`;
+    case 'no_run_role':
+      return `Only people with a role on run #${num(p.runId)} (lead, approver, on-call or a sign-off role) can post its updates${list(p.leads).length ? `; the lead (${people('leads')}) can give you one with \`/deploy role on-call @you\`` : ''}.`;
+    case 'update_empty':
+      return 'The update is empty: write the message before posting it.';
+    case 'update_too_long':
+      return `The update is ${num(p.chars)} characters; Slack takes at most ${num(p.max)} in one update. Shorten it, or post it in two.`;
+    case 'unknown_template':
+      return `That template is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
     case 'items_open': {

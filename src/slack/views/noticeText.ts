@@ -29,6 +29,8 @@ export function noticeText(notice: RunNotice): string {
         : `✅ Page resolved at ${slackDate(notice.at, '{time}')}: ${escapeMrkdwn(notice.summary)}`;
     case 'page_refused':
       return `⚠️ PagerDuty refused the ${notice.action === 'trigger' ? 'page' : 'resolve'} (${notice.status ?? 'no status'}: ${escapeMrkdwn(notice.error)}). It will not be retried: check the PagerDuty integration. Page was: ${escapeMrkdwn(notice.summary)}`;
+    case 'update_posted':
+      return `📣 *${checklistTitle(notice.title)}* (run #${notice.runId}) — posted by ${mention(notice.by)}\n${escapeMrkdwn(notice.text)}`;
     case 'page_delayed':
       return `⏳ PagerDuty is not answering (${escapeMrkdwn(notice.error)}); still trying to deliver: ${escapeMrkdwn(notice.summary)}`;
   }
