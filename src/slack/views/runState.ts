@@ -4,6 +4,7 @@
  * passed, a section held, blocked or done) is the domain's: the views only take its answers.
  */
 import { allSections } from '../../domain/checklist.js';
+import { checklistCounts } from '../../domain/checklistCounts.js';
 import type { Item, Section } from '../../domain/checklist.js';
 import { standingVotes } from '../../domain/gates.js';
 import type { GateVote, ItemState, RunSnapshot } from '../../domain/run.js';
@@ -34,7 +35,9 @@ export function countedItems(snapshot: RunSnapshot): Item[] {
 
 export function runProgress(snapshot: RunSnapshot): { done: number; total: number } {
   const items = countedItems(snapshot);
-  return { done: settledCount(snapshot, items), total: items.length };
+  // The total is the checklist's one count (lint and /deploy checklists say the same), plus the rollback steps once in play.
+  const counts = checklistCounts(snapshot.run.checklist);
+  return { done: settledCount(snapshot, items), total: counts.items + (snapshot.run.rollbackActive ? counts.rollbackItems : 0) };
 }
 
 export function sectionProgress(snapshot: RunSnapshot, section: Section): { done: number; total: number } {
