@@ -6,11 +6,9 @@ import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
 import { newErrorId } from '../slack/replyWithError.js';
 import { BACKGROUND_TIMEOUT_MS, type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
+import { isTokenRefusal } from '../slack/tokenRefusals.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
-
-/** Slack's answers that mean the token itself no longer works, whatever the message. */
-const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'invalid_auth', 'not_authed', 'account_inactive']);
 
 export interface MessageSyncOptions {
   messages: RunMessages;
@@ -239,7 +237,7 @@ export class MessageSync {
    * once per run, with an error id, not once per message and retry. Other refusals are each logged.
    */
   private logRefusal(runId: number, key: string, error: string, detail: string): void {
-    if (TOKEN_REFUSALS.has(error)) {
+    if (isTokenRefusal(error)) {
       if (this.tokenRefusedRuns.has(runId)) return;
       this.tokenRefusedRuns.add(runId);
       this.opts.logger.error(

@@ -13,6 +13,8 @@ import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { actionsBlock, button, sectionBlock } from './views/blockKit.js';
 import { ActionIds } from './ids.js';
 import { renderReminderText } from './views/reminderText.js';
+import { isTokenRefusal } from './tokenRefusals.js';
+import { newErrorId } from './replyWithError.js';
 
 export const REMINDER_METADATA_TYPE = 'deployday_reminder';
 
@@ -84,6 +86,8 @@ export function createReminderPoster(deps: {
    * a slow spell of Slack's was posted twice (found by test/integration/slackOutage.test.ts).
    */
   const unanswered = new Set<string>();
+  /** Channels whose token Slack refused, already logged. */
+  const tokenRefusedChannels = new Set<string>();
   return async (outgoing): Promise<PostOutcome> => {
     if (waitsForRunMessages(deps.messages, outgoing)) {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
@@ -130,7 +134,14 @@ export function createReminderPoster(deps: {
       }
       if (failure.kind === 'rate_limited') return { ok: false, retryInMs: failure.retryAfterMs, error: 'rate limited' };
       if (failure.kind === 'transient') return { ok: false, retryInMs: 5_000, error: failure.detail };
-      deps.logger.error(`Slack refused reminder ${outgoing.row.key}: ${failure.error} ${failure.detail}`);
+      if (!isTokenRefusal(failure.error)) deps.logger.error(`Slack refused reminder ${outgoing.row.key}: ${failure.error} ${failure.detail}`);
+      else if (!tokenRefusedChannels.has(outgoing.channelId)) {
+        // Every reminder to this channel fails the same way until the app is installed again: say it once.
+        tokenRefusedChannels.add(outgoing.channelId);
+        deps.logger.error(
+          `[${newErrorId()}] Slack refuses deployday's token for channel ${outgoing.channelId} (${failure.error}): its reminders and notices are dropped, runs and pages go on; install the app again`,
+        );
+      }
       return { ok: false, retryInMs: null, error: failure.error };
     }
   };

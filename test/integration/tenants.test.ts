@@ -11,6 +11,7 @@ import { BOT_SCOPES } from '../../src/slack/oauthInstall.js';
 import { REMINDER_METADATA_TYPE } from '../../src/slack/reminderPoster.js';
 import { findInstallation, listInstallations } from '../../src/store/installations.js';
 import { createTokenCipher } from '../../src/store/tokenCipher.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createSlackClient, type SlackClient } from '../support/slackClient.js';
 import { SIGNING_SECRET, startBot, type RunningBot } from '../support/startBot.js';
@@ -43,6 +44,9 @@ function morningClock(): { now(): number } {
   return { now: () => morning + (Date.now() - startedAt) };
 }
 
+const ROUTING_KEY = 'Rk7TenantDrill00000Integration42';
+const PD_API_TOKEN = 'u+tenantDrillRestToken-71ab';
+
 interface World {
   fake: FakeSlack;
   bot: RunningBot;
@@ -56,7 +60,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function world(rotation: { expiresInSec: number } | null = null): Promise<World> {
+async function world(rotation: { expiresInSec: number } | null = null, pd: FakePagerDuty | null = null): Promise<World> {
   const fake = await FakeSlack.start({
     oauth: {
       clientId: CLIENT_ID,
@@ -73,7 +77,11 @@ async function world(rotation: { expiresInSec: number } | null = null): Promise<
   const bot = await startBot({
     fake,
     clock: morningClock(),
+    ...(pd ? { pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 }, pagerIntervalMs: 100 } : {}),
     env: {
+      ...(pd
+        ? { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PAGERDUTY_API_TOKEN: PD_API_TOKEN, PAGERDUTY_API_URL: pd.apiUrl }
+        : {}),
       // An empty value is an unset variable: OAuth mode has no bot token.
       SLACK_BOT_TOKEN: '',
       SLACK_CLIENT_ID: CLIENT_ID,
@@ -380,6 +388,28 @@ describe('OAuth distribution: two workspaces, isolated', () => {
       ).n;
     await eventually(() => expect(refused()).toBeGreaterThanOrEqual(2));
     // … and one line says so.
+    expect(told()).toHaveLength(1);
+    expect(told()[0]).toMatch(/\[[\w-]+\]/);
+  });
+
+  it('still pages PagerDuty when Slack revokes a token mid-run, and logs the refused reminders of that channel once', async () => {
+    const pd = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: PD_API_TOKEN });
+    cleanups.push(() => pd.close());
+    const w = await world(null, pd);
+    await install(w, A.id);
+    const runA = await startIn(w, A);
+    w.fake.oauth.revoke(`T:${A.id}`);
+
+    // A page by hand reaches PagerDuty although the channel can no longer be told.
+    expect((await w.slack(A).command(`page #${runA} the primary database is unreachable`, { channel: A.channel, user: ALICE })).status).toBe(200);
+    await eventually(() => expect([...pd.alerts.values()].some((a) => a.summary.includes('the primary database is unreachable'))).toBe(true));
+
+    // The Before phase's nudge, the phases' openings and the page's notice fall due: each is refused, one line says so.
+    const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for channel ${A.channel} (token_revoked)`));
+    await eventually(() => expect(told()).toHaveLength(1));
+    const refusedReminders = () =>
+      (w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND outcome LIKE '%token_revoked'`).get(runA) as { n: number }).n;
+    await eventually(() => expect(refusedReminders()).toBeGreaterThanOrEqual(2));
     expect(told()).toHaveLength(1);
     expect(told()[0]).toMatch(/\[[\w-]+\]/);
   });
