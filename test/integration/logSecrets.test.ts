@@ -148,7 +148,7 @@ async function deploymentDay(slack: SlackClient, fake: FakeSlack, pd: FakePagerD
   await followUp(fake, noGo.responseUrl, /error id `E[0-9A-F]{8}`/);
 
   // A page by hand, which PagerDuty first answers with a 500.
-  pd.failNext(1, { status: 500 });
+  pd.failNext(1, { status: 500 }, '/v2/enqueue');
   expect(ephemeralText(await slack.command('page the database failover is stuck', as(BOB)))).toMatch(/^Paging on-call/);
   await eventually(
     () => expect([...pd.alerts.values()].some((a) => a.status === 'triggered' && a.summary.includes('failover is stuck'))).toBe(true),
@@ -156,10 +156,14 @@ async function deploymentDay(slack: SlackClient, fake: FakeSlack, pd: FakePagerD
   );
 
   // A rollback, whose page PagerDuty refuses with a 400.
-  pd.failNext(1, {
-    status: 400,
-    body: { status: 'invalid event', message: 'Event object is invalid', errors: ['the routing key is not known here'] },
-  });
+  pd.failNext(
+    1,
+    {
+      status: 400,
+      body: { status: 'invalid event', message: 'Event object is invalid', errors: ['the routing key is not known here'] },
+    },
+    '/v2/enqueue',
+  );
   expect(ephemeralText(await slack.command('rollback canary errors doubled', as(ALICE)))).toMatch(/Rollback declared/);
   await channelShows(fake, 'PagerDuty refused the page (400');
 

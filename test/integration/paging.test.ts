@@ -424,7 +424,7 @@ describe('delivery when PagerDuty misbehaves', () => {
   it('rides out 500s and refused connections without slowing acks, and opens exactly one incident', async () => {
     const w = await world();
     const { runId } = await startRun(w.h);
-    w.pd.failNext(3, { status: 500 });
+    w.pd.failNext(3, { status: 500 }, '/v2/enqueue');
 
     expect(ackText(await command(w, 'page the canary looks wrong'))).toContain('Paging on-call');
     const [page] = w.bot.bot.pages.pagesOf(runId);
@@ -501,10 +501,14 @@ describe('delivery when PagerDuty misbehaves', () => {
     const w = await world();
     const { runId } = await startRun(w.h);
     const key = `deployday:run-${runId}:overdue:s0`;
-    w.pd.failNext(1, {
-      status: 400,
-      body: { status: 'invalid event', message: 'Event object is invalid', errors: ["'routing_key' is not a known integration key"] },
-    });
+    w.pd.failNext(
+      1,
+      {
+        status: 400,
+        body: { status: 'invalid event', message: 'Event object is invalid', errors: ["'routing_key' is not a known integration key"] },
+      },
+      '/v2/enqueue',
+    );
 
     w.advance(16 * MINUTE);
     await channelShows(w.fake, '⚠️ PagerDuty refused the page (400', "'routing_key' is not a known integration key");
@@ -680,7 +684,7 @@ describe('paging and on-call by hand', () => {
     const w = await world();
     const { runId } = await startRun(w.h, 'paging-drill');
     w.pd.setOncalls([{ level: 1, userName: 'Ana Lima' }]);
-    w.pd.failNext(1, { status: 500 });
+    w.pd.failNext(1, { status: 500 }, '/v2/enqueue');
 
     await command(w, 'page checking the secrets stay secret');
     const key = w.bot.bot.pages.pagesOf(runId)[0]!.dedupKey;

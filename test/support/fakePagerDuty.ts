@@ -77,8 +77,11 @@ export interface FakePagerDuty {
   /** Distinct incidents opened: triggers for a dedup key that was not already open. */
   readonly incidentsOpened: number;
   requests: FakeRequest[];
-  /** The next n requests (any route) fail this way instead of being served. */
-  failNext(n: number, failure: FakeFailure): void;
+  /**
+   * The next n requests fail this way instead of being served: any route, or only those to `path`
+   * (e.g. '/v2/enqueue', so a change event sent meanwhile does not take a page's failure).
+   */
+  failNext(n: number, failure: FakeFailure, path?: string): void;
   /** true: stop listening and drop every connection (clients get ECONNREFUSED); false: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
   setOncalls(list: FakeOncall[]): void;
@@ -100,7 +103,7 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
   const alerts = new Map<string, FakeAlert>();
   const changes: Array<{ summary: string; timestamp: string }> = [];
   const requests: FakeRequest[] = [];
-  const failures: FakeFailure[] = [];
+  const failures: Array<{ failure: FakeFailure; path: string | undefined }> = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let oncalls: FakeOncall[] = [];
@@ -122,7 +125,8 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'https://fake.invalid');
     const record: FakeRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, outcome: 0 };
     requests.push(record);
-    const failure = failures.shift();
+    const index = failures.findIndex((f) => f.path === undefined || f.path === url.pathname);
+    const failure = index < 0 ? undefined : failures.splice(index, 1)[0]!.failure;
 
     if (failure && 'refuse' in failure) {
       record.outcome = 'refused';
@@ -353,8 +357,8 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
       return incidentsOpened;
     },
     requests,
-    failNext(n, failure) {
-      for (let i = 0; i < n; i++) failures.push(failure);
+    failNext(n, failure, path) {
+      for (let i = 0; i < n; i++) failures.push({ failure, path });
     },
     async setDown(value) {
       if (value === down) return;
