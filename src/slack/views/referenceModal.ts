@@ -105,7 +105,7 @@ export function referenceModal(input: { runId: number; refIndex: number; channel
     shown.length < parts.length
       ? [
           contextBlock([
-            `This section is longer than a modal holds (${parts.length} blocks): the rest is in \`/deploy ref ${escapeMrkdwn(title.slice(0, 80))}\`, part by part.`,
+            `This section is longer than a modal holds (${parts.length} blocks): the rest is in \`/deploy ref ${escapeMrkdwn(section.title.trim().slice(0, 80))}\`, part by part.`,
           ]),
         ]
       : [];
