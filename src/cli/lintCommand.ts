@@ -7,6 +7,7 @@ import { parseChecklist } from '../domain/parseChecklist.js';
 import { readChecklistFile } from '../service/readChecklistFile.js';
 import { messageLayout } from '../slack/messageLayout.js';
 import { peopleNotes } from './peopleNotes.js';
+import { untimedNotes } from './untimedNotes.js';
 
 /**
  * `deployday lint <file.md>…`: checks checklists before a deploy day depends on them. Problems are
@@ -59,6 +60,7 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
     const notes = [
       ...(result.rollbackHeadings ?? []).map((note) => ({ line: note.line, text: formatRollbackHeading(file, note) })),
       ...(result.triggerHeadings ?? []).map((note) => ({ line: note.line, text: formatTriggerHeading(file, note) })),
+      ...untimedNotes(file, result.checklist),
     ];
     lines.push(...notes.sort((a, b) => a.line - b.line).map((note) => note.text));
     lines.push(...peopleNotes(file, result.checklist));

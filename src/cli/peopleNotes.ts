@@ -24,7 +24,10 @@ export function peopleNotes(file: string, checklist: Checklist): string[] {
   }
   for (const t of templatesOf(checklist)) {
     const line = checklist.reference[t.refIndex]?.line ?? 0;
-    notes.push({ line, text: `template "${t.title}" (${t.text.length} characters): offered with Post update in \`/deploy ref\`` });
+    notes.push({
+      line,
+      text: `template "${t.title}" (${t.text.length} characters): offered with Post update from the overview’s Reference menu and \`/deploy ref\``,
+    });
   }
   return notes.sort((a, b) => a.line - b.line).map((n) => `${file}:${n.line}: note: ${n.text}`);
 }

@@ -1,4 +1,4 @@
-import { allSections } from './checklist.js';
+import { allSections, type Section } from './checklist.js';
 import { blockedSections, heldSections } from './gates.js';
 import type { RunSnapshot } from './run.js';
 import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
@@ -15,6 +15,11 @@ export interface SectionTimelineInput {
   /** Not yet in play, e.g. a rollback section while no rollback is active. */
   held: boolean;
   now: number;
+  /**
+   * No time written for the section (its window is inferred from the order) and no gate in it:
+   * workable from the moment the run starts, so it never reads "upcoming" (issue 10).
+   */
+  untimed?: boolean;
   /** How long before its close a section reads as closing. */
   closingSoonMinutes?: number;
 }
@@ -25,7 +30,9 @@ export interface SectionTimelineInput {
  * steps are all `[x]` in the template has still not been carried out: reading "done" before any
  * rollback started would tell the channel the rollback already happened. A window with no open
  * time (opensAt null, "must be done before T-0") is open from the start; one with no close time
- * never becomes overdue.
+ * never becomes overdue. A section with no time written is open from the start too: its inferred
+ * open time only orders it (a pre-deployment list is done before T-0, not at it); only a gate
+ * holds later sections back (blocked).
  */
 export function sectionTimelineState(input: SectionTimelineInput): SectionTimelineState {
   const { window, allDone, blocked, held, now } = input;
@@ -34,7 +41,7 @@ export function sectionTimelineState(input: SectionTimelineInput): SectionTimeli
   if (allDone) return 'done';
   if (blocked) return 'blocked';
   if (window === null || (window.opensAt === null && window.closesAt === null)) return 'unscheduled';
-  if (window.opensAt !== null && now < window.opensAt) return 'upcoming';
+  if (window.opensAt !== null && now < window.opensAt && input.untimed !== true) return 'upcoming';
   if (window.closesAt === null) return 'open';
   if (now >= window.closesAt) return 'overdue';
   if (window.closesAt - now <= closingSoonMs) return 'closing';
@@ -55,11 +62,13 @@ export function runSectionStates(snapshot: RunSnapshot, windows: SectionWindow[]
   for (const { phase, section } of allSections(snapshot.run.checklist)) {
     const allDone = section.items.every((i) => isSettled(snapshot.items[i.id]));
     const stopped = snapshot.run.rollbackActive && phase.kind !== 'rollback' && !allDone;
+    const window = byId.get(section.id) ?? null;
     states.set(
       section.id,
       sectionTimelineState({
-        window: byId.get(section.id) ?? null,
+        window,
         allDone,
+        untimed: isUntimed(window, section),
         blocked: blocked.has(section.id),
         held: held.has(section.id) || stopped,
         now,
@@ -67,4 +76,9 @@ export function runSectionStates(snapshot: RunSnapshot, windows: SectionWindow[]
     );
   }
   return states;
+}
+
+/** No time written (the window is inferred) and no gate: a gate keeps its window, so votes wait for it. */
+export function isUntimed(window: SectionWindow | null, section: Section): boolean {
+  return window !== null && !window.explicit && !section.items.some((i) => i.kind === 'gate');
 }

@@ -18,6 +18,7 @@ import { T0Moves } from './t0Moves.js';
 import { Tenancy } from './tenancy.js';
 import { TimelineService } from './timelineService.js';
 import { UpdatePosting } from './updatePosting.js';
+import { ReferenceReading } from './referenceReading.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -52,6 +53,8 @@ export interface Services {
   pipeline: PipelineApi;
   /** Communication templates' Post update (issue 10). */
   updates: UpdatePosting;
+  /** Reference sections opened from the overview (issue 10). */
+  references: ReferenceReading;
   /** GitHub deployments waiting on a run's gate (a GitHub App's custom deployment protection rule). */
   github: GitHubProtections;
   /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
@@ -89,6 +92,7 @@ export function createServices(input: ServiceInputs): Services {
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
     updates: new UpdatePosting(deps),
+    references: new ReferenceReading(deps),
     github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
     tenancy: new Tenancy(deps),
   };

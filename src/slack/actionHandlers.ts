@@ -3,7 +3,7 @@ import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
-import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef, parseTemplateRef } from './ids.js';
+import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
 import { errorText } from './replyWithError.js';
 import { actorOf, teamOf } from './clickActor.js';
 import { replyToClicker } from './clickerReply.js';
@@ -12,7 +12,7 @@ import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 import { confirmGoMessage } from './views/gateConfirm.js';
 import type { KnownBlock } from '@slack/types';
 import { registerUpdateSubmission } from './updateHandlers.js';
-import { updateModal } from './views/updateModal.js';
+import { registerReferenceHandlers } from './referenceHandlers.js';
 import { declareRollbackClick, registerDeclareRollbackModal } from './declareRollbackHandlers.js';
 
 export interface ActionDeps {
@@ -195,19 +195,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     }),
   );
 
-  app.action(
-    ActionIds.postUpdate,
-    handle('post update', (body, action, client) => {
-      const actor = actorOf(body);
-      const ref = parseTemplateRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      // Refused here (audited) before a modal opens, so nobody drafts an update they cannot post.
-      const draft = deps.services.updates.draft({ ...actor, ...ref, link: deps.linkToRun?.(ref.runId) ?? null });
-      const triggerId = body.trigger_id;
-      const view = updateModal({ ...ref, channelId: actor.channelId, title: draft.template.title, text: draft.text });
-      return { after: async () => void (await client.views.open({ trigger_id: triggerId, view })) };
-    }),
-  );
+  registerReferenceHandlers(app, deps);
   registerUpdateSubmission(app, deps);
 
   app.action(

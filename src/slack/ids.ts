@@ -26,6 +26,8 @@ export const ActionIds = {
   slipSuggested: 'dd_forecast_slip',
   /** "Post update" under a communication template (value: `<runId>:<refIndex>`, read by parseTemplateRef). */
   postUpdate: 'dd_post_update',
+  /** The overview's Reference button or menu (value / selected option: `<runId>:<refIndex>`, read by parseTemplateRef). */
+  referenceOpen: 'dd_reference_open',
   /** The message input in the Post update modal. */
   updateTextInput: 'dd_update_text_input',
   /** The reason input in the No-Go modal. */
@@ -43,6 +45,8 @@ export const CallbackIds = {
   noGoModal: 'dd_nogo_modal',
   /** The Post update modal. private_metadata: `<runId>:<refIndex>:<channelId>` (read by parseUpdateMetadata). */
   updateModal: 'dd_update_modal',
+  /** A reference section shown in a modal. private_metadata: `<runId>:<refIndex>:<channelId>` (as updateMetadata). */
+  referenceModal: 'dd_reference_modal',
   /** The modal that asks which trigger fired and why. private_metadata: `<runId>:<triggerId>:<channelId>`. */
   declareRollbackModal: 'dd_declare_rollback_modal',
 } as const;
@@ -53,6 +57,10 @@ export const BlockIds = {
   /** The actions block under a template in `/deploy ref`: `dd_template:<runId>:<refIndex>`. */
   template(runId: number, refIndex: number): string {
     return `dd_template:${runId}:${refIndex}`;
+  },
+  /** The overview's Reference control: `dd_reference:<runId>`. */
+  reference(runId: number): string {
+    return `dd_reference:${runId}`;
   },
   triggerReason: 'dd_trigger_reason',
   /** Checkbox group n (10 conditions each) of the Declare rollback modal: `dd_trigger_pick:<n>`. */

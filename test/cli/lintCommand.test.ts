@@ -26,12 +26,15 @@ describe('lintCommand', () => {
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
       'checklists/hotfix.md:41: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
+      // A section with no time written is workable from the start of the run (issue 10).
+      'checklists/hotfix.md:54: note: "Sign-off" has no time written: workable from the start of the run (only a gate holds it back)',
       'checklists/hotfix.md:59: note: escalation step 1: Incident commander',
       'checklists/hotfix.md:60: note: escalation step 2: Service owner',
       'checklists/hotfix.md:61: note: escalation step 3: Head of engineering',
       // The one count (domain/checklistCounts.ts): items of the normal run, rollback steps apart; sections timed by their own or their phase's heading.
       'checklists/hotfix.md: ok — 5 phases, 6 sections, 16 items (2 sign-offs, 1 gate), 4 timed sections, 1 rollback phase (3 steps)',
       'checklists/standard-release.md:74: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
+      'checklists/standard-release.md:84: note: "Sign-offs" has no time written: workable from the start of the run (only a gate holds it back)',
       'checklists/standard-release.md:102: note: escalation step 1: On-call SRE',
       'checklists/standard-release.md:103: note: escalation step 2: Release lead',
       'checklists/standard-release.md:104: note: escalation step 3: Engineering manager',
@@ -45,7 +48,9 @@ describe('lintCommand', () => {
     expect(output).toContain(`${file}:16: note: contact "Release owner": Marta Kowalczyk <marta@ledger.test> +44 20 7946 0011`);
     expect(output).toContain(`${file}:28: note: shift Dec 4, Night 22:00-06:00 (UTC): Hana Sato`);
     expect(output).toContain(`${file}:41: note: escalation step 2 "Second line": Platform lead <plat-lead@ledger.test>`);
-    expect(output).toContain(`${file}:46: note: template "Status update" (91 characters): offered with Post update in \`/deploy ref\``);
+    expect(output).toContain(
+      `${file}:46: note: template "Status update" (91 characters): offered with Post update from the overview’s Reference menu and \`/deploy ref\``,
+    );
     expect(output).toContain(`${file}:35: warning: contacts table row has 3 cells but the header has 4: row not read as a contact`);
   });
 
@@ -72,6 +77,7 @@ describe('lintCommand', () => {
     expect(result.output.split('\n')).toEqual([
       'notes.md:4: warning: duplicate phase heading "D" (first on line 2)',
       expect.stringMatching(/^notes\.md:7: warning: timezone inferred as "UTC"/),
+      'notes.md:1: note: no section has a time written: every section is workable from the start of the run (only a gate holds one back)',
       'notes.md: ok — 2 phases, 2 sections, 2 items (0 sign-offs, 0 gates), 0 timed sections, 0 rollback phases',
     ]);
   });
@@ -81,6 +87,7 @@ describe('lintCommand', () => {
     expect(result.exitCode).toBe(1);
     expect(result.output.split('\n')).toEqual([
       'missing.md:0: error: cannot read file (ENOENT)',
+      'good.md:1: note: no section has a time written: every section is workable from the start of the run (only a gate holds one back)',
       'good.md: ok — 1 phase, 1 section, 1 item (0 sign-offs, 0 gates), 0 timed sections, 0 rollback phases',
     ]);
   });
@@ -127,5 +134,24 @@ describe('lintCommand', () => {
   it('names a checklist after its file', () => {
     expect(checklistName('checklists/hotfix.md')).toBe('hotfix');
     expect(checklistName('C:\\lists\\Release.markdown')).toBe('Release');
+  });
+
+  it('says which sections have no time written, and not for timed, gated or rollback sections', () => {
+    const text = [
+      '# Untimed day',
+      '## Pre-Deployment',
+      '### Readiness',
+      '- [ ] Tests green',
+      '## Deploy (T-0)',
+      '- [ ] Ship it',
+      '### Go decision',
+      '- [ ] Go/No-Go: proceed to full rollout',
+      '## Rollback',
+      '1. Revert',
+      '',
+    ].join('\n');
+    const output = lintCommand(['day.md'], readFrom({ 'day.md': text })).output.split('\n');
+    expect(output).toContain('day.md:3: note: "Readiness" has no time written: workable from the start of the run (only a gate holds it back)');
+    expect(output.filter((l) => l.includes('no time written'))).toHaveLength(1);
   });
 });

@@ -24,7 +24,7 @@ describe('reference material through /deploy ref', () => {
     const line = '↩️ *Rollback branch:* Rollback Procedure — 14 steps, held until a No-Go or `/deploy rollback`';
     expect(ackText(await h.bot.slack.command('status'))).toContain(line);
     await eventually(() => {
-      const overviews = h.fake.findText(CHANNEL, 'Reference* (`/deploy ref &lt;section&gt;` shows one): Success Criteria · Performance');
+      const overviews = h.fake.findText(CHANNEL, 'Reference* (open one below, or `/deploy ref &lt;section&gt;`): Success Criteria · Performance');
       expect(overviews.map((m) => h.fake.findText(CHANNEL, line).some((withLine) => withLine.ts === m.ts))).toEqual([true]);
     });
   });

@@ -94,6 +94,8 @@ export function domainErrorText(error: DomainError): string {
       return `The update is ${num(p.chars)} characters; Slack takes at most ${num(p.max)} in one update. Shorten it, or post it in two.`;
     case 'unknown_template':
       return `That template is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its sections.`;
+    case 'unknown_reference':
+      return `That section is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its reference sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
     case 'unknown_trigger':

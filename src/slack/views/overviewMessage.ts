@@ -17,6 +17,7 @@ import { progressBar, runProgress } from './runState.js';
 import { scheduleLines } from './scheduleText.js';
 import { slackDate } from './slackDate.js';
 import { rollbackBranchLine } from './rollbackBranchText.js';
+import { REFERENCE_MENU_TEXT_MAX, referenceControl } from './referenceModal.js';
 
 export interface RenderOverviewInput {
   snapshot: RunSnapshot;
@@ -114,17 +115,28 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const reference =
     referenceTitles.length === 0
       ? ''
-      : truncate(`*Reference* (\`/deploy ref &lt;section&gt;\` shows one): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
+      : truncate(`*Reference* (open one below, or \`/deploy ref &lt;section&gt;\`): ${referenceTitles.join(' · ')}`, REFERENCE_MAX);
+  const referenceOpen = referenceControl(run.id, checklist);
 
   // The schedule gets whatever the other parts may take at most leave.
   const fixed = SlackLimits.headerText + BANNER_MAX + SUMMARY_MAX;
-  const scheduleBudget = Math.max(200, OVERVIEW_TEXT_BUDGET - fixed - roles.length - reference.length - SCHEDULE_HEADING.length - 1);
+  const scheduleBudget = Math.max(
+    200,
+    OVERVIEW_TEXT_BUDGET -
+      fixed -
+      roles.length -
+      reference.length -
+      (referenceOpen ? REFERENCE_MENU_TEXT_MAX + 100 : 0) -
+      SCHEDULE_HEADING.length -
+      1,
+  );
   const schedule = joinLinesWithin(scheduleLines(snapshot, windows, stateOf, input.phaseLinks), scheduleBudget);
   blocks.push(dividerBlock());
   chunkLines(`${SCHEDULE_HEADING}\n${schedule}`, SCHEDULE_BLOCK_MAX).forEach((chunk) => blocks.push(sectionBlock(chunk)));
   blocks.push(dividerBlock());
   blocks.push(sectionBlock(roles));
   if (reference.length > 0) blocks.push(contextBlock([reference]));
+  if (referenceOpen) blocks.push(referenceOpen);
 
   // The fallback `text` is mrkdwn: the plain header title is escaped there.
   const fallback = `${escapeMrkdwn(title)} — ${runStatusLabel(run)} — ${progress.done}/${progress.total} done`;

@@ -3,7 +3,9 @@
  * own time (Slack date tokens) and its state. `/deploy schedule` replies with it; the overview
  * message reuses the lines.
  */
+import type { Section } from '../../domain/checklist.js';
 import type { RunSnapshot } from '../../domain/run.js';
+import { isUntimed } from '../../domain/sectionTimelineState.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { joinLinesWithin, truncate } from './blockKit.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
@@ -14,6 +16,9 @@ import { slackDayTime, slackWindow } from './slackDate.js';
 export const TEXT_REPLY_MAX = 3000;
 const LINE_MAX = 400;
 const TITLE_MAX = 120;
+/** Beside a section with no time written (issue 10). */
+export const UNTIMED_NOTE = '_no time written: open from the start_';
+const SETTLED = new Set<SectionTimelineState>(['done', 'held', 'blocked']);
 
 /** A phase title as a link to its message when we have a usable permalink. */
 function phaseTitle(title: string, link: string | undefined): string {
@@ -34,22 +39,25 @@ export function scheduleLines(
 ): string[] {
   const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
   const lines: string[] = [];
-  const describe = (sectionId: string): string => {
-    const window = windowOf.get(sectionId);
+  const describe = (section: Section): string => {
+    const window = windowOf.get(section.id);
+    const state = stateOf(section.id);
     const when = window === undefined ? '' : slackWindow(window.opensAt, window.closesAt);
-    return [when, stateLabels[stateOf(sectionId)]].filter((p) => p.length > 0).join(' — ');
+    // Said where it is true: a section with no time written is open from the start (see sectionTimelineState).
+    const untimed = isUntimed(window ?? null, section) && !SETTLED.has(state) ? UNTIMED_NOTE : '';
+    return [when, stateLabels[state], untimed].filter((p) => p.length > 0).join(' — ');
   };
   for (const phase of snapshot.run.checklist.phases) {
     const items = phase.sections.flatMap((s) => s.items);
     const done = settledCount(snapshot, items);
     let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${done}/${items.length})` : ''}`;
     const implicit = phase.sections.length === 1 && phase.sections[0]!.implicit ? phase.sections[0]! : null;
-    if (implicit !== null) line += ` — ${describe(implicit.id)}`;
+    if (implicit !== null) line += ` — ${describe(implicit)}`;
     lines.push(truncate(line, LINE_MAX));
     if (implicit !== null) continue;
     for (const section of phase.sections) {
       const title = section.implicit ? '_(items under the phase)_' : truncate(checklistTitle(section.title), TITLE_MAX);
-      lines.push(truncate(`\u2003• ${title} — ${describe(section.id)}`, LINE_MAX));
+      lines.push(truncate(`\u2003• ${title} — ${describe(section)}`, LINE_MAX));
     }
   }
   return lines;
