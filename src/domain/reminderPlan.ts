@@ -1,6 +1,7 @@
 import type { Checklist, Item, Minutes, Section } from './checklist.js';
 import type { SectionWindow } from './sectionWindow.js';
 import { computeRollbackTimeboxes, type RollbackTimebox } from './schedule.js';
+import { isUntimed } from './sectionTimelineState.js';
 import { addLocalDays, startOfLocalDay } from './zonedTime.js';
 
 /**
@@ -57,8 +58,9 @@ export interface PlanRemindersInput {
 
 /**
  * The section reminders for a schedule, in due order. Per section with a window and items:
- * - `opens_soon` at opensAt - lead, and `opened` at opensAt. Not for a section placed by order that
- *   opens together with the section before it (it waits its turn; announcing it would be noise).
+ * - `opens_soon` at opensAt - lead, and `opened` at opensAt. Not for a section with no time written
+ *   (it is open from the start, see sectionTimelineState.isUntimed), nor for a section placed by
+ *   order that opens together with the section before it (announcing it would be noise).
  * - `closing_soon` at closesAt - 15 min, only when the window is longer than 30 min (or has no open).
  * - `overdue` at closesAt (repeat 0); further nudges come one at a time from nextOverdue.
  * Planning is forward-looking: anything due before `now` is left out, so `opens_soon` is skipped
@@ -73,8 +75,8 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
   const closingMs = (input.closingSoonMinutes ?? DEFAULT_CLOSING_SOON_MINUTES) * MINUTE_MS;
   const repeatMs = (input.repeatMinutes ?? checklist.settings.overdueRepeatMinutes ?? DEFAULT_REPEAT_MINUTES) * MINUTE_MS;
 
-  const itemCount = new Map<string, number>();
-  for (const phase of checklist.phases) for (const s of phase.sections) itemCount.set(s.id, s.items.length);
+  const sections = new Map<string, Section>();
+  for (const phase of checklist.phases) for (const s of phase.sections) sections.set(s.id, s);
 
   const planned: PlannedReminder[] = [];
   const add = (kind: ReminderKind, sectionId: string, dueAt: number, repeat?: number): void => {
@@ -85,12 +87,14 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
 
   let previousOpen: number | null = null;
   for (const w of windows) {
-    if ((itemCount.get(w.sectionId) ?? 0) === 0) continue;
+    const section = sections.get(w.sectionId);
+    if (!section || section.items.length === 0) continue;
     const { opensAt, closesAt } = w;
     const sharesOpen = !w.explicit && opensAt !== null && opensAt === previousOpen;
     previousOpen = opensAt;
 
-    if (opensAt !== null && !sharesOpen) {
+    // A section with no time written is open from the start (isUntimed): announcing its inferred open would be false.
+    if (opensAt !== null && !sharesOpen && !isUntimed(w, section)) {
       if (leadMs > 0 && opensAt - leadMs >= now) add('opens_soon', w.sectionId, opensAt - leadMs);
       if (opensAt >= now) add('opened', w.sectionId, opensAt);
     }

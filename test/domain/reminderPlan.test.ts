@@ -68,16 +68,13 @@ describe('planReminders', () => {
     expect(after.filter((r) => oldKeys.has(r.key))).toEqual([]);
   });
 
-  it('announces only the first of the canary stages that open together at T-0, but nudges each when overdue', () => {
+  it('announces no opening for canary stages with no time written (open from the start), but nudges each when overdue', () => {
     const plan = canaryPlan(at('2026-11-23T08:00:00Z'));
-    expect(brief(plan, 's5').map(([key]) => key)).toEqual([
-      'r7:s5:opens_soon@20261123T154500Z',
-      'r7:s5:opened@20261123T160000Z',
-      'r7:s5:closing_soon@20261124T154500Z',
-      'r7:s5:overdue:0@20261124T160000Z',
-    ]);
+    expect(brief(plan, 's5').map(([key]) => key)).toEqual(['r7:s5:closing_soon@20261124T154500Z', 'r7:s5:overdue:0@20261124T160000Z']);
     expect(brief(plan, 's6').map(([key]) => key)).toEqual(['r7:s6:closing_soon@20261124T154500Z', 'r7:s6:overdue:0@20261124T160000Z']);
-    expect(plan).toHaveLength(24);
+    // The timed Warm-up is still announced.
+    expect(brief(plan, 's4').map(([key]) => key)).toContain('r7:s4:opened@20261123T140000Z');
+    expect(plan).toHaveLength(22);
   });
 
   it('warns readiness sections before T-0 and nudges them at T-0, with nothing about opening', () => {
