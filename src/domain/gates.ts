@@ -2,6 +2,7 @@ import { allSections, type Checklist, type GateSettings, type Item, type Section
 import { stripInlineMarkdown } from './markdownText.js';
 import { APPROVER, LEAD, normaliseRole } from './roles.js';
 import type { GateVote, RunSnapshot } from './run.js';
+import { isSettled } from './snapshotItems.js';
 
 export type GateOutcome = 'pending' | 'passed' | 'failed';
 
@@ -94,6 +95,11 @@ export function gateStatuses(snapshot: RunSnapshot): GateStatus[] {
     }
   }
   return out;
+}
+
+/** Gates of the normal flow neither passed, failed nor waived: what a finish must not skip over. */
+export function undecidedGates(snapshot: RunSnapshot): GateStatus[] {
+  return gateStatuses(snapshot).filter((g) => g.outcome === 'pending' && !isSettled(snapshot.items[g.item.id]));
 }
 
 /**

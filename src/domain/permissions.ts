@@ -27,6 +27,8 @@ export type Attempt =
   /** Tick, untick, or start the timer of an item. */
   | { kind: 'work_item'; item: Item; section: Section; timer?: boolean }
   | { kind: 'vote'; item: Item; section: Section }
+  /** Waive an undecided gate so the run can finish: whoever may decide the gate, at any time. */
+  | { kind: 'waive_gate'; item: Item; section: Section }
   /** Rollback, abort, finish, slip, reschedule: decisions for the lead or an approver. */
   | { kind: 'decide' }
   | { kind: 'change_role'; role: string; admins: readonly string[] };
@@ -56,6 +58,11 @@ export function refusalFor(snapshot: RunSnapshot, userId: string, attempt: Attem
       const outcome = gateOutcome(rule, standingVotes(snapshot.votes, item.id), snapshot.roles);
       if (outcome !== 'pending') return { code: 'gate_decided', params: { outcome } };
       if (blockedSections(snapshot).ids.has(section.id)) return { code: 'blocked', params: { gateText: null, sectionTitle: null } };
+      return null;
+    }
+    case 'waive_gate': {
+      const rule = gateRuleFor(snapshot.run.checklist, attempt.section, attempt.item);
+      if (!holdsAnyRole(snapshot.roles, rule.approvers, userId)) return { code: 'not_approver', params: { approvers: rule.approvers } };
       return null;
     }
     case 'decide':

@@ -116,7 +116,8 @@ export function buildRunReport(input: RunReportInput): RunReport {
   const end = run.endedAt ?? input.now;
   const inPlay = allSections(run.checklist).filter(({ phase }) => phase.kind !== 'rollback' || run.rollbackActive);
   const items = inPlay.flatMap(({ section }) => section.items);
-  const waivers = audit.filter((a) => a.action === 'item.waive');
+  // A gate waived to let the run finish (gate.waive) is a waiver too, never a pass.
+  const waivers = audit.filter((a) => a.action === 'item.waive' || a.action === 'gate.waive');
   const waivedIds = new Set(waivers.map((a) => a.target));
 
   const gates: ReportGate[] = inPlay.flatMap(({ section }) =>

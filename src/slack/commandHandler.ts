@@ -11,13 +11,15 @@ import { helpText, parseCommand, type Command } from './commandParser.js';
 import { errorText } from './replyWithError.js';
 import { renderAuditText } from './views/auditText.js';
 import { joinLinesWithin } from './views/blockKit.js';
-import { escapeMrkdwn } from './views/checklistMrkdwn.js';
+import { checklistInline, escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
 import { renderReferenceText } from './views/referenceText.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
+import { missedAtStartText } from './views/startReplyText.js';
+import { missedWindows } from '../domain/missedWindows.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 import { userDisplayName } from './userNames.js';
@@ -114,14 +116,14 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         note === 'tomorrow'
           ? ' (that time has passed today, so: tomorrow)'
           : note === 'past'
-            ? ' (in the past: phases already due will be shown as overdue)'
+            ? ' (in the past: windows already over show as missed at start)'
             : '';
       return {
-        text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.`,
+        text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.${missedAtStartText(run, missedWindows(run, timeline.windows(run)))}`,
       };
     }
     case 'status': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, { orLastEnded: true });
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
@@ -157,6 +159,13 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run);
       const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
+    }
+    case 'waive': {
+      const run = runs.resolveRun(who.channelId, command.run);
+      const gateText = deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
+      return {
+        text: `Gate “${checklistInline(gateText)}” waived on run #${run.id}: ${escapeMrkdwn(command.reason)}. It counts as waived, not passed; the audit records it as a gate waiver.`,
+      };
     }
     case 'rollback': {
       const run = runs.resolveRun(who.channelId, command.run);
@@ -215,8 +224,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
     }
     case 'export': {
-      const run = runs.resolveRun(who.channelId, command.run);
-      return { text: renderAuditText(run, runs.audit(run.id)) };
+      const run = runs.resolveRun(who.channelId, command.run, { orLastEnded: true });
+      return { text: renderAuditText(run, runs.audit(run.id), runs.summarise(run).tally) };
     }
     case 'history':
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };

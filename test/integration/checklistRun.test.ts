@@ -129,7 +129,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const option = optionsIn(h.fake.message(CHANNEL, ts)!).find((o) => o.value === 's0.i0');
       expect(option?.description).toContain(`<@${BOB}>`);
       expect(h.fake.message(CHANNEL, ts)!.history.at(-1)?.via).toBe('chat.update');
-      expect(h.fake.messages(CHANNEL)[0]!.text).toContain('2/9 done');
+      expect(h.fake.messages(CHANNEL)[0]!.text).toContain('2 done · 0 waived · 7 open');
       expect(checklistPosts()).toBe(postsBefore);
     });
 
@@ -204,7 +204,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const status = ackText(await second.bot.slack.command('status'));
       expect(status).toContain(`#${runId} · Small Release`);
-      expect(status).toContain('2/9 done');
+      expect(status).toContain('2 done · 0 waived · 7 open');
 
       const { ts } = checkboxOf(fake, 's0.i1');
       await second.bot.bot.sync.idle();
@@ -302,12 +302,16 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(refused).toMatch(/items are still open/);
       expect(runStatus(h.db, runId)).toBe('active');
 
+      // The undecided Go/No-Go is waived on its own, as a gate waiver (issue 9); then the items.
+      expect(ackText(await h.bot.slack.command('finish waive rehearsal only'))).toMatch(/Go\/No-Go decision recorded/);
+      expect(ackText(await h.bot.slack.command('waive gate rehearsal only'))).toMatch(/waived/);
+      expect(auditRows(h.db, runId, 'gate.waive')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
       const finished = ackText(await h.bot.slack.command('finish waive rehearsal only'));
       expect(finished).toContain(`Run #${runId} finished: completed`);
       expect(runStatus(h.db, runId)).toBe('completed');
       const waivers = auditRows(h.db, runId, 'item.waive');
-      // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0.
-      expect(waivers).toHaveLength(7);
+      // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0; the gate was waived as a gate.
+      expect(waivers).toHaveLength(6);
       expect(waivers.map((w) => w.target)).not.toContain('s0.i0');
       expect(waivers.map((w) => w.target)).not.toContain('s0.i2');
       expect(waivers.every((w) => w.actor === ALICE && w.detail?.['reason'] === 'rehearsal only')).toBe(true);

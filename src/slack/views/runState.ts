@@ -53,6 +53,7 @@ export const stateLabels: Record<SectionTimelineState, string> = {
   open: '🟢 open',
   closing: '🟠 closing soon',
   overdue: '🔴 overdue',
+  missed: '⏭ missed at start',
   done: '✅ done',
   unscheduled: '⚪ no set time',
   blocked: '🔒 blocked',
