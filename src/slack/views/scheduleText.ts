@@ -7,7 +7,7 @@ import type { RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { joinLinesWithin, truncate } from './blockKit.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
-import { settledCount, stateLabels } from './runState.js';
+import { progressText, sectionStateLabel } from './runState.js';
 import { slackDayTime, slackWindow } from './slackDate.js';
 
 /** Replies are one section of text: Slack's limit for it. */
@@ -34,15 +34,15 @@ export function scheduleLines(
 ): string[] {
   const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
   const lines: string[] = [];
+  const itemsOf = new Map(snapshot.run.checklist.phases.flatMap((p) => p.sections).map((s) => [s.id, s.items]));
   const describe = (sectionId: string): string => {
     const window = windowOf.get(sectionId);
     const when = window === undefined ? '' : slackWindow(window.opensAt, window.closesAt);
-    return [when, stateLabels[stateOf(sectionId)]].filter((p) => p.length > 0).join(' — ');
+    return [when, sectionStateLabel(snapshot, itemsOf.get(sectionId) ?? [], stateOf(sectionId))].filter((p) => p.length > 0).join(' — ');
   };
   for (const phase of snapshot.run.checklist.phases) {
     const items = phase.sections.flatMap((s) => s.items);
-    const done = settledCount(snapshot, items);
-    let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${done}/${items.length})` : ''}`;
+    let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${progressText(snapshot, items)})` : ''}`;
     const implicit = phase.sections.length === 1 && phase.sections[0]!.implicit ? phase.sections[0]! : null;
     if (implicit !== null) line += ` — ${describe(implicit.id)}`;
     lines.push(truncate(line, LINE_MAX));

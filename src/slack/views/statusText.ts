@@ -10,7 +10,7 @@ import { joinLinesWithin, truncate } from './blockKit.js';
 import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { runStatusLabel, relativeTime } from './runLabels.js';
 import { gateItemOutcome } from '../../domain/gates.js';
-import { currentVotes, progressBar, settledCount } from './runState.js';
+import { currentVotes, progressBar, progressText } from './runState.js';
 import { tallyItems } from '../../domain/itemTally.js';
 import { tallyText } from './tallyText.js';
 import type { SectionHistory } from '../../domain/forecast.js';
@@ -51,8 +51,8 @@ export function renderStatusText(
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)
     .map((phase) => {
       const items = phase.sections.flatMap((s) => s.items);
-      const done = settledCount(snapshot, items);
-      return `• ${truncate(checklistTitle(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${done}/${items.length}`;
+      const done = items.filter((i) => snapshot.items[i.id]?.done ?? i.initiallyDone).length;
+      return `• ${truncate(checklistTitle(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${progressText(snapshot, items)}`;
     });
 
   const open: string[] = [];
