@@ -17,7 +17,21 @@
  *   action mentions "confirm"); the run stays active.
  */
 import { describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, audit, gateButton, clickButton, openWorld, overview, runRow, tick, visibleText, waitFor, type World } from './trustWorld.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  audit,
+  gateButton,
+  clickButton,
+  openWorld,
+  overview,
+  runRow,
+  tick,
+  visibleText,
+  waitFor,
+  type World,
+} from './trustWorld.js';
 
 const WAIVE_GATE = (reason: string) => `waive gate ${reason}`.trim();
 
@@ -107,14 +121,21 @@ describe('issue 9 · completion is honest', () => {
     const noGo = gateButton(w, runId, 's0.i2', 'dd_gate_nogo')!;
     await clickButton(w, noGo, CAROL);
     await waitFor(() => w.fake.views.find((v) => v.view['callback_id'] === 'dd_nogo_modal'), { message: 'the No-Go modal' });
-    await w.bot.slack.viewSubmission({ user: CAROL, callbackId: 'dd_nogo_modal', values: { dd_nogo_reason: { dd_nogo_reason_input: 'the canary burns' } } });
+    await w.bot.slack.viewSubmission({
+      user: CAROL,
+      callbackId: 'dd_nogo_modal',
+      values: { dd_nogo_reason: { dd_nogo_reason_input: 'the canary burns' } },
+    });
     await w.bot.bot.sync.idle();
     await tick(w, runId, 's2.i0', ALICE);
     await w.say('finish waive the rollback is complete', CAROL);
     expect(runRow(w.db, runId).status).toBe('rolled_back');
     await w.bot.bot.sync.idle();
 
-    for (const [where, text] of [['overview', visibleText(overview(w))], ['status', await w.say(`status #${runId}`)]] as const) {
+    for (const [where, text] of [
+      ['overview', visibleText(overview(w))],
+      ['status', await w.say(`status #${runId}`)],
+    ] as const) {
       expect(text, `${where} shows what the rollback skipped`).toMatch(/[1-9]\d*\s+skipped/i);
       expect(text, where).not.toMatch(/100\s*%/);
     }

@@ -58,11 +58,22 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     const since = Date.now();
 
     const block = before.blocks.find((b) => String(b.block_id ?? '').startsWith(`dd_items:${runId}:s0`))!;
-    await w.bot.slack.clickCheckbox({ ts: before.ts, blockId: String(block.block_id), itemValue: 's0.i1', checked: true, user: BOB, channel: CHANNEL, seenMessage: before });
+    await w.bot.slack.clickCheckbox({
+      ts: before.ts,
+      blockId: String(block.block_id),
+      itemValue: 's0.i1',
+      checked: true,
+      user: BOB,
+      channel: CHANNEL,
+      seenMessage: before,
+    });
 
     const said = (await ephemeralsTo(w, BOB, since)).join('\n');
     expect(said).toMatch(new RegExp(`#${runId}\\b[^\\n]*finished at`, 'i'));
-    const row = w.db.prepare('SELECT done, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's0.i1') as { done: number; waived_reason: string };
+    const row = w.db.prepare('SELECT done, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's0.i1') as {
+      done: number;
+      waived_reason: string;
+    };
     expect(row.done).toBe(0);
     expect(row.waived_reason).toMatch(/by hand/);
   });

@@ -43,8 +43,14 @@ describe('issue 9 · windows over before the run existed are "missed at start"',
     await w.settle(1_500);
 
     const nudged = reminders(w.db, runId).filter((r) => r.kind === 'overdue' && r.status === 'sent' && MISSED_IDS.includes(r.section_id ?? ''));
-    expect(nudged.map((r) => r.key), 'no overdue nudge for a missed-at-start window').toEqual([]);
+    expect(
+      nudged.map((r) => r.key),
+      'no overdue nudge for a missed-at-start window',
+    ).toEqual([]);
     const pages = pageTriggers(w.pd!).filter((p) => MISSED.some((t) => p.summary.includes(t)));
-    expect(pages.map((p) => p.summary), 'no page for a missed-at-start window').toEqual([]);
+    expect(
+      pages.map((p) => p.summary),
+      'no page for a missed-at-start window',
+    ).toEqual([]);
   });
 });
