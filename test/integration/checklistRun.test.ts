@@ -62,18 +62,21 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('posts no reminder above the checklist it is about, even when one is due at the start', async () => {
       const time = holdableClock();
       const h = await open({ clock: time.clock });
-      // Held still, the run's T-0 and its reminder plan read the same instant: "Before (T-1 hour)"
-      // closes exactly at T-0, so its overdue nudge is due at once, racing the checklist's messages.
+      // Held still, the run's T-0 and its reminder plan read the same instant: "Go" opens exactly at
+      // T-0, so its "open now" is due at once, racing the checklist's messages. ("Before (T-1 hour)"
+      // closed at that same instant: missed at start, it gets no nudge at all, issue 9.)
       time.hold();
       ackText(await h.bot.slack.command('start small-release'));
       time.release();
 
-      await eventually(() => expect(h.fake.findText(CHANNEL, 'is overdue')).toHaveLength(1), { timeoutMs: 4_000 });
+      const goOpen = () => h.fake.findText(CHANNEL, 'is open now').filter((m) => m.text.includes('*Go*'));
+      await eventually(() => expect(goOpen()).toHaveLength(1), { timeoutMs: 4_000 });
       const messages = h.fake.messages(CHANNEL);
       expect(messages.slice(0, 5).map(headerOf)).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
-      // Posted after its phase message, the nudge can link to it.
-      const before = messages[1]!;
-      expect(h.fake.findText(CHANNEL, 'is overdue')[0]!.text).toContain(`p${before.ts.replace('.', '')}`);
+      // Posted after its phase message, the reminder can link to it.
+      const go = messages[2]!;
+      expect(goOpen()[0]!.text).toContain(`p${go.ts.replace('.', '')}`);
+      expect(h.fake.findText(CHANNEL, 'is overdue')).toEqual([]);
     });
 
     it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
