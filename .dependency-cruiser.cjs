@@ -82,6 +82,20 @@ module.exports = {
       to: OUTSIDE(['domain', 'service', 'api']),
     },
     {
+      name: 'github-imports-domain-github-and-service-ports',
+      comment: 'src/github implements the GitHubReviewer port (the App JWT, installation tokens, the deployment callback); like the pager, it sees the service only for its port types.',
+      severity: 'error',
+      from: { path: '^src/github/' },
+      to: OUTSIDE(['domain', 'github', 'service']),
+    },
+    {
+      name: 'github-imports-only-types-from-service',
+      comment: 'The GitHub client implements the port the service declares; it must not call into the service (import type only).',
+      severity: 'error',
+      from: { path: '^src/github/' },
+      to: { path: '^src/service/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle makes two modules one; split out what both need. A warning: reported, not failing.',
       severity: 'warn',

@@ -1,8 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type LogLevel } from '@slack/bolt';
-import type { Config } from './config.js';
-import { secretsOf } from './config.js';
+import { type Config, secretsOf } from './config.js';
 import { RedactingLogger } from './logger.js';
 import type { DeploydayOptions } from './deploydayOptions.js';
 
@@ -10,6 +9,7 @@ export type { DeploydayOptions };
 import { MessageSync } from './jobs/messageSync.js';
 import type { EventsOutWorker } from './jobs/eventsOutWorker.js';
 import { eventsOutFromConfig } from './eventsOutFromConfig.js';
+import { type GitHubCallbackWorker, githubActorOf, githubFromConfig } from './githubFromConfig.js';
 import { createPaging, type Paging } from './jobs/paging.js';
 import { ReminderPoller } from './jobs/reminderPoller.js';
 import { createReporting, type Reporting } from './jobs/reporting.js';
@@ -29,6 +29,7 @@ import { afterAck } from './jobs/afterAck.js';
 import { type BotIdentity, learnBotIdentity } from './slack/botIdentity.js';
 import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
+import { SlackUserDirectory } from './slack/slackUserDirectory.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
@@ -36,7 +37,8 @@ import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
 import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
-import { createSlackClients } from './slack/webClients.js';
+import { registerTenancyEvents } from './slack/tenancyEvents.js';
+import { slackAuthFromConfig } from './slackAuth.js';
 import { openDatabase, type Db } from './store/db.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -59,18 +61,13 @@ export interface Deployday {
   /** Long polls waiting on gates (the pipeline API); the bench reads its size. */
   gateWaiters: GateWaiters;
   eventsOut: EventsOutWorker;
-  /**
-   * Starts listening (HTTP on config.port, or Socket Mode with /healthz on config.port); resolves
-   * with the HTTP port, in Socket Mode once Slack has said hello (retrying with backoff until then).
-   */
+  github: GitHubCallbackWorker | null;
+  /** Listens (HTTP, or Socket Mode with /healthz on config.port); resolves with the port (Socket Mode: once Slack said hello). */
   start(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-/**
- * Wires the layers: store → services → Slack handlers, sync loop, reminder poller, pager.
- * Nothing here talks to Slack until start().
- */
+/** Wires the layers: store → services → Slack handlers, loops, pager, GitHub. Nothing talks to Slack until start(). */
 export function createDeployday(config: Config, options: DeploydayOptions = {}): Deployday {
   const logger = new RedactingLogger(secretsOf(config), options.logSink, config.logLevel as LogLevel);
   const clock = options.clock ?? systemClock;
@@ -82,7 +79,6 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   }
   logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
 
-  const clients = createSlackClients({ token: config.slackBotToken, apiUrl: config.slackApiUrl, logger });
   const identity: BotIdentity = {
     workspaceUrl: null,
     ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
@@ -102,16 +98,19 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clock,
     layout: messageLayout,
     admins: config.admins ?? [],
+    githubActor: githubActorOf(config),
     events: {
       messagesChanged: () => sync?.notify(),
       runEnded: (runId) => {
         gateWaiters.notify(runId);
+        gh.worker?.poke();
         reporting?.runEnded(runId);
       },
       // Only the click's own write belongs before its ack: the paging rules run after it (afterAck).
       stateChanged: (runId) => {
         gateWaiters.notify(runId);
         eventsOut?.poke();
+        gh.worker?.poke();
         evaluateRulesAfterAck(runId);
       },
     },
@@ -133,7 +132,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   sync = new MessageSync({
     messages: runMessages,
     render,
-    client: clients.background,
+    clientFor: (channelId) => slackAuth.clientFor(channelId),
     logger,
     postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
@@ -163,9 +162,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   const pages = pager.service;
   eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
+  const clientForRun = async (runId: number | null) => (runId === null ? null : slackAuth.clientFor(runs.requireRun(runId).channelId));
+  const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger });
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ client: clients.background, messages: runMessages, logger, messageLink, pacer: postPacer }),
+    createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     () => pager?.evaluateAll(),
@@ -196,17 +197,20 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
-  // Bolt given `token` runs auth.test once in its constructor and caches the promise: one failure
-  // there (Slack down while we start) would fail every request until restart. So we authorize
-  // ourselves, never waiting on Slack: the token is all that commands and clicks need, and the
-  // bot's ids are filled in once our own auth.test (in start) has answered.
-  const apiRoutes = pipelineRoutes({ services, waiters: gateWaiters, logger });
+  const apiRoutes = [...pipelineRoutes({ services, waiters: gateWaiters, logger }), ...gh.routes];
+  const slackAuth = slackAuthFromConfig({
+    config,
+    db,
+    now: () => clock.now(),
+    logger,
+    identity,
+    socket,
+    healthz,
+    routes: apiRoutes,
+    onInstalled: (tenant) => services.tenancy.arrived(tenant),
+  });
   const app = new App({
-    authorize: async () => ({ botToken: config.slackBotToken, botId: identity.botId, botUserId: identity.botUserId }),
-    // In Socket Mode our own receiver reconnects (socketConnection.ts) and /healthz has its own server.
-    ...(socket
-      ? { receiver: socket.receiver }
-      : { signingSecret: config.slackSigningSecret, customRoutes: [{ path: '/healthz', method: ['GET'], handler: healthz }, ...apiRoutes] }),
+    ...slackAuth.appOptions,
     logger,
     // Without logLevel, Bolt resets the logger it is given to its own default (info).
     logLevel: config.logLevel as LogLevel,
@@ -220,40 +224,34 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
 
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
-  guardProcessEvent(app, logger);
-  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger });
-  registerActionHandlers(app, { services, foreground: clients.foreground, logger, pages });
+  guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
+  // One token: names by e-mail through its client. OAuth: /deploy contacts shows names as written.
+  const directory = slackAuth.foreground ? new SlackUserDirectory(slackAuth.foreground, logger) : undefined;
+  registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, ...(directory ? { directory } : {}) });
+  registerActionHandlers(app, { services, ...(slackAuth.foreground ? { foreground: slackAuth.foreground } : {}), logger, pages, linkToRun });
+  // With one token, an uninstall ends with an operator restarting on a new token: nothing to suspend meanwhile.
+  if (config.oauth) registerTenancyEvents(app, { tenancy: services.tenancy, logger });
   reporting = createReporting({
     app,
     services,
     clock,
-    client: clients.background,
+    clientFor: slackAuth.clientFor,
     logger,
     onMessagesChanged: () => sync?.notify(),
     ...(options.reporting ? { options: options.reporting } : {}),
   });
 
   return {
-    app,
-    db,
-    runs,
-    timeline,
-    services,
-    sync,
-    poller,
-    pages,
-    paging: pager,
-    logger,
-    reporting,
-    socket,
-    gateWaiters,
-    eventsOut,
+    ...{ app, db, runs, timeline, services, sync, poller, pages, paging: pager, logger, reporting, socket, gateWaiters, eventsOut },
+    github: gh.worker,
     async start() {
-      const lookup = learnBotIdentity(clients.background, identity, logger);
-      identityLookup = lookup;
-      await lookup.ready;
+      if (slackAuth.identityClient) {
+        const lookup = learnBotIdentity(slackAuth.identityClient, identity, logger);
+        identityLookup = lookup;
+        await lookup.ready;
+      }
       const reconciled = await reconcileClaimedReminders({
-        client: clients.background,
+        clientFor: slackAuth.clientFor,
         claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
@@ -268,11 +266,11 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       logger.info(
         socket
           ? `deployday is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
-          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1)`,
+          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1${config.oauth ? ', GET /slack/install' : ''})`,
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
-      for (const job of [poller!, pager!, reporting!, eventsOut!]) job.start();
+      for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) job?.start();
       healthy = true;
       if (socket) {
         await socket.start();
@@ -288,6 +286,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await pager!.stop();
       await reporting!.stop();
       await eventsOut!.stop();
+      await gh.worker?.stop();
       await sync!.stop();
       await socket?.stop();
       await app.stop().catch(() => undefined);

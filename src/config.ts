@@ -1,11 +1,17 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type OAuthConfig, oauthSecretsOf, readOAuthConfig } from './oauthConfig.js';
 
 /**
  * Configuration from the environment. Every variable is checked at once so that a
  * bad start names every problem in one message, not one per restart.
  */
 export interface Config {
-  slackBotToken: string;
+  /** Null in OAuth mode: each workspace's token comes from its installation. */
+  slackBotToken: string | null;
+  /** OAuth distribution (many workspaces); null in single-token mode. */
+  oauth?: OAuthConfig | null;
   slackSigningSecret: string;
   /** Set → Socket Mode; unset → HTTP on `port`. */
   slackAppToken: string | null;
@@ -31,6 +37,20 @@ export interface Config {
   admins?: string[];
   /** DEPLOYDAY_WEBHOOK_URL/_SECRET: a signed webhook receiver for every run's events (optional). */
   webhook?: { url: string; secret: string };
+  /** GITHUB_*: a GitHub App whose custom deployment protection rule the runs' gates answer (optional). */
+  github?: GitHubConfig;
+}
+
+export interface GitHubConfig {
+  appId: string;
+  /** PEM of the App's RSA private key (signs the JWT exchanged for installation tokens). */
+  privateKey: string;
+  /** Verifies `X-Hub-Signature-256` on `POST /github/webhook`. */
+  webhookSecret: string;
+  /** REST API root, no trailing slash: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
+  apiUrl: string;
+  /** The audit names GitHub's acts `github:<appSlug>`. */
+  appSlug: string;
 }
 
 export class ConfigError extends Error {
@@ -44,14 +64,34 @@ export class ConfigError extends Error {
   }
 }
 
+/** A key pasted into one env line often carries `\\n` for its newlines. */
+const pemOf = (text: string): string => text.replace(/\\n/g, '\n').trim();
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function isRsaPrivateKey(text: string): boolean {
+  try {
+    return createPrivateKey(pemOf(text)).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
+
 const url = (name: string) => z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`);
 
 const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: "SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app's OAuth & Permissions page" })
-    .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+    .string()
+    .refine((v) => v.startsWith('xoxb-'), 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-')
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
     .refine(
@@ -116,6 +156,27 @@ const schema = z.object({
     .optional(),
   DEPLOYDAY_WEBHOOK_URL: url('DEPLOYDAY_WEBHOOK_URL').optional(),
   DEPLOYDAY_WEBHOOK_SECRET: z.string().min(16, 'DEPLOYDAY_WEBHOOK_SECRET must be at least 16 characters (receivers verify with it)').optional(),
+  GITHUB_APP_ID: z
+    .string()
+    .regex(/^\d{1,12}$/, 'GITHUB_APP_ID must be the GitHub App\'s numeric App ID (its settings page, "About")')
+    .optional(),
+  GITHUB_PRIVATE_KEY: z
+    .string()
+    .refine(isRsaPrivateKey, "GITHUB_PRIVATE_KEY must be the App's private key in PEM (-----BEGIN RSA PRIVATE KEY-----…; \\n escapes are accepted)")
+    .optional(),
+  GITHUB_PRIVATE_KEY_PATH: z
+    .string()
+    .refine((path) => isRsaPrivateKey(readText(path) ?? ''), "GITHUB_PRIVATE_KEY_PATH must name a readable file holding the App's private key (.pem)")
+    .optional(),
+  GITHUB_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'GITHUB_WEBHOOK_SECRET must be at least 16 characters: the webhook secret set on the GitHub App')
+    .optional(),
+  GITHUB_API_URL: url('GITHUB_API_URL').default('https://api.github.com'),
+  GITHUB_APP_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "GITHUB_APP_SLUG must be the App's slug as in its URL (github.com/apps/<slug>)")
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });
 
@@ -133,6 +194,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const v = parsed.success ? parsed.data : undefined;
+  // Either one workspace's bot token, or the OAuth variables to be installed into many.
+  const oauth = readOAuthConfig(env);
+  problems.push(...oauth.problems);
+  if (!input.SLACK_BOT_TOKEN && !oauth.config && oauth.problems.length === 0) {
+    problems.push(
+      "SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app's OAuth & Permissions page (or, to install into many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)",
+    );
+  }
   if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -143,10 +212,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(input.DEPLOYDAY_WEBHOOK_URL) !== Boolean(input.DEPLOYDAY_WEBHOOK_SECRET)) {
     problems.push('DEPLOYDAY_WEBHOOK_URL and DEPLOYDAY_WEBHOOK_SECRET go together: every webhook is signed');
   }
+  const github = [input.GITHUB_APP_ID, input.GITHUB_PRIVATE_KEY ?? input.GITHUB_PRIVATE_KEY_PATH, input.GITHUB_WEBHOOK_SECRET];
+  if (github.some(Boolean) && !github.every(Boolean)) {
+    problems.push('GITHUB_APP_ID, GITHUB_PRIVATE_KEY (or GITHUB_PRIVATE_KEY_PATH) and GITHUB_WEBHOOK_SECRET go together: set all three or none');
+  }
+  if (input.GITHUB_PRIVATE_KEY && input.GITHUB_PRIVATE_KEY_PATH) {
+    problems.push('GITHUB_PRIVATE_KEY and GITHUB_PRIVATE_KEY_PATH: set one, not both');
+  }
   if (problems.length > 0 || !v) throw new ConfigError([...new Set(problems)]);
 
   return {
-    slackBotToken: v.SLACK_BOT_TOKEN,
+    slackBotToken: v.SLACK_BOT_TOKEN ?? null,
+    oauth: oauth.config,
     slackSigningSecret: v.SLACK_SIGNING_SECRET ?? '',
     slackAppToken: v.SLACK_APP_TOKEN ?? null,
     slackApiUrl: v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`,
@@ -166,6 +243,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(v.DEPLOYDAY_WEBHOOK_URL && v.DEPLOYDAY_WEBHOOK_SECRET
       ? { webhook: { url: v.DEPLOYDAY_WEBHOOK_URL, secret: v.DEPLOYDAY_WEBHOOK_SECRET } }
       : {}),
+    ...(v.GITHUB_APP_ID && v.GITHUB_WEBHOOK_SECRET
+      ? {
+          github: {
+            appId: v.GITHUB_APP_ID,
+            privateKey: pemOf(v.GITHUB_PRIVATE_KEY ?? readText(v.GITHUB_PRIVATE_KEY_PATH ?? '') ?? ''),
+            webhookSecret: v.GITHUB_WEBHOOK_SECRET,
+            apiUrl: v.GITHUB_API_URL.replace(/\/+$/, ''),
+            appSlug: v.GITHUB_APP_SLUG ?? `app-${v.GITHUB_APP_ID}`,
+          },
+        }
+      : {}),
     admins: (v.DEPLOYDAY_ADMINS ?? '')
       .split(',')
       .map((id) => id.trim())
@@ -182,5 +270,9 @@ export function secretsOf(config: Config): string[] {
     config.pagerDuty.routingKey,
     config.pagerDuty.apiToken,
     config.webhook?.secret,
+    config.github?.webhookSecret,
+    // The key's body, line by line: a PEM is never logged whole, but a line of it must not be either.
+    ...(config.github?.privateKey.split('\n').filter((line) => line.length >= 32 && !line.startsWith('-----')) ?? []),
+    ...(config.oauth ? oauthSecretsOf(config.oauth) : []),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

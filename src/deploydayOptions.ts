@@ -16,6 +16,9 @@ export interface DeploydayOptions {
   eventsBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
   eventsIntervalMs?: number;
   webhookEnv?: NodeJS.ProcessEnv;
+  /** Tests shorten the GitHub callback backoff and tick. */
+  githubBackoff?: { baseMs?: number; maxMs?: number; jitter?: number };
+  githubIntervalMs?: number;
   /** Tests against an unlimited fake shorten the per-channel posting pace; production keeps Slack's ~1/s. */
   postPace?: ChannelPostPacerOptions;
   /** Tests shorten the forecast check and the report's retry backoff. */

@@ -36,7 +36,7 @@ function checklistsForHistory() {
       checklist,
       json: JSON.stringify(checklist),
       items: checklist.phases.flatMap((p) => p.sections.flatMap((s) => s.items)),
-      keys: messageLayout.keysFor(checklist, { rollback: false }),
+      keys: messageLayout.keysFor(checklist),
     };
     for (let i = 0; i < weight; i += 1) weighted.push(entry);
   }

@@ -1,10 +1,11 @@
-import { allSections } from '../domain/checklist.js';
+import { allSections, triggerLists } from '../domain/checklist.js';
 import type { Checklist, ChecklistProblem } from '../domain/checklist.js';
 import { DEFAULT_CHECKLIST_LIMITS } from '../domain/parse/checklistLimits.js';
 import { itemKeys, keyProblemMessage } from '../domain/itemKeys.js';
 import { parseChecklist } from '../domain/parseChecklist.js';
 import { readChecklistFile } from '../service/readChecklistFile.js';
 import { messageLayout } from '../slack/messageLayout.js';
+import { peopleNotes } from './peopleNotes.js';
 
 /**
  * `deployday lint <file.md>…`: checks checklists before a deploy day depends on them. Problems are
@@ -46,7 +47,7 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
     const result = parseChecklist(text, {
       name: checklistName(file),
       source: file,
-      countMessages: (checklist) => messageLayout.keysFor(checklist, { rollback: true }).length,
+      countMessages: (checklist) => messageLayout.keysFor(checklist).length,
     });
     const problems = result.ok ? result.warnings : result.problems;
     lines.push(...problems.map(formatProblem));
@@ -54,7 +55,12 @@ export function lintCommand(args: string[], readFile: (path: string) => string =
       failed = true;
       continue;
     }
-    lines.push(...(result.rollbackHeadings ?? []).map((note) => formatRollbackHeading(file, note)));
+    const notes = [
+      ...(result.rollbackHeadings ?? []).map((note) => ({ line: note.line, text: formatRollbackHeading(file, note) })),
+      ...(result.triggerHeadings ?? []).map((note) => ({ line: note.line, text: formatTriggerHeading(file, note) })),
+    ];
+    lines.push(...notes.sort((a, b) => a.line - b.line).map((note) => note.text));
+    lines.push(...peopleNotes(file, result.checklist));
     const keys = lintKeys(result.checklist, file, listKeys);
     lines.push(...keys.lines);
     if (keys.failed) failed = true;
@@ -70,6 +76,12 @@ export function formatProblem(problem: ChecklistProblem): string {
 /** `file:12: note: "Rollback Plan" stays in the run: "plan" in the heading: …`. */
 export function formatRollbackHeading(file: string, note: { line: number; title: string; held: boolean; reason: string }): string {
   const verdict = note.held ? 'is held back for a rollback' : 'stays in the normal run';
+  return `${file}:${note.line}: note: "${note.title}" ${verdict}: ${note.reason}`;
+}
+
+/** `file:40: note: "Abort Triggers" is a list of rollback triggers: names triggers …`. */
+export function formatTriggerHeading(file: string, note: { line: number; title: string; trigger: boolean; reason: string }): string {
+  const verdict = note.trigger ? 'is a list of rollback triggers' : 'is not a trigger list';
   return `${file}:${note.line}: note: "${note.title}" ${verdict}: ${note.reason}`;
 }
 
@@ -107,6 +119,7 @@ export function summarize(checklist: Checklist): string {
     `${plural(items.length, 'item')} (${plural(signoffs, 'sign-off')}, ${plural(gates, 'gate')})`,
     plural(timed, 'timed section'),
     plural(rollback, 'rollback phase'),
+    ...(triggerLists(checklist).length > 0 ? [plural(triggerLists(checklist).length, 'trigger list')] : []),
   ].join(', ');
 }
 
@@ -119,8 +132,21 @@ function lintKeys(checklist: Checklist, file: string, listKeys: boolean): { line
   const keys = itemKeys(checklist);
   const problems = keys.problems.filter((p) => listKeys || p.kind === 'duplicate');
   const lines = problems.map((p) => formatProblem({ file, line: p.line, severity: 'error', message: keyProblemMessage(p) }));
+  // A `github:` entry whose gate key names no gate would reject every deployment it protects.
+  const unknownGates = (checklist.settings.github ?? []).filter((t) => keys.byKey.get(t.gate)?.kind !== 'gate');
+  for (const t of unknownGates) {
+    const gates = [...keys.byKey].filter(([, i]) => i.kind === 'gate').map(([k]) => k);
+    lines.push(
+      formatProblem({
+        file,
+        line: 1,
+        severity: 'error',
+        message: `front matter github: gate "${t.gate}" (${t.repository} ${t.environment}) is not a gate key; gates: ${gates.join(', ') || 'none'}`,
+      }),
+    );
+  }
   if (listKeys) {
     for (const [key, item] of keys.byKey) lines.push(`${file}:${item.line}: ${item.kind === 'gate' ? 'gate' : 'item'} ${key}`);
   }
-  return { lines, failed: problems.length > 0 };
+  return { lines, failed: problems.length > 0 || unknownGates.length > 0 };
 }

@@ -1,3 +1,5 @@
+import type { ChecklistPeople } from './people.js';
+
 /**
  * The parsed form of a markdown deployment checklist. Pure data: the parser
  * (parseChecklist.ts) builds it, a run snapshots it as JSON at start so that
@@ -100,6 +102,23 @@ export interface ReferenceSection {
   body: string;
 }
 
+/**
+ * A heading that lists the conditions calling for a rollback ("Abort Triggers": "5xx rate above 2%").
+ * Shown during the normal run, after the phase it guards, as conditions to watch with a Declare
+ * rollback button; never ticked (parse/triggerHeading.ts decides which headings these are).
+ */
+export interface TriggerList {
+  /** `t<index>` in file order. */
+  id: string;
+  title: string;
+  line: number;
+  /** The last normal phase written before it (the one it guards), or null when it comes first. */
+  afterPhaseId: string | null;
+  conditions: Array<{ text: string; line: number; details: string[] }>;
+  /** Prose under the heading that is not a condition, as markdown. */
+  notes: string[];
+}
+
 export interface EscalationLevel {
   /** Who is at this level, as written ("On-call engineer") or a role name. */
   name: string;
@@ -112,6 +131,15 @@ export interface GateSettings {
   approvers?: string[];
   /** 'one' (default), 'all', or a number of Go votes required. */
   quorum?: 'one' | 'all' | number;
+}
+
+/** A GitHub repository's environment whose deployments wait on the run's gate with this key. */
+export interface GitHubTarget {
+  /** `owner/name`. */
+  repository: string;
+  environment: string;
+  /** The gate's stable key (`{#canary-go}` or its slug). */
+  gate: string;
 }
 
 /** Front matter: settings the prose cannot express. All optional. */
@@ -138,6 +166,10 @@ export interface ChecklistSettings {
   webhooks?: Array<{ url: string; secretEnv: string }>;
   /** Heading title → "run" (an ordinary part of the run) or "rollback" (held back until a rollback). */
   rollbackHeadings?: Record<string, 'run' | 'rollback'>;
+  /** Heading title → "triggers" (a list of rollback triggers) or "run" (kept as written). */
+  triggerHeadings?: Record<string, 'triggers' | 'run'>;
+  /** GitHub deployments this checklist's runs gate (a GitHub App's custom deployment protection rule). */
+  github?: GitHubTarget[];
   /** PagerDuty severity per page reason, over the defaults (see domain/escalationRules.ts). */
   pageSeverity?: Partial<Record<PageReasonKind, 'critical' | 'error' | 'warning' | 'info'>>;
 }
@@ -154,6 +186,15 @@ export interface Checklist {
   settings: ChecklistSettings;
   phases: Phase[];
   reference: ReferenceSection[];
+  /** Contacts, rota shifts and escalation path written in prose; absent when the checklist names none (and in runs started before it was parsed). */
+  people?: ChecklistPeople;
+  /** Rollback trigger lists; absent in runs snapshotted before they existed (read it with `triggerLists`). */
+  triggers?: TriggerList[];
+}
+
+/** A checklist's trigger lists ([] for a run snapshotted before they existed). */
+export function triggerLists(checklist: Checklist): TriggerList[] {
+  return checklist.triggers ?? [];
 }
 
 export type Severity = 'error' | 'warning';
@@ -172,6 +213,8 @@ export type ParseResult =
       warnings: ChecklistProblem[];
       /** How each heading that mentions rollback was classified, and why (printed by `deployday lint`). */
       rollbackHeadings?: Array<{ line: number; title: string; held: boolean; reason: string }>;
+      /** How each heading that names triggers was classified, and why (printed by `deployday lint`). */
+      triggerHeadings?: Array<{ line: number; title: string; trigger: boolean; reason: string }>;
     }
   | { ok: false; problems: ChecklistProblem[] };
 

@@ -2,6 +2,7 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { z } from 'zod';
 import type { ChecklistProblem, ChecklistSettings } from './checklist.js';
+import { KEY_PATTERN } from './itemKeys.js';
 
 /**
  * Optional YAML front matter between `---` lines at the very top of a checklist: the settings the
@@ -33,6 +34,14 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const positiveMinutes = z.number({ error: 'must be a number of minutes' }).positive('must be more than 0 minutes');
 const userId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as U012ABCDEF');
 const roleName = z.string().trim().min(1, 'must not be empty').toLowerCase();
+
+const githubTarget = z.object({
+  repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be a GitHub repository as owner/name'),
+  environment: z.string().trim().min(1, 'must name the GitHub environment (e.g. production)').max(255),
+  gate: z
+    .string()
+    .regex(KEY_PATTERN, 'must be the key of a Go/No-Go gate (lowercase letters, digits and dashes; `deployday lint --keys` lists them)'),
+});
 
 const settingsSchema = z.object({
   timezone: z.string().refine(isValidTimeZone, { message: 'must be an IANA time zone such as "America/New_York" or "UTC"' }).optional(),
@@ -78,8 +87,13 @@ const settingsSchema = z.object({
       }),
     )
     .optional(),
+  // GitHub deployments (repository + environment) that wait on one of this checklist's gates.
+  // One entry may be written without a list (wrapped first, so a problem names its field, not "invalid input").
+  github: z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(githubTarget).min(1)).optional(),
   // Per heading: "run" keeps a rollback-sounding heading in the normal run, "rollback" holds one back.
   rollbackHeadings: z.record(z.string().trim().min(1), z.enum(['run', 'rollback'], { error: 'must be "run" or "rollback"' })).optional(),
+  // Per heading: "triggers" makes it a list of rollback triggers, "run" keeps a trigger-sounding heading as written.
+  triggerHeadings: z.record(z.string().trim().min(1), z.enum(['triggers', 'run'], { error: 'must be "triggers" or "run"' })).optional(),
   // Which PagerDuty severity each reason pages at (domain/escalationRules.ts has the defaults).
   pageSeverity: z
     .partialRecord(

@@ -12,8 +12,10 @@ import {
   type CountRunMessages,
 } from './parse/checklistLimits.js';
 import { draftPhases } from './parse/draftPhases.js';
+import { placeTriggers } from './parse/placeTriggers.js';
 import { excerpt } from './parse/excerpt.js';
 import type { ReportProblem, SourceLine } from './parse/drafts.js';
+import { parsePeople } from './parse/parsePeople.js';
 import { repairMojibake } from './parse/repairMojibake.js';
 import { escalationFromReference, inferTimezone } from './parse/settingsFromProse.js';
 import { splitBlocks } from './parse/splitBlocks.js';
@@ -74,7 +76,7 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   const bodyLines: SourceLine[] = lines.map((line, i) => ({ text: line, line: i + 1 })).slice(frontMatter.lineCount);
 
   const blocks = splitBlocks(bodyLines, problem);
-  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings);
+  const drafts = draftPhases(blocks, problem, settings.rollbackHeadings, settings.triggerHeadings);
   const { title, titleLine, phases, reference } = drafts;
 
   const checklistTitle = title ?? opts.name;
@@ -126,6 +128,9 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
     problem(w.line, 'warning', w.message);
   }
 
+  const people = parsePeople(blocks, new Set(reference.map((r) => r.line)), problem);
+  const hasPeople = people.contacts.length + people.shifts.length + people.escalation.length > 0;
+
   const items = built.flatMap((p) => p.sections.flatMap((s) => s.items));
   if (items.length === 0) {
     problem(titleLine, 'error', 'checklist has no items: write tasks as `- [ ] text` under `##`/`###` headings');
@@ -143,12 +148,22 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
 
   reference.sort((a, b) => a.line - b.line);
-  const checklist: Checklist = { name: opts.name, title: checklistTitle, source: opts.source, settings, phases: built, reference };
+  const triggers = placeTriggers(drafts.triggers, built);
+  const checklist: Checklist = {
+    name: opts.name,
+    title: checklistTitle,
+    source: opts.source,
+    settings,
+    phases: built,
+    reference,
+    triggers,
+    ...(hasPeople ? { people } : {}),
+  };
   const messages = (opts.countMessages ?? minimumRunMessages)(checklist);
   if (messages > limits.maxMessages) {
     const message = `a run of this checklist would post ${formatCount(messages)} messages, over the limit of ${formatCount(limits.maxMessages)}: split it into smaller checklists`;
     problem(titleLine, 'error', message);
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   }
-  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings };
+  return { ok: true, checklist, warnings: problems, rollbackHeadings: drafts.rollbackHeadings, triggerHeadings: drafts.triggerHeadings };
 }

@@ -20,7 +20,8 @@ export type RefusalCode =
   | 'gate_decided'
   | 'not_lead_or_approver'
   | 'not_lead'
-  | 'named_role';
+  | 'named_role'
+  | 'no_run_role';
 
 /** What a person is trying to do on a run, as far as who may do it is concerned. */
 export type Attempt =
@@ -31,7 +32,9 @@ export type Attempt =
   | { kind: 'waive_gate'; item: Item; section: Section }
   /** Rollback, abort, finish, slip, reschedule: decisions for the lead or an approver. */
   | { kind: 'decide' }
-  | { kind: 'change_role'; role: string; admins: readonly string[] };
+  | { kind: 'change_role'; role: string; admins: readonly string[] }
+  /** Post a communication template's update to the channel: anyone the run gave a role. */
+  | { kind: 'post_update' };
 
 /**
  * The one home of who may do what on a run. Pure: given the run as it stands, it answers with
@@ -70,6 +73,10 @@ export function refusalFor(snapshot: RunSnapshot, userId: string, attempt: Attem
       return { code: 'not_lead_or_approver', params: { runId: snapshot.run.id, leads: snapshot.roles[LEAD] ?? [] } };
     case 'change_role':
       return roleChangeRefusal(snapshot, userId, attempt.role, attempt.admins);
+    case 'post_update':
+      // What the channel (and customers) read in the run's name comes from its own people.
+      if (Object.values(snapshot.roles).some((holders) => holders.includes(userId))) return null;
+      return { code: 'no_run_role', params: { runId: snapshot.run.id, leads: snapshot.roles[LEAD] ?? [] } };
   }
 }
 

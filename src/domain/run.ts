@@ -25,6 +25,9 @@ export interface Run {
   createdAt: number;
   endedAt: number | null;
   endReason: string | null;
+  /** The Slack workspace (and Enterprise Grid org) the run belongs to: nobody from another one reaches it. Null: started before tenants were recorded. */
+  teamId?: string | null;
+  enterpriseId?: string | null;
 }
 
 /** The recorded state of one item in a run. Absent from the store = the template's initial state. */
@@ -60,4 +63,21 @@ export interface RunSnapshot {
   votes: GateVote[];
   /** Role name (lower-case) → user ids. */
   roles: Record<string, string[]>;
+  /** GitHub deployments attached to the run's gates (a custom deployment protection rule); absent = none. */
+  github?: GateDeployment[];
+}
+
+/** A GitHub deployment waiting on (or answered by) a gate, as the gate's message shows it. */
+export interface GateDeployment {
+  gateItemId: string;
+  repository: string;
+  environment: string;
+  /** waiting: the gate is undecided; queued/sending: the answer is on its way; sent; failed: GitHub refused it. */
+  status: 'waiting' | 'queued' | 'sending' | 'sent' | 'failed';
+  decision: 'approved' | 'rejected' | null;
+}
+
+/** True when a request comes from a workspace other than the run's (both known): it must not reach the run. */
+export function isOtherTenant(run: Pick<Run, 'teamId'>, asker: { teamId?: string | null }): boolean {
+  return typeof asker.teamId === 'string' && typeof run.teamId === 'string' && asker.teamId !== run.teamId;
 }

@@ -4,6 +4,7 @@ import { forecastRun, type SectionForecast } from './forecast.js';
 import { gateOutcome, gateRuleFor, standingVotes, type GateOutcome } from './gates.js';
 import type { GateVote, RunSnapshot, RunStatus } from './run.js';
 import type { SectionWindow } from './sectionWindow.js';
+import type { AuditEntry } from './auditEntry.js';
 
 /**
  * What a run was, for the summary message, the timeline picture and the exported record: built
@@ -13,15 +14,8 @@ import type { SectionWindow } from './sectionWindow.js';
  * always be checked against the audit table it is printed beside.
  */
 
-/** An audit row as the report reads it (the store's row has the same shape). */
-export interface AuditRecord {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown> | null;
-}
+/** An audit row as the report reads it: the store's row, whatever run it came from. */
+export type AuditRecord = Omit<AuditEntry, 'runId'>;
 
 /** A PagerDuty page as the report reads it. */
 export interface PageRecord {

@@ -1,5 +1,4 @@
 import type { Logger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { suggestedSlipMinutes } from '../domain/forecast.js';
 import { LEAD } from '../domain/roles.js';
 import type { Clock } from '../service/clock.js';
@@ -7,14 +6,15 @@ import type { ReportService } from '../service/reportService.js';
 import type { RunService } from '../service/runService.js';
 import type { ForecastChecks } from '../service/forecastChecks.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
-import { classifySlackError } from '../slack/webClients.js';
+import { type ClientForChannel, classifySlackError } from '../slack/webClients.js';
 import { renderSlipSuggestion } from '../slack/views/slipSuggestion.js';
 
 export interface ForecastNudgeJobOptions {
   checks: ForecastChecks;
   runs: RunService;
   reports: ReportService;
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   clock: Clock;
   logger: Logger;
   /** How often the forecast is checked (default a minute: the projection moves in minutes). */
@@ -92,13 +92,14 @@ export class ForecastNudgeJob {
 
   private async deliver(channel: string, user: string, message: { text: string; blocks: unknown[] }): Promise<void> {
     const payload = { text: message.text, blocks: message.blocks as never };
+    const client = await this.opts.clientFor(channel);
     try {
-      await this.opts.client.chat.postEphemeral({ channel, user, ...payload });
+      await client.chat.postEphemeral({ channel, user, ...payload });
     } catch (error) {
       const failure = classifySlackError(error);
       if (failure.kind !== 'rejected') throw error;
       // Not in the channel (or no ephemeral allowed there): a DM reaches the lead wherever they are.
-      await this.opts.client.chat.postMessage({ channel: user, ...payload });
+      await client.chat.postMessage({ channel: user, ...payload });
     }
   }
 }

@@ -1,19 +1,22 @@
 import type { Logger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { RunMessage, RunMessages } from '../service/runMessages.js';
 import { ChannelPostPacer } from '../slack/channelPostPacer.js';
 import { findPostedMessage } from '../slack/findPostedMessage.js';
 import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
 import { newErrorId } from '../slack/replyWithError.js';
-import { BACKGROUND_TIMEOUT_MS, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
+import { BACKGROUND_TIMEOUT_MS, type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
 
+/** Slack's answers that mean the token itself no longer works, whatever the message. */
+const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'invalid_auth', 'not_authed', 'account_inactive']);
+
 export interface MessageSyncOptions {
   messages: RunMessages;
   render: RunMessageRenderer;
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   logger: Logger;
   /** At most one chat.update per message per this many ms: a burst of clicks becomes a few updates. */
   minIntervalMs?: number;
@@ -43,6 +46,8 @@ export class MessageSync {
   private readonly busyChannels = new Set<string>();
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  /** Runs whose token refusal was logged already (logRefusal). */
+  private readonly tokenRefusedRuns = new Set<number>();
   private readonly channelPausedUntil = new Map<string, number>();
   /**
    * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
@@ -147,6 +152,7 @@ export class MessageSync {
     // The version is read before rendering: a change that lands during the call leaves it unsynced.
     const version = message.version;
     try {
+      const client = await this.opts.clientFor(message.channelId);
       if (message.ts === null && message.postUnconfirmedUntil !== null) {
         // An earlier post (this process's, or one a kill cut short) may still land: wait until it
         // could have, then look for it before posting again.
@@ -155,7 +161,7 @@ export class MessageSync {
           return;
         }
         const earlier = await findPostedMessage(
-          this.opts.client,
+          client,
           message.channelId,
           (m) => m.event_type === MESSAGE_METADATA_TYPE && m.event_payload?.run_id === message.runId && m.event_payload?.key === message.key,
         );
@@ -176,7 +182,7 @@ export class MessageSync {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
         messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
         this.postPacer.spend(message.channelId, Date.now());
-        const result = await this.opts.client.chat.postMessage({
+        const result = await client.chat.postMessage({
           channel: message.channelId,
           text: rendered.text,
           blocks: rendered.blocks,
@@ -188,7 +194,7 @@ export class MessageSync {
         messages.posted(message.runId, message.key, String(result.ts), version);
         this.stats.posts += 1;
       } else {
-        await this.opts.client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
+        await client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
         messages.synced(message.runId, message.key, version);
         this.stats.updates += 1;
         this.recheckAfterLateUpdates(id, message.runId, message.key);
@@ -220,13 +226,28 @@ export class MessageSync {
         this.opts.logger.warn(`Slack call for run ${message.runId} message ${message.key} failed (${failure.detail}); retrying in ${backoff} ms`);
       } else {
         this.stats.errors += 1;
-        const errorId = newErrorId();
         // A rejection repeats until the content changes, so wait long before trying the same again.
         this.notBefore.set(id, Date.now() + Math.min(300_000, 5_000 * attempts));
         messages.refused(message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
-        this.opts.logger.error(`[${errorId}] Slack rejected run ${message.runId} message ${message.key}: ${failure.error} ${failure.detail}`);
+        this.logRefusal(message.runId, message.key, failure.error, failure.detail);
       }
     }
+  }
+
+  /**
+   * A refused token (revoked, uninstalled) refuses every message of the run alike: that is logged
+   * once per run, with an error id, not once per message and retry. Other refusals are each logged.
+   */
+  private logRefusal(runId: number, key: string, error: string, detail: string): void {
+    if (TOKEN_REFUSALS.has(error)) {
+      if (this.tokenRefusedRuns.has(runId)) return;
+      this.tokenRefusedRuns.add(runId);
+      this.opts.logger.error(
+        `[${newErrorId()}] Slack refuses deployday's token for run ${runId}'s channel (${error}): its messages wait, its state is kept; install the app again`,
+      );
+      return;
+    }
+    this.opts.logger.error(`[${newErrorId()}] Slack rejected run ${runId} message ${key}: ${error} ${detail}`);
   }
 
   /** After an update succeeded: if an unanswered earlier update may still land, render the message once more after it could have. */

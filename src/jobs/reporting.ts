@@ -1,5 +1,5 @@
 import type { App, Logger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { ClientForChannel } from '../slack/webClients.js';
 import type { Clock } from '../service/clock.js';
 import type { ReportService } from '../service/reportService.js';
 import type { Services } from '../service/createServices.js';
@@ -27,13 +27,13 @@ export function createReporting(deps: {
   app: App;
   services: Services;
   clock: Clock;
-  client: WebClient;
+  clientFor: ClientForChannel;
   logger: Logger;
   options?: ReportingOptions;
   onMessagesChanged?: () => void;
 }): Reporting {
   const reports = deps.services.reports;
-  const common = { reports, client: deps.client, clock: deps.clock, logger: deps.logger };
+  const common = { reports, clientFor: deps.clientFor, clock: deps.clock, logger: deps.logger };
   const reportJob = new RunReportJob({
     ...common,
     queue: deps.services.reportQueue,

@@ -1,10 +1,9 @@
 import type { Logger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { ReportService } from '../service/reportService.js';
 import type { Clock } from '../service/clock.js';
 import type { ReportQueue, RunReportRow } from '../service/reportQueue.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
-import { classifySlackError } from '../slack/webClients.js';
+import { type ClientForChannel, classifySlackError } from '../slack/webClients.js';
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
 import { reportMarkdown } from '../report/reportMarkdown.js';
 import { reportHtml } from '../report/reportHtml.js';
@@ -14,7 +13,8 @@ import { timelineSvg } from '../report/timelineSvg.js';
 export interface RunReportJobOptions {
   queue: ReportQueue;
   reports: ReportService;
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   clock: Clock;
   logger: Logger;
   /** First retry after this long, doubling; tests shorten it. */
@@ -93,8 +93,9 @@ export class RunReportJob {
   }
 
   private async post(row: RunReportRow): Promise<void> {
-    const { queue, client, clock } = this.opts;
+    const { queue, clock } = this.opts;
     const { report, audit } = this.opts.reports.report(row.runId);
+    const client = await this.opts.clientFor(report.channelId);
     let ts = row.summaryTs;
     if (ts === null) {
       const message = renderRunSummary(report, FILES_IN_THREAD);

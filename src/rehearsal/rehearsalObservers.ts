@@ -1,5 +1,5 @@
-import type { Checklist } from '../domain/checklist.js';
-import { OVERVIEW_KEY, parsePhaseKey, partsOf } from '../slack/messageLayout.js';
+import { triggerLists, type Checklist } from '../domain/checklist.js';
+import { OVERVIEW_KEY, parsePhaseKey, parseTriggersKey, partsOf } from '../slack/messageLayout.js';
 import type { Db } from '../store/db.js';
 import { listPages, type PageState } from '../store/pages.js';
 import { listRunMessages } from '../store/runMessages.js';
@@ -21,10 +21,15 @@ export function postObserver(db: Db, runId: number, checklist: Checklist, record
 
 function describeMessage(checklist: Checklist, key: string): string {
   if (key === OVERVIEW_KEY) return checklist.title;
+  const triggerId = parseTriggersKey(key);
+  const trigger = triggerLists(checklist).find((t) => t.id === triggerId);
+  if (trigger) return `${trigger.title} (rollback triggers)`;
   const parsed = parsePhaseKey(key);
   const phase = parsed ? checklist.phases.find((p) => p.id === parsed.phaseId) : undefined;
   if (!phase || !parsed) return key;
-  return partsOf(phase).length > 1 ? `${phase.title} (part ${parsed.part})` : phase.title;
+  const title = partsOf(phase).length > 1 ? `${phase.title} (part ${parsed.part})` : phase.title;
+  // Posted with the run, the rollback branch waits on standby until a rollback brings it alive.
+  return phase.kind === 'rollback' ? `${title} (on standby)` : title;
 }
 
 /** Pages as the paging layer recorded them in the `pages` table: each opening and each resolution. */

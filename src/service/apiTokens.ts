@@ -41,6 +41,7 @@ export class ApiTokens {
         name: input.name,
         hash: hashToken(secret),
         channelId: input.channelId,
+        teamId: input.teamId ?? null,
         checklistName: input.checklistName,
         createdBy: input.userId,
         now,
@@ -58,7 +59,15 @@ export class ApiTokens {
     })();
     if (id === null) throw new DomainError('token_exists', { name: input.name });
     return {
-      token: { id, name: input.name, channelId: input.channelId, checklistName: input.checklistName, createdBy: input.userId, createdAt: now },
+      token: {
+        id,
+        name: input.name,
+        channelId: input.channelId,
+        teamId: input.teamId ?? null,
+        checklistName: input.checklistName,
+        createdBy: input.userId,
+        createdAt: now,
+      },
       secret,
     };
   }

@@ -17,7 +17,7 @@ export interface CatalogOptions {
   limits?: Partial<ChecklistLimits>;
   /**
    * The exact number of messages a run posts (the Slack layout knows it:
-   * `(c) => messageLayout.keysFor(c, { rollback: true }).length`). Without it the parser checks
+   * `(c) => messageLayout.keysFor(c).length`). Without it the parser checks
    * the domain's lower bound: the overview and one message per phase.
    */
   countMessages?: CountRunMessages;

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
 import { PipelineApi } from './pipelineApi.js';
 import { GateVoting } from './gateVoting.js';
+import { GitHubProtections } from './githubProtections.js';
 import { ItemWork } from './itemWork.js';
 import { RoleAssignment } from './roleAssignment.js';
 import { RunEnding } from './runEnding.js';
@@ -14,7 +15,9 @@ import { RunQueries } from './runQueries.js';
 import type { MessageLayout, RunEvents } from './runService.js';
 import { StartRun } from './startRun.js';
 import { T0Moves } from './t0Moves.js';
+import { Tenancy } from './tenancy.js';
 import { TimelineService } from './timelineService.js';
+import { UpdatePosting } from './updatePosting.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -26,6 +29,8 @@ export interface ServiceInputs {
   onQueued: () => void;
   /** Slack user ids who may change any role (DEPLOYDAY_ADMINS). */
   admins?: readonly string[];
+  /** The audit's actor for GitHub's side, `github:<app slug>` (GITHUB_APP_SLUG). */
+  githubActor?: string;
 }
 
 /** Every use case of a run, built once and complete: nothing is assigned to a service after it is made. */
@@ -45,11 +50,17 @@ export interface Services {
   /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
   tokens: ApiTokens;
   pipeline: PipelineApi;
+  /** Communication templates' Post update (issue 10). */
+  updates: UpdatePosting;
+  /** GitHub deployments waiting on a run's gate (a GitHub App's custom deployment protection rule). */
+  github: GitHubProtections;
+  /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
+  tenancy: Tenancy;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
 export function createServices(input: ServiceInputs): Services {
-  const queries = new RunQueries(input.db);
+  const queries = new RunQueries(input.db, () => input.clock.now());
   const timeline = new TimelineService(input.db, input.clock, (id) => queries.snapshot(id), input.onQueued);
   const deps = {
     db: input.db,
@@ -77,5 +88,8 @@ export function createServices(input: ServiceInputs): Services {
     forecastChecks: createForecastChecks(input.db),
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),
+    updates: new UpdatePosting(deps),
+    github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
+    tenancy: new Tenancy(deps),
   };
 }

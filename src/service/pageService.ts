@@ -1,15 +1,16 @@
 import type { Logger } from '@slack/bolt';
 import { desiredPages, pageSeverityFor, type DesiredPage } from '../domain/escalationRules.js';
 import { DomainError } from '../domain/errors.js';
-import type { Run } from '../domain/run.js';
+import { isOtherTenant, type Run } from '../domain/run.js';
 import { rollbackTimeboxesNow } from '../domain/rollbackSchedule.js';
+import { peoplePageDetails } from '../domain/shiftsNow.js';
 import { buildUnroutedTrigger, dedupKeyFor } from '../domain/pageEvent.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { enqueuePage, enqueueResolve, type NewPage } from '../store/outbox.js';
 import { channelPageDedupKey, channelPageTrigger } from '../domain/manualPage.js';
 import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, type Page } from '../store/pages.js';
-import { listActiveRuns, rollbackStartedAt } from '../store/runs.js';
+import { isRunSuspended, listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { foldedOutcome, MANUAL_PAGE_WINDOW_MS, type ManualPageOutcome, type OncallAnswer } from './pageAnswers.js';
 
@@ -56,7 +57,7 @@ export class PageService {
    * poller pass, so a failing rule is logged, never thrown into the click or the poller.
    */
   evaluate(runId: number): void {
-    if (!this.isEnabled) return;
+    if (!this.isEnabled || isRunSuspended(this.deps.db, runId)) return; // uninstalled: its pages wait for a reinstall
     try {
       this.applyRules(runId);
     } catch (error) {
@@ -177,10 +178,10 @@ export class PageService {
   }
 
   /** "Resolve" on a page-by-hand notice: resolves it in PagerDuty, audited with who clicked. */
-  resolveByHand(input: { userId: string; channelId: string; dedupKey: string }): void {
+  resolveByHand(input: { userId: string; channelId: string; teamId?: string | null; dedupKey: string }): void {
     const { db } = this.deps;
     const page = getPage(db, input.dedupKey);
-    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId) {
+    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId || isOtherTenant(page, input)) {
       throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
     }
     if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');
@@ -247,6 +248,7 @@ export class PageService {
         section: page.sectionId,
         items: page.itemIds,
         escalation: (run.checklist.settings.escalation ?? []).map((l) => l.name),
+        ...peoplePageDetails(run.checklist.people, now, run.timezone),
       },
     });
     const queued = enqueuePage(this.deps.db, {

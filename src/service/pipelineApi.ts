@@ -2,8 +2,9 @@ import { allItems, type Item } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { gateItemOutcome, standingVotes } from '../domain/gates.js';
 import { itemKeys } from '../domain/itemKeys.js';
-import type { Run, RunSnapshot } from '../domain/run.js';
+import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
+import { protectionsOfRun, type ProtectionRow } from '../store/githubProtections.js';
 import { findIdempotentAnswer, saveIdempotentAnswer, type StoredAnswer } from '../store/apiTokens.js';
 import { tokenActor, type ApiToken } from './apiTokens.js';
 import type { ItemWork } from './itemWork.js';
@@ -21,6 +22,8 @@ export interface GateView {
   decision: GateDecision;
   reason: string | null;
   votes: Array<{ user: string; vote: string; reason: string | null; at: string }>;
+  /** GitHub deployments waiting on (or answered by) this gate: its custom deployment protection rule. */
+  github: Array<{ repository: string; environment: string; deploymentId: number; status: string; decision: string | null }>;
 }
 
 export interface ItemView {
@@ -67,7 +70,7 @@ export class PipelineApi {
       when: input.at,
       timezone: input.tz,
       channelId: token.channelId,
-      teamId: null,
+      teamId: token.teamId,
       userId: tokenActor(token),
     });
     return { runId: run.id, note };
@@ -85,7 +88,7 @@ export class PipelineApi {
     const snapshot = this.deps.queries.snapshot(run.id);
     const item = this.itemByKey(snapshot, key, true);
     if (audit) this.audit(token, run.id, 'api.read', item.id);
-    return gateView(snapshot, key, item);
+    return gateView(snapshot, key, item, protectionsOfRun(this.deps.db, run.id));
   }
 
   setItem(
@@ -99,6 +102,7 @@ export class PipelineApi {
     const result = this.items.setItem({
       userId: tokenActor(token),
       channelId: token.channelId,
+      teamId: token.teamId,
       runId: run.id,
       itemId: item.id,
       done: input.done,
@@ -121,6 +125,10 @@ export class PipelineApi {
   private scoped(token: ApiToken, runId: number, attempted: string): Run {
     const run = this.deps.queries.findRun(runId);
     if (!run) throw new DomainError('unknown_run', { runId });
+    // Another workspace's run is answered like a missing one, the attempt audited in the token's workspace.
+    if (isOtherTenant(run, token)) {
+      refuse(this.deps, null, tokenActor(token), attempted, `run:${run.id}`, { code: 'unknown_run', params: { runId } }, token.teamId);
+    }
     if (run.channelId !== token.channelId || (token.checklistName !== null && token.checklistName !== run.checklistName)) {
       refuse(this.deps, run.id, tokenActor(token), attempted, `run:${run.id}`, { code: 'token_scope', params: { runId } });
     }
@@ -154,9 +162,10 @@ export class PipelineApi {
         evidence: state.evidence ?? null,
       };
     });
+    const github = protectionsOfRun(this.deps.db, run.id);
     const gates = allItems(run.checklist)
       .filter((item) => item.kind === 'gate' && keys.keyOf.has(item.id))
-      .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item));
+      .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item, github));
     return {
       id: run.id,
       checklist: run.checklistName,
@@ -170,7 +179,7 @@ export class PipelineApi {
   }
 }
 
-function gateView(snapshot: RunSnapshot, key: string, item: Item): GateView {
+function gateView(snapshot: RunSnapshot, key: string, item: Item, github: ProtectionRow[]): GateView {
   const outcome = gateItemOutcome(snapshot, item);
   const votes = standingVotes(snapshot.votes, item.id);
   const decision: GateDecision =
@@ -188,5 +197,8 @@ function gateView(snapshot: RunSnapshot, key: string, item: Item): GateView {
     decision,
     reason,
     votes: votes.map((v) => ({ user: v.userId, vote: v.vote, reason: v.reason, at: iso(v.at)! })),
+    github: github
+      .filter((p) => p.gateItemId === item.id)
+      .map((p) => ({ repository: p.repository, environment: p.environment, deploymentId: p.deploymentId, status: p.status, decision: p.decision })),
   };
 }

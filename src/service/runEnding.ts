@@ -1,4 +1,4 @@
-import { allSections } from '../domain/checklist.js';
+import { allSections, triggerLists, type TriggerList } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { heldSections, undecidedGates } from '../domain/gates.js';
 import type { Run } from '../domain/run.js';
@@ -7,6 +7,7 @@ import { appendAudit } from '../store/audit.js';
 import { saveItemState } from '../store/itemStates.js';
 import { bumpRunMessages, insertRunMessages } from '../store/runMessages.js';
 import { endRun, startRollback } from '../store/runs.js';
+import { plainWords } from '../domain/parse/plainWords.js';
 import { activeRunFor, refuse, requireAllowed } from './runGuard.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
@@ -14,6 +15,43 @@ import type { UseCaseDeps } from './useCaseDeps.js';
 /** Rollback, abort and finish: the decisions of the lead or an approver that end the normal flow. */
 export class RunEnding {
   constructor(private readonly deps: UseCaseDeps) {}
+
+  /**
+   * Before the Declare rollback modal opens: the trigger list, if this person may declare a rollback
+   * now (the same rule as `/deploy rollback`); a refusal is audited and thrown, so nobody types a
+   * reason in vain.
+   */
+  checkCanDeclare(input: Actor & { runId: number; triggerId: string }): TriggerList {
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    const trigger = triggerOf(this.deps, run, input);
+    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
+    if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
+    return trigger;
+  }
+
+  /**
+   * The Declare rollback modal, submitted: starts the rollback exactly as `/deploy rollback` does,
+   * with the conditions seen (indexes into the trigger list) named in its reason, audit row, notice
+   * and page.
+   */
+  declareFromTrigger(input: Actor & { runId: number; triggerId: string; conditions: number[]; reason: string }): void {
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    const trigger = triggerOf(this.deps, run, input);
+    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
+    if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
+    const seen = [...new Set(input.conditions)].flatMap((i) => {
+      const condition = trigger.conditions[i];
+      return condition === undefined ? [] : [plainWords(condition.text).trim()];
+    });
+    if (seen.length === 0) {
+      refuse(this.deps, run.id, input.userId, 'run.rollback', `trigger:${trigger.id}`, { code: 'no_condition', params: { title: trigger.title } });
+    }
+    const fired = { list: plainWords(trigger.title).trim(), conditions: seen };
+    const reason = `${seen.map((c) => `“${c}”`).join(', ')}: ${input.reason}`;
+    beginRollback(this.deps, run, input.userId, reason, this.deps.clock.now(), fired);
+    this.deps.events.messagesChanged(run.id);
+    this.deps.events.stateChanged(run.id);
+  }
 
   rollback(input: Actor & { runId: number; reason: string }): void {
     const { run, snapshot } = activeRunFor(this.deps, input);
@@ -106,17 +144,45 @@ export class RunEnding {
   }
 }
 
-/** Switches a run to its rollback branch (once: a second No-Go or rollback changes nothing). */
-export function beginRollback(deps: UseCaseDeps, run: Run, userId: string, reason: string, now: number): void {
+/** The trigger list a Declare rollback names, or an audited refusal. */
+function triggerOf(deps: UseCaseDeps, run: Run, input: Actor & { triggerId: string }): TriggerList {
+  const trigger = triggerLists(run.checklist).find((t) => t.id === input.triggerId);
+  if (trigger === undefined) {
+    refuse(deps, run.id, input.userId, 'run.rollback', `trigger:${input.triggerId}`, { code: 'unknown_trigger', params: { runId: run.id } });
+  }
+  return trigger;
+}
+
+/**
+ * Switches a run to its rollback branch (once: a second No-Go or rollback changes nothing).
+ * `trigger`: the trigger list and conditions seen, when it was declared from one.
+ */
+export function beginRollback(
+  deps: UseCaseDeps,
+  run: Run,
+  userId: string,
+  reason: string,
+  now: number,
+  trigger?: { list: string; conditions: string[] },
+): void {
   const { db, layout, timeline } = deps;
   const started = db.transaction(() => {
     if (!startRollback(db, run.id, reason, now)) return false;
-    insertRunMessages(db, run.id, run.channelId, layout.keysFor(run.checklist, { rollback: true }));
-    appendAudit(db, { runId: run.id, at: now, actor: userId, action: 'run.rollback', detail: { reason } });
+    // The rollback branch's messages were posted on standby at start, so this inserts nothing, except
+    // for a run started before they were: its rollback messages are posted now.
+    insertRunMessages(db, run.id, run.channelId, layout.keysFor(run.checklist));
+    appendAudit(db, { runId: run.id, at: now, actor: userId, action: 'run.rollback', detail: trigger ? { reason, trigger } : { reason } });
     bumpRunMessages(db, run.id, 'all');
     return true;
   })();
   if (!started) return;
   timeline.onRollback(run.id, now);
-  timeline.notice(run.id, 'rollback', { kind: 'rollback', runId: run.id, by: userId, reason });
+  timeline.notice(run.id, 'rollback', {
+    kind: 'rollback',
+    runId: run.id,
+    by: userId,
+    reason,
+    branch: run.checklist.phases.some((p) => p.kind === 'rollback'),
+    ...(trigger ? { trigger } : {}),
+  });
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import { refusalFor, type Attempt, type Refusal } from '../domain/permissions.js';
-import type { Run, RunSnapshot } from '../domain/run.js';
+import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
@@ -13,8 +13,9 @@ export function refuse(
   attempted: string,
   target: string | null,
   refusal: Refusal | { code: string; params: Record<string, string | number | null> },
+  teamId: string | null = null,
 ): never {
-  appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code } });
+  appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code }, teamId });
   throw new DomainError(refusal.code, refusal.params);
 }
 
@@ -42,8 +43,25 @@ export function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }
   return { run, snapshot: deps.queries.snapshot(run.id) };
 }
 
-/** A run is worked on from its own channel only (a forged or pasted button must not reach another team's run). */
+/**
+ * A run is worked on from its own workspace and channel only (a forged or pasted button, or a
+ * replayed modal, must not reach another team's run). Another workspace's run is answered exactly
+ * like a run that does not exist, so its number reveals nothing; the refusal is audited in the
+ * asker's workspace, not in the run's record.
+ */
 export function requireChannel(deps: UseCaseDeps, run: Run, actor: Actor): void {
+  if (isOtherTenant(run, actor)) {
+    appendAudit(deps.db, {
+      runId: null,
+      at: deps.clock.now(),
+      actor: actor.userId,
+      action: 'denied',
+      target: `run:${run.id}`,
+      detail: { attempted: 'run.touch', code: 'other_workspace', channel: actor.channelId },
+      teamId: actor.teamId ?? null,
+    });
+    throw new DomainError('unknown_run', { runId: run.id });
+  }
   if (run.channelId === actor.channelId) return;
   refuse(deps, run.id, actor.userId, 'run.touch', `channel:${actor.channelId}`, { code: 'wrong_channel', params: { runId: run.id } });
 }

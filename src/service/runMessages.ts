@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import {
   bumpRunMessages,
   findRunMessage,
+  hasUnpostedRunMessages,
   listUnsyncedMessages,
   markMessageError,
   markMessagePosted,
@@ -18,6 +19,8 @@ export type { RunMessage };
  */
 export interface RunMessages {
   find(runId: number, key: string): RunMessage | null;
+  /** Some message of the run is still to be posted (none refused by Slack is waited for). */
+  awaitingPosts(runId: number): boolean;
   /** Messages whose Slack copy is behind the state, by run then position. */
   unsynced(): RunMessage[];
   /** Render this message again (an update may have landed out of order). */
@@ -34,6 +37,7 @@ export interface RunMessages {
 export function createRunMessages(db: Db): RunMessages {
   return {
     find: (runId, key) => findRunMessage(db, runId, key),
+    awaitingPosts: (runId) => hasUnpostedRunMessages(db, runId),
     unsynced: () => listUnsyncedMessages(db),
     bump: (runId, key) => void bumpRunMessages(db, runId, [key]),
     postInDoubtUntil: (runId, key, until) => markPostUnconfirmed(db, runId, key, until),

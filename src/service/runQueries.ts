@@ -1,10 +1,11 @@
+import { gateDeployments } from '../store/githubProtections.js';
 import { allItems, type Checklist } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
-import type { Run, RunSnapshot } from '../domain/run.js';
+import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { isSettled, withTemplateStates } from '../domain/snapshotItems.js';
 import { tallyItems, type ItemTally } from '../domain/itemTally.js';
-import { listAudit, type AuditEntry } from '../store/audit.js';
+import { appendAudit, listAudit, type AuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { listGateVotes } from '../store/gateVotes.js';
 import { listItemStates } from '../store/itemStates.js';
@@ -22,7 +23,10 @@ export interface RunSummary {
 
 /** Reading runs: what commands show, what renders draw, what the other use cases start from. */
 export class RunQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   snapshot(runId: number): RunSnapshot {
     const run = this.requireRun(runId);
@@ -31,6 +35,7 @@ export class RunQueries {
       items: withTemplateStates(run.checklist, listItemStates(this.db, runId)),
       votes: listGateVotes(this.db, runId),
       roles: listRoles(this.db, runId),
+      github: gateDeployments(this.db, runId),
     };
   }
 
@@ -48,19 +53,38 @@ export class RunQueries {
    * The run a command in this channel means: the one named (`#12` or `12`), or the only
    * active one. With several active runs and none named, the error lists them.
    */
-  resolveRun(channelId: string, runRef: string | null, options: { orLastEnded?: boolean } = {}): Run {
+  resolveRun(
+    channelId: string,
+    runRef: string | null,
+    asker?: { userId: string; teamId: string | null },
+    options: { orLastEnded?: boolean } = {},
+  ): Run {
     if (runRef) {
       const id = Number(runRef.replace(/^#/, ''));
       if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('bad_run_id', { ref: runRef });
       const run = findRun(this.db, id);
-      if (!run || run.channelId !== channelId) throw new DomainError('unknown_run', { runId: id, inChannel: true });
+      if (run && asker && isOtherTenant(run, asker)) {
+        // Another workspace's run: answered as missing, and the attempt audited in the asker's workspace.
+        appendAudit(this.db, {
+          runId: null,
+          at: this.now(),
+          actor: asker.userId,
+          action: 'denied',
+          target: `run:${id}`,
+          detail: { attempted: 'run.read', code: 'other_workspace', channel: channelId },
+          teamId: asker.teamId,
+        });
+      }
+      if (!run || run.channelId !== channelId || (asker && isOtherTenant(run, asker))) {
+        throw new DomainError('unknown_run', { runId: id, inChannel: true });
+      }
       return run;
     }
     const active = listActiveRunsInChannel(this.db, channelId);
     if (active.length === 1) return active[0]!;
     // Reading commands (status, export) mean the run that just ended when nothing else is going.
     const last = options.orLastEnded && active.length === 0 ? listRecentRunsInChannel(this.db, channelId, 1)[0] : undefined;
-    if (last) return last;
+    if (last && !(asker && isOtherTenant(last, asker))) return last;
     if (active.length === 0) throw new DomainError('no_active_run');
     throw new DomainError('ambiguous_run', { runIds: active.map((r) => r.id), names: active.map((r) => r.checklistName) });
   }

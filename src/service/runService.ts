@@ -9,8 +9,8 @@ import type { RunQueries } from './runQueries.js';
 
 /** Which Slack messages a run owns and which of them show an item; decided by the Slack views. */
 export interface MessageLayout {
-  /** Keys of the run's messages in posting order; rollback phases only when `rollback` is true. */
-  keysFor(checklist: Checklist, opts: { rollback: boolean }): string[];
+  /** Keys of the run's messages in posting order, the rollback branch's (on standby) included. */
+  keysFor(checklist: Checklist): string[];
   keysForItem(checklist: Checklist, itemId: string): string[];
 }
 
@@ -27,6 +27,8 @@ export interface RunEvents {
 export interface Actor {
   userId: string;
   channelId: string;
+  /** The Slack workspace the request came from; a run of another workspace is refused as unknown. */
+  teamId?: string | null;
 }
 
 export type { RunSummary } from './runQueries.js';

@@ -15,6 +15,7 @@ export interface StartRunInput {
   timezone: string | null;
   channelId: string;
   teamId: string | null;
+  enterpriseId?: string | null;
   userId: string;
 }
 
@@ -37,14 +38,23 @@ export class StartRun {
       note = parsed.note ?? null;
     }
     const runId = db.transaction(() => {
-      const id = insertRun(db, { checklist, channelId: input.channelId, teamId: input.teamId, startedBy: input.userId, t0, timezone, now });
+      const id = insertRun(db, {
+        checklist,
+        channelId: input.channelId,
+        teamId: input.teamId,
+        enterpriseId: input.enterpriseId ?? null,
+        startedBy: input.userId,
+        t0,
+        timezone,
+        now,
+      });
       for (const [role, users] of Object.entries(checklist.settings.roles ?? {})) {
         for (const user of users) assignRole(db, id, role, user, 'checklist', now);
       }
       if (!(checklist.settings.roles && Object.keys(checklist.settings.roles).some((r) => normaliseRole(r) === LEAD))) {
         assignRole(db, id, LEAD, input.userId, input.userId, now);
       }
-      insertRunMessages(db, id, input.channelId, layout.keysFor(checklist, { rollback: false }));
+      insertRunMessages(db, id, input.channelId, layout.keysFor(checklist));
       appendAudit(db, {
         runId: id,
         at: now,

@@ -3,29 +3,44 @@ import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
-import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
+import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef, parseTemplateRef } from './ids.js';
 import { errorText } from './replyWithError.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
+import { registerUpdateSubmission } from './updateHandlers.js';
+import { updateModal } from './views/updateModal.js';
+import { declareRollbackClick, registerDeclareRollbackModal } from './declareRollbackHandlers.js';
 
 export interface ActionDeps {
   services: Services;
-  /** For views.open: a person is waiting, so it must not queue behind background updates. */
-  foreground: WebClient;
+  /**
+   * For views.open: a person is waiting, so it must not queue behind background updates. Absent
+   * (OAuth mode: a token per workspace), the request's own client, bound to its workspace's token.
+   */
+  foreground?: WebClient;
   logger: Logger;
   /** Resolving a page by hand from its notice; absent, the Resolve button is answered as unknown. */
   pages?: Pick<PageService, 'resolveByHand'>;
+  /** A link to a run's overview, for the `[URL]` of a communication template. */
+  linkToRun?: (runId: number) => string | null;
 }
 
 type Payload = BlockAction;
 
 /** Where the click came from, checked against the run it names. */
-function actorOf(body: Payload): { userId: string; channelId: string } {
+function actorOf(body: Payload): { userId: string; channelId: string; teamId: string | null } {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (typeof body.user?.id !== 'string' || typeof channelId !== 'string') {
     throw new DomainError('bad_payload', { text: 'That click came without a user or channel, so I ignored it.' });
   }
-  return { userId: body.user.id, channelId };
+  return { userId: body.user.id, channelId, teamId: teamOf(body) };
+}
+
+/** The workspace a request came from: the payload's team, else the user's (org-wide installs). */
+function teamOf(body: unknown): string | null {
+  const b = body as { team?: { id?: unknown } | null; user?: { team_id?: unknown } };
+  const id = b.team?.id ?? b.user?.team_id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 async function tellClicker(respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
@@ -52,14 +67,26 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const handle =
     (
       name: string,
-      work: (body: Payload, action: Record<string, unknown>) => void | { after?: () => Promise<void> },
+      work: (body: Payload, action: Record<string, unknown>, client: WebClient) => void | { after?: () => Promise<void> },
       options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
     ) =>
-    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn }) => {
+    async ({
+      ack,
+      body,
+      action,
+      respond,
+      client,
+    }: {
+      ack: () => Promise<void>;
+      body: unknown;
+      action: unknown;
+      respond?: RespondFn;
+      client: WebClient;
+    }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
       try {
-        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>);
+        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client);
         after = result ? result.after : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
@@ -138,7 +165,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.gateNoGo,
-    handle('gate no-go', (body, action) => {
+    handle('gate no-go', (body, action, client) => {
       const actor = actorOf(body);
       const ref = parseItemRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
@@ -147,7 +174,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       const triggerId = body.trigger_id;
       return {
         after: async () => {
-          await deps.foreground.views.open({
+          await client.views.open({
             trigger_id: triggerId,
             view: noGoModal({ runId: ref.runId, itemId: ref.itemId, channelId: actor.channelId, itemText: runs.itemText(ref.runId, ref.itemId) }),
           });
@@ -173,6 +200,29 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
     }),
   );
+
+  app.action(
+    ActionIds.postUpdate,
+    handle('post update', (body, action, client) => {
+      const actor = actorOf(body);
+      const ref = parseTemplateRef(String(action.value ?? ''));
+      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      // Refused here (audited) before a modal opens, so nobody drafts an update they cannot post.
+      const draft = deps.services.updates.draft({ ...actor, ...ref, link: deps.linkToRun?.(ref.runId) ?? null });
+      const triggerId = body.trigger_id;
+      const view = updateModal({ ...ref, channelId: actor.channelId, title: draft.template.title, text: draft.text });
+      return { after: async () => void (await client.views.open({ trigger_id: triggerId, view })) };
+    }),
+  );
+  registerUpdateSubmission(app, deps);
+
+  app.action(
+    ActionIds.declareRollback,
+    handle('declare rollback', (body, action, client) =>
+      declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
+    ),
+  );
+  registerDeclareRollbackModal(app, deps);
 
   app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
     let submission: ReturnType<typeof parseNoGoSubmission>;
@@ -200,6 +250,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       gates.voteGate({
         userId,
         channelId: submission.channelId,
+        teamId: teamOf(body),
         runId: submission.runId,
         itemId: submission.itemId,
         vote: 'no_go',

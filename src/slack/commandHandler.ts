@@ -11,18 +11,26 @@ import { helpText, parseCommand, type Command } from './commandParser.js';
 import { errorText } from './replyWithError.js';
 import { renderAuditText } from './views/auditText.js';
 import { joinLinesWithin } from './views/blockKit.js';
-import { checklistInline, escapeMrkdwn } from './views/checklistMrkdwn.js';
+import { escapeMrkdwn } from './views/checklistMrkdwn.js';
 import { renderRunListText } from './views/runListText.js';
 import { renderScheduleText } from './views/scheduleText.js';
-import { renderReferenceText } from './views/referenceText.js';
+import { findReferenceSection, renderReferenceText } from './views/referenceText.js';
+import { templateReplyBlocks } from './views/updateModal.js';
+import { rotaNowText } from './views/contactsText.js';
+import { shiftsAt } from '../domain/shiftsNow.js';
+import { templatesOf } from '../domain/commsTemplates.js';
+import type { KnownBlock } from '@slack/types';
+import type { Checklist } from '../domain/checklist.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
-import { missedAtStartText } from './views/startReplyText.js';
+import { gateWaivedText, startReplyText } from './views/startReplyText.js';
 import { missedWindows } from '../domain/missedWindows.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 import { userDisplayName } from './userNames.js';
+import { contactsReply } from './contactsCommand.js';
+import type { SlackUserDirectory } from './slackUserDirectory.js';
 
 export interface CommandDeps {
   services: Services;
@@ -30,12 +38,15 @@ export interface CommandDeps {
   pages: PageService;
   now: () => number;
   logger: Logger;
+  /** E-mails in checklists → Slack users, for `/deploy contacts`; absent, names are shown as text. */
+  directory?: SlackUserDirectory;
 }
 
 interface Invocation {
   userId: string;
   channelId: string;
   teamId: string | null;
+  enterpriseId: string | null;
   respond: RespondFn;
   userName: string | null;
 }
@@ -46,6 +57,8 @@ interface Reply {
   /** Shown to the whole channel (a page from a channel with no run: there are no run notices to tell it). */
   inChannel?: boolean;
   after?: () => Promise<string | null>;
+  /** Blocks beside the text (a template's Post update button). */
+  blocks?: KnownBlock[];
 }
 
 /**
@@ -67,13 +80,28 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
     const parsed = parseCommand(typeof command.text === 'string' ? command.text : '');
     // A page is read outside Slack, so it names the requester by name (users.info), not by id.
     const userName = parsed.kind === 'page' ? await userDisplayName(client, userId) : null;
-    const invocation: Invocation = { userId, channelId, teamId: field(command.team_id), respond, userName };
+    const invocation: Invocation = {
+      userId,
+      channelId,
+      teamId: field(command.team_id),
+      enterpriseId: field(command.enterprise_id),
+      respond,
+      userName,
+    };
     try {
-      reply = runCommand(parsed, invocation, deps);
+      reply =
+        parsed.kind === 'contacts'
+          ? {
+              text: await contactsReply(
+                { channelId, run: parsed.run, asker: invocation },
+                { queries: deps.services.queries, directory: deps.directory, now: deps.now },
+              ),
+            }
+          : runCommand(parsed, invocation, deps);
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
-    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text });
+    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
     if (reply.after) {
       let followUp: string | null;
       try {
@@ -95,7 +123,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
   const { queries: runs, timeline } = deps.services;
   const { starting, ending, t0, roles: roleAssignment } = deps.services;
   const now = deps.now();
-  const actor = { userId: who.userId, channelId: who.channelId };
+  const actor = { userId: who.userId, channelId: who.channelId, teamId: who.teamId };
   switch (command.kind) {
     case 'usage':
       return { text: command.message };
@@ -110,20 +138,13 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         timezone: command.timezone,
         channelId: who.channelId,
         teamId: who.teamId,
+        enterpriseId: who.enterpriseId,
         userId: who.userId,
       });
-      const noteText =
-        note === 'tomorrow'
-          ? ' (that time has passed today, so: tomorrow)'
-          : note === 'past'
-            ? ' (in the past: windows already over show as missed at start)'
-            : '';
-      return {
-        text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.${missedAtStartText(run, missedWindows(run, timeline.windows(run)))}`,
-      };
+      return { text: startReplyText(run, note, missedWindows(run, timeline.windows(run))) };
     }
     case 'status': {
-      const run = runs.resolveRun(who.channelId, command.run, { orLastEnded: true });
+      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
@@ -138,42 +159,42 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       };
     }
     case 'schedule': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
       return { text: renderScheduleText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
     }
     case 'ref': {
-      const run = runs.resolveRun(who.channelId, command.run);
-      return { text: renderReferenceText(run.id, run.checklist, command.section, command.part) };
+      const run = runs.resolveRun(who.channelId, command.run, who);
+      const text = renderReferenceText(run.id, run.checklist, command.section, command.part);
+      const template = command.section === null ? undefined : templateFor(run.checklist, command.section);
+      return template ? { text, blocks: templateReplyBlocks(text, run.id, template.refIndex) } : { text };
     }
     case 'runs':
       return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
     case 'abort': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       ending.abort({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Run #${run.id} aborted. The channel has been told.` };
     }
     case 'finish': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
     }
     case 'waive': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const gateText = deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
-      return {
-        text: `Gate “${checklistInline(gateText)}” waived on run #${run.id}: ${escapeMrkdwn(command.reason)}. It counts as waived, not passed; the audit records it as a gate waiver.`,
-      };
+      return { text: gateWaivedText(run.id, gateText, command.reason) };
     }
     case 'rollback': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       ending.rollback({ ...actor, runId: run.id, reason: command.reason });
-      return { text: `Rollback declared on run #${run.id}. The rollback checklist is being posted.` };
+      return { text: `Rollback declared on run #${run.id}. Its steps, on standby until now, are live in their message.` };
     }
     case 'slip': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       // Up to a year here: a slip past a week is read, then asks for `confirm` (service/t0Moves.ts).
       const duration = parseDuration(command.duration, { maxMinutes: 366 * 24 * 60 });
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
@@ -181,19 +202,19 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       roleAssignment.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
       const person = mention(command.userId);
       const role = escapeMrkdwn(command.role);
       return { text: command.remove ? `${person} no longer holds *${role}* on run #${run.id}.` : `${person} now holds *${role}* on run #${run.id}.` };
     }
     case 'roles': {
-      const run = runs.resolveRun(who.channelId, command.run);
+      const run = runs.resolveRun(who.channelId, command.run, who);
       const roles = runs.snapshot(run.id).roles;
       const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
       const signoffRoles = [
@@ -211,26 +232,31 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     }
     case 'page': {
       // Paging needs no run: without one in the channel the channel itself is the page's context.
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
       const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message, userName: who.userName ?? 'someone in Slack' });
       if (outcome.kind === 'sent' && outcome.runId === null) return { text: channelPageNotice(who.userId, command.message), inChannel: true };
       return { text: manualPageText(outcome) };
     }
     case 'oncall': {
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run), command.run);
+      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
       const answer = deps.pages.oncall(run);
-      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) };
-      if (answer.kind !== 'asking') return { text: oncallText(answer) };
-      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) };
+      // Beside PagerDuty's answer: who the checklist's own rota has on shift now.
+      const rota = run ? rotaNowText(run.checklist.people, shiftsAt(run.checklist.people?.shifts ?? [], now, run.timezone)) : '';
+      if (answer.kind === 'finding') return { text: oncallText(answer), after: async () => oncallFoundText(answer, await answer.lookup()) + rota };
+      if (answer.kind !== 'asking') return { text: oncallText(answer) + rota };
+      return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
-      const run = runs.resolveRun(who.channelId, command.run, { orLastEnded: true });
+      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
       return { text: renderAuditText(run, runs.audit(run.id), runs.summarise(run).tally) };
     }
     case 'history':
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
     case 'token':
       return { text: tokenCommand(command, actor, deps.services.tokens) };
+    case 'contacts':
+      // Answered before this switch: its look-ups are asynchronous (contactsCommand.ts).
+      return { text: 'Ask again: `/deploy contacts`.' };
   }
 }
 
@@ -261,3 +287,10 @@ function checklistsText(catalog: ChecklistCatalog): string {
 }
 
 export type { Reply };
+
+/** The communication template `/deploy ref <section>` shows, if the section it finds is one. */
+function templateFor(checklist: Checklist, query: string) {
+  const section = findReferenceSection(checklist, query);
+  const refIndex = section ? checklist.reference.indexOf(section) : -1;
+  return templatesOf(checklist).find((t) => t.refIndex === refIndex);
+}

@@ -27,6 +27,7 @@ export type Command =
   | { kind: 'token'; action: 'list' }
   | { kind: 'token'; action: 'revoke'; name: string }
   | { kind: 'ref'; run: string | null; section: string | null; part: number }
+  | { kind: 'contacts'; run: string | null }
   | { kind: 'usage'; message: string };
 
 export interface CommandHelp {
@@ -74,6 +75,10 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   ref: {
     usage: '/deploy ref [#run] [section] [part <n>]',
     summary: 'the checklist’s reference material (contacts, escalation, templates): the list, or one section',
+  },
+  contacts: {
+    usage: '/deploy contacts [#run]',
+    summary: 'the people the checklist names: contacts (linked to Slack by e-mail), who is on shift by its rota, the escalation path',
   },
 };
 
@@ -126,6 +131,7 @@ export function parseCommand(raw: string): Command {
     case 'roles':
     case 'oncall':
     case 'export':
+    case 'contacts':
       return rest.length ? usage(sub, `\`${sub}\` takes only a run id.`) : { kind: sub, run };
     case 'start': {
       if (run) return usage('start', 'A new run has no id yet.');

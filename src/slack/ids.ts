@@ -22,17 +22,45 @@ export const ActionIds = {
   pageResolve: 'dd_page_resolve',
   /** "Slip 25m" on the forecast's suggestion to the lead (value: `<runId>:<minutes>`). */
   slipSuggested: 'dd_forecast_slip',
+  /** "Post update" under a communication template (value: `<runId>:<refIndex>`, read by parseTemplateRef). */
+  postUpdate: 'dd_post_update',
+  /** The message input in the Post update modal. */
+  updateTextInput: 'dd_update_text_input',
   /** The reason input in the No-Go modal. */
   noGoReasonInput: 'dd_nogo_reason_input',
+  /** "Declare rollback" under a list of rollback triggers (value: `<runId>:<triggerId>`). */
+  declareRollback: 'dd_declare_rollback',
+  /** The checkboxes of the conditions seen, in the Declare rollback modal. */
+  triggerConditionsInput: 'dd_trigger_conditions_input',
+  /** The reason input in the Declare rollback modal. */
+  triggerReasonInput: 'dd_trigger_reason_input',
 } as const;
 
 export const CallbackIds = {
   /** The modal that asks for a No-Go reason. private_metadata: `<runId>:<itemId>:<channelId>`. */
   noGoModal: 'dd_nogo_modal',
+  /** The Post update modal. private_metadata: `<runId>:<refIndex>:<channelId>` (read by parseUpdateMetadata). */
+  updateModal: 'dd_update_modal',
+  /** The modal that asks which trigger fired and why. private_metadata: `<runId>:<triggerId>:<channelId>`. */
+  declareRollbackModal: 'dd_declare_rollback_modal',
 } as const;
 
 export const BlockIds = {
   noGoReason: 'dd_nogo_reason',
+  updateText: 'dd_update_text',
+  /** The actions block under a template in `/deploy ref`: `dd_template:<runId>:<refIndex>`. */
+  template(runId: number, refIndex: number): string {
+    return `dd_template:${runId}:${refIndex}`;
+  },
+  triggerReason: 'dd_trigger_reason',
+  /** Checkbox group n (10 conditions each) of the Declare rollback modal: `dd_trigger_pick:<n>`. */
+  triggerPick(group: number): string {
+    return `dd_trigger_pick:${group}`;
+  },
+  /** The actions block under a list of rollback triggers: `dd_triggers:<runId>:<triggerId>`. */
+  triggers(runId: number, triggerId: string): string {
+    return `dd_triggers:${runId}:${triggerId}`;
+  },
   /** Checkbox group n of a section in a run: `dd_items:<runId>:<sectionId>:<n>`. */
   items(runId: number, sectionId: string, group: number): string {
     return `dd_items:${runId}:${sectionId}:${group}`;
@@ -112,4 +140,49 @@ export function parseSlipSuggestionValue(value: string): { runId: number; minute
   if (!match) return null;
   const minutes = Number(match[2]);
   return minutes > 0 && minutes <= 10_080 ? { runId: Number(match[1]), minutes } : null;
+}
+
+/** The value of a template's Post update button: `<runId>:<refIndex>`. */
+export function templateRef(runId: number, refIndex: number): string {
+  return `${runId}:${refIndex}`;
+}
+
+/** Parses a Post update button's value; null for anything else. */
+export function parseTemplateRef(value: string): { runId: number; refIndex: number } | null {
+  const match = /^(\d{1,12}):(\d{1,4})$/.exec(value);
+  return match ? { runId: Number(match[1]), refIndex: Number(match[2]) } : null;
+}
+
+/** The Post update modal's private_metadata: `<runId>:<refIndex>:<channelId>`. */
+export function updateMetadata(runId: number, refIndex: number, channelId: string): string {
+  return `${runId}:${refIndex}:${channelId}`;
+}
+
+export function parseUpdateMetadata(metadata: string): { runId: number; refIndex: number; channelId: string } | null {
+  const match = /^(\d{1,12}):(\d{1,4}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
+  return match ? { runId: Number(match[1]), refIndex: Number(match[2]), channelId: match[3]! } : null;
+}
+
+/** The value of a Declare rollback button: `<runId>:<triggerId>` (read by parseTriggerRef). */
+export function triggerRef(runId: number, triggerId: string): string {
+  return `${runId}:${triggerId}`;
+}
+
+/** Parses a Declare rollback value `<runId>:<triggerId>`; null for anything else. */
+export function parseTriggerRef(value: string): { runId: number; triggerId: string } | null {
+  const match = /^(\d{1,12}):(t\d{1,6})$/.exec(value);
+  if (!match) return null;
+  return { runId: Number(match[1]), triggerId: match[2]! };
+}
+
+/** The Declare rollback modal's private_metadata: `<runId>:<triggerId>:<channelId>`. */
+export function declareRollbackMetadata(runId: number, triggerId: string, channelId: string): string {
+  return `${runId}:${triggerId}:${channelId}`;
+}
+
+/** Parses the Declare rollback modal's private_metadata; null for anything else. */
+export function parseDeclareRollbackMetadata(metadata: string): { runId: number; triggerId: string; channelId: string } | null {
+  const match = /^(\d{1,12}):(t\d{1,6}):([CGD][A-Z0-9]{2,20})$/.exec(metadata);
+  if (!match) return null;
+  return { runId: Number(match[1]), triggerId: match[2]!, channelId: match[3]! };
 }

@@ -1,16 +1,27 @@
-import type { Checklist, Phase } from '../domain/checklist.js';
+import { triggerLists, type Checklist, type Phase } from '../domain/checklist.js';
 import type { MessageLayout } from '../service/runService.js';
 import { partOfItem, planPhaseParts, type PhasePart } from './views/phasePlan.js';
 
 /**
- * A run's messages: `overview`, then `phase:<phaseId>:<part>` for each part of each phase.
- * Parts are planned from the worst case (views/phaseMessages.ts), so the set of messages is
- * fixed for the life of a run and each keeps its Slack ts.
+ * A run's messages: `overview`, then `phase:<phaseId>:<part>` for each part of each phase, with
+ * `triggers:<triggerId>` after the phase a trigger list guards. Parts are planned from the worst
+ * case (views/phaseMessages.ts), so the set of messages is fixed for the life of a run and each
+ * keeps its Slack ts. Rollback phases are posted from the start, on standby (plain text, no
+ * controls); a rollback updates the same messages in place, so it posts nothing new.
  */
 export const OVERVIEW_KEY = 'overview';
 
 export function phaseKey(phaseId: string, part: number): string {
   return `phase:${phaseId}:${part}`;
+}
+
+export function triggersKey(triggerId: string): string {
+  return `triggers:${triggerId}`;
+}
+
+export function parseTriggersKey(key: string): string | null {
+  const match = /^triggers:(t\d+)$/.exec(key);
+  return match ? match[1]! : null;
 }
 
 export function parsePhaseKey(key: string): { phaseId: string; part: number } | null {
@@ -27,11 +38,13 @@ export function partsOf(phase: Phase): PhasePart[] {
 }
 
 export const messageLayout: MessageLayout = {
-  keysFor(checklist: Checklist, opts: { rollback: boolean }): string[] {
-    const keys = [OVERVIEW_KEY];
+  // The same keys with or without a rollback: the rollback branch is on standby from the start.
+  keysFor(checklist: Checklist): string[] {
+    const triggers = triggerLists(checklist);
+    const keys = [OVERVIEW_KEY, ...triggers.filter((t) => t.afterPhaseId === null).map((t) => triggersKey(t.id))];
     for (const phase of checklist.phases) {
-      if (phase.kind === 'rollback' && !opts.rollback) continue;
       for (const part of partsOf(phase)) keys.push(phaseKey(phase.id, part.part));
+      keys.push(...triggers.filter((t) => t.afterPhaseId === phase.id).map((t) => triggersKey(t.id)));
     }
     return keys;
   },

@@ -1,14 +1,13 @@
 import type { Logger } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import type { PostOutcome, ReminderPoster } from '../service/reminderDelivery.js';
 import type { ClaimedReminders, ReminderRow } from '../service/claimedReminders.js';
 import type { RunMessages } from '../service/runMessages.js';
 import type { OutgoingReminder } from '../service/timelineService.js';
-import { OVERVIEW_KEY, phaseKey } from './messageLayout.js';
+import { phaseKey } from './messageLayout.js';
 import type { ChannelPostPacer } from './channelPostPacer.js';
 import { findPostedMessage } from './findPostedMessage.js';
-import { classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
+import { type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from './webClients.js';
 import { noticeText } from './views/noticeText.js';
 import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { actionsBlock, button, sectionBlock } from './views/blockKit.js';
@@ -57,24 +56,20 @@ export function renderOutgoing(
 export const WAIT_FOR_RUN_MESSAGES_MS = 250;
 
 /**
- * Whether a reminder must wait for the sync loop: the run's overview (and the phase message a
- * reminder links to) are posted a moment after the start, while a window that is already open or
- * overdue is due at once. Posting first would put "Before is overdue" above the checklist it is
- * about, without its link. A message Slack refused is not waited for: it may never be posted.
+ * Whether a reminder must wait for the sync loop: the run's messages (the overview and every phase
+ * message) are posted a moment after the start, paced like any post to the channel, while a window
+ * that is already open or overdue is due at once. Posting first would put "Before is overdue" above
+ * or among the checklist it is about, without its link. A message Slack refused is not waited for:
+ * it may never be posted.
  */
 export function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingReminder): boolean {
-  const runId = outgoing.row.runId;
-  const keys = [OVERVIEW_KEY];
-  if (outgoing.content.type === 'reminder') keys.push(phaseKey(outgoing.content.phaseId, 1));
-  return keys.some((key) => {
-    const message = messages.find(runId, key);
-    return message !== null && message.ts === null && message.lastError === null;
-  });
+  return messages.awaitingPosts(outgoing.row.runId);
 }
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
 export function createReminderPoster(deps: {
-  client: WebClient;
+  /** The background client of the channel's workspace. */
+  clientFor: ClientForChannel;
   messages: RunMessages;
   logger: Logger;
   /** A posted run message's Slack link (null until it and the workspace URL are known). */
@@ -94,9 +89,10 @@ export function createReminderPoster(deps: {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
     }
     const key = outgoing.row.key;
+    const client = await deps.clientFor(outgoing.channelId);
     if (unanswered.has(key)) {
       const earlier = await findPostedMessage(
-        deps.client,
+        client,
         outgoing.channelId,
         (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === key,
       );
@@ -113,7 +109,7 @@ export function createReminderPoster(deps: {
     const { text, blocks } = renderOutgoing(outgoing, link);
     deps.pacer?.spend(outgoing.channelId, Date.now());
     try {
-      const result = await deps.client.chat.postMessage({
+      const result = await client.chat.postMessage({
         channel: outgoing.channelId,
         text,
         ...(blocks ? { blocks } : {}),
@@ -147,7 +143,7 @@ export function createReminderPoster(deps: {
  * row is released: a rare duplicate is better than a lost reminder.
  */
 export async function reconcileClaimedReminders(deps: {
-  client: WebClient;
+  clientFor: ClientForChannel;
   claimed: ClaimedReminders;
   logger: Logger;
   now: () => number;
@@ -159,7 +155,7 @@ export async function reconcileClaimedReminders(deps: {
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
   for (const { row, channelId } of deps.claimed.list()) {
     const earlier = await findPostedMessage(
-      deps.client,
+      await deps.clientFor(channelId),
       channelId,
       (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
     );

@@ -1,11 +1,14 @@
 import type { SectionHistory } from '../domain/forecast.js';
 import type { RunService } from '../service/runService.js';
 import type { TimelineService } from '../service/timelineService.js';
-import { OVERVIEW_KEY, parsePhaseKey, partsOf, phaseKey } from './messageLayout.js';
+import { triggerLists } from '../domain/checklist.js';
+import { OVERVIEW_KEY, parsePhaseKey, parseTriggersKey, partsOf, phaseKey } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { withoutControls } from './views/endedRunMessage.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
+import { renderRollbackStandby } from './views/rollbackStandby.js';
+import { renderTriggerList } from './views/triggerListMessage.js';
 
 export type RunMessageRenderer = (runId: number, key: string) => SlackMessage;
 
@@ -42,10 +45,18 @@ export function createRunMessageRenderer(deps: {
       }
       return renderOverview({ snapshot, windows, now, phaseLinks, stateOf, history: deps.history(snapshot.run.checklistName) });
     }
+    const triggerId = parseTriggersKey(key);
+    if (triggerId !== null) {
+      const trigger = triggerLists(snapshot.run.checklist).find((t) => t.id === triggerId);
+      if (!trigger) throw new Error(`run ${runId} has no message ${key}`);
+      return renderTriggerList({ snapshot, trigger });
+    }
     const ref = parsePhaseKey(key);
     const phase = ref ? snapshot.run.checklist.phases.find((p) => p.id === ref.phaseId) : undefined;
     const part = phase ? partsOf(phase).find((p) => p.part === ref!.part) : undefined;
     if (!phase || !part) throw new Error(`run ${runId} has no message ${key}`);
+    // Until a rollback starts, its branch is on standby: the same message, as plain text.
+    if (phase.kind === 'rollback' && !snapshot.run.rollbackActive) return renderRollbackStandby({ snapshot, phase, part });
     return renderPhasePart({
       snapshot,
       phase,

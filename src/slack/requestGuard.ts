@@ -44,7 +44,14 @@ function unroutable(body: Record<string, unknown>): string | null {
  * Wraps App.processEvent (the entry point every Bolt receiver calls) because Bolt offers no
  * option for it short of replacing the receiver; installed once per app.
  */
-export function guardProcessEvent(app: App, logger: Logger): void {
+export function guardProcessEvent(
+  app: App,
+  logger: Logger,
+  options: {
+    /** OAuth mode: a command from a workspace without an installation gets this answer instead of Bolt's silent empty ack. */
+    notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): boolean };
+  } = {},
+): void {
   const marker = app as unknown as { deploydayGuarded?: boolean };
   if (marker.deploydayGuarded) return;
   marker.deploydayGuarded = true;
@@ -63,6 +70,13 @@ export function guardProcessEvent(app: App, logger: Logger): void {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       logger.warn(`ignored a signed request with ${shapeOf(body)}`);
       await tracked.ack();
+      return;
+    }
+    const { command, team_id: teamId, enterprise_id: enterpriseId } = body as Record<string, unknown>;
+    const { notInstalled } = options;
+    if (notInstalled && typeof command === 'string' && !notInstalled.installed(stringOrNull(teamId), stringOrNull(enterpriseId))) {
+      // Bolt would fail to authorize it and ack with nothing: the person would see no answer at all.
+      await tracked.ack({ response_type: 'ephemeral', text: notInstalled.text });
       return;
     }
     const problem = unroutable(body as Record<string, unknown>);
@@ -190,4 +204,8 @@ export function badSignatureHeaders(timestamp: unknown, signature: unknown, nowM
   if (Math.abs(Number(timestamp) - Math.floor(nowMs / 1000)) > MAX_CLOCK_SKEW_SEC) return 'a timestamp more than five minutes from now';
   if (typeof signature !== 'string' || !SIGNATURE.test(signature)) return 'a signature that is not v0= and 64 hex digits';
   return null;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }

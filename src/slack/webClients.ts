@@ -9,6 +9,13 @@ import { WebClient, type Logger } from '@slack/web-api';
  *   (rejectRateLimitedCalls) so our own sync loop honours Retry-After per channel and keeps
  *   converging, instead of the client stalling everything behind it.
  */
+/**
+ * The background client for a channel: in single-token mode always the same one; with OAuth
+ * distribution the client of the workspace the channel's runs belong to, so each workspace's
+ * posts go out with its own token only (src/tenantClients.ts).
+ */
+export type ClientForChannel = (channelId: string) => Promise<WebClient>;
+
 export interface SlackClients {
   foreground: WebClient;
   background: WebClient;
@@ -26,17 +33,22 @@ export function createSlackClients(opts: { token: string; apiUrl: string; logger
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
     }),
-    background: new WebClient(opts.token, {
-      slackApiUrl: opts.apiUrl,
-      logger: opts.logger,
-      // Slack answers in well under a second; one call at a time per channel means a hung call
-      // holds the channel's queue, so give up on it sooner than the library's (absent) default.
-      timeout: BACKGROUND_TIMEOUT_MS,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      maxRequestConcurrency: 4,
-    }),
+    background: createBackgroundClient(opts.token, opts.apiUrl, opts.logger),
   };
+}
+
+/** A background client (see above) for one token; with OAuth, one per workspace. */
+export function createBackgroundClient(token: string | undefined, apiUrl: string, logger: Logger): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: apiUrl,
+    logger,
+    // Slack answers in well under a second; one call at a time per channel means a hung call
+    // holds the channel's queue, so give up on it sooner than the library's (absent) default.
+    timeout: BACKGROUND_TIMEOUT_MS,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    maxRequestConcurrency: 4,
+  });
 }
 
 export type SlackFailure =

@@ -4,6 +4,8 @@ export interface ApiTokenRow {
   id: number;
   name: string;
   channelId: string;
+  /** The workspace the token was minted in: it reaches that workspace's runs only. */
+  teamId: string | null;
   checklistName: string | null;
   createdBy: string;
   createdAt: number;
@@ -13,18 +15,20 @@ interface Row {
   id: number;
   name: string;
   channel_id: string;
+  team_id: string | null;
   checklist_name: string | null;
   created_by: string;
   created_at: number;
 }
 
-const COLUMNS = 'id, name, channel_id, checklist_name, created_by, created_at';
+const COLUMNS = 'id, name, channel_id, team_id, checklist_name, created_by, created_at';
 
 function toToken(row: Row): ApiTokenRow {
   return {
     id: row.id,
     name: row.name,
     channelId: row.channel_id,
+    teamId: row.team_id,
     checklistName: row.checklist_name,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -34,13 +38,13 @@ function toToken(row: Row): ApiTokenRow {
 /** Returns null when a live token of that name already exists in the channel. */
 export function insertApiToken(
   db: Db,
-  token: { name: string; hash: string; channelId: string; checklistName: string | null; createdBy: string; now: number },
+  token: { name: string; hash: string; channelId: string; teamId: string | null; checklistName: string | null; createdBy: string; now: number },
 ): number | null {
   const info = prepared(
     db,
-    `INSERT INTO api_tokens (name, token_hash, channel_id, checklist_name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO api_tokens (name, token_hash, channel_id, team_id, checklist_name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO NOTHING`,
-  ).run(token.name, token.hash, token.channelId, token.checklistName, token.createdBy, token.now);
+  ).run(token.name, token.hash, token.channelId, token.teamId, token.checklistName, token.createdBy, token.now);
   return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 

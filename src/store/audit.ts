@@ -3,18 +3,35 @@ import { prepared, type Db } from './db.js';
 
 export type { AuditEntry };
 
-/** Appends one entry. The table refuses updates and deletes (see migrations/001_core.sql). */
+/**
+ * Appends one entry. The table refuses updates and deletes (see migrations/001_core.sql). The row
+ * carries its workspace: `teamId` when given (a refusal with no run), else the run's.
+ */
 export function appendAudit(
   db: Db,
-  entry: { runId: number | null; at: number; actor: string; action: string; target?: string | null; detail?: Record<string, unknown> },
+  entry: {
+    runId: number | null;
+    at: number;
+    actor: string;
+    action: string;
+    target?: string | null;
+    detail?: Record<string, unknown>;
+    teamId?: string | null;
+  },
 ): number {
-  const info = prepared(db, 'INSERT INTO audit (run_id, at, actor, action, target, detail_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+  const info = prepared(
+    db,
+    `INSERT INTO audit (run_id, at, actor, action, target, detail_json, team_id)
+       VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT team_id FROM runs WHERE id = ?)))`,
+  ).run(
     entry.runId,
     entry.at,
     entry.actor,
     entry.action,
     entry.target ?? null,
     entry.detail ? JSON.stringify(entry.detail) : null,
+    entry.teamId ?? null,
+    entry.runId,
   );
   return Number(info.lastInsertRowid);
 }

@@ -22,6 +22,8 @@ export interface Page {
   channelId: string | null;
   /** What the person who asked for a manual page wrote; null for a rules page. */
   requestText: string | null;
+  /** The workspace of the page's run (migration 014); null for a page without a run. */
+  teamId?: string | null;
 }
 
 interface PageDbRow {
@@ -35,6 +37,7 @@ interface PageDbRow {
   requested_by: string | null;
   channel_id: string | null;
   request_text: string | null;
+  team_id?: string | null;
 }
 
 const toPage = (r: PageDbRow): Page => ({
@@ -48,6 +51,7 @@ const toPage = (r: PageDbRow): Page => ({
   requestedBy: r.requested_by,
   channelId: r.channel_id,
   requestText: r.request_text,
+  teamId: r.team_id ?? null,
 });
 
 /** Every page a run raised, oldest first. */

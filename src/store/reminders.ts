@@ -104,7 +104,10 @@ export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[
   const rows = prepared(
     db,
     `UPDATE reminders SET status = 'claimed', claimed_at = @now
-       WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
+       WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now
+                      -- A run whose workspace uninstalled the app waits for a reinstall.
+                      AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)
+                    ORDER BY due_at, id LIMIT @limit)
        RETURNING *`,
   ).all({ now, limit }) as Row[];
   return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);

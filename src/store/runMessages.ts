@@ -50,6 +50,11 @@ export function listRunMessages(db: Db, runId: number): RunMessage[] {
   return (prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId) as Row[]).map(toMessage);
 }
 
+/** Whether any of the run's messages is still to be posted (not posted yet, and not refused by Slack). */
+export function hasUnpostedRunMessages(db: Db, runId: number): boolean {
+  return prepared(db, 'SELECT 1 FROM run_messages WHERE run_id = ? AND ts IS NULL AND last_error IS NULL LIMIT 1').get(runId) !== undefined;
+}
+
 export function findRunMessage(db: Db, runId: number, key: string): RunMessage | null {
   const row = prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key) as Row | undefined;
   return row ? toMessage(row) : null;

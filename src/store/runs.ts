@@ -18,11 +18,13 @@ interface RunRow {
   created_at: number;
   ended_at: number | null;
   end_reason: string | null;
+  team_id: string | null;
+  enterprise_id: string | null;
 }
 
 /** Every column but the checklist snapshot, which is read (and parsed) once per run per process. */
 const RUN_COLUMNS = `id, checklist_name, title, channel_id, started_by, t0, slip_minutes, timezone, status, rollback_active,
-  rollback_reason, rollback_started_at, created_at, ended_at, end_reason`;
+  rollback_reason, rollback_started_at, created_at, ended_at, end_reason, team_id, enterprise_id`;
 
 // The parsed checklist of a run never changes; re-reading its JSON (tens of KB) on every click did show.
 const checklistCache = new WeakMap<Db, Map<number, Checklist>>();
@@ -56,23 +58,35 @@ function toRun(db: Db, row: RunRow): Run {
     createdAt: row.created_at,
     endedAt: row.ended_at,
     endReason: row.end_reason,
+    teamId: row.team_id,
+    enterpriseId: row.enterprise_id,
   };
 }
 
 export function insertRun(
   db: Db,
-  run: { checklist: Checklist; channelId: string; teamId: string | null; startedBy: string; t0: number; timezone: string; now: number },
+  run: {
+    checklist: Checklist;
+    channelId: string;
+    teamId: string | null;
+    enterpriseId?: string | null;
+    startedBy: string;
+    t0: number;
+    timezone: string;
+    now: number;
+  },
 ): number {
   const info = prepared(
     db,
-    `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, enterprise_id, started_by, t0, timezone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     run.checklist.name,
     JSON.stringify(run.checklist),
     run.checklist.title,
     run.channelId,
     run.teamId,
+    run.enterpriseId ?? null,
     run.startedBy,
     run.t0,
     run.timezone,
@@ -96,8 +110,9 @@ export function listActiveRunsInChannel(db: Db, channelId: string): Run[] {
   return rows.map((row) => toRun(db, row));
 }
 
+/** Active runs whose workspace still has the app (a suspended run's reminders and pages wait for a reinstall). */
 export function listActiveRuns(db: Db): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'active' ORDER BY id`).all() as RunRow[];
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'active' AND suspended_at IS NULL ORDER BY id`).all() as RunRow[];
   return rows.map((row) => toRun(db, row));
 }
 
@@ -122,4 +137,49 @@ export function startRollback(db: Db, runId: number, reason: string, now: number
        WHERE id = ? AND status = 'active' AND rollback_active = 0`,
   ).run(reason, now, runId);
   return info.changes === 1;
+}
+
+/**
+ * The app left a workspace (or org): its active runs are kept but suspended, their pending
+ * reminders cancelled. Returns the ids of the runs suspended.
+ */
+export function suspendTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }, now: number): number[] {
+  const rows = prepared(
+    db,
+    `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NULL
+       AND ((@team IS NOT NULL AND team_id = @team) OR (@team IS NULL AND @enterprise IS NOT NULL AND enterprise_id = @enterprise))`,
+  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId }) as Array<{ id: number }>;
+  const ids = rows.map((r) => r.id);
+  for (const id of ids) {
+    prepared(db, 'UPDATE runs SET suspended_at = ? WHERE id = ?').run(now, id);
+    prepared(db, `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`).run(
+      id,
+    );
+  }
+  return ids;
+}
+
+/** The app is back in a workspace (or org): its suspended runs carry on. Returns their ids. */
+export function resumeTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }): number[] {
+  const rows = prepared(
+    db,
+    `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NOT NULL
+       AND ((@team IS NOT NULL AND team_id = @team) OR (@team IS NULL AND @enterprise IS NOT NULL AND enterprise_id = @enterprise))`,
+  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId }) as Array<{ id: number }>;
+  for (const { id } of rows) prepared(db, 'UPDATE runs SET suspended_at = NULL WHERE id = ?').run(id);
+  return rows.map((r) => r.id);
+}
+
+/** Whether the app was uninstalled from the run's workspace (its reminders and pages wait). */
+export function isRunSuspended(db: Db, runId: number): boolean {
+  const row = prepared(db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runId) as { suspended_at: number | null } | undefined;
+  return row?.suspended_at != null;
+}
+
+/** The workspace of the newest run in a channel: whose token posts there. */
+export function tenantOfChannel(db: Db, channelId: string): { teamId: string | null; enterpriseId: string | null } | null {
+  const row = prepared(db, 'SELECT team_id, enterprise_id FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT 1').get(channelId) as
+    | { team_id: string | null; enterprise_id: string | null }
+    | undefined;
+  return row ? { teamId: row.team_id, enterpriseId: row.enterprise_id } : null;
 }

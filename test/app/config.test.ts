@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       slackBotUserId: null,
       logLevel: 'info',
       admins: [],
+      oauth: null,
     });
   });
 
@@ -181,5 +182,56 @@ describe('secretsOf', () => {
   it('leaves out secrets that are not set, and never lists a URL or path', () => {
     const secrets = secretsOf(loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A111-222-abc' }));
     expect(secrets.sort()).toEqual([BOT, 'xapp-1-A111-222-abc'].sort());
+  });
+
+  describe('OAuth distribution instead of a bot token', () => {
+    const KEY = Buffer.alloc(32, 7);
+    const oauthEnv = {
+      SLACK_SIGNING_SECRET: SIGNING,
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'client-secret-0123456789',
+      SLACK_STATE_SECRET: 'state-secret-0123456789',
+      DEPLOYDAY_PUBLIC_URL: 'https://deployday.example.com',
+      DEPLOYDAY_ENCRYPTION_KEY: KEY.toString('hex'),
+    };
+
+    it('starts without SLACK_BOT_TOKEN when the three OAuth variables, the public URL and the key are set', () => {
+      const config = loadConfig(oauthEnv);
+      expect(config.slackBotToken).toBeNull();
+      expect(config.oauth).toEqual({
+        clientId: '1111.2222',
+        clientSecret: 'client-secret-0123456789',
+        stateSecret: 'state-secret-0123456789',
+        publicUrl: 'https://deployday.example.com',
+        encryptionKey: KEY,
+      });
+    });
+
+    it('asks for a bot token or the OAuth variables when neither is set', () => {
+      expect(problemsOf({ SLACK_SIGNING_SECRET: SIGNING }).problems).toEqual([
+        expect.stringMatching(/^SLACK_BOT_TOKEN is required: .*SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET/),
+      ]);
+    });
+
+    it('names every missing OAuth variable, and any other bad variable, in one error', () => {
+      const problems = problemsOf({ SLACK_CLIENT_SECRET: 'client-secret-0123456789', PORT: 'http' }).problems;
+      const names = problems.map((p) => p.split(/[ :]/)[0]);
+      expect(names.sort()).toEqual(
+        ['PORT', 'SLACK_SIGNING_SECRET', 'SLACK_CLIENT_ID', 'SLACK_STATE_SECRET', 'DEPLOYDAY_PUBLIC_URL', 'DEPLOYDAY_ENCRYPTION_KEY'].sort(),
+      );
+    });
+
+    it('refuses a bot token or an app-level token alongside the OAuth variables', () => {
+      const problems = problemsOf({ ...oauthEnv, SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A111-222-abc' }).problems;
+      expect(problems.map((p) => p.split(/[ :]/)[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']);
+      expect(problems.join('\n')).not.toContain(BOT);
+    });
+
+    it('keeps the client secret, state secret and encryption key out of every log line', () => {
+      const secrets = secretsOf(loadConfig(oauthEnv));
+      for (const secret of ['client-secret-0123456789', 'state-secret-0123456789', KEY.toString('hex'), KEY.toString('base64')]) {
+        expect(secrets).toContain(secret);
+      }
+    });
   });
 });

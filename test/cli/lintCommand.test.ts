@@ -26,10 +26,26 @@ describe('lintCommand', () => {
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
       'checklists/hotfix.md:39: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
+      'checklists/hotfix.md:57: note: escalation step 1: Incident commander',
+      'checklists/hotfix.md:58: note: escalation step 2: Service owner',
+      'checklists/hotfix.md:59: note: escalation step 3: Head of engineering',
       'checklists/hotfix.md: ok — 5 phases, 6 sections, 19 items (2 sign-offs, 1 gate), 2 timed sections, 1 rollback phase',
       'checklists/standard-release.md:73: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
+      'checklists/standard-release.md:101: note: escalation step 1: On-call SRE',
+      'checklists/standard-release.md:102: note: escalation step 2: Release lead',
+      'checklists/standard-release.md:103: note: escalation step 3: Engineering manager',
       'checklists/standard-release.md: ok — 5 phases, 8 sections, 34 items (3 sign-offs, 1 gate), 5 timed sections, 1 rollback phase',
     ]);
+  });
+
+  it('says what it understood of contacts, shifts, the escalation path and templates, each with its line', () => {
+    const output = lintCommand(['test/fixtures/people/people-day.md'], readFromRepo).output.split('\n');
+    const file = 'test/fixtures/people/people-day.md';
+    expect(output).toContain(`${file}:16: note: contact "Release owner": Marta Kowalczyk <marta@ledger.test> +44 20 7946 0011`);
+    expect(output).toContain(`${file}:28: note: shift Dec 4, Night 22:00-06:00 (UTC): Hana Sato`);
+    expect(output).toContain(`${file}:41: note: escalation step 2 "Second line": Platform lead <plat-lead@ledger.test>`);
+    expect(output).toContain(`${file}:46: note: template "Status update" (91 characters): offered with Post update in \`/deploy ref\``);
+    expect(output).toContain(`${file}:35: warning: contacts table row has 3 cells but the header has 4: row not read as a contact`);
   });
 
   it('uses singular words for counts of one', () => {

@@ -64,11 +64,12 @@ describe('parseChecklist on the shared sample checklists', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const c = result.checklist;
-    // 7 `##` minus Notes; 15 `###` plus the implicit Sign-offs section; 94 task lines plus 5 table rows.
+    // 7 `##` minus Notes; 15 `###` plus the implicit Sign-offs section, minus "Immediate Rollback
+    // Triggers" (a trigger list, issue 10); 94 task lines minus its 5 conditions, plus 5 table rows.
     expect(counts(c)).toEqual({
       phases: 6,
-      sections: 16,
-      items: 99,
+      sections: 15,
+      items: 94,
       signoffs: 5,
       gates: 2,
       timedSections: 2,

@@ -133,3 +133,28 @@ describe('parsing time grows linearly with the text', () => {
     expect(slow).toEqual([]);
   });
 });
+
+describe('people prose (contacts, rota, escalation) parses in linear time', () => {
+  const inSection = (heading: string, line: (run: string) => string) => (run: string) => `### ${heading}\n${line(run)}`;
+  const PEOPLE_PLACES: Record<string, (run: string) => string> = {
+    'contact line': inSection('Key Contacts', (run) => `- Owner: a${run}b`),
+    'contact prose with an address': inSection('Contacts', (run) => `a${run}@b`),
+    'contacts table row': inSection('Contacts', (run) => `| Role | Name | Email |\n|---|---|---|\n| Owner | a${run}b | x@y.test |`),
+    'shift line': inSection('Support Rota', (run) => `- Early (7AM-3PM): a${run}b`),
+    'rota line': inSection('Support Rota', (run) => `- a${run}b`),
+    'escalation step': inSection('Escalation', (run) => `1. a${run}b`),
+  };
+  const PEOPLE_UNITS = [' ', '-', '—', '1', '@', '.', 'a@', 'a.', ':', '(', '+1 ', '7AM-', '7:00-', 'Nov 1', '1. ', '→'];
+  /** The section is reference material: the items sit in a phase before it. */
+  const withRun = (place: (run: string) => string, unit: string, size: number): string =>
+    `# Attack\n## Phase\n- [ ] Only step\n## People\n${place(unit.repeat(Math.max(1, Math.floor(size / unit.length))))}\n`;
+  for (const [where, place] of Object.entries(PEOPLE_PLACES)) {
+    it(`a long run in a ${where} costs at most ${MAX_RATIO} times the time of a run 64 times shorter`, () => {
+      const slow = PEOPLE_UNITS.map((unit) => ({
+        unit,
+        ratio: costOf(() => parse(withRun(place, unit, LARGE))) / costOf(() => parse(withRun(place, unit, SMALL))),
+      })).filter((r) => r.ratio >= MAX_RATIO);
+      expect(slow).toEqual([]);
+    });
+  }
+});

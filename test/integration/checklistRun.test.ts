@@ -48,15 +48,15 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const runPosts = h.fake
         .callsTo('chat.postMessage')
         .filter((c) => (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message');
-      expect(runPosts).toHaveLength(5);
+      expect(runPosts).toHaveLength(6);
       expect(runPosts.every((c) => c.ok && c.args['channel'] === CHANNEL)).toBe(true);
-      // The rollback phase stays unposted until a rollback is declared.
+      // The rollback phase is posted too, on standby until a rollback is declared (issue 10).
       expect(
         h.fake
           .messages(CHANNEL)
           .map(headerOf)
           .filter((t) => t !== ''),
-      ).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
+      ).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Rollback', '#1 · Sign-offs']);
     });
 
     it('posts no reminder above the checklist it is about, even when one is due at the start', async () => {
@@ -72,7 +72,14 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const goOpen = () => h.fake.findText(CHANNEL, 'is open now').filter((m) => m.text.includes('*Go*'));
       await eventually(() => expect(goOpen()).toHaveLength(1), { timeoutMs: 4_000 });
       const messages = h.fake.messages(CHANNEL);
-      expect(messages.slice(0, 5).map(headerOf)).toEqual(['#1 · Small Release', '#1 · Before (T-1 hour)', '#1 · Go', '#1 · After', '#1 · Sign-offs']);
+      expect(messages.slice(0, 6).map(headerOf)).toEqual([
+        '#1 · Small Release',
+        '#1 · Before (T-1 hour)',
+        '#1 · Go',
+        '#1 · After',
+        '#1 · Rollback',
+        '#1 · Sign-offs',
+      ]);
       // Posted after its phase message, the reminder can link to it.
       const go = messages[2]!;
       expect(goOpen()[0]!.text).toContain(`p${go.ts.replace('.', '')}`);

@@ -91,6 +91,7 @@ describe('pager outbox store', () => {
         requestedBy: null,
         channelId: null,
         requestText: null,
+        teamId: null,
       },
     ]);
     expect(listOutbox(db).map((r) => [r.action, r.status, r.runId])).toEqual([

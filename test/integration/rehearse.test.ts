@@ -52,6 +52,7 @@ describe('deployday rehearse: the printed timeline', () => {
       '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p0:1       Warm-up (T-1 hour)',
       '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p1:1       Upgrade Day (T-0)',
       '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p2:1       Aftercare (T+1 day)',
+      '2026-11-23 08:00 GMT+1  (T-2h)          #1  post      phase:p3:1       Rollback (on standby)',
       '2026-11-23 08:45 GMT+1  (T-1h 15m)      #1  reminder  opens_soon       Warm-up (T-1 hour): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* opens at 2026-11-23 09:00 GMT+1, until 2026-11-23 10:00 GMT+1. 2 items to do.',
       '2026-11-23 09:00 GMT+1  (T-1h)          #1  reminder  opened           Warm-up (T-1 hour): :arrow_forward: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* is open now, until 2026-11-23 10:00 GMT+1. 2 items to do.',
       '2026-11-23 09:45 GMT+1  (T-15m)         #1  reminder  closing_soon     Warm-up (T-1 hour): :warning: *#1 Billing Service Upgrade* · *Warm-up (T-1 hour)* closes at 2026-11-23 10:00 GMT+1. Still open:',
@@ -86,7 +87,7 @@ describe('deployday rehearse: the printed timeline', () => {
       '',
       'Summary',
       '  items     9 done · 0 waived · 0 open (of 9)',
-      '  posts     4',
+      '  posts     5',
       '  reminders 12 (opens_soon 4, opened 4, closing_soon 4)',
       '  notices   1',
       '  actions   4',
@@ -140,11 +141,14 @@ describe('rehearseDay: what the services do on a virtual clock', () => {
     expect(calls.filter((c) => c === 'evaluateAll').length).toBeGreaterThan(10);
   });
 
-  it('on a rollback, posts the rollback steps, says so in the channel and stops the normal reminders', async () => {
+  it('on a rollback, brings the standby rollback steps alive (no new post), says so in the channel and stops the normal reminders', async () => {
     const events = await day({ rollbackAtMinutes: 30 });
     const at = T0 + 30 * MINUTE;
     expect(events.find((e) => e.kind === 'action' && e.at === at)?.text).toBe('rollback declared by the lead: declared by the rehearsal at T+30m');
-    expect(events.find((e) => e.kind === 'post' && e.detail === 'phase:p3:1')).toMatchObject({ at, text: 'Rollback' });
+    // Issue 10: the rollback branch is posted with the run, on standby, and updated in place.
+    const branch = events.filter((e) => e.kind === 'post' && e.detail === 'phase:p3:1');
+    expect(branch).toEqual([expect.objectContaining({ text: 'Rollback (on standby)' })]);
+    expect(branch[0]!.at).toBeLessThan(at);
     expect(events.find((e) => e.kind === 'notice' && e.at === at)?.text).toMatch(/^⏪ \*Rollback declared on run #1\*/);
     const normalAfter = events.filter((e) => e.kind === 'reminder' && e.at > at && e.sectionTitle !== 'Rollback');
     expect(normalAfter).toEqual([]);

@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { BlockKitLimits, blocksTextLength, validateBlocks, validateView } from './blockKitRules.js';
 import { FakeSlackFiles, UPLOAD_PATH } from './fakeSlackFiles.js';
 import { FakeSocketMode } from './fakeSocketMode.js';
+import { type FakeOAuthOptions, FakeSlackOAuth } from './fakeSlackOAuth.js';
 
 // Captured at import so injected delays still elapse when a test later switches to fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -182,8 +183,10 @@ export interface FakeSlackOptions {
   lenient?: boolean;
   /** The app-level token apps.connections.open accepts (default FAKE_APP_TOKEN). */
   appToken?: string;
-  /** Scopes the bot token was granted; default: all deployday asks for. Only files.* check them. */
+  /** Scopes the bot token was granted; default: all deployday asks for. files.* and users.lookupByEmail check them. */
   scopes?: string[];
+  /** OAuth distribution (fakeSlackOAuth.ts): the app's client credentials; workspaces are added with fake.oauth.addWorkspace. */
+  oauth?: FakeOAuthOptions;
 }
 
 type ApiResult = { ok: boolean; error?: string; [key: string]: unknown };
@@ -316,6 +319,9 @@ export class FakeSlack {
   private readonly responseUrls = new Map<string, { context: ResponseUrlContext; posts: number }>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly users = new Map<string, Partial<FakeUser>>();
+  /** Lower-cased e-mail → user id, for users.lookupByEmail (see addUserWithEmail). */
+  private readonly emails = new Map<string, string>();
+  private readonly scopes: Set<string>;
   private readonly rateLimits = new Map<string, RateLimit>();
   private readonly initialRateLimits: Record<string, RateLimit>;
   private readonly rateHits = new Map<string, number[]>();
@@ -330,6 +336,8 @@ export class FakeSlack {
   readonly files: FakeSlackFiles;
   /** apps.connections.open and the Socket Mode WebSocket (fakeSocketMode.ts). */
   readonly socket: FakeSocketMode;
+  /** The authorize page, oauth.v2.access and per-workspace tokens (fakeSlackOAuth.ts). */
+  readonly oauth: FakeSlackOAuth;
 
   private constructor(server: Server, port: number, opts: FakeSlackOptions) {
     this.server = server;
@@ -348,10 +356,23 @@ export class FakeSlack {
         )
       : undefined;
     this.allowedChannels = this.initialChannels ? new Map(this.initialChannels) : undefined;
-    this.initialRateLimits = { ...(opts.rateLimits ?? {}) };
+    // users.lookupByEmail is Tier 3 in Slack's docs (50+ a minute); the rest are unlimited unless a test says.
+    this.initialRateLimits = { 'users.lookupByEmail': { perMinute: 50 }, ...(opts.rateLimits ?? {}) };
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
 
-    const scopes = new Set(opts.scopes ?? ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write']);
+    const scopes = new Set(
+      opts.scopes ?? [
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'channels:history',
+        'groups:history',
+        'files:write',
+        'users:read',
+        'users:read.email',
+      ],
+    );
+    this.scopes = scopes;
     this.files = new FakeSlackFiles({
       baseUrl: this.baseUrl,
       now: () => this.now(),
@@ -361,6 +382,7 @@ export class FakeSlack {
       hasScope: (scope) => scopes.has(scope),
     });
     this.socket = new FakeSocketMode(this.baseUrl, opts.appToken);
+    this.oauth = new FakeSlackOAuth(opts.oauth, () => this.now());
     this.methods = new Map<string, (args: Record<string, unknown>) => ApiResult>([
       ['files.getUploadURLExternal', (a) => this.files.getUploadURLExternal(a)],
       ['files.completeUploadExternal', (a) => this.files.completeUploadExternal(a)],
@@ -374,6 +396,7 @@ export class FakeSlack {
       ['views.push', (a) => this.openView(a, 'views.push')],
       ['views.update', (a) => this.updateView(a)],
       ['users.info', (a) => this.usersInfo(a)],
+      ['users.lookupByEmail', (a) => this.lookupByEmail(a)],
       ['conversations.info', (a) => this.conversationsInfo(a)],
       ['conversations.history', (a) => this.conversationsHistory(a)],
     ]);
@@ -477,6 +500,12 @@ export class FakeSlack {
     return { ...base, ...(this.users.get(id) ?? {}) };
   }
 
+  /** A workspace member users.lookupByEmail finds by `email` (any case). */
+  addUserWithEmail(id: string, email: string, info: Partial<FakeUser> = {}): void {
+    this.emails.set(email.toLowerCase(), id);
+    this.setUser(id, info);
+  }
+
   setUser(id: string, info: Partial<FakeUser>): void {
     this.users.set(id, { ...(this.users.get(id) ?? {}), ...info });
   }
@@ -569,6 +598,7 @@ export class FakeSlack {
     this.responseUrls.clear();
     this.triggers.clear();
     this.users.clear();
+    this.emails.clear();
     this.rateLimits.clear();
     for (const [method, limit] of Object.entries(this.initialRateLimits)) this.rateLimits.set(method, limit);
     this.rateHits.clear();
@@ -658,11 +688,20 @@ export class FakeSlack {
     }
     // The one method that takes the app-level token, not the bot token.
     if (method === 'apps.connections.open') return reply(200, this.socket.connectionsOpen(token));
+    // oauth.v2.access authenticates with the app's client id and secret, not a token.
+    if (method === 'oauth.v2.access') return reply(200, parseError ? fail(parseError) : this.oauth.access(args, req.headers.authorization));
     const handler = this.methods.get(method);
     if (!handler) return reply(200, fail('unknown_method'));
     if (parseError) return reply(200, fail(parseError));
     if (!token) return reply(200, fail('not_authed'));
-    if (token !== this.botToken) return reply(200, fail('invalid_auth'));
+    const installed = token === this.botToken ? null : this.oauth.check(token);
+    if (token !== this.botToken && !installed) return reply(200, fail('invalid_auth'));
+    if (installed && 'error' in installed) return reply(200, fail(installed.error));
+    if (installed && 'tenant' in installed) {
+      const refused = this.oauth.refuseChannel(installed.tenant, args['channel']);
+      if (refused) return reply(200, refused);
+      if (method === 'auth.test') return reply(200, this.oauth.authTest(installed.tenant));
+    }
     const retryAfter = this.checkRateLimit(method, args);
     if (retryAfter !== undefined) return reply(429, fail('ratelimited'), { 'Retry-After': String(retryAfter) });
     reply(200, handler(args));
@@ -990,6 +1029,19 @@ export class FakeSlack {
     const user = args['user'];
     if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) return fail('user_not_found');
     return { ok: true, user: this.userInfo(user) };
+  }
+
+  /** As Slack: needs users:read.email, an `email` argument, and answers users_not_found for anyone else. */
+  private lookupByEmail(args: Record<string, unknown>): ApiResult {
+    if (!this.scopes.has('users:read.email')) {
+      return { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: [...this.scopes].join(',') };
+    }
+    const email = args['email'];
+    if (typeof email !== 'string' || email.trim() === '') return fail('invalid_arguments', ['[ERROR] missing required field: email']);
+    const id = this.emails.get(email.trim().toLowerCase());
+    if (!id) return fail('users_not_found');
+    const user = this.userInfo(id);
+    return { ok: true, user: { ...user, profile: { ...user.profile, email: email.trim().toLowerCase() } } };
   }
 
   private conversationsInfo(args: Record<string, unknown>): ApiResult {

@@ -31,6 +31,11 @@ export interface SlackClientOptions {
    * payloads as envelopes (socketDelivery.ts). sendRaw always uses HTTP.
    */
   deliver?: (body: string) => Promise<BotResponse>;
+  /**
+   * The workspace every payload comes from (OAuth tests install several); default the fake's own.
+   * With `enterpriseId` and `orgWide`, the app is installed org-wide on that Enterprise Grid org.
+   */
+  team?: { id: string; domain: string; enterpriseId?: string; orgWide?: boolean };
 }
 
 export interface BotResponse {
@@ -181,6 +186,7 @@ async function readResponse(response: Response): Promise<BotResponse> {
 
 export function createSlackClient(options: SlackClientOptions): SlackClient {
   const { fake, signingSecret } = options;
+  const team = options.team ?? { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain };
   const path = options.path ?? '/slack/events';
   const now = options.now ?? realDateNow;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -207,7 +213,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
 
   const userObject = (id: string): Record<string, unknown> => {
     const info = fake.userInfo(id);
-    return { id, username: info.name, name: info.name, team_id: FakeWorkspace.teamId };
+    return { id, username: info.name, name: info.name, team_id: team.id };
   };
 
   const channelName = (id: string): string => fake.channelInfo(id)?.name ?? FakeWorkspace.defaultChannelName;
@@ -234,8 +240,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     // Field order and names as in a real slash command request.
     const body = new URLSearchParams({
       token: LEGACY_VERIFICATION_TOKEN,
-      team_id: opts.team ?? FakeWorkspace.teamId,
-      team_domain: FakeWorkspace.domain,
+      team_id: opts.team ?? team.id,
+      team_domain: team.domain,
       channel_id: channel,
       channel_name: channelName(channel),
       user_id: user,
@@ -243,7 +249,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       command: opts.command ?? '/deploy',
       text,
       api_app_id: FakeWorkspace.appId,
-      is_enterprise_install: 'false',
+      ...(team.enterpriseId ? { enterprise_id: team.enterpriseId } : {}),
+      is_enterprise_install: team.orgWide ? 'true' : 'false',
       response_url: responseUrl,
       trigger_id: triggerId,
     }).toString();
@@ -272,7 +279,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       bot_id: FakeWorkspace.botId,
       app_id: FakeWorkspace.appId,
       text: seen.text ?? '',
-      team: FakeWorkspace.teamId,
+      team: team.id,
       blocks: structuredClone(seen.blocks),
       ...(seen.thread_ts !== undefined ? { thread_ts: seen.thread_ts } : {}),
       ...(seen.edited !== undefined ? { edited: { ...seen.edited } } : {}),
@@ -284,9 +291,9 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       token: LEGACY_VERIFICATION_TOKEN,
       container,
       trigger_id: triggerId,
-      team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
-      enterprise: null,
-      is_enterprise_install: false,
+      team: { id: team.id, domain: team.domain },
+      enterprise: team.enterpriseId ? { id: team.enterpriseId, name: team.enterpriseId } : null,
+      is_enterprise_install: team.orgWide === true,
       channel: { id: channel, name: channelName(channel) },
       message,
       state: opts.state ?? { values: stateOf(seen.blocks) },
@@ -380,7 +387,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     const view: Record<string, unknown> = {
       ...(opened ? structuredClone(opened.view) : {}),
       id: viewId,
-      team_id: FakeWorkspace.teamId,
+      team_id: team.id,
       type: 'modal',
       callback_id: opts.callbackId,
       private_metadata: opts.privateMetadata ?? (typeof opened?.view['private_metadata'] === 'string' ? opened.view['private_metadata'] : ''),
@@ -398,15 +405,15 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     const triggerId = fake.issueTriggerId();
     const payload: Record<string, unknown> = {
       type: 'view_submission',
-      team: { id: FakeWorkspace.teamId, domain: FakeWorkspace.domain },
+      team: { id: team.id, domain: team.domain },
       user: userObject(user),
       api_app_id: FakeWorkspace.appId,
       token: LEGACY_VERIFICATION_TOKEN,
       trigger_id: triggerId,
       view,
       response_urls: [],
-      is_enterprise_install: false,
-      enterprise: null,
+      is_enterprise_install: team.orgWide === true,
+      enterprise: team.enterpriseId ? { id: team.enterpriseId, name: team.enterpriseId } : null,
     };
     const response = await sendPayload(payload);
     return { ...response, triggerId };

@@ -69,6 +69,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.eventsBackoff ? { eventsBackoff: options.eventsBackoff } : {}),
     ...(options.eventsIntervalMs !== undefined ? { eventsIntervalMs: options.eventsIntervalMs } : {}),
     ...(options.webhookEnv ? { webhookEnv: options.webhookEnv } : {}),
+    ...(options.githubBackoff ? { githubBackoff: options.githubBackoff } : {}),
+    ...(options.githubIntervalMs !== undefined ? { githubIntervalMs: options.githubIntervalMs } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({

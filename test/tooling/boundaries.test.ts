@@ -50,6 +50,8 @@ describe('the import-boundary check', () => {
     ['src/slack/importsStoreTypes.ts', 'slack-imports-only-domain-service-slack'],
     ['src/slack/importsApp.ts', 'slack-imports-only-domain-service-slack'],
     ['src/jobs/importsStore.ts', 'jobs-import-service-slack-pager-domain'],
+    ['src/github/callsService.ts', 'github-imports-only-types-from-service'],
+    ['src/github/importsSlack.ts', 'github-imports-domain-github-and-service-ports'],
   ])('refuses %s (%s)', (from, rule) => {
     expect(refused(from)).toEqual([rule]);
   });
@@ -60,6 +62,7 @@ describe('the import-boundary check', () => {
       'src/store/rows.ts',
       'src/service/pager.ts',
       'src/pager/client.ts',
+      'src/github/client.ts',
       'src/slack/view.ts',
       'src/jobs/loop.ts',
       'src/app.ts',

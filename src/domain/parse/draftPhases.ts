@@ -1,13 +1,29 @@
 import type { HeadingTiming, ReferenceSection } from '../checklist.js';
 import { parseHeadingTiming } from '../headingTiming.js';
-import { isRollbackTitle } from '../itemClassifier.js';
+import { isGateText, isRollbackTitle, signoffLineRole } from '../itemClassifier.js';
 import { plainWords } from './plainWords.js';
 import type { PhaseDraft, ReportProblem, SectionDraft, SourceLine } from './drafts.js';
-import { ORDERED_ENTRY, TABLE_CHECKBOX, TASK } from './lineSyntax.js';
+import { LIST_ENTRY, ORDERED_ENTRY, TABLE_CHECKBOX, TASK } from './lineSyntax.js';
 import { excerpt } from './excerpt.js';
 import { parseBody, type BodyResult } from './parseBody.js';
 import { classifyRollbackHeading, type RollbackHeadingNote, type RollbackOverrides } from './rollbackHeading.js';
 import type { Block } from './splitBlocks.js';
+import {
+  classifyTriggerHeading,
+  namesTriggers,
+  triggerConditions,
+  type TriggerConditionDraft,
+  type TriggerHeadingNote,
+  type TriggerOverrides,
+} from './triggerHeading.js';
+
+/** A heading whose entries are rollback triggers, before it is placed after the phase it guards. */
+export interface TriggerDraft {
+  title: string;
+  line: number;
+  conditions: TriggerConditionDraft[];
+  notes: string[];
+}
 
 export interface PhaseDrafts {
   /** The first `#` heading, or null when the file has none. */
@@ -18,13 +34,21 @@ export interface PhaseDrafts {
   reference: ReferenceSection[];
   /** How every heading that mentions rollback was classified, and why (for `deployday lint`). */
   rollbackHeadings: RollbackHeadingNote[];
+  triggers: TriggerDraft[];
+  /** How every heading that names triggers was classified, and why (for `deployday lint`). */
+  triggerHeadings: TriggerHeadingNote[];
 }
 
 /**
  * Heading blocks → phases and sections: `#` is the title, `##` opens a phase, `###` and deeper are
  * sections of the current phase (flattened), and a heading with no items is reference material.
  */
-export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: RollbackOverrides = {}): PhaseDrafts {
+export function draftPhases(
+  blocks: Block[],
+  problem: ReportProblem,
+  overrides: RollbackOverrides = {},
+  triggerOverrides: TriggerOverrides = {},
+): PhaseDrafts {
   let title: string | null = null;
   let titleLine = 1;
   const phases: PhaseDraft[] = [];
@@ -34,6 +58,26 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
   const phaseTitles = new Map<string, number>();
   let warnedOrphan = false;
   const rollbackHeadings: RollbackHeadingNote[] = [];
+  const triggers: TriggerDraft[] = [];
+  const triggerHeadings: TriggerHeadingNote[] = [];
+  /** The title of the current `##` when it names triggers: its sections are trigger lists too. */
+  let triggerPhase: string | null = null;
+  /**
+   * Takes a heading's body as a trigger list when the heading names triggers (or front matter says
+   * so), records why, and answers whether it did. Triggers are decided before rollback: "Rollback
+   * Triggers" is watched during the run, not held back.
+   */
+  const takenAsTriggers = (heading: { title: string; line: number }, lines: SourceLine[], within: string | null): boolean => {
+    const { conditions, notes } = triggerConditions(lines);
+    const hasGateOrSignoff =
+      lines.some((l) => TABLE_CHECKBOX.test(l.text)) || conditions.some((c) => isGateText(plainWords(c.text)) || signoffLineRole(c.text) !== null);
+    const note = classifyTriggerHeading(heading, { conditions: conditions.length, hasGateOrSignoff }, triggerOverrides, within);
+    if (note === null) return false;
+    triggerHeadings.push(note);
+    if (!note.trigger) return false;
+    triggers.push({ title: heading.title, line: heading.line, conditions, notes });
+    return true;
+  };
   /** Classifies a heading, records why, and answers whether it is held back for a rollback. */
   const heldBack = (heading: { title: string; line: number }, lines: SourceLine[], items: string[], within?: PhaseDraft | null): boolean => {
     const numberedSteps = !lines.some((l) => TASK.test(l.text) || TABLE_CHECKBOX.test(l.text)) && lines.some((l) => ORDERED_ENTRY.test(l.text));
@@ -113,6 +157,23 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
         phaseTitles.set(key, heading.line);
       }
       current = openPhase(headingTitle, heading.line, heading.level, timed.timing, false);
+      const override = Object.entries(triggerOverrides).find(
+        ([name]) => name.trim().toLowerCase() === plainWords(headingTitle).trim().toLowerCase(),
+      )?.[1];
+      triggerPhase = override === 'triggers' || (override === undefined && namesTriggers(headingTitle)) ? headingTitle : null;
+      if (triggerPhase !== null) {
+        // Its own entries (if any) are a trigger list; the outline it heads is not a phase of work.
+        // (hasReference: no empty reference section stands in for it when it holds only trigger lists.)
+        const listed = block.body.some((l) => LIST_ENTRY.test(l.text));
+        if (!listed || takenAsTriggers({ title: headingTitle, line: heading.line }, block.body, null)) {
+          current.hasReference = true;
+          const prose = listed ? '' : parseBody(block.body, false, problem).prose;
+          if (prose.trim() !== '') reference.push({ title: headingTitle, line: heading.line, level: heading.level, body: prose });
+          continue;
+        }
+        // Entries that are work after all (a Go/No-Go or a sign-off among them): read as written.
+        triggerPhase = null;
+      }
       current.rollback = heldBack({ title: headingTitle, line: heading.line }, block.body, []);
       const body = parseBody(block.body, current.rollback, problem);
       if (body.items.length > 0) {
@@ -126,6 +187,12 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
     }
 
     // ### and deeper: sections, flattened.
+    if (takenAsTriggers({ title: headingTitle, line: heading.line }, block.body, triggerPhase)) {
+      // Kept out of the phase (and out of the reference sections): it is shown as its own list.
+      // (hasReference: a `##` holding only trigger lists needs no empty reference section to keep its outline.)
+      if (current !== null) current.hasReference = true;
+      continue;
+    }
     const phaseIsRollback = current?.rollback === true;
     const body = parseBody(block.body, phaseIsRollback || isRollbackTitle(headingTitle), problem);
     if (body.items.length === 0) {
@@ -144,5 +211,5 @@ export function draftPhases(blocks: Block[], problem: ReportProblem, overrides: 
     current.sections.push(newSection({ title: headingTitle, line: heading.line, timing: timed.timing }, false, body, rollback));
   }
 
-  return { title, titleLine, phases, reference, rollbackHeadings };
+  return { title, titleLine, phases, reference, rollbackHeadings, triggers, triggerHeadings };
 }

@@ -82,6 +82,14 @@ export function domainErrorText(error: DomainError): string {
     }
     case 'not_lead_or_approver':
       return `Only the lead or an approver can do that on run #${num(p.runId)}${list(p.leads).length ? ` (lead: ${people('leads')})` : ''}.`;
+    case 'no_run_role':
+      return `Only people with a role on run #${num(p.runId)} (lead, approver, on-call or a sign-off role) can post its updates${list(p.leads).length ? `; the lead (${people('leads')}) can give you one with \`/deploy role on-call @you\`` : ''}.`;
+    case 'update_empty':
+      return 'The update is empty: write the message before posting it.';
+    case 'update_too_long':
+      return `The update is ${num(p.chars)} characters; Slack takes at most ${num(p.max)} in one update. Shorten it, or post it in two.`;
+    case 'unknown_template':
+      return `That template is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
     case 'gate_undecided':
@@ -90,6 +98,10 @@ export function domainErrorText(error: DomainError): string {
       return `Say why the gate “${text('gateText')}” is waived: \`/deploy waive gate <reason>\`. The reason goes in the audit.`;
     case 'no_undecided_gate':
       return `Run #${num(p.runId)} has no undecided gate to waive. Open items are waived when the run finishes: \`/deploy finish waive <reason>\`.`;
+    case 'unknown_trigger':
+      return `That list of rollback triggers is not one run #${num(p.runId)} has.`;
+    case 'no_condition':
+      return `Pick the condition you saw from “${text('title')}”.`;
     case 'items_open': {
       const count = Number(p.count);
       return `${count} item${count === 1 ? ' is' : 's are'} still open (first: “${text('firstText')}”). Finish them, or waive them with \`/deploy finish waive <reason>\`.`;

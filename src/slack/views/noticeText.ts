@@ -1,5 +1,6 @@
 import type { RunNotice } from '../../domain/runNotice.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
+import { githubCode as code } from './githubText.js';
 import { slackDate } from './slackDate.js';
 
 /**
@@ -13,8 +14,13 @@ export function noticeText(notice: RunNotice): string {
   switch (notice.kind) {
     case 'gate_passed':
       return `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
-    case 'rollback':
-      return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}\nThe rollback checklist is posted below; the remaining deployment phases are stopped.`;
+    case 'rollback': {
+      const seen =
+        notice.trigger === undefined
+          ? ''
+          : `\nTrigger seen (${escapeMrkdwn(notice.trigger.list)}): ${notice.trigger.conditions.map((c) => `*${escapeMrkdwn(c)}*`).join(', ')}`;
+      return `⏪ *Rollback declared on run #${notice.runId}* by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}${seen}\n${notice.branch === false ? 'The checklist has no rollback steps.' : 'The rollback steps posted on standby above are now live: work them there.'} The remaining deployment phases are stopped.`;
+    }
     case 'run_ended': {
       const label = notice.status === 'completed' ? '🏁 completed' : notice.status === 'rolled_back' ? '⏪ ended as rolled back' : '🛑 aborted';
       return `Run #${notice.runId} (${checklistTitle(notice.title)}) ${label} by ${mention(notice.by)}: ${escapeMrkdwn(notice.reason)}`;
@@ -29,8 +35,22 @@ export function noticeText(notice: RunNotice): string {
         : `✅ Page resolved at ${slackDate(notice.at, '{time}')}: ${escapeMrkdwn(notice.summary)}`;
     case 'page_refused':
       return `⚠️ PagerDuty refused the ${notice.action === 'trigger' ? 'page' : 'resolve'} (${notice.status ?? 'no status'}: ${escapeMrkdwn(notice.error)}). It will not be retried: check the PagerDuty integration. Page was: ${escapeMrkdwn(notice.summary)}`;
+    case 'update_posted':
+      return `📣 *${checklistTitle(notice.title)}* (run #${notice.runId}) — posted by ${mention(notice.by)}\n${escapeMrkdwn(notice.text)}`;
     case 'page_delayed':
       return `⏳ PagerDuty is not answering (${escapeMrkdwn(notice.error)}); still trying to deliver: ${escapeMrkdwn(notice.summary)}`;
+    case 'github_waiting': {
+      const from = [notice.ref ? `ref ${code(notice.ref)}` : null, notice.sender ? `started by ${escapeMrkdwn(notice.sender)}` : null].filter(
+        Boolean,
+      );
+      return `🚦 GitHub is waiting for this gate to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}${from.length ? `, ${from.join(', ')}` : ''}): *${checklistTitle(notice.gateText)}* on run #${notice.runId}. Go approves the deployment; No-Go rejects it with the reason.`;
+    }
+    case 'github_answered':
+      return notice.decision === 'approved'
+        ? `🚀 GitHub was told to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): approved by run #${notice.runId}'s Go.`
+        : `🛑 GitHub was told not to deploy ${code(notice.environment)} (${escapeMrkdwn(notice.repository)}): rejected by run #${notice.runId}.`;
+    case 'github_refused':
+      return `⚠️ GitHub refused deployday's ${notice.decision === 'approved' ? 'approval' : 'rejection'} of the ${code(notice.environment)} deployment (${escapeMrkdwn(notice.repository)}): ${escapeMrkdwn(notice.error)}. Check the deployment on GitHub.`;
   }
 }
 

@@ -15,6 +15,7 @@ import { actionsBlock, button, checkboxes, checkboxOption, contextBlock, headerB
 import type { CheckboxOption, SlackMessage } from './blockKit.js';
 import { checklistPlain, escapeMrkdwn } from './checklistMrkdwn.js';
 import { evidenceNote } from './evidenceText.js';
+import { gateDeploymentLine } from './githubText.js';
 import { mention } from './noticeText.js';
 import {
   ANNOTATION_MAX,
@@ -150,6 +151,7 @@ function gateStatus(snapshot: RunSnapshot, item: Item): string {
   } else if (outcome === 'failed') {
     lines.push('⛔ *No-Go* — gate failed, rollback');
   }
+  lines.push(...(snapshot.github ?? []).filter((d) => d.gateItemId === item.id).map(gateDeploymentLine));
   return truncate(lines.join('\n'), GATE_STATUS_MAX);
 }
 

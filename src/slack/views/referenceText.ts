@@ -54,12 +54,18 @@ function listText(runId: number, checklist: Checklist): string {
   ].join('\n');
 }
 
+/** The section `/deploy ref <query>` shows: the one titled so, else the first whose title holds the words. */
+export function findReferenceSection(checklist: Checklist, query: string): ReferenceSection | undefined {
+  const wanted = query.trim().toLowerCase();
+  const sections = usableSections(checklist);
+  return sections.find((r) => r.title.trim().toLowerCase() === wanted) ?? sections.find((r) => r.title.toLowerCase().includes(wanted));
+}
+
 /** Reply text for `/deploy ref`: the list without a section; one section (one part of it) otherwise. */
 export function renderReferenceText(runId: number, checklist: Checklist, query: string | null, part: number): string {
   if (query === null) return listText(runId, checklist);
   const wanted = query.trim().toLowerCase();
-  const sections = usableSections(checklist);
-  const section = sections.find((r) => r.title.trim().toLowerCase() === wanted) ?? sections.find((r) => r.title.toLowerCase().includes(wanted));
+  const section = findReferenceSection(checklist, query);
   const outline = checklist.reference.find((r) => r.body.trim() === '' && r.title.trim().toLowerCase() === wanted);
   if (section === undefined && outline !== undefined) {
     const under = sectionsUnder(checklist, outline);

@@ -1,0 +1,62 @@
+import { appendAudit } from '../store/audit.js';
+import type { Db } from '../store/db.js';
+import { removeInstallation, tenantKeyOf } from '../store/installations.js';
+import { resumeTenantRuns, suspendTenantRuns } from '../store/runs.js';
+import type { Clock } from './clock.js';
+
+/** A workspace, or (org-wide install) a whole Enterprise Grid org. */
+export interface Tenant {
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+}
+
+/**
+ * The app arriving in and leaving workspaces. When Slack says the app was uninstalled or its bot
+ * tokens revoked, the installation (and its sealed tokens) is deleted and the workspace's active
+ * runs are suspended: kept with their state and audit, but their reminders and pages stop (a
+ * suspended run's reminders are not claimed, and the paging rules skip it) until the app is
+ * installed again, which resumes them. Every such change is audited on each run it touched.
+ */
+export class Tenancy {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  left(tenant: Tenant, event: 'app_uninstalled' | 'tokens_revoked'): { runIds: number[]; hadInstallation: boolean } {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const scope = this.scope(tenant);
+    return db.transaction(() => {
+      const hadInstallation = removeInstallation(db, tenantKeyOf(tenantQuery(tenant)));
+      const runIds = suspendTenantRuns(db, scope, now);
+      for (const runId of runIds) appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event } });
+      if (runIds.length === 0) {
+        appendAudit(db, { runId: null, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event, ...scope }, teamId: scope.teamId });
+      }
+      return { runIds, hadInstallation };
+    })();
+  }
+
+  /** A (re)install: the tenant's suspended runs carry on. */
+  arrived(tenant: Tenant): number[] {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    return db.transaction(() => {
+      const runIds = resumeTenantRuns(db, this.scope(tenant));
+      for (const runId of runIds) appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.installed', detail: {} });
+      return runIds;
+    })();
+  }
+
+  /** An org-wide install covers every workspace of its org; a workspace install, its own runs. */
+  private scope(tenant: Tenant): { teamId: string | null; enterpriseId: string | null } {
+    return tenant.isEnterpriseInstall ? { teamId: null, enterpriseId: tenant.enterpriseId } : { teamId: tenant.teamId, enterpriseId: null };
+  }
+}
+
+function tenantQuery(tenant: Tenant): { isEnterpriseInstall: boolean; enterpriseId?: string; teamId?: string } {
+  return {
+    isEnterpriseInstall: tenant.isEnterpriseInstall,
+    ...(tenant.enterpriseId ? { enterpriseId: tenant.enterpriseId } : {}),
+    ...(tenant.teamId ? { teamId: tenant.teamId } : {}),
+  };
+}

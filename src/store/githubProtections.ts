@@ -1,0 +1,205 @@
+import type { ProtectionAnswer, ProtectionDecision, ProtectionRequest } from '../domain/githubProtection.js';
+import type { GateDeployment } from '../domain/run.js';
+import { prepared, type Db } from './db.js';
+
+/**
+ * Table of migrations/013_github_protection.sql: GitHub deployments waiting on a run's gate, and
+ * the answer owed to each (the callback's outbox). Plain SQL; the service calls these inside its
+ * transactions.
+ */
+
+export type ProtectionStatus = 'waiting' | 'queued' | 'sending' | 'sent' | 'failed';
+
+/** A row still 'sending' this long after its claim belongs to a worker that died. */
+export const PROTECTION_SENDING_LEASE_MS = 2 * 60 * 1000;
+
+export interface ProtectionRow {
+  id: number;
+  deliveryId: string;
+  runId: number | null;
+  gateItemId: string | null;
+  gateKey: string | null;
+  repository: string;
+  environment: string;
+  deploymentId: number;
+  installationId: number;
+  callbackUrl: string;
+  status: ProtectionStatus;
+  decision: ProtectionDecision | null;
+  answer: ProtectionAnswer | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+interface DbRow {
+  id: number;
+  delivery_id: string;
+  run_id: number | null;
+  gate_item_id: string | null;
+  gate_key: string | null;
+  repository: string;
+  environment: string;
+  deployment_id: number;
+  installation_id: number;
+  callback_url: string;
+  status: ProtectionStatus;
+  decision: ProtectionDecision | null;
+  answer_json: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+const toRow = (r: DbRow): ProtectionRow => ({
+  id: r.id,
+  deliveryId: r.delivery_id,
+  runId: r.run_id,
+  gateItemId: r.gate_item_id,
+  gateKey: r.gate_key,
+  repository: r.repository,
+  environment: r.environment,
+  deploymentId: r.deployment_id,
+  installationId: r.installation_id,
+  callbackUrl: r.callback_url,
+  status: r.status,
+  decision: r.decision,
+  answer: r.answer_json ? (JSON.parse(r.answer_json) as ProtectionAnswer) : null,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  sentAt: r.sent_at,
+});
+
+/** True when this delivery id, or this deployment's request, was taken before (a replay). */
+export function protectionSeen(db: Db, deliveryId: string, request: ProtectionRequest): boolean {
+  return (
+    prepared(
+      db,
+      'SELECT 1 FROM github_protections WHERE delivery_id = ? OR (deployment_id = ? AND environment = ? AND callback_url = ?) LIMIT 1',
+    ).get(deliveryId, request.deploymentId, request.environment, request.callbackUrl) !== undefined
+  );
+}
+
+/** Inserts a request; `answer` set → queued for its callback now, else waiting on the gate. Returns the id. */
+export function insertProtection(
+  db: Db,
+  p: {
+    deliveryId: string;
+    request: ProtectionRequest;
+    runId: number | null;
+    gateItemId: string | null;
+    gateKey: string | null;
+    answer: ProtectionAnswer | null;
+    decision: ProtectionDecision | null;
+    now: number;
+  },
+): number {
+  const { request: r } = p;
+  const info = prepared(
+    db,
+    `INSERT INTO github_protections (delivery_id, run_id, gate_item_id, gate_key, repository, environment, deployment_id, installation_id,
+       callback_url, status, decision, answer_json, next_attempt_at, created_at, decided_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    p.deliveryId,
+    p.runId,
+    p.gateItemId,
+    p.gateKey,
+    r.repository,
+    r.environment,
+    r.deploymentId,
+    r.installationId,
+    r.callbackUrl,
+    p.answer ? 'queued' : 'waiting',
+    p.decision,
+    p.answer ? JSON.stringify(p.answer) : null,
+    p.answer ? p.now : null,
+    p.now,
+    p.answer ? p.now : null,
+  );
+  return Number(info.lastInsertRowid);
+}
+
+export function waitingProtections(db: Db): ProtectionRow[] {
+  return (prepared(db, `SELECT * FROM github_protections WHERE status = 'waiting' ORDER BY id`).all() as DbRow[]).map(toRow);
+}
+
+/** Fixes the answer of a waiting row (only once: the row must still be waiting). */
+export function decideProtection(db: Db, id: number, decision: ProtectionDecision, answer: ProtectionAnswer, now: number): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE github_protections SET status = 'queued', decision = ?, answer_json = ?, decided_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'waiting'`,
+    ).run(decision, JSON.stringify(answer), now, now, id).changes === 1
+  );
+}
+
+/** Claims due callbacks ('queued' and due, or 'sending' past the lease), counting an attempt. */
+export function claimDueProtections(db: Db, now: number, limit: number): ProtectionRow[] {
+  const rows = prepared(
+    db,
+    `UPDATE github_protections SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+     WHERE id IN (
+       SELECT id FROM github_protections
+       WHERE (status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND claimed_at <= @staleBefore)
+       ORDER BY id LIMIT @limit)
+     RETURNING *`,
+  ).all({ now, staleBefore: now - PROTECTION_SENDING_LEASE_MS, limit }) as DbRow[];
+  return rows.map(toRow).sort((a, b) => a.id - b.id);
+}
+
+export function markProtectionSent(db: Db, id: number, now: number, status: number): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE github_protections SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`,
+    ).run(now, status, id).changes === 1
+  );
+}
+
+export function markProtectionRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE github_protections SET status = 'queued', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
+    ).run(nextAttemptAt, error, status, id).changes === 1
+  );
+}
+
+export function markProtectionFailed(db: Db, id: number, error: string, status: number | null): boolean {
+  return (
+    prepared(db, `UPDATE github_protections SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`).run(
+      error,
+      status,
+      id,
+    ).changes === 1
+  );
+}
+
+/** At start: callbacks the last process left mid-send are due now (one process owns the database). */
+export function releaseSendingProtections(db: Db, now: number): number {
+  return prepared(
+    db,
+    `UPDATE github_protections SET status = 'queued', next_attempt_at = ?, claimed_at = NULL,
+       last_error = COALESCE(last_error, 'interrupted by a restart while sending') WHERE status = 'sending'`,
+  ).run(now).changes;
+}
+
+export function protectionsOfRun(db: Db, runId: number): ProtectionRow[] {
+  return (prepared(db, 'SELECT * FROM github_protections WHERE run_id = ? ORDER BY id').all(runId) as DbRow[]).map(toRow);
+}
+
+/** What a run's gate messages show of the deployments attached to them. */
+export function gateDeployments(db: Db, runId: number): GateDeployment[] {
+  return prepared(
+    db,
+    'SELECT gate_item_id AS gateItemId, repository, environment, status, decision FROM github_protections WHERE run_id = ? AND gate_item_id IS NOT NULL ORDER BY id',
+  ).all(runId) as GateDeployment[];
+}
+
+export function listProtections(db: Db): ProtectionRow[] {
+  return (prepared(db, 'SELECT * FROM github_protections ORDER BY id').all() as DbRow[]).map(toRow);
+}

@@ -1,0 +1,410 @@
+/**
+ * OAuth distribution end to end (issue 11): deployday started with the OAuth variables and no bot
+ * token, two workspaces installed through its own /slack/install and /slack/oauth_redirect against
+ * the strict fake Slack, each running a day, and every way one could reach the other's run tried.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allItems } from '../../src/domain/checklist.js';
+import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
+import { BOT_SCOPES } from '../../src/slack/oauthInstall.js';
+import { REMINDER_METADATA_TYPE } from '../../src/slack/reminderPoster.js';
+import { findInstallation, listInstallations } from '../../src/store/installations.js';
+import { createTokenCipher } from '../../src/store/tokenCipher.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { createSlackClient, type SlackClient } from '../support/slackClient.js';
+import { SIGNING_SECRET, startBot, type RunningBot } from '../support/startBot.js';
+import { eventually } from '../support/waitFor.js';
+import { ALICE, checkboxOf, itemRow } from './checklistHarness.js';
+
+const CLIENT_ID = '1111.2222';
+const CLIENT_SECRET = 'client-secret-for-tests-0000';
+const STATE_SECRET = 'state-secret-for-tests-0000';
+const PUBLIC_URL = 'https://deployday.example.com';
+
+interface Workspace {
+  id: string;
+  domain: string;
+  channel: string;
+  /** A workspace of this Enterprise Grid org, where the app is installed org-wide. */
+  enterpriseId?: string;
+  orgWide?: boolean;
+}
+const A: Workspace = { id: 'T0AAA', domain: 'alpha', channel: 'C0ALPHA' };
+const B: Workspace = { id: 'T0BBB', domain: 'beta', channel: 'C0BETA' };
+const GRID = 'E0GRID';
+const G1: Workspace = { id: 'T0GRID1', domain: 'grid-one', channel: 'C0GRID1', enterpriseId: GRID, orgWide: true };
+const G2: Workspace = { id: 'T0GRID2', domain: 'grid-two', channel: 'C0GRID2', enterpriseId: GRID, orgWide: true };
+
+/** The bot's clock from a fixed morning at real speed, so the overdue nudges never meet their end-of-day stop. */
+function morningClock(): { now(): number } {
+  const morning = Date.UTC(2026, 10, 23, 9, 0);
+  const startedAt = Date.now();
+  return { now: () => morning + (Date.now() - startedAt) };
+}
+
+interface World {
+  fake: FakeSlack;
+  bot: RunningBot;
+  base: string;
+  key: Buffer;
+  slack: (w: Workspace) => SlackClient;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function world(rotation: { expiresInSec: number } | null = null): Promise<World> {
+  const fake = await FakeSlack.start({
+    oauth: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      appScopes: [...BOT_SCOPES],
+      ...(rotation ? { tokenRotation: true, expiresInSec: rotation.expiresInSec } : {}),
+    },
+  });
+  cleanups.push(() => fake.close());
+  fake.oauth.addWorkspace({ teamId: A.id, teamName: 'Alpha', channels: [A.channel] });
+  fake.oauth.addWorkspace({ teamId: B.id, teamName: 'Beta', channels: [B.channel] });
+  for (const g of [G1, G2]) fake.oauth.addWorkspace({ teamId: g.id, teamName: g.domain, enterpriseId: GRID, channels: [g.channel] });
+  const key = randomBytes(32);
+  const bot = await startBot({
+    fake,
+    clock: morningClock(),
+    env: {
+      // An empty value is an unset variable: OAuth mode has no bot token.
+      SLACK_BOT_TOKEN: '',
+      SLACK_CLIENT_ID: CLIENT_ID,
+      SLACK_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_STATE_SECRET: STATE_SECRET,
+      DEPLOYDAY_PUBLIC_URL: PUBLIC_URL,
+      DEPLOYDAY_ENCRYPTION_KEY: key.toString('base64'),
+    },
+  });
+  cleanups.push(() => bot.stop());
+  const base = `http://127.0.0.1:${bot.port}`;
+  const slack = (w: Workspace) =>
+    createSlackClient({
+      baseUrl: base,
+      signingSecret: SIGNING_SECRET,
+      fake,
+      team: { id: w.id, domain: w.domain, ...(w.enterpriseId ? { enterpriseId: w.enterpriseId, orgWide: w.orgWide === true } : {}) },
+    });
+  return { fake, bot, base, key, slack };
+}
+
+/** A browser through the install: our link, Slack's authorize page (the fake), back to our redirect URL. */
+async function install(
+  w: World,
+  teamId: string,
+  tamper: (redirect: URL) => void = () => undefined,
+  orgWide = false,
+): Promise<{ status: number; page: string }> {
+  const start = await fetch(`${w.base}/slack/install`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const authorize = new URL(start.headers.get('location')!);
+  expect(authorize.searchParams.get('redirect_uri')).toBe(`${PUBLIC_URL}/slack/oauth_redirect`);
+  const redirect = new URL(w.fake.oauth.approve(authorize.toString(), { teamId, orgWide }));
+  tamper(redirect);
+  const back = await fetch(`${w.base}${redirect.pathname}${redirect.search}`, { headers: { cookie } });
+  return { status: back.status, page: await back.text() };
+}
+
+function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): string {
+  const token = findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey)?.bot?.token;
+  if (!token) throw new Error(`no installation for ${teamId}`);
+  return token;
+}
+
+function ack(response: { status: number; body: unknown; text: string }): string {
+  expect(response.status).toBe(200);
+  return String((response.body as { text?: unknown } | null)?.text ?? '');
+}
+
+async function startIn(w: World, ws: Workspace): Promise<number> {
+  const text = ack(await w.slack(ws).command('start small-release', { channel: ws.channel, user: ALICE }));
+  const runId = Number(/#(\d+)/.exec(text)?.[1]);
+  expect(runId).toBeGreaterThan(0);
+  await w.bot.bot.sync.idle();
+  return runId;
+}
+
+function itemIdOf(w: World, runId: number, text: string): string {
+  const item = allItems(w.bot.bot.runs.snapshot(runId).run.checklist).find((i) => i.text.startsWith(text));
+  if (!item) throw new Error(`no item “${text}”`);
+  return item.id;
+}
+
+function deniedRows(w: World, teamId: string): Array<{ target: string | null; detail: string | null }> {
+  return w.bot.bot.db
+    .prepare(`SELECT target, detail_json AS detail FROM audit WHERE action = 'denied' AND team_id = ? ORDER BY id`)
+    .all(teamId) as Array<{
+    target: string | null;
+    detail: string | null;
+  }>;
+}
+
+/** Posts what each workspace's channel received, by the token it came with. */
+function tokensPostingTo(w: World, channel: string, kind?: string): Set<string | undefined> {
+  return new Set(
+    w.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.ok && c.args['channel'] === channel)
+      .filter((c) => kind === undefined || (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === kind)
+      .map((c) => c.token),
+  );
+}
+
+async function signedEvent(w: World, ws: Workspace, event: Record<string, unknown>): Promise<number> {
+  const body = JSON.stringify({
+    token: 'legacy-verification-token-0000',
+    team_id: ws.id,
+    api_app_id: 'A0DEPLOY',
+    event: { ...event, event_ts: `${Math.floor(Date.now() / 1000)}.000100` },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(4).toString('hex')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [],
+  });
+  const slack = w.slack(ws);
+  const response = await slack.sendRaw(body, { ...slack.signedHeaders(body), 'Content-Type': 'application/json' });
+  return response.status;
+}
+
+describe('OAuth distribution: two workspaces, isolated', () => {
+  it('installs two workspaces through /slack/install and /slack/oauth_redirect, and posts each run and its reminders with its own token', async () => {
+    const w = await world();
+    expect((await install(w, A.id)).page).toContain('deployday is installed');
+    expect((await install(w, B.id)).status).toBe(200);
+    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${A.id}`, `T:${B.id}`]);
+    const tokenA = botTokenOf(w, A.id);
+    const tokenB = botTokenOf(w, B.id);
+    expect(tokenA).not.toBe(tokenB);
+    // At rest only sealed: no row of the database holds a token in clear.
+    expect(JSON.stringify(w.bot.bot.db.prepare('SELECT * FROM installations').all())).not.toContain(tokenA);
+
+    const runA = await startIn(w, A);
+    const runB = await startIn(w, B);
+    expect(w.bot.bot.db.prepare('SELECT id, team_id FROM runs ORDER BY id').all()).toEqual([
+      { id: runA, team_id: A.id },
+      { id: runB, team_id: B.id },
+    ]);
+    // Both runs start with "Before (T-1 hour)" overdue (it closes at T-0): its nudge is a reminder, due at once.
+    await eventually(() => {
+      expect(tokensPostingTo(w, A.channel, REMINDER_METADATA_TYPE).size).toBe(1);
+      expect(tokensPostingTo(w, B.channel, REMINDER_METADATA_TYPE).size).toBe(1);
+    });
+    expect(tokensPostingTo(w, A.channel)).toEqual(new Set([tokenA]));
+    expect(tokensPostingTo(w, B.channel)).toEqual(new Set([tokenB]));
+    // The fake holds each token to its own workspace, as Slack does: nothing was refused.
+    expect(w.fake.callsTo('chat.postMessage').filter((c) => c.error === 'channel_not_found')).toEqual([]);
+    // No token or secret in any log line, at debug level.
+    const log = w.bot.logs.join('\n');
+    expect(log).toContain(`installed into workspace ${A.id}`);
+    for (const secret of [tokenA, tokenB, CLIENT_SECRET, STATE_SECRET, w.key.toString('base64')]) expect(log).not.toContain(secret);
+  });
+
+  it("installs org-wide on an Enterprise Grid org once, and serves each of the org's workspaces with the org's token", async () => {
+    const w = await world();
+    expect((await install(w, G1.id, undefined, true)).status).toBe(200);
+    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
+    const orgToken = botTokenOf(w, G1.id, `E:${GRID}`);
+    const run1 = await startIn(w, G1);
+    const run2 = await startIn(w, G2);
+    expect(w.bot.bot.db.prepare('SELECT id, team_id, enterprise_id FROM runs ORDER BY id').all()).toEqual([
+      { id: run1, team_id: G1.id, enterprise_id: GRID },
+      { id: run2, team_id: G2.id, enterprise_id: GRID },
+    ]);
+    expect(tokensPostingTo(w, G1.channel)).toEqual(new Set([orgToken]));
+    expect(tokensPostingTo(w, G2.channel)).toEqual(new Set([orgToken]));
+    // A run still belongs to the workspace it was started in.
+    expect(ack(await w.slack(G2).command(`status #${run1}`, { channel: G2.channel }))).toBe(`There is no run #${run1} in this channel.`);
+  });
+
+  it('refreshes a rotating token about to expire before the background posts use it, and stores the new one sealed', async () => {
+    // Bolt refreshes a token within two hours of its expiry: one hour makes the first use refresh it.
+    const w = await world({ expiresInSec: 3600 });
+    await install(w, A.id);
+    const installed = botTokenOf(w, A.id);
+    expect(installed).toMatch(/^xoxe\.xoxb-/);
+    await startIn(w, A);
+    const used = tokensPostingTo(w, A.channel);
+    expect(used.size).toBeGreaterThan(0);
+    expect(used.has(installed)).toBe(false);
+    expect(w.fake.callsTo('chat.postMessage').every((c) => c.ok)).toBe(true);
+    expect(w.fake.callsTo('oauth.v2.access').some((c) => c.args['grant_type'] === 'refresh_token')).toBe(true);
+    expect(botTokenOf(w, A.id)).not.toBe(installed);
+  });
+
+  it('refuses a forged or stale state on the redirect with a 400 page, and stores nothing', async () => {
+    const w = await world();
+    const forged = await install(w, A.id, (redirect) => redirect.searchParams.set('state', 'forged-state'));
+    expect(forged.status).toBe(400);
+    expect(forged.page).toContain('This installation link has expired, was forged, or was started in another browser.');
+    expect(listInstallations(w.bot.bot.db)).toEqual([]);
+  });
+
+  it("answers a command from workspace B naming A's run exactly as a run that does not exist, and audits it in B", async () => {
+    const w = await world();
+    await install(w, A.id);
+    await install(w, B.id);
+    const runA = await startIn(w, A);
+    const slackB = w.slack(B);
+    for (const verb of ['status', 'export', 'schedule', 'roles']) {
+      const named = ack(await slackB.command(`${verb} #${runA}`, { channel: B.channel }));
+      const missing = ack(await slackB.command(`${verb} #999`, { channel: B.channel }));
+      expect(named).toBe(missing.replace('999', String(runA)));
+      expect(named).not.toContain('Small Release');
+    }
+    expect(deniedRows(w, B.id).filter((r) => r.target === `run:${runA}`)).toHaveLength(4);
+    // The refusals are B's, not part of A's run record.
+    expect(w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runA)).toEqual({ n: 0 });
+  });
+
+  it("refuses clicks from workspace B on A's messages (forged checkbox, Go button, replayed No-Go view), changing nothing", async () => {
+    const w = await world();
+    await install(w, A.id);
+    await install(w, B.id);
+    const runA = await startIn(w, A);
+    const slackB = w.slack(B);
+    const item = itemIdOf(w, runA, 'Freeze merges');
+    const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
+    expect((await slackB.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
+
+    const gate = itemIdOf(w, runA, 'Go/No-Go decision');
+    const goTs = checkboxOrButtonTs(w, A.channel, ActionIds.gateGo);
+    expect((await slackB.clickButton({ channel: A.channel, ts: goTs, actionId: ActionIds.gateGo })).status).toBe(200);
+    const replay = await slackB.viewSubmission({
+      callbackId: CallbackIds.noGoModal,
+      privateMetadata: `${runA}:${gate}:${A.channel}`,
+      values: { [BlockIds.noGoReason]: { [ActionIds.noGoReasonInput]: 'from the other workspace' } },
+    });
+    expect(replay.text).toContain(`There is no run #${runA}`);
+
+    expect(itemRow(w.bot.bot.db, runA, item)).toBeUndefined();
+    expect(w.bot.bot.db.prepare('SELECT COUNT(*) AS n FROM gate_votes WHERE run_id = ?').get(runA)).toEqual({ n: 0 });
+    await eventually(() => expect(deniedRows(w, B.id).filter((r) => r.target === `run:${runA}`)).toHaveLength(3));
+    // The same clicks from A itself are taken: the refusal was the workspace, not the payload.
+    const slackA = w.slack(A);
+    expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
+    await eventually(() => expect(itemRow(w.bot.bot.db, runA, item)?.done).toBe(1));
+  });
+
+  it("lets a pipeline token of workspace A reach A's runs only, never B's", async () => {
+    const w = await world();
+    await install(w, A.id);
+    await install(w, B.id);
+    const runA = await startIn(w, A);
+    const runB = await startIn(w, B);
+    const created = ack(await w.slack(A).command('token create ci', { channel: A.channel, user: ALICE }));
+    const secret = /```(ddt_[^`]+)```/.exec(created)?.[1];
+    expect(secret).toBeDefined();
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${w.base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await api('GET', `/runs/${runA}`)).status).toBe(200);
+    const readB = await api('GET', `/runs/${runB}`);
+    const readMissing = await api('GET', '/runs/999');
+    expect(readB.status).toBe(readMissing.status);
+    expect(readB.status).toBe(404);
+    expect((await api('POST', `/runs/${runB}/items/deploy-to-canary`, { done: true })).status).toBe(404);
+    expect((await api('GET', `/runs/${runB}/gates/go-no-go-decision-recorded`)).status).toBe(404);
+    expect(w.bot.bot.db.prepare('SELECT COUNT(*) AS n FROM item_states WHERE run_id = ?').get(runB)).toEqual({ n: 0 });
+    expect(deniedRows(w, A.id).filter((r) => r.target === `run:${runB}`).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("on app_uninstalled deletes A's tokens and suspends A's runs (reminders stop, state and audit kept) while B's carry on", async () => {
+    const w = await world();
+    await install(w, A.id);
+    await install(w, B.id);
+    const tokenA = botTokenOf(w, A.id);
+    const tokenB = botTokenOf(w, B.id);
+    const runA = await startIn(w, A);
+    const runB = await startIn(w, B);
+    await eventually(() => expect(tokensPostingTo(w, A.channel, REMINDER_METADATA_TYPE).size).toBe(1));
+
+    // Slack revokes the tokens, then tells the app.
+    w.fake.oauth.revoke(`T:${A.id}`);
+    expect(await signedEvent(w, A, { type: 'app_uninstalled' })).toBe(200);
+    await eventually(() => expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
+    const db = w.bot.bot.db;
+    expect(db.prepare('SELECT status, suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({
+      status: 'active',
+      suspended: 1,
+    });
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND status IN ('pending', 'claimed')`).get(runA)).toEqual({ n: 0 });
+    expect(db.prepare(`SELECT actor, team_id FROM audit WHERE run_id = ? AND action = 'app.uninstalled'`).all(runA)).toEqual([
+      { actor: 'slack', team_id: A.id },
+    ]);
+    expect(db.prepare('SELECT suspended_at FROM runs WHERE id = ?').get(runB)).toEqual({ suspended_at: null });
+
+    // A's workspace can no longer reach the bot; B's still can, and its notices still go out with B's token.
+    const fromA = ack(await w.slack(A).command(`status #${runA}`, { channel: A.channel }));
+    expect(fromA).toBe(
+      `deployday is not installed in this workspace (or was uninstalled). Install it from ${PUBLIC_URL}/slack/install, then try again.`,
+    );
+    const callsWithA = w.fake.calls.filter((c) => c.token === tokenA).length;
+    ack(await w.slack(B).command('slip 10m', { channel: B.channel, user: ALICE }));
+    await eventually(() => expect(w.fake.findText(B.channel, 'T-0').length).toBeGreaterThan(0));
+    await w.bot.bot.sync.idle();
+    expect(w.fake.calls.filter((c) => c.token === tokenA).length).toBe(callsWithA);
+    expect(tokensPostingTo(w, B.channel)).toEqual(new Set([tokenB]));
+  });
+
+  it('keeps taking clicks when Slack revokes a token mid-run without telling us, and logs the refusal once, with an error id', async () => {
+    const w = await world();
+    await install(w, A.id);
+    const runA = await startIn(w, A);
+    w.fake.oauth.revoke(`T:${A.id}`);
+    const slackA = w.slack(A);
+    // Items of two messages (the Before and Go phases): each message's update is refused.
+    for (const text of ['Announce the window', 'Freeze merges', 'Deploy to canary']) {
+      const item = itemIdOf(w, runA, text);
+      const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
+      expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
+      expect(itemRow(w.bot.bot.db, runA, item)?.done).toBe(1);
+    }
+    const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for run ${runA}'s channel (token_revoked)`));
+    // Both messages' refusals recorded (each just before its log line would be written) …
+    const refused = () =>
+      (
+        w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM run_messages WHERE run_id = ? AND last_error LIKE 'token_revoked%'`).get(runA) as {
+          n: number;
+        }
+      ).n;
+    await eventually(() => expect(refused()).toBeGreaterThanOrEqual(2));
+    // … and one line says so.
+    expect(told()).toHaveLength(1);
+    expect(told()[0]).toMatch(/\[[\w-]+\]/);
+  });
+
+  it('reinstalling resumes the suspended runs of that workspace', async () => {
+    const w = await world();
+    await install(w, A.id);
+    const runA = await startIn(w, A);
+    expect(await signedEvent(w, A, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0AAABOT'] } })).toBe(200);
+    await eventually(() => expect(listInstallations(w.bot.bot.db)).toEqual([]));
+    expect(w.bot.bot.db.prepare('SELECT suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({ suspended: 1 });
+
+    expect((await install(w, A.id)).status).toBe(200);
+    expect(w.bot.bot.db.prepare('SELECT suspended_at FROM runs WHERE id = ?').get(runA)).toEqual({ suspended_at: null });
+    expect(w.bot.bot.db.prepare(`SELECT action FROM audit WHERE run_id = ? AND action LIKE 'app.%' ORDER BY id`).all(runA)).toEqual([
+      { action: 'app.uninstalled' },
+      { action: 'app.installed' },
+    ]);
+    expect(ack(await w.slack(A).command(`status #${runA}`, { channel: A.channel }))).toContain('Small Release');
+  });
+});
+
+/** The ts of the message holding the first button with this action id in a channel. */
+function checkboxOrButtonTs(w: World, channel: string, actionId: string): string {
+  const found = w.fake.messages(channel).find((m) => JSON.stringify(m.blocks).includes(`"action_id":"${actionId}"`));
+  if (!found) throw new Error(`no ${actionId} button in ${channel}`);
+  return found.ts;
+}
