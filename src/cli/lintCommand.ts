@@ -1,4 +1,5 @@
-import { allSections, triggerLists } from '../domain/checklist.js';
+import { triggerLists } from '../domain/checklist.js';
+import { checklistCounts, describeCounts } from '../domain/checklistCounts.js';
 import type { Checklist, ChecklistProblem } from '../domain/checklist.js';
 import { DEFAULT_CHECKLIST_LIMITS } from '../domain/parse/checklistLimits.js';
 import { itemKeys, keyProblemMessage } from '../domain/itemKeys.js';
@@ -101,26 +102,10 @@ function readErrorReason(err: unknown): string {
   return String(err);
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** "4 phases, 9 sections, 37 items (3 sign-offs, 2 gates), 5 timed sections, 1 rollback phase". */
+/** "4 phases, 9 sections, 28 items (3 sign-offs, 2 gates), 5 timed sections, 1 rollback phase (6 steps)": the one count (domain/checklistCounts.ts). */
 export function summarize(checklist: Checklist): string {
-  const sections = allSections(checklist);
-  const items = sections.flatMap(({ section }) => section.items);
-  const signoffs = items.filter((item) => item.kind === 'signoff').length;
-  const gates = items.filter((item) => item.kind === 'gate').length;
-  const timed = sections.filter(({ section }) => section.timing !== null).length;
-  const rollback = checklist.phases.filter((phase) => phase.kind === 'rollback').length;
-  return [
-    plural(checklist.phases.length, 'phase'),
-    plural(sections.length, 'section'),
-    `${plural(items.length, 'item')} (${plural(signoffs, 'sign-off')}, ${plural(gates, 'gate')})`,
-    plural(timed, 'timed section'),
-    plural(rollback, 'rollback phase'),
-    ...(triggerLists(checklist).length > 0 ? [plural(triggerLists(checklist).length, 'trigger list')] : []),
-  ].join(', ');
+  const triggers = triggerLists(checklist).length;
+  return describeCounts(checklistCounts(checklist)) + (triggers > 0 ? `, ${triggers} trigger list${triggers === 1 ? '' : 's'}` : '');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checklistCounts, describeCounts } from '../domain/checklistCounts.js';
 import { parseChecklist } from '../domain/parseChecklist.js';
 import { DomainError } from '../domain/errors.js';
 import { domainErrorText } from '../slack/views/domainErrorText.js';
@@ -87,7 +88,15 @@ export async function rehearseCommand(
   try {
     const events = await rehearseDay({ checklist, t0, timezone, participation, rollbackAtMinutes, migrationsDir: MIGRATIONS_DIR_FOR_CLI });
     const warnings = result.warnings.map(formatProblem);
-    const timeline = formatRehearsal(events, { title: checklist.title, file: parsed.file, t0, timezone, participation, rollbackAtMinutes });
+    const timeline = formatRehearsal(events, {
+      title: checklist.title,
+      file: parsed.file,
+      t0,
+      timezone,
+      participation,
+      rollbackAtMinutes,
+      size: describeCounts(checklistCounts(checklist)),
+    });
     return { output: [...warnings, ...(warnings.length ? [''] : []), timeline].join('\n'), exitCode: 0 };
   } catch (error) {
     if (error instanceof DomainError) return fail(domainErrorText(error));

@@ -3,6 +3,7 @@ import type { Document } from 'yaml';
 import { z } from 'zod';
 import type { ChecklistProblem, ChecklistSettings } from './checklist.js';
 import { KEY_PATTERN } from './itemKeys.js';
+import { frontMatterUserIds, isPlaceholderId } from './placeholderIds.js';
 
 /**
  * Optional YAML front matter between `---` lines at the very top of a checklist: the settings the
@@ -169,6 +170,11 @@ export function parseFrontMatter(text: string, file: string): FrontMatterResult 
     return { settings: {}, lineCount, problems, gateLines: [] };
   }
 
+  for (const { id, path, where } of frontMatterUserIds(data as Record<string, unknown>)) {
+    if (!isPlaceholderId(id)) continue;
+    const message = `${where}: "${id}" looks like a placeholder, not a Slack user id; use a real id, or leave the role empty ([]) and give it with /deploy role`;
+    problems.push({ file, line: lineOf(path), severity: 'warning', message });
+  }
   const gateLines = (parsed.data.gates ?? []).map((_gate, i) => lineOf(['gates', i, 'match']));
   return { settings: withoutUndefined(parsed.data), lineCount, problems, gateLines };
 }

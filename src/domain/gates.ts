@@ -1,6 +1,6 @@
 import { allSections, type Checklist, type GateSettings, type Item, type Section } from './checklist.js';
 import { stripInlineMarkdown } from './markdownText.js';
-import { APPROVER, LEAD, normaliseRole } from './roles.js';
+import { APPROVER, normaliseRole } from './roles.js';
 import type { GateVote, RunSnapshot } from './run.js';
 import { isSettled } from './snapshotItems.js';
 
@@ -18,8 +18,9 @@ export function gateRuleFor(checklist: Checklist, section: Section, item: Item):
     // Matched on the plain words: checklist text is markdown, and `**Go/No-Go**` should match "go/no-go".
     return stripInlineMarkdown(item.text).toLowerCase().includes(needle) || stripInlineMarkdown(section.title).toLowerCase().includes(needle);
   });
+  // Without named approvers only the approver role decides: the lead decides only when the checklist says so.
   return {
-    approvers: (settings?.approvers ?? [LEAD, APPROVER]).map(normaliseRole),
+    approvers: (settings?.approvers ?? [APPROVER]).map(normaliseRole),
     quorum: settings?.quorum ?? 'one',
   };
 }
@@ -36,7 +37,8 @@ export function standingVotes(votes: GateVote[], itemId: string): GateVote[] {
  * and passes once enough approvers say Go: one, all who hold an approver role, or N.
  * One vote is one person: whoever holds several approver roles counts once, so with quorum `all`
  * every role somebody holds needs a Go from a different person (one person given every role
- * cannot pass a two-person gate alone).
+ * cannot pass a two-person gate alone). With quorum `all` every role the gate names must also be
+ * held: a role nobody was given yet is a missing key, not one fewer to ask.
  */
 export function gateOutcome(rule: GateRule, votes: GateVote[], roles: Record<string, string[]>): GateOutcome {
   const approverIds = new Set(rule.approvers.flatMap((role) => roles[role] ?? []));
@@ -45,6 +47,7 @@ export function gateOutcome(rule: GateRule, votes: GateVote[], roles: Record<str
   const goers = new Set(counted.filter((v) => v.vote === 'go').map((v) => v.userId));
   if (rule.quorum === 'all') {
     const everyHolder = goers.size >= Math.max(1, approverIds.size);
+    if (unfilledRoles(rule, roles).length > 0) return 'pending';
     return everyHolder && rolesCoveredByDistinctPeople(rule.approvers, roles, goers) ? 'passed' : 'pending';
   }
   const required = rule.quorum === 'one' ? 1 : rule.quorum;
@@ -136,4 +139,54 @@ export function gateItemOutcome(snapshot: RunSnapshot, item: Item): GateOutcome 
   const section = allSections(checklist).find(({ section: s }) => s.items.some((i) => i.id === item.id))?.section;
   if (section === undefined) return 'pending';
   return gateOutcome(gateRuleFor(checklist, section, item), standingVotes(snapshot.votes, item.id), snapshot.roles);
+}
+
+/** The approver roles of a gate that nobody holds yet. */
+export function unfilledRoles(rule: GateRule, roles: Record<string, string[]>): string[] {
+  return [...new Set(rule.approvers)].filter((role) => (roles[role] ?? []).length === 0);
+}
+
+/** Who a pending gate still waits on: people who may still say Go, roles nobody holds, and how many more Go votes it takes. */
+export interface GateNeeds {
+  /** Approvers who have not said Go (for quorum `all`, each of them must). */
+  people: string[];
+  /** Approver roles nobody holds: someone must be given the role first. */
+  unfilledRoles: string[];
+  /** How many more Go votes pass the gate; for quorum `all`, one per person and role still missing. */
+  moreGo: number;
+  quorum: GateRule['quorum'];
+}
+
+export function gateNeeds(rule: GateRule, votes: GateVote[], roles: Record<string, string[]>): GateNeeds {
+  const approverIds = [...new Set(rule.approvers.flatMap((role) => roles[role] ?? []))];
+  const goers = new Set(votes.filter((v) => v.vote === 'go' && approverIds.includes(v.userId)).map((v) => v.userId));
+  const people = approverIds.filter((id) => !goers.has(id));
+  const unfilled = unfilledRoles(rule, roles);
+  const moreGo =
+    rule.quorum === 'all'
+      ? Math.max(people.length + unfilled.length, 1 - goers.size)
+      : Math.max(0, (rule.quorum === 'one' ? 1 : rule.quorum) - goers.size);
+  return { people, unfilledRoles: unfilled, moreGo, quorum: rule.quorum };
+}
+
+/** Items of a gate's section that are not done or waived yet, the section's gates left out: what a Go now would leave behind. */
+export function openItemsBeforeGo(snapshot: RunSnapshot, section: Section): Item[] {
+  return section.items.filter((i) => i.kind !== 'gate' && !isSettled(snapshot.items[i.id]));
+}
+
+/** Sections a gate's passing let through: blocked before, not blocked after (rollback sections never count). */
+export function unlockedSections(before: RunSnapshot, after: RunSnapshot): Section[] {
+  const was = blockedSections(before).ids;
+  const still = blockedSections(after).ids;
+  return allSections(after.run.checklist)
+    .filter(({ phase, section }) => phase.kind !== 'rollback' && was.has(section.id) && !still.has(section.id))
+    .map(({ section }) => section);
+}
+
+/** What a gate item of the run still waits on, under its rule and the run's roles now. */
+export function gateItemNeeds(snapshot: RunSnapshot, item: Item): GateNeeds | null {
+  const { checklist } = snapshot.run;
+  const section = allSections(checklist).find(({ section: s }) => s.items.some((i) => i.id === item.id))?.section;
+  if (section === undefined) return null;
+  return gateNeeds(gateRuleFor(checklist, section, item), standingVotes(snapshot.votes, item.id), snapshot.roles);
 }

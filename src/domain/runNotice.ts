@@ -4,7 +4,18 @@
  * text a person typed or a checklist file contains. Nothing here is mrkdwn.
  */
 export type RunNotice =
-  | { kind: 'gate_passed'; runId: number; gateText: string; sectionTitle: string }
+  | {
+      kind: 'gate_passed';
+      runId: number;
+      gateText: string;
+      sectionTitle: string;
+      /** What the Go let through, with its window: open now, or opening later (never called open before it is). */
+      unlocked?: Array<{ title: string; opensAt: number | null; closesAt: number | null }>;
+      /** When the gate passed: a section whose window opened by then is open now. */
+      at?: number;
+      /** "Go with N open": items of the gate's own section left open by the deciding Go. */
+      openItems?: number;
+    }
   | {
       kind: 'rollback';
       runId: number;

@@ -10,6 +10,8 @@ export interface RehearsalHeader {
   timezone: string;
   participation: Participation;
   rollbackAtMinutes?: number | null;
+  /** The checklist's size, as lint says it (domain/checklistCounts.ts). */
+  size?: string;
 }
 
 const KINDS_IN_SUMMARY = ['post', 'reminder', 'notice', 'page', 'action', 'error'] as const;
@@ -26,6 +28,7 @@ export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeade
     `T-0       ${formatInZone(header.t0, header.timezone)} = ${formatInZone(header.t0, 'UTC')}, zone ${header.timezone}`,
     `Team      ${header.participation === 'idle' ? 'nobody ticks anything (--idle)' : 'finishes each timed section a minute before it closes'}`,
   ];
+  if (header.size !== undefined) lines.push(`Checklist ${header.size}`);
   if (header.rollbackAtMinutes != null) lines.push(`Rollback  declared at ${formatOffsetMinutes(header.rollbackAtMinutes)}`);
   lines.push('Nothing is sent: every message and page below is printed instead of posted.', '');
 

@@ -1,7 +1,7 @@
 import { allSections, type Item, type Section } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { domainErrorText } from '../slack/views/domainErrorText.js';
-import { gateRuleFor } from '../domain/gates.js';
+import { gateRuleFor, unfilledRoles } from '../domain/gates.js';
 import { LEAD, normaliseRole } from '../domain/roles.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import type { Services } from '../service/createServices.js';
@@ -35,7 +35,9 @@ export class RehearsalTeam {
     let goVotes = 0;
     const assigned: string[] = [];
     const refused = new Set<string>();
-    for (const item of section.items) {
+    // Gates last, as a team would: their Go then vouches for the section's finished work.
+    const ordered = [...section.items.filter((i) => i.kind !== 'gate'), ...section.items.filter((i) => i.kind === 'gate')];
+    for (const item of ordered) {
       if (isSettled(this.runs.snapshot(this.runId).items[item.id])) continue;
       try {
         if (item.kind === 'gate') {
@@ -75,8 +77,13 @@ export class RehearsalTeam {
   private voteGo(section: Section, item: Item, assigned: string[]): { votes: number; passed: boolean } {
     const snapshot = this.runs.snapshot(this.runId);
     const rule = gateRuleFor(snapshot.run.checklist, section, item);
-    let voters = [...new Set(rule.approvers.flatMap((role) => snapshot.roles[role] ?? []))];
-    if (voters.length === 0 && rule.approvers[0] !== undefined) voters = [this.holderOf(rule.approvers[0], assigned)];
+    const voters = [...new Set(rule.approvers.flatMap((role) => snapshot.roles[role] ?? []))];
+    // Each approver role nobody holds goes to its own rehearsal person: a two-person gate needs two people.
+    unfilledRoles(rule, snapshot.roles).forEach((role, i) => {
+      const user = i === 0 ? REHEARSAL_USER : `${REHEARSAL_USER}${i + 1}`;
+      this.give(role, user, assigned);
+      if (!voters.includes(user)) voters.push(user);
+    });
     let votes = 0;
     for (const userId of voters) {
       const { outcome } = this.services.gates.voteGate({
@@ -84,6 +91,7 @@ export class RehearsalTeam {
         itemId: item.id,
         vote: 'go',
         reason: null,
+        confirmOpen: true,
         userId,
         channelId: REHEARSAL_CHANNEL,
       });
@@ -97,16 +105,13 @@ export class RehearsalTeam {
   private holderOf(role: string, assigned: string[]): string {
     const holders = this.runs.snapshot(this.runId).roles[normaliseRole(role)] ?? [];
     if (holders[0] !== undefined) return holders[0];
-    this.services.roles.setRole({
-      runId: this.runId,
-      role,
-      targetUserId: REHEARSAL_USER,
-      remove: false,
-      userId: this.lead(),
-      channelId: REHEARSAL_CHANNEL,
-    });
-    assigned.push(role);
+    this.give(role, REHEARSAL_USER, assigned);
     return REHEARSAL_USER;
+  }
+
+  private give(role: string, user: string, assigned: string[]): void {
+    this.services.roles.setRole({ runId: this.runId, role, targetUserId: user, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+    assigned.push(user === REHEARSAL_USER ? role : `${role} (to ${user})`);
   }
 
   /** The checklist may name the lead in its front matter; otherwise whoever started the run leads it. */

@@ -1,5 +1,6 @@
+import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
-import { gateOutcome, gateRuleFor, standingVotes, undecidedGates, type GateOutcome } from '../domain/gates.js';
+import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, undecidedGates, unlockedSections, type GateOutcome } from '../domain/gates.js';
 import type { GateVote, Vote } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { insertGateVote } from '../store/gateVotes.js';
@@ -10,6 +11,18 @@ import { beginRollback } from './runEnding.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
+export interface VoteInput extends Actor {
+  runId: number;
+  itemId: string;
+  vote: Vote;
+  reason: string | null;
+  /**
+   * The voter saw and accepted that items of the gate's section are still open ("Go with N open").
+   * Without it, a Go over open items is not recorded: the voter is asked to confirm first.
+   */
+  confirmOpen?: boolean;
+}
+
 /** Go/No-Go votes on a gate; a No-Go that fails the gate declares the rollback. */
 export class GateVoting {
   constructor(private readonly deps: UseCaseDeps) {}
@@ -19,23 +32,44 @@ export class GateVoting {
     this.context({ ...input, vote: 'no_go' });
   }
 
-  voteGate(input: Actor & { runId: number; itemId: string; vote: Vote; reason: string | null }): { outcome: GateOutcome } {
-    const { db, clock, timeline, events } = this.deps;
+  voteGate(input: VoteInput): { outcome: GateOutcome } {
+    const { db, clock, timeline, events, queries } = this.deps;
     const { run, snapshot, item, section, action } = this.context(input);
     const rule = gateRuleFor(run.checklist, section, item);
     const now = clock.now();
-    const vote: GateVote = { itemId: item.id, userId: input.userId, vote: input.vote, reason: input.reason, at: now };
+    const open = input.vote === 'go' ? openItemsBeforeGo(snapshot, section).length : 0;
+    if (open > 0 && input.confirmOpen !== true) {
+      // Nothing is recorded but the question: a Go over open work must be a choice, not a slip of the finger.
+      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'confirm', target: item.id, detail: { attempted: action, open } });
+      throw new DomainError('confirm_go_open', { runId: run.id, itemId: item.id, open, sectionTitle: section.title });
+    }
+    const reason = open > 0 ? `Go with ${open} open` : input.reason;
+    const vote: GateVote = { itemId: item.id, userId: input.userId, vote: input.vote, reason, at: now };
     const after = gateOutcome(rule, standingVotes([...snapshot.votes, vote], item.id), snapshot.roles);
     db.transaction(() => {
       insertGateVote(db, run.id, vote);
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action, target: item.id, detail: { reason: input.reason, outcome: after } });
+      const detail = open > 0 ? { reason, open, outcome: after } : { reason, outcome: after };
+      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action, target: item.id, detail });
       if (after === 'passed') {
         saveItemState(db, run.id, { ...snapshot.items[item.id]!, done: true, by: input.userId, at: now }, now);
       }
       bumpRunMessages(db, run.id, 'all');
     })();
     if (after === 'passed') {
-      timeline.notice(run.id, `gate-passed:${item.id}`, { kind: 'gate_passed', runId: run.id, gateText: item.text, sectionTitle: section.title });
+      const windows = timeline.windows(run);
+      const unlocked = unlockedSections(snapshot, queries.snapshot(run.id)).map((s) => {
+        const window = windows.find((w) => w.sectionId === s.id);
+        return { title: s.title, opensAt: window?.opensAt ?? null, closesAt: window?.closesAt ?? null };
+      });
+      timeline.notice(run.id, `gate-passed:${item.id}`, {
+        kind: 'gate_passed',
+        runId: run.id,
+        gateText: item.text,
+        sectionTitle: section.title,
+        unlocked,
+        at: now,
+        ...(open > 0 ? { openItems: open } : {}),
+      });
     }
     if (after === 'failed') {
       // Stored as data; every view escapes it (the reason is typed text).
@@ -82,7 +116,9 @@ export class GateVoting {
     const { run, snapshot } = activeRunFor(this.deps, input);
     const { item, section } = findItem(run.checklist, input.itemId);
     const action = input.vote === 'go' ? 'gate.go' : 'gate.no_go';
-    requireAllowed(this.deps, snapshot, input.userId, action, item.id, { kind: 'vote', item, section });
+    const window = this.deps.timeline.windows(run).find((w) => w.sectionId === section.id) ?? null;
+    const now = this.deps.clock.now();
+    requireAllowed(this.deps, snapshot, input.userId, action, item.id, { kind: 'vote', item, section, window, now });
     return { run, snapshot, item, section, action };
   }
 }

@@ -181,7 +181,7 @@ export class PageService {
   resolveByHand(input: { userId: string; channelId: string; teamId?: string | null; dedupKey: string }): void {
     const { db } = this.deps;
     const page = getPage(db, input.dedupKey);
-    if (!page || !page.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId || isOtherTenant(page, input)) {
+    if (!page?.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId || isOtherTenant(page, input)) {
       throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
     }
     if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');

@@ -16,7 +16,12 @@ export class RoleAssignment {
     requireChannel(this.deps, run, input);
     const role = normaliseRole(input.role);
     const attempted = input.remove ? 'role.remove' : 'role.assign';
-    requireAllowed(this.deps, queries.snapshot(run.id), input.userId, attempted, role, { kind: 'change_role', role: input.role, admins });
+    requireAllowed(this.deps, queries.snapshot(run.id), input.userId, attempted, role, {
+      kind: 'change_role',
+      role: input.role,
+      admins,
+      remove: input.remove,
+    });
     const now = clock.now();
     const changed = db.transaction(() => {
       const changed = input.remove

@@ -5,8 +5,12 @@ import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
 import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef, parseTemplateRef } from './ids.js';
 import { errorText } from './replyWithError.js';
+import { actorOf, teamOf } from './clickActor.js';
+import { replyToClicker } from './clickerReply.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
+import { confirmGoMessage } from './views/gateConfirm.js';
+import type { KnownBlock } from '@slack/types';
 import { registerUpdateSubmission } from './updateHandlers.js';
 import { updateModal } from './views/updateModal.js';
 import { declareRollbackClick, registerDeclareRollbackModal } from './declareRollbackHandlers.js';
@@ -27,34 +31,6 @@ export interface ActionDeps {
 
 type Payload = BlockAction;
 
-/** Where the click came from, checked against the run it names. */
-function actorOf(body: Payload): { userId: string; channelId: string; teamId: string | null } {
-  const channelId = body.channel?.id ?? body.container?.channel_id;
-  if (typeof body.user?.id !== 'string' || typeof channelId !== 'string') {
-    throw new DomainError('bad_payload', { text: 'That click came without a user or channel, so I ignored it.' });
-  }
-  return { userId: body.user.id, channelId, teamId: teamOf(body) };
-}
-
-/** The workspace a request came from: the payload's team, else the user's (org-wide installs). */
-function teamOf(body: unknown): string | null {
-  const b = body as { team?: { id?: unknown } | null; user?: { team_id?: unknown } };
-  const id = b.team?.id ?? b.user?.team_id;
-  return typeof id === 'string' && id !== '' ? id : null;
-}
-
-async function tellClicker(respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
-  // Bolt gives no respond() to a payload without a response_url; the refusal then has nowhere to go
-  // (calling it anyway threw after the ack, found by test/integration/fuzz.test.ts).
-  if (typeof respond !== 'function') {
-    logger.warn(`a click came without a response_url, so this reply was not sent: ${text.slice(0, 200)}`);
-    return;
-  }
-  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
-    logger.warn('could not send an ephemeral reply through response_url', e instanceof Error ? e.message : e),
-  );
-}
-
 /**
  * Every click: work out what it means, persist it (synchronously, in SQLite), then ack, then
  * tell the clicker if something was refused. The message itself is re-rendered by the sync
@@ -67,7 +43,11 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   const handle =
     (
       name: string,
-      work: (body: Payload, action: Record<string, unknown>, client: WebClient) => void | { after?: () => Promise<void> },
+      work: (
+        body: Payload,
+        action: Record<string, unknown>,
+        client: WebClient,
+      ) => void | { after?: () => Promise<void>; ask?: { text: string; blocks: KnownBlock[] } },
       options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
     ) =>
     async ({
@@ -85,9 +65,11 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     }) => {
       let reply: string | null = null;
       let after: (() => Promise<void>) | undefined;
+      let ask: { text: string; blocks: KnownBlock[] } | undefined;
       try {
         const result = work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client);
         after = result ? result.after : undefined;
+        ask = result ? result.ask : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
         try {
@@ -97,12 +79,13 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
         }
       }
       await ack();
-      if (reply) await tellClicker(respond, reply, logger);
+      if (reply) await replyToClicker(respond, { text: reply }, logger);
+      if (ask) await replyToClicker(respond, ask, logger);
       if (after) {
         try {
           await after();
         } catch (error) {
-          await tellClicker(respond, errorText(error, logger, `${name} (after ack)`), logger);
+          await replyToClicker(respond, { text: errorText(error, logger, `${name} (after ack)`) }, logger);
         }
       }
     };
@@ -135,8 +118,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     ActionIds.itemButton,
     handle('item button', (body, action) => {
       const actor = actorOf(body);
-      const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      const ref = itemRefOf(action);
       // The button's label is what the clicker saw: "Done" sets done, "Undo" clears it.
       const label = String((action.text as { text?: string } | undefined)?.text ?? 'Done');
       items.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
@@ -147,8 +129,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     ActionIds.timerStart,
     handle('timer start', (body, action) => {
       const actor = actorOf(body);
-      const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      const ref = itemRefOf(action);
       items.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
     }),
   );
@@ -157,9 +138,23 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     ActionIds.gateGo,
     handle('gate go', (body, action) => {
       const actor = actorOf(body);
-      const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+      const ref = itemRefOf(action);
+      try {
+        gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+      } catch (error) {
+        // A Go over open items is a question back, not a refusal: it comes with its confirm button.
+        if (error instanceof DomainError && error.code === 'confirm_go_open') return { ask: confirmGoMessage(error) };
+        throw error;
+      }
+    }),
+  );
+
+  app.action(
+    ActionIds.gateGoConfirm,
+    handle('gate go confirmed', (body, action) => {
+      const actor = actorOf(body);
+      const ref = itemRefOf(action);
+      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null, confirmOpen: true });
     }),
   );
 
@@ -167,8 +162,7 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     ActionIds.gateNoGo,
     handle('gate no-go', (body, action, client) => {
       const actor = actorOf(body);
-      const ref = parseItemRef(String(action.value ?? ''));
-      if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+      const ref = itemRefOf(action);
       // Check the vote is allowed before asking for a reason, so nobody types one in vain.
       gates.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
       const triggerId = body.trigger_id;
@@ -271,3 +265,10 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 }
 
 export { itemRef };
+
+/** The run and item a button names in its value; a value that names none is refused. */
+function itemRefOf(action: Record<string, unknown>): { runId: number; itemId: string } {
+  const ref = parseItemRef(String(action.value ?? ''));
+  if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
+  return ref;
+}

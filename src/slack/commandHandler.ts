@@ -1,5 +1,6 @@
 import type { App, Logger, RespondFn } from '@slack/bolt';
-import { allSections } from '../domain/checklist.js';
+import { checklistCounts } from '../domain/checklistCounts.js';
+import { rolesNobodyHolds } from '../domain/namedRoles.js';
 import { DomainError } from '../domain/errors.js';
 import { parseDuration } from '../domain/parseWhen.js';
 import type { Run } from '../domain/run.js';
@@ -26,6 +27,7 @@ import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
 import { gateWaivedText, startReplyText } from './views/startReplyText.js';
 import { missedWindows } from '../domain/missedWindows.js';
+import { unfilledRolesText } from './views/unfilledRolesText.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
 import { userDisplayName } from './userNames.js';
@@ -141,7 +143,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         enterpriseId: who.enterpriseId,
         userId: who.userId,
       });
-      return { text: startReplyText(run, note, missedWindows(run, timeline.windows(run))) };
+      return {
+        text: startReplyText(run, note, missedWindows(run, timeline.windows(run))) + unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id))),
+      };
     }
     case 'status': {
       const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
@@ -217,17 +221,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run, who);
       const roles = runs.snapshot(run.id).roles;
       const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
-      const signoffRoles = [
-        ...new Set(
-          allSections(run.checklist)
-            .flatMap(({ section }) => section.items)
-            .filter((i) => i.kind === 'signoff' && i.role && !roles[i.role.toLowerCase()])
-            .map((i) => i.role!),
-        ),
-      ];
-      const unassigned = signoffRoles.length
-        ? `\nSign-off roles nobody holds yet: ${signoffRoles.map((r) => `*${escapeMrkdwn(r)}*`).join(', ')}. Assign with \`/deploy role "<role>" @person\`.`
-        : '';
+      // The same list as the start reply: every role the checklist relies on (named, gate approvers, sign-offs).
+      const unassigned = unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id)));
       return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
     }
     case 'page': {
@@ -278,10 +273,8 @@ function checklistsText(catalog: ChecklistCatalog): string {
       const first = e.problems.find((p) => p.severity === 'error');
       return `• \`${e.name}\` ⚠️ cannot start: ${first ? `line ${first.line}: ${escapeMrkdwn(first.message)}` : 'errors'}`;
     }
-    const sections = allSections(e.checklist);
-    const items = sections.reduce((n, s) => n + s.section.items.length, 0);
-    const timed = sections.filter((s) => s.section.timing || s.phase.timing).length;
-    return `• \`${e.name}\` — ${escapeMrkdwn(e.checklist.title)} (${e.checklist.phases.length} phases, ${items} items, ${timed} timed sections)`;
+    const c = checklistCounts(e.checklist);
+    return `• \`${e.name}\` — ${escapeMrkdwn(e.checklist.title)} (${c.phases} phases, ${c.items} items, ${c.timedSections} timed sections)`;
   });
   return `*Checklists* (start one with \`/deploy start <name> [at <time>]\`)\n${joinLinesWithin(lines, 2_800)}`;
 }

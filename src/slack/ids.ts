@@ -16,6 +16,8 @@ export const ActionIds = {
   /** Go / No-Go on a gate item (value: `<runId>:<itemId>`). */
   gateGo: 'dd_gate_go',
   gateNoGo: 'dd_gate_nogo',
+  /** "Go with N open" on the ephemeral that asks to confirm a Go over open items (value: `<runId>:<itemId>`). */
+  gateGoConfirm: 'dd_gate_go_confirm',
   /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`). */
   overdueAck: 'dd_overdue_ack',
   /** "Resolve" on the channel notice of a page by hand (value: the page's dedup key). */
@@ -80,6 +82,10 @@ export const BlockIds = {
   /** The actions block under a slip suggestion: `dd_slip:<runId>:<sectionId>`. */
   slipSuggestion(runId: number, sectionId: string): string {
     return `dd_slip:${runId}:${sectionId}`;
+  },
+  /** The actions block of the "Go with N open" confirmation: `dd_gate_confirm:<runId>:<itemId>`. */
+  gateConfirm(runId: number, itemId: string): string {
+    return `dd_gate_confirm:${runId}:${itemId}`;
   },
   /** The actions block under a gate: `dd_gate:<runId>:<itemId>`. */
   gate(runId: number, itemId: string): string {

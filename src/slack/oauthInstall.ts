@@ -10,7 +10,16 @@ import type { AppOptions, Installation, InstallationStore, Logger } from '@slack
  */
 
 /** The bot scopes of manifest.yml, asked for on install. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'files:write', 'users:read'] as const;
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'channels:history',
+  'groups:history',
+  'files:write',
+  'users:read',
+  'users:read.email',
+] as const;
 
 /** Without these deployday cannot run a day; files:write only costs the report's attachments, users:read the name in a page by hand. */
 export const REQUIRED_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history'] as const;

@@ -25,16 +25,17 @@ describe('lintCommand', () => {
     const result = lintCommand(['checklists/hotfix.md', 'checklists/standard-release.md'], readFromRepo);
     expect(result.exitCode).toBe(0);
     expect(result.output.split('\n')).toEqual([
-      'checklists/hotfix.md:39: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
-      'checklists/hotfix.md:57: note: escalation step 1: Incident commander',
-      'checklists/hotfix.md:58: note: escalation step 2: Service owner',
-      'checklists/hotfix.md:59: note: escalation step 3: Head of engineering',
-      'checklists/hotfix.md: ok — 5 phases, 6 sections, 19 items (2 sign-offs, 1 gate), 2 timed sections, 1 rollback phase',
-      'checklists/standard-release.md:73: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
-      'checklists/standard-release.md:101: note: escalation step 1: On-call SRE',
-      'checklists/standard-release.md:102: note: escalation step 2: Release lead',
-      'checklists/standard-release.md:103: note: escalation step 3: Engineering manager',
-      'checklists/standard-release.md: ok — 5 phases, 8 sections, 34 items (3 sign-offs, 1 gate), 5 timed sections, 1 rollback phase',
+      'checklists/hotfix.md:41: note: "Rollback plan" is held back for a rollback: numbered steps without checkboxes: a procedure, held until a No-Go or `/deploy rollback`',
+      'checklists/hotfix.md:59: note: escalation step 1: Incident commander',
+      'checklists/hotfix.md:60: note: escalation step 2: Service owner',
+      'checklists/hotfix.md:61: note: escalation step 3: Head of engineering',
+      // The one count (domain/checklistCounts.ts): items of the normal run, rollback steps apart; sections timed by their own or their phase's heading.
+      'checklists/hotfix.md: ok — 5 phases, 6 sections, 16 items (2 sign-offs, 1 gate), 4 timed sections, 1 rollback phase (3 steps)',
+      'checklists/standard-release.md:74: note: "Rollback" is held back for a rollback: names rollback, not a preparation: held until a No-Go or `/deploy rollback`',
+      'checklists/standard-release.md:102: note: escalation step 1: On-call SRE',
+      'checklists/standard-release.md:103: note: escalation step 2: Release lead',
+      'checklists/standard-release.md:104: note: escalation step 3: Engineering manager',
+      'checklists/standard-release.md: ok — 5 phases, 8 sections, 28 items (3 sign-offs, 1 gate), 6 timed sections, 1 rollback phase (6 steps)',
     ]);
   });
 

@@ -151,7 +151,7 @@ describe('desiredPages: gates and rollback', () => {
   });
 
   it('keeps paging a No-Go once the run has switched to rollback, without a second rollback page', () => {
-    const votes = [voteOf(FIRST_GATE, 'U0LEAD001', 'no_go', T0, 'latency doubled')];
+    const votes = [voteOf(FIRST_GATE, 'U0APPR001', 'no_go', T0, 'latency doubled')];
     const run = { rollbackActive: true, rollbackReason: 'No-Go: latency doubled' };
     expect(reasons(pagesFor({ votes, run, now: T0 + MINUTE }))).toEqual([`no_go:${FIRST_GATE}`]);
   });
@@ -231,7 +231,7 @@ describe('desiredPages: gates and rollback', () => {
   });
 
   it.each(['completed', 'rolled_back', 'aborted'] as const)('wants no page at all once the run is %s', (status) => {
-    const votes = [voteOf(FIRST_GATE, 'U0LEAD001', 'no_go', T0, 'latency')];
+    const votes = [voteOf(FIRST_GATE, 'U0APPR001', 'no_go', T0, 'latency')];
     const timeboxes: RollbackTimebox[] = [{ sectionId: REVERT, minutes: 30, startsAt: T0, endsAt: T0 + 30 * MINUTE }];
     const pages = pagesFor({
       votes,
@@ -272,7 +272,7 @@ describe('desiredPages: summaries', () => {
 
   it('keep underscores inside identifiers in a gate text', () => {
     const gate = itemId(formatted, '**Go/No-Go**: keep `feature_flag_x` on?');
-    const [page] = pagesFor({ checklist: formatted, votes: [voteOf(gate, 'U0LEAD001', 'no_go', T0, 'flag misbehaves')], now: T0 });
+    const [page] = pagesFor({ checklist: formatted, votes: [voteOf(gate, 'U0APPR001', 'no_go', T0, 'flag misbehaves')], now: T0 });
     expect(page?.summary).toContain('“Go/No-Go: keep feature_flag_x on?”');
   });
 
@@ -313,7 +313,7 @@ describe('desiredPages: summaries', () => {
     const reason = 'r'.repeat(500); // the No-Go modal's limit
     const all = [
       ...pagesFor({ checklist, overdue: [cutover.title, decision.title], now: T0 + 200 * MINUTE }),
-      ...pagesFor({ checklist, votes: [voteOf(gate, 'U0LEAD001', 'no_go', T0, reason)], now: T0 }),
+      ...pagesFor({ checklist, votes: [voteOf(gate, 'U0APPR001', 'no_go', T0, reason)], now: T0 }),
       ...pagesFor({
         checklist,
         run: { rollbackActive: true, rollbackReason: reason },

@@ -1,6 +1,17 @@
 import { describe, it, expect } from 'vitest';
 import type { Section } from '../../src/domain/checklist.js';
-import { blockedSections, gateOutcome, gateRuleFor, gateStatuses, heldSections, standingVotes, type GateRule } from '../../src/domain/gates.js';
+import {
+  blockedSections,
+  gateNeeds,
+  gateOutcome,
+  gateRuleFor,
+  gateStatuses,
+  heldSections,
+  openItemsBeforeGo,
+  standingVotes,
+  unlockedSections,
+  type GateRule,
+} from '../../src/domain/gates.js';
 import { checklistOf, gatedRelease, gateItem, itemId, MINUTE, sectionId, snapshotOf, T0, voteOf } from './domainFixtures.js';
 
 function sectionAndGate(checklist: ReturnType<typeof gatedRelease>, title: string) {
@@ -11,10 +22,10 @@ function sectionAndGate(checklist: ReturnType<typeof gatedRelease>, title: strin
 }
 
 describe('gateRuleFor', () => {
-  it('defaults to lead and approver with a quorum of one when the checklist has no gate settings', () => {
+  it('defaults to the approver role alone (not the lead) with a quorum of one when the checklist has no gate settings', () => {
     const checklist = gatedRelease();
     const { section, gate } = sectionAndGate(checklist, 'Canary');
-    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['lead', 'approver'], quorum: 'one' });
+    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['approver'], quorum: 'one' });
   });
 
   it.each([
@@ -29,13 +40,13 @@ describe('gateRuleFor', () => {
   it('leaves gates the setting does not match on the defaults', () => {
     const checklist = gatedRelease({ gates: [{ match: 'widen', quorum: 'all' }] });
     const { section, gate } = sectionAndGate(checklist, 'Readiness review');
-    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['lead', 'approver'], quorum: 'one' });
+    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['approver'], quorum: 'one' });
   });
 
   it('keeps the default approvers when a setting gives only a quorum', () => {
     const checklist = gatedRelease({ gates: [{ match: 'canary', quorum: 'all' }] });
     const { section, gate } = sectionAndGate(checklist, 'Canary');
-    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['lead', 'approver'], quorum: 'all' });
+    expect(gateRuleFor(checklist, section, gate)).toEqual({ approvers: ['approver'], quorum: 'all' });
   });
 
   it('uses the first setting that matches when several do', () => {
@@ -126,14 +137,14 @@ describe('gateStatuses', () => {
     const first = itemId(checklist, 'Go/No-Go: ship to canary?');
     const second = itemId(checklist, 'Go/No-Go: widen to everyone?');
     const snapshot = snapshotOf(checklist, {
-      votes: [voteOf(first, 'U0LEAD001', 'no_go', T0), voteOf(first, 'U0LEAD001', 'go', T0 + MINUTE)],
+      votes: [voteOf(first, 'U0APPR001', 'no_go', T0), voteOf(first, 'U0APPR001', 'go', T0 + MINUTE)],
     });
     const statuses = gateStatuses(snapshot);
     expect(statuses.map((s) => [s.item.id, s.section.title, s.outcome])).toEqual([
       [first, 'Readiness review', 'passed'],
       [second, 'Canary', 'pending'],
     ]);
-    expect(statuses[0]?.votes).toEqual([voteOf(first, 'U0LEAD001', 'go', T0 + MINUTE)]);
+    expect(statuses[0]?.votes).toEqual([voteOf(first, 'U0APPR001', 'go', T0 + MINUTE)]);
   });
 
   it('leaves out gates in rollback phases', () => {
@@ -185,7 +196,7 @@ describe('blockedSections', () => {
   });
 
   it('blocks nothing once every gate has passed', () => {
-    const snapshot = snapshotOf(checklist, { votes: [voteOf(first, 'U0APPR001', 'go'), voteOf(second, 'U0LEAD001', 'go')] });
+    const snapshot = snapshotOf(checklist, { votes: [voteOf(first, 'U0APPR001', 'go'), voteOf(second, 'U0APPR001', 'go')] });
     expect(blockedSections(snapshot)).toEqual({ ids: new Set(), by: null });
   });
 
@@ -212,5 +223,56 @@ describe('heldSections', () => {
 
   it('holds nothing once the rollback is active', () => {
     expect(heldSections(snapshotOf(checklist, { run: { rollbackActive: true } })).size).toBe(0);
+  });
+});
+
+describe('quorum all over named roles', () => {
+  const rule: GateRule = { approvers: ['incident commander', 'service owner'], quorum: 'all' };
+  const go = (userId: string) => voteOf('g', userId, 'go');
+
+  it('stays pending while a role it names is held by nobody, even after every holder said Go', () => {
+    expect(gateOutcome(rule, [go('U0IC00001')], { 'incident commander': ['U0IC00001'] })).toBe('pending');
+  });
+
+  it('passes once both named roles are held and both holders said Go', () => {
+    const roles = { 'incident commander': ['U0IC00001'], 'service owner': ['U0SO00001'] };
+    expect(gateOutcome(rule, [go('U0IC00001'), go('U0SO00001')], roles)).toBe('passed');
+  });
+});
+
+describe('gateNeeds', () => {
+  const go = (userId: string) => voteOf('g', userId, 'go');
+
+  it('names the approvers who have not said Go and the roles nobody holds, for quorum all', () => {
+    const rule: GateRule = { approvers: ['qa', 'security'], quorum: 'all' };
+    expect(gateNeeds(rule, [go('U0QA00001')], { qa: ['U0QA00001', 'U0QA00002'] })).toEqual({
+      people: ['U0QA00002'],
+      unfilledRoles: ['security'],
+      moreGo: 2,
+      quorum: 'all',
+    });
+  });
+
+  it('counts the Go votes still missing for a numeric quorum', () => {
+    const rule: GateRule = { approvers: ['approver'], quorum: 2 };
+    expect(gateNeeds(rule, [go('U0APPR001')], { approver: ['U0APPR001', 'U0APPR002'] })).toMatchObject({ people: ['U0APPR002'], moreGo: 1 });
+  });
+});
+
+describe('openItemsBeforeGo and unlockedSections', () => {
+  const checklist = gatedRelease();
+  const first = itemId(checklist, 'Go/No-Go: ship to canary?');
+  const section = checklist.phases.flatMap((p) => p.sections).find((s) => s.items.some((i) => i.id === first)) as Section;
+
+  it('lists the open items of a gate’s section, the gate itself left out', () => {
+    const open = openItemsBeforeGo(snapshotOf(checklist), section);
+    expect(open.map((i) => i.id)).toEqual(section.items.filter((i) => i.kind !== 'gate' && !i.initiallyDone).map((i) => i.id));
+    expect(open.some((i) => i.id === first)).toBe(false);
+  });
+
+  it('names the sections a passing gate let through, up to the next gate that has not passed', () => {
+    const before = snapshotOf(checklist);
+    const after = snapshotOf(checklist, { votes: [voteOf(first, 'U0APPR001', 'go')] });
+    expect(unlockedSections(before, after).map((s) => s.title)).toEqual(['Canary']);
   });
 });

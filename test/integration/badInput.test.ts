@@ -334,7 +334,8 @@ describe('clicks the bot refuses', () => {
   it('refuses a sign-off by someone without its role, audits it, and unticks the box again', async () => {
     const h = await open();
     const { runId } = await startRun(h);
-    // The sign-offs sit behind the Go/No-Go gate: the lead passes it first.
+    // The sign-offs sit behind the Go/No-Go gate: the lead passes it first, once the canary is done.
+    expect((await clickItem(h, 's1.i0', { user: ALICE })).status).toBe(200);
     const gate = checkboxOf(h.fake, 's1.i0').ts;
     expect((await h.bot.slack.clickButton({ ts: gate, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
     await eventually(() => expect(h.fake.findText(CHANNEL, 'Gate passed')).toHaveLength(1), { timeoutMs: 4_000 });

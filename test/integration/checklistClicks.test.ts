@@ -78,6 +78,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('starts once: a second Start from a stale message neither restarts it nor plans a second “time is up”', async () => {
       const h = await open();
       const { runId } = await startRun(h);
+      expect((await clickItem(h, 's1.i0', { user: ALICE })).status).toBe(200);
       const goTs = checkboxOf(h.fake, 's1.i0').ts;
       expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
       await h.bot.bot.sync.idle();

@@ -201,3 +201,24 @@ export function harnessPerTest(transport: Transport = 'http'): (options?: Parame
   });
   return async (options = {}) => (harness = await startHarness({ transport, ...options }));
 }
+
+/**
+ * Clicks "Go with N open" on the confirmation `user` was shown after a Go over open items (issue 9),
+ * waiting for it to arrive; returns the click's response.
+ */
+export async function confirmGo(h: Harness, user: string): Promise<InteractionResponse> {
+  const hasConfirm = (blocks: SlackBlock[]) => JSON.stringify(blocks).includes('"dd_gate_go_confirm"');
+  const deadline = Date.now() + 4_000;
+  let asked = [...h.fake.ephemerals].reverse().find((e) => e.user === user && hasConfirm(e.blocks));
+  while (!asked && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    asked = [...h.fake.ephemerals].reverse().find((e) => e.user === user && hasConfirm(e.blocks));
+  }
+  if (!asked) throw new Error(`${user} was not asked to confirm a Go`);
+  return h.bot.slack.clickButton({
+    ts: asked.message_ts,
+    actionId: 'dd_gate_go_confirm',
+    user,
+    seenMessage: { ts: asked.message_ts, text: asked.text, blocks: asked.blocks },
+  });
+}

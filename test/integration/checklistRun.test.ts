@@ -146,7 +146,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('marks an item with a Done button done, and its Undo button undoes it', async () => {
       const h = await open();
       const { runId } = await startRun(h);
-      // "After" opens once the Go/No-Go gate passes; the lead passes it.
+      // "After" opens once the Go/No-Go gate passes; the lead (an approver in this checklist) passes it once the canary is done.
+      expect((await clickItem(h, 's1.i0', { user: ALICE })).status).toBe(200);
       const goTs = checkboxOf(h.fake, 's1.i0').ts;
       expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
       expect(itemRow(h.db, runId, 's1.i1')).toMatchObject({ done: 1, done_by: ALICE });

@@ -87,6 +87,8 @@ describe('a run of a hostile checklist', () => {
     const gate = allItems(w.bot.bot.runs.requireRun(runId).checklist).find((i) => i.kind === 'gate')!;
     const value = `${runId}:${gate.id}`;
     const ts = w.fake.messages(CHANNEL).find((m) => JSON.stringify(m.blocks).includes(`"value":"${value}"`))!.ts;
+    // The decision's window closed at T-0: a slip reopens it (and puts the moved-T-0 notice through the same test).
+    ackText(await w.bot.slack.command('slip 30m', { user: ALICE }));
     await w.bot.slack.clickButton({ ts, actionId: ActionIds.gateGo, value, user: CAROL });
     await channelGot('Gate passed');
 

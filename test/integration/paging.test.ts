@@ -283,7 +283,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(auditRows(w.h.db, runId, 'page.resolve')).toEqual([expect.objectContaining({ target: 'overdue:s0' })]);
   });
 
-  it('pages a missed Go/No-Go instead of an overdue phase, and resolves when an approver says Go', async () => {
+  it('pages a missed Go/No-Go instead of an overdue phase; the closed gate takes no vote until the run is slipped, then an approver’s Go resolves it', async () => {
     const w = await world();
     const { runId } = await startRun(w.h, 'paging-drill in 1m');
     const gate = itemId(w.bot, runId, 'Go/No-Go');
@@ -297,6 +297,13 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(trigger!.summary).toContain(`run #${runId} (Paging Drill)`);
     expect(enqueued(w.pd).map((e) => e.dedupKey)).toEqual([key]);
 
+    // Its window is over (issue 9): a Go now is refused and audited; moving the run reopens the decision.
+    await vote(w, runId, gate, 'go', CAROL);
+    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
+    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+      expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ code: 'gate_closed' }) }),
+    ]);
+    ackText(await command(w, 'slip 30m'));
     await vote(w, runId, gate, 'go', CAROL);
     await alertReaches(w.pd, key, 'resolved');
     expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([

@@ -7,7 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { gateWaitCommand } from '../../src/cli/gateWaitCommand.js';
 import { startFakeSlack } from '../support/fakeSlack.js';
 import { REPO_ROOT, startBot, tempDir } from '../support/startBot.js';
-import { ALICE, BOB, CHANNEL, ackText, auditRows, checkboxOf, clickItem, harnessPerTest, optionsIn, type Harness } from './checklistHarness.js';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  ackText,
+  auditRows,
+  checkboxOf,
+  clickItem,
+  confirmGo,
+  harnessPerTest,
+  optionsIn,
+  type Harness,
+} from './checklistHarness.js';
 
 const PIPELINE_CHECKLISTS = join(REPO_ROOT, 'test', 'fixtures', 'pipeline');
 const open = harnessPerTest();
@@ -206,6 +218,8 @@ describe('deployday gate wait across a bot restart', () => {
       await until(() => bot.bot.gateWaiters.size === 1, 20_000);
       const goTs = checkboxOf(fake, 's0.i0').ts;
       expect((await bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: BOB })).status).toBe(200);
+      // Nothing of the canary was ticked: the Go is asked to be confirmed, and counts once it is.
+      expect((await confirmGo({ fake, bot, db: bot.bot.db, close: async () => undefined }, BOB)).status).toBe(200);
       expect(await waiting).toBe(0);
     } finally {
       await bot.stop().catch(() => undefined);

@@ -37,6 +37,7 @@ async function playAndFinish(h: Harness): Promise<number> {
   const { runId } = await startRun(h);
   expect((await clickItem(h, 's0.i0', { user: ALICE })).status).toBe(200);
   expect((await clickItem(h, 's0.i1', { user: ALICE })).status).toBe(200);
+  expect((await clickItem(h, 's1.i0', { user: ALICE })).status).toBe(200);
   const goTs = checkboxOf(h.fake, 's1.i0').ts;
   expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
   ackText(await h.bot.slack.command('slip 15m', { user: ALICE }));

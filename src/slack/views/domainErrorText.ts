@@ -63,9 +63,17 @@ export function domainErrorText(error: DomainError): string {
     case 'not_gate':
       return 'That item is not a Go/No-Go gate.';
     case 'not_approver':
-      return `Only ${list(p.approvers).map(escapeMrkdwn).join(' or ')} can vote on this gate. The lead can add you with \`/deploy role approver @you\`.`;
+      return `Only ${list(p.approvers).map(escapeMrkdwn).join(' or ')} can vote on this gate (the checklist's approvers). \`/deploy roles\` shows who holds them; a role is given with \`/deploy role <role> @person\`.`;
     case 'gate_decided':
-      return `This gate has already ${p.outcome === 'passed' ? 'passed' : 'failed'}.`;
+      return `This gate has already ${p.outcome === 'passed' ? 'passed' : 'failed'}, so it takes no more votes.`;
+    case 'gate_not_open':
+      return `“${text('sectionTitle')}” is not open yet: its gate can be decided from ${slackDayTime(Number(p.opensAt))}, once the work it vouches for has started.`;
+    case 'gate_closed':
+      return `“${text('sectionTitle')}” closed ${slackDayTime(Number(p.closedAt))}, so its gate can no longer be decided. To decide it, move the run first (\`/deploy slip <duration>\`).`;
+    case 'confirm_go_open': {
+      const open = Number(p.open);
+      return `${open} item${open === 1 ? ' is' : 's are'} of “${text('sectionTitle')}” still open. Nothing was recorded: to say Go anyway, click “Go with ${open} open”.`;
+    }
     case 'not_lead':
       return 'Only the run’s lead can assign roles.';
     case 'token_not_lead':

@@ -13,7 +13,7 @@ import { slackDate } from './slackDate.js';
 export function noticeText(notice: RunNotice): string {
   switch (notice.kind) {
     case 'gate_passed':
-      return `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)}). The next phases are open.`;
+      return gatePassedText(notice);
     case 'rollback': {
       const seen =
         notice.trigger === undefined
@@ -52,6 +52,26 @@ export function noticeText(notice: RunNotice): string {
     case 'github_refused':
       return `⚠️ GitHub refused deployday's ${notice.decision === 'approved' ? 'approval' : 'rejection'} of the ${code(notice.environment)} deployment (${escapeMrkdwn(notice.repository)}): ${escapeMrkdwn(notice.error)}. Check the deployment on GitHub.`;
   }
+}
+
+const UNLOCKED_SHOWN = 5;
+
+/**
+ * Says exactly what the Go let through: a section whose window has opened is open now, one still
+ * ahead is named with its opening time; nothing is called open before it is.
+ */
+function gatePassedText(notice: Extract<RunNotice, { kind: 'gate_passed' }>): string {
+  const head = `✅ Gate passed on run #${notice.runId}: *${checklistTitle(notice.gateText)}* (${checklistTitle(notice.sectionTitle)})${notice.openItems ? `, Go with ${notice.openItems} open` : ''}.`;
+  if (notice.unlocked === undefined) return head;
+  if (notice.unlocked.length === 0) return `${head} Nothing else was waiting on it.`;
+  const at = notice.at ?? 0;
+  const parts = notice.unlocked.slice(0, UNLOCKED_SHOWN).map((s) => {
+    const title = `*${checklistTitle(s.title)}*`;
+    if (s.opensAt !== null && s.opensAt > at) return `${title} opens ${slackDate(s.opensAt, '{date_short_pretty} {time}')}`;
+    return s.closesAt === null ? `${title} can start now` : `${title} can start now, until ${slackDate(s.closesAt, '{time}')}`;
+  });
+  if (notice.unlocked.length > UNLOCKED_SHOWN) parts.push(`${notice.unlocked.length - UNLOCKED_SHOWN} more sections after them`);
+  return `${head} No longer blocked by it: ${parts.join('; ')}.`;
 }
 
 /** A mention of a user id the bot recorded itself (never of text a person typed). */

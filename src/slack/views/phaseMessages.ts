@@ -5,7 +5,7 @@ import { findItem } from '../../domain/findItem.js';
  * gate outcomes and what blocks a section are the domain's answers; this file only shows them.
  */
 import type { Item, Phase, Section } from '../../domain/checklist.js';
-import { blockedSections, gateItemOutcome } from '../../domain/gates.js';
+import { blockedSections, gateItemNeeds, gateItemOutcome } from '../../domain/gates.js';
 import type { GateVote, ItemState, RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { isSettled } from '../../domain/snapshotItems.js';
@@ -17,6 +17,7 @@ import { checklistPlain, escapeMrkdwn } from './checklistMrkdwn.js';
 import { evidenceNote } from './evidenceText.js';
 import { gateDeploymentLine } from './githubText.js';
 import { mention } from './noticeText.js';
+import { stillNeededText } from './gateNeedsText.js';
 import {
   ANNOTATION_MAX,
   BLOCKED_GATE_TEXT_MAX,
@@ -135,7 +136,8 @@ function gateStatus(snapshot: RunSnapshot, item: Item): string {
   const noGo = votes.filter((v) => v.vote === 'no_go');
   const lines: string[] = [];
   const tally: string[] = [];
-  if (go.length > 0) tally.push(`*Go:* ${voteList(go, GO_VOTES_SHOWN, (v) => `<@${v.userId}> ${slackTime(v.at)}`)}`);
+  const goNote = (v: GateVote): string => (v.reason === null || v.reason.trim() === '' ? '' : ` (${escapeMrkdwn(v.reason.trim())})`);
+  if (go.length > 0) tally.push(`*Go:* ${voteList(go, GO_VOTES_SHOWN, (v) => `<@${v.userId}> ${slackTime(v.at)}${goNote(v)}`)}`);
   if (noGo.length > 0) {
     const format = (v: GateVote): string => {
       const reason = v.reason === null || v.reason.trim() === '' ? '' : ` “${truncate(escapeMrkdwn(v.reason.trim()), VOTE_REASON_MAX)}”`;
@@ -150,6 +152,9 @@ function gateStatus(snapshot: RunSnapshot, item: Item): string {
     lines.push(`✅ *Go* — gate passed${at === null ? '' : ` ${slackDayTime(at)}`}`);
   } else if (outcome === 'failed') {
     lines.push('⛔ *No-Go* — gate failed, rollback');
+  } else {
+    const needs = gateItemNeeds(snapshot, item);
+    if (needs) lines.push(stillNeededText(needs));
   }
   lines.push(...(snapshot.github ?? []).filter((d) => d.gateItemId === item.id).map(gateDeploymentLine));
   return truncate(lines.join('\n'), GATE_STATUS_MAX);

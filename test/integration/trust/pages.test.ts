@@ -86,9 +86,11 @@ describe('issue 9 · pages are earned', () => {
     await w.settle(800);
     expect(w.pd!.alerts.get(page!.dedupKey)?.status, 'the end of the run does not resolve a human page').toBe('triggered');
 
-    await w.bot.bot.sync.idle();
-    const resolve = buttonByText(w, RESOLVE_TEXT);
-    expect(resolve, 'the page notice in the channel has a Resolve button').toBeDefined();
+    // The notice is posted by the reminder poller, paced with every other post to the channel.
+    const resolve = await waitFor(() => buttonByText(w, RESOLVE_TEXT), {
+      timeoutMs: 5_000,
+      message: 'the page notice in the channel has a Resolve button',
+    });
     await clickButton(w, resolve!, CAROL);
     await waitFor(() => w.pd!.alerts.get(page!.dedupKey)?.status === 'resolved', { timeoutMs: 5_000, message: 'resolved by the click' });
     expect(audit(w.db, runId).some((a) => a.actor === CAROL && /resolve/i.test(a.action))).toBe(true);

@@ -13,9 +13,7 @@ describe('noticeText', () => {
       gateText: '**Go/No-Go** <!channel> [https://good.example.com](https://evil.example)',
       sectionTitle: 'Decide <!everyone>',
     });
-    expect(text).toBe(
-      '✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;). The next phases are open.',
-    );
+    expect(text).toBe('✅ Gate passed on run #3: *Go/No-Go &lt;!channel&gt; https://good.example.com* (Decide &lt;!everyone&gt;).');
     expect(text).not.toMatch(LIVE);
   });
 
