@@ -10,6 +10,24 @@ import { checklistName, formatProblem } from './lintCommand.js';
 import { MIGRATIONS_DIR_FOR_CLI } from './paths.js';
 
 const USAGE = 'usage: deployday rehearse <checklist.md> [--at <T-0>] [--tz <zone>] [--idle] [--rollback-at <T+30m>]';
+const HELP = [
+  USAGE,
+  '',
+  "Runs the checklist's deployment day on a virtual clock and prints, minute by minute, every message",
+  'and page the bot would send. Nothing is sent; no Slack or PagerDuty credentials are needed.',
+  '',
+  'Options:',
+  '  --at <T-0>          T-0 of the rehearsed run (16:00, tomorrow 09:00, 2026-11-23 16:00). Default: the next full hour.',
+  "  --tz <zone>         IANA zone the checklist's clock windows are read in. Default: the front matter's timezone, else UTC.",
+  '  --idle              Nobody ticks anything: shows every closes-soon and overdue warning with its open items, the',
+  '                      nudges backing off and stopping at their cap, and the pages an idle team would earn.',
+  '                      Without --idle the team finishes each timed section a minute before it closes.',
+  '  --rollback-at <T+30m>  The lead declares a rollback at that offset from T-0 (T+30m, T-1h, 45m): shows the',
+  "                      rollback branch's messages, time boxes and pages. Without --rollback-at there is no rollback.",
+  '  --help, -h          This help (exit code 0).',
+  '',
+  'Exit codes: 0 printed, 1 the checklist or an option is wrong, 2 usage.',
+].join('\n');
 const HOUR_MS = 3_600_000;
 
 interface RehearseArgs {
@@ -31,6 +49,7 @@ export async function rehearseCommand(
   read: (path: string) => string,
   now: () => number = Date.now,
 ): Promise<{ output: string; exitCode: number }> {
+  if (args.some((a) => a === '--help' || a === '-h')) return { output: HELP, exitCode: 0 };
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') return { output: `deployday rehearse: ${parsed}\n${USAGE}`, exitCode: 2 };
   const fail = (message: string) => ({ output: `deployday rehearse: ${message}`, exitCode: 1 });

@@ -3,7 +3,7 @@ import { gateStatuses } from './gates.js';
 import { holdsAnyRole } from './roles.js';
 import type { RunSnapshot } from './run.js';
 import type { RollbackTimebox } from './schedule.js';
-import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
+import { missedAtStart, type SectionTimelineState, type SectionWindow } from './sectionWindow.js';
 import { isSettled } from './snapshotItems.js';
 import { stripInlineMarkdown } from './markdownText.js';
 
@@ -119,7 +119,7 @@ export function desiredPages(input: {
     const closesAt = windowOf.get(section.id)?.closesAt ?? null;
     // A window that had closed before the run started was missed before deployday was watching:
     // the overdue nudges say so, but waking someone up for it would page on every late start.
-    if (closesAt === null || closesAt < run.createdAt) continue;
+    if (closesAt === null || missedAtStart({ closesAt }, run.createdAt)) continue;
     const grace = pageGraceFor(settings, section.title);
     if (now < closesAt + grace * 60_000) continue;
     // "Acknowledge" means someone is on it: the page waits the grace period again from then.

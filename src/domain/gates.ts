@@ -100,6 +100,11 @@ export function gateStatuses(snapshot: RunSnapshot): GateStatus[] {
   return out;
 }
 
+/** Gates of the normal flow neither passed, failed nor waived: what a finish must not skip over. */
+export function undecidedGates(snapshot: RunSnapshot): GateStatus[] {
+  return gateStatuses(snapshot).filter((g) => g.outcome === 'pending' && !isSettled(snapshot.items[g.item.id]));
+}
+
 /**
  * Sections after the first gate that has not passed are blocked until it passes.
  * Rollback sections are never blocked by a gate: they are held until a rollback instead.

@@ -1,3 +1,4 @@
+import { dstClockWarnings } from './dstWindows.js';
 import type { Checklist, ChecklistProblem, ChecklistSettings, ParseResult } from './checklist.js';
 import { parseFrontMatter } from './frontMatter.js';
 import { applyGateSettings } from './parse/applyGateSettings.js';
@@ -117,6 +118,14 @@ export function parseChecklist(rawText: string, opts: ParseOptions): ParseResult
         `timezone inferred as "${hint.zone}" from "${hint.word}"; set \`timezone:\` in front matter to say so explicitly`,
       );
     }
+  }
+
+  // An implicit section repeats its phase's heading: one warning per line.
+  const dstLines = new Set<number>();
+  for (const w of dstClockWarnings(built, settings.timezone)) {
+    if (dstLines.has(w.line)) continue;
+    dstLines.add(w.line);
+    problem(w.line, 'warning', w.message);
   }
 
   const people = parsePeople(blocks, new Set(reference.map((r) => r.line)), problem);

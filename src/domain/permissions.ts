@@ -32,6 +32,8 @@ export type Attempt =
   | { kind: 'work_item'; item: Item; section: Section; timer?: boolean }
   /** A gate vote, at `now`, in a section whose window (null: none) decides when the gate may be decided. */
   | { kind: 'vote'; item: Item; section: Section; window: SectionWindow | null; now: number }
+  /** Waive an undecided gate so the run can finish: whoever may decide the gate, at any time. */
+  | { kind: 'waive_gate'; item: Item; section: Section }
   /** Rollback, abort, finish, slip, reschedule: decisions for the lead or an approver. */
   | { kind: 'decide' }
   | { kind: 'change_role'; role: string; admins: readonly string[]; remove?: boolean }
@@ -65,6 +67,11 @@ export function refusalFor(snapshot: RunSnapshot, userId: string, attempt: Attem
       if (!holdsAnyRole(snapshot.roles, rule.approvers, userId)) return { code: 'not_approver', params: { approvers: rule.approvers } };
       if (blockedSections(snapshot).ids.has(section.id)) return { code: 'blocked', params: { gateText: null, sectionTitle: null } };
       return gateWindowRefusal(attempt.window, attempt.now, section);
+    }
+    case 'waive_gate': {
+      const rule = gateRuleFor(snapshot.run.checklist, attempt.section, attempt.item);
+      if (!holdsAnyRole(snapshot.roles, rule.approvers, userId)) return { code: 'not_approver', params: { approvers: rule.approvers } };
+      return null;
     }
     case 'decide':
       if (holdsAnyRole(snapshot.roles, [LEAD, APPROVER], userId)) return null;

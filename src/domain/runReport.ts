@@ -1,3 +1,4 @@
+import { tallyItems } from './itemTally.js';
 import { allSections, type Item, type Section } from './checklist.js';
 import { forecastRun, type SectionForecast } from './forecast.js';
 import { gateOutcome, gateRuleFor, standingVotes, type GateOutcome } from './gates.js';
@@ -81,7 +82,14 @@ export interface RunReport {
   endedAt: number | null;
   endReason: string | null;
   durationMs: number;
-  items: { total: number; done: number; waived: Array<{ itemId: string; text: string; reason: string; by: string | null }> };
+  items: {
+    total: number;
+    done: number;
+    waived: Array<{ itemId: string; text: string; reason: string; by: string | null }>;
+    /** Still open when the report was made, and left moot by a rollback: never folded into done. */
+    open: number;
+    skipped: number;
+  };
   gates: ReportGate[];
   signoffs: Array<{ itemId: string; text: string; role: string; by: string | null; at: number | null }>;
   slips: ReportSlip[];
@@ -104,14 +112,21 @@ export interface RunReportInput {
   now: number;
 }
 
+/** "0 open", or "2 open · 5 skipped by the rollback": what was neither done nor waived, apart (exports and the Slack summary). */
+export function itemsLeft(report: RunReport): string {
+  return `${report.items.open} open${report.items.skipped > 0 ? ` · ${report.items.skipped} skipped by the rollback` : ''}`;
+}
+
 export function buildRunReport(input: RunReportInput): RunReport {
   const { snapshot, audit } = input;
   const run = snapshot.run;
   const end = run.endedAt ?? input.now;
   const inPlay = allSections(run.checklist).filter(({ phase }) => phase.kind !== 'rollback' || run.rollbackActive);
   const items = inPlay.flatMap(({ section }) => section.items);
-  const waivers = audit.filter((a) => a.action === 'item.waive');
+  // A gate waived to let the run finish (gate.waive) is a waiver too, never a pass.
+  const waivers = audit.filter((a) => a.action === 'item.waive' || a.action === 'gate.waive');
   const waivedIds = new Set(waivers.map((a) => a.target));
+  const tally = tallyItems(snapshot);
 
   const gates: ReportGate[] = inPlay.flatMap(({ section }) =>
     section.items.filter((i) => i.kind === 'gate').map((item) => gateOf(snapshot, section, item)),
@@ -166,6 +181,8 @@ export function buildRunReport(input: RunReportInput): RunReport {
     items: {
       total: items.length,
       done: items.filter((i) => snapshot.items[i.id]?.done === true).length,
+      open: tally.open,
+      skipped: tally.skipped,
       waived: waivers
         .filter((a, i) => a.target !== null && waivers.findIndex((b) => b.target === a.target) === i)
         .map((a) => ({ itemId: a.target!, text: String(a.detail?.['text'] ?? a.target), reason: String(a.detail?.['reason'] ?? ''), by: a.actor })),

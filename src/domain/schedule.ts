@@ -120,7 +120,13 @@ function clockWindow(
   const start = clock.start;
   const endsNextDay = clock.end <= clock.start || clock.end >= 1440;
   const end = clock.end >= 1440 ? clock.end - 1440 : clock.end;
-  return { opensAt: at(0, start), closesAt: at(endsNextDay ? 1 : 0, end) };
+  const opensAt = at(0, start);
+  const closesAt = at(endsNextDay ? 1 : 0, end);
+  // DST: a start the clock skips moves forward by the gap (zonedTime's policy), which can put it at or
+  // past the end ("2:30 AM - 3:00 AM" on a spring-forward night). The window then keeps its written
+  // length from where it opens: never zero-length, never backwards (docs/checklist-format.md).
+  const written = (endsNextDay ? end + 1440 : end) - start;
+  return { opensAt, closesAt: closesAt > opensAt ? closesAt : opensAt + written * MINUTE_MS };
 }
 
 function offsetOpen(timing: EffectiveTiming, t0: number, tz: string): number {

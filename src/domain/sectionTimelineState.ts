@@ -1,7 +1,7 @@
 import { allSections, type Section } from './checklist.js';
 import { blockedSections, heldSections } from './gates.js';
 import type { RunSnapshot } from './run.js';
-import type { SectionTimelineState, SectionWindow } from './sectionWindow.js';
+import { missedAtStart, type SectionTimelineState, type SectionWindow } from './sectionWindow.js';
 import { isSettled } from './snapshotItems.js';
 
 const MINUTE_MS = 60_000;
@@ -53,6 +53,7 @@ export function sectionTimelineState(input: SectionTimelineInput): SectionTimeli
  * overview, the phase messages and the status and schedule replies all share. Rollback sections are
  * held until a rollback starts (see heldSections); once it has, the normal phases are stopped and
  * read held too, except those already finished, which stay done (they were, before the rollback).
+ * A window over before the run existed reads `missed` where it would read overdue.
  */
 export function runSectionStates(snapshot: RunSnapshot, windows: SectionWindow[], now: number): Map<string, SectionTimelineState> {
   const held = heldSections(snapshot);
@@ -63,17 +64,16 @@ export function runSectionStates(snapshot: RunSnapshot, windows: SectionWindow[]
     const allDone = section.items.every((i) => isSettled(snapshot.items[i.id]));
     const stopped = snapshot.run.rollbackActive && phase.kind !== 'rollback' && !allDone;
     const window = byId.get(section.id) ?? null;
-    states.set(
-      section.id,
-      sectionTimelineState({
-        window,
-        allDone,
-        untimed: isUntimed(window, section),
-        blocked: blocked.has(section.id),
-        held: held.has(section.id) || stopped,
-        now,
-      }),
-    );
+    const state = sectionTimelineState({
+      window,
+      allDone,
+      untimed: isUntimed(window, section),
+      blocked: blocked.has(section.id),
+      held: held.has(section.id) || stopped,
+      now,
+    });
+    // Overdue from the run's first moment: "missed at start", not something anyone let slip.
+    states.set(section.id, state === 'overdue' && missedAtStart(window, snapshot.run.createdAt) ? 'missed' : state);
   }
   return states;
 }

@@ -13,4 +13,13 @@ export interface SectionWindow {
 }
 
 /** Where a section stands on the timeline at a moment. */
-export type SectionTimelineState = 'upcoming' | 'open' | 'closing' | 'overdue' | 'done' | 'unscheduled' | 'blocked' | 'held';
+export type SectionTimelineState = 'upcoming' | 'open' | 'closing' | 'overdue' | 'missed' | 'done' | 'unscheduled' | 'blocked' | 'held';
+
+/**
+ * A window that was over before the run existed ("missed at start"): it closed at or before the
+ * moment the run started. Such a window is shown as missed, never nudged and never paged: nobody
+ * could have done it on time, and a page for it would fire on every late start.
+ */
+export function missedAtStart(window: Pick<SectionWindow, 'closesAt'> | null | undefined, runCreatedAt: number): boolean {
+  return window?.closesAt != null && window.closesAt <= runCreatedAt;
+}

@@ -1,3 +1,4 @@
+import { NUDGE_CAP } from '../domain/reminderPlan.js';
 import { formatInZone } from '../domain/zonedTime.js';
 import { formatOffset, formatOffsetMinutes } from './formatOffset.js';
 import type { Participation, RehearsalEvent } from './rehearseDay.js';
@@ -40,6 +41,12 @@ export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeade
   });
 
   lines.push('', 'Summary');
+  // Done, waived, skipped and open apart, as the overview counts them: never a percentage.
+  const tally = events.findLast((e) => e.kind === 'end')?.tally;
+  if (tally) {
+    const skipped = tally.skipped > 0 ? ` · ${tally.skipped} skipped by the rollback` : '';
+    lines.push(`  ${'items'.padEnd(10)}${tally.done} done · ${tally.waived} waived · ${tally.open} open${skipped} (of ${tally.total})`);
+  }
   for (const kind of KINDS_IN_SUMMARY) {
     const ofKind = events.filter((e) => e.kind === kind);
     if (ofKind.length === 0 && (kind === 'error' || kind === 'page')) continue;
@@ -53,14 +60,38 @@ export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeade
     const late = ofKind.filter((e) => e.late).length;
     lines.push(`  ${label}${ofKind.length} (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}${late > 0 ? `; ${late} late` : ''})`);
   }
+  const nudges = events.filter((e) => e.kind === 'reminder' && e.detail === 'overdue');
+  if (nudges.length > 0) {
+    const most = Math.max(...[...countBy(nudges, (e) => e.sectionTitle ?? '').values()]);
+    lines.push(
+      `  ${'nudges'.padEnd(10)}overdue nudges back off (15, 30, 60 min, then hourly) and stop nudging at the cap of ${NUDGE_CAP} per section or at midnight of the day the section closed; at most ${most} for one section here`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+/** Warnings name what is still open: the lines after the first (the open items), indented under the event. */
+const LISTS_OPEN_ITEMS = new Set(['closing_soon', 'overdue']);
 
 function describe(event: RehearsalEvent): string {
   const text = firstLine(event.text);
   switch (event.kind) {
-    case 'reminder':
-      return `${event.detail.padEnd(15)}  ${event.sectionTitle ?? ''}: ${text}`;
+    case 'reminder': {
+      const line = `${event.detail.padEnd(15)}  ${event.sectionTitle ?? ''}: ${text}`;
+      if (!LISTS_OPEN_ITEMS.has(event.detail)) return line;
+      const rest = event.text
+        .split('\n')
+        .slice(1)
+        .map((l) => `    ${plainLine(l)}`.trimEnd())
+        .filter((l) => l.trim() !== '');
+      return [line, ...rest].join('\n');
+    }
     case 'post':
     case 'page':
       return `${event.detail.padEnd(15)}  ${text}`;
@@ -74,7 +105,11 @@ function describe(event: RehearsalEvent): string {
  * fallback, and Slack's escapes (&amp; &lt; &gt;) their characters. Other mrkdwn stays.
  */
 export function firstLine(mrkdwn: string): string {
-  return (mrkdwn.split('\n')[0] ?? '')
+  return plainLine(mrkdwn.split('\n')[0] ?? '');
+}
+
+function plainLine(line: string): string {
+  return line
     .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -1,3 +1,4 @@
+import { tallyItems, type ItemTally } from '../domain/itemTally.js';
 import { allSections, type Checklist } from '../domain/checklist.js';
 import { heldSections } from '../domain/gates.js';
 import type { Run } from '../domain/run.js';
@@ -67,6 +68,8 @@ export interface RehearsalEvent {
   /** Slack mrkdwn as the bot would send it (for `post`: what the message is). */
   text: string;
   late: boolean;
+  /** On the `end` event: where the run's items stand, done, waived, skipped and open apart. */
+  tally?: ItemTally;
 }
 
 /**
@@ -210,6 +213,8 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       }
       if (acted) await step();
     }
+    const ended = events.findLast((e) => e.kind === 'end');
+    if (ended) ended.tally = tallyItems(runs.snapshot(runId));
   } finally {
     await paging?.stop?.();
     db.close();

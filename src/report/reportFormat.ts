@@ -1,4 +1,4 @@
-import type { AuditRecord, RunReport } from '../domain/runReport.js';
+import { itemsLeft, type AuditRecord, type RunReport } from '../domain/runReport.js';
 
 /** Shared wording of the exported report (markdown and HTML): UTC ISO times, plain durations. */
 
@@ -35,7 +35,7 @@ export function headline(report: RunReport): Array<[string, string]> {
   return [
     ['Outcome', STATUS_WORDS[report.status] + (report.endReason ? ` — ${report.endReason}` : '')],
     ['Duration', formatDuration(report.durationMs)],
-    ['Items', `${report.items.done} done, ${report.items.waived.length} waived, of ${report.items.total}`],
+    ['Items', `${report.items.done} done, ${report.items.waived.length} waived, of ${report.items.total} · ${itemsLeft(report)}`],
     ['Gates', report.gates.length ? report.gates.map((g) => `${g.outcome}`).join(', ') : 'none'],
     ['Slips', report.slips.length ? report.slips.map((s) => `${s.minutes >= 0 ? '+' : ''}${s.minutes}m`).join(', ') : 'none'],
     ['Pages', report.pages.length ? report.pages.map((p) => `${p.reason} (${formatDuration(p.openMs)})`).join(', ') : 'none'],

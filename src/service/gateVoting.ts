@@ -1,12 +1,12 @@
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
-import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, unlockedSections, type GateOutcome } from '../domain/gates.js';
+import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, undecidedGates, unlockedSections, type GateOutcome } from '../domain/gates.js';
 import type { GateVote, Vote } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { insertGateVote } from '../store/gateVotes.js';
 import { saveItemState } from '../store/itemStates.js';
 import { bumpRunMessages } from '../store/runMessages.js';
-import { activeRunFor, requireAllowed } from './runGuard.js';
+import { activeRunFor, refuse, requireAllowed } from './runGuard.js';
 import { beginRollback } from './runEnding.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
@@ -78,6 +78,38 @@ export class GateVoting {
     events.messagesChanged(run.id);
     events.stateChanged(run.id);
     return { outcome: after };
+  }
+
+  /**
+   * Waives the run's first undecided gate so the run can finish without pretending it passed: only
+   * someone allowed to decide that gate may, only with a reason, and the audit says `gate.waive`.
+   * A waived gate counts as waived, never as done. Returns the gate's text.
+   */
+  waiveGate(input: Actor & { runId: number; reason: string }): string {
+    const { db, clock, events } = this.deps;
+    const { run, snapshot } = activeRunFor(this.deps, input);
+    const gate = undecidedGates(snapshot)[0];
+    if (!gate) refuse(this.deps, run.id, input.userId, 'gate.waive', null, { code: 'no_undecided_gate', params: { runId: run.id } });
+    requireAllowed(this.deps, snapshot, input.userId, 'gate.waive', gate.item.id, { kind: 'waive_gate', item: gate.item, section: gate.section });
+    const reason = input.reason.trim();
+    if (reason === '')
+      refuse(this.deps, run.id, input.userId, 'gate.waive', gate.item.id, { code: 'waive_needs_reason', params: { gateText: gate.item.text } });
+    const now = clock.now();
+    db.transaction(() => {
+      saveItemState(db, run.id, { ...snapshot.items[gate.item.id]!, waivedReason: reason, by: input.userId, at: now }, now);
+      appendAudit(db, {
+        runId: run.id,
+        at: now,
+        actor: input.userId,
+        action: 'gate.waive',
+        target: gate.item.id,
+        detail: { reason, text: gate.item.text },
+      });
+      bumpRunMessages(db, run.id, 'all');
+    })();
+    events.messagesChanged(run.id);
+    events.stateChanged(run.id);
+    return gate.item.text;
   }
 
   private context(input: Actor & { runId: number; itemId: string; vote: Vote }) {

@@ -4,7 +4,7 @@ import { classifyDue, nextOverdue, type PlannedReminder, type ReminderKind } fro
 import { LEAD, normaliseRole } from '../domain/roles.js';
 import type { Run, RunSnapshot } from '../domain/run.js';
 import type { RunNotice } from '../domain/runNotice.js';
-import type { SectionWindow } from '../domain/sectionWindow.js';
+import { missedAtStart, type SectionWindow } from '../domain/sectionWindow.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
@@ -89,11 +89,11 @@ export class ReminderDelivery {
     const blocked = blockedSections(snapshot);
     // Nudging is for work people can do now: not a window that was over before the run existed
     // ("missed at start"), nor a section still locked behind an undecided gate.
-    const missedAtStart = window?.closesAt != null && window.closesAt < run.createdAt;
+    const missed = missedAtStart(window, run.createdAt);
     const locked = blocked.ids.has(section.id) && (row.kind === 'overdue' || row.kind === 'closing_soon');
     const resolved =
       stoppedByRollback ||
-      (SECTION_KINDS.includes(row.kind as ReminderKind) && (missedAtStart || locked)) ||
+      (SECTION_KINDS.includes(row.kind as ReminderKind) && (missed || locked)) ||
       (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
       (row.kind === 'overdue' && this.overdueAcknowledged(row));
     const planned = toPlanned(row);

@@ -1,6 +1,6 @@
 import { allSections, triggerLists, type TriggerList } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
-import { heldSections } from '../domain/gates.js';
+import { heldSections, undecidedGates } from '../domain/gates.js';
 import type { Run } from '../domain/run.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { appendAudit } from '../store/audit.js';
@@ -78,17 +78,31 @@ export class RunEnding {
     const { run, snapshot } = activeRunFor(this.deps, input);
     requireAllowed(this.deps, snapshot, input.userId, 'run.finish', null, { kind: 'decide' });
     const held = heldSections(snapshot);
+    // After a rollback the normal flow's open items are skipped by it, not waived: only rollback steps are left to waive.
     const remaining = allSections(run.checklist)
-      .filter(({ section }) => !held.has(section.id))
+      .filter(({ phase, section }) => !held.has(section.id) && (!run.rollbackActive || phase.kind === 'rollback'))
       .flatMap(({ section }) => section.items)
       .filter((i) => !isSettled(snapshot.items[i.id]));
     if (remaining.length > 0 && !input.waiveReason) {
-      throw new DomainError('items_open', { count: remaining.length, firstText: remaining[0]!.text });
+      refuse(this.deps, run.id, input.userId, 'run.finish', null, {
+        code: 'items_open',
+        params: { count: remaining.length, firstText: remaining[0]!.text },
+      });
+    }
+    // `finish waive` waives items, never a decision: an undecided gate is waived on its own
+    // (`/deploy waive gate <reason>`) by someone who may decide it.
+    const undecided = run.rollbackActive ? [] : undecidedGates(snapshot);
+    if (undecided.length > 0) {
+      const gate = undecided[0]!;
+      refuse(this.deps, run.id, input.userId, 'run.finish', gate.item.id, {
+        code: 'gate_undecided',
+        params: { gateText: gate.item.text, runId: run.id },
+      });
     }
     const now = clock.now();
     db.transaction(() => {
       for (const item of remaining) {
-        saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason }, now);
+        saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason, by: input.userId, at: now }, now);
         appendAudit(db, {
           runId: run.id,
           at: now,

@@ -38,7 +38,7 @@ export function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }
   if (!run) refuse(deps, null, input.userId, 'run.touch', `run:${input.runId}`, { code: 'unknown_run', params: { runId: input.runId } });
   requireChannel(deps, run, input);
   if (run.status !== 'active') {
-    refuse(deps, run.id, input.userId, 'run.touch', null, { code: 'run_ended', params: { runId: run.id, status: run.status } });
+    refuse(deps, run.id, input.userId, 'run.touch', null, { code: 'run_ended', params: { runId: run.id, status: run.status, endedAt: run.endedAt } });
   }
   return { run, snapshot: deps.queries.snapshot(run.id) };
 }

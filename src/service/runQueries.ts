@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
 import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { isSettled, withTemplateStates } from '../domain/snapshotItems.js';
+import { tallyItems, type ItemTally } from '../domain/itemTally.js';
 import { appendAudit, listAudit, type AuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { listGateVotes } from '../store/gateVotes.js';
@@ -16,6 +17,8 @@ export interface RunSummary {
   run: Run;
   done: number;
   total: number;
+  /** Done, waived, skipped by a rollback and open, apart. */
+  tally: ItemTally;
 }
 
 /** Reading runs: what commands show, what renders draw, what the other use cases start from. */
@@ -50,7 +53,12 @@ export class RunQueries {
    * The run a command in this channel means: the one named (`#12` or `12`), or the only
    * active one. With several active runs and none named, the error lists them.
    */
-  resolveRun(channelId: string, runRef: string | null, asker?: { userId: string; teamId: string | null }): Run {
+  resolveRun(
+    channelId: string,
+    runRef: string | null,
+    asker?: { userId: string; teamId: string | null },
+    options: { orLastEnded?: boolean } = {},
+  ): Run {
     if (runRef) {
       const id = Number(runRef.replace(/^#/, ''));
       if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('bad_run_id', { ref: runRef });
@@ -74,6 +82,9 @@ export class RunQueries {
     }
     const active = listActiveRunsInChannel(this.db, channelId);
     if (active.length === 1) return active[0]!;
+    // Reading commands (status, export) mean the run that just ended when nothing else is going.
+    const last = options.orLastEnded && active.length === 0 ? listRecentRunsInChannel(this.db, channelId, 1)[0] : undefined;
+    if (last && !(asker && isOtherTenant(last, asker))) return last;
     if (active.length === 0) throw new DomainError('no_active_run');
     throw new DomainError('ambiguous_run', { runIds: active.map((r) => r.id), names: active.map((r) => r.checklistName) });
   }
@@ -86,7 +97,7 @@ export class RunQueries {
     const states = withTemplateStates(run.checklist, listItemStates(this.db, run.id));
     const held = run.rollbackActive ? new Set<string>() : rollbackItemIds(run.checklist);
     const counted = allItems(run.checklist).filter((i) => !held.has(i.id));
-    return { run, done: counted.filter((i) => isSettled(states[i.id])).length, total: counted.length };
+    return { run, done: counted.filter((i) => isSettled(states[i.id])).length, total: counted.length, tally: tallyItems(this.snapshot(run.id)) };
   }
 
   itemText(runId: number, itemId: string): string {

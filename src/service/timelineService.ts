@@ -125,7 +125,7 @@ export class TimelineService {
     const run = findRun(this.db, runId);
     if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
     if (run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
-    if (run.status !== 'active') throw new DomainError('run_ended', { runId: run.id, status: run.status });
+    if (run.status !== 'active') throw new DomainError('run_ended', { runId: run.id, status: run.status, endedAt: run.endedAt });
     if (!allSections(run.checklist).some((s) => s.section.id === sectionId)) {
       throw new DomainError('unknown_section');
     }

@@ -25,6 +25,8 @@ import type { Checklist } from '../domain/checklist.js';
 import { slackDayTime } from './views/slackDate.js';
 import { mention } from './views/noticeText.js';
 import { renderStatusText } from './views/statusText.js';
+import { gateWaivedText, startReplyText } from './views/startReplyText.js';
+import { missedWindows } from '../domain/missedWindows.js';
 import { unfilledRolesText } from './views/unfilledRolesText.js';
 import { renderHistoryText } from './views/historyText.js';
 import { channelPageNotice, manualPageText, oncallFoundText, oncallResultText, oncallText } from './views/manualPageText.js';
@@ -141,18 +143,12 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         enterpriseId: who.enterpriseId,
         userId: who.userId,
       });
-      const noteText =
-        note === 'tomorrow'
-          ? ' (that time has passed today, so: tomorrow)'
-          : note === 'past'
-            ? ' (in the past: phases already due will be shown as overdue)'
-            : '';
       return {
-        text: `Started run *#${run.id}* of \`${escapeMrkdwn(run.checklistName)}\`: *${escapeMrkdwn(run.checklist.title)}*. T-0 ${slackDayTime(run.t0)}${noteText}, clock windows read in ${escapeMrkdwn(run.timezone)}. The checklist is being posted in this channel; you are the lead.${unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id)))}`,
+        text: startReplyText(run, note, missedWindows(run, timeline.windows(run))) + unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id))),
       };
     }
     case 'status': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
+      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
       const snapshot = runs.snapshot(run.id);
       const windows = timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
@@ -190,6 +186,11 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       const run = runs.resolveRun(who.channelId, command.run, who);
       const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
+    }
+    case 'waive': {
+      const run = runs.resolveRun(who.channelId, command.run, who);
+      const gateText = deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
+      return { text: gateWaivedText(run.id, gateText, command.reason) };
     }
     case 'rollback': {
       const run = runs.resolveRun(who.channelId, command.run, who);
@@ -241,8 +242,8 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      return { text: renderAuditText(run, runs.audit(run.id)) };
+      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
+      return { text: renderAuditText(run, runs.audit(run.id), runs.summarise(run).tally) };
     }
     case 'history':
       return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };

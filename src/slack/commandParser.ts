@@ -12,6 +12,8 @@ export type Command =
   | { kind: 'runs' }
   | { kind: 'abort'; run: string | null; reason: string | null }
   | { kind: 'finish'; run: string | null; waive: string | null }
+  /** The reason may be empty: the service refuses it, so the attempt is audited. */
+  | { kind: 'waive'; run: string | null; reason: string }
   | { kind: 'rollback'; run: string | null; reason: string }
   | { kind: 'slip'; run: string | null; duration: string; confirm: boolean }
   | { kind: 'reschedule'; run: string | null; when: string; confirm: boolean }
@@ -56,6 +58,10 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
   finish: {
     usage: '/deploy finish [#run] [waive <reason>]',
     summary: 'complete the run; open items must be done or waived with a reason (lead or approver)',
+  },
+  waive: {
+    usage: '/deploy waive gate [#run] <reason>',
+    summary: 'waive the first undecided Go/No-Go gate, with a reason, so the run can finish (whoever may decide the gate)',
   },
   abort: { usage: '/deploy abort [#run] [reason]', summary: 'stop the run (lead or approver)' },
   page: { usage: '/deploy page [#run] <message>', summary: 'page the on-call escalation path now' },
@@ -159,6 +165,11 @@ export function parseCommand(raw: string): Command {
       if (!restText) return { kind: 'finish', run, waive: null };
       const match = /^waive\s+(.+)$/i.exec(restText);
       return match ? { kind: 'finish', run, waive: match[1]!.trim() } : usage('finish', 'To finish with open items, waive them with a reason.');
+    }
+    case 'waive': {
+      if (!/^gate\b/i.test(restText))
+        return usage('waive', 'Items are waived when the run finishes (`/deploy finish waive <reason>`); a gate with `waive gate`.');
+      return { kind: 'waive', run, reason: restText.replace(/^gate\b/i, '').trim() };
     }
     case 'rollback':
       return restText ? { kind: 'rollback', run, reason: restText } : usage('rollback', 'Say why: the reason goes in the audit and the page.');

@@ -4,6 +4,7 @@ import type { TimelineService } from '../service/timelineService.js';
 import { triggerLists } from '../domain/checklist.js';
 import { OVERVIEW_KEY, parsePhaseKey, parseTriggersKey, partsOf, phaseKey } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
+import { withoutControls } from './views/endedRunMessage.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
 import { renderRollbackStandby } from './views/rollbackStandby.js';
@@ -24,8 +25,14 @@ export function createRunMessageRenderer(deps: {
   /** Past durations of a checklist's sections, for the overview's forecast line. */
   history: (checklistName: string) => SectionHistory;
 }): RunMessageRenderer {
+  // An ended run keeps its messages as a record, with nothing left to click.
   return (runId, key) => {
     const snapshot = deps.runs.snapshot(runId);
+    const message = render(snapshot, key);
+    return snapshot.run.status === 'active' ? message : withoutControls(message);
+  };
+  function render(snapshot: ReturnType<RunService['snapshot']>, key: string): SlackMessage {
+    const runId = snapshot.run.id;
     const now = deps.now();
     const windows = deps.timeline.windows(snapshot.run);
     const states = deps.timeline.sectionStates(snapshot, windows, now);
@@ -58,5 +65,5 @@ export function createRunMessageRenderer(deps: {
       now,
       stateOf,
     });
-  };
+  }
 }

@@ -62,13 +62,15 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('posts no reminder above the checklist it is about, even when one is due at the start', async () => {
       const time = holdableClock();
       const h = await open({ clock: time.clock });
-      // Held still, the run's T-0 and its reminder plan read the same instant: "Before (T-1 hour)"
-      // closes exactly at T-0, so its overdue nudge is due at once, racing the checklist's messages.
+      // Held still, the run's T-0 and its reminder plan read the same instant: "Go" opens exactly at
+      // T-0, so its "open now" is due at once, racing the checklist's messages. ("Before (T-1 hour)"
+      // closed at that same instant: missed at start, it gets no nudge at all, issue 9.)
       time.hold();
       ackText(await h.bot.slack.command('start small-release'));
       time.release();
 
-      await eventually(() => expect(h.fake.findText(CHANNEL, 'is overdue')).toHaveLength(1), { timeoutMs: 4_000 });
+      const goOpen = () => h.fake.findText(CHANNEL, 'is open now').filter((m) => m.text.includes('*Go*'));
+      await eventually(() => expect(goOpen()).toHaveLength(1), { timeoutMs: 4_000 });
       const messages = h.fake.messages(CHANNEL);
       expect(messages.slice(0, 6).map(headerOf)).toEqual([
         '#1 · Small Release',
@@ -78,9 +80,10 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
         '#1 · Rollback',
         '#1 · Sign-offs',
       ]);
-      // Posted after its phase message, the nudge can link to it.
-      const before = messages[1]!;
-      expect(h.fake.findText(CHANNEL, 'is overdue')[0]!.text).toContain(`p${before.ts.replace('.', '')}`);
+      // Posted after its phase message, the reminder can link to it.
+      const go = messages[2]!;
+      expect(goOpen()[0]!.text).toContain(`p${go.ts.replace('.', '')}`);
+      expect(h.fake.findText(CHANNEL, 'is overdue')).toEqual([]);
     });
 
     it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
@@ -136,7 +139,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const option = optionsIn(h.fake.message(CHANNEL, ts)!).find((o) => o.value === 's0.i0');
       expect(option?.description).toContain(`<@${BOB}>`);
       expect(h.fake.message(CHANNEL, ts)!.history.at(-1)?.via).toBe('chat.update');
-      expect(h.fake.messages(CHANNEL)[0]!.text).toContain('2/9 done');
+      expect(h.fake.messages(CHANNEL)[0]!.text).toContain('2 done · 0 waived · 7 open');
       expect(checklistPosts()).toBe(postsBefore);
     });
 
@@ -212,7 +215,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const status = ackText(await second.bot.slack.command('status'));
       expect(status).toContain(`#${runId} · Small Release`);
-      expect(status).toContain('2/9 done');
+      expect(status).toContain('2 done · 0 waived · 7 open');
 
       const { ts } = checkboxOf(fake, 's0.i1');
       await second.bot.bot.sync.idle();
@@ -310,12 +313,16 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(refused).toMatch(/items are still open/);
       expect(runStatus(h.db, runId)).toBe('active');
 
+      // The undecided Go/No-Go is waived on its own, as a gate waiver (issue 9); then the items.
+      expect(ackText(await h.bot.slack.command('finish waive rehearsal only'))).toMatch(/Go\/No-Go decision recorded/);
+      expect(ackText(await h.bot.slack.command('waive gate rehearsal only'))).toMatch(/waived/);
+      expect(auditRows(h.db, runId, 'gate.waive')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
       const finished = ackText(await h.bot.slack.command('finish waive rehearsal only'));
       expect(finished).toContain(`Run #${runId} finished: completed`);
       expect(runStatus(h.db, runId)).toBe('completed');
       const waivers = auditRows(h.db, runId, 'item.waive');
-      // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0.
-      expect(waivers).toHaveLength(7);
+      // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0; the gate was waived as a gate.
+      expect(waivers).toHaveLength(6);
       expect(waivers.map((w) => w.target)).not.toContain('s0.i0');
       expect(waivers.map((w) => w.target)).not.toContain('s0.i2');
       expect(waivers.every((w) => w.actor === ALICE && w.detail?.['reason'] === 'rehearsal only')).toBe(true);

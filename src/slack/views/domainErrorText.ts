@@ -29,8 +29,12 @@ export function domainErrorText(error: DomainError): string {
     }
     case 'wrong_channel':
       return `Run #${num(p.runId)} belongs to another channel.`;
-    case 'run_ended':
-      return `Run #${num(p.runId)} has ended (${text('status').replace('_', ' ')}); nothing more can change.`;
+    case 'run_ended': {
+      // "run #N finished at …": a late click on an old copy of a message learns when and how the run ended.
+      const verb = p.status === 'aborted' ? 'aborted' : p.status === 'rolled_back' ? 'finished (rolled back)' : 'finished';
+      const at = typeof p.endedAt === 'number' ? ` at ${slackDayTime(p.endedAt)}` : '';
+      return `Run #${num(p.runId)} ${verb}${at}; nothing more can change on it. \`/deploy export #${num(p.runId)}\` gives its record.`;
+    }
     case 'bad_timezone':
       return `“${text('timezone')}” is not a time zone I know; use an IANA name such as Europe/London.`;
     case 'bad_time':
@@ -98,6 +102,12 @@ export function domainErrorText(error: DomainError): string {
       return `That section is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its reference sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
+    case 'gate_undecided':
+      return `The gate “${text('gateText')}” has not been decided, so run #${num(p.runId)} cannot finish. Decide it, or waive it with a reason: \`/deploy waive gate <reason>\` (someone who may decide the gate).`;
+    case 'waive_needs_reason':
+      return `Say why the gate “${text('gateText')}” is waived: \`/deploy waive gate <reason>\`. The reason goes in the audit.`;
+    case 'no_undecided_gate':
+      return `Run #${num(p.runId)} has no undecided gate to waive. Open items are waived when the run finishes: \`/deploy finish waive <reason>\`.`;
     case 'unknown_trigger':
       return `That list of rollback triggers is not one run #${num(p.runId)} has.`;
     case 'no_condition':

@@ -13,7 +13,9 @@ import { SlackLimits } from './slackLimits.js';
 import type { SectionHistory } from '../../domain/forecast.js';
 import { forecastLinesFor } from './forecastText.js';
 import { relativeTime, runStatusLabel } from './runLabels.js';
-import { progressBar, runProgress } from './runState.js';
+import { progressBar } from './runState.js';
+import { tallyItems } from '../../domain/itemTally.js';
+import { tallyText } from './tallyText.js';
 import { scheduleLines } from './scheduleText.js';
 import { slackDate } from './slackDate.js';
 import { rollbackBranchLine } from './rollbackBranchText.js';
@@ -83,15 +85,20 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   const run = snapshot.run;
   const checklist = run.checklist;
   const { stateOf } = input;
-  const progress = runProgress(snapshot);
-  const percent = progress.total === 0 ? 100 : Math.floor((progress.done / progress.total) * 100);
+  // Done, waived, skipped and open apart: a percentage would hide that items were waived.
+  const tally = tallyItems(snapshot);
 
   const title = `#${run.id} · ${checklistPlain(checklist.title)}`;
   const blocks: KnownBlock[] = [headerBlock(title)];
 
   if (run.rollbackActive) {
     const reason = run.rollbackReason === null ? '' : ` — ${truncate(escapeMrkdwn(run.rollbackReason), REASON_MAX)}`;
-    blocks.push(sectionBlock(truncate(`🚨 *Rollback active*${reason}\nThe rollback sections below are now open.`, BANNER_MAX)));
+    // An ended run's banner tells how it ended, never that a rollback is still under way.
+    const banner =
+      run.status === 'active'
+        ? `🚨 *Rollback active*${reason}\nThe rollback sections below are now open.`
+        : `↩️ *Rolled back*${reason}\nThe run has ended (${runStatusLabel(run)}); nothing below can change.`;
+    blocks.push(sectionBlock(truncate(banner, BANNER_MAX)));
   }
 
   const summary: string[] = [];
@@ -104,7 +111,7 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
     `*T-0:* ${slackDate(run.t0, '{date_short_pretty} {time}')} (${relativeTime(run.t0, now)}) · checklist times are in ${truncate(escapeMrkdwn(run.timezone), 60)}`,
   );
   summary.push(`*Started by:* <@${run.startedBy}>`);
-  summary.push(`*Progress:* ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} items (${percent}%)`);
+  summary.push(`*Progress:* ${progressBar(tally.done, tally.total)} ${tallyText(tally)} (of ${tally.total} items)`);
   const branch = run.rollbackActive ? null : rollbackBranchLine(checklist);
   if (branch !== null) summary.push(branch);
   summary.push(...forecastLinesFor(snapshot, windows, now, input.history, 1));
@@ -139,6 +146,6 @@ export function renderOverview(input: RenderOverviewInput): SlackMessage {
   if (referenceOpen) blocks.push(referenceOpen);
 
   // The fallback `text` is mrkdwn: the plain header title is escaped there.
-  const fallback = `${escapeMrkdwn(title)} — ${runStatusLabel(run)} — ${progress.done}/${progress.total} done`;
+  const fallback = `${escapeMrkdwn(title)} — ${runStatusLabel(run)} — ${tallyText(tally)}`;
   return { text: truncate(fallback, SlackLimits.fallbackText), blocks };
 }

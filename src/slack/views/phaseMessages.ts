@@ -31,7 +31,7 @@ import {
   timerLabel,
 } from './phasePieces.js';
 import { unitItemIds, type PhasePart } from './phasePlan.js';
-import { currentVotes, itemStateOf, sectionProgress, stateLabels } from './runState.js';
+import { currentVotes, itemStateOf, progressText, sectionStateLabel } from './runState.js';
 import { itemLabel, layoutSection, optionText } from './sectionLayout.js';
 import type { SectionUnit } from './sectionLayout.js';
 import { slackDayTime, slackTime, slackWindow } from './slackDate.js';
@@ -192,10 +192,9 @@ function headingStatus(input: RenderPhasePartInput, section: Section, blockedBy:
       gate === null ? '🔒 Blocked until the previous gate passes' : `🔒 Blocked until “${truncate(itemLabel(gate), BLOCKED_GATE_TEXT_MAX)}” passes`,
     );
   } else if (state !== 'unscheduled') {
-    pieces.push(stateLabels[state]);
+    pieces.push(sectionStateLabel(snapshot, section.items, state));
   }
-  const progress = sectionProgress(snapshot, section);
-  if (progress.total > 0) pieces.push(`${progress.done}/${progress.total} done`);
+  if (section.items.length > 0) pieces.push(`${progressText(snapshot, section.items).replace(/^(\d+\/\d+)/, '$1 done')}`);
   if (continued) pieces.push('_(continued)_');
   return truncate(pieces.join(' · '), HEADING_STATUS_MAX);
 }

@@ -3,13 +3,11 @@
  * item's state, a gate's votes in order, progress. Every rule (whether an item is settled, a gate
  * passed, a section held, blocked or done) is the domain's: the views only take its answers.
  */
-import { allSections } from '../../domain/checklist.js';
-import { checklistCounts } from '../../domain/checklistCounts.js';
-import type { Item, Section } from '../../domain/checklist.js';
+import type { Item } from '../../domain/checklist.js';
 import { standingVotes } from '../../domain/gates.js';
 import type { GateVote, ItemState, RunSnapshot } from '../../domain/run.js';
 import type { SectionTimelineState } from '../../domain/sectionWindow.js';
-import { isSettled, templateState } from '../../domain/snapshotItems.js';
+import { templateState } from '../../domain/snapshotItems.js';
 
 /** The recorded state of an item, or the template's when the store has none. */
 export function itemStateOf(snapshot: RunSnapshot, item: Item): ItemState {
@@ -21,27 +19,26 @@ export function currentVotes(snapshot: RunSnapshot, itemId: string): GateVote[] 
   return standingVotes(snapshot.votes, itemId).sort((a, b) => a.at - b.at);
 }
 
-/** How many of `items` are settled (done or waived). */
-export function settledCount(snapshot: RunSnapshot, items: Item[]): number {
-  return items.filter((item) => isSettled(itemStateOf(snapshot, item))).length;
+/** Items waived rather than done (a waived item is settled, never done). */
+export function waivedCount(snapshot: RunSnapshot, items: Item[]): number {
+  return items.filter((item) => {
+    const state = itemStateOf(snapshot, item);
+    return !state.done && Boolean(state.waivedReason);
+  }).length;
 }
 
-/** Items that count toward progress: the rollback branch only once a rollback is under way. */
-export function countedItems(snapshot: RunSnapshot): Item[] {
-  return allSections(snapshot.run.checklist)
-    .filter(({ phase }) => phase.kind !== 'rollback' || snapshot.run.rollbackActive)
-    .flatMap(({ section }) => section.items);
+/** "2/3", or "1/3 · 2 waived": done over total, waived apart, so a waived item never reads as done. */
+export function progressText(snapshot: RunSnapshot, items: Item[]): string {
+  const done = items.filter((item) => itemStateOf(snapshot, item).done).length;
+  const waived = waivedCount(snapshot, items);
+  return `${done}/${items.length}${waived > 0 ? ` · ${waived} waived` : ''}`;
 }
 
-export function runProgress(snapshot: RunSnapshot): { done: number; total: number } {
-  const items = countedItems(snapshot);
-  // The total is the checklist's one count (lint and /deploy checklists say the same), plus the rollback steps once in play.
-  const counts = checklistCounts(snapshot.run.checklist);
-  return { done: settledCount(snapshot, items), total: counts.items + (snapshot.run.rollbackActive ? counts.rollbackItems : 0) };
-}
-
-export function sectionProgress(snapshot: RunSnapshot, section: Section): { done: number; total: number } {
-  return { done: settledCount(snapshot, section.items), total: section.items.length };
+/** A section's state label; a section settled with waivers says so instead of a plain ✅ done. */
+export function sectionStateLabel(snapshot: RunSnapshot, items: Item[], state: SectionTimelineState): string {
+  if (state !== 'done') return stateLabels[state];
+  const waived = waivedCount(snapshot, items);
+  return waived > 0 ? `☑️ settled, ${waived} waived` : stateLabels.done;
 }
 
 /** "▓▓▓▓░░░░░░": ten cells, rounded down so a bar is only full when everything is done. */
@@ -56,6 +53,7 @@ export const stateLabels: Record<SectionTimelineState, string> = {
   open: '🟢 open',
   closing: '🟠 closing soon',
   overdue: '🔴 overdue',
+  missed: '⏭ missed at start',
   done: '✅ done',
   unscheduled: '⚪ no set time',
   blocked: '🔒 blocked',

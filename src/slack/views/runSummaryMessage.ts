@@ -5,7 +5,7 @@
  * in its thread. Every figure comes from the report model, itself built from the audit rows.
  */
 import type { KnownBlock } from '@slack/types';
-import type { RunReport } from '../../domain/runReport.js';
+import { itemsLeft, type RunReport } from '../../domain/runReport.js';
 import { contextBlock, headerBlock, joinLinesWithin, sectionBlock, truncate, type SlackMessage } from './blockKit.js';
 import { checklistInline, checklistPlain, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { SlackLimits } from './slackLimits.js';
@@ -29,7 +29,7 @@ export function renderRunSummary(report: RunReport, filesNote: string): SlackMes
   const head = [
     `*Outcome:* ${OUTCOME[report.status]}${reason}`,
     `*Duration:* ${minutes(report.durationMs)} (started ${slackDayTime(report.createdAt)}${report.endedAt !== null ? `, ended ${slackDayTime(report.endedAt)}` : ''}) · T-0 ${slackDayTime(report.t0)}`,
-    `*Items:* ${report.items.done} done, ${report.items.waived.length} waived, of ${report.items.total} · ${report.auditCount} audit rows`,
+    `*Items:* ${report.items.done} done, ${report.items.waived.length} waived, of ${report.items.total} · ${itemsLeft(report)} · ${report.auditCount} audit rows`,
   ];
   const blocks: KnownBlock[] = [headerBlock(`Run #${report.runId} report · ${checklistPlain(report.title)}`), sectionBlock(head.join('\n'))];
 

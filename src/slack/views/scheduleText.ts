@@ -9,7 +9,7 @@ import { isUntimed } from '../../domain/sectionTimelineState.js';
 import type { SectionTimelineState, SectionWindow } from '../../domain/sectionWindow.js';
 import { joinLinesWithin, truncate } from './blockKit.js';
 import { checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
-import { settledCount, stateLabels } from './runState.js';
+import { progressText, sectionStateLabel } from './runState.js';
 import { slackDayTime, slackWindow } from './slackDate.js';
 
 /** Replies are one section of text: Slack's limit for it. */
@@ -18,7 +18,7 @@ const LINE_MAX = 400;
 const TITLE_MAX = 120;
 /** Beside a section with no time written (issue 10). */
 export const UNTIMED_NOTE = '_no time written: open from the start_';
-const SETTLED = new Set<SectionTimelineState>(['done', 'held', 'blocked']);
+const SETTLED = new Set<SectionTimelineState>(['done', 'held', 'blocked', 'missed']);
 
 /** A phase title as a link to its message when we have a usable permalink. */
 function phaseTitle(title: string, link: string | undefined): string {
@@ -45,12 +45,11 @@ export function scheduleLines(
     const when = window === undefined ? '' : slackWindow(window.opensAt, window.closesAt);
     // Said where it is true: a section with no time written is open from the start (see sectionTimelineState).
     const untimed = isUntimed(window ?? null, section) && !SETTLED.has(state) ? UNTIMED_NOTE : '';
-    return [when, stateLabels[state], untimed].filter((p) => p.length > 0).join(' — ');
+    return [when, sectionStateLabel(snapshot, section.items, state), untimed].filter((p) => p.length > 0).join(' — ');
   };
   for (const phase of snapshot.run.checklist.phases) {
     const items = phase.sections.flatMap((s) => s.items);
-    const done = settledCount(snapshot, items);
-    let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${done}/${items.length})` : ''}`;
+    let line = `${phaseTitle(phase.title, phaseLinks[phase.id])}${items.length > 0 ? ` (${progressText(snapshot, items)})` : ''}`;
     const implicit = phase.sections.length === 1 && phase.sections[0]!.implicit ? phase.sections[0]! : null;
     if (implicit !== null) line += ` — ${describe(implicit)}`;
     lines.push(truncate(line, LINE_MAX));

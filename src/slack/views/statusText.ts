@@ -10,7 +10,9 @@ import { joinLinesWithin, truncate } from './blockKit.js';
 import { checklistInline, checklistTitle, escapeMrkdwn } from './checklistMrkdwn.js';
 import { runStatusLabel, relativeTime } from './runLabels.js';
 import { gateItemOutcome } from '../../domain/gates.js';
-import { currentVotes, progressBar, runProgress, settledCount } from './runState.js';
+import { currentVotes, progressBar, progressText } from './runState.js';
+import { tallyItems } from '../../domain/itemTally.js';
+import { tallyText } from './tallyText.js';
 import type { SectionHistory } from '../../domain/forecast.js';
 import { forecastLinesFor } from './forecastText.js';
 import { TEXT_REPLY_MAX } from './scheduleText.js';
@@ -34,11 +36,11 @@ export function renderStatusText(
   const run = snapshot.run;
   const checklist = run.checklist;
   const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
-  const progress = runProgress(snapshot);
+  const tally = tallyItems(snapshot);
 
   const head = [
     `*#${run.id} · ${truncate(checklistTitle(checklist.title), TITLE_MAX)}* — ${runStatusLabel(run)}`,
-    `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} done`,
+    `T-0 ${slackDayTime(run.t0)} (${relativeTime(run.t0, now)}) · ${progressBar(tally.done, tally.total)} ${tallyText(tally)}`,
   ];
   if (run.rollbackActive && run.rollbackReason !== null) head.push(`🚨 Rollback: ${escapeMrkdwn(run.rollbackReason)}`);
   const branch = run.rollbackActive ? null : rollbackBranchLine(checklist);
@@ -49,12 +51,13 @@ export function renderStatusText(
     .filter((phase) => phase.kind !== 'rollback' || run.rollbackActive)
     .map((phase) => {
       const items = phase.sections.flatMap((s) => s.items);
-      const done = settledCount(snapshot, items);
-      return `• ${truncate(checklistTitle(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${done}/${items.length}`;
+      const done = items.filter((i) => snapshot.items[i.id]?.done ?? i.initiallyDone).length;
+      return `• ${truncate(checklistTitle(phase.title), TITLE_MAX)} ${progressBar(done, items.length)} ${progressText(snapshot, items)}`;
     });
 
   const open: string[] = [];
   const overdue: string[] = [];
+  const missed: string[] = [];
   const gates: string[] = [];
   for (const { phase, section } of allSections(checklist)) {
     const title = truncate(checklistTitle(section.implicit ? phase.title : section.title), TITLE_MAX);
@@ -66,6 +69,7 @@ export function renderStatusText(
     if (state === 'overdue') {
       overdue.push(`• ${title}${closesAt === null ? '' : ` — was due ${slackDayTime(closesAt)} (${relativeTime(closesAt, now)})`}`);
     }
+    if (state === 'missed') missed.push(`• ${title}${closesAt === null ? '' : ` — was over at ${slackDayTime(closesAt)}`}`);
     if (phase.kind === 'rollback' && !run.rollbackActive) continue;
     for (const item of section.items) {
       if (item.kind !== 'gate') continue;
@@ -81,6 +85,8 @@ export function renderStatusText(
   const parts = [truncate(head.join('\n'), HEAD_MAX), `*Phases*\n${joinLinesWithin(phaseLines, PHASES_MAX)}`];
   parts.push(`*Open now*\n${open.length > 0 ? joinLinesWithin(open, OPEN_MAX) : '_Nothing open right now._'}`);
   if (overdue.length > 0) parts.push(`*Overdue* 🔴\n${joinLinesWithin(overdue, OVERDUE_MAX)}`);
+  if (missed.length > 0)
+    parts.push(`*Missed at start* ⏭ _(over before the run began: not nudged, not paged)_\n${joinLinesWithin(missed, OVERDUE_MAX)}`);
   if (gates.length > 0) parts.push(`*Gates*\n${joinLinesWithin(gates, GATES_MAX)}`);
   return truncate(parts.join('\n\n'), TEXT_REPLY_MAX);
 }

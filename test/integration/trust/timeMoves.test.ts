@@ -15,8 +15,9 @@
  * - Placement: whatever the documented rule, the window keeps a positive length, read from the two
  *   Slack date tokens on its line in `/deploy schedule`.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOUR, audit, openWorld, runRow, type World } from './trustWorld.js';
+import { EXAMPLE_CHECKLISTS, HOUR, TRUST_FIXTURES, audit, cli, openWorld, runRow, type World } from './trustWorld.js';
 
 function confirmations(w: World, runId: number) {
   return audit(w.db, runId).filter((a) => a.action === 'denied' || /confirm/.test(a.action));
@@ -51,5 +52,24 @@ describe('issue 9 · no silent surprises in time', () => {
     const t0 = runRow(w.db, runId).t0;
     await w.say(`reschedule ${farAway} 10:00`);
     expect(runRow(w.db, runId).t0, 'a reschedule 30 days out also asks first').toBe(t0);
+  });
+
+  it('warns in lint about a clock window that falls in a DST gap or overlap, on the heading’s line', () => {
+    const lint = cli(['lint', join(TRUST_FIXTURES, 'dst-window.md'), join(EXAMPLE_CHECKLISTS, 'hotfix.md')]);
+    expect(lint.code, 'a warning does not fail lint').toBe(0);
+    expect(lint.out).toMatch(/dst-window\.md:8: warning: .*(DST|daylight|clock change|clocks? (go|change|jump))/i);
+    // A checklist without such a window gets no such warning.
+    expect(lint.out).not.toMatch(/hotfix\.md:\d+: warning: .*(DST|daylight)/i);
+  });
+
+  it('places a clock window that falls in a DST gap with a positive length', async () => {
+    const w = await openWorld();
+    const { runId } = await w.start('dst-window at 2027-03-28 10:00');
+    const schedule = await w.say(`schedule #${runId}`);
+    const line = schedule.split('\n').find((l) => l.includes('Switch-over'));
+    expect(line, 'the schedule lists the Switch-over').toBeDefined();
+    const stamps = [...line!.matchAll(/<!date\^(\d+)\^/g)].map((m) => Number(m[1]));
+    expect(stamps.length, `two times on: ${line}`).toBeGreaterThanOrEqual(2);
+    expect(stamps[1]! - stamps[0]!, `the window on 2027-03-28 has a length: ${line}`).toBeGreaterThan(0);
   });
 });

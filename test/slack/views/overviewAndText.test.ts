@@ -89,7 +89,8 @@ describe('renderOverview', () => {
     expect(all).toContain(`*T-0:* <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-23 16:00 UTC> (30 min ago)`);
     expect(all).toContain('America/New_York');
     expect(all).toContain('*Started by:* <@U0LEAD>');
-    expect(all).toContain('*Progress:* ░░░░░░░░░░ 1/11 items (9%)');
+    expect(all).toContain('*Progress:* ░░░░░░░░░░ 1 done · 0 waived · 10 open (of 11 items)');
+    expect(all).not.toMatch(/\d+\s*%\)/);
     expect(all).toContain('*<https://example.slack.com/archives/C0DEPLOY/p1700000000000100|Release day>*');
     expect(all).toContain('Canary at 5% — <!date^');
     expect(all).toContain('🟢 open');
@@ -129,7 +130,10 @@ describe('text replies', () => {
     const status = renderStatusText(snapshot, windows, NOW, statesOf(snapshot, windows));
     const schedule = renderScheduleText(snapshot, windows, NOW, statesOf(snapshot, windows));
     const runs = renderRunListText(
-      Array.from({ length: 200 }, (_, i) => ({ run: makeRun(snapshot.run.checklist, { id: i + 1 }), done: i, total: 300 })),
+      Array.from({ length: 200 }, (_, i) => ({
+        run: makeRun(snapshot.run.checklist, { id: i + 1 }),
+        tally: { done: i, waived: 0, skipped: 0, open: 300 - i, total: 300 },
+      })),
       NOW,
     );
     for (const reply of [status, schedule, runs]) {
@@ -173,13 +177,13 @@ describe('text replies', () => {
     const checklist = canaryChecklist();
     const list = renderRunListText(
       [
-        { run: makeRun(checklist), done: 3, total: 12 },
-        { run: makeRun(checklist, { id: 7, status: 'rolled_back' }), done: 5, total: 12 },
+        { run: makeRun(checklist), tally: { done: 3, waived: 0, skipped: 0, open: 9, total: 12 } },
+        { run: makeRun(checklist, { id: 7, status: 'rolled_back' }), tally: { done: 2, waived: 1, skipped: 4, open: 5, total: 12 } },
       ],
       NOW,
     );
     expect(list).toContain(
-      `• *#12* Payments API release \`generated\` — 🟢 active — ▓▓░░░░░░░░ 3/12 — T-0 <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-23 16:00 UTC> (30 min ago) — <#C0DEPLOY>`,
+      `• *#12* Payments API release \`generated\` — 🟢 active — ▓▓░░░░░░░░ 3 done · 0 waived · 9 open — T-0 <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-23 16:00 UTC> (30 min ago) — <#C0DEPLOY>`,
     );
     expect(list).toContain('• *#7* Payments API release `generated` — ↩️ rolled back');
     expect(renderRunListText([], NOW)).toBe('_No runs yet._');
