@@ -73,6 +73,7 @@ export function renderReminderText(input: ReminderTextInput): string {
   const timed = input.itemText !== undefined ? `*${clipTitle(input.itemText, ITEM_MAX)}*` : section;
   const length = input.minutes !== undefined ? formatMinutes(input.minutes) : null;
 
+  const blocked = input.blocked !== undefined && input.blocked.trim() !== '';
   let head: string;
   let listItems = false;
   switch (input.kind) {
@@ -80,7 +81,10 @@ export function renderReminderText(input: ReminderTextInput): string {
       head = `:hourglass_flowing_sand: ${run} · ${section} opens ${opensAt !== null ? `at ${at(opensAt)}` : 'soon'}${until}. ${plural(count, 'item', 'items')} to do.`;
       break;
     case 'opened':
-      head = `:arrow_forward: ${run} · ${section} is open now${until}. ${plural(count, 'item', 'items')} to do.`;
+      // A section locked behind an undecided gate is not open, whatever its window says (the tail names the gate).
+      head = blocked
+        ? `:no_entry: ${run} · ${section}'s window starts now${until}, but the section stays locked until its gate passes.`
+        : `:arrow_forward: ${run} · ${section} is open now${until}. ${plural(count, 'item', 'items')} to do.`;
       break;
     case 'closing_soon':
       head = `:warning: ${run} · ${section} closes ${closesAt !== null ? `at ${at(closesAt)}` : 'soon'}. Still open:`;
@@ -102,7 +106,7 @@ export function renderReminderText(input: ReminderTextInput): string {
   }
 
   const tail: string[] = [];
-  if (input.blocked !== undefined && input.blocked.trim() !== '') tail.push(`:no_entry: Waiting on: ${clip(input.blocked, ITEM_MAX)}`);
+  if (blocked) tail.push(`:no_entry: Waiting on: ${clip(input.blocked ?? '', ITEM_MAX)}`);
   if (input.messageLink !== undefined) tail.push(`<${input.messageLink}|Open the checklist>`);
 
   const lines = listItems ? itemLines(input.openItems, head, tail) : [];

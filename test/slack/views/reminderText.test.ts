@@ -64,10 +64,11 @@ describe('renderReminderText', () => {
     expect(renderReminderText(input({ kind: 'overdue' }))).not.toContain('late');
   });
 
-  it('says what a blocked section waits on', () => {
-    expect(renderReminderText(input({ kind: 'opened', blocked: 'Go/No-Go for the canary' }))).toContain(
-      ':no_entry: Waiting on: Go/No-Go for the canary',
-    );
+  it('says what a blocked section waits on, and never calls it open', () => {
+    const text = renderReminderText(input({ kind: 'opened', blocked: 'Go/No-Go for the canary' }));
+    expect(text).toContain(':no_entry: Waiting on: Go/No-Go for the canary');
+    expect(text).toContain('stays locked until its gate passes');
+    expect(text).not.toContain('is open now');
   });
 
   it('says which timer is up and how long it ran', () => {
