@@ -14,7 +14,7 @@ import { ACTIVE_RUNS, bareMemory, deploydayMemory, startRun } from './support/me
 import { writeBenchChecklists } from './support/benchChecklist.js';
 import { startBenchSlack } from './support/benchSlack.js';
 import { fullScans, recordStatements } from './support/queryPlans.js';
-import { against, heading, line, loadAverage, mib, ms, ratio, summarize } from './support/report.js';
+import { against, againstRatio, heading, line, loadAverage, mib, ms, ratio, summarize } from './support/report.js';
 import { createSlackSender } from './support/slackRequests.js';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./support/buildScaleDb.js', import.meta.url));
@@ -165,6 +165,11 @@ export async function scaleBench() {
       [`deployday ${ACTIVE_RUNS} active runs, full db`, (m) => m.full.active],
     ];
     for (const [label, pick] of rows) line(`  ${label}`, `${rssCell(pick(shared), shared.bare.idle)}    ${rssCell(pick(fresh), fresh.bare.idle)}`);
+    // Issue 14's memory targets, on the fresh-process figures (a shared process carries earlier peaks).
+    line('target: idle RSS (fresh, empty db)', againstRatio(ratio(fresh.empty.idle, fresh.bare.idle), '≤', 1.2));
+    line(`target: ${ACTIVE_RUNS} active runs (fresh, empty db)`, againstRatio(ratio(fresh.empty.active, fresh.bare.idle), '≤', 1.35));
+    const historyCost = fresh.full.idle - fresh.empty.idle;
+    line('target: full db adds (fresh, idle)', against(mib(historyCost), '≤ 10 MiB', historyCost <= 10 * 2 ** 20));
     if (typeof globalThis.gc !== 'function') line('note', 'run with node --expose-gc: rss was read without a full collection');
     line('machine', `${loadAverage()}; scale bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return { statusRatio: ratio(sf.p50, se.p50), clickRatio: ratio(cf.p50, ce.p50), scans, memory: { shared, fresh } };

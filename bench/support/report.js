@@ -50,6 +50,12 @@ export function against(value, target, met) {
   return `${value}   (target ${target})${met ? '' : '   MISSED'}`;
 }
 
+/** A ratio against issue 14's bound for it (`≤ 1.2x`, `≥ 0.8x`), MISSED when outside. */
+export function againstRatio(value, sense, bound) {
+  const met = sense === '≤' ? value <= bound : value >= bound;
+  return against(`${value.toFixed(2)}x`, `${sense} ${bound}x`, met);
+}
+
 export function heading(title) {
   console.log(`\n=== ${title} ===`);
 }

@@ -2,6 +2,7 @@ import { createForecastChecks, type ForecastChecks } from './forecastChecks.js';
 import { createReportQueue, type ReportQueue } from './reportQueue.js';
 import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
+import { createGroupCommit, type GroupCommit } from '../store/groupCommit.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
 import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
@@ -59,6 +60,8 @@ export interface Services {
   github: GitHubProtections;
   /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
   tenancy: Tenancy;
+  /** Clicks of one event-loop turn committed together, each acknowledged once its batch is on disk. */
+  clicks: GroupCommit;
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
@@ -95,5 +98,6 @@ export function createServices(input: ServiceInputs): Services {
     references: new ReferenceReading(deps),
     github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
     tenancy: new Tenancy(deps),
+    clicks: createGroupCommit(input.db),
   };
 }

@@ -40,7 +40,7 @@ export function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }
   if (run.status !== 'active') {
     refuse(deps, run.id, input.userId, 'run.touch', null, { code: 'run_ended', params: { runId: run.id, status: run.status, endedAt: run.endedAt } });
   }
-  return { run, snapshot: deps.queries.snapshot(run.id) };
+  return { run, snapshot: deps.queries.snapshotOf(run) };
 }
 
 /**

@@ -29,7 +29,12 @@ export class RunQueries {
   ) {}
 
   snapshot(runId: number): RunSnapshot {
-    const run = this.requireRun(runId);
+    return this.snapshotOf(this.requireRun(runId));
+  }
+
+  /** The snapshot of a run already read (a click reads its run once, not once per check). */
+  snapshotOf(run: Run): RunSnapshot {
+    const runId = run.id;
     return {
       run,
       items: withTemplateStates(run.checklist, listItemStates(this.db, runId)),

@@ -32,7 +32,8 @@ export interface ActionDeps {
 type Payload = BlockAction;
 
 /**
- * Every click: work out what it means, persist it (synchronously, in SQLite), then ack, then
+ * Every click: work out what it means, persist it (in SQLite, in one commit with the other clicks
+ * of the same event-loop turn: services.clicks), then ack, then
  * tell the clicker if something was refused. The message itself is re-rendered by the sync
  * loop, which also puts back a checkbox Slack ticked locally for a refused click.
  */
@@ -67,7 +68,10 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       let after: (() => Promise<void>) | undefined;
       let ask: { text: string; blocks: KnownBlock[] } | undefined;
       try {
-        const result = work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client);
+        // Committed with the other clicks of this turn; resolves only once that commit is on disk.
+        const result = await deps.services.clicks.run(() =>
+          work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client),
+        );
         after = result ? result.after : undefined;
         ask = result ? result.ask : undefined;
       } catch (error) {

@@ -104,6 +104,8 @@ export function guardProcessEvent(
 /** Bolt's own default (HTTPModuleFunctions.defaultBodyLimit): larger bodies get a 413 either way. */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
+const OBJECT_PAYLOAD_ONLY = /^payload=%7[bB]/;
+
 /**
  * Whether Bolt's body parser would turn this body into `null`, exactly as it parses: a form body's
  * `payload` field as JSON, any other content type as JSON.
@@ -111,6 +113,9 @@ const BODY_LIMIT = 4 * 1024 * 1024;
 function parsesToNull(raw: string, contentType: string | undefined): boolean {
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
+      // Every real interaction: one field whose value opens with an encoded `{`. That decodes to an
+      // object or fails to parse, never to null, so the body need not be parsed twice (issue 14).
+      if (OBJECT_PAYLOAD_ONLY.test(raw) && !raw.includes('&')) return false;
       const payload = parseQuery(raw).payload;
       return typeof payload === 'string' && JSON.parse(payload) === null;
     }
