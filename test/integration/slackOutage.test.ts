@@ -212,10 +212,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
 
     // Reminders due during the outage were delivered after it, each exactly once (two got no answer in
     // time and landed late: each is looked for in the channel before it would be posted again).
-    const dueDuringOutage = [
-      `r${runId}:notice:gate-passed:s1.i1`,
-      expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`)),
-    ];
+    const dueDuringOutage = [`r${runId}:notice:gate-passed:s1.i1`, expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`))];
     await eventually(
       () => {
         const rows = reminders(h, runId);
