@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verify } from '@octokit/webhooks-methods';
 import type { Logger } from '@slack/bolt';
 import { parseProtectionRequest } from '../domain/githubProtection.js';
 import type { GitHubProtections } from '../service/githubProtections.js';
@@ -9,12 +9,18 @@ import type { Route } from './serveRoute.js';
 /** GitHub caps a webhook at 25 MB; a deployment_protection_rule payload is a few KiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-/** `X-Hub-Signature-256` is `sha256=` + the hex HMAC-SHA256 of the raw body with the webhook secret; compared in constant time. */
-export function verifyGitHubSignature(secret: string, header: string | undefined, body: Buffer): boolean {
+/**
+ * `X-Hub-Signature-256` is `sha256=` + the hex HMAC-SHA256 of the raw body with the webhook secret,
+ * checked by @octokit/webhooks' own verifier (constant-time). The header's shape is checked first, so
+ * a missing or malformed one is refused without asking it.
+ */
+export async function verifyGitHubSignature(secret: string, header: string | undefined, body: Buffer): Promise<boolean> {
   if (typeof header !== 'string' || !/^sha256=[0-9a-f]{64}$/i.test(header)) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  try {
+    return await verify(secret, body.toString('utf8'), header);
+  } catch {
+    return false;
+  }
 }
 
 async function readRaw(req: IncomingMessage): Promise<Buffer | null> {
@@ -54,7 +60,7 @@ export function githubWebhookRoute(deps: {
     const body = await readRaw(req);
     if (body === null)
       return sendJson(res, 413, { error: 'too_large', message: `a webhook is at most ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
-    if (!verifyGitHubSignature(deps.secret, header(req, 'x-hub-signature-256'), body)) {
+    if (!(await verifyGitHubSignature(deps.secret, header(req, 'x-hub-signature-256'), body))) {
       logger.warn(
         `github webhook: refused a delivery with a missing or wrong X-Hub-Signature-256 (delivery ${header(req, 'x-github-delivery')?.slice(0, 64) ?? 'unknown'})`,
       );
