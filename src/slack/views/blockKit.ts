@@ -16,6 +16,7 @@ import type {
   Option,
   PlainTextElement,
   SectionBlock,
+  View,
 } from '@slack/types';
 import { SlackLimits } from './slackLimits.js';
 
@@ -155,4 +156,27 @@ export function checkboxes(actionId: string, options: CheckboxOption[], selected
   };
   if (selected.length > 0) element.initial_options = selected as unknown as Option[];
   return element;
+}
+
+/**
+ * A form in a modal: the title, the submit label, Cancel, a short intro line (mrkdwn, cut to fit),
+ * then the form's own blocks. private_metadata carries what the submission needs to find its run.
+ */
+export function formModal(input: {
+  callbackId: string;
+  privateMetadata: string;
+  title: string;
+  submit: string;
+  intro: string;
+  blocks: KnownBlock[];
+}): View {
+  return {
+    type: 'modal',
+    callback_id: input.callbackId,
+    private_metadata: input.privateMetadata,
+    title: { type: 'plain_text', text: input.title },
+    submit: { type: 'plain_text', text: input.submit },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [sectionBlock(truncate(input.intro, 2_900)), ...input.blocks],
+  };
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { TriggerList } from '../../domain/checklist.js';
 import { ActionIds, BlockIds, CallbackIds, declareRollbackMetadata, parseDeclareRollbackMetadata } from '../ids.js';
-import { truncate } from './blockKit.js';
+import { formModal, truncate } from './blockKit.js';
 import { checklistPlain, checklistTitle } from './checklistMrkdwn.js';
 import { SlackLimits } from './slackLimits.js';
 
@@ -30,24 +30,13 @@ export function declareRollbackModal(input: { runId: number; channelId: string; 
       element: { type: 'checkboxes', action_id: ActionIds.triggerConditionsInput, options },
     });
   }
-  return {
-    type: 'modal',
-    callback_id: CallbackIds.declareRollbackModal,
-    private_metadata: declareRollbackMetadata(input.runId, trigger.id, input.channelId),
-    title: { type: 'plain_text', text: 'Declare rollback' },
-    submit: { type: 'plain_text', text: 'Start the rollback' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return formModal({
+    callbackId: CallbackIds.declareRollbackModal,
+    privateMetadata: declareRollbackMetadata(input.runId, trigger.id, input.channelId),
+    title: 'Declare rollback',
+    submit: 'Start the rollback',
+    intro: `*Run #${input.runId}* · ${checklistTitle(trigger.title)}\nA rollback stops the deployment and opens the rollback steps, as \`/deploy rollback\` does.`,
     blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: truncate(
-            `*Run #${input.runId}* · ${checklistTitle(trigger.title)}\nA rollback stops the deployment and opens the rollback steps, as \`/deploy rollback\` does.`,
-            2_900,
-          ),
-        },
-      },
       ...groups,
       {
         type: 'input',
@@ -56,7 +45,7 @@ export function declareRollbackModal(input: { runId: number; channelId: string; 
         element: { type: 'plain_text_input', action_id: ActionIds.triggerReasonInput, multiline: true, min_length: 3, max_length: REASON_MAX },
       },
     ],
-  };
+  });
 }
 
 export type DeclareRollbackSubmission =

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { UPDATE_MAX_CHARS } from '../../domain/commsTemplates.js';
 import { ActionIds, BlockIds, CallbackIds, parseUpdateMetadata, templateRef, updateMetadata } from '../ids.js';
-import { actionsBlock, button, contextBlock, sectionBlock, truncate } from './blockKit.js';
+import { actionsBlock, button, contextBlock, formModal, sectionBlock } from './blockKit.js';
 import { checklistTitle } from './checklistMrkdwn.js';
 import { splitIntoParts } from './referenceText.js';
 
@@ -24,15 +24,13 @@ export function templateReplyBlocks(text: string, runId: number, refIndex: numbe
 export function updateModal(input: { runId: number; refIndex: number; channelId: string; title: string; text: string }): View {
   const cut = input.text.length > UPDATE_MAX_CHARS;
   const intro = `*${checklistTitle(input.title)}* · run #${input.runId}\nWhat the run knows (T-0, title, status, link) is filled in; edit the rest. deployday posts it in the channel, naming you.`;
-  return {
-    type: 'modal',
-    callback_id: CallbackIds.updateModal,
-    private_metadata: updateMetadata(input.runId, input.refIndex, input.channelId),
-    title: { type: 'plain_text', text: 'Post update' },
-    submit: { type: 'plain_text', text: 'Post to channel' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return formModal({
+    callbackId: CallbackIds.updateModal,
+    privateMetadata: updateMetadata(input.runId, input.refIndex, input.channelId),
+    title: 'Post update',
+    submit: 'Post to channel',
+    intro,
     blocks: [
-      sectionBlock(truncate(intro, 2_900)),
       ...(cut
         ? [contextBlock([`⚠️ The template is longer than Slack lets one field hold (${UPDATE_MAX_CHARS} characters): only its start is here.`])]
         : []),
@@ -49,7 +47,7 @@ export function updateModal(input: { runId: number; refIndex: number; channelId:
         },
       },
     ],
-  };
+  });
 }
 
 export type UpdateSubmission = { ok: true; runId: number; refIndex: number; channelId: string; text: string } | { ok: false; error: string };
