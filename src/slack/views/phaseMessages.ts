@@ -30,9 +30,9 @@ import {
   notesText,
   timerLabel,
 } from './phasePieces.js';
-import { unitItemIds, type PhasePart } from './phasePlan.js';
+import { unitsInPart, type PhasePart } from './phasePlan.js';
 import { currentVotes, itemStateOf, progressText, sectionStateLabel } from './runState.js';
-import { itemLabel, layoutSection, optionText } from './sectionLayout.js';
+import { itemLabel, optionText } from './sectionLayout.js';
 import type { SectionUnit } from './sectionLayout.js';
 import { slackDayTime, slackTime, slackWindow } from './slackDate.js';
 import { SlackLimits } from './slackLimits.js';
@@ -226,13 +226,7 @@ export function renderPhasePart(input: RenderPhasePartInput): SlackMessage {
     const notes = notesText(section);
     if (startsHere && notes.length > 0) blocks.push(contextBlock([notes]));
 
-    const itemById = new Map(section.items.map((item) => [item.id, item]));
-    for (const unit of layoutSection(section)) {
-      const items = unitItemIds(unit)
-        .filter((id) => inPart.has(id))
-        .map((id) => itemById.get(id))
-        .filter((item): item is Item => item !== undefined);
-      if (items.length === 0) continue;
+    for (const { unit, items } of unitsInPart(section, inPart)) {
       for (const item of items) {
         total += 1;
         if (isSettled(itemStateOf(snapshot, item))) done += 1;

@@ -91,6 +91,20 @@ export function unitItemIds(unit: SectionUnit): string[] {
   return unit.kind === 'checkboxes' ? unit.itemIds : [unit.itemId];
 }
 
+/** A section's units as rendered in one part of its phase: each with its items in that part, units with none left out. */
+export function unitsInPart(section: Section, inPart: ReadonlySet<string>): Array<{ unit: SectionUnit; items: Item[] }> {
+  const itemById = new Map(section.items.map((item) => [item.id, item]));
+  return layoutSection(section)
+    .map((unit) => ({
+      unit,
+      items: unitItemIds(unit)
+        .filter((id) => inPart.has(id))
+        .map((id) => itemById.get(id))
+        .filter((item): item is Item => item !== undefined),
+    }))
+    .filter(({ items }) => items.length > 0);
+}
+
 // ---- Planning ----
 
 interface Draft {

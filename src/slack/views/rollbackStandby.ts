@@ -14,8 +14,8 @@ import type { SlackMessage } from './blockKit.js';
 import { escapeMrkdwn } from './checklistMrkdwn.js';
 import { gateBody, HEADING_STATUS_MAX, headingTitle, itemBody, notesText } from './phasePieces.js';
 import { phasePartTitle } from './phaseMessages.js';
-import { unitItemIds, type PhasePart } from './phasePlan.js';
-import { layoutSection, optionText } from './sectionLayout.js';
+import { unitsInPart, type PhasePart } from './phasePlan.js';
+import { optionText } from './sectionLayout.js';
 import { formatMinutes } from './slackDate.js';
 import { SlackLimits } from './slackLimits.js';
 
@@ -55,13 +55,7 @@ export function renderRollbackStandby(input: { snapshot: RunSnapshot; phase: Pha
     blocks.push(sectionBlock(`${headingTitle(section)}\n${headingStatus(section, index === 0, ended)}`));
     const notes = notesText(section);
     if (startsHere && notes.length > 0) blocks.push(contextBlock([notes]));
-    const itemById = new Map(section.items.map((item) => [item.id, item]));
-    for (const unit of layoutSection(section)) {
-      const items = unitItemIds(unit)
-        .filter((id) => inPart.has(id))
-        .map((id) => itemById.get(id))
-        .filter((item): item is Item => item !== undefined);
-      if (items.length === 0) continue;
+    for (const { unit, items } of unitsInPart(section, inPart)) {
       steps += items.length;
       const text = items.map((item) => stepLine(item, unit.kind === 'item')).join('\n');
       blocks.push(sectionBlock(truncate(text, SlackLimits.sectionText)));
