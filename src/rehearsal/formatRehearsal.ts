@@ -36,7 +36,7 @@ export function formatRehearsal(events: RehearsalEvent[], header: RehearsalHeade
   const width = Math.max(0, ...offsets.map((o) => o.length));
   events.forEach((event, i) => {
     lines.push(
-      `${formatInZone(event.at, header.timezone)}  ${offsets[i]!.padEnd(width)}  #${event.runId}  ${event.kind.padEnd(8)}  ${describe(event)}`.trimEnd(),
+      `${formatInZone(event.at, header.timezone)}  ${offsets[i]!.padEnd(width)}  #${event.runId}  ${event.kind.padEnd(8)}  ${describe(event, header.timezone)}`.trimEnd(),
     );
   });
 
@@ -79,8 +79,8 @@ function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
 /** Warnings name what is still open: the lines after the first (the open items), indented under the event. */
 const LISTS_OPEN_ITEMS = new Set(['closing_soon', 'overdue']);
 
-function describe(event: RehearsalEvent): string {
-  const text = firstLine(event.text);
+function describe(event: RehearsalEvent, timeZone: string): string {
+  const text = firstLine(event.text, timeZone);
   switch (event.kind) {
     case 'reminder': {
       const line = `${event.detail.padEnd(15)}  ${event.sectionTitle ?? ''}: ${text}`;
@@ -88,7 +88,7 @@ function describe(event: RehearsalEvent): string {
       const rest = event.text
         .split('\n')
         .slice(1)
-        .map((l) => `    ${plainLine(l)}`.trimEnd())
+        .map((l) => `    ${plainLine(l, timeZone)}`.trimEnd())
         .filter((l) => l.trim() !== '');
       return [line, ...rest].join('\n');
     }
@@ -101,16 +101,18 @@ function describe(event: RehearsalEvent): string {
 }
 
 /**
- * The first line of a message as a person reads it: `<!date^…|fallback>` tokens become their
- * fallback, and Slack's escapes (&amp; &lt; &gt;) their characters. Other mrkdwn stays.
+ * The first line of a message as a person in the run's timezone reads it: a `<!date^SECONDS^…|fallback>`
+ * token becomes its moment in that zone (Slack shows each reader their own zone; the fallback is UTC,
+ * which would mix zones within one rehearsal line), and Slack's escapes (&amp; &lt; &gt;) their
+ * characters. Other mrkdwn stays.
  */
-export function firstLine(mrkdwn: string): string {
-  return plainLine(mrkdwn.split('\n')[0] ?? '');
+export function firstLine(mrkdwn: string, timeZone: string): string {
+  return plainLine(mrkdwn.split('\n')[0] ?? '', timeZone);
 }
 
-function plainLine(line: string): string {
+function plainLine(line: string, timeZone: string): string {
   return line
-    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<!date\^(\d+)\^[^|>]*\|[^>]*>/g, (_token, seconds: string) => formatInZone(Number(seconds) * 1000, timeZone))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -77,7 +77,7 @@ describe('deployday rehearse: the printed timeline', () => {
       '    • Send the rest of the traffic',
       // The lead is not an approver unless the checklist says so: the rehearsal's team gives the role, as a team would.
       '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  action    Traffic switch (11:00 AM - 12:30 PM): 3 items done, 1 Go vote, roles given to U0REHEARSE: approver',
-      '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  notice    ✅ Gate passed on run #1: *Go/No-Go decision recorded* (Traffic switch (11:00 AM - 12:30 PM)). No longer blocked by it: *Aftercare (T+1 day)* opens 2026-11-24 09:00 UTC.',
+      '2026-11-23 12:29 GMT+1  (T+2h 29m)      #1  notice    ✅ Gate passed on run #1: *Go/No-Go decision recorded* (Traffic switch (11:00 AM - 12:30 PM)). No longer blocked by it: *Aftercare (T+1 day)* opens 2026-11-24 10:00 GMT+1.',
       '2026-11-24 09:45 GMT+1  (T+23h 45m)     #1  reminder  opens_soon       Aftercare (T+1 day): :hourglass_flowing_sand: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* opens at 2026-11-24 10:00 GMT+1, until 2026-11-25 10:00 GMT+1. 2 items to do.',
       '2026-11-24 10:00 GMT+1  (T+1d)          #1  reminder  opened           Aftercare (T+1 day): :arrow_forward: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* is open now, until 2026-11-25 10:00 GMT+1. 2 items to do.',
       '2026-11-25 09:45 GMT+1  (T+1d 23h 45m)  #1  reminder  closing_soon     Aftercare (T+1 day): :warning: *#1 Billing Service Upgrade* · *Aftercare (T+1 day)* closes at 2026-11-25 10:00 GMT+1. Still open:',

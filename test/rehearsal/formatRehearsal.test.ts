@@ -16,9 +16,14 @@ describe('formatOffset', () => {
 });
 
 describe('firstLine', () => {
-  it('reads Slack date tokens as their fallback and undoes Slack escapes, keeping only the first line', () => {
+  it("reads Slack date tokens in the run's timezone and undoes Slack escapes, keeping only the first line", () => {
     const text =
-      ':warning: *#3 Testing &amp; Launch* · *Canary &lt;10%&gt;* closes at <!date^1795446000^{date_short_pretty} {time}|2026-11-23 16:00 EST>. Still open:\n• Deploy — _no owner_';
-    expect(firstLine(text)).toBe(':warning: *#3 Testing & Launch* · *Canary <10%>* closes at 2026-11-23 16:00 EST. Still open:');
+      ':warning: *#3 Testing &amp; Launch* · *Canary &lt;10%&gt;* closes at <!date^1795446000^{date_short_pretty} {time}|2026-11-23 15:00 UTC>. Still open:\n• Deploy — _no owner_';
+    expect(firstLine(text, 'America/New_York')).toBe(':warning: *#3 Testing & Launch* · *Canary <10%>* closes at 2026-11-23 10:00 EST. Still open:');
+  });
+
+  it('shows a date token whose fallback is UTC in the same zone as the rest of the rehearsal', () => {
+    const notice = 'Rollout opens <!date^1795446000^{date_short_pretty} {time}|2026-11-23 15:00 UTC>; Sign-offs can start now.';
+    expect(firstLine(notice, 'America/Los_Angeles')).toBe('Rollout opens 2026-11-23 07:00 PST; Sign-offs can start now.');
   });
 });
