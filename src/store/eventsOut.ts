@@ -1,3 +1,4 @@
+import { AUDIT_COLUMNS, toAuditEntry, type AuditDbRow } from './audit.js';
 import { prepared, type Db } from './db.js';
 import { leasedOutbox } from './leasedOutbox.js';
 import type { EventFact } from '../domain/outboundEvent.js';
@@ -68,29 +69,14 @@ export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Arra
   const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
   const rows = prepared(
     db,
-    `SELECT id, run_id, at, actor, action, target, detail_json FROM audit
+    `SELECT ${AUDIT_COLUMNS} FROM audit
      WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
-  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as Array<{
-    id: number;
-    run_id: number;
-    at: number;
-    actor: string;
-    action: string;
-    target: string | null;
-    detail_json: string | null;
-  }>;
-  return rows.map((r) => ({
-    runId: r.run_id,
-    fact: {
-      source: 'audit',
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
-    },
-  }));
+  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as AuditDbRow[];
+  return rows.map((r) => {
+    const { runId, ...entry } = toAuditEntry(r);
+    // run_id IS NOT NULL above.
+    return { runId: runId as number, fact: { source: 'audit', ...entry } };
+  });
 }
 
 /** Moves the audit cursor (only forward). */
