@@ -446,7 +446,8 @@ describe('delivery when PagerDuty misbehaves', () => {
     expect(listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
-  it('delivers, exactly once, a page a stopped bot left in the outbox, from a new bot on the same database', async () => {
+  /** A bot on its own database file pages while PagerDuty is down, fails to send once, and is stopped. */
+  async function stoppedWithPageQueued(text: string): Promise<{ w: World; key: string; databasePath: string }> {
     const temp = tempDir('deployday-paging-db-');
     cleanups.push(temp.remove);
     const databasePath = join(temp.dir, 'deployday.sqlite');
@@ -454,10 +455,15 @@ describe('delivery when PagerDuty misbehaves', () => {
     const { runId } = await startRun(w.h);
 
     await w.pd.setDown(true);
-    expect(ackText(await command(w, 'page stopping the bot mid-page'))).toContain('Paging on-call');
+    expect(ackText(await command(w, `page ${text}`))).toContain('Paging on-call');
     const key = w.bot.bot.pages.pagesOf(runId)[0]!.dedupKey;
     await eventually(() => expect(listOutbox(w.h.db, key)[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
     await w.bot.stop();
+    return { w, key, databasePath };
+  }
+
+  it('delivers, exactly once, a page a stopped bot left in the outbox, from a new bot on the same database', async () => {
+    const { w, key, databasePath } = await stoppedWithPageQueued('stopping the bot mid-page');
 
     await w.pd.setDown(false);
     const second = await launch({ fake: w.fake, pd: w.pd, checklistsDir: w.checklistsDir, clock: { offset: 0 }, databasePath });
@@ -469,17 +475,7 @@ describe('delivery when PagerDuty misbehaves', () => {
   });
 
   it('re-sends at once, not after the two-minute lease, a page a crash left mid-send', async () => {
-    const temp = tempDir('deployday-paging-db-');
-    cleanups.push(temp.remove);
-    const databasePath = join(temp.dir, 'deployday.sqlite');
-    const w = await world({ databasePath });
-    const { runId } = await startRun(w.h);
-
-    await w.pd.setDown(true);
-    await command(w, 'page crash while sending');
-    const key = w.bot.bot.pages.pagesOf(runId)[0]!.dedupKey;
-    await eventually(() => expect(listOutbox(w.h.db, key)[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
-    await w.bot.stop();
+    const { w, key, databasePath } = await stoppedWithPageQueued('crash while sending');
     // What a crash between claiming the row and recording PagerDuty's answer leaves behind.
     const db = new Database(databasePath);
     db.prepare(`UPDATE pager_outbox SET status = 'sending', claimed_at = ? WHERE dedup_key = ?`).run(Date.now(), key);
