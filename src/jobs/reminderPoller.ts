@@ -65,7 +65,7 @@ export class ReminderPoller {
           if (!outgoing) continue;
           const outcome = await this.post(outgoing);
           if (outcome.ok) {
-            this.timeline.complete(outgoing, this.now(), outcome.ts);
+            this.timeline.complete(outgoing, this.now(), outcome.ts, outcome.text);
           } else if (outcome.retryInMs !== null) {
             this.timeline.retryLater(row, outcome.retryInMs, outcome.error);
           } else {

@@ -10,6 +10,7 @@ import { hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { claimDueReminders, markReminderSent, markReminderSkipped, releaseReminder, upsertReminders, type ReminderRow } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
+import { adoptNudgeMessage } from './nudgeMessages.js';
 import type { Clock } from './clock.js';
 import type { TimelineWindows } from './timelineWindows.js';
 
@@ -125,9 +126,15 @@ export class ReminderDelivery {
     };
   }
 
-  /** Records a sent row and plans what follows it (the next overdue nudge). */
-  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null): void {
+  /**
+   * Records a sent row and plans what follows it (the next overdue nudge). A posted nudge becomes
+   * one of the run's messages (nudgeMessages.ts), so the run's end takes its button off.
+   */
+  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): void {
     this.recordSent(outgoing.row, sentAt, outgoing.late, messageTs);
+    if (outgoing.row.kind === 'overdue' && messageTs !== null && postedText !== undefined) {
+      adoptNudgeMessage(this.db, { row: outgoing.row, channelId: outgoing.channelId, ts: messageTs, text: postedText });
+    }
   }
 
   /**
@@ -174,9 +181,9 @@ function toPlanned(row: ReminderRow): PlannedReminder {
   return planned;
 }
 
-/** How a send went, as the poller needs to know it. */
+/** How a send went, as the poller needs to know it; `text` is what was posted (a nudge keeps it, nudgeMessages.ts). */
 export type PostOutcome =
-  | { ok: true; ts: string | null }
+  | { ok: true; ts: string | null; text?: string }
   | { ok: false; retryInMs: number; error: string }
   | { ok: false; retryInMs: null; error: string };
 

@@ -13,6 +13,7 @@ import type { Db } from '../store/db.js';
 import { cancelPendingReminders, listReminders, upsertReminders, type ReminderRow } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
+import { postedNudge } from './nudgeMessages.js';
 import { ReminderDelivery, SECTION_KINDS, type OutgoingReminder } from './reminderDelivery.js';
 import { TimelineWindows } from './timelineWindows.js';
 
@@ -51,8 +52,12 @@ export class TimelineService {
   prepare(row: ReminderRow): OutgoingReminder | null {
     return this.delivery.prepare(row);
   }
-  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null): void {
-    this.delivery.complete(outgoing, sentAt, messageTs);
+  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): void {
+    this.delivery.complete(outgoing, sentAt, messageTs, postedText);
+  }
+  /** An overdue nudge adopted as a run message (nudgeMessages.ts): what it said, for which section. */
+  postedNudge(reminderId: number): { runId: number; sectionId: string; text: string } | null {
+    return postedNudge(this.db, reminderId);
   }
   recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): void {
     this.delivery.recordSent(row, sentAt, late, messageTs);

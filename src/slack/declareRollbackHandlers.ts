@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
 import { BlockIds, CallbackIds, parseTriggerRef } from './ids.js';
-import { errorText } from './replyWithError.js';
+import { registerFormSubmission } from './formSubmission.js';
 import { declareRollbackModal, parseDeclareRollbackSubmission } from './views/declareRollbackModal.js';
 
 interface Deps {
@@ -41,30 +41,12 @@ export function declareRollbackClick(
 
 /** The modal, submitted: the rollback starts as `/deploy rollback` would, or the form says why not. */
 export function registerDeclareRollbackModal(app: App, deps: Omit<Deps, 'foreground'>): void {
-  app.view(CallbackIds.declareRollbackModal, async ({ ack, body, view }) => {
-    let submission: ReturnType<typeof parseDeclareRollbackSubmission>;
-    try {
-      submission = parseDeclareRollbackSubmission(view);
-    } catch {
-      submission = {
-        ok: false,
-        blockId: BlockIds.triggerReason,
-        error: 'This form is not one I recognise; close it and click Declare rollback again.',
-      };
-    }
-    if (!submission.ok) {
-      await ack({ response_action: 'errors', errors: { [submission.blockId]: submission.error } });
-      return;
-    }
-    const userId: unknown = (body as { user?: { id?: unknown } }).user?.id;
-    if (typeof userId !== 'string' || userId === '') {
-      await ack({
-        response_action: 'errors',
-        errors: { [BlockIds.triggerReason]: 'This form is not one I recognise; close it and click Declare rollback again.' },
-      });
-      return;
-    }
-    try {
+  registerFormSubmission(app, {
+    callbackId: CallbackIds.declareRollbackModal,
+    errorBlock: BlockIds.triggerReason,
+    notOurs: 'This form is not one I recognise; close it and click Declare rollback again.',
+    parse: parseDeclareRollbackSubmission,
+    act: (submission, userId) =>
       deps.services.ending.declareFromTrigger({
         userId,
         channelId: submission.channelId,
@@ -72,13 +54,8 @@ export function registerDeclareRollbackModal(app: App, deps: Omit<Deps, 'foregro
         triggerId: submission.triggerId,
         conditions: submission.conditions,
         reason: submission.reason,
-      });
-      await ack();
-    } catch (error) {
-      await ack({
-        response_action: 'errors',
-        errors: { [BlockIds.triggerReason]: errorText(error, deps.logger, 'declare rollback submit').slice(0, 150) },
-      });
-    }
+      }),
+    logger: deps.logger,
+    logContext: 'declare rollback submit',
   });
 }

@@ -121,7 +121,7 @@ export function createReminderPoster(deps: {
         metadata: { event_type: REMINDER_METADATA_TYPE, event_payload: { key: outgoing.row.key } },
       });
       deps.pacer?.answered(outgoing.channelId, Date.now());
-      return { ok: true, ts: typeof result.ts === 'string' ? result.ts : null };
+      return { ok: true, ts: typeof result.ts === 'string' ? result.ts : null, text };
     } catch (error) {
       const failure = classifySlackError(error);
       if (outcomeUnknown(error)) {

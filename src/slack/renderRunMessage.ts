@@ -1,10 +1,12 @@
 import type { SectionHistory } from '../domain/forecast.js';
 import type { RunService } from '../service/runService.js';
+import { parseNudgeMessageKey } from '../service/nudgeMessages.js';
 import type { TimelineService } from '../service/timelineService.js';
 import { triggerLists } from '../domain/checklist.js';
 import { OVERVIEW_KEY, parsePhaseKey, parseTriggersKey, partsOf, phaseKey } from './messageLayout.js';
 import type { SlackMessage } from './views/blockKit.js';
 import { withoutControls } from './views/endedRunMessage.js';
+import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { renderOverview } from './views/overviewMessage.js';
 import { renderPhasePart } from './views/phaseMessages.js';
 import { renderRollbackStandby } from './views/rollbackStandby.js';
@@ -28,9 +30,16 @@ export function createRunMessageRenderer(deps: {
   // An ended run keeps its messages as a record, with nothing left to click.
   return (runId, key) => {
     const snapshot = deps.runs.snapshot(runId);
-    const message = render(snapshot, key);
+    const nudgeId = parseNudgeMessageKey(key);
+    const message = nudgeId === null ? render(snapshot, key) : renderNudge(runId, nudgeId, key);
     return snapshot.run.status === 'active' ? message : withoutControls(message);
   };
+  /** An overdue nudge, as it was posted (its button goes with the rest once the run has ended). */
+  function renderNudge(runId: number, reminderId: number, key: string): SlackMessage {
+    const nudge = deps.timeline.postedNudge(reminderId);
+    if (!nudge || nudge.runId !== runId) throw new Error(`run ${runId} has no message ${key}`);
+    return { text: nudge.text, blocks: overdueReminderBlocks(runId, nudge.sectionId, nudge.text) };
+  }
   function render(snapshot: ReturnType<RunService['snapshot']>, key: string): SlackMessage {
     const runId = snapshot.run.id;
     const now = deps.now();

@@ -36,25 +36,32 @@ export function appendAudit(
   return Number(info.lastInsertRowid);
 }
 
+/** An audit row as selected by AUDIT_COLUMNS. */
+export interface AuditDbRow {
+  id: number;
+  run_id: number | null;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail_json: string | null;
+}
+
+/** The columns toAuditEntry reads, for every query that returns audit entries. */
+export const AUDIT_COLUMNS = 'id, run_id, at, actor, action, target, detail_json';
+
+export const toAuditEntry = (r: AuditDbRow): AuditEntry => ({
+  id: r.id,
+  runId: r.run_id,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
+});
+
 export function listAudit(db: Db, runId: number): AuditEntry[] {
-  const rows = prepared(db, 'SELECT id, run_id, at, actor, action, target, detail_json FROM audit WHERE run_id = ? ORDER BY id').all(runId) as Array<{
-    id: number;
-    run_id: number | null;
-    at: number;
-    actor: string;
-    action: string;
-    target: string | null;
-    detail_json: string | null;
-  }>;
-  return rows.map((r) => ({
-    id: r.id,
-    runId: r.run_id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
-  }));
+  return (prepared(db, `SELECT ${AUDIT_COLUMNS} FROM audit WHERE run_id = ? ORDER BY id`).all(runId) as AuditDbRow[]).map(toAuditEntry);
 }
 
 export function hasAuditEntry(db: Db, runId: number, action: string, target: string): boolean {

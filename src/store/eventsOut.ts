@@ -1,4 +1,6 @@
+import { AUDIT_COLUMNS, toAuditEntry, type AuditDbRow } from './audit.js';
 import { prepared, type Db } from './db.js';
+import { leasedOutbox } from './leasedOutbox.js';
 import type { EventFact } from '../domain/outboundEvent.js';
 
 /**
@@ -9,8 +11,8 @@ import type { EventFact } from '../domain/outboundEvent.js';
 
 export type EventsOutStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
-/** A row still 'sending' this long after its claim belongs to a worker that died. */
-export const EVENTS_SENDING_LEASE_MS = 2 * 60 * 1000;
+/** Each destination gets its events one at a time and in order. */
+const deliveries = leasedOutbox({ table: 'events_outbox', readyStatus: 'pending', inOrderPer: 'destination' });
 
 export interface EventsOutRow {
   id: number;
@@ -67,29 +69,14 @@ export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Arra
   const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
   const rows = prepared(
     db,
-    `SELECT id, run_id, at, actor, action, target, detail_json FROM audit
+    `SELECT ${AUDIT_COLUMNS} FROM audit
      WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
-  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as Array<{
-    id: number;
-    run_id: number;
-    at: number;
-    actor: string;
-    action: string;
-    target: string | null;
-    detail_json: string | null;
-  }>;
-  return rows.map((r) => ({
-    runId: r.run_id,
-    fact: {
-      source: 'audit',
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
-    },
-  }));
+  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as AuditDbRow[];
+  return rows.map((r) => {
+    const { runId, ...entry } = toAuditEntry(r);
+    // run_id IS NOT NULL above.
+    return { runId: runId as number, fact: { source: 'audit', ...entry } };
+  });
 }
 
 /** Moves the audit cursor (only forward). */
@@ -148,60 +135,28 @@ export function insertDelivery(
 }
 
 /**
- * Claims due rows ('pending' and due, or 'sending' past the lease), marking them 'sending' and
- * counting an attempt. A row waits while an earlier row for the same destination is unfinished,
- * so each receiver gets its events in order and one at a time.
+ * Claims due rows (see LeasedOutbox.claimDue). A row waits while an earlier row for the same
+ * destination is unfinished, so each receiver gets its events in order and one at a time.
  */
 export function claimDueDeliveries(db: Db, now: number, limit: number): EventsOutRow[] {
-  const rows = prepared(
-    db,
-    `UPDATE events_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
-     WHERE id IN (
-       SELECT o.id FROM events_outbox o
-       WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now) OR (o.status = 'sending' AND o.claimed_at <= @staleBefore))
-         AND NOT EXISTS (SELECT 1 FROM events_outbox e WHERE e.destination = o.destination AND e.id < o.id AND e.status IN ('pending', 'sending'))
-       ORDER BY o.id LIMIT @limit)
-     RETURNING *`,
-  ).all({ now, staleBefore: now - EVENTS_SENDING_LEASE_MS, limit }) as DbRow[];
-  return rows.map(toRow).sort((a, b) => a.id - b.id);
+  return (deliveries.claimDue(db, now, limit) as DbRow[]).map(toRow);
 }
 
 /** At start: rows the previous process left mid-send are due now (one process owns the database). */
 export function releaseSendingDeliveries(db: Db, now: number): number {
-  return prepared(
-    db,
-    `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL,
-       last_error = COALESCE(last_error, 'interrupted by a restart while sending') WHERE status = 'sending'`,
-  ).run(now).changes;
+  return deliveries.releaseSending(db, now);
 }
 
 export function markDeliverySent(db: Db, id: number, now: number, status: number): boolean {
-  return (
-    prepared(db, `UPDATE events_outbox SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`).run(
-      now,
-      status,
-      id,
-    ).changes === 1
-  );
+  return deliveries.markSent(db, id, now, status);
 }
 
 export function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-  return (
-    prepared(
-      db,
-      `UPDATE events_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
-    ).run(nextAttemptAt, error, status, id).changes === 1
-  );
+  return deliveries.markRetry(db, id, nextAttemptAt, error, status);
 }
 
 export function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): boolean {
-  return (
-    prepared(db, `UPDATE events_outbox SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`).run(
-      error,
-      status,
-      id,
-    ).changes === 1
-  );
+  return deliveries.markFailed(db, id, error, status);
 }
 
 export function listDeliveries(db: Db): EventsOutRow[] {

@@ -1,6 +1,7 @@
 import type { ProtectionAnswer, ProtectionDecision, ProtectionRequest } from '../domain/githubProtection.js';
 import type { GateDeployment } from '../domain/run.js';
 import { prepared, type Db } from './db.js';
+import { leasedOutbox } from './leasedOutbox.js';
 
 /**
  * Table of migrations/013_github_protection.sql: GitHub deployments waiting on a run's gate, and
@@ -10,8 +11,8 @@ import { prepared, type Db } from './db.js';
 
 export type ProtectionStatus = 'waiting' | 'queued' | 'sending' | 'sent' | 'failed';
 
-/** A row still 'sending' this long after its claim belongs to a worker that died. */
-export const PROTECTION_SENDING_LEASE_MS = 2 * 60 * 1000;
+/** The callbacks' outbox: 'pending' would be ambiguous here ('waiting' is a row with no answer yet), so ready rows are 'queued'. */
+const callbacks = leasedOutbox({ table: 'github_protections', readyStatus: 'queued' });
 
 export interface ProtectionRow {
   id: number;
@@ -137,55 +138,26 @@ export function decideProtection(db: Db, id: number, decision: ProtectionDecisio
   );
 }
 
-/** Claims due callbacks ('queued' and due, or 'sending' past the lease), counting an attempt. */
+/** Claims due callbacks (see LeasedOutbox.claimDue); each deployment's answer is independent. */
 export function claimDueProtections(db: Db, now: number, limit: number): ProtectionRow[] {
-  const rows = prepared(
-    db,
-    `UPDATE github_protections SET status = 'sending', claimed_at = @now, attempts = attempts + 1
-     WHERE id IN (
-       SELECT id FROM github_protections
-       WHERE (status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND claimed_at <= @staleBefore)
-       ORDER BY id LIMIT @limit)
-     RETURNING *`,
-  ).all({ now, staleBefore: now - PROTECTION_SENDING_LEASE_MS, limit }) as DbRow[];
-  return rows.map(toRow).sort((a, b) => a.id - b.id);
+  return (callbacks.claimDue(db, now, limit) as DbRow[]).map(toRow);
 }
 
 export function markProtectionSent(db: Db, id: number, now: number, status: number): boolean {
-  return (
-    prepared(
-      db,
-      `UPDATE github_protections SET status = 'sent', sent_at = ?, last_status = ?, last_error = NULL WHERE id = ? AND status = 'sending'`,
-    ).run(now, status, id).changes === 1
-  );
+  return callbacks.markSent(db, id, now, status);
 }
 
 export function markProtectionRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-  return (
-    prepared(
-      db,
-      `UPDATE github_protections SET status = 'queued', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`,
-    ).run(nextAttemptAt, error, status, id).changes === 1
-  );
+  return callbacks.markRetry(db, id, nextAttemptAt, error, status);
 }
 
 export function markProtectionFailed(db: Db, id: number, error: string, status: number | null): boolean {
-  return (
-    prepared(db, `UPDATE github_protections SET status = 'failed', last_error = ?, last_status = ? WHERE id = ? AND status = 'sending'`).run(
-      error,
-      status,
-      id,
-    ).changes === 1
-  );
+  return callbacks.markFailed(db, id, error, status);
 }
 
 /** At start: callbacks the last process left mid-send are due now (one process owns the database). */
 export function releaseSendingProtections(db: Db, now: number): number {
-  return prepared(
-    db,
-    `UPDATE github_protections SET status = 'queued', next_attempt_at = ?, claimed_at = NULL,
-       last_error = COALESCE(last_error, 'interrupted by a restart while sending') WHERE status = 'sending'`,
-  ).run(now).changes;
+  return callbacks.releaseSending(db, now);
 }
 
 export function protectionsOfRun(db: Db, runId: number): ProtectionRow[] {

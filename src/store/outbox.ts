@@ -1,4 +1,5 @@
 import { prepared, type Db } from './db.js';
+import { leasedOutbox, SENDING_LEASE_MS } from './leasedOutbox.js';
 import type { PageState } from './pages.js';
 import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../domain/pageEvent.js';
 
@@ -12,8 +13,10 @@ import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../do
 export type OutboxAction = 'trigger' | 'resolve';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
-/** A row still 'sending' this long after its claim belongs to a worker that died. */
-export const SENDING_LEASE_MS = 2 * 60 * 1000;
+export { SENDING_LEASE_MS };
+
+/** A page's events go out one at a time and in order: the dedup key is the page. */
+const pagerOutbox = leasedOutbox({ table: 'pager_outbox', readyStatus: 'pending', inOrderPer: 'dedup_key' });
 
 export interface OutboxRow {
   id: number;
@@ -138,71 +141,32 @@ function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: Ou
 }
 
 /**
- * Atomically claims up to `limit` rows that are due, marking them 'sending' and counting an
- * attempt. Due means pending with next_attempt_at ≤ now, or left 'sending' for longer than
- * SENDING_LEASE_MS by a worker that crashed. A row is never claimed while an earlier row for
- * the same dedup key is unfinished, so a page's events go out one at a time and in order
- * (its trigger before its resolve), and one claim holds at most one row per dedup key.
+ * Claims up to `limit` due rows (see LeasedOutbox.claimDue). A row is never claimed while an
+ * earlier row for the same dedup key is unfinished, so a page's events go out one at a time and
+ * in order (its trigger before its resolve), and one claim holds at most one row per dedup key.
  * Returned in id order.
  */
 export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
-  const rows = prepared(
-    db,
-    `UPDATE pager_outbox SET status = 'sending', claimed_at = @now, attempts = attempts + 1
-       WHERE id IN (
-         SELECT o.id FROM pager_outbox o
-         WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now)
-             OR (o.status = 'sending' AND o.claimed_at <= @staleBefore))
-           AND NOT EXISTS (
-             SELECT 1 FROM pager_outbox e
-             WHERE e.dedup_key = o.dedup_key AND e.id < o.id AND e.status IN ('pending', 'sending'))
-         ORDER BY o.id
-         LIMIT @limit)
-       RETURNING *`,
-  ).all({ now, staleBefore: now - SENDING_LEASE_MS, limit }) as OutboxDbRow[];
-  return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
+  return (pagerOutbox.claimDue(db, now, limit) as OutboxDbRow[]).map(toOutboxRow);
 }
 
 /**
- * At start, before the worker's first tick: rows left 'sending' were claimed by this bot's
- * previous process, which died (or was stopped) before it recorded the answer. Nobody is
- * sending them now, so they are due at once instead of after SENDING_LEASE_MS; the dedup key
- * makes a re-send of an event PagerDuty did get the same incident. Only safe while one bot
- * process owns the database, which deployday assumes throughout. Returns the rows released.
+ * At start: rows left 'sending' by this bot's previous process are due at once (see
+ * LeasedOutbox.releaseSending); the dedup key makes a re-send of an event PagerDuty did get the
+ * same incident. Returns the rows released.
  */
 export function releaseStaleSending(db: Db, now: number): number {
-  return prepared(
-    db,
-    `UPDATE pager_outbox SET status = 'pending', next_attempt_at = @now, claimed_at = NULL,
-         last_error = COALESCE(last_error, 'interrupted by a restart while sending')
-       WHERE status = 'sending'`,
-  ).run({ now }).changes;
+  return pagerOutbox.releaseSending(db, now);
 }
 
-/*
- * The mark* functions change a row only while it is 'sending', and say whether they did:
- * a worker that outlived its lease must not overwrite what the worker that took over wrote.
- */
-
+/** PagerDuty answers an accepted event with 202. */
 export function markSent(db: Db, id: number, now: number): boolean {
-  return (
-    prepared(
-      db,
-      `UPDATE pager_outbox SET status = 'sent', sent_at = ?, last_status = 202, last_error = NULL
-         WHERE id = ? AND status = 'sending'`,
-    ).run(now, id).changes === 1
-  );
+  return pagerOutbox.markSent(db, id, now, 202);
 }
 
 /** Puts the row back to wait until nextAttemptAt. */
 export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
-  return (
-    prepared(
-      db,
-      `UPDATE pager_outbox SET status = 'pending', next_attempt_at = ?, claimed_at = NULL, last_error = ?, last_status = ?
-         WHERE id = ? AND status = 'sending'`,
-    ).run(nextAttemptAt, error, status, id).changes === 1
-  );
+  return pagerOutbox.markRetry(db, id, nextAttemptAt, error, status);
 }
 
 /**
@@ -213,12 +177,10 @@ export function markRetry(db: Db, id: number, nextAttemptAt: number, error: stri
 export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
   return db
     .transaction((): boolean => {
-      const row = prepared(
-        db,
-        `UPDATE pager_outbox SET status = 'failed', last_error = ?, last_status = ?
-         WHERE id = ? AND status = 'sending' RETURNING dedup_key, action`,
-      ).get(error, status, id) as { dedup_key: string; action: OutboxAction } | undefined;
-      if (!row) return false;
+      const row = prepared(db, 'SELECT dedup_key, action FROM pager_outbox WHERE id = ?').get(id) as
+        | { dedup_key: string; action: OutboxAction }
+        | undefined;
+      if (!row || !pagerOutbox.markFailed(db, id, error, status)) return false;
       if (row.action === 'trigger') {
         prepared(
           db,

@@ -122,6 +122,16 @@ export function markReminderSent(db: Db, id: number, now: number, late: boolean,
   prepared(db, `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
 }
 
+/** Keeps what a sent reminder said (in its payload), for a later update of the message. */
+export function keepPostedText(db: Db, id: number, text: string): void {
+  prepared(db, `UPDATE reminders SET payload_json = json_object('postedText', ?) WHERE id = ?`).run(text, id);
+}
+
+export function findReminder(db: Db, id: number): ReminderRow | null {
+  const row = prepared(db, 'SELECT * FROM reminders WHERE id = ?').get(id) as Row | undefined;
+  return row ? toReminder(row) : null;
+}
+
 export function markReminderSkipped(db: Db, id: number, outcome: string): void {
   prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
 }

@@ -46,6 +46,21 @@ export function insertRunMessages(db: Db, runId: number, channelId: string, keys
   keys.forEach((key, position) => insert.run(runId, key, position, channelId));
 }
 
+/**
+ * Adopts a message posted by another path (a nudge the reminder poller posted) as one of the run's
+ * messages, already in sync at `ts`, so the sync loop updates it when the run changes (its end).
+ * `stale`: the run changed while it was being posted, so it is due an update at once. Placed after
+ * the run's own messages, which it never holds back (it is posted already).
+ */
+export function adoptPostedRunMessage(db: Db, message: { runId: number; key: string; channelId: string; ts: string; stale: boolean }): void {
+  prepared(
+    db,
+    `INSERT INTO run_messages (run_id, message_key, position, channel_id, ts, version, synced_version)
+     VALUES (@runId, @key, (SELECT COALESCE(MAX(position), 0) + 1 FROM run_messages WHERE run_id = @runId), @channelId, @ts, @version, 1)
+     ON CONFLICT DO NOTHING`,
+  ).run({ runId: message.runId, key: message.key, channelId: message.channelId, ts: message.ts, version: message.stale ? 2 : 1 });
+}
+
 export function listRunMessages(db: Db, runId: number): RunMessage[] {
   return (prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId) as Row[]).map(toMessage);
 }

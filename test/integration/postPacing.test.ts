@@ -6,12 +6,11 @@
  */
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { describe, expect, it } from 'vitest';
+import { botProcessPerTest } from '../support/botProcessPerTest.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
 import { sharedSamplesDir } from '../support/sharedSamples.js';
-import { createSlackClient } from '../support/slackClient.js';
-import { REPO_ROOT, SIGNING_SECRET, tempDir } from '../support/startBot.js';
+import { REPO_ROOT } from '../support/startBot.js';
 import { waitFor } from '../support/waitFor.js';
 
 /** Slack's chat.postMessage limit as the strict fake models it: 1/s per channel with bursts of 3. */
@@ -22,30 +21,24 @@ function runPosts(fake: FakeSlack, channel: string): number {
 }
 
 describe('posting a run (issue 10)', () => {
-  let bot: BotProcess | undefined;
-  let fake: FakeSlack | undefined;
-  let cleanup: (() => void) | undefined;
-  afterEach(async () => {
-    await bot?.stop();
-    await fake?.close();
-    cleanup?.();
-  });
+  const open = botProcessPerTest();
 
   it('starts every example checklist without a single 429 from Slack, the overview first in each channel', async () => {
-    fake = await startFakeSlack({ rateLimits: { 'chat.postMessage': POST_LIMIT } });
-    const dir = tempDir();
-    cleanup = dir.remove;
+    const bed = await open({ fakeSlack: { rateLimits: { 'chat.postMessage': POST_LIMIT } } });
+    const { fake, dir } = bed;
     const sources = [join(REPO_ROOT, 'checklists'), sharedSamplesDir()];
     const names: string[] = [];
     for (const source of sources) {
       for (const file of readdirSync(source).filter((f) => f.endsWith('.md'))) {
-        copyFileSync(join(source, file), join(dir.dir, file));
+        copyFileSync(join(source, file), join(dir, file));
         names.push(file.replace(/\.md$/, ''));
       }
     }
     expect(names.length).toBeGreaterThanOrEqual(4);
-    bot = await startBotProcess({ SLACK_API_URL: fake.apiUrl, DATABASE_PATH: join(dir.dir, 'deployday.db'), CHECKLISTS_DIR: dir.dir });
-    const slack = createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+    // The checklists are the copies in the test's folder.
+    bed.env['CHECKLISTS_DIR'] = dir;
+    await bed.start();
+    const slack = bed.slack();
     // Two runs share one channel too: the pace is the channel's, not the run's.
     const channels = names.map((_, i) => `C0PACE${i < 2 ? 0 : i}`);
     for (const [i, name] of names.entries()) {
@@ -53,8 +46,8 @@ describe('posting a run (issue 10)', () => {
       expect(reply.status).toBe(200);
     }
     // Done when every channel has its run messages and no post has been made for a while.
-    const lastPostAt = () => Math.max(0, ...fake!.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.at));
-    await waitFor(() => new Set(channels).size > 0 && channels.every((c) => runPosts(fake!, c) > 1) && Date.now() - lastPostAt() > 3_000, {
+    const lastPostAt = () => Math.max(0, ...fake.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.at));
+    await waitFor(() => new Set(channels).size > 0 && channels.every((c) => runPosts(fake, c) > 1) && Date.now() - lastPostAt() > 3_000, {
       timeoutMs: 90_000,
       intervalMs: 250,
       message: 'the runs were never fully posted',

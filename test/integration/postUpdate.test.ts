@@ -111,6 +111,32 @@ describe('communication templates: Post update', () => {
     expect(h.fake.findText(CHANNEL, 'posted by')).toHaveLength(0);
   });
 
+  it('keeps the modal open saying the form is not one it sent when its metadata or field type is forged, posting nothing', async () => {
+    const h = await open({ checklistsDir: PEOPLE_DIR, clock: fixedStart() });
+    const { runId } = await startRun(h, 'people-day');
+    await clickPostUpdate(h, await h.bot.slack.command('ref status update'));
+    await eventually(() => expect(h.fake.views).toHaveLength(1));
+
+    const forgedMeta = await h.bot.slack.viewSubmission({
+      user: ALICE,
+      callbackId: CallbackIds.updateModal,
+      privateMetadata: 'not-a-run',
+      values: { [BlockIds.updateText]: { [ActionIds.updateTextInput]: 'Looks fine.' } },
+    });
+    expect(forgedMeta.body).toEqual({
+      response_action: 'errors',
+      errors: { [BlockIds.updateText]: 'This form is not one I recognise; close it and click Post update again.' },
+    });
+    const forgedType = await h.bot.slack.viewSubmission({
+      user: ALICE,
+      callbackId: CallbackIds.updateModal,
+      values: { [BlockIds.updateText]: { [ActionIds.updateTextInput]: { type: 'plain_text_input', value: 42 } } },
+    });
+    expect(forgedType.body).toEqual({ response_action: 'errors', errors: { [BlockIds.updateText]: 'This form is not one I recognise.' } });
+    expect(auditRows(h.db, runId, 'update.post')).toHaveLength(0);
+    expect(h.fake.findText(CHANNEL, 'posted by')).toHaveLength(0);
+  });
+
   it('offers Post update on the shared sample’s fenced customer notices, and no button on a section that is not a template', async () => {
     const h = await open({ checklistsDir: sharedSamplesDir() });
     await startRun(h, 'timed-deployment-day');

@@ -26,8 +26,6 @@ import {
 } from './checklistHarness.js';
 
 const MINUTE = 60_000;
-/** Slack gives up on an ack after 3 s; ours must stay well inside that whatever Slack's API is doing. */
-const ACK_BUDGET_MS = 2_000;
 /**
  * Longer than the background web client's 10 s timeout (src/slack/webClients.ts): the bot gives up,
  * and the fake still carries the call out, late — after the bot's retry, for an update.
@@ -53,7 +51,6 @@ async function openHarness(
 interface Ack {
   what: string;
   status: number;
-  ms: number;
 }
 
 /** The run's messages as the fake stores them (reminders and notices excluded). */
@@ -126,7 +123,7 @@ function reminders(h: Harness, runId: number): ReminderRow[] {
 
 // The two tests spend most of their time waiting out Slack's slowness: they wait side by side.
 describe.concurrent('a Slack outage in the middle of a run', () => {
-  it('acks every click at once through 503s, timeouts and 429s, loses none, and converges once Slack is back', async ({ onTestFinished }) => {
+  it('acks every click through 503s, timeouts and 429s, loses none, and converges once Slack is back', async ({ onTestFinished }) => {
     const clock = { offset: 0 };
     const h = await openHarness(onTestFinished, { clock: { now: () => Date.now() + clock.offset } });
     // T-0 a minute ahead: a window that closed by the run's start is missed at start, never nudged (issue 9).
@@ -139,9 +136,8 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
 
     const acks: Ack[] = [];
     const acked = async <T extends { status: number }>(what: string, send: () => Promise<T>): Promise<T> => {
-      const started = performance.now();
       const response = await send();
-      acks.push({ what, status: response.status, ms: performance.now() - started });
+      acks.push({ what, status: response.status });
       return response;
     };
 
@@ -173,9 +169,8 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     await acked('tick s2.i2', () => clickItem(h, 's2.i2', { user: CAROL }));
     await acked('/deploy schedule', () => h.bot.slack.command('schedule', { user: CAROL }));
 
-    // Every round trip was answered, quickly, whatever Slack was doing.
-    expect(acks.map((a) => a.status)).toEqual(acks.map(() => 200));
-    for (const a of acks) expect(a.ms, `${a.what} took ${Math.round(a.ms)} ms`).toBeLessThan(ACK_BUDGET_MS);
+    // Every round trip was answered, whatever Slack was doing (how fast is measured in bench/).
+    expect(acks.map((a) => `${a.what}: ${a.status}`)).toEqual(acks.map((a) => `${a.what}: 200`));
 
     // Nothing lost: every accepted click is in the audit, the refused one as a refusal.
     expect(
@@ -244,9 +239,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const h = await openHarness(onTestFinished);
     // The run's first message (its overview) is posted after the client has given up on the call.
     h.fake.failNext('chat.postMessage', 1, { delayMs: SLOW_MS });
-    const started = performance.now();
     const text = ackText(await h.bot.slack.command('start small-release', { user: ALICE }));
-    expect(performance.now() - started).toBeLessThan(ACK_BUDGET_MS);
     const runId = Number(/Started run \*#(\d+)\*/.exec(text)?.[1]);
 
     await eventually(() => expect(listRunMessages(h.db, runId).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { startBotProcess, type BotProcess } from './botProcess.js';
-import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fakeSlack.js';
 import { createSlackClient, type SlackClient } from './slackClient.js';
 import { REPO_ROOT, SIGNING_SECRET, tempDir } from './startBot.js';
 
@@ -35,6 +35,8 @@ export interface ProcessBedOptions {
   checklists?: string;
   /** Leave DATABASE_PATH unset, so the bot picks its default path (relative to its cwd). */
   ownDatabasePath?: boolean;
+  /** How the fake Slack is started (e.g. its rate limits). */
+  fakeSlack?: FakeSlackOptions;
 }
 
 /** Registers the cleanup and returns `open`, which sets up one test's fake Slack and folder. */
@@ -48,7 +50,7 @@ export function botProcessPerTest(): (options?: ProcessBedOptions) => Promise<Pr
   return async (options = {}) => {
     const folder = tempDir();
     cleanups.push(folder.remove);
-    const fake = await startFakeSlack();
+    const fake = await startFakeSlack(options.fakeSlack);
     cleanups.push(() => fake.close());
     const env: Record<string, string> = {
       SLACK_API_URL: fake.apiUrl,

@@ -82,6 +82,8 @@ export interface FakePagerDuty {
    * (e.g. '/v2/enqueue', so a change event sent meanwhile does not take a page's failure).
    */
   failNext(n: number, failure: FakeFailure, path?: string): void;
+  /** Answers of `delayMs` failures not sent yet: a client that has its result while one is held did not wait for it. */
+  readonly answersHeld: number;
   /** true: stop listening and drop every connection (clients get ECONNREFUSED); false: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
   setOncalls(list: FakeOncall[]): void;
@@ -355,6 +357,9 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
     changes,
     get incidentsOpened() {
       return incidentsOpened;
+    },
+    get answersHeld() {
+      return timers.size;
     },
     requests,
     failNext(n, failure, path) {

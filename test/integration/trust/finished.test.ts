@@ -4,7 +4,7 @@
  * nothing is paged or nudged after the end, and `status` / `export` without `#N` in a channel whose
  * last run ended act on that run.
  *
- * Fixtures: gate-drill.md (a gate and a rollback phase), waive-drill.md, page-drill.md.
+ * Fixtures: gate-drill.md (a gate and a rollback phase), waive-drill.md, page-drill.md, nudge-drill.md.
  *
  * Choices assumed:
  * - "Removed or disabled": Slack has no disabled state, so the run's messages carry no buttons,
@@ -27,7 +27,9 @@ import {
   runRow,
   tick,
   visibleText,
+  waitFor,
 } from './trustWorld.js';
+import { ActionIds } from '../../../src/slack/ids.js';
 
 describe('issue 9 · a finished or aborted run looks finished', () => {
   it('removes every control from every message of an aborted run and drops the "Rollback active" banner', async () => {
@@ -90,6 +92,29 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     expect(reminders(w.db, runId).filter((r) => r.status === 'sent' && (r.sent_at ?? 0) > endedAt && r.kind !== 'notice')).toEqual([]);
     expect(reminderMessages(w).length - postsAtEnd, 'at most the "run ended" notice').toBeLessThanOrEqual(1);
     expect(pageTriggers(w.pd!)).toEqual([]);
+  });
+
+  it('takes the Acknowledge button off a nudge posted before the run ended, keeping what it said', async () => {
+    const w = await openWorld();
+    const { runId } = await w.start('nudge-drill');
+    w.advance(HOUR + 30_000); // Warm-up closed at T+1h with its items open: a nudge with Acknowledge
+    await waitFor(() => reminders(w.db, runId).find((r) => r.kind === 'overdue' && r.status === 'sent'), {
+      timeoutMs: 5_000,
+      message: 'the overdue nudge is sent',
+    });
+    const nudge = await waitFor(() => reminderMessages(w).find((m) => controlsIn(m).includes(`button:${ActionIds.overdueAck}`)), {
+      timeoutMs: 3_000,
+      message: 'the nudge offers Acknowledge',
+    });
+
+    await w.say('abort called off');
+    expect(runRow(w.db, runId).status).toBe('aborted');
+    await w.bot.bot.sync.idle();
+
+    const after = reminderMessages(w).find((m) => m.ts === nudge.ts)!;
+    expect(controlsIn(after), 'the ended run’s nudge still has controls').toEqual([]);
+    expect(after.text).toBe(nudge.text);
+    expect(visibleText(after)).toContain(nudge.text);
   });
 
   it('acts on the channel’s last ended run for `status` and `export` without #N', async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { stripInlineMarkdown } from '../../../src/domain/markdownText.js';
 import { checklistBlock, checklistInline, checklistTitle, escapeMrkdwn } from '../../../src/slack/views/checklistMrkdwn.js';
+import { regexSearches, regexesOverBacktrackBudget } from '../../support/regexWork.js';
 
 describe('checklistInline', () => {
   it.each([
@@ -115,24 +116,56 @@ describe('the escaping rule (issue 16: checklist text cannot inject)', () => {
   });
 });
 
-describe('linear time on hostile input', () => {
+/**
+ * Hostile lines (50,000 characters of one markdown character) must cost work in proportion to their
+ * length: one catastrophic regex stalls every channel. Counted, never timed (speed is measured only in
+ * bench/): the regex searches started, on 10 times the input, and the backtracking within each search.
+ */
+describe('linear work on hostile input', () => {
   const n = 50_000;
-  it.each([
-    ['spaces', `# a${' '.repeat(n)}b #${' '.repeat(n)}x`],
-    ['stars', '*'.repeat(n)],
-    ['double stars between words', '** a '.repeat(n / 5)],
-    ['underscores', ` __a${'_'.repeat(n)}`],
-    ['open brackets', `${'['.repeat(n)}](https://x.example.com)`],
-    ['tildes', '~~ a '.repeat(n / 5)],
-    ['backtick runs of growing length', Array.from({ length: 300 }, (_, i) => '`'.repeat(i + 1)).join(' a ')],
-    ['a table row of spaces', `|--${' '.repeat(n)}x`],
-    ['a thematic break of spaces', `- - ${' '.repeat(n)}x`],
-  ])('converts a line of %s quickly', (_name, md) => {
-    const started = performance.now();
+  const HOSTILE: Array<[string, (size: number) => string]> = [
+    ['spaces', (size) => `# a${' '.repeat(size)}b #${' '.repeat(size)}x`],
+    ['stars', (size) => '*'.repeat(size)],
+    ['double stars between words', (size) => '** a '.repeat(size / 5)],
+    ['underscores', (size) => ` __a${'_'.repeat(size)}`],
+    ['open brackets', (size) => `${'['.repeat(size)}](https://x.example.com)`],
+    ['tildes', (size) => '~~ a '.repeat(size / 5)],
+    // Runs of 1, 2, … backticks, about `size` characters in all.
+    ['backtick runs of growing length', (size) => Array.from({ length: Math.round(Math.sqrt(2 * size)) }, (_, i) => '`'.repeat(i + 1)).join(' a ')],
+    ['a table row of spaces', (size) => `|--${' '.repeat(size)}x`],
+    ['a thematic break of spaces', (size) => `- - ${' '.repeat(size)}x`],
+  ];
+  const convert = (md: string): void => {
     checklistBlock(md);
     checklistInline(md);
     stripInlineMarkdown(md);
     checklistTitle(md);
-    expect(performance.now() - started).toBeLessThan(1000);
+  };
+
+  it.each(HOSTILE)('a line of %s 10 times longer starts at most about 10 times the regex searches', (_name, line) => {
+    const searches = regexSearches(() => convert(line(n / 10)));
+    const tenTimes = regexSearches(() => convert(line(n)));
+    // Linear growth is 10 ×; quadratic would be 100 ×.
+    expect(tenTimes).toBeLessThanOrEqual(searches * 12);
+  });
+
+  it('no regex backtracks more than 8 times the line’s length in one search on any hostile line', () => {
+    const over = regexesOverBacktrackBudget(
+      'dist/slack/views/checklistMrkdwn.js',
+      '(m, md) => { m.checklistBlock(md); m.checklistInline(md); m.checklistTitle(md); }',
+      HOSTILE.map(([, line]) => line(n)),
+      8 * (2 * n + 10),
+    );
+    expect(over).toEqual([]);
+  });
+
+  it('the backtrack count names a regex that backtracks catastrophically (so the check above can fail)', () => {
+    const over = regexesOverBacktrackBudget(
+      'dist/slack/views/checklistMrkdwn.js',
+      '(_m, md) => /^(\\s*a?)*b$/.test(md)',
+      [' '.repeat(5_000)],
+      8 * 5_000,
+    );
+    expect(over).toEqual(['^(\\s*a?)*b$']);
   });
 });
