@@ -5,6 +5,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Integration tests start real servers on random ports; forks keep each file's sockets and SQLite handles apart.
     pool: 'forks',
+    // Most files spend their time waiting (paced posts, timers, accelerated clocks, late-landing Slack
+    // calls), not computing. vitest's default (available cores - 1) runs one file at a time on a 2-core
+    // machine; four side by side keep both cores busy and overlap the waits. Every file uses its own
+    // temp dir, random ports and its own fakes, so files never share a port or a file.
+    maxWorkers: 4,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // In CI, also write the results as JSON so .ci/run can close with a plain "N passed, N failed" line.
