@@ -95,6 +95,9 @@ describe('text a person types is never a mention or a disguised link', () => {
       env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl },
       pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 },
       pagerIntervalMs: 100,
+      // Twenty runs post into one channel and the fake Slack does not rate-limit posts here: at the usual
+      // test pace (200 ms a post) the loop spent ~30 s queuing. What is sent is under test, not its pace.
+      postPace: { burst: 3, intervalMs: 20 },
     });
     const harness = h;
     const acks: string[] = [];

@@ -143,6 +143,16 @@ function harnessOf(fake: FakeSlack, bot: RunningBot): Harness {
   return { fake, bot, db: bot.bot.db, close: () => bot.stop() };
 }
 
+/**
+ * Runs the escalation rules at the app clock's new time at once (a reminder poller pass re-checks them
+ * when it ends) instead of waiting up to a second for the next pass, then gives the page outbox's worker
+ * (a 100 ms tick) a few turns to send whatever the rules queued: after this, "nothing was paged" is seen.
+ */
+async function rulesChecked(w: World): Promise<void> {
+  await w.bot.bot.poller.tick();
+  await realDelay(400);
+}
+
 // ---- what PagerDuty saw ----
 
 interface SeenEvent {
@@ -248,7 +258,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
     // Before (T-1 hour) closes at T-0, a minute from now; the default grace is 15 minutes.
     w.advance(15 * MINUTE);
-    await realDelay(1_300);
+    await rulesChecked(w);
     expect(enqueued(w.pd)).toEqual([]);
 
     w.advance(2 * MINUTE);
@@ -361,7 +371,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     const boxKey = `deployday:run-${runId}:timebox:${box}`;
     // A rollback step's time box starts when someone clicks its button (issue 9), not with the rollback.
     w.advance(10 * MINUTE);
-    await realDelay(1_300);
+    await rulesChecked(w);
     expect(enqueued(w.pd, boxKey)).toEqual([]);
     await eventually(() => expect(buttonMessage(w.fake, ActionIds.timerStart, `${runId}:${box}`)).toBeTruthy());
     await acked(() =>
@@ -373,7 +383,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
       }),
     );
     w.advance(4 * MINUTE);
-    await realDelay(1_300);
+    await rulesChecked(w);
     expect(enqueued(w.pd, boxKey)).toEqual([]);
 
     w.advance(2 * MINUTE);
@@ -409,7 +419,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     ]);
     expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
 
-    await realDelay(1_200);
+    await rulesChecked(w);
     // Pages only: the change event for "Go opened" (a notice, not a page) may be sent meanwhile,
     // later since the start also posts the rollback branch on standby (issue 10).
     expect(w.pd.requests.filter((r) => r.path === '/v2/enqueue')).toEqual([]);
@@ -504,8 +514,9 @@ describe('delivery when PagerDuty misbehaves', () => {
 
     w.advance(17 * MINUTE);
     await channelShows(w.fake, '⚠️ PagerDuty refused the page (400', "'routing_key' is not a known integration key");
-    // The rules still want this page and are re-checked every second: it must stay refused.
-    await realDelay(2_200);
+    // The rules still want this page and are re-checked every second: it must stay refused through two checks.
+    await rulesChecked(w);
+    await rulesChecked(w);
     expect(enqueued(w.pd, key)).toEqual([expect.objectContaining({ action: 'trigger', outcome: 400 })]);
     expect(w.pd.incidentsOpened).toBe(0);
     expect(listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'failed', lastStatus: 400 })]);
@@ -545,7 +556,7 @@ describe('paging and on-call by hand', () => {
 
     // Nothing in the run's state clears a page made by hand, not even the run ending (issue 9): a person resolves it.
     await command(w, 'abort handled by the database team');
-    await realDelay(1_200);
+    await rulesChecked(w);
     expect(w.pd.alerts.get(page!.dedupKey)?.status).toBe('triggered');
     await eventually(() => expect(buttonMessage(w.fake, ActionIds.pageResolve, page!.dedupKey)).toBeTruthy());
     await acked(() =>
@@ -655,7 +666,7 @@ describe('paging and on-call by hand', () => {
     expect(w.bot.logs.some((l) => /INFO .*paging is off: set PAGERDUTY_ROUTING_KEY/.test(l))).toBe(true);
 
     w.advance(30 * MINUTE);
-    await realDelay(1_200);
+    await rulesChecked(w);
     // Change events ("Go opened", /v2/change/enqueue) may go out meanwhile: they page nobody.
     expect(w.pd.requests.filter((r) => r.path === '/v2/enqueue')).toEqual([]);
     expect(w.bot.bot.db.prepare('SELECT COUNT(*) FROM pager_outbox').pluck().get()).toBe(0);

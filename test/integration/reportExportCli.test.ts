@@ -8,7 +8,7 @@ import { ackText, ALICE, clickItem, startHarness, startRun } from './checklistHa
 const BIN = join(REPO_ROOT, 'bin', 'deployday.js');
 
 function deployday(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 45_000 });
 }
 
 describe('deployday export --format png|html', () => {

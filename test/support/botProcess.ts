@@ -36,7 +36,8 @@ export async function startBotProcess(env: Record<string, string>, options: { cw
       const match = /listening on port (\d+)/.exec(output);
       return match ? Number(match[1]) : undefined;
     },
-    { timeoutMs: 15_000, message: 'bot process did not start listening' },
+    // A hang guard: a fresh node process loading the app can take over 15 s while the suite's other files hold both cores.
+    { timeoutMs: 45_000, message: 'bot process did not start listening' },
   );
   return {
     child,

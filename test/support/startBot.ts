@@ -58,8 +58,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const bot = createDeployday(config, {
     logSink: options.logSink ?? { write: (line) => logs.push(line) },
     messageIntervalMs: options.messageIntervalMs ?? 200,
-    // Like the update interval above: paced, but faster than Slack's ~1/s (postPacing.test.ts proves the real pace, in a process).
-    postPace: options.postPace ?? { burst: 3, intervalMs: 200 },
+    // Paced, but far faster than Slack's ~1/s: the fake Slack limits no posts unless a test says so, and a run's six
+    // messages took 600 ms to post at 200 ms apiece (postPacing.test.ts proves the real pace, in a process).
+    postPace: options.postPace ?? { burst: 3, intervalMs: 50 },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.pagerBackoff ? { pagerBackoff: options.pagerBackoff } : {}),
     ...(options.pagerIntervalMs !== undefined ? { pagerIntervalMs: options.pagerIntervalMs } : {}),

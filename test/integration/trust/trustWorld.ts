@@ -319,8 +319,18 @@ export { waitFor };
 
 // ---------------------------------------------------------------- CLI
 
+/**
+ * A hang guard for one CLI run, below vitest's 60 s test and hook timeouts so a hang is reported as the CLI's.
+ * Not a budget: three runs started together while other test files hold both cores took over 20 s.
+ */
+const CLI_TIMEOUT_MS = 45_000;
+
 export function cli(args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'deployday.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'deployday.js'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: CLI_TIMEOUT_MS,
+  });
   return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
@@ -330,7 +340,7 @@ export function cliAsync(args: string[]): Promise<{ code: number; out: string }>
     execFile(
       process.execPath,
       [join(REPO_ROOT, 'bin', 'deployday.js'), ...args],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 },
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: CLI_TIMEOUT_MS },
       (error, stdout, stderr) => {
         const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
         resolve({ code, out: `${stdout ?? ''}${stderr ?? ''}` });
