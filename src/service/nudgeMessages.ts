@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import { findReminder, keepPostedText, type ReminderRow } from '../store/reminders.js';
-import { adoptPostedRunMessage } from '../store/runMessages.js';
+import { adoptPostedRunMessage, NUDGE_KEY_PREFIX } from '../store/runMessages.js';
 import { findRun } from '../store/runs.js';
 
 /**
@@ -11,7 +11,7 @@ import { findRun } from '../store/runs.js';
  */
 
 export function nudgeMessageKey(reminderId: number): string {
-  return `nudge:${reminderId}`;
+  return `${NUDGE_KEY_PREFIX}${reminderId}`;
 }
 
 export function parseNudgeMessageKey(key: string): number | null {

@@ -134,7 +134,7 @@ export class RunEnding {
         action: `run.${status === 'rolled_back' ? 'rolled_back' : status === 'completed' ? 'complete' : 'abort'}`,
         detail: { reason },
       });
-      bumpRunMessages(db, run.id, 'all');
+      bumpRunMessages(db, run.id, 'all-and-nudges');
     })();
     timeline.onRunEnded(run.id);
     timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });

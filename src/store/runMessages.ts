@@ -76,8 +76,23 @@ export function findRunMessage(db: Db, runId: number, key: string): RunMessage |
 }
 
 /** Marks messages as needing a re-render; returns how many rows moved. */
-export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all'): number {
-  if (keys === 'all') return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
+/** Keys of adopted overdue nudges (`nudge:<reminder id>`): messages of the run, but not of its checklist. */
+export const NUDGE_KEY_PREFIX = 'nudge:';
+
+/**
+ * Marks messages of a run as needing an update. `'all'` is every checklist message (a vote, a slip, a
+ * role changes them all) but not the adopted nudges: their text never changes while the run is active,
+ * and re-sending dozens of them on every vote would spend the channel's update budget for nothing.
+ * `'all-and-nudges'` is for the run's end, when the nudges lose their Acknowledge button.
+ */
+export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all' | 'all-and-nudges'): number {
+  if (keys === 'all-and-nudges') return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
+  if (keys === 'all') {
+    return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key NOT LIKE ?').run(
+      runId,
+      `${NUDGE_KEY_PREFIX}%`,
+    ).changes;
+  }
   const bump = prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?');
   let changed = 0;
   for (const key of keys) changed += bump.run(runId, key).changes;

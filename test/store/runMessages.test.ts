@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adoptPostedRunMessage,
   bumpRunMessages,
   findRunMessage,
   insertRunMessages,
@@ -47,6 +48,22 @@ describe('a run’s Slack messages', () => {
     markMessageSynced(db, runId, 'p0', 2);
     expect(listUnsyncedMessages(db)).toEqual([]);
     expect(bumpRunMessages(db, runId, 'all')).toBe(2);
+  });
+
+  it('leaves adopted nudges alone when every checklist message is bumped, and bumps them too when the run ends', () => {
+    const db = openDb();
+    const runId = addRun(db);
+    insertRunMessages(db, runId, 'C0DEPLOY', ['overview']);
+    markMessagePosted(db, runId, 'overview', '1.1', 1);
+    adoptPostedRunMessage(db, { runId, key: 'nudge:7', channelId: 'C0DEPLOY', ts: '1.9', stale: false });
+    expect(bumpRunMessages(db, runId, 'all')).toBe(1);
+    expect(listUnsyncedMessages(db).map((m) => m.key)).toEqual(['overview']);
+    expect(bumpRunMessages(db, runId, 'all-and-nudges')).toBe(2);
+    expect(
+      listUnsyncedMessages(db)
+        .map((m) => m.key)
+        .sort(),
+    ).toEqual(['nudge:7', 'overview']);
   });
 
   it('never moves the synced version backwards when an older sync finishes late', () => {
