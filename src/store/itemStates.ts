@@ -39,9 +39,7 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
  * migration 015), and is null for a run whose item states were never written since then.
  */
 export function itemStatesToken(db: Db, runId: number): bigint | null {
-  const row = prepared(db, 'SELECT token FROM item_state_versions WHERE run_id = ?').safeIntegers(true).get(runId) as
-    | { token: bigint }
-    | undefined;
+  const row = prepared(db, 'SELECT token FROM item_state_versions WHERE run_id = ?').safeIntegers(true).get(runId) as { token: bigint } | undefined;
   return row ? row.token : null;
 }
 
