@@ -21,13 +21,14 @@ export function routeListenersById(app: App): void {
   if (marker.deploydayRouted) return;
   marker.deploydayRouted = true;
   const bolt = app as unknown as Record<'action' | 'view', (constraint: unknown, ...listeners: Listener[]) => void>;
-  route(bolt, 'action', (args) => (args.action as { action_id?: unknown } | undefined)?.action_id);
-  route(bolt, 'view', (args) => (args.view as { callback_id?: unknown } | undefined)?.callback_id);
+  route(bolt, 'action', { type: 'block_actions' }, (args) => (args.action as { action_id?: unknown } | undefined)?.action_id);
+  route(bolt, 'view', { type: 'view_submission' }, (args) => (args.view as { callback_id?: unknown } | undefined)?.callback_id);
 }
 
 function route(
   bolt: Record<'action' | 'view', (constraint: unknown, ...listeners: Listener[]) => void>,
   kind: 'action' | 'view',
+  every: { type: string },
   idOf: (args: Record<string, unknown>) => unknown,
 ): void {
   const register = bolt[kind].bind(bolt);
@@ -39,10 +40,11 @@ function route(
       return;
     }
     if (byId.has(constraint)) throw new Error(`two listeners for the ${kind} "${constraint}"`);
-    // The one Bolt listener, registered with the first routed id; it matches every id (the empty
-    // RegExp), so ids registered later (the reporting jobs') are found in the map too.
+    // The one Bolt listener, registered with the first routed id. It matches by type alone, so ids
+    // registered later (the reporting jobs') are found in the map too; not by a RegExp, which Bolt
+    // would apply to an id that a hostile body sends as null or a number, and throw.
     if (byId.size === 0) {
-      register(/^/, async (args: Record<string, unknown>) => {
+      register(every, async (args: Record<string, unknown>) => {
         const id = idOf(args);
         const found = typeof id === 'string' ? byId.get(id) : undefined;
         if (found) await found(args);

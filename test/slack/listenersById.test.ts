@@ -102,4 +102,29 @@ describe('listeners routed by id', () => {
     await deliver(app, click('dd_broken')).catch(() => undefined);
     expect(errors.join(' ')).toMatch(/the listener broke/);
   });
+
+  it('ignores, without an error, a body whose action id or callback id is not a string', async () => {
+    const app = routedApp();
+    const errors: string[] = [];
+    app.error(async (error) => {
+      errors.push(error.message);
+    });
+    const heard: string[] = [];
+    app.action('dd_one', async ({ ack }) => {
+      heard.push('action');
+      await ack();
+    });
+    app.view('dd_modal', async ({ ack }) => {
+      heard.push('view');
+      await ack();
+    });
+    const nullId = click('dd_one');
+    (nullId.actions[0] as { action_id: unknown }).action_id = null;
+    const numberCallback = submission('dd_modal');
+    (numberCallback.view as { callback_id: unknown }).callback_id = 5;
+    const noCallback = submission('dd_modal');
+    delete (noCallback.view as { callback_id?: unknown }).callback_id;
+    for (const body of [nullId, numberCallback, noCallback]) await deliver(app, body);
+    expect({ heard, errors }).toEqual({ heard: [], errors: [] });
+  });
 });
