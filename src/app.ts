@@ -226,7 +226,6 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
-  // One Bolt listener per kind, dispatching by id: Bolt runs every listener's chain on every click.
   routeListenersById(app);
   // One token: names by e-mail through its client. OAuth: /deploy contacts shows names as written.
   const directory = slackAuth.foreground ? new SlackUserDirectory(slackAuth.foreground, logger) : undefined;
