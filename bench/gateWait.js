@@ -18,6 +18,8 @@ import { createSlackSender } from './support/slackRequests.js';
 
 const CHANNEL = 'C0BENCHGATE';
 const LEAD = 'U0LEAD';
+// Since issue 9 only the gates' approvers decide them (the lead is not among them in this checklist).
+const APPROVER = 'U0APPROVER';
 const GATES = 60;
 const RUNS = 1; // 60 decided gates (the machine is shared; more overruns the bench's time limit)
 const WAITERS = 100;
@@ -26,7 +28,7 @@ const ROUNDS = 6;
 const CLICKS_PER_ROUND = 5;
 
 function gateChecklist() {
-  const lines = ['---', 'timezone: UTC', 'roles:', `  lead: [${LEAD}]`, '  approver: [U0APPROVER]', '---', '# Bench Gates', '', '## Gates (T-0)'];
+  const lines = ['---', 'timezone: UTC', 'roles:', `  lead: [${LEAD}]`, `  approver: [${APPROVER}]`, '---', '# Bench Gates', '', '## Gates (T-0)'];
   for (let i = 0; i < GATES; i += 1) lines.push(`- [ ] Gate ${i} Go/No-Go {#gate-${i}}`);
   return `${lines.join('\n')}\n`;
 }
@@ -68,7 +70,7 @@ export async function gateWaitBench() {
         const answer = getJson(agent, `${deployday.url}/api/v1/runs/${runId}/gates/gate-${i}?wait=30`, token);
         await pollUntil(() => deployday.bot.gateWaiters.size === 1, { timeoutMs: 5_000, everyMs: 1 });
         const decidedAt = performance.now();
-        gates.voteGate({ userId: LEAD, channelId: CHANNEL, runId, itemId: `s0.i${i}`, vote: 'go', reason: null });
+        gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId, itemId: `s0.i${i}`, vote: 'go', reason: null });
         const got = await answer;
         if (got.body.decision !== 'go') throw new Error(`gate-${i}: ${JSON.stringify(got.body)}`);
         latencies.push(got.at - decidedAt);
@@ -104,7 +106,7 @@ export async function gateWaitBench() {
       (waitersOn ? acks.with : acks.without).push(...result.latencies);
       if (waitersOn) {
         // Release them (a Go on the pending gate answers all 100), then run the next round without.
-        gates.voteGate({ userId: LEAD, channelId: CHANNEL, runId: pendingRun, itemId: `s0.i${pendingGate}`, vote: 'go', reason: null });
+        gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId: pendingRun, itemId: `s0.i${pendingGate}`, vote: 'go', reason: null });
         const answers = await Promise.all(waiting.splice(0));
         if (round === 0) line(`${WAITERS} waiters answered on one Go`, `${answers.filter((a) => a?.body?.decision === 'go').length}`);
       } else {

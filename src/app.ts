@@ -31,6 +31,7 @@ import { registerActionHandlers } from './slack/actionHandlers.js';
 import { registerCommandHandler } from './slack/commandHandler.js';
 import { SlackUserDirectory } from './slack/slackUserDirectory.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
+import { routeListenersById } from './slack/listenersById.js';
 import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
 import { ChannelPostPacer } from './slack/channelPostPacer.js';
@@ -225,6 +226,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   // Malformed or unroutable signed bodies get a quick 4xx or empty ack, never a 500, a 3 s 404 or a crash.
   guardHttpBodies(app, logger);
   guardProcessEvent(app, logger, slackAuth.notInstalled ? { notInstalled: slackAuth.notInstalled } : {});
+  routeListenersById(app);
   // One token: names by e-mail through its client. OAuth: /deploy contacts shows names as written.
   const directory = slackAuth.foreground ? new SlackUserDirectory(slackAuth.foreground, logger) : undefined;
   registerCommandHandler(app, { services, catalog, pages, now: () => clock.now(), logger, ...(directory ? { directory } : {}) });

@@ -20,7 +20,7 @@ export class ItemWork {
     changed: boolean;
     state: ItemState;
   } {
-    const { db, clock, layout, events } = this.deps;
+    const { db, clock, layout, events, queries } = this.deps;
     const { run, snapshot } = activeRunFor(this.deps, input);
     const { item, section } = findItem(run.checklist, input.itemId);
     const attempt = input.done ? 'item.tick' : 'item.untick';
@@ -39,7 +39,8 @@ export class ItemWork {
       ...(input.done && input.evidence ? { evidence: input.evidence } : {}),
     };
     db.transaction(() => {
-      saveItemState(db, run.id, state, now);
+      // Through the queries, so the item states they cache for the next click stay current.
+      queries.saveItemState(run.id, snapshot.items, state, now);
       appendAudit(db, {
         runId: run.id,
         at: now,

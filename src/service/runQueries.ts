@@ -2,13 +2,13 @@ import { gateDeployments } from '../store/githubProtections.js';
 import { allItems, type Checklist } from '../domain/checklist.js';
 import { DomainError } from '../domain/errors.js';
 import { findItem } from '../domain/findItem.js';
-import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
+import { isOtherTenant, type ItemState, type Run, type RunSnapshot } from '../domain/run.js';
 import { isSettled, withTemplateStates } from '../domain/snapshotItems.js';
 import { tallyItems, type ItemTally } from '../domain/itemTally.js';
 import { appendAudit, listAudit, type AuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { listGateVotes } from '../store/gateVotes.js';
-import { listItemStates } from '../store/itemStates.js';
+import { itemStatesToken, listItemStates, saveItemState } from '../store/itemStates.js';
 import { listRoles } from '../store/roles.js';
 import { findRun, listActiveRunsInChannel, listRecentRunsInChannel } from '../store/runs.js';
 
@@ -21,8 +21,20 @@ export interface RunSummary {
   tally: ItemTally;
 }
 
+/** Runs whose item states stay cached; past it the oldest entry goes (ended runs are read rarely). */
+const CACHED_RUNS = 64;
+
 /** Reading runs: what commands show, what renders draw, what the other use cases start from. */
 export class RunQueries {
+  /**
+   * Each run's item states (template states filled in), with the token they were read at. Reading
+   * 150 item rows per click was the largest cost deployday added to an ack (docs/performance.md).
+   * An entry is used only while the token read from the database, in the reader's own transaction,
+   * is still the entry's, so a write by any connection (another process, a second replica) or one
+   * rolled back is never served from here. The records are frozen and shared: never mutate them.
+   */
+  private readonly itemCache = new Map<number, { token: bigint; items: Record<string, ItemState> }>();
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
@@ -37,11 +49,41 @@ export class RunQueries {
     const runId = run.id;
     return {
       run,
-      items: withTemplateStates(run.checklist, listItemStates(this.db, runId)),
+      items: this.itemsOf(run),
       votes: listGateVotes(this.db, runId),
       roles: listRoles(this.db, runId),
       github: gateDeployments(this.db, runId),
     };
+  }
+
+  /** Every item's state: cached while the run's item-state token has not moved. */
+  itemsOf(run: Run): Record<string, ItemState> {
+    const token = itemStatesToken(this.db, run.id);
+    const cached = this.itemCache.get(run.id);
+    if (token !== null && cached?.token === token) return cached.items;
+    const items = Object.freeze(withTemplateStates(run.checklist, listItemStates(this.db, run.id)));
+    if (token !== null) this.remember(run.id, token, items);
+    return items;
+  }
+
+  /**
+   * Saves one item's state, and keeps the cache current when `basis` (the items the caller read,
+   * in this same transaction, just before) is what the cache holds: the next click of a burst then
+   * reads no item rows either. Should the write be rolled back, the database's token goes back to
+   * one the cache no longer holds, and the next read fetches the rows again.
+   */
+  saveItemState(runId: number, basis: Record<string, ItemState>, state: ItemState, now: number): void {
+    const before = itemStatesToken(this.db, runId);
+    saveItemState(this.db, runId, state, now);
+    const cached = this.itemCache.get(runId);
+    if (before === null || cached?.token !== before || cached.items !== basis) return;
+    this.remember(runId, itemStatesToken(this.db, runId)!, Object.freeze({ ...basis, [state.itemId]: state }));
+  }
+
+  private remember(runId: number, token: bigint, items: Record<string, ItemState>): void {
+    this.itemCache.delete(runId);
+    this.itemCache.set(runId, { token, items });
+    if (this.itemCache.size > CACHED_RUNS) this.itemCache.delete(this.itemCache.keys().next().value!);
   }
 
   findRun(runId: number): Run | null {
@@ -99,7 +141,7 @@ export class RunQueries {
   }
 
   summarise(run: Run): RunSummary {
-    const states = withTemplateStates(run.checklist, listItemStates(this.db, run.id));
+    const states = this.itemsOf(run);
     const held = run.rollbackActive ? new Set<string>() : rollbackItemIds(run.checklist);
     const counted = allItems(run.checklist).filter((i) => !held.has(i.id));
     return { run, done: counted.filter((i) => isSettled(states[i.id])).length, total: counted.length, tally: tallyItems(this.snapshot(run.id)) };

@@ -34,6 +34,15 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
   ).map(toState);
 }
 
+/**
+ * The run's item-state token: it changes with every write to the run's item states (triggers of
+ * migration 015), and is null for a run whose item states were never written since then.
+ */
+export function itemStatesToken(db: Db, runId: number): bigint | null {
+  const row = prepared(db, 'SELECT token FROM item_state_versions WHERE run_id = ?').safeIntegers(true).get(runId) as { token: bigint } | undefined;
+  return row ? row.token : null;
+}
+
 export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
   prepared(
     db,
