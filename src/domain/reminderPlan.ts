@@ -87,7 +87,8 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
   for (const phase of checklist.phases) for (const s of phase.sections) sections.set(s.id, s);
   const locks = lockingGates(checklist);
 
-  // Reminders of one kind, due at one moment, with one tag (gate, grace) become one reminder.
+  // Reminders of one kind, due at one moment, with one tag (gate, grace) become one reminder. The
+  // tag holds the window's moment too: nudges of windows that closed at different times can fall due together.
   const groups = new Map<string, { kind: ReminderKind; dueAt: number; repeat: number | undefined; sectionIds: string[] }>();
   const add = (kind: ReminderKind, sectionId: string, dueAt: number, tag: string, repeat?: number): void => {
     const id = `${kind}@${dueAt}|${tag}`;
@@ -110,7 +111,7 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
       if (opensAt >= now) add('opened', w.sectionId, opensAt, openTag);
     }
     if (closesAt === null) continue;
-    const closeTag = groupTag(w.sectionId, locks, pageGraceFor(checklist.settings, section.title));
+    const closeTag = `${closesAt}|${groupTag(w.sectionId, locks, pageGraceFor(checklist.settings, section.title))}`;
     const longEnough = opensAt === null || closesAt - opensAt > 2 * closingMs;
     if (closingMs > 0 && longEnough && closesAt - closingMs >= now) add('closing_soon', w.sectionId, closesAt - closingMs, closeTag);
     const repeat = closesAt >= now || repeatMs <= 0 ? 0 : Math.ceil((now - closesAt) / repeatMs);
