@@ -6,7 +6,7 @@ import type { RollbackTimebox } from './schedule.js';
 import { missedAtStart, type SectionTimelineState, type SectionWindow } from './sectionWindow.js';
 import { isSettled } from './snapshotItems.js';
 import { stripInlineMarkdown } from './markdownText.js';
-import { closingGroups, groupRef } from './sharedWindows.js';
+import { closingGroups } from './sharedWindows.js';
 
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -46,8 +46,9 @@ export function pageSeverityFor(settings: ChecklistSettings, kind: PageReasonKin
  * - a section overdue past its grace (default 15 min, `pageGraceMinutes`, per section in
  *   `sectionGraceMinutes`) → `overdue:<section>`, warning; sections that close at the same moment
  *   with the same grace and gate (sharedWindows.closingGroups) share one page,
- *   `overdue:<s0+s1+…>` (every section of the group, settled or not, so the key holds while they
- *   settle one by one), resolved once none of them is overdue; a section whose open items include a
+ *   `overdue:<s0_s1_…>` (every section of the group, settled or not, so the key holds while they
+ *   settle one by one; `_` keeps the dedup key readable, see pageEvent.dedupKeyFor), resolved once
+ *   none of them is overdue; a section whose open items include a
  *   Go/No-Go gate → `gate_missed:<gate item>`, warning, instead (severities: pageSeverityFor);
  * - a gate voted No-Go → `no_go:<gate item>`, critical, until the run ends;
  * - a rollback declared by command → `rollback`, critical, until the run ends (a No-Go rollback is
@@ -119,7 +120,9 @@ export function desiredPages(input: {
   const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
   const settings = run.checklist.settings;
   const groups = closingGroups(run.checklist, windows, pageGraceFor);
-  const overdue = new Map<string, { ids: string[]; parts: Array<{ section: Section; open: Item[]; late: number }> }>();
+  const overdue = new Map<string, Array<{ section: Section; open: Item[]; late: number }>>();
+  // A shared page takes the place of its first section, so pages keep the checklist's order.
+  const order: Array<DesiredPage | string> = [];
   for (const { phase, section } of allSections(run.checklist)) {
     if (phase.kind === 'rollback' || states.get(section.id) !== 'overdue') continue;
     const closesAt = windowOf.get(section.id)?.closesAt ?? null;
@@ -136,7 +139,7 @@ export function desiredPages(input: {
     const gate = open.find((i) => i.kind === 'gate');
     const late = Math.round((now - closesAt) / 60_000);
     if (gate) {
-      pages.push({
+      order.push({
         reason: `gate_missed:${gate.id}`,
         severity: pageSeverityFor(settings, 'gateMissed'),
         summary: `Go/No-Go “${plain(gate.text)}” missed in ${title}: “${plain(section.title)}” closed ${late} min ago without a decision`,
@@ -145,12 +148,14 @@ export function desiredPages(input: {
       });
       continue;
     }
-    const ids = groups.get(section.id) ?? [section.id];
-    const group = overdue.get(groupRef(ids)) ?? { ids, parts: [] };
-    group.parts.push({ section, open, late });
-    overdue.set(groupRef(ids), group);
+    const ref = (groups.get(section.id) ?? [section.id]).join('_');
+    const group = overdue.get(ref) ?? [];
+    if (group.length === 0) order.push(ref);
+    group.push({ section, open, late });
+    overdue.set(ref, group);
   }
-  for (const [ref, { parts }] of overdue) pages.push(overduePage(ref, parts, title, pageSeverityFor(settings, 'missedWindow')));
+  const severity = pageSeverityFor(settings, 'missedWindow');
+  for (const entry of order) pages.push(typeof entry === 'string' ? overduePage(entry, overdue.get(entry) ?? [], title, severity) : entry);
   return pages;
 }
 

@@ -93,7 +93,7 @@ describe('the page of overdue sections that share a close', () => {
   it('is one page with one dedup reason, naming each section and its open items', () => {
     const [page, ...more] = pages(checklist);
     expect(more).toEqual([]);
-    expect(page?.reason).toBe('overdue:s0+s1+s2+s3');
+    expect(page?.reason).toBe('overdue:s0_s1_s2_s3');
     expect(page?.summary).toBe('4 sections are 16 min overdue in run #7 (Payments release): “Code” (2 open), “Infrastructure” (2 open), “Docs” (1 open), “Testing” (1 open); 6 items open in all');
     expect(page?.itemIds).toHaveLength(6);
   });
@@ -101,21 +101,21 @@ describe('the page of overdue sections that share a close', () => {
   it('keeps its reason while the sections settle one by one, and is no longer wanted once all are settled', () => {
     const settledButTesting = ['s0.i0', 's0.i1', 's1.i2', 's1.i3', 's2.i4'].map((id) => done(id));
     const left = pages(checklist, { items: settledButTesting });
-    expect(left.map((p) => p.reason)).toEqual(['overdue:s0+s1+s2+s3']);
+    expect(left.map((p) => p.reason)).toEqual(['overdue:s0_s1_s2_s3']);
     expect(left[0]?.summary).toContain('“Testing” is 16 min overdue');
     expect(pages(checklist, { items: [...settledButTesting, done('s3.i5')] })).toEqual([]);
   });
 
   it('leaves out a section someone acknowledged within its grace', () => {
     const [page] = pages(checklist, { acknowledgedAt: new Map([['s0', T0 + 10 * MINUTE]]) });
-    expect(page?.reason).toBe('overdue:s0+s1+s2+s3');
+    expect(page?.reason).toBe('overdue:s0_s1_s2_s3');
     expect(page?.summary).not.toContain('“Code”');
   });
 
-  // The key names the whole group (s0+s1), so it stays the same once the gate is decided and s1 pages as overdue too.
+  // The key names the whole group (s0_s1), so it stays the same once the gate is decided and s1 pages as overdue too.
   it('gives a section with its own grace its own page, and an open gate its gate_missed page', () => {
     const graced = readiness({ sectionGraceMinutes: { docs: 5 } }, true);
     expect(closingGroups(graced, sameWindow(graced), pageGraceFor).get('s2')).toEqual(['s2']);
-    expect(pages(graced).map((p) => p.reason)).toEqual(['gate_missed:s1.i3', 'overdue:s0+s1', 'overdue:s2', 'overdue:s3']);
+    expect(pages(graced).map((p) => p.reason)).toEqual(['overdue:s0_s1', 'gate_missed:s1.i3', 'overdue:s2', 'overdue:s3']);
   });
 });
