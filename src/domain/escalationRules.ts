@@ -160,7 +160,12 @@ export function desiredPages(input: {
 }
 
 /** One page for the overdue sections of a closing group: one section reads as before, several are named one by one. */
-function overduePage(ref: string, parts: Array<{ section: Section; open: Item[]; late: number }>, title: string, severity: PageSeverity): DesiredPage {
+function overduePage(
+  ref: string,
+  parts: Array<{ section: Section; open: Item[]; late: number }>,
+  title: string,
+  severity: PageSeverity,
+): DesiredPage {
   const [first] = parts;
   const itemIds = parts.flatMap((p) => p.open.map((i) => i.id));
   if (parts.length === 1 && first) {

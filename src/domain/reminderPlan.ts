@@ -166,7 +166,13 @@ export function nextOverdue(reminder: PlannedReminder, options: NextOverdueOptio
   const repeat = sent + 1;
   const marker = reminder.key.lastIndexOf(':overdue');
   const base = marker >= 0 ? reminder.key.slice(0, marker) : `${reminder.key}`;
-  const next: PlannedReminder = { key: `${base}:overdue:${repeat}@${keyStamp(dueAt)}`, dueAt, kind: 'overdue', sectionId: reminder.sectionId, repeat };
+  const next: PlannedReminder = {
+    key: `${base}:overdue:${repeat}@${keyStamp(dueAt)}`,
+    dueAt,
+    kind: 'overdue',
+    sectionId: reminder.sectionId,
+    repeat,
+  };
   if (reminder.sectionIds !== undefined) next.sectionIds = reminder.sectionIds;
   return next;
 }

@@ -49,7 +49,14 @@ export function renderOutgoing(
       timezone: c.run.timezone,
     });
     if (c.kind !== 'overdue') return { text };
-    return { text, blocks: overdueReminderBlocks(c.run.id, c.shared.map((p) => p.section.id), text) };
+    return {
+      text,
+      blocks: overdueReminderBlocks(
+        c.run.id,
+        c.shared.map((p) => p.section.id),
+        text,
+      ),
+    };
   }
   const text = renderReminderText({
     kind: c.kind,

@@ -94,7 +94,9 @@ describe('the page of overdue sections that share a close', () => {
     const [page, ...more] = pages(checklist);
     expect(more).toEqual([]);
     expect(page?.reason).toBe('overdue:s0_s1_s2_s3');
-    expect(page?.summary).toBe('4 sections are 16 min overdue in run #7 (Payments release): “Code” (2 open), “Infrastructure” (2 open), “Docs” (1 open), “Testing” (1 open); 6 items open in all');
+    expect(page?.summary).toBe(
+      '4 sections are 16 min overdue in run #7 (Payments release): “Code” (2 open), “Infrastructure” (2 open), “Docs” (1 open), “Testing” (1 open); 6 items open in all',
+    );
     expect(page?.itemIds).toHaveLength(6);
   });
 

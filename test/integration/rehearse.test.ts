@@ -190,7 +190,9 @@ describe('rehearsing real checklists', () => {
     const atT0 = (kind: string, offset: string) => lines.filter((l) => l.includes(`(${offset})`) && l.includes(`  reminder  ${kind} `));
     const shared = '5 sections: ';
     expect(atT0('closing_soon', 'T-15m')).toEqual([expect.stringContaining(`closing_soon     ${shared}`)]);
-    expect(atT0('overdue', 'T-0')).toEqual([expect.stringContaining(`${shared}:rotating_light: *#1 QuDAG Optimization Deployment Checklist* · 5 sections are overdue`)]);
+    expect(atT0('overdue', 'T-0')).toEqual([
+      expect.stringContaining(`${shared}:rotating_light: *#1 QuDAG Optimization Deployment Checklist* · 5 sections are overdue`),
+    ]);
     expect(atT0('overdue', 'T+15m')).toHaveLength(1);
     const pages = lines.filter((l) => / {2}page {6}trigger /.test(l));
     expect(pages[0]).toContain(

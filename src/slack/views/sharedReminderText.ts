@@ -128,6 +128,7 @@ function ownerLabel(ids: string[], mentioned: ReadonlyMap<string, string>): stri
   if (ids.length === 0) return '_no owner_:';
   const fresh = ids.filter((id) => !mentioned.has(id)).map((id) => `<@${id}>`);
   const before = [...new Set(ids.filter((id) => mentioned.has(id)).map((id) => mentioned.get(id)!))];
-  const back = before.length === 0 ? '' : `the ${before.length === 1 && ids.length - fresh.length === 1 ? 'owner' : 'owners'} named under ${before.join(', ')}`;
+  const back =
+    before.length === 0 ? '' : `the ${before.length === 1 && ids.length - fresh.length === 1 ? 'owner' : 'owners'} named under ${before.join(', ')}`;
   return `${[...fresh, ...(back ? [back] : [])].join(', ')}:`;
 }
