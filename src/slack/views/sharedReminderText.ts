@@ -41,7 +41,10 @@ export function renderSharedReminderText(input: SharedReminderTextInput): string
   const opensAt = first?.opensAt ?? null;
   const closesAt = first?.closesAt ?? null;
   const n = `${input.sections.length} sections`;
-  const until = closesAt !== null ? `, until ${at(closesAt)}` : '';
+  // Sections opening together may close apart: then each line says its own close.
+  const oneClose = input.sections.every((sec) => (sec.window?.closesAt ?? null) === closesAt);
+  const untilOf = (ms: number | null): string => (ms !== null ? `, until ${at(ms)}` : '');
+  const until = oneClose ? untilOf(closesAt) : '';
   const blocked = input.blocked !== undefined && input.blocked.trim() !== '';
   let head: string;
   switch (input.kind) {
@@ -70,7 +73,10 @@ export function renderSharedReminderText(input: SharedReminderTextInput): string
   const listsItems = input.kind === 'closing_soon' || input.kind === 'overdue';
   const lines = listsItems
     ? sectionItemLines(input.sections, head, tail)
-    : input.sections.map((s) => `• *${clipTitle(s.title, TITLE_MAX)}*: ${plural(s.openItems.length, 'item', 'items')} to do`);
+    : input.sections.map(
+        (s) =>
+          `• *${clipTitle(s.title, TITLE_MAX)}*: ${plural(s.openItems.length, 'item', 'items')} to do${oneClose ? '' : untilOf(s.window?.closesAt ?? null)}`,
+      );
   return [head, ...lines, ...tail].join('\n').slice(0, REMINDER_TEXT_MAX);
 }
 

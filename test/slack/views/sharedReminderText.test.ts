@@ -56,6 +56,13 @@ describe('renderSharedReminderText', () => {
     expect(text).not.toContain('<@ULEAD>');
   });
 
+  it('gives each section its own close when sections that open together close apart', () => {
+    const later = { ...window, closesAt: closesAt + 3_600_000 };
+    const text = renderSharedReminderText(input({ kind: 'opens_soon', sections: [sections[0]!, { ...sections[2]!, window: later }] }));
+    expect(text.split('\n')[0]).toMatch(/2 sections open at <!date\^\d+\^[^>]*>:$/);
+    expect(text).toContain(`• *Docs*: 1 item to do, until <!date^${(closesAt + 3_600_000) / 1000}^`);
+  });
+
   it('stays within one section block, cutting a long list with "…and N more"', () => {
     const many = Array.from({ length: 6 }, (_, s) =>
       section(
