@@ -6,6 +6,7 @@ import type { RollbackTimebox } from './schedule.js';
 import { missedAtStart, type SectionTimelineState, type SectionWindow } from './sectionWindow.js';
 import { isSettled } from './snapshotItems.js';
 import { stripInlineMarkdown } from './markdownText.js';
+import { closingGroups } from './sharedWindows.js';
 
 export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
 
@@ -43,7 +44,11 @@ export function pageSeverityFor(settings: ChecklistSettings, kind: PageReasonKin
  * When deployday pages on-call, from the checklist's state and `now` (pure; the paging service
  * diffs this list with the open pages, triggering what is new and resolving what has cleared):
  * - a section overdue past its grace (default 15 min, `pageGraceMinutes`, per section in
- *   `sectionGraceMinutes`) → `overdue:<section>`, warning; a section whose open items include a
+ *   `sectionGraceMinutes`) → `overdue:<section>`, warning; sections that close at the same moment
+ *   with the same grace and gate (sharedWindows.closingGroups) share one page,
+ *   `overdue:<s0_s1_…>` (every section of the group, settled or not, so the key holds while they
+ *   settle one by one; `_` keeps the dedup key readable, see pageEvent.dedupKeyFor), resolved once
+ *   none of them is overdue; a section whose open items include a
  *   Go/No-Go gate → `gate_missed:<gate item>`, warning, instead (severities: pageSeverityFor);
  * - a gate voted No-Go → `no_go:<gate item>`, critical, until the run ends;
  * - a rollback declared by command → `rollback`, critical, until the run ends (a No-Go rollback is
@@ -114,6 +119,10 @@ export function desiredPages(input: {
 
   const windowOf = new Map(windows.map((w) => [w.sectionId, w]));
   const settings = run.checklist.settings;
+  const groups = closingGroups(run.checklist, windows, pageGraceFor);
+  const overdue = new Map<string, Array<{ section: Section; open: Item[]; late: number }>>();
+  // A shared page takes the place of its first section, so pages keep the checklist's order.
+  const order: Array<DesiredPage | string> = [];
   for (const { phase, section } of allSections(run.checklist)) {
     if (phase.kind === 'rollback' || states.get(section.id) !== 'overdue') continue;
     const closesAt = windowOf.get(section.id)?.closesAt ?? null;
@@ -129,25 +138,54 @@ export function desiredPages(input: {
     if (open.length === 0) continue;
     const gate = open.find((i) => i.kind === 'gate');
     const late = Math.round((now - closesAt) / 60_000);
-    pages.push(
-      gate
-        ? {
-            reason: `gate_missed:${gate.id}`,
-            severity: pageSeverityFor(settings, 'gateMissed'),
-            summary: `Go/No-Go “${plain(gate.text)}” missed in ${title}: “${plain(section.title)}” closed ${late} min ago without a decision`,
-            sectionId: section.id,
-            itemIds: [gate.id],
-          }
-        : {
-            reason: `overdue:${section.id}`,
-            severity: pageSeverityFor(settings, 'missedWindow'),
-            summary: `“${plain(section.title)}” is ${late} min overdue in ${title}: ${open.length} item${open.length === 1 ? '' : 's'} open (first: ${plain(open[0]!.text)})`,
-            sectionId: section.id,
-            itemIds: open.map((i) => i.id),
-          },
-    );
+    if (gate) {
+      order.push({
+        reason: `gate_missed:${gate.id}`,
+        severity: pageSeverityFor(settings, 'gateMissed'),
+        summary: `Go/No-Go “${plain(gate.text)}” missed in ${title}: “${plain(section.title)}” closed ${late} min ago without a decision`,
+        sectionId: section.id,
+        itemIds: [gate.id],
+      });
+      continue;
+    }
+    const ref = (groups.get(section.id) ?? [section.id]).join('_');
+    const group = overdue.get(ref) ?? [];
+    if (group.length === 0) order.push(ref);
+    group.push({ section, open, late });
+    overdue.set(ref, group);
   }
+  const severity = pageSeverityFor(settings, 'missedWindow');
+  for (const entry of order) pages.push(typeof entry === 'string' ? overduePage(entry, overdue.get(entry) ?? [], title, severity) : entry);
   return pages;
+}
+
+/** One page for the overdue sections of a closing group: one section reads as before, several are named one by one. */
+function overduePage(
+  ref: string,
+  parts: Array<{ section: Section; open: Item[]; late: number }>,
+  title: string,
+  severity: PageSeverity,
+): DesiredPage {
+  const [first] = parts;
+  const itemIds = parts.flatMap((p) => p.open.map((i) => i.id));
+  if (parts.length === 1 && first) {
+    const { section, open, late } = first;
+    return {
+      reason: `overdue:${ref}`,
+      severity,
+      summary: `“${plain(section.title)}” is ${late} min overdue in ${title}: ${open.length} item${open.length === 1 ? '' : 's'} open (first: ${plain(open[0]!.text)})`,
+      sectionId: section.id,
+      itemIds,
+    };
+  }
+  const named = parts.map((p) => `“${plain(p.section.title)}” (${p.open.length} open)`).join(', ');
+  return {
+    reason: `overdue:${ref}`,
+    severity,
+    summary: `${parts.length} sections are ${first?.late ?? 0} min overdue in ${title}: ${named}; ${itemIds.length} items open in all`,
+    sectionId: first?.section.id ?? null,
+    itemIds,
+  };
 }
 
 /** Minutes a section may be overdue before it pages: its own (`sectionGraceMinutes`), the checklist's, else 15. */

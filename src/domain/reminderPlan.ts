@@ -2,6 +2,8 @@ import type { Checklist, Item, Minutes, Section } from './checklist.js';
 import type { SectionWindow } from './sectionWindow.js';
 import { computeRollbackTimeboxes, type RollbackTimebox } from './schedule.js';
 import { isUntimed } from './sectionTimelineState.js';
+import { pageGraceFor } from './escalationRules.js';
+import { groupRef, groupTag, lockingGates } from './sharedWindows.js';
 import { addLocalDays, startOfLocalDay } from './zonedTime.js';
 
 /**
@@ -9,7 +11,8 @@ import { addLocalDays, startOfLocalDay } from './zonedTime.js';
  * twice is harmless), sends them when due, and asks classifyDue what to do with each one.
  *
  * Keys are `r<run>:<section or item>:<kind>[:<repeat>]@<due or start, UTC, to the second>`, e.g.
- * `r12:s3:opened@20261123T160000Z`, `r12:s3:overdue:0@20261123T180000Z`,
+ * `r12:s3:opened@20261123T160000Z`, `r12:s3:overdue:0@20261123T180000Z`, a shared one
+ * `r12:s0+s1+s4:overdue:0@20261123T180000Z`,
  * `r12:s5.i2:timer_done@20261123T161500Z` (a timer's key holds its start). The moment is part of the
  * key because the store ignores a key it has seen, cancelled rows included: after a slip, a moved
  * reminder is a new row, and a restarted timer is a new timer.
@@ -22,6 +25,8 @@ export interface PlannedReminder {
   dueAt: number;
   kind: ReminderKind;
   sectionId?: string;
+  /** A reminder shared by sections with the same window (see sharedWindows.ts): all of them, `sectionId` first. */
+  sectionIds?: string[];
   itemId?: string;
   /** Overdue nudges: 0 for the first, then one more per repeat interval since the close. */
   repeat?: number;
@@ -63,6 +68,9 @@ export interface PlanRemindersInput {
  *   order that opens together with the section before it (announcing it would be noise).
  * - `closing_soon` at closesAt - 15 min, only when the window is longer than 30 min (or has no open).
  * - `overdue` at closesAt (repeat 0); further nudges come one at a time from nextOverdue.
+ * Sections whose windows open (or close) at the same moment share one reminder of each kind, which
+ * names them all (`sectionIds`), unless a per-section page grace or a different gate sets one apart
+ * (sharedWindows.ts): five sections closing at T-0 get one "closes soon" and one nudge series.
  * Planning is forward-looking: anything due before `now` is left out, so `opens_soon` is skipped
  * when its moment has passed even if the open is still ahead (the `opened` reminder follows
  * shortly). Overdue is the exception: a window already closed gets the nudge of the current repeat
@@ -77,12 +85,16 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
 
   const sections = new Map<string, Section>();
   for (const phase of checklist.phases) for (const s of phase.sections) sections.set(s.id, s);
+  const locks = lockingGates(checklist);
 
-  const planned: PlannedReminder[] = [];
-  const add = (kind: ReminderKind, sectionId: string, dueAt: number, repeat?: number): void => {
-    const reminder: PlannedReminder = { key: sectionKey(run.id, sectionId, kind, dueAt, repeat), dueAt, kind, sectionId };
-    if (repeat !== undefined) reminder.repeat = repeat;
-    planned.push(reminder);
+  // Reminders of one kind, due at one moment, with one tag (gate, grace) become one reminder. The
+  // tag holds the window's moment too: nudges of windows that closed at different times can fall due together.
+  const groups = new Map<string, { kind: ReminderKind; dueAt: number; repeat: number | undefined; sectionIds: string[] }>();
+  const add = (kind: ReminderKind, sectionId: string, dueAt: number, tag: string, repeat?: number): void => {
+    const id = `${kind}@${dueAt}|${tag}`;
+    const group = groups.get(id) ?? { kind, dueAt, repeat, sectionIds: [] };
+    group.sectionIds.push(sectionId);
+    groups.set(id, group);
   };
 
   let previousOpen: number | null = null;
@@ -92,17 +104,27 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
     const { opensAt, closesAt } = w;
     const sharesOpen = !w.explicit && opensAt !== null && opensAt === previousOpen;
     previousOpen = opensAt;
-
+    const openTag = groupTag(w.sectionId, locks);
     // A section with no time written is open from the start (isUntimed): announcing its inferred open would be false.
     if (opensAt !== null && !sharesOpen && !isUntimed(w, section)) {
-      if (leadMs > 0 && opensAt - leadMs >= now) add('opens_soon', w.sectionId, opensAt - leadMs);
-      if (opensAt >= now) add('opened', w.sectionId, opensAt);
+      if (leadMs > 0 && opensAt - leadMs >= now) add('opens_soon', w.sectionId, opensAt - leadMs, openTag);
+      if (opensAt >= now) add('opened', w.sectionId, opensAt, openTag);
     }
     if (closesAt === null) continue;
+    const closeTag = `${closesAt}|${groupTag(w.sectionId, locks, pageGraceFor(checklist.settings, section.title))}`;
     const longEnough = opensAt === null || closesAt - opensAt > 2 * closingMs;
-    if (closingMs > 0 && longEnough && closesAt - closingMs >= now) add('closing_soon', w.sectionId, closesAt - closingMs);
+    if (closingMs > 0 && longEnough && closesAt - closingMs >= now) add('closing_soon', w.sectionId, closesAt - closingMs, closeTag);
     const repeat = closesAt >= now || repeatMs <= 0 ? 0 : Math.ceil((now - closesAt) / repeatMs);
-    add('overdue', w.sectionId, closesAt + repeat * repeatMs, repeat);
+    add('overdue', w.sectionId, closesAt + repeat * repeatMs, closeTag, repeat);
+  }
+
+  const planned: PlannedReminder[] = [];
+  for (const { kind, dueAt, repeat, sectionIds } of groups.values()) {
+    const sectionId = sectionIds[0]!;
+    const reminder: PlannedReminder = { key: sectionKey(run.id, groupRef(sectionIds), kind, dueAt, repeat), dueAt, kind, sectionId };
+    if (sectionIds.length > 1) reminder.sectionIds = sectionIds;
+    if (repeat !== undefined) reminder.repeat = repeat;
+    planned.push(reminder);
   }
   return planned.sort((a, b) => a.dueAt - b.dueAt);
 }
@@ -126,7 +148,7 @@ const NUDGE_MAX_WAIT_MINUTES = 60;
  * The nudge after `reminder` (an overdue one just sent), or null when the section has been nudged
  * enough. Nudge policy (quoted in the README): the waits back off — with the default 15 minutes,
  * 15, 30, 60, then hourly (each wait doubles the one before, up to an hour, or the repeat setting
- * if that is longer) — and the nudges stop after NUDGE_CAP (16) per section, or at midnight in the
+ * if that is longer) — and the nudges stop after NUDGE_CAP (16) per section (or per shared nudge), or at midnight in the
  * run's zone of the day the section closed, whichever comes first. When the bot was away past the
  * due moment, the next nudge is due at once rather than in a burst. `repeat` counts the nudges sent.
  */
@@ -144,7 +166,15 @@ export function nextOverdue(reminder: PlannedReminder, options: NextOverdueOptio
   const repeat = sent + 1;
   const marker = reminder.key.lastIndexOf(':overdue');
   const base = marker >= 0 ? reminder.key.slice(0, marker) : `${reminder.key}`;
-  return { key: `${base}:overdue:${repeat}@${keyStamp(dueAt)}`, dueAt, kind: 'overdue', sectionId: reminder.sectionId, repeat };
+  const next: PlannedReminder = {
+    key: `${base}:overdue:${repeat}@${keyStamp(dueAt)}`,
+    dueAt,
+    kind: 'overdue',
+    sectionId: reminder.sectionId,
+    repeat,
+  };
+  if (reminder.sectionIds !== undefined) next.sectionIds = reminder.sectionIds;
+  return next;
 }
 
 /** The section an item belongs to, from its id (`s<section>.i<item>`, see checklist.ts). */

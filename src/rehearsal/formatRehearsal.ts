@@ -84,7 +84,8 @@ function describe(event: RehearsalEvent, timeZone: string): string {
   switch (event.kind) {
     case 'reminder': {
       const line = `${event.detail.padEnd(15)}  ${event.sectionTitle ?? ''}: ${text}`;
-      if (!LISTS_OPEN_ITEMS.has(event.detail)) return line;
+      // A shared reminder (labelled "5 sections") lists its sections under its first line, whatever its kind.
+      if (!LISTS_OPEN_ITEMS.has(event.detail) && !/^\d+ sections$/.test(event.sectionTitle ?? '')) return line;
       const rest = event.text
         .split('\n')
         .slice(1)

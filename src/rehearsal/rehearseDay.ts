@@ -114,7 +114,8 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       runId: outgoing.row.runId,
       kind: c.type,
       detail: c.type === 'reminder' ? c.kind : '',
-      sectionTitle: c.type === 'reminder' ? c.section.title : null,
+      // A shared reminder names its sections in its text; the label says how many.
+      sectionTitle: c.type === 'reminder' ? (c.shared ? `${c.shared.length} sections` : c.section.title) : null,
       text: renderOutgoing(outgoing, () => null).text,
       late: outgoing.late,
     });

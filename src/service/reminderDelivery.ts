@@ -8,7 +8,15 @@ import { missedAtStart, type SectionWindow } from '../domain/sectionWindow.js';
 import { isSettled } from '../domain/snapshotItems.js';
 import { hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { claimDueReminders, markReminderSent, markReminderSkipped, releaseReminder, upsertReminders, type ReminderRow } from '../store/reminders.js';
+import {
+  claimDueReminders,
+  markReminderSent,
+  markReminderSkipped,
+  releaseReminder,
+  upsertReminders,
+  type NewReminder,
+  type ReminderRow,
+} from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import { adoptNudgeMessage } from './nudgeMessages.js';
 import type { Clock } from './clock.js';
@@ -16,6 +24,13 @@ import type { TimelineWindows } from './timelineWindows.js';
 
 /** The section reminders a rollback stops and a T-0 move plans again. */
 export const SECTION_KINDS: ReminderKind[] = ['opens_soon', 'opened', 'closing_soon', 'overdue'];
+
+/** One section of a shared reminder, with what is still open in it. */
+export interface ReminderSectionPart {
+  section: Section;
+  window: SectionWindow | null;
+  openItems: Array<{ text: string; ownerIds: string[] }>;
+}
 
 /** A reminder or notice ready to post, decided from the run's state at the moment it is sent. */
 export interface OutgoingReminder {
@@ -36,6 +51,11 @@ export interface OutgoingReminder {
         itemText: string | null;
         minutes: number | null;
         phaseId: string;
+        /**
+         * A reminder shared by sections with one window (reminderPlan.ts), when more than one of them
+         * still needs it: each with its open items. `section` and `openItems` are then the first's.
+         */
+        shared?: ReminderSectionPart[];
       };
 }
 
@@ -77,36 +97,44 @@ export class ReminderDelivery {
       return null;
     }
     const snapshot = this.snapshotOf(run.id);
-    const located = row.sectionId ? allSections(run.checklist).find((s) => s.section.id === row.sectionId) : undefined;
-    if (!located) {
+    const everySection = allSections(run.checklist);
+    const located = sectionIdsOf(row).flatMap((id) => everySection.filter((s) => s.section.id === id));
+    const first = located[0];
+    if (!first) {
       markReminderSkipped(this.db, row.id, 'section missing');
       return null;
     }
-    const { phase, section } = located;
-    const window = this.windows.windows(run).find((w) => w.sectionId === section.id) ?? null;
-    const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
-    const item = row.itemId ? (section.items.find((i) => i.id === row.itemId) ?? null) : null;
-    const stoppedByRollback = run.rollbackActive && phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
+    const windows = this.windows.windows(run);
+    const item = row.itemId ? (first.section.items.find((i) => i.id === row.itemId) ?? null) : null;
+    const stoppedByRollback = run.rollbackActive && first.phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
     const blocked = blockedSections(snapshot);
-    // Nudging is for work people can do now: not a window that was over before the run existed
-    // ("missed at start"), nor a section still locked behind an undecided gate.
-    const missed = missedAtStart(window, run.createdAt);
-    const locked = blocked.ids.has(section.id) && (row.kind === 'overdue' || row.kind === 'closing_soon');
-    const resolved =
-      stoppedByRollback ||
-      (SECTION_KINDS.includes(row.kind as ReminderKind) && (missed || locked)) ||
-      (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
-      (row.kind === 'overdue' && this.overdueAcknowledged(row));
-    const planned = toPlanned(row);
-    const verdict = classifyDue(planned, now, { window, resolved });
-    if (verdict === 'stale') {
-      markReminderSkipped(this.db, row.id, resolved ? 'no longer needed' : 'its moment passed');
-      this.onQueued();
-      return null;
-    }
     // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
     const leads = snapshot.roles[LEAD] ?? [run.startedBy];
     const roleOwners = (itemRole: string | undefined): string[] => (itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads);
+    const parts = located.map(({ section }) => {
+      const window = windows.find((w) => w.sectionId === section.id) ?? null;
+      const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
+      // Nudging is for work people can do now: not a window that was over before the run existed
+      // ("missed at start"), nor a section still locked behind an undecided gate.
+      const missed = missedAtStart(window, run.createdAt);
+      const locked = blocked.ids.has(section.id) && (row.kind === 'overdue' || row.kind === 'closing_soon');
+      const resolved =
+        stoppedByRollback ||
+        (SECTION_KINDS.includes(row.kind as ReminderKind) && (missed || locked)) ||
+        (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
+        (row.kind === 'overdue' && this.overdueAcknowledged(row.runId, section.id));
+      return { section, window, resolved, openItems: openItems.map((i) => ({ text: i.text, ownerIds: roleOwners(i.role) })) };
+    });
+    // A shared reminder names only the sections that still need it; it is stale once none does.
+    const live = parts.filter((p) => !p.resolved);
+    const lead = live[0] ?? parts[0]!;
+    const verdict = classifyDue(toPlanned(row), now, { window: lead.window, resolved: live.length === 0 });
+    if (verdict === 'stale') {
+      markReminderSkipped(this.db, row.id, live.length === 0 ? 'no longer needed' : 'its moment passed');
+      this.onQueued();
+      return null;
+    }
+    const phaseId = located.find((l) => l.section.id === lead.section.id)?.phase.id ?? first.phase.id;
     return {
       row,
       channelId: run.channelId,
@@ -115,13 +143,14 @@ export class ReminderDelivery {
         type: 'reminder',
         kind: row.kind as ReminderKind,
         run,
-        section,
-        window,
-        openItems: openItems.map((i) => ({ text: i.text, ownerIds: roleOwners(i.role) })),
-        blockedBy: blocked.ids.has(section.id) ? (blocked.by?.item.text ?? null) : null,
+        section: lead.section,
+        window: lead.window,
+        openItems: lead.openItems,
+        blockedBy: blocked.ids.has(lead.section.id) ? (blocked.by?.item.text ?? null) : null,
         itemText: item?.text ?? null,
-        minutes: item?.timer?.minutes ?? section.timing?.timebox ?? null,
-        phaseId: phase.id,
+        minutes: item?.timer?.minutes ?? lead.section.timing?.timebox ?? null,
+        phaseId,
+        ...(live.length > 1 ? { shared: live.map(({ section, window, openItems }) => ({ section, window, openItems })) } : {}),
       },
     };
   }
@@ -154,7 +183,7 @@ export class ReminderDelivery {
           timezone: run.timezone,
           ...(closedAt !== undefined && closedAt !== null ? { closedAt } : {}),
         });
-        if (next) upsertReminders(this.db, row.runId, [next]);
+        if (next) upsertReminders(this.db, row.runId, [toNewReminder(next)]);
       }
     })();
   }
@@ -169,14 +198,29 @@ export class ReminderDelivery {
     markReminderSkipped(this.db, row.id, `failed: ${error}`);
   }
 
-  private overdueAcknowledged(row: ReminderRow): boolean {
-    return row.sectionId !== null && hasAuditEntry(this.db, row.runId, 'overdue.acknowledge', row.sectionId);
+  private overdueAcknowledged(runId: number, sectionId: string): boolean {
+    return hasAuditEntry(this.db, runId, 'overdue.acknowledge', sectionId);
   }
+}
+
+/** The sections a reminder row is about: a shared one's list (kept in its payload), else its own section. */
+export function sectionIdsOf(row: Pick<ReminderRow, 'sectionId' | 'payload'>): string[] {
+  const shared = row.payload?.sectionIds;
+  if (Array.isArray(shared) && shared.every((id) => typeof id === 'string') && shared.length > 0) return shared as string[];
+  return row.sectionId ? [row.sectionId] : [];
+}
+
+/** A planned reminder as a row to store: a shared reminder keeps its sections in the payload. */
+export function toNewReminder(planned: PlannedReminder): NewReminder {
+  const { sectionIds, ...rest } = planned;
+  return sectionIds && sectionIds.length > 1 ? { ...rest, payload: { sectionIds } } : rest;
 }
 
 function toPlanned(row: ReminderRow): PlannedReminder {
   const planned: PlannedReminder = { key: row.key, dueAt: row.dueAt, kind: row.kind as ReminderKind, repeat: row.repeat };
   if (row.sectionId) planned.sectionId = row.sectionId;
+  const ids = sectionIdsOf(row);
+  if (ids.length > 1) planned.sectionIds = ids;
   if (row.itemId) planned.itemId = row.itemId;
   return planned;
 }

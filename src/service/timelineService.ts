@@ -8,13 +8,13 @@ import type { Run, RunSnapshot } from '../domain/run.js';
 import type { RunNotice } from '../domain/runNotice.js';
 import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindow.js';
 import { slipMinutes } from '../domain/slip.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { cancelPendingReminders, listReminders, upsertReminders, type ReminderRow } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { postedNudge } from './nudgeMessages.js';
-import { ReminderDelivery, SECTION_KINDS, type OutgoingReminder } from './reminderDelivery.js';
+import { ReminderDelivery, SECTION_KINDS, sectionIdsOf, toNewReminder, type OutgoingReminder } from './reminderDelivery.js';
 import { TimelineWindows } from './timelineWindows.js';
 
 export type { OutgoingReminder } from './reminderDelivery.js';
@@ -73,7 +73,7 @@ export class TimelineService {
     const run = this.requireRun(runId);
     // Planned from the moment the run was created, so what counts as "already due" does not
     // depend on how many milliseconds passed between creating and planning.
-    upsertReminders(this.db, runId, this.sectionPlan(run, run.createdAt));
+    upsertReminders(this.db, runId, this.sectionPlan(run, run.createdAt).map(toNewReminder));
     this.onQueued();
   }
 
@@ -92,7 +92,9 @@ export class TimelineService {
     cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
     upsertReminders(this.db, runId, [
       ...planRollbackTimeboxes(runId, run.checklist, startedAt),
-      ...this.sectionPlan(run, this.clock.now()).filter((r) => this.isRollbackSection(run.checklist, r.sectionId)),
+      ...this.sectionPlan(run, this.clock.now())
+        .filter((r) => this.isRollbackSection(run.checklist, r.sectionId))
+        .map(toNewReminder),
     ]);
     this.onQueued();
   }
@@ -110,7 +112,7 @@ export class TimelineService {
     const run = this.requireRun(runId);
     const now = this.clock.now();
     cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
-    upsertReminders(this.db, runId, this.sectionPlan(run, now));
+    upsertReminders(this.db, runId, this.sectionPlan(run, now).map(toNewReminder));
     const minutes = slipMinutes(oldT0, run.t0);
     this.notice(runId, `t0@${keyStamp(now)}:${run.t0}`, { kind: 't0_moved', runId, title: run.checklist.title, by: userId, minutes, t0: run.t0 });
   }
@@ -121,9 +123,12 @@ export class TimelineService {
     this.onQueued();
   }
 
-  /** Someone pressed "Acknowledge" on an overdue nudge: it stops repeating for that section. */
-  acknowledgeOverdue(input: { userId: string; channelId: string; runId: number; sectionId: string }): void {
-    const { userId, runId, sectionId } = input;
+  /**
+   * Someone pressed "Acknowledge" on an overdue nudge: it stops repeating for the sections it named
+   * (one, or all of a shared nudge's), each audited, and their page waits the grace period again.
+   */
+  acknowledgeOverdue(input: { userId: string; channelId: string; runId: number; sectionIds: string[] }): void {
+    const { userId, runId, sectionIds } = input;
     // Only a live nudge of a run in the clicker's channel can be acknowledged: an acknowledgement for
     // a run that has ended, or for a section the run does not have (a stale or forged button), would
     // put an action into the run's audit record that never meant anything (found by test/integration/fuzz.test.ts).
@@ -131,24 +136,33 @@ export class TimelineService {
     if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
     if (run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
     if (run.status !== 'active') throw new DomainError('run_ended', { runId: run.id, status: run.status, endedAt: run.endedAt });
-    if (!allSections(run.checklist).some((s) => s.section.id === sectionId)) {
+    const sections = sectionIds.map((id) => allSections(run.checklist).find((s) => s.section.id === id)?.section);
+    if (sectionIds.length === 0 || sections.some((s) => s === undefined)) {
       throw new DomainError('unknown_section');
     }
     const now = this.clock.now();
     this.db.transaction(() => {
-      const pending = listReminders(this.db, runId).filter((r) => r.status === 'pending' && r.kind === 'overdue' && r.sectionId === sectionId);
+      const acked = new Set(sectionIds);
+      // A nudge series stops once every section it names is acknowledged (now or before); a shared
+      // series with a section nobody acknowledged goes on for that one (prepare leaves the others out).
+      const before = latestAuditAt(this.db, runId, 'overdue.acknowledge');
+      const pending = listReminders(this.db, runId).filter(
+        (r) => r.status === 'pending' && r.kind === 'overdue' && sectionIdsOf(r).every((id) => acked.has(id) || before.has(id)),
+      );
       cancelPendingReminders(this.db, runId, { keys: pending.map((r) => r.key) });
-      // The page for this section (if paging is on) now waits the grace period from this moment.
-      const title = allSections(run.checklist).find((s) => s.section.id === sectionId)?.section.title ?? '';
-      const pageDeferredUntil = now + pageGraceFor(run.checklist.settings, title) * 60_000;
-      appendAudit(this.db, {
-        runId,
-        at: now,
-        actor: userId,
-        action: 'overdue.acknowledge',
-        target: sectionId,
-        detail: { nudges: 'snoozed', pageDeferredUntil },
-      });
+      for (const section of sections) {
+        if (!section) continue;
+        // The page for this section (if paging is on) now waits the grace period from this moment.
+        const pageDeferredUntil = now + pageGraceFor(run.checklist.settings, section.title) * 60_000;
+        appendAudit(this.db, {
+          runId,
+          at: now,
+          actor: userId,
+          action: 'overdue.acknowledge',
+          target: section.id,
+          detail: { nudges: 'snoozed', pageDeferredUntil },
+        });
+      }
     })();
   }
 

@@ -3,7 +3,7 @@ import type { App, BlockAction, Logger, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
-import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionRef } from './ids.js';
+import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionsRef } from './ids.js';
 import { errorText } from './replyWithError.js';
 import { actorOf, teamOf } from './clickActor.js';
 import { replyToClicker } from './clickerReply.js';
@@ -185,9 +185,9 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     ActionIds.overdueAck,
     handle('overdue acknowledge', (body, action) => {
       const actor = actorOf(body);
-      const ref = parseSectionRef(String(action.value ?? ''));
+      const ref = parseSectionsRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionId: ref.sectionId });
+      timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionIds: ref.sectionIds });
     }),
   );
 

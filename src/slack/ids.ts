@@ -18,7 +18,7 @@ export const ActionIds = {
   gateNoGo: 'dd_gate_nogo',
   /** "Go with N open" on the ephemeral that asks to confirm a Go over open items (value: `<runId>:<itemId>`). */
   gateGoConfirm: 'dd_gate_go_confirm',
-  /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`). */
+  /** Acknowledge an overdue reminder so it stops repeating (value: `<runId>:<sectionId>`, or `<runId>:<s0+s1+…>` for a shared one). */
   overdueAck: 'dd_overdue_ack',
   /** "Resolve" on the channel notice of a page by hand (value: the page's dedup key). */
   pageResolve: 'dd_page_resolve',
@@ -120,6 +120,21 @@ export function parseSectionRef(value: string): { runId: number; sectionId: stri
   const match = /^(\d{1,12}):(s\d{1,6})$/.exec(value);
   if (!match) return null;
   return { runId: Number(match[1]), sectionId: match[2]! };
+}
+
+/**
+ * Parses an overdue-ack value: `<runId>:<sectionId>`, or a shared nudge's `<runId>:<s0+s1+…>`
+ * (written by sectionsRef); null for anything else.
+ */
+export function parseSectionsRef(value: string): { runId: number; sectionIds: string[] } | null {
+  const match = /^(\d{1,12}):(s\d{1,6}(?:\+s\d{1,6}){0,99})$/.exec(value);
+  if (!match) return null;
+  return { runId: Number(match[1]), sectionIds: [...new Set(match[2]!.split('+'))] };
+}
+
+/** The value of a shared overdue nudge's Acknowledge button: `<runId>:<s0+s1+…>` (read by parseSectionsRef). */
+export function sectionsRef(runId: number, sectionIds: readonly string[]): string {
+  return `${runId}:${sectionIds.join('+')}`;
 }
 
 export function itemRef(runId: number, itemId: string): string {

@@ -13,6 +13,7 @@ import { overdueReminderBlocks } from './views/overdueReminder.js';
 import { actionsBlock, button, sectionBlock } from './views/blockKit.js';
 import { ActionIds } from './ids.js';
 import { renderReminderText } from './views/reminderText.js';
+import { renderSharedReminderText } from './views/sharedReminderText.js';
 import { isTokenRefusal } from './tokenRefusals.js';
 import { newErrorId } from './replyWithError.js';
 
@@ -35,6 +36,28 @@ export function renderOutgoing(
     return { text, blocks: pageNoticeBlocks(text, c.notice.resolvableKey) };
   }
   const messageLink = link(c.run.id, c.phaseId);
+  if (c.shared && (c.kind === 'opens_soon' || c.kind === 'opened' || c.kind === 'closing_soon' || c.kind === 'overdue')) {
+    const text = renderSharedReminderText({
+      kind: c.kind,
+      runId: c.run.id,
+      runTitle: c.run.checklist.title,
+      sections: c.shared.map((p) => ({ title: p.section.title, window: p.window, openItems: p.openItems })),
+      ...(messageLink ? { messageLink } : {}),
+      late: outgoing.late,
+      dueAt: outgoing.row.dueAt,
+      ...(c.blockedBy ? { blocked: c.blockedBy } : {}),
+      timezone: c.run.timezone,
+    });
+    if (c.kind !== 'overdue') return { text };
+    return {
+      text,
+      blocks: overdueReminderBlocks(
+        c.run.id,
+        c.shared.map((p) => p.section.id),
+        text,
+      ),
+    };
+  }
   const text = renderReminderText({
     kind: c.kind,
     runId: c.run.id,

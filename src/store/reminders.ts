@@ -124,7 +124,8 @@ export function markReminderSent(db: Db, id: number, now: number, late: boolean,
 
 /** Keeps what a sent reminder said (in its payload), for a later update of the message. */
 export function keepPostedText(db: Db, id: number, text: string): void {
-  prepared(db, `UPDATE reminders SET payload_json = json_object('postedText', ?) WHERE id = ?`).run(text, id);
+  // Added to the payload, not put in its place: a shared nudge's payload also holds its sections.
+  prepared(db, `UPDATE reminders SET payload_json = json_set(COALESCE(payload_json, '{}'), '$.postedText', ?) WHERE id = ?`).run(text, id);
 }
 
 export function findReminder(db: Db, id: number): ReminderRow | null {

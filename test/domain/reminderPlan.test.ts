@@ -29,8 +29,12 @@ function canaryPlan(now: number): PlannedReminder[] {
   return planReminders({ run: { id: 7, t0, timezone: 'UTC' }, checklist, windows: computeSchedule(checklist, t0, 'UTC'), now });
 }
 
+/** The reminders that name a section, its own or shared with others. */
+const about = (plan: PlannedReminder[], sectionId: string): PlannedReminder[] =>
+  plan.filter((r) => (r.sectionIds ?? [r.sectionId]).includes(sectionId));
+
 const brief = (plan: PlannedReminder[], sectionId: string): Array<[string, string | null]> =>
-  plan.filter((r) => r.sectionId === sectionId).map((r) => [r.key, iso(r.dueAt)]);
+  about(plan, sectionId).map((r) => [r.key, iso(r.dueAt)]);
 
 describe('planReminders', () => {
   const longBefore = at('2026-11-01T00:00:00Z');
@@ -44,10 +48,13 @@ describe('planReminders', () => {
     ]);
   });
 
-  it('plans four reminders for each of the 13 scheduled sections of the timed day, and none for rollback or sign-off', () => {
+  it('plans four reminders for each of the 13 scheduled sections of the timed day, four shared by the sections of one window, and none for rollback or sign-off', () => {
     const plan = timedPlan(longBefore);
-    expect(plan).toHaveLength(52);
-    expect(plan.some((r) => r.sectionId === 's13' || r.sectionId === 's14')).toBe(false);
+    for (let i = 0; i <= 12; i += 1) expect(about(plan, `s${i}`)).toHaveLength(4);
+    // s0-s3 share the week-before window: one reminder of each kind names all four.
+    expect(about(plan, 's0').map((r) => r.sectionIds)).toEqual(Array(4).fill(['s0', 's1', 's2', 's3']));
+    expect(plan).toHaveLength(40);
+    expect(about(plan, 's13').length + about(plan, 's14').length).toBe(0);
   });
 
   it('gives every reminder a unique key and returns them in due order', () => {
@@ -70,17 +77,19 @@ describe('planReminders', () => {
 
   it('announces no opening for canary stages with no time written (open from the start), but nudges each when overdue', () => {
     const plan = canaryPlan(at('2026-11-23T08:00:00Z'));
-    expect(brief(plan, 's5').map(([key]) => key)).toEqual(['r7:s5:closing_soon@20261124T154500Z', 'r7:s5:overdue:0@20261124T160000Z']);
-    expect(brief(plan, 's6').map(([key]) => key)).toEqual(['r7:s6:closing_soon@20261124T154500Z', 'r7:s6:overdue:0@20261124T160000Z']);
+    // The three stages close together: one warning and one nudge series names them all.
+    expect(brief(plan, 's5').map(([key]) => key)).toEqual(['r7:s5+s6+s7:closing_soon@20261124T154500Z', 'r7:s5+s6+s7:overdue:0@20261124T160000Z']);
+    expect(brief(plan, 's6')).toEqual(brief(plan, 's5'));
     // The timed Warm-up is still announced.
     expect(brief(plan, 's4').map(([key]) => key)).toContain('r7:s4:opened@20261123T140000Z');
-    expect(plan).toHaveLength(22);
+    expect(plan).toHaveLength(10);
   });
 
   it('warns readiness sections before T-0 and nudges them at T-0, with nothing about opening', () => {
+    // The four readiness sections and the Warm-up all close at T-0: one warning, one nudge.
     expect(brief(canaryPlan(at('2026-11-23T08:00:00Z')), 's0')).toEqual([
-      ['r7:s0:closing_soon@20261123T154500Z', '2026-11-23T15:45:00Z'],
-      ['r7:s0:overdue:0@20261123T160000Z', '2026-11-23T16:00:00Z'],
+      ['r7:s0+s1+s2+s3+s4:closing_soon@20261123T154500Z', '2026-11-23T15:45:00Z'],
+      ['r7:s0+s1+s2+s3+s4:overdue:0@20261123T160000Z', '2026-11-23T16:00:00Z'],
     ]);
   });
 

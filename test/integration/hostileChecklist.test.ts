@@ -79,8 +79,9 @@ describe('a run of a hostile checklist', () => {
       );
 
     // Prepare (T-30 minutes) closes at T-0, a minute from now: reminded then, paged after the grace.
+    // Its Decide section closes with it, so one nudge names both ("2 sections are overdue").
     w.advance(MINUTE);
-    await channelGot('is overdue');
+    await channelGot('are overdue');
     w.advance(16 * MINUTE);
     await channelGot('📟 Paged on-call');
 

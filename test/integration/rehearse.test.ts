@@ -183,6 +183,34 @@ describe('rehearsing real checklists', () => {
     });
   }
 
+  it('the canary sample with an idle team: the five sections closing at T-0 share one warning, one nudge series and one page', async () => {
+    const result = await rehearse(path.join(sharedSamplesDir(), 'canary-rollout.md'), '--at', '2026-12-02 03:00', '--idle');
+    expect(result.exitCode).toBe(0);
+    const lines = result.output.split('\n');
+    const atT0 = (kind: string, offset: string) => lines.filter((l) => l.includes(`(${offset})`) && l.includes(`  reminder  ${kind} `));
+    const shared = '5 sections: ';
+    expect(atT0('closing_soon', 'T-15m')).toEqual([expect.stringContaining(`closing_soon     ${shared}`)]);
+    expect(atT0('overdue', 'T-0')).toEqual([
+      expect.stringContaining(`${shared}:rotating_light: *#1 QuDAG Optimization Deployment Checklist* · 5 sections are overdue`),
+    ]);
+    expect(atT0('overdue', 'T+15m')).toHaveLength(1);
+    const pages = lines.filter((l) => / {2}page {6}trigger /.test(l));
+    expect(pages[0]).toContain(
+      'trigger          overdue:s0_s1_s2_s3_s4: 5 sections are 15 min overdue in run #1 (QuDAG Optimization Deployment Checklist): “Code Readiness” (2 open), “Infrastructure Readiness” (7 open), “Documentation” (4 open), “Testing & Validation” (4 open), “Pre-Deployment (T-2 hours)” (6 open); 23 items open in all',
+    );
+    expect(pages.filter((l) => l.includes('(T+15m)'))).toHaveLength(1);
+    // The shared nudge names each section in bold with its own items under it.
+    const nudge = result.output.slice(result.output.indexOf('5 sections are overdue'));
+    for (const [title, item] of [
+      ['Code Readiness', 'Security audit completed'],
+      ['Pre-Deployment (T-2 hours)', 'Final code freeze confirmed'],
+    ]) {
+      expect(nudge).toContain(`    *${title}*`);
+      expect(nudge.indexOf(`    • ${item}`)).toBeGreaterThan(nudge.indexOf(`*${title}*`));
+    }
+    expect(result.output).toMatch(/reminders 40 \(opens_soon 3, opened 3, closing_soon 2, overdue 32\)/);
+  });
+
   it('standard-release.md rehearses idle too, with overdue nudges and pages', async () => {
     const result = await rehearse('checklists/standard-release.md', '--at', '2026-11-23 09:00', '--idle');
     expect(result.exitCode).toBe(0);

@@ -47,16 +47,16 @@ export interface ReminderTextInput {
 }
 
 /** Checklist text as one line of mrkdwn, at most `max` characters, never cutting a `<link|text>` or an entity in half. */
-function clip(md: string, max: number): string {
+export function clip(md: string, max: number): string {
   return truncate(checklistInline(oneLine(md)), max);
 }
 
 /** A checklist title as escaped plain words, at most `max` characters. */
-function clipTitle(md: string, max: number): string {
+export function clipTitle(md: string, max: number): string {
   return truncate(checklistTitle(md), max);
 }
 
-function plural(n: number, one: string, many: string): string {
+export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
