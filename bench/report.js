@@ -76,7 +76,8 @@ export async function reportBench() {
     const { runs, timeline, reporting, db, services } = dd.bot;
     const run = runs.requireRun(big);
     const items = run.checklist.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
-    for (const [i, item] of items.entries()) services.items.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
+    for (const [i, item] of items.entries())
+      services.items.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
     services.t0.slip({ userId: run.startedBy, channelId: BIG, runId: big, minutes: 15 });
     const have = db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n;
     db.transaction(() => {
