@@ -20,8 +20,8 @@ export interface TickLoopOptions {
   /**
    * Heartbeat on every wall-clock second (…:00.000, …:01.000), for loops whose work is due at
    * wall-clock moments (reminders). A timer to the next second, not node-cron's `* * * * * *`:
-   * node-cron formats the time with Intl on every beat, which alone kept ~14 MiB resident in an
-   * idle bot (ICU data, and the code it made hot; docs/performance.md, memory profile).
+   * node-cron formats the time with Intl on every beat, which pulls ICU data into an idle bot and
+   * kept 10–14 MiB more resident at load 11–12 (docs/performance.md, memory profile).
    */
   everySecond?: boolean;
   tick: () => Promise<void> | void;
