@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startClickLoad } from './support/clickLoad.js';
 import { benchTempDir, startDeployday } from './support/bots.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
-import { FakeSlackLite } from './support/fakeSlackLite.js';
+import { startBenchSlack } from './support/benchSlack.js';
 import { against, heading, line, loadAverage, mib, ms, ratio, settledRss, summarize } from './support/report.js';
 import { createSlackSender } from './support/slackRequests.js';
 
@@ -67,17 +67,18 @@ export async function reportBench() {
   const { timelinePngAsync } = await import('../dist/report/timelinePng.js');
   const { reportMarkdown } = await import('../dist/report/reportMarkdown.js');
   const { reportHtml } = await import('../dist/report/reportHtml.js');
-  const fake = await FakeSlackLite.start();
+  const fake = await startBenchSlack();
   const checklists = writeBenchChecklists('bench-release', 150);
   const tmp = benchTempDir();
   try {
     const dd = await startDeployday({ fake, databasePath: join(tmp.dir, 'report.db'), checklistsDir: checklists.dir });
     const big = await startRunIn(dd, fake, BIG);
-    const { runs, timeline, reporting, db } = dd.bot;
+    const { runs, timeline, reporting, db, services } = dd.bot;
     const run = runs.requireRun(big);
     const items = run.checklist.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
-    for (const [i, item] of items.entries()) runs.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
-    runs.slip({ userId: run.startedBy, channelId: BIG, runId: big, minutes: 15 });
+    for (const [i, item] of items.entries())
+      services.items.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
+    services.t0.slip({ userId: run.startedBy, channelId: BIG, runId: big, minutes: 15 });
     const have = db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n;
     db.transaction(() => {
       for (let i = have; i < AUDIT_ROWS; i += 1) {
@@ -97,8 +98,12 @@ export async function reportBench() {
     await dd.bot.sync.idle();
 
     const overview = () => {
+      // As the bot renders it (slack/renderRunMessage.ts): windows, then each section's state.
       const snapshot = runs.snapshot(big);
-      renderOverview({ snapshot, windows: timeline.windows(snapshot.run), now: Date.now() });
+      const windows = timeline.windows(snapshot.run);
+      const now = Date.now();
+      const states = timeline.sectionStates(snapshot, windows, now);
+      renderOverview({ snapshot, windows, now, stateOf: (id) => states.get(id) ?? 'unscheduled' });
     };
     const parts = { model: 0, svg: 0, png: 0, markdown: 0, html: 0 };
     const generate = async (timed = false) => {

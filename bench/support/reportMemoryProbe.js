@@ -18,10 +18,11 @@ const { listGateVotes } = await import(join(dist, 'store', 'gateVotes.js'));
 const { listRoles } = await import(join(dist, 'store', 'roles.js'));
 const { withTemplateStates } = await import(join(dist, 'domain', 'snapshotItems.js'));
 const { computeSchedule } = await import(join(dist, 'domain', 'schedule.js'));
+const { runSectionStates } = await import(join(dist, 'domain', 'sectionTimelineState.js'));
 const { renderOverview } = await import(join(dist, 'slack', 'views', 'overviewMessage.js'));
 const { reportExport } = await import(join(dist, 'cli', 'reportExport.js'));
 const { listAudit } = await import(join(dist, 'store', 'audit.js'));
-const { listPages } = await import(join(dist, 'store', 'outbox.js'));
+const { listPages } = await import(join(dist, 'store', 'pages.js'));
 const { buildRunReport } = await import(join(dist, 'domain', 'runReport.js'));
 const { reportMarkdown } = await import(join(dist, 'report', 'reportMarkdown.js'));
 
@@ -35,7 +36,10 @@ if (kind === 'overview') {
     votes: listGateVotes(db, run.id),
     roles: listRoles(db, run.id),
   };
-  renderOverview({ snapshot, windows: computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes }), now: Date.now() });
+  const windows = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
+  const now = Date.now();
+  const states = runSectionStates(snapshot, windows, now);
+  renderOverview({ snapshot, windows, now, stateOf: (id) => states.get(id) ?? 'unscheduled' });
 } else {
   // What the report job builds: the PNG and the HTML page (reportExport), and the markdown record.
   reportExport(db, run, 'png');

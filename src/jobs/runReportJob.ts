@@ -5,10 +5,6 @@ import type { ReportQueue, RunReportRow } from '../service/reportQueue.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { type ClientForChannel, classifySlackError } from '../slack/webClients.js';
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
-import { reportMarkdown } from '../report/reportMarkdown.js';
-import { reportHtml } from '../report/reportHtml.js';
-import { timelinePngAsync } from '../report/timelinePng.js';
-import { timelineSvg } from '../report/timelineSvg.js';
 
 export interface RunReportJobOptions {
   queue: ReportQueue;
@@ -103,7 +99,9 @@ export class RunReportJob {
       ts = String(posted.ts);
       queue.recordSummary(row.runId, ts);
     }
-    const png = await timelinePngAsync(timelineSvg(report));
+    // Loaded on the first report, not at start: an idle bot never pays for resvg and the renderers.
+    const { renderReportFiles } = await import('../report/reportFiles.js');
+    const files = await renderReportFiles(report, audit);
     const base = `run-${report.runId}-${report.checklistName.replace(/[^\w.-]+/g, '-')}`;
     try {
       await client.files.uploadV2({
@@ -112,18 +110,18 @@ export class RunReportJob {
         initial_comment: `Run #${report.runId}: the timeline (planned against actual) and the full audit record.`,
         file_uploads: [
           {
-            file: png,
+            file: files.timelinePng,
             filename: `${base}-timeline.png`,
             title: `Run #${report.runId} timeline`,
             alt_text: `Gantt chart of run #${report.runId}: planned windows against actual spans per phase`,
           },
           {
-            file: Buffer.from(reportMarkdown(report, audit), 'utf8'),
+            file: Buffer.from(files.markdown, 'utf8'),
             filename: `${base}-record.md`,
             title: `Run #${report.runId} audit record (markdown)`,
           },
           {
-            file: Buffer.from(reportHtml(report, audit), 'utf8'),
+            file: Buffer.from(files.html, 'utf8'),
             filename: `${base}-record.html`,
             title: `Run #${report.runId} audit record (HTML)`,
           },

@@ -1,5 +1,3 @@
-import { schedule, type ScheduledTask } from 'node-cron';
-
 /**
  * The one scheduling shape every background job here shares: run `tick` on an interval and
  * when poked, never two at once, and let `stop` wait for the tick that is running. A poke
@@ -20,11 +18,12 @@ export interface TickLoopOptions {
   /** Heartbeat; a heartbeat that finds a tick running is skipped, not queued. Omit for poke-only loops. */
   intervalMs?: number;
   /**
-   * Heartbeat as a cron schedule (node-cron, with seconds: `* * * * * *` is every second), for
-   * loops whose work is due at wall-clock moments (reminders). node-cron's own notes (a beat skipped
-   * while the event loop was busy) go to `log`, never straight to stdout.
+   * Heartbeat on every wall-clock second (…:00.000, …:01.000), for loops whose work is due at
+   * wall-clock moments (reminders). A timer to the next second, not node-cron's `* * * * * *`:
+   * node-cron formats the time with Intl on every beat, which pulls ICU data into an idle bot and
+   * kept 10–14 MiB more resident at load 11–12 (docs/performance.md, memory profile).
    */
-  cron?: { expression: string; name: string; log: (message: string) => void };
+  everySecond?: boolean;
   tick: () => Promise<void> | void;
   /** A tick that throws is reported here and the loop goes on. */
   onError: (error: unknown) => void;
@@ -36,7 +35,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   let started = false;
   let stopped = false;
   let interval: NodeJS.Timeout | null = null;
-  let cronTask: ScheduledTask | null = null;
+  let second: NodeJS.Timeout | null = null;
   let poke: NodeJS.Timeout | null = null;
   let pokeAt = Infinity;
 
@@ -72,18 +71,19 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     start() {
       if (started || stopped) return;
       started = true;
-      if (options.cron) {
-        const { expression, name, log } = options.cron;
-        cronTask = schedule(expression, () => void (running ? undefined : tick()), {
-          noOverlap: true,
-          name,
-          logger: {
-            info: log,
-            warn: log,
-            debug: (m: unknown) => log(String(m)),
-            error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`),
-          },
-        });
+      if (options.everySecond) {
+        const beat = (): void => {
+          second = setTimeout(
+            () => {
+              if (stopped) return;
+              if (!running) void tick();
+              beat();
+            },
+            1_000 - (Date.now() % 1_000),
+          );
+          second.unref();
+        };
+        beat();
       }
       if (options.intervalMs === undefined) return;
       interval = setInterval(() => {
@@ -111,10 +111,9 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     async stop() {
       stopped = true;
       if (interval) clearInterval(interval);
-      if (cronTask) await cronTask.destroy();
-      cronTask = null;
+      if (second) clearTimeout(second);
       if (poke) clearTimeout(poke);
-      interval = poke = null;
+      interval = poke = second = null;
       if (running) await running;
     },
   };

@@ -1,4 +1,5 @@
-import { api, event as pdEvent } from '@pagerduty/pdjs';
+import type { event as pdEvent } from '@pagerduty/pdjs';
+import { loadPdjs } from './loadPdjs.js';
 import type { PageEvent } from '../domain/pageEvent.js';
 import type { OncallLevel, PageSendResult } from '../service/pager.js';
 import {
@@ -119,6 +120,8 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
   const sendChange = (event: PagerDutyChangeEvent): Promise<SendResult> => send('change', event, '', 'change');
 
   async function send(type: 'trigger' | 'change', data: PageEvent | PagerDutyChangeEvent, dedupKey: string, action: string): Promise<SendResult> {
+    // Loaded before the clock starts: timeoutMs bounds the call to PagerDuty, not the first import.
+    const { event: pdEvent } = await loadPdjs();
     const signal = AbortSignal.timeout(timeoutMs);
     let result: SendResult;
     try {
@@ -166,6 +169,7 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
   async function listOncalls(escalationPolicyId: string): Promise<OncallLevel[]> {
     const token = options.apiToken;
     if (!token) throw new PagerDutyApiError('PagerDuty REST API token is not configured (PAGERDUTY_API_TOKEN)');
+    const { api } = await loadPdjs();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {

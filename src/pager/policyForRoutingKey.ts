@@ -1,7 +1,7 @@
-import { api } from '@pagerduty/pdjs';
 import type { PolicyLookupResult } from '../service/pager.js';
 import { describeNetworkError, errorText, isResponseLike } from './pagerDutyAnswers.js';
 import type { PagerLogger } from './pagerDutyClient.js';
+import { loadPdjs } from './loadPdjs.js';
 
 /** PagerDuty's largest page for list endpoints. */
 const PAGE_LIMIT = 100;
@@ -39,6 +39,7 @@ export function createPolicyForRoutingKey(opts: {
   let cached: { at: number; result: PolicyLookupResult } | null = null;
 
   async function page(offset: number): Promise<{ services: ServiceRow[]; more: boolean }> {
+    const { api } = await loadPdjs();
     const signal = AbortSignal.timeout(timeoutMs);
     const call = api({
       url: `${opts.apiOrigin}/services`,

@@ -3,11 +3,13 @@ import { computeRollbackWindows, computeSchedule, withWindows } from '../domain/
 import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindow.js';
 import { runSectionStates } from '../domain/sectionTimelineState.js';
 import type { Db } from '../store/db.js';
+import { RunCache } from '../store/runCache.js';
 import { rollbackStartedAt } from '../store/runs.js';
 
 /** Window queries: where each section of a run sits on the timeline, and where it stands now. */
 export class TimelineWindows {
-  private readonly windowCache = new Map<number, { key: string; windows: SectionWindow[] }>();
+  // Bounded like the checklists: every run ever rendered was kept before.
+  private readonly windowCache = new RunCache<{ key: string; windows: SectionWindow[] }>();
 
   constructor(private readonly db: Db) {}
 
@@ -20,7 +22,7 @@ export class TimelineWindows {
     if (cached?.key === cacheKey) return cached.windows;
     const schedule = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
     const windows = started === null ? schedule : withWindows(schedule, computeRollbackWindows(run.checklist, started));
-    this.windowCache.set(run.id, { key: cacheKey, windows });
+    this.windowCache.set(run.id, run.status === 'active', { key: cacheKey, windows });
     return windows;
   }
 

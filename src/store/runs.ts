@@ -1,6 +1,7 @@
 import type { Checklist } from '../domain/checklist.js';
 import type { Run, RunStatus } from '../domain/run.js';
 import { prepared, type Db } from './db.js';
+import { RunCache } from './runCache.js';
 
 interface RunRow {
   id: number;
@@ -27,22 +28,23 @@ const RUN_COLUMNS = `id, checklist_name, title, channel_id, started_by, t0, slip
   rollback_reason, rollback_started_at, created_at, ended_at, end_reason, team_id, enterprise_id`;
 
 // The parsed checklist of a run never changes; re-reading its JSON (tens of KB) on every click did show.
-const checklistCache = new WeakMap<Db, Map<number, Checklist>>();
+// Bounded (RunCache): kept while the run is active, and for a few ended runs read lately.
+const checklistCache = new WeakMap<Db, RunCache<Checklist>>();
 
-function checklistOf(db: Db, runId: number): Checklist {
+function checklistOf(db: Db, row: RunRow): Checklist {
   let cache = checklistCache.get(db);
-  if (!cache) checklistCache.set(db, (cache = new Map()));
-  let checklist = cache.get(runId);
+  if (!cache) checklistCache.set(db, (cache = new RunCache()));
+  let checklist = cache.get(row.id);
   if (!checklist) {
-    const row = prepared(db, 'SELECT checklist_json FROM runs WHERE id = ?').get(runId) as { checklist_json: string };
-    checklist = JSON.parse(row.checklist_json) as Checklist;
-    cache.set(runId, checklist);
+    const json = prepared(db, 'SELECT checklist_json FROM runs WHERE id = ?').get(row.id) as { checklist_json: string };
+    checklist = JSON.parse(json.checklist_json) as Checklist;
   }
+  cache.set(row.id, row.status === 'active', checklist);
   return checklist;
 }
 
 function toRun(db: Db, row: RunRow): Run {
-  const checklist = checklistOf(db, row.id);
+  const checklist = checklistOf(db, row);
   return {
     id: row.id,
     checklistName: row.checklist_name,

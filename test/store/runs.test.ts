@@ -52,6 +52,16 @@ describe('runs', () => {
     expect(listRecentRunsInChannel(db, 'C0DEPLOY', 2).map((r) => r.id)).toEqual([ids[2], ids[1]]);
   });
 
+  it('reads back each ended run’s own checklist when more have ended than are kept parsed', () => {
+    const db = openDb();
+    const ids = Array.from({ length: 40 }, () => addRun(db));
+    for (const id of ids) {
+      endRun(db, id, 'completed', null, T0);
+      findRun(db, id);
+    }
+    for (const id of ids) expect(findRun(db, id)).toMatchObject({ id, status: 'completed', checklist: gatedRelease() });
+  });
+
   it('ends a run once: a second end does not overwrite how it ended', () => {
     const db = openDb();
     const runId = addRun(db);
