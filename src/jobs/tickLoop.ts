@@ -73,14 +73,11 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       started = true;
       if (options.everySecond) {
         const beat = (): void => {
-          second = setTimeout(
-            () => {
-              if (stopped) return;
-              if (!running) void tick();
-              beat();
-            },
-            1_000 - (Date.now() % 1_000),
-          );
+          second = setTimeout(() => {
+            if (stopped) return;
+            if (!running) void tick();
+            beat();
+          }, 1_000 - (Date.now() % 1_000));
           second.unref();
         };
         beat();
