@@ -27,8 +27,8 @@ export class ReminderPoller {
     private readonly afterTick: () => void = () => {},
   ) {
     this.loop = createTickLoop({
-      // Every wall-clock second: reminders are due at wall-clock moments, to the minute.
-      everySecond: true,
+      // Every second, on node-cron: reminders are due at wall-clock moments, to the minute.
+      cron: { expression: '* * * * * *', name: 'deployday-reminders', log: (message) => this.logger.debug(`node-cron: ${message}`) },
       tick: () => this.pass(),
       onError: (error) => this.logger.error('reminder pass failed:', error instanceof Error ? error.message : error),
     });

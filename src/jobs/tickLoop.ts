@@ -1,3 +1,5 @@
+import { schedule, type ScheduledTask } from 'node-cron';
+
 /**
  * The one scheduling shape every background job here shares: run `tick` on an interval and
  * when poked, never two at once, and let `stop` wait for the tick that is running. A poke
@@ -18,12 +20,11 @@ export interface TickLoopOptions {
   /** Heartbeat; a heartbeat that finds a tick running is skipped, not queued. Omit for poke-only loops. */
   intervalMs?: number;
   /**
-   * Heartbeat on every wall-clock second (…:00.000, …:01.000), for loops whose work is due at
-   * wall-clock moments (reminders). A timer to the next second, not node-cron's `* * * * * *`:
-   * node-cron formats the time with Intl on every beat, which pulls ICU data into an idle bot and
-   * kept 10–14 MiB more resident at load 11–12 (docs/performance.md, memory profile).
+   * Heartbeat as a cron schedule (node-cron, with seconds: `* * * * * *` is every second), for
+   * loops whose work is due at wall-clock moments (reminders). node-cron's own notes (a beat skipped
+   * while the event loop was busy) go to `log`, never straight to stdout.
    */
-  everySecond?: boolean;
+  cron?: { expression: string; name: string; log: (message: string) => void };
   tick: () => Promise<void> | void;
   /** A tick that throws is reported here and the loop goes on. */
   onError: (error: unknown) => void;
@@ -35,7 +36,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   let started = false;
   let stopped = false;
   let interval: NodeJS.Timeout | null = null;
-  let second: NodeJS.Timeout | null = null;
+  let cronTask: ScheduledTask | null = null;
   let poke: NodeJS.Timeout | null = null;
   let pokeAt = Infinity;
 
@@ -71,16 +72,18 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     start() {
       if (started || stopped) return;
       started = true;
-      if (options.everySecond) {
-        const beat = (): void => {
-          second = setTimeout(() => {
-            if (stopped) return;
-            if (!running) void tick();
-            beat();
-          }, 1_000 - (Date.now() % 1_000));
-          second.unref();
-        };
-        beat();
+      if (options.cron) {
+        const { expression, name, log } = options.cron;
+        cronTask = schedule(expression, () => void (running ? undefined : tick()), {
+          noOverlap: true,
+          name,
+          logger: {
+            info: log,
+            warn: log,
+            debug: (m: unknown) => log(String(m)),
+            error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`),
+          },
+        });
       }
       if (options.intervalMs === undefined) return;
       interval = setInterval(() => {
@@ -108,9 +111,10 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     async stop() {
       stopped = true;
       if (interval) clearInterval(interval);
-      if (second) clearTimeout(second);
+      if (cronTask) await cronTask.destroy();
+      cronTask = null;
       if (poke) clearTimeout(poke);
-      interval = poke = second = null;
+      interval = poke = null;
       if (running) await running;
     },
   };
