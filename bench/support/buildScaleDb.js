@@ -156,6 +156,20 @@ export function buildScaleDb(path, options) {
         insertOutbox.run(id, key, 'resolve', t0 + 9_000_000, t0 + 9_000_000, t0 + 9_000_000, t0 + 9_001_000);
       }
     }
+    // A database a running deployday wrote has its events-out collector caught up: every fact above
+    // was turned into events as it was recorded. Without this the bot would start by walking a
+    // million audit rows as news, and the history figures would measure that walk, not the history.
+    db.prepare(`UPDATE events_cursor SET last_id = (SELECT COALESCE(MAX(id), 0) FROM audit) WHERE name = 'audit'`).run();
+    db.prepare(
+      `INSERT INTO events_emitted (event_id, run_id, type, at)
+       SELECT 'opened:' || id, run_id, 'phase.opened', COALESCE(sent_at, due_at) FROM reminders WHERE kind = 'opened' AND status = 'sent'
+       ON CONFLICT (event_id) DO NOTHING`,
+    ).run();
+    db.prepare(
+      `INSERT INTO events_emitted (event_id, run_id, type, at)
+       SELECT 'page:' || id, run_id, 'page.sent', COALESCE(sent_at, created_at) FROM pager_outbox WHERE action = 'trigger' AND status = 'sent'
+       ON CONFLICT (event_id) DO NOTHING`,
+    ).run();
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   const bytes = db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()').get().bytes;
