@@ -12,8 +12,8 @@ import { formatMinutes, slackDate } from './slackDate.js';
  */
 
 export const REMINDER_TEXT_MAX = 3000;
-const TITLE_MAX = 150;
-const ITEM_MAX = 200;
+export const TITLE_MAX = 150;
+export const ITEM_MAX = 200;
 
 export interface ReminderOpenItem {
   /** The item's checklist text (markdown). */
@@ -54,6 +54,20 @@ export function clip(md: string, max: number): string {
 /** A checklist title as escaped plain words, at most `max` characters. */
 export function clipTitle(md: string, max: number): string {
   return truncate(checklistTitle(md), max);
+}
+
+/** Said after a reminder's first line when it goes out late because the bot was offline at its moment. */
+export function lateNote(input: { late?: boolean | undefined; dueAt?: number | undefined }, at: (ms: number) => string): string {
+  if (input.late !== true) return '';
+  return input.dueAt !== undefined ? ` _(late: the bot was offline at ${at(input.dueAt)})_` : ' _(late: the bot was offline)_';
+}
+
+/** A reminder's last lines: what a locked window waits on, and the link to the checklist. */
+export function reminderTail(input: { blocked?: string | undefined; messageLink?: string | undefined }, blocked: boolean): string[] {
+  const tail: string[] = [];
+  if (blocked) tail.push(`:no_entry: Waiting on: ${clip(input.blocked ?? '', ITEM_MAX)}`);
+  if (input.messageLink !== undefined) tail.push(`<${input.messageLink}|Open the checklist>`);
+  return tail;
 }
 
 export function plural(n: number, one: string, many: string): string {
@@ -101,13 +115,8 @@ export function renderReminderText(input: ReminderTextInput): string {
       head = `:rotating_light: ${run} · The time box${length !== null ? ` of ${length}` : ''} for ${timed} has run out. Decide now: carry on or escalate.`;
       break;
   }
-  if (input.late === true) {
-    head += input.dueAt !== undefined ? ` _(late: the bot was offline at ${at(input.dueAt)})_` : ' _(late: the bot was offline)_';
-  }
-
-  const tail: string[] = [];
-  if (blocked) tail.push(`:no_entry: Waiting on: ${clip(input.blocked ?? '', ITEM_MAX)}`);
-  if (input.messageLink !== undefined) tail.push(`<${input.messageLink}|Open the checklist>`);
+  head += lateNote(input, at);
+  const tail = reminderTail(input, blocked);
 
   const lines = listItems ? itemLines(input.openItems, head, tail) : [];
   // Head and tail are clipped well below the limit; the slice only guards against a future edit.

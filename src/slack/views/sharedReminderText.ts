@@ -1,6 +1,6 @@
 import type { ReminderKind } from '../../domain/reminderPlan.js';
 import type { SectionWindow } from '../../domain/sectionWindow.js';
-import { clip, clipTitle, plural, REMINDER_TEXT_MAX, type ReminderOpenItem } from './reminderText.js';
+import { clip, clipTitle, ITEM_MAX, lateNote, plural, REMINDER_TEXT_MAX, reminderTail, TITLE_MAX, type ReminderOpenItem } from './reminderText.js';
 import { slackDate } from './slackDate.js';
 
 /**
@@ -10,9 +10,6 @@ import { slackDate } from './slackDate.js';
  * back to the section where they were named). Like a section's reminder it is one section block:
  * at most 3000 characters, the rest cut with "…and N more".
  */
-
-const TITLE_MAX = 150;
-const ITEM_MAX = 200;
 
 export interface SharedReminderSection {
   title: string;
@@ -63,12 +60,8 @@ export function renderSharedReminderText(input: SharedReminderTextInput): string
       head = `:rotating_light: ${run} · ${n} are overdue${closesAt !== null ? `: they closed at ${at(closesAt)}` : ''}. Still open:`;
       break;
   }
-  if (input.late === true) {
-    head += input.dueAt !== undefined ? ` _(late: the bot was offline at ${at(input.dueAt)})_` : ' _(late: the bot was offline)_';
-  }
-  const tail: string[] = [];
-  if (blocked) tail.push(`:no_entry: Waiting on: ${clip(input.blocked ?? '', ITEM_MAX)}`);
-  if (input.messageLink !== undefined) tail.push(`<${input.messageLink}|Open the checklist>`);
+  head += lateNote(input, at);
+  const tail = reminderTail(input, blocked);
 
   const listsItems = input.kind === 'closing_soon' || input.kind === 'overdue';
   const lines = listsItems
