@@ -9,6 +9,7 @@ import {
   markDeliveryFailed,
   markDeliveryRetry,
   markDeliverySent,
+  clearPendingFact,
   markEmitted,
   releaseSendingDeliveries,
   sentFactsNotEmitted,
@@ -57,6 +58,8 @@ export class EventsOut {
         const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
         let emitted = 0;
         for (const { runId, fact } of facts) {
+          // Handled in this transaction whatever the outcome below, so it is read once.
+          if (fact.source !== 'audit') clearPendingFact(db, fact.source, fact.id);
           if (!runs.has(runId)) runs.set(runId, queries.findRun(runId));
           const run = runs.get(runId) ?? null;
           const event = run ? eventFromFact(fact, run) : null;

@@ -88,27 +88,32 @@ export function advanceAuditCursor(db: Db, lastId: number): void {
   ).run(lastId);
 }
 
-/** Sent "opened" reminders and accepted page triggers not yet emitted. */
+/**
+ * Sent "opened" reminders and accepted page triggers not yet emitted, oldest first: the facts the
+ * triggers of migration 016 noted in events_pending_facts, so a tick reads only what is new.
+ */
 export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
   const opened = prepared(
     db,
-    `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id FROM reminders r
-     WHERE r.kind = 'opened' AND r.status = 'sent' AND r.section_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM events_emitted e WHERE e.event_id = 'opened:' || r.id)
-     ORDER BY r.id LIMIT ?`,
+    `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id
+     FROM events_pending_facts f JOIN reminders r ON r.id = f.id
+     WHERE f.source = 'opened' ORDER BY f.id LIMIT ?`,
   ).all(limit) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
   const pages = prepared(
     db,
     `SELECT o.id, o.run_id, COALESCE(o.sent_at, o.created_at) AS at, COALESCE(p.summary, o.dedup_key) AS summary
-     FROM pager_outbox o LEFT JOIN pages p ON p.dedup_key = o.dedup_key
-     WHERE o.action = 'trigger' AND o.status = 'sent' AND o.run_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM events_emitted e WHERE e.event_id = 'page:' || o.id)
-     ORDER BY o.id LIMIT ?`,
+     FROM events_pending_facts f JOIN pager_outbox o ON o.id = f.id LEFT JOIN pages p ON p.dedup_key = o.dedup_key
+     WHERE f.source = 'page' ORDER BY f.id LIMIT ?`,
   ).all(limit) as Array<{ id: number; run_id: number; at: number; summary: string }>;
   return [
     ...opened.map((r) => ({ runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id } as EventFact })),
     ...pages.map((r) => ({ runId: r.run_id, fact: { source: 'page', id: r.id, at: r.at, summary: r.summary } as EventFact })),
   ];
+}
+
+/** A noted fact has been handled (turned into an event, or found to need none). */
+export function clearPendingFact(db: Db, source: 'opened' | 'page', id: number): void {
+  prepared(db, 'DELETE FROM events_pending_facts WHERE source = ? AND id = ?').run(source, id);
 }
 
 /** Records an event as emitted; false when it already was (nothing else should then be queued). */
