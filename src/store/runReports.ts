@@ -79,12 +79,14 @@ export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number,
  * Runs that ended in the last `withinMs` with no report row: their end was recorded but the bot
  * stopped before queuing it. Older ones are left alone: a report of last month's run appearing out
  * of the blue (or a restored database flooding its channels) would confuse more than it tells.
+ * Read through runs_by_end (migration 017): `status <> 'active'` rather than a list of the ended
+ * statuses, so the planner walks the last day's ends, not every ended run by status.
  */
 export function enqueueMissedRunReports(db: Db, now: number, withinMs = 24 * 3_600_000): number {
   return prepared(
     db,
     `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
-    SELECT id, ?, ? FROM runs WHERE status IN ('completed', 'rolled_back', 'aborted') AND ended_at >= ?
+    SELECT id, ?, ? FROM runs WHERE ended_at >= ? AND status <> 'active'
       AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)`,
   ).run(now, now, now - withinMs).changes;
 }
