@@ -40,7 +40,7 @@ export class ItemWork {
     };
     db.transaction(() => {
       // Through the queries, so the item states they cache for the next click stay current.
-      queries.saveItemState(run.id, snapshot.items, state, now);
+      queries.saveItemState(run, snapshot.items, state, now);
       appendAudit(db, {
         runId: run.id,
         at: now,

@@ -10,6 +10,7 @@ import type { Db } from '../store/db.js';
 import { listGateVotes } from '../store/gateVotes.js';
 import { itemStatesToken, listItemStates, saveItemState } from '../store/itemStates.js';
 import { listRoles } from '../store/roles.js';
+import { RunCache } from '../store/runCache.js';
 import { findRun, listActiveRunsInChannel, listRecentRunsInChannel } from '../store/runs.js';
 
 /** A run with its progress, for lists of runs. */
@@ -21,9 +22,6 @@ export interface RunSummary {
   tally: ItemTally;
 }
 
-/** Runs whose item states stay cached; past it the oldest entry goes (ended runs are read rarely). */
-const CACHED_RUNS = 64;
-
 /** Reading runs: what commands show, what renders draw, what the other use cases start from. */
 export class RunQueries {
   /**
@@ -32,8 +30,9 @@ export class RunQueries {
    * An entry is used only while the token read from the database, in the reader's own transaction,
    * is still the entry's, so a write by any connection (another process, a second replica) or one
    * rolled back is never served from here. The records are frozen and shared: never mutate them.
+   * Bounded like the checklists and windows (RunCache): every active run, a few ended ones.
    */
-  private readonly itemCache = new Map<number, { token: bigint; items: Record<string, ItemState> }>();
+  private readonly itemCache = new RunCache<{ token: bigint; items: Record<string, ItemState> }>();
 
   constructor(
     private readonly db: Db,
@@ -62,7 +61,7 @@ export class RunQueries {
     const cached = this.itemCache.get(run.id);
     if (token !== null && cached?.token === token) return cached.items;
     const items = Object.freeze(withTemplateStates(run.checklist, listItemStates(this.db, run.id)));
-    if (token !== null) this.remember(run.id, token, items);
+    if (token !== null) this.itemCache.set(run.id, run.status === 'active', { token, items });
     return items;
   }
 
@@ -72,18 +71,13 @@ export class RunQueries {
    * reads no item rows either. Should the write be rolled back, the database's token goes back to
    * one the cache no longer holds, and the next read fetches the rows again.
    */
-  saveItemState(runId: number, basis: Record<string, ItemState>, state: ItemState, now: number): void {
-    const before = itemStatesToken(this.db, runId);
-    saveItemState(this.db, runId, state, now);
-    const cached = this.itemCache.get(runId);
+  saveItemState(run: Run, basis: Record<string, ItemState>, state: ItemState, now: number): void {
+    const before = itemStatesToken(this.db, run.id);
+    saveItemState(this.db, run.id, state, now);
+    const cached = this.itemCache.get(run.id);
     if (before === null || cached?.token !== before || cached.items !== basis) return;
-    this.remember(runId, itemStatesToken(this.db, runId)!, Object.freeze({ ...basis, [state.itemId]: state }));
-  }
-
-  private remember(runId: number, token: bigint, items: Record<string, ItemState>): void {
-    this.itemCache.delete(runId);
-    this.itemCache.set(runId, { token, items });
-    if (this.itemCache.size > CACHED_RUNS) this.itemCache.delete(this.itemCache.keys().next().value!);
+    const items = Object.freeze({ ...basis, [state.itemId]: state });
+    this.itemCache.set(run.id, run.status === 'active', { token: itemStatesToken(this.db, run.id)!, items });
   }
 
   findRun(runId: number): Run | null {
@@ -141,10 +135,11 @@ export class RunQueries {
   }
 
   summarise(run: Run): RunSummary {
-    const states = this.itemsOf(run);
+    // One snapshot of the run already read serves both counts: the run is not read again.
+    const snapshot = this.snapshotOf(run);
     const held = run.rollbackActive ? new Set<string>() : rollbackItemIds(run.checklist);
     const counted = allItems(run.checklist).filter((i) => !held.has(i.id));
-    return { run, done: counted.filter((i) => isSettled(states[i.id])).length, total: counted.length, tally: tallyItems(this.snapshot(run.id)) };
+    return { run, done: counted.filter((i) => isSettled(snapshot.items[i.id])).length, total: counted.length, tally: tallyItems(snapshot) };
   }
 
   itemText(runId: number, itemId: string): string {

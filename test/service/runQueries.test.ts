@@ -44,7 +44,7 @@ describe("a run's item states, as the queries read them", () => {
     const { db, queries, runId, itemId } = twoConnections();
     saveItemState(db, runId, ticked(itemId), T0);
     const before = queries.snapshot(runId).items;
-    queries.saveItemState(runId, before, { ...ticked(itemId, 'U0BOB'), done: false }, T0 + 1);
+    queries.saveItemState(queries.snapshot(runId).run, before, { ...ticked(itemId, 'U0BOB'), done: false }, T0 + 1);
     expect(queries.snapshot(runId).items[itemId]).toMatchObject({ done: false, by: 'U0BOB' });
     expect(new RunQueries(db).snapshot(runId).items).toEqual(queries.snapshot(runId).items);
   });
@@ -62,7 +62,7 @@ describe("a run's item states, as the queries read them", () => {
     const before = queries.snapshot(runId).items;
     expect(() =>
       db.transaction(() => {
-        queries.saveItemState(runId, before, { ...ticked(itemId), done: false, by: null, at: null }, T0 + 1);
+        queries.saveItemState(queries.snapshot(runId).run, before, { ...ticked(itemId), done: false, by: null, at: null }, T0 + 1);
         expect(queries.snapshot(runId).items[itemId]!.done).toBe(false);
         throw new Error('the click failed after its write');
       })(),
