@@ -3,7 +3,7 @@ import type { SectionWindow } from './sectionWindow.js';
 import { computeRollbackTimeboxes, type RollbackTimebox } from './schedule.js';
 import { isUntimed } from './sectionTimelineState.js';
 import { pageGraceFor } from './escalationRules.js';
-import { groupRef, groupTag, lockingGates } from './sharedWindows.js';
+import { closeTag, groupRef, groupTag, lockingGates } from './sharedWindows.js';
 import { addLocalDays, startOfLocalDay } from './zonedTime.js';
 
 /**
@@ -111,11 +111,11 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
       if (opensAt >= now) add('opened', w.sectionId, opensAt, openTag);
     }
     if (closesAt === null) continue;
-    const closeTag = `${closesAt}|${groupTag(w.sectionId, locks, pageGraceFor(checklist.settings, section.title))}`;
+    const closeGroup = closeTag(closesAt, w.sectionId, locks, pageGraceFor(checklist.settings, section.title));
     const longEnough = opensAt === null || closesAt - opensAt > 2 * closingMs;
-    if (closingMs > 0 && longEnough && closesAt - closingMs >= now) add('closing_soon', w.sectionId, closesAt - closingMs, closeTag);
+    if (closingMs > 0 && longEnough && closesAt - closingMs >= now) add('closing_soon', w.sectionId, closesAt - closingMs, closeGroup);
     const repeat = closesAt >= now || repeatMs <= 0 ? 0 : Math.ceil((now - closesAt) / repeatMs);
-    add('overdue', w.sectionId, closesAt + repeat * repeatMs, closeTag, repeat);
+    add('overdue', w.sectionId, closesAt + repeat * repeatMs, closeGroup, repeat);
   }
 
   const planned: PlannedReminder[] = [];

@@ -35,6 +35,15 @@ export function groupTag(sectionId: string, locks: ReadonlyMap<string, string>, 
 }
 
 /**
+ * The group a section's close belongs to: its closing moment, the gate it waits behind and its page
+ * grace. The reminders (reminderPlan.planReminders) and the page (closingGroups) group by this one key,
+ * so a shared nudge and its shared page always name the same sections.
+ */
+export function closeTag(closesAt: number, sectionId: string, locks: ReadonlyMap<string, string>, grace: number): string {
+  return `${closesAt}|${groupTag(sectionId, locks, grace)}`;
+}
+
+/**
  * For each normal-flow section with items and a close, the ids (in checklist order) of the
  * sections closing with it: the same close, page grace and gate. A section alone maps to itself.
  * `graceOf` is the section's page grace in minutes (escalationRules.pageGraceFor).
@@ -51,7 +60,7 @@ export function closingGroups(
   for (const { phase, section } of allSections(checklist)) {
     const closesAt = closeOf.get(section.id) ?? null;
     if (phase.kind === 'rollback' || closesAt === null || section.items.length === 0) continue;
-    const tag = `${closesAt}|${groupTag(section.id, locks, graceOf(checklist.settings, section.title))}`;
+    const tag = closeTag(closesAt, section.id, locks, graceOf(checklist.settings, section.title));
     const ids = byTag.get(tag) ?? [];
     ids.push(section.id);
     byTag.set(tag, ids);
