@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../service/createServices.js';
 import { ActionIds, BlockIds, CallbackIds, itemRef, parseItemRef, parseItemsBlockId, parseSectionsRef } from './ids.js';
+import { registerFormSubmission } from './formSubmission.js';
 import { errorText } from './replyWithError.js';
 import { actorOf, teamOf } from './clickActor.js';
 import { replyToClicker } from './clickerReply.js';
@@ -210,29 +211,13 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
   );
   registerDeclareRollbackModal(app, deps);
 
-  app.view(CallbackIds.noGoModal, async ({ ack, body, view }) => {
-    let submission: ReturnType<typeof parseNoGoSubmission>;
-    try {
-      submission = parseNoGoSubmission(view);
-    } catch {
-      // Fields of the wrong type (a reason that is not a string) are not a form we sent; without this
-      // the submission went unanswered and the modal closed as if the No-Go had been recorded.
-      submission = { ok: false, error: 'This form is not one I recognise; close it and click No-Go again.' };
-    }
-    if (!submission.ok) {
-      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: submission.error } });
-      return;
-    }
-    // Checked before anything is audited: a submission without a user id cannot be anyone's vote.
-    const userId: unknown = (body as { user?: { id?: unknown } }).user?.id;
-    if (typeof userId !== 'string' || userId === '') {
-      await ack({
-        response_action: 'errors',
-        errors: { [BlockIds.noGoReason]: 'This form is not one I recognise; close it and click No-Go again.' },
-      });
-      return;
-    }
-    try {
+  registerFormSubmission(app, {
+    callbackId: CallbackIds.noGoModal,
+    errorBlock: BlockIds.noGoReason,
+    notOurs: 'This form is not one I recognise; close it and click No-Go again.',
+    parse: parseNoGoSubmission,
+    // A submission without a user id is refused before this: it cannot be anyone's vote.
+    act: (submission, userId, body) =>
       gates.voteGate({
         userId,
         channelId: submission.channelId,
@@ -241,11 +226,9 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
         itemId: submission.itemId,
         vote: 'no_go',
         reason: submission.reason,
-      });
-      await ack();
-    } catch (error) {
-      await ack({ response_action: 'errors', errors: { [BlockIds.noGoReason]: errorText(error, logger, 'no-go submit').slice(0, 150) } });
-    }
+      }),
+    logger,
+    logContext: 'no-go submit',
   });
 
   // Clicks on things we do not handle (old messages, future ids) are acked and ignored, never left to time out.
