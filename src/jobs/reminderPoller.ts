@@ -24,7 +24,7 @@ export class ReminderPoller {
     private readonly logger: Logger,
     private readonly now: () => number,
     /** After each send (the escalation rules read the same clock). */
-    private readonly afterTick: () => void = () => {},
+    private readonly afterTick: () => Promise<void> | void = () => {},
   ) {
     this.loop = createTickLoop({
       // Every second, on node-cron: reminders are due at wall-clock moments, to the minute.
@@ -79,7 +79,7 @@ export class ReminderPoller {
       if (this.stopped) return;
     }
     try {
-      this.afterTick();
+      await this.afterTick();
     } catch (error) {
       this.logger.error('after-tick work failed:', error instanceof Error ? error.message : error);
     }
