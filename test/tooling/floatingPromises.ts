@@ -6,7 +6,10 @@
  *   (`store.bump(id);` where bump is async);
  * - a function whose value is a promise, given where a function returning void is expected
  *   (`onChange: (id) => store.bump(id)` for `onChange(id: number): void`): whoever calls it drops
- *   the promise, and with it any error.
+ *   the promise, and with it any error;
+ * - a promise read as a truth value (`if (store.isSuspended(id))`, `!p`, `p && …`): always true;
+ * - a function returning a promise given where one returning a value is expected
+ *   (`ids.filter(store.isSuspended)`, a sort comparator).
  *
  * Since the store became async (issue 15), a call left without `await` compiles and runs: the
  * write lands later, outside the caller's transaction, and its error is an unhandled rejection.
@@ -17,7 +20,7 @@ export interface FloatingPromise {
   /** `path:line`, the path relative to the project root. */
   at: string;
   text: string;
-  kind: 'statement' | 'void-callback';
+  kind: 'statement' | 'void-callback' | 'condition' | 'misused';
 }
 
 function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
@@ -27,6 +30,12 @@ function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
   if (!then) return false;
   const thenType = checker.getTypeOfSymbol(then);
   return thenType.getCallSignatures().length > 0;
+}
+
+/** A promise for sure (`Promise<T> | null` tested for presence is fine). */
+function alwaysThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
+  if (type.isUnion()) return type.types.every((t) => isThenable(checker, t));
+  return isThenable(checker, type);
 }
 
 /** `p.catch(f)` or `p.then(f, g)`: its rejection is handled, so the promise it returns never rejects unseen. */
@@ -95,6 +104,35 @@ export function findFloatingPromises(program: ts.Program, root: string, include:
       if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && expectsVoid(checker, node)) {
         const signature = checker.getSignatureFromDeclaration(node);
         if (signature && isThenable(checker, checker.getReturnTypeOfSignature(signature))) report(node, 'void-callback');
+      }
+      // A promise where a truth value is read: always truthy, whatever it resolves to.
+      const condition =
+        ts.isIfStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isConditionalExpression(node)
+          ? (node.expression ?? (node as ts.ConditionalExpression).condition)
+          : ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken
+            ? node.operand
+            : ts.isBinaryExpression(node) &&
+                (node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+              ? node.left
+              : undefined;
+      if (condition && alwaysThenable(checker, checker.getTypeAtLocation(condition))) report(condition, 'condition');
+      // A function returning a promise given to a callback that returns something else (filter, some, sort…).
+      if (ts.isCallExpression(node)) {
+        const signature = checker.getResolvedSignature(node);
+        node.arguments.forEach((argument, i) => {
+          if (!signature) return;
+          const parameter = signature.parameters[Math.min(i, signature.parameters.length - 1)];
+          if (!parameter) return;
+          const expected = checker.getTypeOfSymbol(parameter).getNonNullableType().getCallSignatures();
+          const given = checker.getTypeAtLocation(argument).getNonNullableType().getCallSignatures();
+          if (expected.length === 0 || given.length === 0) return;
+          const givesPromise = given.some((g) => isThenable(checker, checker.getReturnTypeOfSignature(g)));
+          const wantsValue = expected.every((e) => {
+            const r = checker.getReturnTypeOfSignature(e);
+            return !isThenable(checker, r) && !(r.flags & (ts.TypeFlags.Any | ts.TypeFlags.Void)) && !r.isTypeParameter();
+          });
+          if (givesPromise && wantsValue) report(argument, 'misused');
+        });
       }
       ts.forEachChild(node, visit);
     };
