@@ -17,10 +17,12 @@ function tempFolder(): string {
 }
 
 describe('opening the database', () => {
-  it('creates the missing folder and applies every migration, in number order', () => {
+  it('creates the missing folder and applies every migration, in number order', async () => {
     const path = join(tempFolder(), 'nested', 'deployday.db');
     const db = openDatabase(path, MIGRATIONS);
-    const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
+    const versions = ((await db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()) as Array<{ version: number }>).map(
+      (r) => r.version,
+    );
     db.close();
     expect(versions.length).toBeGreaterThanOrEqual(3);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));

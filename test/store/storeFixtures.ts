@@ -26,6 +26,6 @@ export function databasePerTest(): () => Db {
 }
 
 /** Inserts an active run of the gated test release in `channelId`; returns its id. */
-export function addRun(db: Db, channelId = 'C0DEPLOY', now = T0 - 60 * MINUTE): number {
-  return insertRun(db, { checklist: gatedRelease(), channelId, teamId: 'T0TEST', startedBy: 'U0LEAD', t0: T0, timezone: 'UTC', now });
+export async function addRun(db: Db, channelId = 'C0DEPLOY', now = T0 - 60 * MINUTE): number {
+  return await insertRun(db, { checklist: gatedRelease(), channelId, teamId: 'T0TEST', startedBy: 'U0LEAD', t0: T0, timezone: 'UTC', now });
 }
