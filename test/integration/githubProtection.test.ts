@@ -176,9 +176,9 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]!.comment).toContain('Test carol');
     expect(w.github.reviews[0]!.comment).toContain('deployday run #');
 
-    const requested = auditRows(w.bot.bot.db, runId, 'github.deployment_requested');
+    const requested = await auditRows(w.bot.bot.db, runId, 'github.deployment_requested');
     expect(requested).toMatchObject([{ actor: `github:${APP_SLUG}`, target: gateId }]);
-    await eventually(() => expect(auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(async () => expect(await auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
     await eventually(() => expect(channelText(w.fake)).toContain('GitHub was told to deploy `production`'), WAIT);
     await eventually(() => expect(gateMessageText(w.fake, runId, gateId)).toContain('🚀 GitHub told to deploy `production` (acme/shop)'), WAIT);
 
@@ -203,7 +203,7 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected', environment: 'production' });
     expect(w.github.reviews[0]!.comment).toContain('canary error rate doubled');
     expect(w.github.reviews[0]!.comment).toContain('Test carol');
-    await eventually(() => expect(auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(async () => expect(await auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
   });
 
   it('answers 401 to a forged signature and records nothing', async () => {
@@ -220,7 +220,7 @@ describe('GitHub deployment protection rules', () => {
     expect(unsigned.status).toBe(401);
 
     expect(listProtections(w.bot.bot.db)).toEqual([]);
-    expect(auditRows(w.bot.bot.db, runId).filter((r) => r.action.startsWith('github.'))).toEqual([]);
+    expect((await auditRows(w.bot.bot.db, runId)).filter((r) => r.action.startsWith('github.'))).toEqual([]);
     await w.bot.bot.github!.tick();
     expect(w.github.calls).toEqual([]);
     expect(channelText(w.fake)).not.toContain('GitHub is waiting');
@@ -245,7 +245,7 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     await w.bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
-    expect(auditRows(w.bot.bot.db, runId, 'github.deployment_requested')).toHaveLength(1);
+    expect(await auditRows(w.bot.bot.db, runId, 'github.deployment_requested')).toHaveLength(1);
     expect(notices()).toBe(1);
   });
 
@@ -261,7 +261,7 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected' });
     expect(w.github.reviews[0]!.comment).toContain('No active deployday run maps acme/shop environment "production"');
-    await eventually(() => expect(auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(async () => expect(await auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
   });
 
   it('rejects a waiting deployment when its run is aborted before the gate is decided, saying so', async () => {
@@ -326,7 +326,7 @@ describe('GitHub deployment protection rules', () => {
     await bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
     expect(listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
-    expect(auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
+    expect(await auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
 
     // The retries were logged; no secret was: not the webhook secret, the App key nor an installation token.
     const logs = [...first.logs, ...bot.logs].join('\n');

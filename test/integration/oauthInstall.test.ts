@@ -9,7 +9,7 @@ import { App, LogLevel, type Logger } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/app.js';
 import { BOT_SCOPES, oauthAppOptions } from '../../src/slack/oauthInstall.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import { openDatabase, prepared, type Db } from '../../src/store/db.js';
 import { createInstallationStore, findInstallation, listInstallations } from '../../src/store/installations.js';
 import { createTokenCipher } from '../../src/store/tokenCipher.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -123,7 +123,7 @@ describe('OAuth install', () => {
     const tokenA = findInstallation(db, cipher, 'T:T0AAA')?.bot?.token;
     const tokenB = findInstallation(db, cipher, 'T:T0BBB')?.bot?.token;
     expect(tokenA).toMatch(/^xoxb-T0AAA-/);
-    expect(JSON.stringify(db.prepare('SELECT * FROM installations').all())).not.toContain(tokenA);
+    expect(JSON.stringify(await prepared(db, 'SELECT * FROM installations').all())).not.toContain(tokenA);
 
     expect(await command('T0AAA')).toBe(200);
     expect(await command('T0BBB')).toBe(200);

@@ -285,8 +285,8 @@ describe('pages the escalation rules raise, each with its resolve', () => {
       [key, 'trigger'],
       [key, 'resolve'],
     ]);
-    expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: 'deployday', target: 'overdue:s0' })]);
-    expect(auditRows(w.h.db, runId, 'page.resolve')).toEqual([expect.objectContaining({ target: 'overdue:s0' })]);
+    expect(await auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: 'deployday', target: 'overdue:s0' })]);
+    expect(await auditRows(w.h.db, runId, 'page.resolve')).toEqual([expect.objectContaining({ target: 'overdue:s0' })]);
   });
 
   it('pages a missed Go/No-Go instead of an overdue phase; the closed gate takes no vote until the run is slipped, then an approver’s Go resolves it', async () => {
@@ -305,14 +305,14 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
     // Its window is over (issue 9): a Go now is refused and audited; moving the run reopens the decision.
     await vote(w, runId, gate, 'go', CAROL);
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
+    expect(await auditRows(w.h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ code: 'gate_closed' }) }),
     ]);
     ackText(await command(w, 'slip 30m'));
     await vote(w, runId, gate, 'go', CAROL);
     await alertReaches(w.pd, key, 'resolved');
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([
       expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ outcome: 'passed' }) }),
     ]);
     await channelShows(w.fake, '📟 Paged on-call', '✅ Page resolved');
@@ -396,7 +396,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(ackText(await command(w, 'abort giving up for today'))).toContain(`Run #${runId} aborted`);
     await alertReaches(w.pd, rollbackKey, 'resolved');
     await alertReaches(w.pd, boxKey, 'resolved');
-    expect(runStatus(w.h.db, runId)).toBe('aborted');
+    expect(await runStatus(w.h.db, runId)).toBe('aborted');
     expect(pageStates(w.bot, runId).map(([, state]) => state)).toEqual(['resolved', 'resolved']);
     expect(w.pd.incidentsOpened).toBe(2);
   });
@@ -414,10 +414,10 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     );
     const refusal = w.fake.responses.find((r) => String(r.body['text']).includes('Only lead or approver'));
     expect(refusal?.outcome).toBe('ephemeral');
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, target: gate, detail: { attempted: 'gate.go', code: 'not_approver' } }),
     ]);
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
 
     await rulesChecked(w);
     // Pages only: the change event for "Go opened" (a notice, not a page) may be sent meanwhile,
@@ -552,7 +552,7 @@ describe('paging and on-call by hand', () => {
       severity: 'critical',
       summary: `Paged from Slack by Test alice on run #${runId} (Paging Drill): database failover is stuck`,
     });
-    expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
+    expect(await auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
 
     // Nothing in the run's state clears a page made by hand, not even the run ending (issue 9): a person resolves it.
     await command(w, 'abort handled by the database team');
@@ -589,7 +589,7 @@ describe('paging and on-call by hand', () => {
     expect(w.pd.incidentsOpened).toBe(1);
     expect(enqueued(w.pd).filter((e) => e.action === 'trigger')).toHaveLength(1);
 
-    const requests = auditRows(w.h.db, runId, 'page.request');
+    const requests = await auditRows(w.h.db, runId, 'page.request');
     expect(requests).toHaveLength(10);
     expect(requests.every((r) => r.actor === BOB)).toBe(true);
     expect(requests.map((r) => r.detail?.['message'])).toEqual(Array.from({ length: 10 }, (_, i) => `spam ${i + 1}`));
@@ -610,7 +610,7 @@ describe('paging and on-call by hand', () => {
     const manual = w.bot.bot.pages.pagesOf(runId).filter((p) => p.reason.startsWith('manual:'));
     expect(manual).toHaveLength(2);
     for (const page of manual) await alertReaches(w.pd, page.dedupKey, 'triggered');
-    expect(auditRows(w.h.db, runId, 'page.request').map((r) => r.detail?.['outcome'])).toEqual(['sent', 'folded', 'sent']);
+    expect((await auditRows(w.h.db, runId, 'page.request')).map((r) => r.detail?.['outcome'])).toEqual(['sent', 'folded', 'sent']);
   });
 
   it('holds one member to one manual page per five minutes across channels, folding the next into their open page', async () => {

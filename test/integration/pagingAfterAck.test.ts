@@ -31,7 +31,7 @@ describe('paging rules run after the ack', () => {
 
     expect(response.status).toBe(200);
     expect(response.text).toBe('');
-    expect(itemRow(harness.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
+    expect(await itemRow(harness.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
     // No refusal or error reached the clicker: the click was recorded and nothing went wrong for them.
     expect(harness.fake.responses).toEqual([]);
     // The rules did run for this click, after it had been answered.

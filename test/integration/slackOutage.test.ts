@@ -24,6 +24,7 @@ import {
   startRun,
   type Harness,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const MINUTE = 60_000;
 /**
@@ -117,8 +118,8 @@ interface ReminderRow {
   due_at: number;
 }
 
-function reminders(h: Harness, runId: number): ReminderRow[] {
-  return h.db.prepare('SELECT key, kind, status, due_at FROM reminders WHERE run_id = ? ORDER BY id').all(runId) as ReminderRow[];
+async function reminders(h: Harness, runId: number): Promise<ReminderRow[]> {
+  return (await prepared(h.db, 'SELECT key, kind, status, due_at FROM reminders WHERE run_id = ? ORDER BY id').all(runId)) as ReminderRow[];
 }
 
 // The two tests spend most of their time waiting out Slack's slowness: they wait side by side.
@@ -130,7 +131,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const { runId } = await startRun(h, 'small-release in 1m');
     // "Before" closes at T-0, a minute from now: its first overdue nudge goes out then; wait for it.
     clock.offset += MINUTE;
-    await eventually(() => expect(reminders(h, runId).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), { timeoutMs: 4_000 });
+    await eventually(async () => expect((await reminders(h, runId)).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), { timeoutMs: 4_000 });
     await h.bot.bot.sync.idle();
     const gateTs = checkboxOf(h.fake, 's1.i0').ts;
 
@@ -174,13 +175,13 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
 
     // Nothing lost: every accepted click is in the audit, the refused one as a refusal.
     expect(
-      auditRows(h.db, runId, 'item.tick')
+      (await auditRows(h.db, runId, 'item.tick'))
         .map((r) => r.target)
         .sort(),
     ).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
-    expect(auditRows(h.db, runId, 'item.untick').map((r) => r.target)).toEqual(['s0.i2']);
-    expect(auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
+    expect((await auditRows(h.db, runId, 'item.untick')).map((r) => r.target)).toEqual(['s0.i2']);
+    expect(await auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
 
     // Once Slack is back, and every late call has landed, the messages show what SQLite holds.
     const items = Object.keys(shownInSlack(h.fake, runId));
@@ -209,14 +210,14 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     // time and landed late: each is looked for in the channel before it would be posted again).
     const dueDuringOutage = [`r${runId}:notice:gate-passed:s1.i1`, expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`))];
     await eventually(
-      () => {
-        const rows = reminders(h, runId);
+      async () => {
+        const rows = await reminders(h, runId);
         expect(rows.filter((r) => r.status === 'sent').map((r) => r.key)).toEqual(expect.arrayContaining(dueDuringOutage));
         expect(rows.filter((r) => r.status === 'claimed' || (r.status === 'pending' && r.due_at <= Date.now() + clock.offset))).toEqual([]);
       },
       { timeoutMs: 40_000, intervalMs: 200 },
     );
-    const sent = reminders(h, runId).filter((r) => r.status === 'sent');
+    const sent = (await reminders(h, runId)).filter((r) => r.status === 'sent');
     const inSlack = reminderKeysInSlack(h.fake);
     for (const row of sent)
       expect(
