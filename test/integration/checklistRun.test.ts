@@ -90,7 +90,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
       const h = await open();
       const { runId } = await startRun(h);
-      const checklist = h.bot.bot.runs.requireRun(runId).checklist;
+      const checklist = (await h.bot.bot.runs.requireRun(runId)).checklist;
       const messages = h.fake.messages(CHANNEL).slice(1);
       const posted = allSections(checklist).filter(({ phase }) => phase.kind !== 'rollback');
       const items = posted.flatMap(({ section }) => section.items);

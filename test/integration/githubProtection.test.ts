@@ -87,8 +87,8 @@ async function world(): Promise<World> {
 
 async function startRun(w: World, bot = w.bot): Promise<{ runId: number; gateId: string }> {
   expect(ackText(await bot.slack.command('start shop-release', { user: ALICE }))).toContain('Started run');
-  const runId = bot.bot.runs.resolveRun(CHANNEL, null).id;
-  const gateId = allItems(bot.bot.runs.requireRun(runId).checklist).find((i) => i.kind === 'gate')!.id;
+  const runId = (await bot.bot.runs.resolveRun(CHANNEL, null)).id;
+  const gateId = allItems((await bot.bot.runs.requireRun(runId)).checklist).find((i) => i.kind === 'gate')!.id;
   return { runId, gateId };
 }
 
@@ -219,7 +219,7 @@ describe('GitHub deployment protection rules', () => {
     });
     expect(unsigned.status).toBe(401);
 
-    expect(listProtections(w.bot.bot.db)).toEqual([]);
+    expect(await listProtections(w.bot.bot.db)).toEqual([]);
     expect((await auditRows(w.bot.bot.db, runId)).filter((r) => r.action.startsWith('github.'))).toEqual([]);
     await w.bot.bot.github!.tick();
     expect(w.github.calls).toEqual([]);
@@ -235,7 +235,7 @@ describe('GitHub deployment protection rules', () => {
     expect(first.body).toMatchObject({ outcome: 'waiting' });
     expect(replay.status).toBe(202);
     expect(replay.body).toMatchObject({ outcome: 'replayed' });
-    expect(listProtections(w.bot.bot.db)).toHaveLength(1);
+    expect(await listProtections(w.bot.bot.db)).toHaveLength(1);
     const notices = () =>
       w.fake.messages(CHANNEL).filter((m) => (m.text ?? '').includes('GitHub is waiting for this gate to deploy `production` (acme/shop, ref'))
         .length;
@@ -306,12 +306,12 @@ describe('GitHub deployment protection rules', () => {
     w.github.failNext(1, { status: 429, retryAfter: '0' });
     w.github.failNext(1, { status: 403, rateLimitReset: Math.floor(Date.now() / 1000) });
     await vote(w, bot, runId, gateId, 'go', CAROL);
-    await eventually(() => expect(listProtections(bot.bot.db)[0]!.attempts).toBeGreaterThanOrEqual(2), { ...WAIT, message: 'two refused attempts' });
+    await eventually(async () => expect((await listProtections(bot.bot.db))[0]!.attempts).toBeGreaterThanOrEqual(2), { ...WAIT, message: 'two refused attempts' });
     expect(w.github.reviews).toEqual([]);
     await w.github.setDown(true);
     await eventually(
-      () => {
-        const row = listProtections(bot.bot.db)[0]!;
+      async () => {
+        const row = (await listProtections(bot.bot.db))[0]!;
         expect(row.attempts).toBeGreaterThanOrEqual(3);
         expect(row).toMatchObject({ status: 'queued', decision: 'approved' });
       },
@@ -325,7 +325,7 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]).toMatchObject({ state: 'approved', environment: 'production' });
     await bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
-    expect(listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
+    expect(await listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
     expect(await auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
 
     // The retries were logged; no secret was: not the webhook secret, the App key nor an installation token.

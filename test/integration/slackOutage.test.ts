@@ -70,8 +70,8 @@ function shownInSlack(fake: FakeSlack, runId: number): Record<string, boolean> {
 }
 
 /** The same items, as SQLite holds them (template state included). */
-function heldInDatabase(h: Harness, runId: number, items: string[]): Record<string, boolean> {
-  const snapshot = h.bot.bot.runs.snapshot(runId);
+async function heldInDatabase(h: Harness, runId: number, items: string[]): Promise<Record<string, boolean>> {
+  const snapshot = await h.bot.bot.runs.snapshot(runId);
   return Object.fromEntries(items.map((id) => [id, snapshot.items[id]?.done === true && !snapshot.items[id]?.waivedReason]));
 }
 
@@ -193,7 +193,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     await eventually(
       async () => {
         await h.bot.bot.sync.idle();
-        expect(shownInSlack(h.fake, runId)).toEqual(heldInDatabase(h, runId, items));
+        expect(shownInSlack(h.fake, runId)).toEqual(await heldInDatabase(h, runId, items));
         expect(staleMessages(h.fake, runId)).toEqual([]);
       },
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -202,7 +202,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     // included) shows the last thing the bot sent it, not an older update that landed late.
     await realDelay(1_500);
     await h.bot.bot.sync.idle();
-    expect(shownInSlack(h.fake, runId)).toEqual(heldInDatabase(h, runId, items));
+    expect(shownInSlack(h.fake, runId)).toEqual(await heldInDatabase(h, runId, items));
     expect(staleMessages(h.fake, runId)).toEqual([]);
     expect(shownInSlack(h.fake, runId)).toMatchObject({ 's0.i0': true, 's0.i1': false, 's0.i2': false, 's1.i0': true, 's2.i0': true, 's2.i2': true });
 
@@ -243,7 +243,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const text = ackText(await h.bot.slack.command('start small-release', { user: ALICE }));
     const runId = Number(/Started run \*#(\d+)\*/.exec(text)?.[1]);
 
-    await eventually(() => expect(listRunMessages(h.db, runId).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {
+    await eventually(async () => expect((await listRunMessages(h.db, runId)).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {
       timeoutMs: 3 * SLOW_MS,
       intervalMs: 200,
     });
@@ -251,9 +251,9 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0)).toEqual([]), { timeoutMs: 2 * SLOW_MS, intervalMs: 100 });
     await h.bot.bot.sync.idle();
     // Each of the run's messages is in the channel once, in order, and the late one shows the latest state.
-    const expected = listRunMessages(h.db, runId).map((m) => m.key);
+    const expected = (await listRunMessages(h.db, runId)).map((m) => m.key);
     expect(runMessages(h.fake, runId).map((m) => m.metadata?.event_payload['key'])).toEqual(expected);
-    expect(listRunMessages(h.db, runId).map((m) => m.ts)).toEqual(runMessages(h.fake, runId).map((m) => m.ts));
+    expect((await listRunMessages(h.db, runId)).map((m) => m.ts)).toEqual(runMessages(h.fake, runId).map((m) => m.ts));
     expect(staleMessages(h.fake, runId)).toEqual([]);
     expect(h.bot.logs.some((l) => l.includes('message overview had reached Slack after all'))).toBe(true);
   }, 90_000);

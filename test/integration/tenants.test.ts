@@ -122,8 +122,8 @@ async function install(
   return { status: back.status, page: await back.text() };
 }
 
-function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): string {
-  const token = findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey)?.bot?.token;
+async function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): Promise<string> {
+  const token = (await findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey))?.bot?.token;
   if (!token) throw new Error(`no installation for ${teamId}`);
   return token;
 }
@@ -141,8 +141,8 @@ async function startIn(w: World, ws: Workspace): Promise<number> {
   return runId;
 }
 
-function itemIdOf(w: World, runId: number, text: string): string {
-  const item = allItems(w.bot.bot.runs.snapshot(runId).run.checklist).find((i) => i.text.startsWith(text));
+async function itemIdOf(w: World, runId: number, text: string): Promise<string> {
+  const item = allItems((await w.bot.bot.runs.snapshot(runId)).run.checklist).find((i) => i.text.startsWith(text));
   if (!item) throw new Error(`no item “${text}”`);
   return item.id;
 }
@@ -186,9 +186,9 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const w = await world();
     expect((await install(w, A.id)).page).toContain('deployday is installed');
     expect((await install(w, B.id)).status).toBe(200);
-    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${A.id}`, `T:${B.id}`]);
-    const tokenA = botTokenOf(w, A.id);
-    const tokenB = botTokenOf(w, B.id);
+    expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`T:${A.id}`, `T:${B.id}`]);
+    const tokenA = await botTokenOf(w, A.id);
+    const tokenB = await botTokenOf(w, B.id);
     expect(tokenA).not.toBe(tokenB);
     // At rest only sealed: no row of the database holds a token in clear.
     expect(JSON.stringify(await prepared(w.bot.bot.db, 'SELECT * FROM installations').all())).not.toContain(tokenA);
@@ -217,8 +217,8 @@ describe('OAuth distribution: two workspaces, isolated', () => {
   it("installs org-wide on an Enterprise Grid org once, and serves each of the org's workspaces with the org's token", async () => {
     const w = await world();
     expect((await install(w, G1.id, undefined, true)).status).toBe(200);
-    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
-    const orgToken = botTokenOf(w, G1.id, `E:${GRID}`);
+    expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
+    const orgToken = await botTokenOf(w, G1.id, `E:${GRID}`);
     const run1 = await startIn(w, G1);
     const run2 = await startIn(w, G2);
     expect(await prepared(w.bot.bot.db, 'SELECT id, team_id, enterprise_id FROM runs ORDER BY id').all()).toEqual([
@@ -235,7 +235,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     // Bolt refreshes a token within two hours of its expiry: one hour makes the first use refresh it.
     const w = await world({ expiresInSec: 3600 });
     await install(w, A.id);
-    const installed = botTokenOf(w, A.id);
+    const installed = await botTokenOf(w, A.id);
     expect(installed).toMatch(/^xoxe\.xoxb-/);
     await startIn(w, A);
     const used = tokensPostingTo(w, A.channel);
@@ -243,7 +243,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(used.has(installed)).toBe(false);
     expect(w.fake.callsTo('chat.postMessage').every((c) => c.ok)).toBe(true);
     expect(w.fake.callsTo('oauth.v2.access').some((c) => c.args['grant_type'] === 'refresh_token')).toBe(true);
-    expect(botTokenOf(w, A.id)).not.toBe(installed);
+    expect(await botTokenOf(w, A.id)).not.toBe(installed);
   });
 
   it('refuses a forged or stale state on the redirect with a 400 page, and stores nothing', async () => {
@@ -251,7 +251,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const forged = await install(w, A.id, (redirect) => redirect.searchParams.set('state', 'forged-state'));
     expect(forged.status).toBe(400);
     expect(forged.page).toContain('This installation link has expired, was forged, or was started in another browser.');
-    expect(listInstallations(w.bot.bot.db)).toEqual([]);
+    expect(await listInstallations(w.bot.bot.db)).toEqual([]);
   });
 
   it("answers a command from workspace B naming A's run exactly as a run that does not exist, and audits it in B", async () => {
@@ -277,11 +277,11 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     await install(w, B.id);
     const runA = await startIn(w, A);
     const slackB = w.slack(B);
-    const item = itemIdOf(w, runA, 'Freeze merges');
+    const item = await itemIdOf(w, runA, 'Freeze merges');
     const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
     expect((await slackB.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
 
-    const gate = itemIdOf(w, runA, 'Go/No-Go decision');
+    const gate = await itemIdOf(w, runA, 'Go/No-Go decision');
     const goTs = checkboxOrButtonTs(w, A.channel, ActionIds.gateGo);
     expect((await slackB.clickButton({ channel: A.channel, ts: goTs, actionId: ActionIds.gateGo })).status).toBe(200);
     const replay = await slackB.viewSubmission({
@@ -330,8 +330,8 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const w = await world();
     await install(w, A.id);
     await install(w, B.id);
-    const tokenA = botTokenOf(w, A.id);
-    const tokenB = botTokenOf(w, B.id);
+    const tokenA = await botTokenOf(w, A.id);
+    const tokenB = await botTokenOf(w, B.id);
     const runA = await startIn(w, A);
     const runB = await startIn(w, B);
     await eventually(() => expect(tokensPostingTo(w, A.channel, REMINDER_METADATA_TYPE).size).toBe(1));
@@ -339,7 +339,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     // Slack revokes the tokens, then tells the app.
     w.fake.oauth.revoke(`T:${A.id}`);
     expect(await signedEvent(w, A, { type: 'app_uninstalled' })).toBe(200);
-    await eventually(() => expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
+    await eventually(async () => expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
     const db = w.bot.bot.db;
     expect(await prepared(db, 'SELECT status, suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({
       status: 'active',
@@ -372,7 +372,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const slackA = w.slack(A);
     // Items of two messages (the Before and Go phases): each message's update is refused.
     for (const text of ['Announce the window', 'Freeze merges', 'Deploy to canary']) {
-      const item = itemIdOf(w, runA, text);
+      const item = await itemIdOf(w, runA, text);
       const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
       expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
       expect((await itemRow(w.bot.bot.db, runA, item))?.done).toBe(1);
@@ -418,7 +418,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     await install(w, A.id);
     const runA = await startIn(w, A);
     expect(await signedEvent(w, A, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0AAABOT'] } })).toBe(200);
-    await eventually(() => expect(listInstallations(w.bot.bot.db)).toEqual([]));
+    await eventually(async () => expect(await listInstallations(w.bot.bot.db)).toEqual([]));
     expect(await prepared(w.bot.bot.db, 'SELECT suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({ suspended: 1 });
 
     expect((await install(w, A.id)).status).toBe(200);
