@@ -107,7 +107,7 @@ beforeEach(() => {
 afterEach(async () => {
   await app?.stop().catch(() => undefined);
   await fake?.close();
-  db?.close();
+  await db?.close();
 });
 
 describe('OAuth install', () => {

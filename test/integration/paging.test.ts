@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allItems } from '../../src/domain/checklist.js';
 import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
+import { prepared } from '../../src/store/db.js';
 import { listOutbox } from '../../src/store/outbox.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
@@ -669,7 +670,7 @@ describe('paging and on-call by hand', () => {
     await rulesChecked(w);
     // Change events ("Go opened", /v2/change/enqueue) may go out meanwhile: they page nobody.
     expect(w.pd.requests.filter((r) => r.path === '/v2/enqueue')).toEqual([]);
-    expect(w.bot.bot.db.prepare('SELECT COUNT(*) FROM pager_outbox').pluck().get()).toBe(0);
+    expect(await prepared(w.bot.bot.db, 'SELECT COUNT(*) AS n FROM pager_outbox').get()).toEqual({ n: 0 });
   });
 
   it('refuses to start with a PagerDuty events URL pdjs cannot honour, naming the setting', async () => {
