@@ -81,7 +81,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const first = await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_timer_start', user: BOB, seenMessage });
       expect(first.status).toBe(200);
       const startedAt = (
-        (await prepared(h.db, 'SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1')) as { at: number | null }
+        (await prepared(h.db, 'SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1')) as {
+          at: number | null;
+        }
       ).at;
       expect(startedAt).not.toBeNull();
       await h.bot.bot.sync.idle();
@@ -126,7 +128,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(results.map((r) => r.status)).toEqual(targets.map(() => 200));
       // How fast each ack is (Slack gives up after 3 s) is measured by bench/ack.js as a ratio to
       // bare Bolt, not asserted here: a wall-clock limit in a test fails on a busy machine, not on a slow bot.
-      for (const [i, o] of targets.entries()) expect(await itemRow(h.db, runId, o.value), o.value).toMatchObject({ done: 1, done_by: users[i % users.length] });
+      for (const [i, o] of targets.entries())
+        expect(await itemRow(h.db, runId, o.value), o.value).toMatchObject({ done: 1, done_by: users[i % users.length] });
       expect(await auditRows(h.db, runId, 'item.tick')).toHaveLength(50);
 
       await h.bot.bot.sync.idle();

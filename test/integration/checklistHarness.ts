@@ -144,9 +144,10 @@ export interface AuditRow {
 }
 
 export async function auditRows(db: Db, runId: number | null, action?: string): Promise<AuditRow[]> {
-  const rows = (await prepared(db, `SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`).all(
-    ...(action ? [runId, action] : [runId]),
-  )) as Array<{
+  const rows = (await prepared(
+    db,
+    `SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`,
+  ).all(...(action ? [runId, action] : [runId]))) as Array<{
     id: number;
     actor: string;
     action: string;

@@ -167,11 +167,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       expect((await h.bot.slack.clickButton({ ts: watch.ts, actionId: 'dd_item_button', value, user: BOB })).status).toBe(200);
       expect(await itemRow(h.db, runId, 's2.i1')).toMatchObject({ done: 0, done_by: null });
-      expect(
-        (await auditRows(h.db, runId))
-          .filter((a) => a.target === 's2.i1')
-          .map((a) => a.action),
-      ).toEqual(['item.tick', 'item.untick']);
+      expect((await auditRows(h.db, runId)).filter((a) => a.target === 's2.i1').map((a) => a.action)).toEqual(['item.tick', 'item.untick']);
       await h.bot.bot.sync.idle();
       expect(block().accessory.text.text).toBe('Done');
     });

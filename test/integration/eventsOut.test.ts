@@ -195,9 +195,9 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
     expect(ackText(await w.bot.slack.command('abort not today', { user: ALICE }))).toContain('abort');
     await eventually(
       async () =>
-        expect((await listDeliveries(w.bot.bot.db)).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed')).toHaveLength(
-          1,
-        ),
+        expect(
+          (await listDeliveries(w.bot.bot.db)).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed'),
+        ).toHaveLength(1),
       WAIT,
     );
     expect(w.bot.logs.some((l) => l.includes('receiver refused the event'))).toBe(true);

@@ -178,7 +178,10 @@ describe('GitHub deployment protection rules', () => {
 
     const requested = await auditRows(w.bot.bot.db, runId, 'github.deployment_requested');
     expect(requested).toMatchObject([{ actor: `github:${APP_SLUG}`, target: gateId }]);
-    await eventually(async () => expect(await auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
     await eventually(() => expect(channelText(w.fake)).toContain('GitHub was told to deploy `production`'), WAIT);
     await eventually(() => expect(gateMessageText(w.fake, runId, gateId)).toContain('🚀 GitHub told to deploy `production` (acme/shop)'), WAIT);
 
@@ -203,7 +206,10 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected', environment: 'production' });
     expect(w.github.reviews[0]!.comment).toContain('canary error rate doubled');
     expect(w.github.reviews[0]!.comment).toContain('Test carol');
-    await eventually(async () => expect(await auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
   });
 
   it('answers 401 to a forged signature and records nothing', async () => {
@@ -261,7 +267,10 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected' });
     expect(w.github.reviews[0]!.comment).toContain('No active deployday run maps acme/shop environment "production"');
-    await eventually(async () => expect(await auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
   });
 
   it('rejects a waiting deployment when its run is aborted before the gate is decided, saying so', async () => {
@@ -306,7 +315,10 @@ describe('GitHub deployment protection rules', () => {
     w.github.failNext(1, { status: 429, retryAfter: '0' });
     w.github.failNext(1, { status: 403, rateLimitReset: Math.floor(Date.now() / 1000) });
     await vote(w, bot, runId, gateId, 'go', CAROL);
-    await eventually(async () => expect((await listProtections(bot.bot.db))[0]!.attempts).toBeGreaterThanOrEqual(2), { ...WAIT, message: 'two refused attempts' });
+    await eventually(async () => expect((await listProtections(bot.bot.db))[0]!.attempts).toBeGreaterThanOrEqual(2), {
+      ...WAIT,
+      message: 'two refused attempts',
+    });
     expect(w.github.reviews).toEqual([]);
     await w.github.setDown(true);
     await eventually(

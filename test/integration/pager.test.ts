@@ -105,7 +105,9 @@ describe('pager outbox store', () => {
 
   it('stores the event without its routing key', async () => {
     await enqueuePage(db, pageInput(1, 'gate:no-go', T0));
-    const stored = ((await prepared(db, 'SELECT payload_json FROM pager_outbox').all()) as Array<{ payload_json: string }>).map((r) => r.payload_json);
+    const stored = ((await prepared(db, 'SELECT payload_json FROM pager_outbox').all()) as Array<{ payload_json: string }>).map(
+      (r) => r.payload_json,
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0]).not.toContain(ROUTING_KEY);
     expect(JSON.parse(stored[0] ?? '{}')).not.toHaveProperty('routing_key');
@@ -775,7 +777,8 @@ describe('outbox worker against the fake PagerDuty', () => {
       expect(line).not.toContain(OTHER_KEY);
     }
     expect(JSON.stringify(results)).not.toContain(ROUTING_KEY);
-    const dump = JSON.stringify(await prepared(db, 'SELECT * FROM pager_outbox').all()) + JSON.stringify(await prepared(db, 'SELECT * FROM pages').all());
+    const dump =
+      JSON.stringify(await prepared(db, 'SELECT * FROM pager_outbox').all()) + JSON.stringify(await prepared(db, 'SELECT * FROM pages').all());
     expect(dump).not.toContain(ROUTING_KEY);
     expect(dump).not.toContain(OTHER_KEY);
   });

@@ -128,7 +128,8 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     );
     await until(() => h.bot.bot.gateWaiters.size === 1);
     expect(
-      (await h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' })).outcome,
+      (await h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' }))
+        .outcome,
     ).toBe('failed');
     expect(await waiting).toBe(1);
     expect(out.at(-1)).toBe(`No-Go: "Canary Go/No-Go decision" on run #${runId}: error rate 4%`);

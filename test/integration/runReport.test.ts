@@ -119,7 +119,7 @@ describe('the report a run leaves when it ends', () => {
     const { runId } = await startRun(h);
     ackText(await h.bot.slack.command('abort wrong build', { user: ALICE }));
     await h.bot.bot.reporting.reportJob.idle();
-    h.bot.bot.reporting.reportJob.enqueue(runId);
+    await h.bot.bot.reporting.reportJob.enqueue(runId);
     await h.bot.bot.reporting.reportJob.idle();
     const summaries = h.fake.messages(CHANNEL).filter((m) => headerOf(m).startsWith(`Run #${runId} report`));
     expect(summaries).toHaveLength(1);

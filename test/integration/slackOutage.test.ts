@@ -131,7 +131,9 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const { runId } = await startRun(h, 'small-release in 1m');
     // "Before" closes at T-0, a minute from now: its first overdue nudge goes out then; wait for it.
     clock.offset += MINUTE;
-    await eventually(async () => expect((await reminders(h, runId)).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), { timeoutMs: 4_000 });
+    await eventually(async () => expect((await reminders(h, runId)).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), {
+      timeoutMs: 4_000,
+    });
     await h.bot.bot.sync.idle();
     const gateTs = checkboxOf(h.fake, 's1.i0').ts;
 
@@ -174,11 +176,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     expect(acks.map((a) => `${a.what}: ${a.status}`)).toEqual(acks.map((a) => `${a.what}: 200`));
 
     // Nothing lost: every accepted click is in the audit, the refused one as a refusal.
-    expect(
-      (await auditRows(h.db, runId, 'item.tick'))
-        .map((r) => r.target)
-        .sort(),
-    ).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
+    expect((await auditRows(h.db, runId, 'item.tick')).map((r) => r.target).sort()).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
     expect((await auditRows(h.db, runId, 'item.untick')).map((r) => r.target)).toEqual(['s0.i2']);
     expect(await auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
     expect(await auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
@@ -243,10 +241,13 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const text = ackText(await h.bot.slack.command('start small-release', { user: ALICE }));
     const runId = Number(/Started run \*#(\d+)\*/.exec(text)?.[1]);
 
-    await eventually(async () => expect((await listRunMessages(h.db, runId)).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {
-      timeoutMs: 3 * SLOW_MS,
-      intervalMs: 200,
-    });
+    await eventually(
+      async () => expect((await listRunMessages(h.db, runId)).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true),
+      {
+        timeoutMs: 3 * SLOW_MS,
+        intervalMs: 200,
+      },
+    );
     // Whatever Slack was still holding has landed by now.
     await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0)).toEqual([]), { timeoutMs: 2 * SLOW_MS, intervalMs: 100 });
     await h.bot.bot.sync.idle();

@@ -148,7 +148,9 @@ async function itemIdOf(w: World, runId: number, text: string): Promise<string> 
 }
 
 async function deniedRows(w: World, teamId: string): Promise<Array<{ target: string | null; detail: string | null }>> {
-  return (await prepared(w.bot.bot.db, `SELECT target, detail_json AS detail FROM audit WHERE action = 'denied' AND team_id = ? ORDER BY id`).all(teamId)) as Array<{
+  return (await prepared(w.bot.bot.db, `SELECT target, detail_json AS detail FROM audit WHERE action = 'denied' AND team_id = ? ORDER BY id`).all(
+    teamId,
+  )) as Array<{
     target: string | null;
     detail: string | null;
   }>;
@@ -345,7 +347,9 @@ describe('OAuth distribution: two workspaces, isolated', () => {
       status: 'active',
       suspended: 1,
     });
-    expect(await prepared(db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND status IN ('pending', 'claimed')`).get(runA)).toEqual({ n: 0 });
+    expect(await prepared(db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND status IN ('pending', 'claimed')`).get(runA)).toEqual({
+      n: 0,
+    });
     expect(await prepared(db, `SELECT actor, team_id FROM audit WHERE run_id = ? AND action = 'app.uninstalled'`).all(runA)).toEqual([
       { actor: 'slack', team_id: A.id },
     ]);
@@ -407,7 +411,11 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for channel ${A.channel} (token_revoked)`));
     await eventually(() => expect(told()).toHaveLength(1));
     const refusedReminders = async () =>
-      ((await prepared(w.bot.bot.db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND outcome LIKE '%token_revoked'`).get(runA)) as { n: number }).n;
+      (
+        (await prepared(w.bot.bot.db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND outcome LIKE '%token_revoked'`).get(runA)) as {
+          n: number;
+        }
+      ).n;
     await eventually(async () => expect(await refusedReminders()).toBeGreaterThanOrEqual(2));
     expect(told()).toHaveLength(1);
     expect(told()[0]).toMatch(/\[[\w-]+\]/);

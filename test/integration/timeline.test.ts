@@ -130,7 +130,9 @@ describe('a restart that finds a claimed overdue nudge already in the channel', 
     const first = await open({ checklistsDir: timedDir, databasePath, clock: time.clock });
     const { runId } = await startRun(first, 'slip-drill in 2h');
     time.advance(2 * 60 * MINUTE + MINUTE);
-    const nudge = await waitFor(async () => (await listReminders(first.db, runId)).find((r) => r.kind === 'overdue' && r.status === 'sent'), { timeoutMs: 5_000 });
+    const nudge = await waitFor(async () => (await listReminders(first.db, runId)).find((r) => r.kind === 'overdue' && r.status === 'sent'), {
+      timeoutMs: 5_000,
+    });
     await first.bot.stop();
     // As a crash between posting and recording would leave it: claimed, with nothing planned after it.
     const Database = (await import('better-sqlite3')).default;

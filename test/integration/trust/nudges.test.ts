@@ -96,11 +96,7 @@ describe('issue 9 · nudges carry signal', () => {
     await w.say(`role approver <@${CAROL}>`);
     w.advance(3 * HOUR + MINUTE); // Migration (behind the undecided Decision gate) closed at T+3 hours
     await w.settle(1_800);
-    expect(
-      (await overdueRows(w, runId, 's2'))
-        .filter((r) => r.status === 'sent')
-        .map((r) => r.key),
-    ).toEqual([]);
+    expect((await overdueRows(w, runId, 's2')).filter((r) => r.status === 'sent').map((r) => r.key)).toEqual([]);
     expect(reminderMessages(w).filter((m) => m.text.includes('Migration') && /overdue/i.test(m.text))).toEqual([]);
   });
 

@@ -295,7 +295,9 @@ export interface Reminder {
 }
 
 export async function reminders(db: Db, runId: number): Promise<Reminder[]> {
-  return (await prepared(db, 'SELECT key, kind, section_id, due_at, status, sent_at FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId)) as Reminder[];
+  return (await prepared(db, 'SELECT key, kind, section_id, due_at, status, sent_at FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(
+    runId,
+  )) as Reminder[];
 }
 
 /** Triggers that reached the fake PagerDuty, oldest first. */
