@@ -283,7 +283,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     },
     async stop() {
       healthy = false;
-      gateWaiters.releaseAll();
+      await gateWaiters.releaseAll();
       identityLookup?.stop();
       await poller!.stop();
       await pager!.stop();
