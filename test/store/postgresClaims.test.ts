@@ -4,7 +4,7 @@
  * (SELECT … LIMIT) RETURNING *) is safe on SQLite's single writer but not between two replicas on
  * PostgreSQL, and FOR UPDATE SKIP LOCKED in its subquery is what makes it safe. When the port gives
  * the store's claims their lease and `skipLocked` (plan, step 5), the first case goes and the second
- * runs the store's own statement.
+ * runs the store's own statement. Also: why the events-out audit cursor cannot stay a cursor.
  */
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -89,5 +89,23 @@ describe('claiming due reminders from two replicas on PostgreSQL', () => {
     const { a, b } = await claimOnBothReplicas(claimSkippingLocked);
     expect(a).toEqual(['r1', 'r2', 'r3']);
     expect(b).toEqual([]);
+  });
+});
+
+describe('reading the audit after a cursor on PostgreSQL', () => {
+  it('misses a row whose id was handed out first but committed last, as a collector moving events_cursor would', async () => {
+    const audit = (actor: string) => `INSERT INTO audit (run_id, at, actor, action) VALUES (NULL, 0, '${actor}', 'tick') RETURNING id`;
+    const idsAfter = async (cursor: number) =>
+      (await replicaA.query<{ id: string }>('SELECT id FROM audit WHERE id > $1 ORDER BY id', [cursor])).rows.map((r) => Number(r.id));
+    const start = Math.max(0, ...(await idsAfter(0)));
+    await replicaB.query('BEGIN');
+    const slow = Number((await replicaB.query<{ id: string }>(audit('slow'))).rows[0]!.id);
+    const quick = Number((await replicaA.query<{ id: string }>(audit('quick'))).rows[0]!.id);
+    expect(slow).toBeLessThan(quick);
+    // The collector reads after its cursor and moves the cursor to the last id it saw.
+    expect(await idsAfter(start)).toEqual([quick]);
+    await replicaB.query('COMMIT');
+    expect(await idsAfter(quick)).toEqual([]);
+    expect(await idsAfter(start)).toEqual([slow, quick]);
   });
 });
