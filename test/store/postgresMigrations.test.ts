@@ -45,7 +45,7 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('build the tables, columns, keys, unique constraints, indexes, foreign keys and triggers the SQLite migrations build', async () => {
-    const sqlite = openDatabase(':memory:', MIGRATIONS);
+    const sqlite = openDatabase(':memory:', MIGRATIONS).raw;
     const expected = sqliteShape(sqlite);
     sqlite.close();
     const actual = await postgresShape(migrated);
@@ -53,6 +53,13 @@ describe('PostgreSQL migrations', () => {
     actual.audit!.triggers = actual.audit!.triggers.filter((t) => t !== 'audit_is_append_only_truncate');
     expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
     for (const table of Object.keys(expected)) expect({ table, ...actual[table] }).toEqual({ table, ...expected[table] });
+    // The comparison reaches what 015-017 add (a shape both sides lacked would compare equal too).
+    expect(actual.item_state_versions?.primaryKey).toEqual(['run_id']);
+    expect(actual.item_states?.triggers).toEqual(['item_states_version_on_delete', 'item_states_version_on_insert', 'item_states_version_on_update']);
+    expect(actual.events_pending_facts?.primaryKey).toEqual(['source', 'id']);
+    expect(actual.reminders?.triggers).toContain('reminders_opened_sent_is_pending_fact');
+    expect(actual.pager_outbox?.triggers).toContain('pager_outbox_trigger_sent_is_pending_fact');
+    expect(actual.runs?.indexes).toContain('runs_by_end(ended_at, status) partial');
   });
 
   it('apply nothing the second time', async () => {
@@ -141,6 +148,58 @@ describe("rows that carry their run's team on PostgreSQL", () => {
   });
 });
 
+describe('the item-state token and pending facts on PostgreSQL (twins of 015 and 016)', () => {
+  it('move the run\'s token on every insert, update and delete of its item states, to a value exact as a JS number', async () => {
+    const run = await migrated.query<{ id: number }>(
+      `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
+       VALUES ('deploy', '{}', 'Tokens', 'C1', 'T1', 'U1', 0, 'UTC', 0) RETURNING id`,
+    );
+    const runId = run.rows[0]!.id;
+    const token = async () => (await migrated.query<{ token: string }>('SELECT token FROM item_state_versions WHERE run_id = $1', [runId])).rows[0]?.token;
+    expect(await token()).toBeUndefined();
+    const seen: string[] = [];
+    await migrated.query(`INSERT INTO item_states (run_id, item_id, done, updated_at) VALUES ($1, 'a', 1, 0)`, [runId]);
+    seen.push((await token())!);
+    await migrated.query(`UPDATE item_states SET done = 0 WHERE run_id = $1`, [runId]);
+    seen.push((await token())!);
+    await migrated.query(`DELETE FROM item_states WHERE run_id = $1`, [runId]);
+    seen.push((await token())!);
+    expect(new Set(seen).size).toBe(3);
+    for (const value of seen) expect(BigInt(value) < 2n ** 53n && BigInt(value) >= 0n).toBe(true);
+  });
+
+  it('note a sent "opened" reminder and a sent page trigger as pending facts, once each', async () => {
+    const run = await migrated.query<{ id: number }>(
+      `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
+       VALUES ('deploy', '{}', 'Facts', 'C1', 'T1', 'U1', 0, 'UTC', 0) RETURNING id`,
+    );
+    const runId = run.rows[0]!.id;
+    const opened = await migrated.query<{ id: string }>(
+      `INSERT INTO reminders (run_id, key, kind, section_id, due_at) VALUES ($1, 'facts-open', 'opened', 's1', 0) RETURNING id`,
+      [runId],
+    );
+    const due = await migrated.query<{ id: string }>(`INSERT INTO reminders (run_id, key, kind, section_id, due_at) VALUES ($1, 'facts-due', 'due', 's1', 0) RETURNING id`, [
+      runId,
+    ]);
+    const page = await migrated.query<{ id: string }>(
+      `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, next_attempt_at, created_at) VALUES ($1, 'facts', 'trigger', '{}', 0, 0) RETURNING id`,
+      [runId],
+    );
+    await migrated.query(`UPDATE reminders SET status = 'sent' WHERE id IN ($1, $2)`, [opened.rows[0]!.id, due.rows[0]!.id]);
+    await migrated.query(`UPDATE reminders SET status = 'sent' WHERE id = $1`, [opened.rows[0]!.id]);
+    await migrated.query(`UPDATE pager_outbox SET status = 'sent' WHERE id = $1`, [page.rows[0]!.id]);
+    const facts = await migrated.query(`SELECT source, id::text AS id FROM events_pending_facts WHERE (source = 'opened' AND id IN ($1, $2)) OR (source = 'page' AND id = $3) ORDER BY source`, [
+      opened.rows[0]!.id,
+      due.rows[0]!.id,
+      page.rows[0]!.id,
+    ]);
+    expect(facts.rows).toEqual([
+      { source: 'opened', id: String(opened.rows[0]!.id) },
+      { source: 'page', id: String(page.rows[0]!.id) },
+    ]);
+  });
+});
+
 describe("the store's SQL on both engines", () => {
   const { statements, notCheckable } = collectStoreStatements(STORE_DIR);
 
@@ -150,7 +209,7 @@ describe("the store's SQL on both engines", () => {
   });
 
   it('prepares on SQLite, every statement', () => {
-    const sqlite = openDatabase(':memory:', MIGRATIONS);
+    const sqlite = openDatabase(':memory:', MIGRATIONS).raw;
     const failures = statements.flatMap(({ where, sql }) => {
       try {
         sqlite.prepare(sql);
@@ -181,7 +240,7 @@ describe("the store's SQL on both engines", () => {
   });
 
   it('has a rewrite for each kind that prepares on both engines', async () => {
-    const sqlite = openDatabase(':memory:', MIGRATIONS);
+    const sqlite = openDatabase(':memory:', MIGRATIONS).raw;
     for (const { example } of STATEMENTS_THAT_DIFFER) expect(() => sqlite.prepare(example)).not.toThrow();
     sqlite.close();
     for (const [i, { example }] of STATEMENTS_THAT_DIFFER.entries()) {

@@ -4,7 +4,7 @@
  * partial, columns), foreign keys and trigger names. Types are left out on purpose: SQLite's
  * INTEGER is BIGINT or INTEGER on PostgreSQL (docs/high-availability-plan.md).
  */
-import type { Db } from '../../src/store/db.js';
+import type Database from 'better-sqlite3';
 import type pg from 'pg';
 
 export interface TableShape {
@@ -21,7 +21,7 @@ export interface TableShape {
 
 export type SchemaShape = Record<string, TableShape>;
 
-export function sqliteShape(db: Db): SchemaShape {
+export function sqliteShape(db: Database.Database): SchemaShape {
   const shape: SchemaShape = {};
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{
     name: string;

@@ -3,12 +3,13 @@
  * listed by hand: string literals passed to prepared(db, …), db.prepare(…) or db.exec(…). A
  * template's `${NAME}` is filled in when NAME is a string constant of the same file, and
  * `${xs.map(() => '?').join(', ')}` (a run-time IN list) becomes one `?`; any other template is
- * reported as not checkable. db.ts and postgresMigrations.ts hold engine-specific plumbing and
- * are left out.
+ * reported as not checkable. db.ts and the postgres*.ts adapter files hold engine-specific
+ * plumbing and are left out.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { toPostgresText } from '../../src/store/postgresParameters.js';
 
 export interface StoreStatement {
   /** file:line, e.g. runs.ts:79 */
@@ -22,7 +23,7 @@ export interface CollectedStatements {
   notCheckable: string[];
 }
 
-const ENGINE_PLUMBING = new Set(['db.ts', 'postgresMigrations.ts']);
+const ENGINE_PLUMBING = new Set(['db.ts', 'postgresMigrations.ts', 'postgresDb.ts', 'postgresParameters.ts', 'postgresPool.ts']);
 
 export function collectStoreStatements(storeDir: string): CollectedStatements {
   const statements: StoreStatement[] = [];
@@ -85,31 +86,7 @@ function placeholderList(expression: ts.Expression): string | undefined {
   return /^\w+(\.\w+)*\.map\(\(\) => '\?'\)\.join\(', '\)$/.test(expression.getText()) ? '?' : undefined;
 }
 
-/**
- * better-sqlite3's `?` and `@name` parameters as PostgreSQL's `$1…$n` (one number per distinct
- * name), leaving quoted text alone.
- */
+/** The statement as the PostgreSQL adapter sends it (src/store/postgresParameters.ts, the one scanner). */
 export function toPostgresParameters(sql: string): string {
-  let out = '';
-  let next = 1;
-  const named = new Map<string, number>();
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      const end = sql.indexOf(c, i + 1);
-      const stop = end === -1 ? sql.length : end + 1;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (c === '?') {
-      out += `$${next++}`;
-    } else if (c === '@' && /\w/.test(sql[i + 1] ?? '')) {
-      const name = /^@(\w+)/.exec(sql.slice(i))![1]!;
-      if (!named.has(name)) named.set(name, next++);
-      out += `$${named.get(name)}`;
-      i += name.length;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return toPostgresText(sql).text;
 }

@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 /** initdb takes about 7 s on an idle machine; leave room for a busy one. */
 export const POSTGRES_START_TIMEOUT = 120_000;
 
-/** The connection string of a new, empty database of this file's own. */
+/** The connection string of a new, empty database of this file's own, collation C (postgresServer.ts). */
 export async function freshPostgresDatabase(): Promise<string> {
   const response = await fetch(`${inject('postgresBroker')}/databases`, { method: 'POST' });
   if (!response.ok) throw new Error(`no PostgreSQL database for this test file: ${await response.text()}`);

@@ -72,7 +72,15 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   return {
     async createDatabase() {
       const name = `deployday_test_${randomBytes(6).toString('hex')}`;
-      await server.createDatabase(name);
+      // As the README asks of a production database: collation C, so text sorts in byte order as on
+      // SQLite (openPostgres refuses any other). template0, since template1 may carry another.
+      const admin = server.getPgClient('postgres', '127.0.0.1');
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name} LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      } finally {
+        await admin.end();
+      }
       return `postgres://postgres:${password}@127.0.0.1:${port}/${name}`;
     },
     async stop() {
