@@ -102,10 +102,10 @@ export async function ackBench() {
     }
     await Promise.all(Object.values(apps).map((app) => app.load.close()));
     const updatesDuringLoad = updatesApplied(fake) - updatesBefore;
-    const audited = deployday.bot.db
-      .prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`)
-      .get(runId).n;
-    const denied = deployday.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runId).n;
+    const audited = (
+      await deployday.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`).get(runId)
+    ).n;
+    const denied = (await deployday.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runId)).n;
     await deployday.bot.sync.idle();
     const logCounts = { ...deployday.log.counts };
     await bare.stop();

@@ -59,18 +59,18 @@ export async function gateWaitBench() {
     const token = /```(ddt_[A-Za-z0-9_-]+)```/.exec(JSON.parse(minted.text).text ?? '')?.[1];
     if (!token) throw new Error(`/deploy token create failed: ${minted.text}`);
     const { pipeline, gates } = deployday.bot.services;
-    const tokenRow = deployday.bot.services.tokens.authenticate(token);
+    const tokenRow = await deployday.bot.services.tokens.authenticate(token);
     const agent = new Agent({ keepAlive: true, maxSockets: WAITERS + 10 });
 
     // 1. Latency: one waiter per gate, decided one after another.
     const latencies = [];
     for (let r = 0; r < RUNS; r += 1) {
-      const runId = pipeline.startRun(tokenRow, { checklist: 'bench-gates', at: null, tz: null }).runId;
+      const runId = (await pipeline.startRun(tokenRow, { checklist: 'bench-gates', at: null, tz: null })).runId;
       for (let i = 0; i < GATES; i += 1) {
         const answer = getJson(agent, `${deployday.url}/api/v1/runs/${runId}/gates/gate-${i}?wait=30`, token);
         await pollUntil(() => deployday.bot.gateWaiters.size === 1, { timeoutMs: 5_000, everyMs: 1 });
         const decidedAt = performance.now();
-        gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId, itemId: `s0.i${i}`, vote: 'go', reason: null });
+        await gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId, itemId: `s0.i${i}`, vote: 'go', reason: null });
         const got = await answer;
         if (got.body.decision !== 'go') throw new Error(`gate-${i}: ${JSON.stringify(got.body)}`);
         latencies.push(got.at - decidedAt);
@@ -81,7 +81,7 @@ export async function gateWaitBench() {
     line('decided → answered p50 / p99 / max', `${ms(lat.p50)} / ${against(ms(lat.p99), '≤ 50 ms', lat.p99 <= 50)} / ${ms(lat.max)}`);
 
     // 2. 100 waiters on a pending gate of another run: memory, then click acks with and without them.
-    const pendingRun = pipeline.startRun(tokenRow, { checklist: 'bench-gates', at: null, tz: null }).runId;
+    const pendingRun = (await pipeline.startRun(tokenRow, { checklist: 'bench-gates', at: null, tz: null })).runId;
     const started = await slack.command('start bench-release', { user: 'U0CLICK', channel: CHANNEL, responseUrl: fake.responseUrl('start') });
     const clickRun = Number(/#(\d+)/.exec(JSON.parse(started.text).text ?? '')?.[1]);
     await deployday.bot.sync.idle();
@@ -106,7 +106,7 @@ export async function gateWaitBench() {
       (waitersOn ? acks.with : acks.without).push(...result.latencies);
       if (waitersOn) {
         // Release them (a Go on the pending gate answers all 100), then run the next round without.
-        gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId: pendingRun, itemId: `s0.i${pendingGate}`, vote: 'go', reason: null });
+        await gates.voteGate({ userId: APPROVER, channelId: CHANNEL, runId: pendingRun, itemId: `s0.i${pendingGate}`, vote: 'go', reason: null });
         const answers = await Promise.all(waiting.splice(0));
         if (round === 0) line(`${WAITERS} waiters answered on one Go`, `${answers.filter((a) => a?.body?.decision === 'go').length}`);
       } else {

@@ -74,15 +74,15 @@ export async function reportBench() {
     const dd = await startDeployday({ fake, databasePath: join(tmp.dir, 'report.db'), checklistsDir: checklists.dir });
     const big = await startRunIn(dd, fake, BIG);
     const { runs, timeline, reporting, db, services } = dd.bot;
-    const run = runs.requireRun(big);
+    const run = await runs.requireRun(big);
     const items = run.checklist.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
     for (const [i, item] of items.entries())
-      services.items.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
-    services.t0.slip({ userId: run.startedBy, channelId: BIG, runId: big, minutes: 15 });
-    const have = db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n;
-    db.transaction(() => {
+      await services.items.setItem({ userId: `U0USER${i % 12}`, channelId: BIG, runId: big, itemId: item.id, done: true });
+    await services.t0.slip({ userId: run.startedBy, channelId: BIG, runId: big, minutes: 15 });
+    const have = (await db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big)).n;
+    await db.tx(async () => {
       for (let i = have; i < AUDIT_ROWS; i += 1) {
-        appendAudit(db, {
+        await appendAudit(db, {
           runId: big,
           at: Date.now(),
           actor: `U0USER${i % 12}`,
@@ -91,18 +91,20 @@ export async function reportBench() {
           detail: { attempted: 'item.tick', code: 'blocked' },
         });
       }
-    })();
-    db.prepare(
-      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at) VALUES (?, ?, 'phase_overdue', 'resolved', 'Phase 2 is overdue', ?, ?)`,
-    ).run(`bench-${big}`, big, Date.now() - 600_000, Date.now() - 60_000);
+    });
+    await db
+      .prepare(
+        `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at) VALUES (?, ?, 'phase_overdue', 'resolved', 'Phase 2 is overdue', ?, ?)`,
+      )
+      .run(`bench-${big}`, big, Date.now() - 600_000, Date.now() - 60_000);
     await dd.bot.sync.idle();
 
-    const overview = () => {
+    const overview = async () => {
       // As the bot renders it (slack/renderRunMessage.ts): windows, then each section's state.
-      const snapshot = runs.snapshot(big);
-      const windows = timeline.windows(snapshot.run);
+      const snapshot = await runs.snapshot(big);
+      const windows = await timeline.windows(snapshot.run);
       const now = Date.now();
-      const states = timeline.sectionStates(snapshot, windows, now);
+      const states = await timeline.sectionStates(snapshot, windows, now);
       renderOverview({ snapshot, windows, now, stateOf: (id) => states.get(id) ?? 'unscheduled' });
     };
     const parts = { model: 0, svg: 0, png: 0, markdown: 0, html: 0 };
@@ -113,7 +115,7 @@ export async function reportBench() {
         if (timed) parts[name] += now - t;
         t = now;
       };
-      const { report, audit } = reporting.reports.report(big);
+      const { report, audit } = await reporting.reports.report(big);
       lap('model');
       const svg = timelineSvg(report);
       lap('svg');
@@ -133,7 +135,7 @@ export async function reportBench() {
     const overviewMem = await memoryOf(overview);
     const reportMem = await memoryOf(() => generate());
 
-    line('audit rows in the report', `${db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big).n}`);
+    line('audit rows in the report', `${(await db.prepare('SELECT COUNT(*) AS n FROM audit WHERE run_id = ?').get(big)).n}`);
     line('overview render (baseline), p50', ms(overviewMs));
     line('report generation, p50', `${ms(reportMs)}   = ${ratio(reportMs, overviewMs).toFixed(1)}x one overview render`);
     line(

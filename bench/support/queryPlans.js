@@ -35,10 +35,12 @@ function nullParameters(sql) {
  * each with its plan. Statements EXPLAIN cannot take (PRAGMA, DDL) are skipped.
  */
 export function fullScans(db, sqls) {
+  // EXPLAIN QUERY PLAN is SQLite's: asked of the connection under the adapter, synchronously.
+  const raw = db.raw;
   // A partial index holds only the rows its WHERE matches (e.g. unsynced messages), so scanning
   // it costs what is pending, not what is stored: not a full scan.
   const partial = new Set(
-    db
+    raw
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'`)
       .all()
       .map((row) => row.name),
@@ -48,7 +50,7 @@ export function fullScans(db, sqls) {
     if (!/^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)/i.test(sql)) continue;
     let plan;
     try {
-      plan = db
+      plan = raw
         .prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .all(...nullParameters(sql))
         .map((row) => row.detail);

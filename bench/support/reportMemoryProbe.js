@@ -27,14 +27,14 @@ const { buildRunReport } = await import(join(dist, 'domain', 'runReport.js'));
 const { reportMarkdown } = await import(join(dist, 'report', 'reportMarkdown.js'));
 
 const db = openDatabase(databasePath, join(dist, '..', 'migrations'));
-const run = findRun(db, Number(runIdText));
+const run = await findRun(db, Number(runIdText));
 const settled = await settledRss();
 if (kind === 'overview') {
   const snapshot = {
     run,
-    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
-    votes: listGateVotes(db, run.id),
-    roles: listRoles(db, run.id),
+    items: withTemplateStates(run.checklist, await listItemStates(db, run.id)),
+    votes: await listGateVotes(db, run.id),
+    roles: await listRoles(db, run.id),
   };
   const windows = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
   const now = Date.now();
@@ -42,26 +42,26 @@ if (kind === 'overview') {
   renderOverview({ snapshot, windows, now, stateOf: (id) => states.get(id) ?? 'unscheduled' });
 } else {
   // What the report job builds: the PNG and the HTML page (reportExport), and the markdown record.
-  reportExport(db, run, 'png');
-  reportExport(db, run, 'html');
+  await reportExport(db, run, 'png');
+  await reportExport(db, run, 'html');
   const snapshot = {
     run,
-    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
-    votes: listGateVotes(db, run.id),
-    roles: listRoles(db, run.id),
+    items: withTemplateStates(run.checklist, await listItemStates(db, run.id)),
+    votes: await listGateVotes(db, run.id),
+    roles: await listRoles(db, run.id),
   };
-  const audit = listAudit(db, run.id);
+  const audit = await listAudit(db, run.id);
   reportMarkdown(
     buildRunReport({
       snapshot,
       windows: computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes }),
       audit,
-      pages: listPages(db, run.id),
+      pages: await listPages(db, run.id),
       now: Date.now(),
     }),
     audit,
   );
 }
 const peak = process.resourceUsage().maxRSS * 1024;
-db.close();
+await db.close();
 console.log(JSON.stringify({ settled, peak }));

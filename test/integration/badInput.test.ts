@@ -25,6 +25,7 @@ import {
   updatesOf,
   type Harness,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const open = harnessPerTest();
 
@@ -36,8 +37,8 @@ function forgedHeaders(h: Harness, body: string): Record<string, string> {
   return headers;
 }
 
-function runCount(h: Harness): number {
-  return (h.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+async function runCount(h: Harness): Promise<number> {
+  return ((await prepared(h.db, 'SELECT COUNT(*) AS n FROM runs').get()) as { n: number }).n;
 }
 
 /** A slash command body exactly as Slack sends it, to sign (or forge) by hand. */
@@ -76,12 +77,12 @@ describe('requests that are not from Slack', () => {
     const response = await h.bot.slack.sendRaw(body, headers);
     expect(response.status).toBe(401);
     await h.bot.bot.sync.idle();
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
 
     // The same body, correctly signed, is accepted: the 401 was the signature, nothing else.
     expect((await h.bot.slack.sendSigned(body)).status).toBe(200);
-    expect(runCount(h)).toBe(1);
+    expect(await runCount(h)).toBe(1);
   });
 
   it('answers 401 to a correctly signed request whose timestamp is more than five minutes old', async () => {
@@ -90,7 +91,7 @@ describe('requests that are not from Slack', () => {
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
     const response = await h.bot.slack.sendSigned(body, sixMinutesAgo);
     expect(response.status).toBe(401);
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
   });
 
   it('does not run a command sent as JSON, even when signed', async () => {
@@ -100,7 +101,7 @@ describe('requests that are not from Slack', () => {
     const response = await h.bot.slack.sendRaw(body, headers);
     expect(response.status).not.toBe(200);
     await h.bot.bot.sync.idle();
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
     expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
   });
 
@@ -108,21 +109,21 @@ describe('requests that are not from Slack', () => {
     const h = await open();
     const { runId } = await startRun(h);
     const body = clickBody(h, 's0.i0', BOB);
-    const audit = auditRows(h.db, runId);
+    const audit = await auditRows(h.db, runId);
     const updates = h.fake.callsTo('chat.update').length;
 
     const forged = forgedHeaders(h, body);
     expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
     expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
     await h.bot.bot.sync.idle();
-    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
-    expect(auditRows(h.db, runId)).toEqual(audit);
+    expect(await itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(await auditRows(h.db, runId)).toEqual(audit);
     expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
     expect(h.fake.responses).toEqual([]);
 
     // The same click, signed now, counts: the 401s were the signatures, nothing else.
     expect((await h.bot.slack.sendSigned(body)).status).toBe(200);
-    expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
+    expect(await itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
   });
 
   it('answers 401 to a No-Go submission with a forged or a replayed signature, and records no vote', async () => {
@@ -135,17 +136,17 @@ describe('requests that are not from Slack', () => {
     expect((await h.bot.slack.sendRaw(body, forged)).status).toBe(401);
     expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) - 6 * 60)).status).toBe(401);
     await h.bot.bot.sync.idle();
-    expect(auditRows(h.db, runId, 'gate.no_go')).toEqual([]);
-    expect(h.db.prepare('SELECT COUNT(*) AS n FROM gate_votes').get()).toEqual({ n: 0 });
-    expect(runStatus(h.db, runId)).toBe('active');
-    expect(h.db.prepare('SELECT rollback_active FROM runs WHERE id = ?').get(runId)).toEqual({ rollback_active: 0 });
+    expect(await auditRows(h.db, runId, 'gate.no_go')).toEqual([]);
+    expect(await prepared(h.db, 'SELECT COUNT(*) AS n FROM gate_votes').get()).toEqual({ n: 0 });
+    expect(await runStatus(h.db, runId)).toBe('active');
+    expect(await prepared(h.db, 'SELECT rollback_active FROM runs WHERE id = ?').get(runId)).toEqual({ rollback_active: 0 });
     expect(publicPostCount(h.fake)).toBe(posted);
 
     // Signed now, the same submission is the lead's No-Go: the rollback starts.
     const accepted = await h.bot.slack.sendSigned(body);
     expect(accepted.status).toBe(200);
     expect(accepted.text).toBe('');
-    expect(auditRows(h.db, runId, 'gate.no_go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
+    expect(await auditRows(h.db, runId, 'gate.no_go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
   });
 
   it('answers 401 to a correctly signed request whose timestamp is years in the future, and runs nothing', async () => {
@@ -154,7 +155,7 @@ describe('requests that are not from Slack', () => {
     const inAHundredYears = Math.floor(Date.now() / 1000) + 100 * 365 * 24 * 3600;
     expect((await h.bot.slack.sendSigned(body, inAHundredYears)).status).toBe(401);
     expect((await h.bot.slack.sendSigned(body, Math.floor(Date.now() / 1000) + 6 * 60)).status).toBe(401);
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
   });
 
   it('answers 401 to a valid signature with anything after its 64 hex digits, and runs nothing', async () => {
@@ -167,7 +168,7 @@ describe('requests that are not from Slack', () => {
     expect((await h.bot.slack.sendRaw(body, { ...headers, 'X-Slack-Request-Timestamp': `${headers['X-Slack-Request-Timestamp']}.5` })).status).toBe(
       401,
     );
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
     // The same request with Slack's exact headers is accepted: the 401s were the headers, nothing else.
     expect((await h.bot.slack.sendRaw(body, headers)).status).toBe(200);
   });
@@ -249,7 +250,7 @@ describe('malformed commands', () => {
     const response = await h.bot.slack.command(text);
     expect(ackText(response)).toMatch(expected);
     await h.bot.bot.sync.idle();
-    expect(runCount(h)).toBe(0);
+    expect(await runCount(h)).toBe(0);
     expect(publicPostCount(h.fake)).toBe(0);
     expect(h.fake.responses).toEqual([]);
   });
@@ -288,8 +289,8 @@ describe('clicks the bot refuses', () => {
       seenMessage: message,
     });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'wrong_channel' }) }),
     ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toBe(`Run #${runId} belongs to another channel.`));
@@ -307,27 +308,27 @@ describe('clicks the bot refuses', () => {
     // A late click comes from a copy of the message seen before the end: the run's messages have no checkbox left since.
     const { message, ts, blockId } = checkboxOf(h.fake, 's0.i0');
     for (const command of commands) ackText(await h.bot.slack.command(command));
-    expect(runStatus(h.db, runId)).toBe(status);
+    expect(await runStatus(h.db, runId)).toBe(status);
     await eventually(() => expect(h.fake.findText(CHANNEL, `${status === 'aborted' ? 'aborted' : 'completed'} by <@${ALICE}>`)).toHaveLength(1), {
       timeoutMs: 4_000,
     });
     await h.bot.bot.sync.idle();
-    const before = itemRow(h.db, runId, 's0.i0');
+    const before = await itemRow(h.db, runId, 's0.i0');
     const shown = h.fake.messages(CHANNEL).map((m) => ({ text: m.text, ticked: h.fake.checkboxesState(CHANNEL, m.ts) }));
     const posted = publicPostCount(h.fake);
 
     const click = await h.bot.slack.clickCheckbox({ ts, blockId, itemValue: 's0.i0', checked: true, user: BOB, seenMessage: message });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's0.i0')).toEqual(before);
-    expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await itemRow(h.db, runId, 's0.i0')).toEqual(before);
+    expect(await auditRows(h.db, runId, 'item.tick')).toEqual([]);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ code: 'run_ended' }) }),
     ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(reason));
     await h.bot.bot.sync.idle();
     // Re-rendered at most (to undo the local tick), never changed.
     expect(h.fake.messages(CHANNEL).map((m) => ({ text: m.text, ticked: h.fake.checkboxesState(CHANNEL, m.ts) }))).toEqual(shown);
-    expect(runStatus(h.db, runId)).toBe(status);
+    expect(await runStatus(h.db, runId)).toBe(status);
     expect(publicPostCount(h.fake)).toBe(posted);
   });
 
@@ -346,8 +347,8 @@ describe('clicks the bot refuses', () => {
     const updates = updatesOf(h.fake, ts);
     const click = await clickItem(h, 's4.i0', { user: BOB });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's4.i0')).toBeUndefined();
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await itemRow(h.db, runId, 's4.i0')).toBeUndefined();
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, target: 's4.i0', detail: expect.objectContaining({ attempted: 'item.tick', code: 'not_role_holder' }) }),
     ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/Only the QA Lead can sign this off/));
@@ -360,7 +361,7 @@ describe('clicks the bot refuses', () => {
     // Once the lead gives Carol the role, her sign-off counts.
     ackText(await h.bot.slack.command(`role "QA Lead" <@${CAROL}|carol>`, { user: ALICE }));
     expect((await clickItem(h, 's4.i0', { user: CAROL })).status).toBe(200);
-    expect(itemRow(h.db, runId, 's4.i0')).toMatchObject({ done: 1, done_by: CAROL });
+    expect(await itemRow(h.db, runId, 's4.i0')).toMatchObject({ done: 1, done_by: CAROL });
   });
 
   it('refuses a tick behind a gate that has not passed, and unticks the box again', async () => {
@@ -372,8 +373,8 @@ describe('clicks the bot refuses', () => {
 
     const click = await clickItem(h, 's2.i0', { user: ALICE });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's2.i0')).toBeUndefined();
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await itemRow(h.db, runId, 's2.i0')).toBeUndefined();
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: ALICE, target: 's2.i0', detail: expect.objectContaining({ code: 'blocked' }) }),
     ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate “Go\/No-Go decision recorded” passes/));
@@ -390,13 +391,13 @@ describe('clicks the bot refuses', () => {
 
     const click = await h.bot.slack.clickButton({ ts: watch.ts, actionId: 'dd_timer_start', user: BOB });
     expect(click.status).toBe(200);
-    expect(itemRow(h.db, runId, 's2.i1')).toBeUndefined();
-    expect(auditRows(h.db, runId, 'timer.start')).toEqual([]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await itemRow(h.db, runId, 's2.i1')).toBeUndefined();
+    expect(await auditRows(h.db, runId, 'timer.start')).toEqual([]);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, target: 's2.i1', detail: expect.objectContaining({ attempted: 'timer.start', code: 'blocked' }) }),
     ]);
     await eventually(() => expect(refusalFor(h, click.responseUrl)).toMatch(/is blocked until the gate/));
-    const timers = h.db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).get(runId) as { n: number };
+    const timers = (await prepared(h.db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).get(runId)) as { n: number };
     expect(timers.n).toBe(0);
   });
 
@@ -404,7 +405,7 @@ describe('clicks the bot refuses', () => {
     const h = await open();
     const { runId } = await startRun(h);
     const { ts, message } = checkboxOf(h.fake, 's0.i0');
-    const audit = auditRows(h.db, runId);
+    const audit = await auditRows(h.db, runId);
     const updates = h.fake.callsTo('chat.update').length;
 
     const click = await h.bot.slack.blockAction({
@@ -423,8 +424,8 @@ describe('clicks the bot refuses', () => {
     });
     expect(click.status).toBe(200);
     await h.bot.bot.sync.idle();
-    expect(auditRows(h.db, runId)).toEqual(audit);
-    expect(itemRow(h.db, runId, 's0.i0')).toBeUndefined();
+    expect(await auditRows(h.db, runId)).toEqual(audit);
+    expect(await itemRow(h.db, runId, 's0.i0')).toBeUndefined();
     expect(h.fake.responses).toEqual([]);
     expect(h.fake.callsTo('chat.update')).toHaveLength(updates);
     expect(h.fake.message(CHANNEL, ts)!.history).toHaveLength(1);

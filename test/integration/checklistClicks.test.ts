@@ -21,6 +21,7 @@ import {
   startRun,
   updatesOf,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 // Every scenario here runs over both transports, HTTP and Socket Mode. The body of this
 // describe.each is left at its old indentation so the change stays a few lines for the merge.
@@ -43,9 +44,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(optionsIn(seenMessage).length).toBeGreaterThan(0);
       expect((await clickItem(h, 's0.i1', { user: BOB, seenMessage })).status).toBe(200);
 
-      expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
-      expect(itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 1, done_by: BOB });
-      expect(auditRows(h.db, runId, 'item.untick')).toEqual([]);
+      expect(await itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
+      expect(await itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 1, done_by: BOB });
+      expect(await auditRows(h.db, runId, 'item.untick')).toEqual([]);
       await h.bot.bot.sync.idle();
       expect(isTicked(h.fake, 's0.i0')).toBe(true);
       expect(isTicked(h.fake, 's0.i1')).toBe(true);
@@ -59,11 +60,11 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const seenMessage = h.fake.message(CHANNEL, ts)!;
 
       await clickItem(h, 's0.i0', { user: ALICE });
-      const aliceAt = itemRow(h.db, runId, 's0.i0')!.done_at;
+      const aliceAt = (await itemRow(h.db, runId, 's0.i0'))!.done_at;
       expect((await clickItem(h, 's0.i0', { user: BOB, seenMessage })).status).toBe(200);
 
-      expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE, done_at: aliceAt });
-      expect(auditRows(h.db, runId, 'item.tick')).toHaveLength(1);
+      expect(await itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE, done_at: aliceAt });
+      expect(await auditRows(h.db, runId, 'item.tick')).toHaveLength(1);
     });
   });
 
@@ -80,7 +81,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const first = await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_timer_start', user: BOB, seenMessage });
       expect(first.status).toBe(200);
       const startedAt = (
-        h.db.prepare('SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1') as { at: number | null }
+        (await prepared(h.db, 'SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1')) as {
+          at: number | null;
+        }
       ).at;
       expect(startedAt).not.toBeNull();
       await h.bot.bot.sync.idle();
@@ -88,12 +91,12 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(h.fake.message(CHANNEL, seenMessage.ts)!.blocks.some((b) => b.block_id === `dd_timer:${runId}:s2.i1`)).toBe(false);
 
       expect((await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_timer_start', user: CAROL, seenMessage })).status).toBe(200);
-      const after = h.db.prepare('SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1') as {
+      const after = (await prepared(h.db, 'SELECT timer_started_at AS at FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's2.i1')) as {
         at: number | null;
       };
       expect(after.at).toBe(startedAt);
-      expect(auditRows(h.db, runId, 'timer.start')).toEqual([expect.objectContaining({ actor: BOB, target: 's2.i1' })]);
-      const timers = h.db.prepare(`SELECT key FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).all(runId);
+      expect(await auditRows(h.db, runId, 'timer.start')).toEqual([expect.objectContaining({ actor: BOB, target: 's2.i1' })]);
+      const timers = await prepared(h.db, `SELECT key FROM reminders WHERE run_id = ? AND kind = 'timer_done'`).all(runId);
       expect(timers).toHaveLength(1);
     });
   });
@@ -125,8 +128,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(results.map((r) => r.status)).toEqual(targets.map(() => 200));
       // How fast each ack is (Slack gives up after 3 s) is measured by bench/ack.js as a ratio to
       // bare Bolt, not asserted here: a wall-clock limit in a test fails on a busy machine, not on a slow bot.
-      targets.forEach((o, i) => expect(itemRow(h.db, runId, o.value), o.value).toMatchObject({ done: 1, done_by: users[i % users.length] }));
-      expect(auditRows(h.db, runId, 'item.tick')).toHaveLength(50);
+      for (const [i, o] of targets.entries())
+        expect(await itemRow(h.db, runId, o.value), o.value).toMatchObject({ done: 1, done_by: users[i % users.length] });
+      expect(await auditRows(h.db, runId, 'item.tick')).toHaveLength(50);
 
       await h.bot.bot.sync.idle();
       for (const ts of messageTs) {
@@ -149,10 +153,10 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const results = await Promise.all(people.map((user) => clickItem(h, 's0.i0', { user })));
       expect(results.map((r) => r.status)).toEqual(people.map(() => 200));
-      const row = itemRow(h.db, runId, 's0.i0');
+      const row = await itemRow(h.db, runId, 's0.i0');
       expect(row?.done).toBe(1);
       expect(people).toContain(row?.done_by);
-      expect(auditRows(h.db, runId, 'item.tick')).toEqual([expect.objectContaining({ actor: row?.done_by, target: 's0.i0' })]);
+      expect(await auditRows(h.db, runId, 'item.tick')).toEqual([expect.objectContaining({ actor: row?.done_by, target: 's0.i0' })]);
       expect(h.fake.responses).toEqual([]);
       await h.bot.bot.sync.idle();
       expect(isTicked(h.fake, 's0.i0')).toBe(true);
@@ -169,7 +173,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       await eventually(() => expect(h.fake.callsTo('chat.update').some((c) => c.status === 429)).toBe(true));
       // While the channel is paused, a click is still acked and persisted straight away.
       expect((await clickItem(h, 's0.i1', { user: BOB })).status).toBe(200);
-      expect(itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 1, done_by: BOB });
+      expect(await itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 1, done_by: BOB });
 
       await eventually(
         () => {
@@ -210,7 +214,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
         { timeoutMs: 8_000 },
       );
       await h.bot.bot.sync.idle();
-      expect(itemRow(h.db, runId, 's1.i0')).toMatchObject({ done: 1, done_by: CAROL });
+      expect(await itemRow(h.db, runId, 's1.i0')).toMatchObject({ done: 1, done_by: CAROL });
       // Three messages to bring up to date at one update a second: a few 429s at most, never a storm.
       const limited = h.fake.callsTo('chat.update').filter((c) => c.status === 429);
       expect(limited.length).toBeLessThanOrEqual(4);

@@ -7,7 +7,7 @@ import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } f
 import { DEFAULT_CHANNEL, type InteractionResponse, type SeenMessage } from '../support/slackClient.js';
 import { startBot, type RunningBot, type StartBotOptions, type Transport } from '../support/startBot.js';
 import type { Clock } from '../../src/service/clock.js';
-import type { Db } from '../../src/store/db.js';
+import { prepared, type Db } from '../../src/store/db.js';
 
 export const CHANNEL = DEFAULT_CHANNEL;
 export const ALICE = 'U0ALICE';
@@ -129,8 +129,8 @@ export interface ItemRow {
   waived_reason: string | null;
 }
 
-export function itemRow(db: Db, runId: number, itemId: string): ItemRow | undefined {
-  return db.prepare('SELECT done, done_by, done_at, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, itemId) as
+export async function itemRow(db: Db, runId: number, itemId: string): Promise<ItemRow | undefined> {
+  return (await prepared(db, 'SELECT done, done_by, done_at, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, itemId)) as
     | ItemRow
     | undefined;
 }
@@ -143,10 +143,11 @@ export interface AuditRow {
   detail: Record<string, unknown> | null;
 }
 
-export function auditRows(db: Db, runId: number | null, action?: string): AuditRow[] {
-  const rows = db
-    .prepare(`SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`)
-    .all(...(action ? [runId, action] : [runId])) as Array<{
+export async function auditRows(db: Db, runId: number | null, action?: string): Promise<AuditRow[]> {
+  const rows = (await prepared(
+    db,
+    `SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`,
+  ).all(...(action ? [runId, action] : [runId]))) as Array<{
     id: number;
     actor: string;
     action: string;
@@ -162,8 +163,8 @@ export function auditRows(db: Db, runId: number | null, action?: string): AuditR
   }));
 }
 
-export function runStatus(db: Db, runId: number): string | undefined {
-  return (db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined)?.status;
+export async function runStatus(db: Db, runId: number): Promise<string | undefined> {
+  return ((await prepared(db, 'SELECT status FROM runs WHERE id = ?').get(runId)) as { status: string } | undefined)?.status;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   startRun,
   updatesOf,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 // Every scenario here runs over both transports, HTTP and Socket Mode. The body of this
 // describe.each is left at its old indentation so the change stays a few lines for the merge.
@@ -89,7 +90,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('shows every item of the posted phases by its own text, and a pre-ticked item as done', async () => {
       const h = await open();
       const { runId } = await startRun(h);
-      const checklist = h.bot.bot.runs.requireRun(runId).checklist;
+      const checklist = (await h.bot.bot.runs.requireRun(runId)).checklist;
       const messages = h.fake.messages(CHANNEL).slice(1);
       const posted = allSections(checklist).filter(({ phase }) => phase.kind !== 'rollback');
       const items = posted.flatMap(({ section }) => section.items);
@@ -126,11 +127,11 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const after = Date.now();
       expect(click.status).toBe(200);
 
-      const row = itemRow(h.db, runId, 's0.i0');
+      const row = await itemRow(h.db, runId, 's0.i0');
       expect(row).toMatchObject({ done: 1, done_by: BOB });
       expect(row!.done_at).toBeGreaterThanOrEqual(before);
       expect(row!.done_at).toBeLessThanOrEqual(after);
-      expect(auditRows(h.db, runId, 'item.tick')).toEqual([
+      expect(await auditRows(h.db, runId, 'item.tick')).toEqual([
         expect.objectContaining({ actor: BOB, target: 's0.i0', detail: expect.objectContaining({ text: 'Announce the window in #releases' }) }),
       ]);
 
@@ -150,13 +151,13 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect((await clickItem(h, 's1.i0', { user: ALICE })).status).toBe(200);
       const goTs = checkboxOf(h.fake, 's1.i0').ts;
       expect((await h.bot.slack.clickButton({ ts: goTs, actionId: 'dd_gate_go', user: ALICE })).status).toBe(200);
-      expect(itemRow(h.db, runId, 's1.i1')).toMatchObject({ done: 1, done_by: ALICE });
+      expect(await itemRow(h.db, runId, 's1.i1')).toMatchObject({ done: 1, done_by: ALICE });
       await h.bot.bot.sync.idle();
 
       const watch = h.fake.messages(CHANNEL).find((m) => m.blocks.some((b) => b.block_id === `dd_item:${runId}:s2.i1`))!;
       const value = `${runId}:s2.i1`;
       expect((await h.bot.slack.clickButton({ ts: watch.ts, actionId: 'dd_item_button', value, user: BOB })).status).toBe(200);
-      expect(itemRow(h.db, runId, 's2.i1')).toMatchObject({ done: 1, done_by: BOB });
+      expect(await itemRow(h.db, runId, 's2.i1')).toMatchObject({ done: 1, done_by: BOB });
       await h.bot.bot.sync.idle();
       type ItemSection = { text: { text: string }; accessory: { text: { text: string } } };
       const block = (): ItemSection =>
@@ -165,12 +166,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(block().accessory.text.text).toBe('Undo');
 
       expect((await h.bot.slack.clickButton({ ts: watch.ts, actionId: 'dd_item_button', value, user: BOB })).status).toBe(200);
-      expect(itemRow(h.db, runId, 's2.i1')).toMatchObject({ done: 0, done_by: null });
-      expect(
-        auditRows(h.db, runId)
-          .filter((a) => a.target === 's2.i1')
-          .map((a) => a.action),
-      ).toEqual(['item.tick', 'item.untick']);
+      expect(await itemRow(h.db, runId, 's2.i1')).toMatchObject({ done: 0, done_by: null });
+      expect((await auditRows(h.db, runId)).filter((a) => a.target === 's2.i1').map((a) => a.action)).toEqual(['item.tick', 'item.untick']);
       await h.bot.bot.sync.idle();
       expect(block().accessory.text.text).toBe('Done');
     });
@@ -184,8 +181,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const untick = await clickItem(h, 's0.i0', { user: BOB, checked: false });
       expect(untick.status).toBe(200);
-      expect(itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 0, done_by: null, done_at: null });
-      expect(auditRows(h.db, runId, 'item.untick')).toEqual([expect.objectContaining({ actor: BOB, target: 's0.i0' })]);
+      expect(await itemRow(h.db, runId, 's0.i0')).toMatchObject({ done: 0, done_by: null, done_at: null });
+      expect(await auditRows(h.db, runId, 'item.untick')).toEqual([expect.objectContaining({ actor: BOB, target: 's0.i0' })]);
       await h.bot.bot.sync.idle();
       expect(isTicked(h.fake, 's0.i0')).toBe(false);
     });
@@ -210,7 +207,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const postsBefore = fake.callsTo('chat.postMessage').length;
       const second = await startHarness({ fake, databasePath, transport });
       cleanups.push(() => second.bot.stop().catch(() => undefined));
-      expect(itemRow(second.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
+      expect(await itemRow(second.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: BOB });
       await eventually(() => expect(isTicked(fake, 's0.i0')).toBe(true));
 
       const status = ackText(await second.bot.slack.command('status'));
@@ -289,15 +286,15 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const refused = ackText(await h.bot.slack.command('abort changed my mind', { user: BOB }));
       expect(refused).toMatch(/Only the lead or an approver/);
-      expect(runStatus(h.db, runId)).toBe('active');
-      expect(auditRows(h.db, runId, 'denied')).toEqual([
+      expect(await runStatus(h.db, runId)).toBe('active');
+      expect(await auditRows(h.db, runId, 'denied')).toEqual([
         expect.objectContaining({ actor: BOB, detail: expect.objectContaining({ attempted: 'run.abort' }) }),
       ]);
 
       const done = ackText(await h.bot.slack.command('abort vendor outage', { user: ALICE }));
       expect(done).toContain(`Run #${runId} aborted`);
-      expect(runStatus(h.db, runId)).toBe('aborted');
-      expect(auditRows(h.db, runId, 'run.abort')).toEqual([expect.objectContaining({ actor: ALICE, detail: { reason: 'vendor outage' } })]);
+      expect(await runStatus(h.db, runId)).toBe('aborted');
+      expect(await auditRows(h.db, runId, 'run.abort')).toEqual([expect.objectContaining({ actor: ALICE, detail: { reason: 'vendor outage' } })]);
       await h.bot.bot.sync.idle();
       const overview = h.fake.messages(CHANNEL).find((m) => headerOf(m) === '#1 · Small Release');
       expect(overview?.text).toContain('aborted');
@@ -311,23 +308,23 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
       const refused = ackText(await h.bot.slack.command('finish'));
       expect(refused).toMatch(/items are still open/);
-      expect(runStatus(h.db, runId)).toBe('active');
+      expect(await runStatus(h.db, runId)).toBe('active');
 
       // The undecided Go/No-Go is waived on its own, as a gate waiver (issue 9); then the items.
       expect(ackText(await h.bot.slack.command('finish waive rehearsal only'))).toMatch(/Go\/No-Go decision recorded/);
       expect(ackText(await h.bot.slack.command('waive gate rehearsal only'))).toMatch(/waived/);
-      expect(auditRows(h.db, runId, 'gate.waive')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
+      expect(await auditRows(h.db, runId, 'gate.waive')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
       const finished = ackText(await h.bot.slack.command('finish waive rehearsal only'));
       expect(finished).toContain(`Run #${runId} finished: completed`);
-      expect(runStatus(h.db, runId)).toBe('completed');
-      const waivers = auditRows(h.db, runId, 'item.waive');
+      expect(await runStatus(h.db, runId)).toBe('completed');
+      const waivers = await auditRows(h.db, runId, 'item.waive');
       // 9 items count (the rollback phase is held), 2 were done: the template's and s0.i0; the gate was waived as a gate.
       expect(waivers).toHaveLength(6);
       expect(waivers.map((w) => w.target)).not.toContain('s0.i0');
       expect(waivers.map((w) => w.target)).not.toContain('s0.i2');
       expect(waivers.every((w) => w.actor === ALICE && w.detail?.['reason'] === 'rehearsal only')).toBe(true);
-      expect(itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 0, waived_reason: 'rehearsal only' });
-      expect(auditRows(h.db, runId, 'run.complete')).toHaveLength(1);
+      expect(await itemRow(h.db, runId, 's0.i1')).toMatchObject({ done: 0, waived_reason: 'rehearsal only' });
+      expect(await auditRows(h.db, runId, 'run.complete')).toHaveLength(1);
     });
   });
 
@@ -335,11 +332,11 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('refuses to update or delete an audit row', async () => {
       const h = await open();
       const { runId } = await startRun(h);
-      const rows = auditRows(h.db, runId);
+      const rows = await auditRows(h.db, runId);
       expect(rows.length).toBeGreaterThan(0);
-      expect(() => h.db.prepare('UPDATE audit SET actor = ? WHERE run_id = ?').run('U0MALLORY', runId)).toThrow(/append-only/);
-      expect(() => h.db.prepare('DELETE FROM audit WHERE run_id = ?').run(runId)).toThrow(/append-only/);
-      expect(auditRows(h.db, runId)).toEqual(rows);
+      await expect(prepared(h.db, 'UPDATE audit SET actor = ? WHERE run_id = ?').run('U0MALLORY', runId)).rejects.toThrow(/append-only/);
+      await expect(prepared(h.db, 'DELETE FROM audit WHERE run_id = ?').run(runId)).rejects.toThrow(/append-only/);
+      expect(await auditRows(h.db, runId)).toEqual(rows);
     });
   });
 });

@@ -95,8 +95,8 @@ async function world(): Promise<World> {
   return { fake, pd, global, own, bot, clock };
 }
 
-function gateOf(w: World, runId: number): string {
-  return allItems(w.bot.bot.runs.requireRun(runId).checklist).find((i) => i.text.startsWith('Go/No-Go'))!.id;
+async function gateOf(w: World, runId: number): Promise<string> {
+  return allItems((await w.bot.bot.runs.requireRun(runId)).checklist).find((i) => i.text.startsWith('Go/No-Go'))!.id;
 }
 
 function goButton(w: World, value: string): string {
@@ -120,16 +120,16 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
 
     const started = await w.bot.slack.command('start hooks-drill', { user: ALICE });
     expect(ackText(started)).toContain('Started run');
-    const runId = w.bot.bot.runs.resolveRun(CHANNEL, null).id;
+    const runId = (await w.bot.bot.runs.resolveRun(CHANNEL, null)).id;
 
     // The Decide section opens at T+5 minutes: move the app's clock past it (the receivers stay down "a minute" and more).
     w.clock.offset += 6 * MINUTE;
-    await eventually(() => expect(listDeliveries(w.bot.bot.db).some((d) => d.eventId.startsWith('opened:'))).toBe(true), {
+    await eventually(async () => expect((await listDeliveries(w.bot.bot.db)).some((d) => d.eventId.startsWith('opened:'))).toBe(true), {
       ...WAIT,
       message: 'phase.opened queued',
     });
 
-    const gate = gateOf(w, runId);
+    const gate = await gateOf(w, runId);
     const value = `${runId}:${gate}`;
     await eventually(() => void goButton(w, value), { ...WAIT, message: 'Go button posted' });
     const voted = await w.bot.slack.clickButton({ ts: goButton(w, value), actionId: ActionIds.gateGo, value, user: CAROL });
@@ -140,7 +140,7 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
     // Several failed attempts each while everything is down, with backoff.
     await realDelay(1_500);
     expect(w.global.events).toEqual([]);
-    const failing = listDeliveries(w.bot.bot.db);
+    const failing = await listDeliveries(w.bot.bot.db);
     expect(failing.every((d) => d.status !== 'sent')).toBe(true);
     expect(Math.max(...failing.map((d) => d.attempts))).toBeGreaterThan(1);
 
@@ -194,10 +194,10 @@ describe('events out: signed webhooks and PagerDuty change events', () => {
     w.global.failNext(1, { status: 410 });
     expect(ackText(await w.bot.slack.command('abort not today', { user: ALICE }))).toContain('abort');
     await eventually(
-      () =>
-        expect(listDeliveries(w.bot.bot.db).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed')).toHaveLength(
-          1,
-        ),
+      async () =>
+        expect(
+          (await listDeliveries(w.bot.bot.db)).filter((d) => d.destination.startsWith(`webhook:${w.global.url}`) && d.status === 'failed'),
+        ).toHaveLength(1),
       WAIT,
     );
     expect(w.bot.logs.some((l) => l.includes('receiver refused the event'))).toBe(true);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeWorkspace, type SlackBlock, type StoredMessage } from '../support/fakeSlack.js';
 import { LEGACY_VERIFICATION_TOKEN, type BotResponse } from '../support/slackClient.js';
 import { ALICE, BOB, CHANNEL, ackText, publicPostCount, startHarness, startRun, type Harness } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eedf00d);
 const CONCURRENCY = 8;
@@ -946,24 +947,20 @@ interface Snapshot {
   publicPosts: number;
 }
 
-function tablesOf(h: Harness): Record<string, string[]> {
-  const rows = (sql: string): string[] =>
-    h.db
-      .prepare(sql)
-      .all()
-      .map((row) => JSON.stringify(row));
+async function tablesOf(h: Harness): Promise<Record<string, string[]>> {
+  const rows = async (sql: string): Promise<string[]> => (await prepared(h.db, sql).all()).map((row) => JSON.stringify(row));
   return {
-    item_states: rows('SELECT * FROM item_states ORDER BY run_id, item_id'),
-    gate_votes: rows('SELECT * FROM gate_votes ORDER BY id'),
+    item_states: await rows('SELECT * FROM item_states ORDER BY run_id, item_id'),
+    gate_votes: await rows('SELECT * FROM gate_votes ORDER BY id'),
     // The checklist is a copy of the file; everything else about a run is in the other columns.
-    runs: rows(
+    runs: await rows(
       'SELECT id, checklist_name, channel_id, started_by, t0, slip_minutes, timezone, status, rollback_active, rollback_reason, rollback_started_at, ended_at, end_reason, length(checklist_json) AS checklist_length FROM runs ORDER BY id',
     ),
-    run_roles: rows('SELECT * FROM run_roles ORDER BY run_id, role, user_id'),
+    run_roles: await rows('SELECT * FROM run_roles ORDER BY run_id, role, user_id'),
     // Notices (slips, rollbacks, ends, gates passed) and run messages come only from accepted actions.
-    notices: rows(`SELECT key FROM reminders WHERE kind = 'notice' ORDER BY key`),
-    run_messages: rows('SELECT run_id, message_key FROM run_messages ORDER BY run_id, message_key'),
-    pager_outbox: rows('SELECT id, dedup_key, action FROM pager_outbox ORDER BY id'),
+    notices: await rows(`SELECT key FROM reminders WHERE kind = 'notice' ORDER BY key`),
+    run_messages: await rows('SELECT run_id, message_key FROM run_messages ORDER BY run_id, message_key'),
+    pager_outbox: await rows('SELECT id, dedup_key, action FROM pager_outbox ORDER BY id'),
   };
 }
 
@@ -979,9 +976,9 @@ function changes(before: Record<string, string[]>, after: Record<string, string[
   return out;
 }
 
-function snapshot(h: Harness): Snapshot {
-  const nonDenied = h.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE action <> 'denied'`).get() as { n: number };
-  return { tables: tablesOf(h), nonDeniedAudit: nonDenied.n, publicPosts: publicPostCount(h.fake) };
+async function snapshot(h: Harness): Promise<Snapshot> {
+  const nonDenied = (await prepared(h.db, `SELECT COUNT(*) AS n FROM audit WHERE action <> 'denied'`).get()) as { n: number };
+  return { tables: await tablesOf(h), nonDeniedAudit: nonDenied.n, publicPosts: publicPostCount(h.fake) };
 }
 
 interface Outcome {
@@ -1031,7 +1028,7 @@ async function fuzz(h: Harness, cases: Case[], before: Snapshot): Promise<Outcom
         expect(body.response_type, `${label(r.c)}: answered ${r.response!.text.slice(0, 200)}`).toBe('ephemeral');
       }
     }
-    const now = snapshot(h);
+    const now = await snapshot(h);
     const names = batch.map(label).join('\n');
     expect(changes(before.tables, now.tables), `the run tables changed in this batch:\n${names}`).toEqual([]);
     expect(now.nonDeniedAudit, `an audit row other than 'denied' was written in this batch:\n${names}`).toBe(before.nonDeniedAudit);
@@ -1076,7 +1073,7 @@ describe(`generated hostile requests (seed ${SEED}; replay with FUZZ_SEED=${SEED
     // Wait for the finish notice and the start-up reminders to settle, then take the baseline.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await h.bot.bot.sync.idle();
-    before = snapshot(h);
+    before = await snapshot(h);
     responsesBefore = h.fake.responses.length;
     logsBefore = h.bot.logs.length;
   }, 30_000);
@@ -1126,7 +1123,7 @@ describe(`generated hostile requests (seed ${SEED}; replay with FUZZ_SEED=${SEED
       [],
     );
     expect(h.fake.callsTo('chat.delete')).toEqual([]);
-    expect(changes(before.tables, snapshot(h).tables)).toEqual([]);
+    expect(changes(before.tables, (await snapshot(h)).tables)).toEqual([]);
     expect(await healthz(h)).toBe(200);
     // Hostile input is refused or ignored on purpose, never handled as an unexpected error.
     expect(
@@ -1136,6 +1133,6 @@ describe(`generated hostile requests (seed ${SEED}; replay with FUZZ_SEED=${SEED
         .map((l) => l.slice(0, 300)),
     ).toEqual([]);
     // Refused clicks were audited as such: the fuzz did reach the services, not only the parsers.
-    expect((h.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE action = 'denied'`).get() as { n: number }).n).toBeGreaterThan(100);
+    expect(((await prepared(h.db, `SELECT COUNT(*) AS n FROM audit WHERE action = 'denied'`).get()) as { n: number }).n).toBeGreaterThan(100);
   });
 });

@@ -87,8 +87,8 @@ async function world(): Promise<World> {
 
 async function startRun(w: World, bot = w.bot): Promise<{ runId: number; gateId: string }> {
   expect(ackText(await bot.slack.command('start shop-release', { user: ALICE }))).toContain('Started run');
-  const runId = bot.bot.runs.resolveRun(CHANNEL, null).id;
-  const gateId = allItems(bot.bot.runs.requireRun(runId).checklist).find((i) => i.kind === 'gate')!.id;
+  const runId = (await bot.bot.runs.resolveRun(CHANNEL, null)).id;
+  const gateId = allItems((await bot.bot.runs.requireRun(runId)).checklist).find((i) => i.kind === 'gate')!.id;
   return { runId, gateId };
 }
 
@@ -176,9 +176,12 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]!.comment).toContain('Test carol');
     expect(w.github.reviews[0]!.comment).toContain('deployday run #');
 
-    const requested = auditRows(w.bot.bot.db, runId, 'github.deployment_requested');
+    const requested = await auditRows(w.bot.bot.db, runId, 'github.deployment_requested');
     expect(requested).toMatchObject([{ actor: `github:${APP_SLUG}`, target: gateId }]);
-    await eventually(() => expect(auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, runId, 'github.approved')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
     await eventually(() => expect(channelText(w.fake)).toContain('GitHub was told to deploy `production`'), WAIT);
     await eventually(() => expect(gateMessageText(w.fake, runId, gateId)).toContain('🚀 GitHub told to deploy `production` (acme/shop)'), WAIT);
 
@@ -203,7 +206,10 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected', environment: 'production' });
     expect(w.github.reviews[0]!.comment).toContain('canary error rate doubled');
     expect(w.github.reviews[0]!.comment).toContain('Test carol');
-    await eventually(() => expect(auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, runId, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
   });
 
   it('answers 401 to a forged signature and records nothing', async () => {
@@ -219,8 +225,8 @@ describe('GitHub deployment protection rules', () => {
     });
     expect(unsigned.status).toBe(401);
 
-    expect(listProtections(w.bot.bot.db)).toEqual([]);
-    expect(auditRows(w.bot.bot.db, runId).filter((r) => r.action.startsWith('github.'))).toEqual([]);
+    expect(await listProtections(w.bot.bot.db)).toEqual([]);
+    expect((await auditRows(w.bot.bot.db, runId)).filter((r) => r.action.startsWith('github.'))).toEqual([]);
     await w.bot.bot.github!.tick();
     expect(w.github.calls).toEqual([]);
     expect(channelText(w.fake)).not.toContain('GitHub is waiting');
@@ -235,7 +241,7 @@ describe('GitHub deployment protection rules', () => {
     expect(first.body).toMatchObject({ outcome: 'waiting' });
     expect(replay.status).toBe(202);
     expect(replay.body).toMatchObject({ outcome: 'replayed' });
-    expect(listProtections(w.bot.bot.db)).toHaveLength(1);
+    expect(await listProtections(w.bot.bot.db)).toHaveLength(1);
     const notices = () =>
       w.fake.messages(CHANNEL).filter((m) => (m.text ?? '').includes('GitHub is waiting for this gate to deploy `production` (acme/shop, ref'))
         .length;
@@ -245,7 +251,7 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     await w.bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
-    expect(auditRows(w.bot.bot.db, runId, 'github.deployment_requested')).toHaveLength(1);
+    expect(await auditRows(w.bot.bot.db, runId, 'github.deployment_requested')).toHaveLength(1);
     expect(notices()).toBe(1);
   });
 
@@ -261,7 +267,10 @@ describe('GitHub deployment protection rules', () => {
     await eventually(() => expect(w.github.reviews).toHaveLength(1), WAIT);
     expect(w.github.reviews[0]).toMatchObject({ state: 'rejected' });
     expect(w.github.reviews[0]!.comment).toContain('No active deployday run maps acme/shop environment "production"');
-    await eventually(() => expect(auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]), WAIT);
+    await eventually(
+      async () => expect(await auditRows(w.bot.bot.db, null, 'github.rejected')).toMatchObject([{ actor: `github:${APP_SLUG}` }]),
+      WAIT,
+    );
   });
 
   it('rejects a waiting deployment when its run is aborted before the gate is decided, saying so', async () => {
@@ -306,12 +315,15 @@ describe('GitHub deployment protection rules', () => {
     w.github.failNext(1, { status: 429, retryAfter: '0' });
     w.github.failNext(1, { status: 403, rateLimitReset: Math.floor(Date.now() / 1000) });
     await vote(w, bot, runId, gateId, 'go', CAROL);
-    await eventually(() => expect(listProtections(bot.bot.db)[0]!.attempts).toBeGreaterThanOrEqual(2), { ...WAIT, message: 'two refused attempts' });
+    await eventually(async () => expect((await listProtections(bot.bot.db))[0]!.attempts).toBeGreaterThanOrEqual(2), {
+      ...WAIT,
+      message: 'two refused attempts',
+    });
     expect(w.github.reviews).toEqual([]);
     await w.github.setDown(true);
     await eventually(
-      () => {
-        const row = listProtections(bot.bot.db)[0]!;
+      async () => {
+        const row = (await listProtections(bot.bot.db))[0]!;
         expect(row.attempts).toBeGreaterThanOrEqual(3);
         expect(row).toMatchObject({ status: 'queued', decision: 'approved' });
       },
@@ -325,8 +337,8 @@ describe('GitHub deployment protection rules', () => {
     expect(w.github.reviews[0]).toMatchObject({ state: 'approved', environment: 'production' });
     await bot.bot.github!.tick();
     expect(w.github.reviews).toHaveLength(1);
-    expect(listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
-    expect(auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
+    expect(await listProtections(bot.bot.db)).toMatchObject([{ status: 'sent', decision: 'approved' }]);
+    expect(await auditRows(bot.bot.db, runId, 'github.approved')).toHaveLength(1);
 
     // The retries were logged; no secret was: not the webhook secret, the App key nor an installation token.
     const logs = [...first.logs, ...bot.logs].join('\n');

@@ -85,7 +85,7 @@ describe('a run of a hostile checklist', () => {
     w.advance(16 * MINUTE);
     await channelGot('📟 Paged on-call');
 
-    const gate = allItems(w.bot.bot.runs.requireRun(runId).checklist).find((i) => i.kind === 'gate')!;
+    const gate = allItems((await w.bot.bot.runs.requireRun(runId)).checklist).find((i) => i.kind === 'gate')!;
     const value = `${runId}:${gate.id}`;
     const ts = w.fake.messages(CHANNEL).find((m) => JSON.stringify(m.blocks).includes(`"value":"${value}"`))!.ts;
     // The decision's window closed at T-0: a slip reopens it (and puts the moved-T-0 notice through the same test).

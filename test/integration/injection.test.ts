@@ -113,7 +113,7 @@ describe('text a person types is never a mention or a disguised link', () => {
       await command(`role #${first.runId} "${payload}" <@${BOB}>`);
       await command(`roles #${first.runId}`);
       await command(`page #${first.runId} ${payload}`);
-      const gate = allItems(harness.bot.bot.runs.requireRun(first.runId).checklist).find((i) => i.kind === 'gate')!;
+      const gate = allItems((await harness.bot.bot.runs.requireRun(first.runId)).checklist).find((i) => i.kind === 'gate')!;
       const value = `${first.runId}:${gate.id}`;
       const views = harness.fake.views.length;
       await harness.bot.slack.clickButton({

@@ -9,7 +9,7 @@ import { App, LogLevel, type Logger } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/app.js';
 import { BOT_SCOPES, oauthAppOptions } from '../../src/slack/oauthInstall.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import { openDatabase, prepared, type Db } from '../../src/store/db.js';
 import { createInstallationStore, findInstallation, listInstallations } from '../../src/store/installations.js';
 import { createTokenCipher } from '../../src/store/tokenCipher.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -107,7 +107,7 @@ beforeEach(() => {
 afterEach(async () => {
   await app?.stop().catch(() => undefined);
   await fake?.close();
-  db?.close();
+  await db?.close();
 });
 
 describe('OAuth install', () => {
@@ -119,11 +119,11 @@ describe('OAuth install', () => {
     expect(a.page).toContain('Alpha');
     expect((await install({ teamId: 'T0BBB' })).status).toBe(200);
 
-    expect(listInstallations(db).map((i) => i.tenantKey)).toEqual(['T:T0AAA', 'T:T0BBB']);
-    const tokenA = findInstallation(db, cipher, 'T:T0AAA')?.bot?.token;
-    const tokenB = findInstallation(db, cipher, 'T:T0BBB')?.bot?.token;
+    expect((await listInstallations(db)).map((i) => i.tenantKey)).toEqual(['T:T0AAA', 'T:T0BBB']);
+    const tokenA = (await findInstallation(db, cipher, 'T:T0AAA'))?.bot?.token;
+    const tokenB = (await findInstallation(db, cipher, 'T:T0BBB'))?.bot?.token;
     expect(tokenA).toMatch(/^xoxb-T0AAA-/);
-    expect(JSON.stringify(db.prepare('SELECT * FROM installations').all())).not.toContain(tokenA);
+    expect(JSON.stringify(await prepared(db, 'SELECT * FROM installations').all())).not.toContain(tokenA);
 
     expect(await command('T0AAA')).toBe(200);
     expect(await command('T0BBB')).toBe(200);
@@ -156,7 +156,7 @@ describe('OAuth install', () => {
     await startApp();
     const org = await install({ teamId: 'T0GRID1', orgWide: true });
     expect(org.status).toBe(200);
-    expect(listInstallations(db)).toEqual([
+    expect(await listInstallations(db)).toEqual([
       { tenantKey: 'E:E0GRID', teamId: null, enterpriseId: 'E0GRID', isEnterpriseInstall: true, botTokenExpiresAt: null },
     ]);
   });
@@ -167,17 +167,17 @@ describe('OAuth install', () => {
     expect(forged.status).toBe(400);
     expect(forged.page).toContain('This installation link has expired, was forged, or was started in another browser.');
     expect(forged.page).not.toContain('forged-state');
-    expect(listInstallations(db)).toEqual([]);
+    expect(await listInstallations(db)).toEqual([]);
   });
 
   it('refuses a replayed redirect: the code works once, and the second try stores nothing new', async () => {
     await startApp();
     const first = await install({ teamId: 'T0AAA' });
-    const tokenBefore = findInstallation(db, cipher, 'T:T0AAA')?.bot?.token;
+    const tokenBefore = (await findInstallation(db, cipher, 'T:T0AAA'))?.bot?.token;
     const again = await fetch(`${base}${first.redirect.pathname}${first.redirect.search}`, { headers: { cookie: first.cookie } });
     expect(again.status).toBe(502);
     expect(await again.text()).toContain('Slack refused the installation (code_already_used).');
-    expect(findInstallation(db, cipher, 'T:T0AAA')?.bot?.token).toBe(tokenBefore);
+    expect((await findInstallation(db, cipher, 'T:T0AAA'))?.bot?.token).toBe(tokenBefore);
   });
 
   it('refuses an installation missing a required scope, listing the scopes, and stores nothing', async () => {
@@ -185,19 +185,19 @@ describe('OAuth install', () => {
     const partial = await install({ teamId: 'T0AAA', grantOnly: ['commands', 'chat:write', 'files:write'] });
     expect(partial.status).toBe(400);
     expect(partial.page).toContain('without the scopes chat:write.public, channels:history, groups:history');
-    expect(listInstallations(db)).toEqual([]);
+    expect(await listInstallations(db)).toEqual([]);
   });
 
   it('refreshes a rotating token that is about to expire, stores the new one, and uses it', async () => {
     // Bolt refreshes a token within two hours of its expiry; one hour makes the first request refresh.
     await startApp({ tokenRotation: true, expiresInSec: 3600 });
     await install({ teamId: 'T0AAA' });
-    const installed = findInstallation(db, cipher, 'T:T0AAA')!.bot!;
+    const installed = (await findInstallation(db, cipher, 'T:T0AAA'))!.bot!;
     expect(installed.token).toMatch(/^xoxe\.xoxb-/);
     expect(installed.refreshToken).toMatch(/^xoxe-1-/);
 
     expect(await command('T0AAA')).toBe(200);
-    const refreshed = findInstallation(db, cipher, 'T:T0AAA')!.bot!;
+    const refreshed = (await findInstallation(db, cipher, 'T:T0AAA'))!.bot!;
     expect(refreshed.token).not.toBe(installed.token);
     expect(tokensSeen).toEqual([{ team: 'T0AAA', token: refreshed.token }]);
     expect(fake.callsTo('oauth.v2.access').map((c) => c.args['grant_type'] ?? 'authorization_code')).toEqual(['authorization_code', 'refresh_token']);
@@ -210,8 +210,8 @@ describe('OAuth install', () => {
     const secrets = [
       CLIENT_SECRET,
       redirect.searchParams.get('code')!,
-      findInstallation(db, cipher, 'T:T0AAA')!.bot!.token,
-      findInstallation(db, cipher, 'T:T0AAA')!.bot!.refreshToken!,
+      (await findInstallation(db, cipher, 'T:T0AAA'))!.bot!.token,
+      (await findInstallation(db, cipher, 'T:T0AAA'))!.bot!.refreshToken!,
     ];
     const log = logLines.join('\n');
     for (const secret of secrets) expect(log).not.toContain(secret);

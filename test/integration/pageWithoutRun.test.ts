@@ -88,7 +88,7 @@ describe('/deploy page in a channel with no run (issue 10)', () => {
       custom_details: { channel: QUIET_CHANNEL, requested_by: ALICE },
     });
     expect(sent[0]!.links).toEqual([{ href: `https://slack.com/app_redirect?channel=${QUIET_CHANNEL}`, text: `Slack channel ${QUIET_CHANNEL}` }]);
-    const requests = auditRows(bot.bot.db, null, 'page.request');
+    const requests = await auditRows(bot.bot.db, null, 'page.request');
     expect(requests.map((r) => [r.actor, r.detail?.['outcome']])).toEqual([
       [ALICE, 'sent'],
       [BOB, 'folded'],

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/domain/pageEvent.js';
 import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/jobs/outboxWorker.js';
@@ -13,7 +12,7 @@ import { createPagerDutyClient, type PagerDutyClient, type PagerLogger, type Sen
 import { createDryRunPager } from '../../src/pager/dryRunPager.js';
 import { createPagerDutyPager } from '../../src/pager/pagerDutyPager.js';
 import { createPageOutbox } from '../../src/service/pageOutbox.js';
-import { applyMigrations, type Db } from '../../src/store/db.js';
+import { openDatabase, prepared, type SqliteDb } from '../../src/store/db.js';
 import {
   claimDueOutbox,
   enqueuePage,
@@ -39,10 +38,8 @@ const NEVER_MS = 10 * 60_000;
 const TEST_BACKOFF = { baseMs: 1000, maxMs: 8000, jitter: 0 };
 
 /** A database with the real migrations, all of them. */
-function migratedDb(path = ':memory:'): Db {
-  const db = new Database(path);
-  applyMigrations(db, MIGRATIONS_DIR);
-  return db;
+function migratedDb(path = ':memory:'): SqliteDb {
+  return openDatabase(path, MIGRATIONS_DIR);
 }
 
 function captureLogger(): { logger: PagerLogger; lines: string[] } {
@@ -66,22 +63,22 @@ const enqueueRequests = (fake: FakePagerDuty) => fake.requests.filter((r) => r.p
 beforeAll(assertTestCaTrusted);
 
 describe('pager outbox store', () => {
-  let db: Db;
+  let db: SqliteDb;
   beforeEach(() => {
     db = migratedDb();
   });
 
-  it('queues a trigger only once while its page is open, and a resolve only for an open page', () => {
+  it('queues a trigger only once while its page is open, and a resolve only for an open page', async () => {
     const page = pageInput(12, 'overdue:s3', T0);
-    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 })).toBe(false);
-    expect(enqueuePage(db, page)).toBe(true);
-    expect(enqueuePage(db, { ...page, now: T0 + 1 })).toBe(false);
-    expect(openPages(db).map((p) => p.dedupKey)).toEqual([page.dedupKey]);
+    expect(await enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 })).toBe(false);
+    expect(await enqueuePage(db, page)).toBe(true);
+    expect(await enqueuePage(db, { ...page, now: T0 + 1 })).toBe(false);
+    expect((await openPages(db)).map((p) => p.dedupKey)).toEqual([page.dedupKey]);
 
-    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 5 })).toBe(true);
-    expect(enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 6 })).toBe(false);
-    expect(openPages(db)).toEqual([]);
-    expect(listPages(db, 12)).toEqual([
+    expect(await enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 5 })).toBe(true);
+    expect(await enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 + 6 })).toBe(false);
+    expect(await openPages(db)).toEqual([]);
+    expect(await listPages(db, 12)).toEqual([
       {
         dedupKey: page.dedupKey,
         runId: 12,
@@ -96,110 +93,112 @@ describe('pager outbox store', () => {
         teamId: null,
       },
     ]);
-    expect(listOutbox(db).map((r) => [r.action, r.status, r.runId])).toEqual([
+    expect((await listOutbox(db)).map((r) => [r.action, r.status, r.runId])).toEqual([
       ['trigger', 'pending', 12],
       ['resolve', 'pending', 12],
     ]);
 
     // Resolved, it can be raised again: a new incident.
-    expect(enqueuePage(db, { ...page, now: T0 + 10 })).toBe(true);
-    expect(getPage(db, page.dedupKey)?.state).toBe('open');
+    expect(await enqueuePage(db, { ...page, now: T0 + 10 })).toBe(true);
+    expect((await getPage(db, page.dedupKey))?.state).toBe('open');
   });
 
-  it('stores the event without its routing key', () => {
-    enqueuePage(db, pageInput(1, 'gate:no-go', T0));
-    const stored = db.prepare('SELECT payload_json FROM pager_outbox').pluck().all() as string[];
+  it('stores the event without its routing key', async () => {
+    await enqueuePage(db, pageInput(1, 'gate:no-go', T0));
+    const stored = ((await prepared(db, 'SELECT payload_json FROM pager_outbox').all()) as Array<{ payload_json: string }>).map(
+      (r) => r.payload_json,
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0]).not.toContain(ROUTING_KEY);
     expect(JSON.parse(stored[0] ?? '{}')).not.toHaveProperty('routing_key');
   });
 
-  it('claims a resolve only after its trigger is sent, and one row per dedup key per claim', () => {
+  it('claims a resolve only after its trigger is sent, and one row per dedup key per claim', async () => {
     const a = pageInput(1, 'a', T0);
     const b = pageInput(1, 'b', T0);
-    enqueuePage(db, a);
-    enqueueResolve(db, { dedupKey: a.dedupKey, now: T0 });
-    enqueuePage(db, b);
+    await enqueuePage(db, a);
+    await enqueueResolve(db, { dedupKey: a.dedupKey, now: T0 });
+    await enqueuePage(db, b);
 
-    const first = claimDueOutbox(db, T0, 10);
+    const first = await claimDueOutbox(db, T0, 10);
     expect(first.map((r) => [r.dedupKey, r.action, r.attempts])).toEqual([
       [a.dedupKey, 'trigger', 1],
       [b.dedupKey, 'trigger', 1],
     ]);
-    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
-    markSent(db, first[0]!.id, T0);
-    expect(claimDueOutbox(db, T0, 10).map((r) => [r.dedupKey, r.action])).toEqual([[a.dedupKey, 'resolve']]);
+    expect(await claimDueOutbox(db, T0, 10)).toEqual([]);
+    await markSent(db, first[0]!.id, T0);
+    expect((await claimDueOutbox(db, T0, 10)).map((r) => [r.dedupKey, r.action])).toEqual([[a.dedupKey, 'resolve']]);
   });
 
-  it('does not claim a row before its next attempt time', () => {
-    enqueuePage(db, pageInput(1, 'later', T0 + 1000));
-    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
-    expect(claimDueOutbox(db, T0 + 1000, 10)).toHaveLength(1);
+  it('does not claim a row before its next attempt time', async () => {
+    await enqueuePage(db, pageInput(1, 'later', T0 + 1000));
+    expect(await claimDueOutbox(db, T0, 10)).toEqual([]);
+    expect(await claimDueOutbox(db, T0 + 1000, 10)).toHaveLength(1);
   });
 
-  it('claims a row left sending again only after the two-minute lease', () => {
-    enqueuePage(db, pageInput(1, 'crash', T0));
-    expect(claimDueOutbox(db, T0, 10)).toHaveLength(1);
-    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
-    const again = claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10);
+  it('claims a row left sending again only after the two-minute lease', async () => {
+    await enqueuePage(db, pageInput(1, 'crash', T0));
+    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    expect(await claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
+    const again = await claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10);
     expect(again.map((r) => r.attempts)).toEqual([2]);
   });
 
-  it('releases rows a stopped worker left sending so they are due at once, leaving other rows alone', () => {
+  it('releases rows a stopped worker left sending so they are due at once, leaving other rows alone', async () => {
     const crashed = pageInput(1, 'crashed', T0);
     const later = pageInput(1, 'later', T0 + 60_000);
-    enqueuePage(db, crashed);
-    expect(claimDueOutbox(db, T0, 10)).toHaveLength(1);
-    enqueuePage(db, later);
+    await enqueuePage(db, crashed);
+    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    await enqueuePage(db, later);
 
-    expect(releaseStaleSending(db, T0 + 5_000)).toBe(1);
-    expect(listOutbox(db).map((r) => [r.dedupKey, r.status, r.nextAttemptAt, r.claimedAt])).toEqual([
+    expect(await releaseStaleSending(db, T0 + 5_000)).toBe(1);
+    expect((await listOutbox(db)).map((r) => [r.dedupKey, r.status, r.nextAttemptAt, r.claimedAt])).toEqual([
       [crashed.dedupKey, 'pending', T0 + 5_000, null],
       [later.dedupKey, 'pending', T0 + 60_000, null],
     ]);
     // Well inside the lease, the released row is claimed again; its first attempt still counts.
-    expect(claimDueOutbox(db, T0 + 5_000, 10).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
-    expect(releaseStaleSending(db, T0 + 6_000)).toBe(1);
-    expect(releaseStaleSending(db, T0 + 6_000)).toBe(0);
+    expect((await claimDueOutbox(db, T0 + 5_000, 10)).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
+    expect(await releaseStaleSending(db, T0 + 6_000)).toBe(1);
+    expect(await releaseStaleSending(db, T0 + 6_000)).toBe(0);
   });
 
-  it('lets a page PagerDuty refused be raised again', () => {
+  it('lets a page PagerDuty refused be raised again', async () => {
     const page = pageInput(4, 'refused', T0);
-    enqueuePage(db, page);
-    const [row] = claimDueOutbox(db, T0, 10);
-    expect(markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400)).toBe(true);
-    expect(getPage(db, page.dedupKey)?.state).toBe('failed');
-    expect(enqueuePage(db, { ...page, now: T0 + 1 })).toBe(true);
+    await enqueuePage(db, page);
+    const [row] = await claimDueOutbox(db, T0, 10);
+    expect(await markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400)).toBe(true);
+    expect((await getPage(db, page.dedupKey))?.state).toBe('failed');
+    expect(await enqueuePage(db, { ...page, now: T0 + 1 })).toBe(true);
   });
 
-  it('closes a refused page without queuing anything, and only a refused one', () => {
+  it('closes a refused page without queuing anything, and only a refused one', async () => {
     const refused = pageInput(4, 'refused-then-cleared', T0);
     const open = pageInput(4, 'still-open', T0);
-    enqueuePage(db, refused);
-    enqueuePage(db, open);
-    const [row] = claimDueOutbox(db, T0, 1);
-    markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400);
+    await enqueuePage(db, refused);
+    await enqueuePage(db, open);
+    const [row] = await claimDueOutbox(db, T0, 1);
+    await markFailed(db, row!.id, 'PagerDuty refused the event (400)', 400);
 
-    expect(closeRefusedPage(db, { dedupKey: open.dedupKey, now: T0 + 1 })).toBe(false);
-    expect(closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 2 })).toBe(true);
-    expect(closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 3 })).toBe(false);
-    expect(listPages(db, 4).map((p) => [p.reason, p.state, p.resolvedAt])).toEqual([
+    expect(await closeRefusedPage(db, { dedupKey: open.dedupKey, now: T0 + 1 })).toBe(false);
+    expect(await closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 2 })).toBe(true);
+    expect(await closeRefusedPage(db, { dedupKey: refused.dedupKey, now: T0 + 3 })).toBe(false);
+    expect((await listPages(db, 4)).map((p) => [p.reason, p.state, p.resolvedAt])).toEqual([
       ['refused-then-cleared', 'resolved', T0 + 2],
       ['still-open', 'open', null],
     ]);
-    expect(listOutbox(db).map((r) => r.action)).toEqual(['trigger', 'trigger']);
+    expect((await listOutbox(db)).map((r) => r.action)).toEqual(['trigger', 'trigger']);
   });
 
-  it('rolls a queued page back with the caller transaction that decided it', () => {
+  it('rolls a queued page back with the caller transaction that decided it', async () => {
     const page = pageInput(5, 'rollback', T0);
-    expect(() =>
-      db.transaction(() => {
-        enqueuePage(db, page);
+    await expect(
+      db.tx(async () => {
+        await enqueuePage(db, page);
         throw new Error('the change that caused the page failed');
-      })(),
-    ).toThrow('the change that caused the page failed');
-    expect(listOutbox(db)).toEqual([]);
-    expect(getPage(db, page.dedupKey)).toBeNull();
+      }),
+    ).rejects.toThrow('the change that caused the page failed');
+    expect(await listOutbox(db)).toEqual([]);
+    expect(await getPage(db, page.dedupKey)).toBeNull();
   });
 });
 
@@ -476,7 +475,7 @@ describe('the Pager port', () => {
 
 describe('outbox worker against the fake PagerDuty', () => {
   let fake: FakePagerDuty;
-  let db: Db;
+  let db: SqliteDb;
   let clock: number;
   let log: ReturnType<typeof captureLogger>;
   let results: Array<{ row: OutboxRow; result: SendResult }>;
@@ -494,7 +493,7 @@ describe('outbox worker against the fake PagerDuty', () => {
       logger: log.logger,
     });
 
-  const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
+  const makeWorker = (overrides: { db?: SqliteDb; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
     const worker = createOutboxWorker({
       outbox: createPageOutbox(overrides.db ?? db),
       pager: createPagerDutyPager({
@@ -532,13 +531,13 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('delivers a page and then its resolve', async () => {
     const worker = makeWorker();
     const page = pageInput(12, 'overdue:s3', T0);
-    enqueuePage(db, page);
+    await enqueuePage(db, page);
     await worker.tick();
     expect(fake.alerts.get(page.dedupKey)?.status).toBe('triggered');
-    expect(listOutbox(db).map((r) => [r.status, r.lastStatus, r.sentAt])).toEqual([['sent', 202, T0]]);
+    expect((await listOutbox(db)).map((r) => [r.status, r.lastStatus, r.sentAt])).toEqual([['sent', 202, T0]]);
 
     clock += 60_000;
-    enqueueResolve(db, { dedupKey: page.dedupKey, now: clock });
+    await enqueueResolve(db, { dedupKey: page.dedupKey, now: clock });
     await worker.tick();
     expect(fake.alerts.get(page.dedupKey)?.status).toBe('resolved');
     expect(fake.incidentsOpened).toBe(1);
@@ -551,8 +550,8 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('sends a trigger and its resolve queued together in order, one per tick', async () => {
     const worker = makeWorker();
     const page = pageInput(12, 'quick', T0);
-    enqueuePage(db, page);
-    enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 });
+    await enqueuePage(db, page);
+    await enqueueResolve(db, { dedupKey: page.dedupKey, now: T0 });
     await worker.tick();
     await worker.tick();
     expect(fake.alerts.get(page.dedupKey)?.events.map((e) => e.action)).toEqual(['trigger', 'resolve']);
@@ -561,19 +560,19 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('rides out 500s and refused connections: once PagerDuty is back, the page is delivered as one incident', async () => {
     const worker = makeWorker();
     const page = pageInput(7, 'gate:no-go', T0);
-    enqueuePage(db, page);
+    await enqueuePage(db, page);
 
     fake.failNext(2, { status: 500 });
     await worker.tick();
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500, nextAttemptAt: T0 + 1000 });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500, nextAttemptAt: T0 + 1000 });
     clock += 1000;
     await worker.tick();
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 2, lastStatus: 500, nextAttemptAt: T0 + 1000 + 2000 });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'pending', attempts: 2, lastStatus: 500, nextAttemptAt: T0 + 1000 + 2000 });
 
     await fake.setDown(true);
     clock += 2000;
     await worker.tick();
-    const whileDown = listOutbox(db)[0]!;
+    const whileDown = (await listOutbox(db))[0]!;
     expect(whileDown).toMatchObject({ status: 'pending', attempts: 3, lastStatus: null, nextAttemptAt: clock + 4000 });
     expect(whileDown.lastError).toMatch(/ECONNREFUSED/);
 
@@ -581,11 +580,11 @@ describe('outbox worker against the fake PagerDuty', () => {
     await fake.setDown(false);
     clock += 3999;
     await worker.tick();
-    expect(listOutbox(db)[0]?.attempts).toBe(3);
+    expect((await listOutbox(db))[0]?.attempts).toBe(3);
 
     clock += 1;
     await worker.tick();
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'sent', attempts: 4 });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'sent', attempts: 4 });
     expect(fake.incidentsOpened).toBe(1);
     expect(fake.alerts.get(page.dedupKey)?.events).toHaveLength(1);
     expect(results.map((r) => r.result.ok)).toEqual([false, false, false, true]);
@@ -600,16 +599,16 @@ describe('outbox worker against the fake PagerDuty', () => {
     const path = join(tmp, 'pager.db');
     const first = migratedDb(path);
     const page = pageInput(9, 'overdue:s2', T0);
-    enqueuePage(first, page);
+    await enqueuePage(first, page);
     const oldWorker = makeWorker({ db: first });
     await fake.setDown(true);
     await oldWorker.tick();
     await oldWorker.stop();
-    first.close();
+    await first.close();
     await fake.setDown(false);
 
     clock += 1000;
-    const second = new Database(path);
+    const second = migratedDb(path);
     try {
       const newWorker = makeWorker({ db: second });
       await newWorker.tick();
@@ -618,28 +617,28 @@ describe('outbox worker against the fake PagerDuty', () => {
       await newWorker.tick();
       expect(enqueueRequests(fake)).toHaveLength(1);
       expect(fake.incidentsOpened).toBe(1);
-      expect(listOutbox(second)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+      expect((await listOutbox(second))[0]).toMatchObject({ status: 'sent', attempts: 2 });
     } finally {
-      second.close();
+      await second.close();
     }
   });
 
   it('re-sends a row a crash left in sending, after its lease, and it is still one incident', async () => {
     const page = pageInput(2, 'overdue:s4', T0);
-    enqueuePage(db, page);
+    await enqueuePage(db, page);
     // The crashed worker: claimed the row and reached PagerDuty, but died before marking it.
-    const [claimed] = claimDueOutbox(db, T0, 10);
+    const [claimed] = await claimDueOutbox(db, T0, 10);
     expect(await makeClient().sendEvent({ ...claimed!.event, routing_key: ROUTING_KEY })).toMatchObject({ ok: true });
 
     const worker = makeWorker();
     clock = T0 + 60_000;
     await worker.tick();
-    expect(listOutbox(db)[0]?.status).toBe('sending');
+    expect((await listOutbox(db))[0]?.status).toBe('sending');
     expect(enqueueRequests(fake)).toHaveLength(1);
 
     clock = T0 + SENDING_LEASE_MS;
     await worker.tick();
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'sent', attempts: 2 });
     expect(enqueueRequests(fake)).toHaveLength(2);
     expect(fake.incidentsOpened).toBe(1);
   });
@@ -647,16 +646,16 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('marks an event PagerDuty refuses (400) failed, reports it through onResult, and never retries it', async () => {
     const worker = makeWorker({ routingKey: OTHER_KEY });
     const page = pageInput(6, 'bad-key', T0);
-    enqueuePage(db, page);
+    await enqueuePage(db, page);
     await worker.tick();
 
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400 });
-    expect(listOutbox(db)[0]?.lastError).toContain("'routing_key' is not a known integration key");
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400 });
+    expect((await listOutbox(db))[0]?.lastError).toContain("'routing_key' is not a known integration key");
     expect(results).toHaveLength(1);
     expect(results[0]?.row.dedupKey).toBe(page.dedupKey);
     expect(results[0]?.result).toMatchObject({ ok: false, retryable: false, status: 400 });
     expect(log.lines.some((l) => l.startsWith('error pager outbox: PagerDuty refused the event'))).toBe(true);
-    expect(getPage(db, page.dedupKey)?.state).toBe('failed');
+    expect((await getPage(db, page.dedupKey))?.state).toBe('failed');
 
     clock += 3_600_000;
     await worker.tick();
@@ -666,21 +665,21 @@ describe('outbox worker against the fake PagerDuty', () => {
 
   it('fails an event PagerDuty would refuse without sending it', async () => {
     const worker = makeWorker({ routingKey: 'too-short' });
-    enqueuePage(db, pageInput(6, 'short-key', T0));
+    await enqueuePage(db, pageInput(6, 'short-key', T0));
     await worker.tick();
     expect(fake.requests).toEqual([]);
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'failed', lastStatus: null });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'failed', lastStatus: null });
     expect(results[0]?.result).toEqual({ ok: false, retryable: false, error: 'invalid event: routing_key must be 32 characters (got 9 characters)' });
   });
 
   it('honours Retry-After on a 429 that outlasts pdjs’s own re-sends', async () => {
     const worker = makeWorker();
-    enqueuePage(db, pageInput(8, 'throttled', T0));
+    await enqueuePage(db, pageInput(8, 'throttled', T0));
     // pdjs re-sends a 429 three times after its short pause; the worker sees the fourth answer.
     fake.failNext(4, { status: 429, retryAfter: '30' });
     await worker.tick();
     expect(enqueueRequests(fake)).toHaveLength(4);
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 429, nextAttemptAt: T0 + 30_000 });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 429, nextAttemptAt: T0 + 30_000 });
     expect(results[0]?.result).toMatchObject({ ok: false, retryable: true, status: 429, retryAfterMs: 30_000 });
 
     clock = T0 + 29_999;
@@ -688,23 +687,23 @@ describe('outbox worker against the fake PagerDuty', () => {
     expect(enqueueRequests(fake)).toHaveLength(4);
     clock = T0 + 30_000;
     await worker.tick();
-    expect(listOutbox(db)[0]?.status).toBe('sent');
+    expect((await listOutbox(db))[0]?.status).toBe('sent');
     expect(enqueueRequests(fake)).toHaveLength(5);
   });
 
   it('bounds a send PagerDuty answers too late, retries it, and still opens one incident', async () => {
     const worker = makeWorker({ timeoutMs: 250 });
     const page = pageInput(10, 'slow-pd', T0);
-    enqueuePage(db, page);
+    await enqueuePage(db, page);
     fake.failNext(1, { delayMs: NEVER_MS });
     await worker.tick();
     expect(fake.answersHeld, 'the tick ended before PagerDuty’s answer').toBe(1);
-    expect(listOutbox(db)[0]).toMatchObject({ status: 'pending', lastError: 'timed out after 250 ms', lastStatus: null });
+    expect((await listOutbox(db))[0]).toMatchObject({ status: 'pending', lastError: 'timed out after 250 ms', lastStatus: null });
 
     clock += 1000;
     // The retry gets the usual bound: 250 ms is tight for an HTTPS round trip on a busy machine.
     await makeWorker().tick();
-    expect(listOutbox(db)[0]?.status).toBe('sent');
+    expect((await listOutbox(db))[0]?.status).toBe('sent');
     // The slow answer was processed by PagerDuty all the same; the retry joined the same alert.
     expect(fake.alerts.get(page.dedupKey)?.events).toHaveLength(2);
     expect(fake.incidentsOpened).toBe(1);
@@ -712,43 +711,43 @@ describe('outbox worker against the fake PagerDuty', () => {
 
   it('stop() waits for the tick in flight, and ticks after it do nothing', async () => {
     const worker = makeWorker({ timeoutMs: 2000 });
-    enqueuePage(db, pageInput(11, 'stop', T0));
+    await enqueuePage(db, pageInput(11, 'stop', T0));
     fake.failNext(1, { delayMs: 300 });
     const ticking = worker.tick();
     await new Promise((r) => setTimeout(r, 50));
     await worker.stop();
-    expect(listOutbox(db)[0]?.status).toBe('sent');
+    expect((await listOutbox(db))[0]?.status).toBe('sent');
     await ticking;
 
-    enqueuePage(db, pageInput(11, 'after-stop', T0));
+    await enqueuePage(db, pageInput(11, 'after-stop', T0));
     await worker.tick();
     expect(enqueueRequests(fake)).toHaveLength(1);
   });
 
   it('runs a tick asked for during a tick right after it, so a page queued meanwhile goes out', async () => {
     const worker = makeWorker();
-    enqueuePage(db, pageInput(13, 'first', T0));
+    await enqueuePage(db, pageInput(13, 'first', T0));
     fake.failNext(1, { delayMs: 200 });
     const firstTick = worker.tick();
     await new Promise((r) => setTimeout(r, 50));
-    enqueuePage(db, pageInput(13, 'second', T0));
+    await enqueuePage(db, pageInput(13, 'second', T0));
     await worker.tick();
     await firstTick;
-    expect(listOutbox(db).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect((await listOutbox(db)).map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 
   it('ticks on its own once started', async () => {
     const worker = makeWorker({ intervalMs: 20 });
-    enqueuePage(db, pageInput(14, 'timer', T0));
+    await enqueuePage(db, pageInput(14, 'timer', T0));
     worker.start();
-    await expect.poll(() => listOutbox(db)[0]?.status, { timeout: 2000, interval: 20 }).toBe('sent');
+    await expect.poll(async () => (await listOutbox(db))[0]?.status, { timeout: 2000, interval: 20 }).toBe('sent');
   });
 
   it('never lets the routing key into a log line, an error, onResult or the database', async () => {
     const worker = makeWorker({ timeoutMs: 250 });
-    enqueuePage(db, pageInput(15, 'a', T0));
-    enqueuePage(db, pageInput(15, 'b', T0));
-    enqueuePage(db, pageInput(15, 'c', T0));
+    await enqueuePage(db, pageInput(15, 'a', T0));
+    await enqueuePage(db, pageInput(15, 'b', T0));
+    await enqueuePage(db, pageInput(15, 'c', T0));
     fake.failNext(1, { status: 500 });
     fake.failNext(1, { refuse: true });
     fake.failNext(1, { delayMs: 1000 });
@@ -757,14 +756,14 @@ describe('outbox worker against the fake PagerDuty', () => {
     const steady = makeWorker();
     clock += 10_000;
     await steady.tick();
-    enqueueResolve(db, { dedupKey: dedupKeyFor(15, 'a'), now: clock });
+    await enqueueResolve(db, { dedupKey: dedupKeyFor(15, 'a'), now: clock });
     await steady.tick();
     await fake.setDown(true);
-    enqueuePage(db, pageInput(15, 'd', clock));
+    await enqueuePage(db, pageInput(15, 'd', clock));
     await steady.tick();
     await fake.setDown(false);
     const refused = makeWorker({ routingKey: OTHER_KEY });
-    enqueuePage(db, pageInput(15, 'e', clock));
+    await enqueuePage(db, pageInput(15, 'e', clock));
     clock += 60_000;
     await refused.tick();
 
@@ -778,7 +777,8 @@ describe('outbox worker against the fake PagerDuty', () => {
       expect(line).not.toContain(OTHER_KEY);
     }
     expect(JSON.stringify(results)).not.toContain(ROUTING_KEY);
-    const dump = JSON.stringify(db.prepare('SELECT * FROM pager_outbox').all()) + JSON.stringify(db.prepare('SELECT * FROM pages').all());
+    const dump =
+      JSON.stringify(await prepared(db, 'SELECT * FROM pager_outbox').all()) + JSON.stringify(await prepared(db, 'SELECT * FROM pages').all());
     expect(dump).not.toContain(ROUTING_KEY);
     expect(dump).not.toContain(OTHER_KEY);
   });

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allItems } from '../../src/domain/checklist.js';
 import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
+import { prepared } from '../../src/store/db.js';
 import { listOutbox } from '../../src/store/outbox.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
@@ -222,8 +223,8 @@ function buttonMessage(fake: FakeSlack, actionId: string, value: string): string
   throw new Error(`no ${actionId} button with value ${value} in ${CHANNEL}`);
 }
 
-function itemId(bot: RunningBot, runId: number, text: string): string {
-  const item = allItems(bot.bot.runs.requireRun(runId).checklist).find((i) => i.text.includes(text));
+async function itemId(bot: RunningBot, runId: number, text: string): Promise<string> {
+  const item = allItems((await bot.bot.runs.requireRun(runId)).checklist).find((i) => i.text.includes(text));
   if (!item) throw new Error(`no item “${text}”`);
   return item.id;
 }
@@ -245,8 +246,8 @@ async function command(w: World, text: string, user = ALICE): Promise<Interactio
   return acked(() => w.bot.slack.command(text, { user }));
 }
 
-function pageStates(bot: RunningBot, runId: number): Array<[string, string]> {
-  return bot.bot.pages.pagesOf(runId).map((p) => [p.reason, p.state]);
+async function pageStates(bot: RunningBot, runId: number): Promise<Array<[string, string]>> {
+  return (await bot.bot.pages.pagesOf(runId)).map((p) => [p.reason, p.state]);
 }
 
 describe('pages the escalation rules raise, each with its resolve', () => {
@@ -285,14 +286,14 @@ describe('pages the escalation rules raise, each with its resolve', () => {
       [key, 'trigger'],
       [key, 'resolve'],
     ]);
-    expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: 'deployday', target: 'overdue:s0' })]);
-    expect(auditRows(w.h.db, runId, 'page.resolve')).toEqual([expect.objectContaining({ target: 'overdue:s0' })]);
+    expect(await auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: 'deployday', target: 'overdue:s0' })]);
+    expect(await auditRows(w.h.db, runId, 'page.resolve')).toEqual([expect.objectContaining({ target: 'overdue:s0' })]);
   });
 
   it('pages a missed Go/No-Go instead of an overdue phase; the closed gate takes no vote until the run is slipped, then an approver’s Go resolves it', async () => {
     const w = await world();
     const { runId } = await startRun(w.h, 'paging-drill in 1m');
-    const gate = itemId(w.bot, runId, 'Go/No-Go');
+    const gate = await itemId(w.bot, runId, 'Go/No-Go');
     const key = `deployday:run-${runId}:gate_missed:${gate}`;
 
     w.advance(17 * MINUTE);
@@ -305,14 +306,14 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
     // Its window is over (issue 9): a Go now is refused and audited; moving the run reopens the decision.
     await vote(w, runId, gate, 'go', CAROL);
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
+    expect(await auditRows(w.h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ code: 'gate_closed' }) }),
     ]);
     ackText(await command(w, 'slip 30m'));
     await vote(w, runId, gate, 'go', CAROL);
     await alertReaches(w.pd, key, 'resolved');
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([
       expect.objectContaining({ actor: CAROL, detail: expect.objectContaining({ outcome: 'passed' }) }),
     ]);
     await channelShows(w.fake, '📟 Paged on-call', '✅ Page resolved');
@@ -325,7 +326,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     async (transport) => {
       const w = await world({ transport });
       const { runId } = await startRun(w.h);
-      const gate = itemId(w.bot, runId, 'Go/No-Go decision');
+      const gate = await itemId(w.bot, runId, 'Go/No-Go decision');
       const key = `deployday:run-${runId}:no_go:${gate}`;
 
       await vote(w, runId, gate, 'no_go', ALICE);
@@ -351,7 +352,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
 
       expect(ackText(await command(w, 'finish waive rolled back to the last release'))).toContain(`Run #${runId} finished: rolled back`);
       await alertReaches(w.pd, key, 'resolved');
-      expect(pageStates(w.bot, runId)).toEqual([[`no_go:${gate}`, 'resolved']]);
+      expect(await pageStates(w.bot, runId)).toEqual([[`no_go:${gate}`, 'resolved']]);
       expect(w.pd.incidentsOpened).toBe(1);
     },
   );
@@ -367,7 +368,7 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(rollback).toMatchObject({ severity: 'critical' });
     expect(rollback!.summary).toBe(`Rollback declared on run #${runId} (Small Release): canary is dropping requests`);
 
-    const box = itemId(w.bot, runId, 'If not recovered in 5 minutes');
+    const box = await itemId(w.bot, runId, 'If not recovered in 5 minutes');
     const boxKey = `deployday:run-${runId}:timebox:${box}`;
     // A rollback step's time box starts when someone clicks its button (issue 9), not with the rollback.
     w.advance(10 * MINUTE);
@@ -396,15 +397,15 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     expect(ackText(await command(w, 'abort giving up for today'))).toContain(`Run #${runId} aborted`);
     await alertReaches(w.pd, rollbackKey, 'resolved');
     await alertReaches(w.pd, boxKey, 'resolved');
-    expect(runStatus(w.h.db, runId)).toBe('aborted');
-    expect(pageStates(w.bot, runId).map(([, state]) => state)).toEqual(['resolved', 'resolved']);
+    expect(await runStatus(w.h.db, runId)).toBe('aborted');
+    expect((await pageStates(w.bot, runId)).map(([, state]) => state)).toEqual(['resolved', 'resolved']);
     expect(w.pd.incidentsOpened).toBe(2);
   });
 
   it('refuses a gate vote from someone who is not an approver, tells them why, audits it, and pages nobody', async () => {
     const w = await world();
     const { runId } = await startRun(w.h);
-    const gate = itemId(w.bot, runId, 'Go/No-Go decision');
+    const gate = await itemId(w.bot, runId, 'Go/No-Go decision');
 
     await vote(w, runId, gate, 'go', BOB);
     await eventually(() =>
@@ -414,16 +415,16 @@ describe('pages the escalation rules raise, each with its resolve', () => {
     );
     const refusal = w.fake.responses.find((r) => String(r.body['text']).includes('Only lead or approver'));
     expect(refusal?.outcome).toBe('ephemeral');
-    expect(auditRows(w.h.db, runId, 'denied')).toEqual([
+    expect(await auditRows(w.h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, target: gate, detail: { attempted: 'gate.go', code: 'not_approver' } }),
     ]);
-    expect(auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
+    expect(await auditRows(w.h.db, runId, 'gate.go')).toEqual([]);
 
     await rulesChecked(w);
     // Pages only: the change event for "Go opened" (a notice, not a page) may be sent meanwhile,
     // later since the start also posts the rollback branch on standby (issue 10).
     expect(w.pd.requests.filter((r) => r.path === '/v2/enqueue')).toEqual([]);
-    expect(pageStates(w.bot, runId)).toEqual([]);
+    expect(await pageStates(w.bot, runId)).toEqual([]);
   });
 });
 
@@ -434,12 +435,12 @@ describe('delivery when PagerDuty misbehaves', () => {
     w.pd.failNext(3, { status: 500 }, '/v2/enqueue');
 
     expect(ackText(await command(w, 'page the canary looks wrong'))).toContain('Paging on-call');
-    const [page] = w.bot.bot.pages.pagesOf(runId);
+    const [page] = await w.bot.bot.pages.pagesOf(runId);
     const key = page!.dedupKey;
     await eventually(() => expect(enqueued(w.pd, key).filter((e) => e.outcome === 500).length).toBeGreaterThanOrEqual(2), PAGE_WAIT);
 
     await w.pd.setDown(true);
-    await eventually(() => expect(listOutbox(w.h.db, key)[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
+    await eventually(async () => expect((await listOutbox(w.h.db, key))[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
     await channelShows(w.fake, '⏳ PagerDuty is not answering');
     // People keep working while PagerDuty is away: every ack is still quick.
     await command(w, 'status');
@@ -453,7 +454,7 @@ describe('delivery when PagerDuty misbehaves', () => {
     expect(w.pd.incidentsOpened).toBe(1);
     expect(w.pd.alerts.get(key)?.events).toHaveLength(1);
     expect(enqueued(w.pd, key).filter((e) => e.outcome === 202)).toHaveLength(1);
-    expect(listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]);
+    expect(await listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
   /** A bot on its own database file pages while PagerDuty is down, fails to send once, and is stopped. */
@@ -466,8 +467,8 @@ describe('delivery when PagerDuty misbehaves', () => {
 
     await w.pd.setDown(true);
     expect(ackText(await command(w, `page ${text}`))).toContain('Paging on-call');
-    const key = w.bot.bot.pages.pagesOf(runId)[0]!.dedupKey;
-    await eventually(() => expect(listOutbox(w.h.db, key)[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
+    const key = (await w.bot.bot.pages.pagesOf(runId))[0]!.dedupKey;
+    await eventually(async () => expect((await listOutbox(w.h.db, key))[0]?.lastError).toMatch(/ECONNREFUSED/), PAGE_WAIT);
     await w.bot.stop();
     return { w, key, databasePath };
   }
@@ -481,7 +482,7 @@ describe('delivery when PagerDuty misbehaves', () => {
     await realDelay(500);
     expect(w.pd.incidentsOpened).toBe(1);
     expect(enqueued(w.pd, key)).toEqual([expect.objectContaining({ action: 'trigger', outcome: 202 })]);
-    expect(listOutbox(second.bot.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]);
+    expect(await listOutbox(second.bot.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
 
   it('re-sends at once, not after the two-minute lease, a page a crash left mid-send', async () => {
@@ -495,7 +496,7 @@ describe('delivery when PagerDuty misbehaves', () => {
     const second = await launch({ fake: w.fake, pd: w.pd, checklistsDir: w.checklistsDir, clock: { offset: 0 }, databasePath });
     // Released at start: left to its lease, the row would wait 2 minutes, far past this wait.
     await alertReaches(w.pd, key, 'triggered');
-    await eventually(() => expect(listOutbox(second.bot.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]));
+    await eventually(async () => expect(await listOutbox(second.bot.db, key)).toEqual([expect.objectContaining({ status: 'sent' })]));
     expect(second.logs.some((l) => l.includes('were mid-send when deployday stopped'))).toBe(true);
   });
 
@@ -519,13 +520,13 @@ describe('delivery when PagerDuty misbehaves', () => {
     await rulesChecked(w);
     expect(enqueued(w.pd, key)).toEqual([expect.objectContaining({ action: 'trigger', outcome: 400 })]);
     expect(w.pd.incidentsOpened).toBe(0);
-    expect(listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'failed', lastStatus: 400 })]);
+    expect(await listOutbox(w.h.db, key)).toEqual([expect.objectContaining({ status: 'failed', lastStatus: 400 })]);
     expect(w.fake.findText(CHANNEL, 'PagerDuty refused the page')).toHaveLength(1);
 
     // Cleared, the refused page is closed without a word to PagerDuty (it never opened there)…
     await acked(() => clickItem(w.h, 's0.i0', { user: BOB }));
     await acked(() => clickItem(w.h, 's0.i1', { user: BOB }));
-    await eventually(() => expect(pageStates(w.bot, runId)).toEqual([['overdue:s0', 'resolved']]));
+    await eventually(async () => expect(await pageStates(w.bot, runId)).toEqual([['overdue:s0', 'resolved']]));
     expect(enqueued(w.pd, key)).toHaveLength(1);
 
     // …so when the phase falls behind again, on-call is paged.
@@ -544,7 +545,7 @@ describe('paging and on-call by hand', () => {
 
     const ack = ackText(await command(w, 'page database failover is stuck'));
     expect(ack).toBe(`Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`);
-    const [page] = w.bot.bot.pages.pagesOf(runId);
+    const [page] = await w.bot.bot.pages.pagesOf(runId);
     expect(page?.dedupKey).toMatch(new RegExp(`^deployday:run-${runId}:manual:\\d+$`));
     await alertReaches(w.pd, page!.dedupKey, 'triggered');
     const [trigger] = enqueued(w.pd, page!.dedupKey);
@@ -552,7 +553,7 @@ describe('paging and on-call by hand', () => {
       severity: 'critical',
       summary: `Paged from Slack by Test alice on run #${runId} (Paging Drill): database failover is stuck`,
     });
-    expect(auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
+    expect(await auditRows(w.h.db, runId, 'page.trigger')).toEqual([expect.objectContaining({ actor: ALICE })]);
 
     // Nothing in the run's state clears a page made by hand, not even the run ending (issue 9): a person resolves it.
     await command(w, 'abort handled by the database team');
@@ -582,14 +583,14 @@ describe('paging and on-call by hand', () => {
       expect(ack).toContain(`On-call is already paged for this channel: <@${BOB}>’s page “spam 1”, opened <!date^`);
       expect(ack).toContain('Your request was added to that page, not sent as a new one');
     }
-    const pages = w.bot.bot.pages.pagesOf(runId);
+    const pages = await w.bot.bot.pages.pagesOf(runId);
     expect(pages).toHaveLength(1);
     await alertReaches(w.pd, pages[0]!.dedupKey, 'triggered');
     await realDelay(500);
     expect(w.pd.incidentsOpened).toBe(1);
     expect(enqueued(w.pd).filter((e) => e.action === 'trigger')).toHaveLength(1);
 
-    const requests = auditRows(w.h.db, runId, 'page.request');
+    const requests = await auditRows(w.h.db, runId, 'page.request');
     expect(requests).toHaveLength(10);
     expect(requests.every((r) => r.actor === BOB)).toBe(true);
     expect(requests.map((r) => r.detail?.['message'])).toEqual(Array.from({ length: 10 }, (_, i) => `spam ${i + 1}`));
@@ -607,10 +608,10 @@ describe('paging and on-call by hand', () => {
     expect(ackText(await command(w, 'page third', ALICE))).toBe(
       `Paging on-call for run #${runId} now. The channel will see when PagerDuty has it, and when it resolves.`,
     );
-    const manual = w.bot.bot.pages.pagesOf(runId).filter((p) => p.reason.startsWith('manual:'));
+    const manual = (await w.bot.bot.pages.pagesOf(runId)).filter((p) => p.reason.startsWith('manual:'));
     expect(manual).toHaveLength(2);
     for (const page of manual) await alertReaches(w.pd, page.dedupKey, 'triggered');
-    expect(auditRows(w.h.db, runId, 'page.request').map((r) => r.detail?.['outcome'])).toEqual(['sent', 'folded', 'sent']);
+    expect((await auditRows(w.h.db, runId, 'page.request')).map((r) => r.detail?.['outcome'])).toEqual(['sent', 'folded', 'sent']);
   });
 
   it('holds one member to one manual page per five minutes across channels, folding the next into their open page', async () => {
@@ -669,7 +670,7 @@ describe('paging and on-call by hand', () => {
     await rulesChecked(w);
     // Change events ("Go opened", /v2/change/enqueue) may go out meanwhile: they page nobody.
     expect(w.pd.requests.filter((r) => r.path === '/v2/enqueue')).toEqual([]);
-    expect(w.bot.bot.db.prepare('SELECT COUNT(*) FROM pager_outbox').pluck().get()).toBe(0);
+    expect(await prepared(w.bot.bot.db, 'SELECT COUNT(*) AS n FROM pager_outbox').get()).toEqual({ n: 0 });
   });
 
   it('refuses to start with a PagerDuty events URL pdjs cannot honour, naming the setting', async () => {
@@ -691,7 +692,7 @@ describe('paging and on-call by hand', () => {
     w.pd.failNext(1, { status: 500 }, '/v2/enqueue');
 
     await command(w, 'page checking the secrets stay secret');
-    const key = w.bot.bot.pages.pagesOf(runId)[0]!.dedupKey;
+    const key = (await w.bot.bot.pages.pagesOf(runId))[0]!.dedupKey;
     await alertReaches(w.pd, key, 'triggered');
     const lookup = await command(w, 'oncall');
     expect(await followUp(w.fake, lookup.responseUrl)).toContain('Ana Lima');

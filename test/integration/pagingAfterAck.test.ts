@@ -21,8 +21,8 @@ describe('paging rules run after the ack', () => {
     const { runId } = await startRun(harness, 'small-release', ALICE);
     const evaluated: number[] = [];
     // The paging layer is the network edge here: its rule evaluation is made to fail, as a PagerDuty
-    // state read or a broken rule would.
-    harness.bot.bot.paging.evaluate = (id: number) => {
+    // state read or a broken rule would (evaluate is async since the store is: it fails by rejecting).
+    harness.bot.bot.paging.evaluate = async (id: number) => {
       evaluated.push(id);
       throw new Error('escalation rules blew up');
     };
@@ -31,7 +31,7 @@ describe('paging rules run after the ack', () => {
 
     expect(response.status).toBe(200);
     expect(response.text).toBe('');
-    expect(itemRow(harness.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
+    expect(await itemRow(harness.db, runId, 's0.i0')).toMatchObject({ done: 1, done_by: ALICE });
     // No refusal or error reached the clicker: the click was recorded and nothing went wrong for them.
     expect(harness.fake.responses).toEqual([]);
     // The rules did run for this click, after it had been answered.

@@ -20,6 +20,7 @@ import {
   optionsIn,
   type Harness,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const PIPELINE_CHECKLISTS = join(REPO_ROOT, 'test', 'fixtures', 'pipeline');
 const open = harnessPerTest();
@@ -112,7 +113,7 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     expect(exported).toMatch(/<@U0BOB> gate\.go/);
     // The token was shown once, ephemerally: never in a log line, and only its hash is stored.
     expect(h.bot.logs.filter((l) => l.includes(token))).toEqual([]);
-    expect(JSON.stringify(h.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(token);
+    expect(JSON.stringify(await prepared(h.db, 'SELECT * FROM api_tokens').all())).not.toContain(token);
   });
 
   it('exits 1 with the reason on a No-Go', async () => {
@@ -127,7 +128,8 @@ describe('the pipeline: API, CI ticks and gate wait', () => {
     );
     await until(() => h.bot.bot.gateWaiters.size === 1);
     expect(
-      h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' }).outcome,
+      (await h.bot.bot.services.gates.voteGate({ userId: BOB, channelId: CHANNEL, runId, itemId: 's0.i4', vote: 'no_go', reason: 'error rate 4%' }))
+        .outcome,
     ).toBe('failed');
     expect(await waiting).toBe(1);
     expect(out.at(-1)).toBe(`No-Go: "Canary Go/No-Go decision" on run #${runId}: error rate 4%`);
@@ -145,12 +147,12 @@ describe('the pipeline API refuses bad input and changes nothing', () => {
     expect((await api(h, null)('GET', `/runs/${runId}`)).status).toBe(401);
     const scoped = await api(h, hotfixOnly)('POST', `/runs/${runId}/items/tests-green`, {});
     expect(scoped.status).toBe(403);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: 'ci:hotfix-bot' })]);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: 'ci:hotfix-bot' })]);
     expect((await api(h, hotfixOnly)('POST', '/runs', { checklist: 'release' })).status).toBe(403);
 
     ackText(await h.bot.slack.command('token revoke github-actions', { user: ALICE }));
     expect((await api(h, token)('GET', `/runs/${runId}`)).status).toBe(401);
-    expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
+    expect(await auditRows(h.db, runId, 'item.tick')).toEqual([]);
   });
 
   it('lists the valid keys for an unknown one, and refuses malformed JSON and oversized bodies with a reason', async () => {
@@ -169,7 +171,7 @@ describe('the pipeline API refuses bad input and changes nothing', () => {
     expect(oversized.status).toBe(400);
     expect(String(oversized.body.message)).toMatch(/at most 16384/);
     expect((await call('POST', `/runs/${runId}/items/tests-green`, { evidenceUrl: 'javascript:alert(1)' })).status).toBe(400);
-    expect(auditRows(h.db, runId, 'item.tick')).toEqual([]);
+    expect(await auditRows(h.db, runId, 'item.tick')).toEqual([]);
   });
 
   it('answers 409 on a finished run, and replays an Idempotency-Key without ticking twice', async () => {
@@ -183,7 +185,7 @@ describe('the pipeline API refuses bad input and changes nothing', () => {
     expect(again).toMatchObject({ status: 200, body: first.body });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await call('POST', `/runs/${runId}/items/tests-green`, { done: false }, { 'idempotency-key': 'build-512-tests' })).status).toBe(422);
-    expect(auditRows(h.db, runId, 'item.tick')).toHaveLength(1);
+    expect(await auditRows(h.db, runId, 'item.tick')).toHaveLength(1);
 
     ackText(await h.bot.slack.command(`abort #${runId} pipeline test`, { user: ALICE }));
     const late = await call('POST', `/runs/${runId}/items/artefact-signed`, {});

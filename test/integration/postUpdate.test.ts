@@ -71,7 +71,7 @@ describe('communication templates: Post update', () => {
     );
     expect(posted.text).toContain(`📣 *Status update* (run #${runId}) — posted by <@U0ALICE>\nLedger Service Upgrade: the upgrade started at`);
     expect(posted.text).toContain('All good so far &lt;!channel&gt; &amp; onward.');
-    const audit = auditRows(h.db, runId, 'update.post');
+    const audit = await auditRows(h.db, runId, 'update.post');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: ALICE, target: 'Status update', detail: { edited: true } });
   });
@@ -87,8 +87,8 @@ describe('communication templates: Post update', () => {
       expect(h.fake.responses.map((r) => String(r.body['text'] ?? '')).join('\n')).toContain('Only people with a role on run #'),
     );
     expect(h.fake.views).toHaveLength(0);
-    expect(auditRows(h.db, runId, 'denied').map((r) => r.detail)).toContainEqual({ attempted: 'update.post', code: 'no_run_role' });
-    expect(auditRows(h.db, runId, 'update.post')).toHaveLength(0);
+    expect((await auditRows(h.db, runId, 'denied')).map((r) => r.detail)).toContainEqual({ attempted: 'update.post', code: 'no_run_role' });
+    expect(await auditRows(h.db, runId, 'update.post')).toHaveLength(0);
   });
 
   it('keeps the modal open with a clear error for an empty update or one over Slack’s limit, posting nothing', async () => {
@@ -107,7 +107,7 @@ describe('communication templates: Post update', () => {
     expect(empty.body).toEqual({ response_action: 'errors', errors: { [BlockIds.updateText]: 'Write the update before posting it.' } });
     const long = await submit('x'.repeat(3_001));
     expect(long.body).toEqual({ response_action: 'errors', errors: { [BlockIds.updateText]: 'At most 3000 characters; this is 3001.' } });
-    expect(auditRows(h.db, runId, 'update.post')).toHaveLength(0);
+    expect(await auditRows(h.db, runId, 'update.post')).toHaveLength(0);
     expect(h.fake.findText(CHANNEL, 'posted by')).toHaveLength(0);
   });
 
@@ -133,7 +133,7 @@ describe('communication templates: Post update', () => {
       values: { [BlockIds.updateText]: { [ActionIds.updateTextInput]: { type: 'plain_text_input', value: 42 } } },
     });
     expect(forgedType.body).toEqual({ response_action: 'errors', errors: { [BlockIds.updateText]: 'This form is not one I recognise.' } });
-    expect(auditRows(h.db, runId, 'update.post')).toHaveLength(0);
+    expect(await auditRows(h.db, runId, 'update.post')).toHaveLength(0);
     expect(h.fake.findText(CHANNEL, 'posted by')).toHaveLength(0);
   });
 

@@ -112,7 +112,7 @@ describe('reference sections from the run’s overview', () => {
     });
     expect(submit.status).toBe(200);
     await eventually(() => expect(h.fake.findText(CHANNEL, 'posted by <@U0ALICE>')).toHaveLength(1));
-    expect(auditRows(h.db, runId, 'update.post')).toHaveLength(1);
+    expect(await auditRows(h.db, runId, 'update.post')).toHaveLength(1);
   });
 
   it('answers a Post update refused inside the modal with the reason on top and a denied audit row, no form', async () => {
@@ -126,7 +126,7 @@ describe('reference sections from the run’s overview', () => {
     await eventually(() => expect(h.fake.views).toHaveLength(2));
     expect(textOf(h.fake.views[1]!.view as unknown as ModalView)).toContain('Only people with a role on run #');
     expect((h.fake.views[1]!.view as { callback_id?: string }).callback_id).not.toBe(CallbackIds.updateModal);
-    expect(auditRows(h.db, runId, 'denied').map((r) => r.detail)).toContainEqual({ attempted: 'update.post', code: 'no_run_role' });
+    expect((await auditRows(h.db, runId, 'denied')).map((r) => r.detail)).toContainEqual({ attempted: 'update.post', code: 'no_run_role' });
   });
 
   it('refuses a forged menu value naming a section the run does not have: an ephemeral reason, a denied audit row, no modal', async () => {
@@ -137,7 +137,7 @@ describe('reference sections from the run’s overview', () => {
       expect(h.fake.responses.map((r) => String(r.body['text'] ?? '')).join('\n')).toContain(`That section is not in run #${runId}’s checklist`),
     );
     expect(h.fake.views).toHaveLength(0);
-    expect(auditRows(h.db, runId, 'denied').map((r) => r.detail)).toContainEqual({ attempted: 'reference.read', code: 'unknown_reference' });
+    expect((await auditRows(h.db, runId, 'denied')).map((r) => r.detail)).toContainEqual({ attempted: 'reference.read', code: 'unknown_reference' });
   });
 
   it('splits a long reference section into several blocks of the modal, every line kept', async () => {

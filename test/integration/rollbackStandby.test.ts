@@ -11,6 +11,7 @@ import type { SlackBlock, StoredMessage } from '../support/fakeSlack.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
 import { eventually } from '../support/waitFor.js';
 import { ALICE, BOB, CHANNEL, ackText, auditRows, harnessPerTest, headerOf, optionsIn, startRun, type Harness } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const open = harnessPerTest();
 const ROUTING_KEY = 'Rk7TriggerDrill000Integration42x';
@@ -57,8 +58,8 @@ function controlsIn(message: { blocks: SlackBlock[] }): Array<{ type: string; ac
   return out;
 }
 
-function rollbackActive(h: Harness, runId: number): boolean {
-  return (h.db.prepare('SELECT rollback_active FROM runs WHERE id = ?').get(runId) as { rollback_active: number }).rollback_active === 1;
+async function rollbackActive(h: Harness, runId: number): Promise<boolean> {
+  return ((await prepared(h.db, 'SELECT rollback_active FROM runs WHERE id = ?').get(runId)) as { rollback_active: number }).rollback_active === 1;
 }
 
 async function channelSays(h: Harness, fragment: string): Promise<StoredMessage> {
@@ -109,7 +110,7 @@ describe('the rollback branch on standby', () => {
     expect(controlsIn(standby)).toEqual([]);
     expect(standby.text).toContain('rollback on standby, 4 steps');
     // Its steps are not work of the normal run: the overview counts only the run's own items.
-    expect(rollbackActive(h, runId)).toBe(false);
+    expect(await rollbackActive(h, runId)).toBe(false);
   });
 
   it('turns into the interactive rollback checklist in the same message when `/deploy rollback` is declared, and the channel is told', async () => {
@@ -148,7 +149,7 @@ describe('the rollback branch on standby', () => {
       callbackId: CallbackIds.noGoModal,
       values: { [BlockIds.noGoReason]: { [ActionIds.noGoReasonInput]: 'canary error rate doubled' } },
     });
-    expect(rollbackActive(h, runId)).toBe(true);
+    expect(await rollbackActive(h, runId)).toBe(true);
     await eventually(() => expect(controlsIn(h.fake.message(CHANNEL, before.ts)!).length).toBeGreaterThan(0), { timeoutMs: 5_000 });
     await channelSays(h, 'now live');
   });
@@ -191,8 +192,8 @@ describe('rollback triggers during the run', () => {
     const submitted = await submitDeclare(h, { user: ALICE, picked: ['0'], reason: 'error dashboard is red' });
     expect(submitted.status).toBe(200);
     expect(submitted.text).toBe('');
-    expect(rollbackActive(h, runId)).toBe(true);
-    expect(auditRows(h.db, runId, 'run.rollback')).toEqual([
+    expect(await rollbackActive(h, runId)).toBe(true);
+    expect(await auditRows(h.db, runId, 'run.rollback')).toEqual([
       expect.objectContaining({
         actor: ALICE,
         detail: {
@@ -223,10 +224,10 @@ describe('rollback triggers during the run', () => {
       expect(String(post?.body['text'])).toContain(`Only the lead or an approver can do that on run #${runId}`);
     });
     expect(h.fake.views.filter((v) => v.view['callback_id'] === CallbackIds.declareRollbackModal)).toEqual([]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: BOB, target: 'trigger:t0', detail: expect.objectContaining({ attempted: 'run.rollback' }) }),
     ]);
-    expect(rollbackActive(h, runId)).toBe(false);
+    expect(await rollbackActive(h, runId)).toBe(false);
   });
 
   it('answers a submission by someone not allowed (a form opened before their role was taken) on the form, audited, with no rollback', async () => {
@@ -239,8 +240,8 @@ describe('rollback triggers during the run', () => {
     const body = JSON.parse(submitted.text) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(body.errors[BlockIds.triggerReason]).toContain('Only the lead or an approver');
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 'trigger:t0' })]);
-    expect(rollbackActive(h, runId)).toBe(false);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 'trigger:t0' })]);
+    expect(await rollbackActive(h, runId)).toBe(false);
   });
 
   it('keeps the modal open with a reason when no condition is ticked or no reason given', async () => {
@@ -252,8 +253,8 @@ describe('rollback triggers during the run', () => {
     expect(JSON.parse(none.text)).toEqual({ response_action: 'errors', errors: { [BlockIds.triggerPick(0)]: 'Tick the trigger you saw.' } });
     const blank = await submitDeclare(h, { user: ALICE, picked: ['2'], reason: '  ' });
     expect(JSON.parse(blank.text)).toEqual({ response_action: 'errors', errors: { [BlockIds.triggerReason]: 'Say what you saw in a few words.' } });
-    expect(rollbackActive(h, runId)).toBe(false);
-    expect(auditRows(h.db, runId, 'run.rollback')).toEqual([]);
+    expect(await rollbackActive(h, runId)).toBe(false);
+    expect(await auditRows(h.db, runId, 'run.rollback')).toEqual([]);
   });
 });
 

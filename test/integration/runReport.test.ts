@@ -18,6 +18,7 @@ import {
   type Harness,
 } from './checklistHarness.js';
 import { startRun } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const open = harnessPerTest();
 
@@ -60,23 +61,23 @@ describe('the report a run leaves when it ends', () => {
     const summary = summaryOf(h, runId);
     const text = textOf(summary);
 
-    const waives = auditRows(h.db, runId, 'item.waive');
-    const doneRows = h.db.prepare('SELECT COUNT(*) AS n FROM item_states WHERE run_id = ? AND done = 1').get(runId) as { n: number };
+    const waives = await auditRows(h.db, runId, 'item.waive');
+    const doneRows = (await prepared(h.db, 'SELECT COUNT(*) AS n FROM item_states WHERE run_id = ? AND done = 1').get(runId)) as { n: number };
     // The template's [x] item is done without a row; the summary counts it as done too.
     const templateDone = 1;
-    const all = auditRows(h.db, runId);
+    const all = await auditRows(h.db, runId);
     expect(text).toContain(`*Items:* ${doneRows.n + templateDone} done, ${waives.length} waived, of`);
     expect(text).toContain(`${all.length} audit rows`);
     expect(waives.length).toBeGreaterThan(0);
     for (const w of waives) expect(text).toContain(String(w.detail?.['text']));
     expect(text).toContain('_verified in staging_');
-    const go = auditRows(h.db, runId, 'gate.go');
+    const go = await auditRows(h.db, runId, 'gate.go');
     expect(go).toHaveLength(1);
     expect(text).toMatch(new RegExp(`✅ Go\\*: <@${ALICE}> Go`));
-    const slips = auditRows(h.db, runId, 'run.reschedule');
+    const slips = await auditRows(h.db, runId, 'run.reschedule');
     expect(text.match(/• Slip \+15 min by/g)).toHaveLength(slips.length);
     expect(text).toContain('*Outcome:* ✅ completed');
-    expect(itemRow(h.db, runId, 's0.i0')?.done).toBe(1);
+    expect((await itemRow(h.db, runId, 's0.i0'))?.done).toBe(1);
 
     expect(h.fake.callsTo('files.getUploadURLExternal').map((c) => c.ok)).toEqual([true, true, true]);
     expect(h.fake.callsTo('files.completeUploadExternal').map((c) => c.ok)).toEqual([true]);
@@ -94,7 +95,7 @@ describe('the report a run leaves when it ends', () => {
     expect(markdown).toContain(`## Audit trail (${all.length} rows)`);
     expect(markdown.split('\n').filter((l) => /^\| \d+ \| /.test(l))).toHaveLength(all.length);
     expect(share.files[2]!.bytes.toString('utf8')).toContain('<table id="audit">');
-    expect(h.db.prepare('SELECT status, summary_ts FROM run_reports WHERE run_id = ?').get(runId)).toEqual({
+    expect(await prepared(h.db, 'SELECT status, summary_ts FROM run_reports WHERE run_id = ?').get(runId)).toEqual({
       status: 'posted',
       summary_ts: summary.ts,
     });
@@ -110,7 +111,7 @@ describe('the report a run leaves when it ends', () => {
     const note = h.fake.messages(CHANNEL).find((m) => m.thread_ts === summary.ts);
     expect(note?.text).toContain('lacks the `files:write` scope');
     expect(note?.text).toContain(`npx deployday export ${runId} --format html`);
-    expect(h.db.prepare('SELECT status FROM run_reports WHERE run_id = ?').get(runId)).toEqual({ status: 'posted_without_files' });
+    expect(await prepared(h.db, 'SELECT status FROM run_reports WHERE run_id = ?').get(runId)).toEqual({ status: 'posted_without_files' });
   });
 
   it('reports an aborted run too, once, however often the job is woken', async () => {
@@ -118,7 +119,7 @@ describe('the report a run leaves when it ends', () => {
     const { runId } = await startRun(h);
     ackText(await h.bot.slack.command('abort wrong build', { user: ALICE }));
     await h.bot.bot.reporting.reportJob.idle();
-    h.bot.bot.reporting.reportJob.enqueue(runId);
+    await h.bot.bot.reporting.reportJob.enqueue(runId);
     await h.bot.bot.reporting.reportJob.idle();
     const summaries = h.fake.messages(CHANNEL).filter((m) => headerOf(m).startsWith(`Run #${runId} report`));
     expect(summaries).toHaveLength(1);
@@ -176,13 +177,13 @@ describe('the forecast’s slip suggestion', () => {
     expect(offers[0]).toMatchObject({ channel: CHANNEL, user: ALICE });
     expect(offers[0]!.text).toContain('slip 65m');
 
-    const t0Before = (h.db.prepare('SELECT t0 FROM runs WHERE id = ?').get(runId) as { t0: number }).t0;
+    const t0Before = ((await prepared(h.db, 'SELECT t0 FROM runs WHERE id = ?').get(runId)) as { t0: number }).t0;
     const seenMessage = { ts: offers[0]!.message_ts, text: offers[0]!.text, blocks: offers[0]!.blocks };
     const click = await h.bot.slack.clickButton({ ts: seenMessage.ts, actionId: 'dd_forecast_slip', user: ALICE, seenMessage });
     expect(click.status).toBe(200);
-    const t0After = (h.db.prepare('SELECT t0 FROM runs WHERE id = ?').get(runId) as { t0: number }).t0;
+    const t0After = ((await prepared(h.db, 'SELECT t0 FROM runs WHERE id = ?').get(runId)) as { t0: number }).t0;
     expect(t0After - t0Before).toBe(65 * 60_000);
-    expect(auditRows(h.db, runId, 'run.reschedule')).toEqual([
+    expect(await auditRows(h.db, runId, 'run.reschedule')).toEqual([
       expect.objectContaining({ actor: ALICE, detail: expect.objectContaining({ how: 'slipped +65m' }) }),
     ]);
   });

@@ -55,12 +55,12 @@ async function twoKeyHarness(): Promise<Harness> {
   return h;
 }
 
-function roles(harness: Harness, runId: number): Record<string, string[]> {
-  return harness.bot.bot.runs.snapshot(runId).roles;
+async function roles(harness: Harness, runId: number): Promise<Record<string, string[]>> {
+  return (await harness.bot.bot.runs.snapshot(runId)).roles;
 }
 
 async function voteGo(harness: Harness, runId: number, user: string): Promise<void> {
-  const gate = allItems(harness.bot.bot.runs.requireRun(runId).checklist).find((i) => i.kind === 'gate')!;
+  const gate = allItems((await harness.bot.bot.runs.requireRun(runId)).checklist).find((i) => i.kind === 'gate')!;
   const value = `${runId}:${gate.id}`;
   const message = harness.fake
     .messages(CHANNEL)
@@ -76,8 +76,8 @@ async function voteGo(harness: Harness, runId: number, user: string): Promise<vo
   expect(response.status).toBe(200);
 }
 
-function gateOutcome(harness: Harness, runId: number): unknown {
-  const rows = auditRows(harness.db, runId).filter((r) => r.action === 'gate.go');
+async function gateOutcome(harness: Harness, runId: number): Promise<unknown> {
+  const rows = (await auditRows(harness.db, runId)).filter((r) => r.action === 'gate.go');
   return rows.at(-1)?.detail?.['outcome'];
 }
 
@@ -89,11 +89,11 @@ describe('separation of duties on roles the checklist names', () => {
     const text = ackText(await harness.bot.slack.command(`role remove qa <@${BOB}>`, { user: ALICE }));
 
     expect(text).toContain('named in the checklist');
-    expect(roles(harness, runId)['qa']).toEqual([BOB]);
-    expect(auditRows(harness.db, runId, 'denied')).toEqual([
+    expect((await roles(harness, runId))['qa']).toEqual([BOB]);
+    expect(await auditRows(harness.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: ALICE, target: 'qa', detail: { attempted: 'role.remove', code: 'named_role' } }),
     ]);
-    expect(auditRows(harness.db, runId, 'role.remove')).toEqual([]);
+    expect(await auditRows(harness.db, runId, 'role.remove')).toEqual([]);
   });
 
   it('refuses the lead giving themself a named role they do not hold', async () => {
@@ -102,8 +102,8 @@ describe('separation of duties on roles the checklist names', () => {
 
     ackText(await harness.bot.slack.command(`role security <@${ALICE}>`, { user: ALICE }));
 
-    expect(roles(harness, runId)['security']).toEqual([CAROL]);
-    expect(auditRows(harness.db, runId, 'denied')).toEqual([
+    expect((await roles(harness, runId))['security']).toEqual([CAROL]);
+    expect(await auditRows(harness.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: ALICE, detail: { attempted: 'role.assign', code: 'named_role' } }),
     ]);
   });
@@ -115,8 +115,8 @@ describe('separation of duties on roles the checklist names', () => {
     const text = ackText(await harness.bot.slack.command(`role qa <@${DAVE}>`, { user: BOB }));
 
     expect(text).toContain(`<@${DAVE}> now holds *qa*`);
-    expect(roles(harness, runId)['qa']).toEqual([BOB, DAVE]);
-    expect(auditRows(harness.db, runId, 'role.assign')).toEqual([
+    expect((await roles(harness, runId))['qa']).toEqual([BOB, DAVE]);
+    expect(await auditRows(harness.db, runId, 'role.assign')).toEqual([
       expect.objectContaining({ actor: BOB, target: 'qa', detail: { user: DAVE, role: 'qa' } }),
     ]);
   });
@@ -128,12 +128,12 @@ describe('separation of duties on roles the checklist names', () => {
     ackText(await harness.bot.slack.command(`role remove qa <@${BOB}>`, { user: ADMIN }));
     ackText(await harness.bot.slack.command(`role qa <@${DAVE}>`, { user: ENV_ADMIN }));
 
-    expect(roles(harness, runId)['qa']).toEqual([DAVE]);
-    expect(auditRows(harness.db, runId).filter((r) => r.action.startsWith('role.'))).toEqual([
+    expect((await roles(harness, runId))['qa']).toEqual([DAVE]);
+    expect((await auditRows(harness.db, runId)).filter((r) => r.action.startsWith('role.'))).toEqual([
       expect.objectContaining({ action: 'role.remove', actor: ADMIN, target: 'qa', detail: { user: BOB, role: 'qa' } }),
       expect.objectContaining({ action: 'role.assign', actor: ENV_ADMIN, target: 'qa', detail: { user: DAVE, role: 'qa' } }),
     ]);
-    expect(auditRows(harness.db, runId, 'denied')).toEqual([]);
+    expect(await auditRows(harness.db, runId, 'denied')).toEqual([]);
   });
 
   it('does not let one person holding both gate roles pass a quorum-all gate alone: one vote is one person', async () => {
@@ -147,13 +147,13 @@ describe('separation of duties on roles the checklist names', () => {
       ackText(await harness.bot.slack.command(`role remove ${role} <@${user}>`, { user: ADMIN }));
       ackText(await harness.bot.slack.command(`role ${role} <@${ALICE}>`, { user: ADMIN }));
     }
-    expect(roles(harness, runId)).toMatchObject({ qa: [ALICE], security: [ALICE] });
+    expect(await roles(harness, runId)).toMatchObject({ qa: [ALICE], security: [ALICE] });
 
     await voteGo(harness, runId, ALICE);
-    expect(gateOutcome(harness, runId)).toBe('pending');
+    expect(await gateOutcome(harness, runId)).toBe('pending');
 
     ackText(await harness.bot.slack.command(`role security <@${CAROL}>`, { user: ADMIN }));
     await voteGo(harness, runId, CAROL);
-    expect(gateOutcome(harness, runId)).toBe('passed');
+    expect(await gateOutcome(harness, runId)).toBe('passed');
   });
 });

@@ -24,6 +24,7 @@ import {
   startRun,
   type Harness,
 } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const MINUTE = 60_000;
 /**
@@ -69,8 +70,8 @@ function shownInSlack(fake: FakeSlack, runId: number): Record<string, boolean> {
 }
 
 /** The same items, as SQLite holds them (template state included). */
-function heldInDatabase(h: Harness, runId: number, items: string[]): Record<string, boolean> {
-  const snapshot = h.bot.bot.runs.snapshot(runId);
+async function heldInDatabase(h: Harness, runId: number, items: string[]): Promise<Record<string, boolean>> {
+  const snapshot = await h.bot.bot.runs.snapshot(runId);
   return Object.fromEntries(items.map((id) => [id, snapshot.items[id]?.done === true && !snapshot.items[id]?.waivedReason]));
 }
 
@@ -117,8 +118,8 @@ interface ReminderRow {
   due_at: number;
 }
 
-function reminders(h: Harness, runId: number): ReminderRow[] {
-  return h.db.prepare('SELECT key, kind, status, due_at FROM reminders WHERE run_id = ? ORDER BY id').all(runId) as ReminderRow[];
+async function reminders(h: Harness, runId: number): Promise<ReminderRow[]> {
+  return (await prepared(h.db, 'SELECT key, kind, status, due_at FROM reminders WHERE run_id = ? ORDER BY id').all(runId)) as ReminderRow[];
 }
 
 // The two tests spend most of their time waiting out Slack's slowness: they wait side by side.
@@ -130,7 +131,9 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const { runId } = await startRun(h, 'small-release in 1m');
     // "Before" closes at T-0, a minute from now: its first overdue nudge goes out then; wait for it.
     clock.offset += MINUTE;
-    await eventually(() => expect(reminders(h, runId).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), { timeoutMs: 4_000 });
+    await eventually(async () => expect((await reminders(h, runId)).some((r) => r.kind === 'overdue' && r.status === 'sent')).toBe(true), {
+      timeoutMs: 4_000,
+    });
     await h.bot.bot.sync.idle();
     const gateTs = checkboxOf(h.fake, 's1.i0').ts;
 
@@ -173,14 +176,10 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     expect(acks.map((a) => `${a.what}: ${a.status}`)).toEqual(acks.map((a) => `${a.what}: 200`));
 
     // Nothing lost: every accepted click is in the audit, the refused one as a refusal.
-    expect(
-      auditRows(h.db, runId, 'item.tick')
-        .map((r) => r.target)
-        .sort(),
-    ).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
-    expect(auditRows(h.db, runId, 'item.untick').map((r) => r.target)).toEqual(['s0.i2']);
-    expect(auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
-    expect(auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
+    expect((await auditRows(h.db, runId, 'item.tick')).map((r) => r.target).sort()).toEqual(['s0.i0', 's1.i0', 's2.i0', 's2.i2']);
+    expect((await auditRows(h.db, runId, 'item.untick')).map((r) => r.target)).toEqual(['s0.i2']);
+    expect(await auditRows(h.db, runId, 'gate.go')).toEqual([expect.objectContaining({ actor: ALICE, target: 's1.i1' })]);
+    expect(await auditRows(h.db, runId, 'denied')).toEqual([expect.objectContaining({ actor: BOB, target: 's4.i0' })]);
 
     // Once Slack is back, and every late call has landed, the messages show what SQLite holds.
     const items = Object.keys(shownInSlack(h.fake, runId));
@@ -192,7 +191,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     await eventually(
       async () => {
         await h.bot.bot.sync.idle();
-        expect(shownInSlack(h.fake, runId)).toEqual(heldInDatabase(h, runId, items));
+        expect(shownInSlack(h.fake, runId)).toEqual(await heldInDatabase(h, runId, items));
         expect(staleMessages(h.fake, runId)).toEqual([]);
       },
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -201,7 +200,7 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     // included) shows the last thing the bot sent it, not an older update that landed late.
     await realDelay(1_500);
     await h.bot.bot.sync.idle();
-    expect(shownInSlack(h.fake, runId)).toEqual(heldInDatabase(h, runId, items));
+    expect(shownInSlack(h.fake, runId)).toEqual(await heldInDatabase(h, runId, items));
     expect(staleMessages(h.fake, runId)).toEqual([]);
     expect(shownInSlack(h.fake, runId)).toMatchObject({ 's0.i0': true, 's0.i1': false, 's0.i2': false, 's1.i0': true, 's2.i0': true, 's2.i2': true });
 
@@ -209,14 +208,14 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     // time and landed late: each is looked for in the channel before it would be posted again).
     const dueDuringOutage = [`r${runId}:notice:gate-passed:s1.i1`, expect.stringMatching(new RegExp(`^r${runId}:s0:overdue:1@`))];
     await eventually(
-      () => {
-        const rows = reminders(h, runId);
+      async () => {
+        const rows = await reminders(h, runId);
         expect(rows.filter((r) => r.status === 'sent').map((r) => r.key)).toEqual(expect.arrayContaining(dueDuringOutage));
         expect(rows.filter((r) => r.status === 'claimed' || (r.status === 'pending' && r.due_at <= Date.now() + clock.offset))).toEqual([]);
       },
       { timeoutMs: 40_000, intervalMs: 200 },
     );
-    const sent = reminders(h, runId).filter((r) => r.status === 'sent');
+    const sent = (await reminders(h, runId)).filter((r) => r.status === 'sent');
     const inSlack = reminderKeysInSlack(h.fake);
     for (const row of sent)
       expect(
@@ -242,17 +241,20 @@ describe.concurrent('a Slack outage in the middle of a run', () => {
     const text = ackText(await h.bot.slack.command('start small-release', { user: ALICE }));
     const runId = Number(/Started run \*#(\d+)\*/.exec(text)?.[1]);
 
-    await eventually(() => expect(listRunMessages(h.db, runId).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true), {
-      timeoutMs: 3 * SLOW_MS,
-      intervalMs: 200,
-    });
+    await eventually(
+      async () => expect((await listRunMessages(h.db, runId)).every((m) => m.ts !== null && m.syncedVersion >= m.version)).toBe(true),
+      {
+        timeoutMs: 3 * SLOW_MS,
+        intervalMs: 200,
+      },
+    );
     // Whatever Slack was still holding has landed by now.
     await eventually(() => expect(h.fake.calls.filter((c) => c.status === 0)).toEqual([]), { timeoutMs: 2 * SLOW_MS, intervalMs: 100 });
     await h.bot.bot.sync.idle();
     // Each of the run's messages is in the channel once, in order, and the late one shows the latest state.
-    const expected = listRunMessages(h.db, runId).map((m) => m.key);
+    const expected = (await listRunMessages(h.db, runId)).map((m) => m.key);
     expect(runMessages(h.fake, runId).map((m) => m.metadata?.event_payload['key'])).toEqual(expected);
-    expect(listRunMessages(h.db, runId).map((m) => m.ts)).toEqual(runMessages(h.fake, runId).map((m) => m.ts));
+    expect((await listRunMessages(h.db, runId)).map((m) => m.ts)).toEqual(runMessages(h.fake, runId).map((m) => m.ts));
     expect(staleMessages(h.fake, runId)).toEqual([]);
     expect(h.bot.logs.some((l) => l.includes('message overview had reached Slack after all'))).toBe(true);
   }, 90_000);

@@ -84,17 +84,9 @@ describe('Socket Mode', () => {
       expect(h.fake.socket.acks.every((a) => a.outcome === 'ok')).toBe(true);
       expect(clicks.slice(items.length).every((c) => c.connection === newConnection)).toBe(true);
       // None lost: every tick and every untick reached the run.
-      expect(
-        auditRows(h.db, runId, 'item.tick')
-          .map((r) => r.target)
-          .sort(),
-      ).toEqual([...items].sort());
-      expect(
-        auditRows(h.db, runId, 'item.untick')
-          .map((r) => r.target)
-          .sort(),
-      ).toEqual([...items].sort());
-      for (const id of items) expect(itemRow(h.db, runId, id)?.done).toBe(0);
+      expect((await auditRows(h.db, runId, 'item.tick')).map((r) => r.target).sort()).toEqual([...items].sort());
+      expect((await auditRows(h.db, runId, 'item.untick')).map((r) => r.target).sort()).toEqual([...items].sort());
+      for (const id of items) expect((await itemRow(h.db, runId, id))?.done).toBe(0);
       expect(h.bot.logs.some((l) => l.includes('Socket Mode reconnected to Slack'))).toBe(true);
     },
   );

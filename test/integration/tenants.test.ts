@@ -17,6 +17,7 @@ import { createSlackClient, type SlackClient } from '../support/slackClient.js';
 import { SIGNING_SECRET, startBot, type RunningBot } from '../support/startBot.js';
 import { eventually } from '../support/waitFor.js';
 import { ALICE, checkboxOf, itemRow } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
 
 const CLIENT_ID = '1111.2222';
 const CLIENT_SECRET = 'client-secret-for-tests-0000';
@@ -121,8 +122,8 @@ async function install(
   return { status: back.status, page: await back.text() };
 }
 
-function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): string {
-  const token = findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey)?.bot?.token;
+async function botTokenOf(w: World, teamId: string, tenantKey = `T:${teamId}`): Promise<string> {
+  const token = (await findInstallation(w.bot.bot.db, createTokenCipher(w.key), tenantKey))?.bot?.token;
   if (!token) throw new Error(`no installation for ${teamId}`);
   return token;
 }
@@ -140,16 +141,16 @@ async function startIn(w: World, ws: Workspace): Promise<number> {
   return runId;
 }
 
-function itemIdOf(w: World, runId: number, text: string): string {
-  const item = allItems(w.bot.bot.runs.snapshot(runId).run.checklist).find((i) => i.text.startsWith(text));
+async function itemIdOf(w: World, runId: number, text: string): Promise<string> {
+  const item = allItems((await w.bot.bot.runs.snapshot(runId)).run.checklist).find((i) => i.text.startsWith(text));
   if (!item) throw new Error(`no item “${text}”`);
   return item.id;
 }
 
-function deniedRows(w: World, teamId: string): Array<{ target: string | null; detail: string | null }> {
-  return w.bot.bot.db
-    .prepare(`SELECT target, detail_json AS detail FROM audit WHERE action = 'denied' AND team_id = ? ORDER BY id`)
-    .all(teamId) as Array<{
+async function deniedRows(w: World, teamId: string): Promise<Array<{ target: string | null; detail: string | null }>> {
+  return (await prepared(w.bot.bot.db, `SELECT target, detail_json AS detail FROM audit WHERE action = 'denied' AND team_id = ? ORDER BY id`).all(
+    teamId,
+  )) as Array<{
     target: string | null;
     detail: string | null;
   }>;
@@ -187,16 +188,16 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const w = await world();
     expect((await install(w, A.id)).page).toContain('deployday is installed');
     expect((await install(w, B.id)).status).toBe(200);
-    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${A.id}`, `T:${B.id}`]);
-    const tokenA = botTokenOf(w, A.id);
-    const tokenB = botTokenOf(w, B.id);
+    expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`T:${A.id}`, `T:${B.id}`]);
+    const tokenA = await botTokenOf(w, A.id);
+    const tokenB = await botTokenOf(w, B.id);
     expect(tokenA).not.toBe(tokenB);
     // At rest only sealed: no row of the database holds a token in clear.
-    expect(JSON.stringify(w.bot.bot.db.prepare('SELECT * FROM installations').all())).not.toContain(tokenA);
+    expect(JSON.stringify(await prepared(w.bot.bot.db, 'SELECT * FROM installations').all())).not.toContain(tokenA);
 
     const runA = await startIn(w, A);
     const runB = await startIn(w, B);
-    expect(w.bot.bot.db.prepare('SELECT id, team_id FROM runs ORDER BY id').all()).toEqual([
+    expect(await prepared(w.bot.bot.db, 'SELECT id, team_id FROM runs ORDER BY id').all()).toEqual([
       { id: runA, team_id: A.id },
       { id: runB, team_id: B.id },
     ]);
@@ -218,11 +219,11 @@ describe('OAuth distribution: two workspaces, isolated', () => {
   it("installs org-wide on an Enterprise Grid org once, and serves each of the org's workspaces with the org's token", async () => {
     const w = await world();
     expect((await install(w, G1.id, undefined, true)).status).toBe(200);
-    expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
-    const orgToken = botTokenOf(w, G1.id, `E:${GRID}`);
+    expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`E:${GRID}`]);
+    const orgToken = await botTokenOf(w, G1.id, `E:${GRID}`);
     const run1 = await startIn(w, G1);
     const run2 = await startIn(w, G2);
-    expect(w.bot.bot.db.prepare('SELECT id, team_id, enterprise_id FROM runs ORDER BY id').all()).toEqual([
+    expect(await prepared(w.bot.bot.db, 'SELECT id, team_id, enterprise_id FROM runs ORDER BY id').all()).toEqual([
       { id: run1, team_id: G1.id, enterprise_id: GRID },
       { id: run2, team_id: G2.id, enterprise_id: GRID },
     ]);
@@ -236,7 +237,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     // Bolt refreshes a token within two hours of its expiry: one hour makes the first use refresh it.
     const w = await world({ expiresInSec: 3600 });
     await install(w, A.id);
-    const installed = botTokenOf(w, A.id);
+    const installed = await botTokenOf(w, A.id);
     expect(installed).toMatch(/^xoxe\.xoxb-/);
     await startIn(w, A);
     const used = tokensPostingTo(w, A.channel);
@@ -244,7 +245,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(used.has(installed)).toBe(false);
     expect(w.fake.callsTo('chat.postMessage').every((c) => c.ok)).toBe(true);
     expect(w.fake.callsTo('oauth.v2.access').some((c) => c.args['grant_type'] === 'refresh_token')).toBe(true);
-    expect(botTokenOf(w, A.id)).not.toBe(installed);
+    expect(await botTokenOf(w, A.id)).not.toBe(installed);
   });
 
   it('refuses a forged or stale state on the redirect with a 400 page, and stores nothing', async () => {
@@ -252,7 +253,7 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const forged = await install(w, A.id, (redirect) => redirect.searchParams.set('state', 'forged-state'));
     expect(forged.status).toBe(400);
     expect(forged.page).toContain('This installation link has expired, was forged, or was started in another browser.');
-    expect(listInstallations(w.bot.bot.db)).toEqual([]);
+    expect(await listInstallations(w.bot.bot.db)).toEqual([]);
   });
 
   it("answers a command from workspace B naming A's run exactly as a run that does not exist, and audits it in B", async () => {
@@ -267,9 +268,9 @@ describe('OAuth distribution: two workspaces, isolated', () => {
       expect(named).toBe(missing.replace('999', String(runA)));
       expect(named).not.toContain('Small Release');
     }
-    expect(deniedRows(w, B.id).filter((r) => r.target === `run:${runA}`)).toHaveLength(4);
+    expect((await deniedRows(w, B.id)).filter((r) => r.target === `run:${runA}`)).toHaveLength(4);
     // The refusals are B's, not part of A's run record.
-    expect(w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runA)).toEqual({ n: 0 });
+    expect(await prepared(w.bot.bot.db, `SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action = 'denied'`).get(runA)).toEqual({ n: 0 });
   });
 
   it("refuses clicks from workspace B on A's messages (forged checkbox, Go button, replayed No-Go view), changing nothing", async () => {
@@ -278,11 +279,11 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     await install(w, B.id);
     const runA = await startIn(w, A);
     const slackB = w.slack(B);
-    const item = itemIdOf(w, runA, 'Freeze merges');
+    const item = await itemIdOf(w, runA, 'Freeze merges');
     const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
     expect((await slackB.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
 
-    const gate = itemIdOf(w, runA, 'Go/No-Go decision');
+    const gate = await itemIdOf(w, runA, 'Go/No-Go decision');
     const goTs = checkboxOrButtonTs(w, A.channel, ActionIds.gateGo);
     expect((await slackB.clickButton({ channel: A.channel, ts: goTs, actionId: ActionIds.gateGo })).status).toBe(200);
     const replay = await slackB.viewSubmission({
@@ -292,13 +293,13 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     });
     expect(replay.text).toContain(`There is no run #${runA}`);
 
-    expect(itemRow(w.bot.bot.db, runA, item)).toBeUndefined();
-    expect(w.bot.bot.db.prepare('SELECT COUNT(*) AS n FROM gate_votes WHERE run_id = ?').get(runA)).toEqual({ n: 0 });
-    await eventually(() => expect(deniedRows(w, B.id).filter((r) => r.target === `run:${runA}`)).toHaveLength(3));
+    expect(await itemRow(w.bot.bot.db, runA, item)).toBeUndefined();
+    expect(await prepared(w.bot.bot.db, 'SELECT COUNT(*) AS n FROM gate_votes WHERE run_id = ?').get(runA)).toEqual({ n: 0 });
+    await eventually(async () => expect((await deniedRows(w, B.id)).filter((r) => r.target === `run:${runA}`)).toHaveLength(3));
     // The same clicks from A itself are taken: the refusal was the workspace, not the payload.
     const slackA = w.slack(A);
     expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
-    await eventually(() => expect(itemRow(w.bot.bot.db, runA, item)?.done).toBe(1));
+    await eventually(async () => expect((await itemRow(w.bot.bot.db, runA, item))?.done).toBe(1));
   });
 
   it("lets a pipeline token of workspace A reach A's runs only, never B's", async () => {
@@ -323,16 +324,16 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(readB.status).toBe(404);
     expect((await api('POST', `/runs/${runB}/items/deploy-to-canary`, { done: true })).status).toBe(404);
     expect((await api('GET', `/runs/${runB}/gates/go-no-go-decision-recorded`)).status).toBe(404);
-    expect(w.bot.bot.db.prepare('SELECT COUNT(*) AS n FROM item_states WHERE run_id = ?').get(runB)).toEqual({ n: 0 });
-    expect(deniedRows(w, A.id).filter((r) => r.target === `run:${runB}`).length).toBeGreaterThanOrEqual(2);
+    expect(await prepared(w.bot.bot.db, 'SELECT COUNT(*) AS n FROM item_states WHERE run_id = ?').get(runB)).toEqual({ n: 0 });
+    expect((await deniedRows(w, A.id)).filter((r) => r.target === `run:${runB}`).length).toBeGreaterThanOrEqual(2);
   });
 
   it("on app_uninstalled deletes A's tokens and suspends A's runs (reminders stop, state and audit kept) while B's carry on", async () => {
     const w = await world();
     await install(w, A.id);
     await install(w, B.id);
-    const tokenA = botTokenOf(w, A.id);
-    const tokenB = botTokenOf(w, B.id);
+    const tokenA = await botTokenOf(w, A.id);
+    const tokenB = await botTokenOf(w, B.id);
     const runA = await startIn(w, A);
     const runB = await startIn(w, B);
     await eventually(() => expect(tokensPostingTo(w, A.channel, REMINDER_METADATA_TYPE).size).toBe(1));
@@ -340,17 +341,19 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     // Slack revokes the tokens, then tells the app.
     w.fake.oauth.revoke(`T:${A.id}`);
     expect(await signedEvent(w, A, { type: 'app_uninstalled' })).toBe(200);
-    await eventually(() => expect(listInstallations(w.bot.bot.db).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
+    await eventually(async () => expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
     const db = w.bot.bot.db;
-    expect(db.prepare('SELECT status, suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({
+    expect(await prepared(db, 'SELECT status, suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({
       status: 'active',
       suspended: 1,
     });
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND status IN ('pending', 'claimed')`).get(runA)).toEqual({ n: 0 });
-    expect(db.prepare(`SELECT actor, team_id FROM audit WHERE run_id = ? AND action = 'app.uninstalled'`).all(runA)).toEqual([
+    expect(await prepared(db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND status IN ('pending', 'claimed')`).get(runA)).toEqual({
+      n: 0,
+    });
+    expect(await prepared(db, `SELECT actor, team_id FROM audit WHERE run_id = ? AND action = 'app.uninstalled'`).all(runA)).toEqual([
       { actor: 'slack', team_id: A.id },
     ]);
-    expect(db.prepare('SELECT suspended_at FROM runs WHERE id = ?').get(runB)).toEqual({ suspended_at: null });
+    expect(await prepared(db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runB)).toEqual({ suspended_at: null });
 
     // A's workspace can no longer reach the bot; B's still can, and its notices still go out with B's token.
     const fromA = ack(await w.slack(A).command(`status #${runA}`, { channel: A.channel }));
@@ -373,20 +376,20 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const slackA = w.slack(A);
     // Items of two messages (the Before and Go phases): each message's update is refused.
     for (const text of ['Announce the window', 'Freeze merges', 'Deploy to canary']) {
-      const item = itemIdOf(w, runA, text);
+      const item = await itemIdOf(w, runA, text);
       const { ts, blockId } = checkboxOf(w.fake, item, A.channel);
       expect((await slackA.clickCheckbox({ channel: A.channel, ts, blockId, itemValue: item, checked: true })).status).toBe(200);
-      expect(itemRow(w.bot.bot.db, runA, item)?.done).toBe(1);
+      expect((await itemRow(w.bot.bot.db, runA, item))?.done).toBe(1);
     }
     const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for run ${runA}'s channel (token_revoked)`));
     // Both messages' refusals recorded (each just before its log line would be written) …
-    const refused = () =>
+    const refused = async () =>
       (
-        w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM run_messages WHERE run_id = ? AND last_error LIKE 'token_revoked%'`).get(runA) as {
+        (await prepared(w.bot.bot.db, `SELECT COUNT(*) AS n FROM run_messages WHERE run_id = ? AND last_error LIKE 'token_revoked%'`).get(runA)) as {
           n: number;
         }
       ).n;
-    await eventually(() => expect(refused()).toBeGreaterThanOrEqual(2));
+    await eventually(async () => expect(await refused()).toBeGreaterThanOrEqual(2));
     // … and one line says so.
     expect(told()).toHaveLength(1);
     expect(told()[0]).toMatch(/\[[\w-]+\]/);
@@ -407,9 +410,13 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     // The Before phase's nudge, the phases' openings and the page's notice fall due: each is refused, one line says so.
     const told = () => w.bot.logs.filter((line) => line.includes(`Slack refuses deployday's token for channel ${A.channel} (token_revoked)`));
     await eventually(() => expect(told()).toHaveLength(1));
-    const refusedReminders = () =>
-      (w.bot.bot.db.prepare(`SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND outcome LIKE '%token_revoked'`).get(runA) as { n: number }).n;
-    await eventually(() => expect(refusedReminders()).toBeGreaterThanOrEqual(2));
+    const refusedReminders = async () =>
+      (
+        (await prepared(w.bot.bot.db, `SELECT COUNT(*) AS n FROM reminders WHERE run_id = ? AND outcome LIKE '%token_revoked'`).get(runA)) as {
+          n: number;
+        }
+      ).n;
+    await eventually(async () => expect(await refusedReminders()).toBeGreaterThanOrEqual(2));
     expect(told()).toHaveLength(1);
     expect(told()[0]).toMatch(/\[[\w-]+\]/);
   });
@@ -419,12 +426,12 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     await install(w, A.id);
     const runA = await startIn(w, A);
     expect(await signedEvent(w, A, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0AAABOT'] } })).toBe(200);
-    await eventually(() => expect(listInstallations(w.bot.bot.db)).toEqual([]));
-    expect(w.bot.bot.db.prepare('SELECT suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({ suspended: 1 });
+    await eventually(async () => expect(await listInstallations(w.bot.bot.db)).toEqual([]));
+    expect(await prepared(w.bot.bot.db, 'SELECT suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({ suspended: 1 });
 
     expect((await install(w, A.id)).status).toBe(200);
-    expect(w.bot.bot.db.prepare('SELECT suspended_at FROM runs WHERE id = ?').get(runA)).toEqual({ suspended_at: null });
-    expect(w.bot.bot.db.prepare(`SELECT action FROM audit WHERE run_id = ? AND action LIKE 'app.%' ORDER BY id`).all(runA)).toEqual([
+    expect(await prepared(w.bot.bot.db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runA)).toEqual({ suspended_at: null });
+    expect(await prepared(w.bot.bot.db, `SELECT action FROM audit WHERE run_id = ? AND action LIKE 'app.%' ORDER BY id`).all(runA)).toEqual([
       { action: 'app.uninstalled' },
       { action: 'app.installed' },
     ]);

@@ -21,8 +21,8 @@ function steppingClock(): { clock: { now(): number }; advance(ms: number): void 
   return { clock: { now: () => morning + (Date.now() - startedAt) + offset }, advance: (ms) => (offset += ms) };
 }
 
-function pendingSectionReminders(h: Harness, runId: number) {
-  return listReminders(h.db, runId).filter((r) => r.status === 'pending' && r.kind !== 'notice');
+async function pendingSectionReminders(h: Harness, runId: number) {
+  return (await listReminders(h.db, runId)).filter((r) => r.status === 'pending' && r.kind !== 'notice');
 }
 
 function channelTexts(h: Harness): string[] {
@@ -35,23 +35,23 @@ describe('moving the deployment', () => {
   it('slips T-0 and every pending reminder by the same amount and tells the channel', async () => {
     const h = await open({ checklistsDir: timedDir });
     const { runId } = await startRun(h, 'slip-drill in 2h');
-    const before = pendingSectionReminders(h, runId);
-    const t0Before = h.bot.bot.runs.requireRun(runId).t0;
+    const before = await pendingSectionReminders(h, runId);
+    const t0Before = (await h.bot.bot.runs.requireRun(runId)).t0;
     expect(before.length).toBeGreaterThan(2);
 
     expect(ackText(await h.bot.slack.command('slip 45m'))).toContain(`Run #${runId}: T-0 is now`);
-    const run = h.bot.bot.runs.requireRun(runId);
+    const run = await h.bot.bot.runs.requireRun(runId);
     expect(run.t0 - t0Before).toBe(45 * MINUTE);
-    const after = pendingSectionReminders(h, runId);
+    const after = await pendingSectionReminders(h, runId);
     expect(after.map((r) => `${r.kind}:${r.sectionId}:${r.dueAt - 45 * MINUTE}`).sort()).toEqual(
       before.map((r) => `${r.kind}:${r.sectionId}:${r.dueAt}`).sort(),
     );
     // The old rows stay in the table, cancelled: nothing is deleted, nothing fires twice.
-    expect(listReminders(h.db, runId).filter((r) => r.status === 'cancelled').length).toBe(before.length);
+    expect((await listReminders(h.db, runId)).filter((r) => r.status === 'cancelled').length).toBe(before.length);
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('moved run #') && t.includes('+45m'))).toBe(true), { timeoutMs: 5_000 });
 
     ackText(await h.bot.slack.command('slip -15m'));
-    expect(h.bot.bot.runs.requireRun(runId).t0 - t0Before).toBe(30 * MINUTE);
+    expect((await h.bot.bot.runs.requireRun(runId)).t0 - t0Before).toBe(30 * MINUTE);
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('−15m'))).toBe(true), { timeoutMs: 5_000 });
   });
 
@@ -59,7 +59,7 @@ describe('moving the deployment', () => {
     const h = await open({ checklistsDir: timedDir });
     const { runId } = await startRun(h, 'slip-drill in 2h');
     ackText(await h.bot.slack.command('reschedule 2031-05-06 14:00 confirm'));
-    const run = h.bot.bot.runs.requireRun(runId);
+    const run = await h.bot.bot.runs.requireRun(runId);
     expect(new Date(run.t0).toISOString()).toBe('2031-05-06T14:00:00.000Z');
     const schedule = ackText(await h.bot.slack.command('schedule'));
     // Warm-up (T-1 hour) now opens at 13:00 UTC on the new day, shown as a Slack date token.
@@ -71,10 +71,10 @@ describe('moving the deployment', () => {
   it('refuses a slip from someone who is neither lead nor approver, and says why', async () => {
     const h = await open({ checklistsDir: timedDir });
     const { runId } = await startRun(h, 'slip-drill in 2h', ALICE);
-    const t0 = h.bot.bot.runs.requireRun(runId).t0;
+    const t0 = (await h.bot.bot.runs.requireRun(runId)).t0;
     const text = ackText(await h.bot.slack.command('slip 30m', { user: BOB }));
     expect(text).toContain('Only the lead or an approver');
-    expect(h.bot.bot.runs.requireRun(runId).t0).toBe(t0);
+    expect((await h.bot.bot.runs.requireRun(runId)).t0).toBe(t0);
   });
 
   it('answers a bad duration with the forms it accepts', async () => {
@@ -96,7 +96,7 @@ describe('timers', () => {
     expect(timer, 'the monitoring item offers a timer').toBeDefined();
     const clicked = await h.bot.slack.clickButton({ ts: timer!.ts, actionId: 'dd_timer_start', user: BOB });
     expect(clicked.status).toBe(200);
-    expect(listReminders(h.db, runId).some((r) => r.kind === 'timer_done' && r.status === 'pending')).toBe(true);
+    expect((await listReminders(h.db, runId)).some((r) => r.kind === 'timer_done' && r.status === 'pending')).toBe(true);
     time.advance(31 * MINUTE);
     await eventually(() => expect(channelTexts(h).some((t) => t.includes('Time is up') && t.includes('Monitor the error rate'))).toBe(true), {
       timeoutMs: 5_000,
@@ -130,7 +130,9 @@ describe('a restart that finds a claimed overdue nudge already in the channel', 
     const first = await open({ checklistsDir: timedDir, databasePath, clock: time.clock });
     const { runId } = await startRun(first, 'slip-drill in 2h');
     time.advance(2 * 60 * MINUTE + MINUTE);
-    const nudge = await waitFor(() => listReminders(first.db, runId).find((r) => r.kind === 'overdue' && r.status === 'sent'), { timeoutMs: 5_000 });
+    const nudge = await waitFor(async () => (await listReminders(first.db, runId)).find((r) => r.kind === 'overdue' && r.status === 'sent'), {
+      timeoutMs: 5_000,
+    });
     await first.bot.stop();
     // As a crash between posting and recording would leave it: claimed, with nothing planned after it.
     const Database = (await import('better-sqlite3')).default;
@@ -140,7 +142,7 @@ describe('a restart that finds a claimed overdue nudge already in the channel', 
     raw.close();
 
     const second = await open({ checklistsDir: timedDir, databasePath, fake: first.fake, clock: time.clock });
-    const rows = listReminders(second.db, runId).filter((r) => r.kind === 'overdue' && r.sectionId === nudge.sectionId);
+    const rows = (await listReminders(second.db, runId)).filter((r) => r.kind === 'overdue' && r.sectionId === nudge.sectionId);
     expect(rows.find((r) => r.id === nudge.id)?.status).toBe('sent');
     expect(rows.some((r) => r.status === 'pending' && r.repeat > nudge.repeat)).toBe(true);
     // Found in the channel, so not posted a second time.

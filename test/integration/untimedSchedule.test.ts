@@ -32,6 +32,6 @@ describe('sections with no time written in /deploy schedule', () => {
     const { runId } = await startRun(h, 'canary-rollout in 5h');
     // "Security audit completed", unticked in the sample, under "Code Readiness" (no time written).
     expect((await clickItem(h, 's0.i5')).status).toBe(200);
-    await eventually(() => expect(itemRow(h.db, runId, 's0.i5')?.done).toBe(1));
+    await eventually(async () => expect((await itemRow(h.db, runId, 's0.i5'))?.done).toBe(1));
   });
 });

@@ -37,25 +37,24 @@ gates:
 `;
 
 let world: ServiceWorld | null = null;
-afterEach(() => {
-  world?.close();
+afterEach(async () => {
+  await world?.close();
   world = null;
 });
 
 /** The id of the run's item whose text contains `text`. */
-function idOf(w: ServiceWorld, runId: number, text: string): string {
-  const item = w.services.queries
-    .requireRun(runId)
-    .checklist.phases.flatMap((p) => p.sections)
+async function idOf(w: ServiceWorld, runId: number, text: string): Promise<string> {
+  const item = (await w.services.queries.requireRun(runId)).checklist.phases
+    .flatMap((p) => p.sections)
     .flatMap((s) => s.items)
     .find((i) => i.text.includes(text));
   if (!item) throw new Error(`no item ${text}`);
   return item.id;
 }
 
-function started(options: { admins?: string[] } = {}) {
+async function started(options: { admins?: string[] } = {}) {
   world = serviceWorld({ release: RELEASE }, options);
-  const { run } = world.services.starting.startRun({
+  const { run } = await world.services.starting.startRun({
     checklistName: 'release',
     when: null,
     timezone: null,
@@ -67,107 +66,113 @@ function started(options: { admins?: string[] } = {}) {
 }
 
 describe('refusals: a code and its values, and a denied audit row', () => {
-  it('refuses an abort by someone who is neither lead nor approver, naming the lead', () => {
-    const { w, runId } = started();
-    const refusal = thrownBy(() => w.services.ending.abort({ userId: STRANGER, channelId: CHANNEL, runId, reason: 'no' }));
+  it('refuses an abort by someone who is neither lead nor approver, naming the lead', async () => {
+    const { w, runId } = await started();
+    const refusal = await thrownBy(() => w.services.ending.abort({ userId: STRANGER, channelId: CHANNEL, runId, reason: 'no' }));
 
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal).toMatchObject({ code: 'not_lead_or_approver', params: { runId, leads: [LEAD] } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       { actor: STRANGER, action: 'denied', target: null, detail: { attempted: 'run.abort', code: 'not_lead_or_approver' } },
     ]);
-    expect(w.services.queries.requireRun(runId).status).toBe('active');
+    expect((await w.services.queries.requireRun(runId)).status).toBe('active');
   });
 
-  it('refuses a sign-off by someone without its role, with who holds it', () => {
-    const { w, runId } = started();
-    w.services.roles.setRole({ userId: LEAD, channelId: CHANNEL, runId, role: 'QA Lead', targetUserId: QA, remove: false });
-    const itemId = idOf(w, runId, 'QA Lead');
+  it('refuses a sign-off by someone without its role, with who holds it', async () => {
+    const { w, runId } = await started();
+    await w.services.roles.setRole({ userId: LEAD, channelId: CHANNEL, runId, role: 'QA Lead', targetUserId: QA, remove: false });
+    const itemId = await idOf(w, runId, 'QA Lead');
 
-    const refusal = thrownBy(() => w.services.items.setItem({ userId: STRANGER, channelId: CHANNEL, runId, itemId, done: true }));
+    const refusal = await thrownBy(() => w.services.items.setItem({ userId: STRANGER, channelId: CHANNEL, runId, itemId, done: true }));
 
     expect(refusal).toMatchObject({ code: 'not_role_holder', params: { role: 'QA Lead', holders: [QA] } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: STRANGER, target: itemId, detail: { attempted: 'item.tick', code: 'not_role_holder' } }),
     ]);
   });
 
-  it('refuses a tick behind a gate that has not passed, naming the section and the gate', () => {
-    const { w, runId } = started();
-    const itemId = idOf(w, runId, 'Deploy to everyone');
-    const refusal = thrownBy(() => w.services.items.setItem({ userId: LEAD, channelId: CHANNEL, runId, itemId, done: true }));
+  it('refuses a tick behind a gate that has not passed, naming the section and the gate', async () => {
+    const { w, runId } = await started();
+    const itemId = await idOf(w, runId, 'Deploy to everyone');
+    const refusal = await thrownBy(() => w.services.items.setItem({ userId: LEAD, channelId: CHANNEL, runId, itemId, done: true }));
 
     expect(refusal).toMatchObject({ code: 'blocked', params: { sectionTitle: 'Ship', gateText: 'Go/No-Go decision recorded' } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: LEAD, target: itemId, detail: { attempted: 'item.tick', code: 'blocked' } }),
     ]);
   });
 
-  it('refuses the lead changing a role the checklist names, and lets an admin do it, auditing the change', () => {
-    const { w, runId } = started({ admins: [ADMIN] });
-    const refusal = thrownBy(() =>
+  it('refuses the lead changing a role the checklist names, and lets an admin do it, auditing the change', async () => {
+    const { w, runId } = await started({ admins: [ADMIN] });
+    const refusal = await thrownBy(() =>
       w.services.roles.setRole({ userId: LEAD, channelId: CHANNEL, runId, role: 'QA', targetUserId: LEAD, remove: false }),
     );
     expect(refusal).toMatchObject({ code: 'named_role', params: { role: 'QA', holders: [QA] } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: LEAD, target: 'qa', detail: { attempted: 'role.assign', code: 'named_role' } }),
     ]);
 
-    expect(w.services.roles.setRole({ userId: ADMIN, channelId: CHANNEL, runId, role: 'qa', targetUserId: QA, remove: true })).toEqual({
+    expect(await w.services.roles.setRole({ userId: ADMIN, channelId: CHANNEL, runId, role: 'qa', targetUserId: QA, remove: true })).toEqual({
       changed: true,
     });
-    expect(w.services.queries.snapshot(runId).roles['qa']).toBeUndefined();
-    expect(auditOf(w.db, runId, 'role.remove')).toEqual([{ actor: ADMIN, action: 'role.remove', target: 'qa', detail: { user: QA, role: 'qa' } }]);
+    expect((await w.services.queries.snapshot(runId)).roles['qa']).toBeUndefined();
+    expect(await auditOf(w.db, runId, 'role.remove')).toEqual([
+      { actor: ADMIN, action: 'role.remove', target: 'qa', detail: { user: QA, role: 'qa' } },
+    ]);
   });
 
-  it('refuses a vote from someone who holds none of the gate’s roles, listing those roles', () => {
-    const { w, runId } = started();
-    const refusal = thrownBy(() =>
-      w.services.gates.voteGate({ userId: LEAD, channelId: CHANNEL, runId, itemId: idOf(w, runId, 'Go/No-Go'), vote: 'go', reason: null }),
-    );
+  it('refuses a vote from someone who holds none of the gate’s roles, listing those roles', async () => {
+    const { w, runId } = await started();
+    const itemId = await idOf(w, runId, 'Go/No-Go');
+    const refusal = await thrownBy(() => w.services.gates.voteGate({ userId: LEAD, channelId: CHANNEL, runId, itemId, vote: 'go', reason: null }));
     expect(refusal).toMatchObject({ code: 'not_approver', params: { approvers: ['qa', 'security'] } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       expect.objectContaining({ actor: LEAD, detail: { attempted: 'gate.go', code: 'not_approver' } }),
     ]);
   });
 
-  it('refuses work on a run from another channel, and audits it', () => {
-    const { w, runId } = started();
-    const refusal = thrownBy(() => w.services.items.setItem({ userId: LEAD, channelId: 'C0ELSEWHERE', runId, itemId: 's0.i0', done: true }));
+  it('refuses work on a run from another channel, and audits it', async () => {
+    const { w, runId } = await started();
+    const refusal = await thrownBy(() => w.services.items.setItem({ userId: LEAD, channelId: 'C0ELSEWHERE', runId, itemId: 's0.i0', done: true }));
     expect(refusal).toMatchObject({ code: 'wrong_channel', params: { runId } });
-    expect(auditOf(w.db, runId, 'denied')).toEqual([
+    expect(await auditOf(w.db, runId, 'denied')).toEqual([
       expect.objectContaining({ target: 'channel:C0ELSEWHERE', detail: { attempted: 'run.touch', code: 'wrong_channel' } }),
     ]);
   });
 
-  it('passes the gate only with a Go from a different person for each role, and announces the change', () => {
-    const { w, runId } = started();
+  it('passes the gate only with a Go from a different person for each role, and announces the change', async () => {
+    const { w, runId } = await started();
     expect(
-      w.services.gates.voteGate({ userId: QA, channelId: CHANNEL, runId, itemId: idOf(w, runId, 'Go/No-Go'), vote: 'go', reason: null }),
+      await w.services.gates.voteGate({ userId: QA, channelId: CHANNEL, runId, itemId: await idOf(w, runId, 'Go/No-Go'), vote: 'go', reason: null }),
     ).toEqual({ outcome: 'pending' });
     expect(
-      w.services.gates.voteGate({ userId: SEC, channelId: CHANNEL, runId, itemId: idOf(w, runId, 'Go/No-Go'), vote: 'go', reason: null }),
+      await w.services.gates.voteGate({ userId: SEC, channelId: CHANNEL, runId, itemId: await idOf(w, runId, 'Go/No-Go'), vote: 'go', reason: null }),
     ).toEqual({ outcome: 'passed' });
     expect(w.events.stateChanged.filter((id) => id === runId).length).toBeGreaterThanOrEqual(3);
   });
 });
 
 describe('resolving the run a command means', () => {
-  it('names the active runs when there are several and none was named', () => {
-    const { w, runId } = started();
-    const second = w.services.starting.startRun({
-      checklistName: 'release',
-      when: null,
-      timezone: null,
-      channelId: CHANNEL,
-      teamId: null,
-      userId: LEAD,
-    }).run.id;
-    expect(thrownBy(() => w.services.queries.resolveRun(CHANNEL, null))).toMatchObject({
+  it('names the active runs when there are several and none was named', async () => {
+    const { w, runId } = await started();
+    const second = (
+      await w.services.starting.startRun({
+        checklistName: 'release',
+        when: null,
+        timezone: null,
+        channelId: CHANNEL,
+        teamId: null,
+        userId: LEAD,
+      })
+    ).run.id;
+    expect(await thrownBy(() => w.services.queries.resolveRun(CHANNEL, null))).toMatchObject({
       code: 'ambiguous_run',
       params: { runIds: [runId, second], names: ['release', 'release'] },
     });
-    expect(w.services.queries.resolveRun(CHANNEL, `#${second}`).id).toBe(second);
-    expect(thrownBy(() => w.services.queries.resolveRun(CHANNEL, '<!channel>'))).toMatchObject({ code: 'bad_run_id', params: { ref: '<!channel>' } });
+    expect((await w.services.queries.resolveRun(CHANNEL, `#${second}`)).id).toBe(second);
+    expect(await thrownBy(() => w.services.queries.resolveRun(CHANNEL, '<!channel>'))).toMatchObject({
+      code: 'bad_run_id',
+      params: { ref: '<!channel>' },
+    });
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ChecklistCatalog } from '../../src/service/checklistCatalog.js';
 import { createServices, type Services } from '../../src/service/createServices.js';
 import { messageLayout } from '../../src/slack/messageLayout.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import { openDatabase, prepared, type Db } from '../../src/store/db.js';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, '..', '..', 'migrations');
 
@@ -20,7 +20,7 @@ export interface ServiceWorld {
   db: Db;
   clock: { now(): number; set(ms: number): void };
   events: { messagesChanged: number[]; stateChanged: number[] };
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Builds the services over the given checklists (file name → markdown) at a fixed moment. */
@@ -45,8 +45,8 @@ export function serviceWorld(checklists: Record<string, string>, options: { admi
     db,
     clock,
     events,
-    close: () => {
-      db.close();
+    close: async () => {
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -59,10 +59,16 @@ export interface AuditRow {
   detail: Record<string, unknown> | null;
 }
 
-export function auditOf(db: Db, runId: number | null, action?: string): AuditRow[] {
-  const rows = db
-    .prepare(`SELECT actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`)
-    .all(...(action ? [runId, action] : [runId])) as Array<{ actor: string; action: string; target: string | null; detail_json: string | null }>;
+export async function auditOf(db: Db, runId: number | null, action?: string): Promise<AuditRow[]> {
+  // `run_id IS ?` is SQLite's alone; spelled out, the query reads the same on PostgreSQL.
+  const where = [runId === null ? 'run_id IS NULL' : 'run_id = ?', ...(action ? ['action = ?'] : [])].join(' AND ');
+  const params = [...(runId === null ? [] : [runId]), ...(action ? [action] : [])];
+  const rows = (await prepared(db, `SELECT actor, action, target, detail_json FROM audit WHERE ${where} ORDER BY id`).all(...params)) as Array<{
+    actor: string;
+    action: string;
+    target: string | null;
+    detail_json: string | null;
+  }>;
   return rows.map((r) => ({
     actor: r.actor,
     action: r.action,
@@ -71,10 +77,10 @@ export function auditOf(db: Db, runId: number | null, action?: string): AuditRow
   }));
 }
 
-/** Runs `fn` and returns the DomainError-shaped thing it threw (code and params), failing if it did not throw. */
-export function thrownBy(fn: () => unknown): { code: string; params: Record<string, unknown> } {
+/** Runs `fn` and returns the DomainError-shaped thing it threw or rejected with (code and params), failing if it did not. */
+export async function thrownBy(fn: () => unknown): Promise<{ code: string; params: Record<string, unknown> }> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as { code: string; params: Record<string, unknown> };
   }

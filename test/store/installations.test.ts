@@ -37,77 +37,77 @@ function orgInstall(enterpriseId: string, token: string): Installation {
 }
 
 describe('installation store', () => {
-  it('gives back each workspace its own token, and no other', () => {
+  it('gives back each workspace its own token, and no other', async () => {
     const db = openDb();
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
-    saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
-    expect(findInstallation(db, cipher, 'T:T0AAA')?.bot?.token).toBe('xoxb-team-a');
-    expect(findInstallation(db, cipher, 'T:T0BBB')?.bot?.token).toBe('xoxb-team-b');
-    expect(findInstallation(db, cipher, 'T:T0CCC')).toBeNull();
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
+    expect((await findInstallation(db, cipher, 'T:T0AAA'))?.bot?.token).toBe('xoxb-team-a');
+    expect((await findInstallation(db, cipher, 'T:T0BBB'))?.bot?.token).toBe('xoxb-team-b');
+    expect(await findInstallation(db, cipher, 'T:T0CCC')).toBeNull();
   });
 
-  it('keeps no token in clear anywhere in the row', () => {
+  it('keeps no token in clear anywhere in the row', async () => {
     const db = openDb();
-    saveInstallation(
+    await saveInstallation(
       db,
       cipher,
       workspaceInstall('T0AAA', 'xoxb-secret-bot', { user: { id: 'U1', token: 'xoxp-secret-user', scopes: [] } } as Partial<Installation>),
       T0,
     );
-    const row = JSON.stringify(db.prepare('SELECT * FROM installations').all());
+    const row = JSON.stringify(await db.prepare('SELECT * FROM installations').all());
     expect(row).not.toContain('xoxb-secret-bot');
     expect(row).not.toContain('xoxp-secret-user');
     expect(row).toContain('T0AAA');
   });
 
-  it('refuses to open a row with another key, and says why without the value', () => {
+  it('refuses to open a row with another key, and says why without the value', async () => {
     const db = openDb();
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
     const otherKey = createTokenCipher(randomBytes(32));
-    expect(() => findInstallation(db, otherKey, 'T:T0AAA')).toThrow(SealedValueError);
-    expect(() => findInstallation(db, otherKey, 'T:T0AAA')).toThrow(/wrong DEPLOYDAY_ENCRYPTION_KEY/);
+    await expect(await findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(SealedValueError);
+    await expect(await findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(/wrong DEPLOYDAY_ENCRYPTION_KEY/);
   });
 
-  it("refuses a sealed token copied onto another tenant's row", () => {
+  it("refuses a sealed token copied onto another tenant's row", async () => {
     const db = openDb();
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
-    saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
-    db.prepare(
-      "UPDATE installations SET sealed = (SELECT sealed FROM installations WHERE tenant_key = 'T:T0AAA') WHERE tenant_key = 'T:T0BBB'",
-    ).run();
-    expect(() => findInstallation(db, cipher, 'T:T0BBB')).toThrow(SealedValueError);
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
+    await db
+      .prepare("UPDATE installations SET sealed = (SELECT sealed FROM installations WHERE tenant_key = 'T:T0AAA') WHERE tenant_key = 'T:T0BBB'")
+      .run();
+    await expect(await findInstallation(db, cipher, 'T:T0BBB')).rejects.toThrow(SealedValueError);
   });
 
-  it('replaces an installation on reinstall or token refresh, keeping when it was first installed', () => {
+  it('replaces an installation on reinstall or token refresh, keeping when it was first installed', async () => {
     const db = openDb();
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxe.xoxb-old'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxe.xoxb-old'), T0);
     const refreshed = workspaceInstall('T0AAA', 'xoxe.xoxb-new');
     refreshed.bot!.refreshToken = 'xoxe-1-refresh';
     refreshed.bot!.expiresAt = T0 / 1000 + 43_200;
-    saveInstallation(db, cipher, refreshed, T0 + 1000);
-    expect(findInstallation(db, cipher, 'T:T0AAA')?.bot).toMatchObject({ token: 'xoxe.xoxb-new', refreshToken: 'xoxe-1-refresh' });
-    expect(db.prepare('SELECT installed_at, updated_at FROM installations').get()).toEqual({ installed_at: T0, updated_at: T0 + 1000 });
-    expect(listInstallations(db)).toEqual([
+    await saveInstallation(db, cipher, refreshed, T0 + 1000);
+    expect((await findInstallation(db, cipher, 'T:T0AAA'))?.bot).toMatchObject({ token: 'xoxe.xoxb-new', refreshToken: 'xoxe-1-refresh' });
+    expect(await db.prepare('SELECT installed_at, updated_at FROM installations').get()).toEqual({ installed_at: T0, updated_at: T0 + 1000 });
+    expect(await listInstallations(db)).toEqual([
       { tenantKey: 'T:T0AAA', teamId: 'T0AAA', enterpriseId: null, isEnterpriseInstall: false, botTokenExpiresAt: T0 + 43_200_000 },
     ]);
   });
 
-  it('keeps an org-wide install under its enterprise, apart from a workspace install in the same org', () => {
+  it('keeps an org-wide install under its enterprise, apart from a workspace install in the same org', async () => {
     const db = openDb();
-    saveInstallation(db, cipher, orgInstall('E0GRID', 'xoxb-org'), T0);
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a', { enterprise: { id: 'E0GRID', name: 'Grid' } }), T0);
+    await saveInstallation(db, cipher, orgInstall('E0GRID', 'xoxb-org'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a', { enterprise: { id: 'E0GRID', name: 'Grid' } }), T0);
     expect(tenantKeyOf({ isEnterpriseInstall: true, enterpriseId: 'E0GRID', teamId: undefined })).toBe('E:E0GRID');
-    expect(findInstallation(db, cipher, 'E:E0GRID')?.bot?.token).toBe('xoxb-org');
-    expect(findInstallation(db, cipher, 'T:T0AAA')?.bot?.token).toBe('xoxb-team-a');
+    expect((await findInstallation(db, cipher, 'E:E0GRID'))?.bot?.token).toBe('xoxb-org');
+    expect((await findInstallation(db, cipher, 'T:T0AAA'))?.bot?.token).toBe('xoxb-team-a');
   });
 
-  it("removes one tenant's installation and leaves the others", () => {
+  it("removes one tenant's installation and leaves the others", async () => {
     const db = openDb();
-    saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
-    saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
-    expect(removeInstallation(db, 'T:T0AAA')).toBe(true);
-    expect(removeInstallation(db, 'T:T0AAA')).toBe(false);
-    expect(listInstallations(db).map((i) => i.tenantKey)).toEqual(['T:T0BBB']);
+    await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
+    await saveInstallation(db, cipher, workspaceInstall('T0BBB', 'xoxb-team-b'), T0);
+    expect(await removeInstallation(db, 'T:T0AAA')).toBe(true);
+    expect(await removeInstallation(db, 'T:T0AAA')).toBe(false);
+    expect((await listInstallations(db)).map((i) => i.tenantKey)).toEqual(['T:T0BBB']);
   });
 
   it("serves Bolt's InstallationStore: store, fetch by query, a clear refusal for an unknown team, delete", async () => {
@@ -123,6 +123,6 @@ describe('installation store', () => {
       'no installation for T:T0ZZZ',
     );
     await store.deleteInstallation!({ teamId: undefined, enterpriseId: 'E0GRID', isEnterpriseInstall: true });
-    expect(listInstallations(db).map((i) => i.tenantKey)).toEqual(['T:T0AAA']);
+    expect((await listInstallations(db)).map((i) => i.tenantKey)).toEqual(['T:T0AAA']);
   });
 });

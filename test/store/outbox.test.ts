@@ -33,92 +33,92 @@ function page(runId: number, dedupKey: string, now = T0): NewPage {
   };
 }
 
-function withRun(): { db: Db; runId: number } {
+async function withRun(): Promise<{ db: Db; runId: number }> {
   const db = openDb();
-  return { db, runId: addRun(db) };
+  return { db, runId: await addRun(db) };
 }
 
 describe('pages and the pager outbox', () => {
-  it('opens a page once: a second trigger for an open page queues nothing', () => {
-    const { db, runId } = withRun();
-    expect(enqueuePage(db, page(runId, 'k1'))).toBe(true);
-    expect(enqueuePage(db, page(runId, 'k1', T0 + MINUTE))).toBe(false);
-    expect(listOutbox(db, 'k1')).toHaveLength(1);
-    expect(openPages(db).map((p) => p.dedupKey)).toEqual(['k1']);
+  it('opens a page once: a second trigger for an open page queues nothing', async () => {
+    const { db, runId } = await withRun();
+    expect(await enqueuePage(db, page(runId, 'k1'))).toBe(true);
+    expect(await enqueuePage(db, page(runId, 'k1', T0 + MINUTE))).toBe(false);
+    expect(await listOutbox(db, 'k1')).toHaveLength(1);
+    expect((await openPages(db)).map((p) => p.dedupKey)).toEqual(['k1']);
   });
 
-  it('never stores the routing key', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    expect(listOutbox(db)[0]?.event).not.toHaveProperty('routing_key');
-    expect(JSON.stringify(db.prepare('SELECT * FROM pager_outbox').all())).not.toContain('R0UTINGKEY');
+  it('never stores the routing key', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    expect((await listOutbox(db))[0]?.event).not.toHaveProperty('routing_key');
+    expect(JSON.stringify(await db.prepare('SELECT * FROM pager_outbox').all())).not.toContain('R0UTINGKEY');
   });
 
-  it('queues a resolve only for an open page', () => {
-    const { db, runId } = withRun();
-    expect(enqueueResolve(db, { dedupKey: 'k1', now: T0 })).toBe(false);
-    enqueuePage(db, page(runId, 'k1'));
-    expect(enqueueResolve(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
-    expect(getPage(db, 'k1')).toMatchObject({ state: 'resolved', resolvedAt: T0 + MINUTE });
-    expect(listOutbox(db, 'k1').map((r) => r.action)).toEqual(['trigger', 'resolve']);
+  it('queues a resolve only for an open page', async () => {
+    const { db, runId } = await withRun();
+    expect(await enqueueResolve(db, { dedupKey: 'k1', now: T0 })).toBe(false);
+    await enqueuePage(db, page(runId, 'k1'));
+    expect(await enqueueResolve(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
+    expect(await getPage(db, 'k1')).toMatchObject({ state: 'resolved', resolvedAt: T0 + MINUTE });
+    expect((await listOutbox(db, 'k1')).map((r) => r.action)).toEqual(['trigger', 'resolve']);
   });
 
-  it('claims a row once, counting the attempt', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    const [claimed] = claimDueOutbox(db, T0, 10);
+  it('claims a row once, counting the attempt', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    const [claimed] = await claimDueOutbox(db, T0, 10);
     expect(claimed).toMatchObject({ dedupKey: 'k1', status: 'sending', attempts: 1 });
-    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
+    expect(await claimDueOutbox(db, T0, 10)).toEqual([]);
   });
 
-  it('sends a page’s resolve only after its trigger went out', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    enqueueResolve(db, { dedupKey: 'k1', now: T0 });
-    const [trigger] = claimDueOutbox(db, T0, 10);
+  it('sends a page’s resolve only after its trigger went out', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    await enqueueResolve(db, { dedupKey: 'k1', now: T0 });
+    const [trigger] = await claimDueOutbox(db, T0, 10);
     expect(trigger?.action).toBe('trigger');
-    expect(claimDueOutbox(db, T0, 10)).toEqual([]);
-    markSent(db, trigger!.id, T0);
-    expect(claimDueOutbox(db, T0, 10).map((r) => r.action)).toEqual(['resolve']);
+    expect(await claimDueOutbox(db, T0, 10)).toEqual([]);
+    await markSent(db, trigger!.id, T0);
+    expect((await claimDueOutbox(db, T0, 10)).map((r) => r.action)).toEqual(['resolve']);
   });
 
-  it('waits until the retry time, then claims the row again', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    const [row] = claimDueOutbox(db, T0, 10);
-    expect(markRetry(db, row!.id, T0 + MINUTE, 'HTTP 500', 500)).toBe(true);
-    expect(claimDueOutbox(db, T0 + MINUTE - 1, 10)).toEqual([]);
-    expect(claimDueOutbox(db, T0 + MINUTE, 10)).toMatchObject([{ attempts: 2, lastError: 'HTTP 500', lastStatus: 500 }]);
+  it('waits until the retry time, then claims the row again', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    const [row] = await claimDueOutbox(db, T0, 10);
+    expect(await markRetry(db, row!.id, T0 + MINUTE, 'HTTP 500', 500)).toBe(true);
+    expect(await claimDueOutbox(db, T0 + MINUTE - 1, 10)).toEqual([]);
+    expect(await claimDueOutbox(db, T0 + MINUTE, 10)).toMatchObject([{ attempts: 2, lastError: 'HTTP 500', lastStatus: 500 }]);
   });
 
-  it('takes over a row a dead worker left sending once its lease ran out', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    const [row] = claimDueOutbox(db, T0, 10);
-    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
-    expect(claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10).map((r) => r.id)).toEqual([row!.id]);
+  it('takes over a row a dead worker left sending once its lease ran out', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    const [row] = await claimDueOutbox(db, T0, 10);
+    expect(await claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
+    expect((await claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10)).map((r) => r.id)).toEqual([row!.id]);
     // The worker that outlived its lease cannot overwrite what the new owner records.
-    expect(markSent(db, row!.id, T0 + SENDING_LEASE_MS)).toBe(true);
-    expect(markRetry(db, row!.id, T0, 'late answer')).toBe(false);
+    expect(await markSent(db, row!.id, T0 + SENDING_LEASE_MS)).toBe(true);
+    expect(await markRetry(db, row!.id, T0, 'late answer')).toBe(false);
   });
 
-  it('releases rows left sending by the previous process at start, due at once', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    claimDueOutbox(db, T0, 10);
-    expect(releaseStaleSending(db, T0 + 1)).toBe(1);
-    expect(claimDueOutbox(db, T0 + 1, 10)).toMatchObject([{ dedupKey: 'k1', lastError: 'interrupted by a restart while sending' }]);
+  it('releases rows left sending by the previous process at start, due at once', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    await claimDueOutbox(db, T0, 10);
+    expect(await releaseStaleSending(db, T0 + 1)).toBe(1);
+    expect(await claimDueOutbox(db, T0 + 1, 10)).toMatchObject([{ dedupKey: 'k1', lastError: 'interrupted by a restart while sending' }]);
   });
 
-  it('marks the page failed when PagerDuty refuses its trigger for good, and closes it once the condition clears', () => {
-    const { db, runId } = withRun();
-    enqueuePage(db, page(runId, 'k1'));
-    const [row] = claimDueOutbox(db, T0, 10);
-    expect(markFailed(db, row!.id, 'HTTP 400', 400)).toBe(true);
-    expect(getPage(db, 'k1')?.state).toBe('failed');
-    expect(closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
-    expect(closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(false);
-    expect(enqueuePage(db, page(runId, 'k1', T0 + 2 * MINUTE))).toBe(true);
-    expect(listPages(db, runId).map((p) => p.state)).toEqual(['open']);
+  it('marks the page failed when PagerDuty refuses its trigger for good, and closes it once the condition clears', async () => {
+    const { db, runId } = await withRun();
+    await enqueuePage(db, page(runId, 'k1'));
+    const [row] = await claimDueOutbox(db, T0, 10);
+    expect(await markFailed(db, row!.id, 'HTTP 400', 400)).toBe(true);
+    expect((await getPage(db, 'k1'))?.state).toBe('failed');
+    expect(await closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(true);
+    expect(await closeRefusedPage(db, { dedupKey: 'k1', now: T0 + MINUTE })).toBe(false);
+    expect(await enqueuePage(db, page(runId, 'k1', T0 + 2 * MINUTE))).toBe(true);
+    expect((await listPages(db, runId)).map((p) => p.state)).toEqual(['open']);
   });
 });

@@ -5,28 +5,28 @@ import { addRun, databasePerTest, T0 } from './storeFixtures.js';
 const openDb = databasePerTest();
 
 describe('run roles', () => {
-  it('assigns a person to a role once: the second assignment changes nothing', () => {
+  it('assigns a person to a role once: the second assignment changes nothing', async () => {
     const db = openDb();
-    const runId = addRun(db);
-    expect(assignRole(db, runId, 'approver', 'U0ALICE', 'U0LEAD', T0)).toBe(true);
-    expect(assignRole(db, runId, 'approver', 'U0ALICE', 'U0LEAD', T0 + 1)).toBe(false);
-    expect(listRoles(db, runId)).toEqual({ approver: ['U0ALICE'] });
+    const runId = await addRun(db);
+    expect(await assignRole(db, runId, 'approver', 'U0ALICE', 'U0LEAD', T0)).toBe(true);
+    expect(await assignRole(db, runId, 'approver', 'U0ALICE', 'U0LEAD', T0 + 1)).toBe(false);
+    expect(await listRoles(db, runId)).toEqual({ approver: ['U0ALICE'] });
   });
 
-  it('stores a role under its normal name, so spellings of one role are one role', () => {
+  it('stores a role under its normal name, so spellings of one role are one role', async () => {
     const db = openDb();
-    const runId = addRun(db);
-    assignRole(db, runId, '  Approvers ', 'U0ALICE', 'U0LEAD', T0);
-    assignRole(db, runId, 'approver', 'U0BOB', 'U0LEAD', T0 + 1);
-    expect(listRoles(db, runId)).toEqual({ approver: ['U0ALICE', 'U0BOB'] });
+    const runId = await addRun(db);
+    await assignRole(db, runId, '  Approvers ', 'U0ALICE', 'U0LEAD', T0);
+    await assignRole(db, runId, 'approver', 'U0BOB', 'U0LEAD', T0 + 1);
+    expect(await listRoles(db, runId)).toEqual({ approver: ['U0ALICE', 'U0BOB'] });
   });
 
-  it('unassigns a person, and says so only when they had the role', () => {
+  it('unassigns a person, and says so only when they had the role', async () => {
     const db = openDb();
-    const runId = addRun(db);
-    assignRole(db, runId, 'lead', 'U0ALICE', 'U0LEAD', T0);
-    expect(unassignRole(db, runId, 'Leads', 'U0ALICE')).toBe(true);
-    expect(unassignRole(db, runId, 'lead', 'U0ALICE')).toBe(false);
-    expect(listRoles(db, runId)).toEqual({});
+    const runId = await addRun(db);
+    await assignRole(db, runId, 'lead', 'U0ALICE', 'U0LEAD', T0);
+    expect(await unassignRole(db, runId, 'Leads', 'U0ALICE')).toBe(true);
+    expect(await unassignRole(db, runId, 'lead', 'U0ALICE')).toBe(false);
+    expect(await listRoles(db, runId)).toEqual({});
   });
 });

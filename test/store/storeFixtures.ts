@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import { type Db, openDatabase, type SqliteDb } from '../../src/store/db.js';
 import { insertRun } from '../../src/store/runs.js';
 import { gatedRelease, T0 } from '../domain/domainFixtures.js';
 
@@ -13,10 +13,10 @@ export { T0 };
 export const MINUTE = 60_000;
 
 /** Opens a migrated in-memory database per call and closes it after the test. */
-export function databasePerTest(): () => Db {
-  const open: Db[] = [];
-  afterEach(() => {
-    for (const db of open.splice(0)) db.close();
+export function databasePerTest(): () => SqliteDb {
+  const open: SqliteDb[] = [];
+  afterEach(async () => {
+    for (const db of open.splice(0)) await db.close();
   });
   return () => {
     const db = openDatabase(':memory:', MIGRATIONS);
@@ -26,6 +26,6 @@ export function databasePerTest(): () => Db {
 }
 
 /** Inserts an active run of the gated test release in `channelId`; returns its id. */
-export function addRun(db: Db, channelId = 'C0DEPLOY', now = T0 - 60 * MINUTE): number {
-  return insertRun(db, { checklist: gatedRelease(), channelId, teamId: 'T0TEST', startedBy: 'U0LEAD', t0: T0, timezone: 'UTC', now });
+export async function addRun(db: Db, channelId = 'C0DEPLOY', now = T0 - 60 * MINUTE): Promise<number> {
+  return await insertRun(db, { checklist: gatedRelease(), channelId, teamId: 'T0TEST', startedBy: 'U0LEAD', t0: T0, timezone: 'UTC', now });
 }

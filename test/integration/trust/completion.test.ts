@@ -35,8 +35,8 @@ import {
 
 const WAIVE_GATE = (reason: string) => `waive gate ${reason}`.trim();
 
-function refusalsOf(w: World, runId: number, user: string) {
-  return audit(w.db, runId).filter((a) => a.actor === user && (a.action === 'denied' || /confirm/.test(a.action)));
+async function refusalsOf(w: World, runId: number, user: string) {
+  return (await audit(w.db, runId)).filter((a) => a.actor === user && (a.action === 'denied' || /confirm/.test(a.action)));
 }
 
 function counts(text: string): { done: number; waived: number; open: number } | null {
@@ -52,7 +52,7 @@ describe('issue 9 · completion is honest', () => {
     const { runId } = await w.start('waive-drill');
     await tick(w, runId, 's0.i0');
     await w.say('finish waive we shipped it by hand');
-    expect(runRow(w.db, runId).status).toBe('completed');
+    expect((await runRow(w.db, runId)).status).toBe('completed');
     await w.bot.bot.sync.idle();
 
     const texts = {
@@ -78,13 +78,13 @@ describe('issue 9 · completion is honest', () => {
 
     // Someone with no role at all is refused too (this part is today's behaviour).
     await w.say('finish waive nobody asked me', BOB);
-    expect(runRow(w.db, runId).status).toBe('active');
+    expect((await runRow(w.db, runId)).status).toBe('active');
 
     const reply = await w.say('finish waive we shipped it by hand', CAROL);
-    expect(runRow(w.db, runId).status, 'the undecided gate keeps the run open').toBe('active');
+    expect((await runRow(w.db, runId)).status, 'the undecided gate keeps the run open').toBe('active');
     expect(reply).toMatch(/Go\/No-Go to keep the build/);
-    expect(refusalsOf(w, runId, CAROL).length).toBeGreaterThanOrEqual(1);
-    expect(audit(w.db, runId).some((a) => a.action === 'item.waive')).toBe(false);
+    expect((await refusalsOf(w, runId, CAROL)).length).toBeGreaterThanOrEqual(1);
+    expect((await audit(w.db, runId)).some((a) => a.action === 'item.waive')).toBe(false);
   });
 
   it('lets only someone allowed to decide the gate waive it, only with a reason, and audits it as a gate waiver', async () => {
@@ -95,19 +95,19 @@ describe('issue 9 · completion is honest', () => {
 
     // The lead is not an approver of this gate.
     await w.say(WAIVE_GATE('we shipped it by hand'), ALICE);
-    expect(refusalsOf(w, runId, ALICE).length, 'the lead may not waive a gate they cannot decide').toBeGreaterThanOrEqual(1);
+    expect((await refusalsOf(w, runId, ALICE)).length, 'the lead may not waive a gate they cannot decide').toBeGreaterThanOrEqual(1);
     // No reason: refused.
     await w.say(WAIVE_GATE(''), CAROL);
-    expect(refusalsOf(w, runId, CAROL).length, 'a waiver needs a reason').toBeGreaterThanOrEqual(1);
-    expect(audit(w.db, runId).some((a) => /gate/.test(a.action) && /waive/.test(a.action))).toBe(false);
+    expect((await refusalsOf(w, runId, CAROL)).length, 'a waiver needs a reason').toBeGreaterThanOrEqual(1);
+    expect((await audit(w.db, runId)).some((a) => /gate/.test(a.action) && /waive/.test(a.action))).toBe(false);
 
     await w.say(WAIVE_GATE('we shipped it by hand'), CAROL);
-    const waiver = audit(w.db, runId).find((a) => /gate/.test(a.action) && /waive/.test(a.action));
+    const waiver = (await audit(w.db, runId)).find((a) => /gate/.test(a.action) && /waive/.test(a.action));
     expect(waiver?.actor).toBe(CAROL);
     expect(JSON.stringify(waiver?.detail)).toMatch(/we shipped it by hand/);
 
     await w.say('finish waive the aftercare is done by hand', CAROL);
-    expect(runRow(w.db, runId).status).toBe('completed');
+    expect((await runRow(w.db, runId)).status).toBe('completed');
     await w.bot.bot.sync.idle();
     const text = visibleText(overview(w));
     expect(counts(text)?.done, 'a waived gate is not counted as done').toBe(1);
@@ -129,7 +129,7 @@ describe('issue 9 · completion is honest', () => {
     await w.bot.bot.sync.idle();
     await tick(w, runId, 's2.i0', ALICE);
     await w.say('finish waive the rollback is complete', CAROL);
-    expect(runRow(w.db, runId).status).toBe('rolled_back');
+    expect((await runRow(w.db, runId)).status).toBe('rolled_back');
     await w.bot.bot.sync.idle();
 
     for (const [where, text] of [

@@ -101,7 +101,7 @@ describe('issue 9 · the example checklists work on a first run', () => {
       await clickButton(w, go!, user);
       await w.bot.bot.sync.idle();
     }
-    const passed = audit(w.db, runId).filter((a) => a.action === 'gate.go' && a.detail?.['outcome'] === 'passed');
+    const passed = (await audit(w.db, runId)).filter((a) => a.action === 'gate.go' && a.detail?.['outcome'] === 'passed');
     expect(
       passed.map((a) => a.actor),
       'the second Go decides the gate',
@@ -125,7 +125,7 @@ describe('issue 9 · the example checklists work on a first run', () => {
     expect(gate, 'the Go/No-Go has a Go button').toBeDefined();
     for (const user of [ALICE, CAROL]) await goConfirmed(w, gate!.value!, user);
 
-    const decided = audit(w.db, runId).filter((a) => a.action === 'gate.go');
+    const decided = (await audit(w.db, runId)).filter((a) => a.action === 'gate.go');
     expect(decided.map((a) => [a.actor, a.detail?.['outcome']])).toEqual([
       [ALICE, 'pending'],
       [CAROL, 'passed'],

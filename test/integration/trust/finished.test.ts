@@ -30,6 +30,7 @@ import {
   waitFor,
 } from './trustWorld.js';
 import { ActionIds } from '../../../src/slack/ids.js';
+import { prepared } from '../../../src/store/db.js';
 
 describe('issue 9 · a finished or aborted run looks finished', () => {
   it('removes every control from every message of an aborted run and drops the "Rollback active" banner', async () => {
@@ -41,7 +42,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     expect(runMessages(w).some((m) => /Rollback active/.test(visibleText(m)))).toBe(true);
 
     await w.say('abort rolled back by hand');
-    expect(runRow(w.db, runId).status).toBe('aborted');
+    expect((await runRow(w.db, runId)).status).toBe('aborted');
     await w.settle(400);
 
     for (const m of runMessages(w)) {
@@ -72,7 +73,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
 
     const said = (await ephemeralsTo(w, BOB, since)).join('\n');
     expect(said).toMatch(new RegExp(`#${runId}\\b[^\\n]*finished at`, 'i'));
-    const row = w.db.prepare('SELECT done, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's0.i1') as {
+    const row = (await prepared(w.db, 'SELECT done, waived_reason FROM item_states WHERE run_id = ? AND item_id = ?').get(runId, 's0.i1')) as {
       done: number;
       waived_reason: string;
     };
@@ -89,7 +90,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     w.advance(3 * HOUR);
     await w.settle(1_500);
 
-    expect(reminders(w.db, runId).filter((r) => r.status === 'sent' && (r.sent_at ?? 0) > endedAt && r.kind !== 'notice')).toEqual([]);
+    expect((await reminders(w.db, runId)).filter((r) => r.status === 'sent' && (r.sent_at ?? 0) > endedAt && r.kind !== 'notice')).toEqual([]);
     expect(reminderMessages(w).length - postsAtEnd, 'at most the "run ended" notice').toBeLessThanOrEqual(1);
     expect(pageTriggers(w.pd!)).toEqual([]);
   });
@@ -98,7 +99,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     const w = await openWorld();
     const { runId } = await w.start('nudge-drill');
     w.advance(HOUR + 30_000); // Warm-up closed at T+1h with its items open: a nudge with Acknowledge
-    await waitFor(() => reminders(w.db, runId).find((r) => r.kind === 'overdue' && r.status === 'sent'), {
+    await waitFor(async () => (await reminders(w.db, runId)).find((r) => r.kind === 'overdue' && r.status === 'sent'), {
       timeoutMs: 5_000,
       message: 'the overdue nudge is sent',
     });
@@ -108,7 +109,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     });
 
     await w.say('abort called off');
-    expect(runRow(w.db, runId).status).toBe('aborted');
+    expect((await runRow(w.db, runId)).status).toBe('aborted');
     await w.bot.bot.sync.idle();
 
     const after = reminderMessages(w).find((m) => m.ts === nudge.ts)!;
@@ -121,7 +122,7 @@ describe('issue 9 · a finished or aborted run looks finished', () => {
     const w = await openWorld();
     const { runId } = await w.start('waive-drill');
     await w.say('finish waive done by hand');
-    expect(runRow(w.db, runId).status).toBe('completed');
+    expect((await runRow(w.db, runId)).status).toBe('completed');
 
     const status = await w.say('status');
     expect(status).toMatch(new RegExp(`#${runId}\\b`));

@@ -69,8 +69,8 @@ async function voteGo(w: World, runId: number, user: string): Promise<void> {
   await w.bot.bot.sync.idle();
 }
 
-function deniedBy(w: World, runId: number, user: string) {
-  return audit(w.db, runId).filter((a) => a.action === 'denied' && a.actor === user);
+async function deniedBy(w: World, runId: number, user: string) {
+  return (await audit(w.db, runId)).filter((a) => a.action === 'denied' && a.actor === user);
 }
 
 /** The run message that shows the gate (its text block or buttons). */
@@ -89,8 +89,8 @@ describe('issue 9 · gates that mean something', () => {
 
     await voteGo(w, runId, CAROL);
 
-    expect(votes(w.db, runId), 'no vote is recorded on a gate whose section is still upcoming').toEqual([]);
-    expect(deniedBy(w, runId, CAROL).length, 'the refusal is audited as denied').toBeGreaterThanOrEqual(1);
+    expect(await votes(w.db, runId), 'no vote is recorded on a gate whose section is still upcoming').toEqual([]);
+    expect((await deniedBy(w, runId, CAROL)).length, 'the refusal is audited as denied').toBeGreaterThanOrEqual(1);
     expect((await ephemeralsTo(w, CAROL, since)).join('\n'), 'the voter is told why, privately').toMatch(/open|not yet|upcoming/i);
     expect(reminderMessages(w).some((m) => /gate passed/i.test(m.text))).toBe(false);
   });
@@ -105,8 +105,8 @@ describe('issue 9 · gates that mean something', () => {
 
     await voteGo(w, runId, CAROL);
 
-    expect(votes(w.db, runId), 'a gate whose window is over is locked').toEqual([]);
-    expect(deniedBy(w, runId, CAROL).length).toBeGreaterThanOrEqual(1);
+    expect(await votes(w.db, runId), 'a gate whose window is over is locked').toEqual([]);
+    expect((await deniedBy(w, runId, CAROL)).length).toBeGreaterThanOrEqual(1);
     expect((await ephemeralsTo(w, CAROL, since)).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -120,8 +120,8 @@ describe('issue 9 · gates that mean something', () => {
 
     await voteGo(w, runId, ALICE);
 
-    expect(votes(w.db, runId), 'the lead is not an approver of this gate').toEqual([]);
-    expect(deniedBy(w, runId, ALICE).length).toBeGreaterThanOrEqual(1);
+    expect(await votes(w.db, runId), 'the lead is not an approver of this gate').toEqual([]);
+    expect((await deniedBy(w, runId, ALICE)).length).toBeGreaterThanOrEqual(1);
     expect((await ephemeralsTo(w, ALICE, since)).join('\n')).toMatch(/approver/i);
   });
 
@@ -133,7 +133,7 @@ describe('issue 9 · gates that mean something', () => {
 
     await voteGo(w, runId, CAROL); // both canary tasks are still open
 
-    expect(votes(w.db, runId), 'a Go over open items is not recorded before it is confirmed').toEqual([]);
+    expect(await votes(w.db, runId), 'a Go over open items is not recorded before it is confirmed').toEqual([]);
     const ephemerals = await ephemeralsTo(w, CAROL, since);
     const modals = w.fake.views.filter((v) => v.at >= since).map((v) => JSON.stringify(v.view));
     expect([...ephemerals, ...modals].join('\n'), 'the voter is asked to confirm a Go with 2 open').toMatch(/2 open/i);
@@ -168,9 +168,9 @@ describe('issue 9 · gates that mean something', () => {
     }
     await w.bot.bot.sync.idle();
 
-    const recorded = votes(w.db, runId);
+    const recorded = await votes(w.db, runId);
     expect(recorded.map((v) => [v.user_id, v.vote])).toEqual([[CAROL, 'go']]);
-    const goAudit = audit(w.db, runId).filter((a) => a.action === 'gate.go' && a.actor === CAROL);
+    const goAudit = (await audit(w.db, runId)).filter((a) => a.action === 'gate.go' && a.actor === CAROL);
     expect(`${recorded[0]!.reason ?? ''} ${JSON.stringify(goAudit)}`).toMatch(/2 open/i);
   });
 
@@ -190,7 +190,7 @@ describe('issue 9 · gates that mean something', () => {
 
     const stale = runMessages(w).find((m) => buttonsIn(m).some((b) => b.value === `${runId}:${GATE}`))!;
     await voteGo(w, runId, DAVE);
-    expect(votes(w.db, runId).length).toBe(2);
+    expect((await votes(w.db, runId)).length).toBe(2);
     const gateButtonsLeft = runMessages(w)
       .flatMap((m) => buttonsIn(m))
       .filter((b) => (b.actionId === GO || b.actionId === NO_GO) && b.value === `${runId}:${GATE}`);
@@ -200,8 +200,8 @@ describe('issue 9 · gates that mean something', () => {
     const since = Date.now();
     const b = buttonsIn(stale).find((x) => x.actionId === NO_GO)!;
     await w.bot.slack.clickButton({ ts: stale.ts, actionId: NO_GO, value: b.value, user: CAROL, channel: CHANNEL, seenMessage: stale });
-    expect(votes(w.db, runId).length, 'the decided gate takes no more votes').toBe(2);
-    expect(deniedBy(w, runId, CAROL).length).toBeGreaterThanOrEqual(1);
+    expect((await votes(w.db, runId)).length, 'the decided gate takes no more votes').toBe(2);
+    expect((await deniedBy(w, runId, CAROL)).length).toBeGreaterThanOrEqual(1);
     expect((await ephemeralsTo(w, CAROL, since)).length).toBeGreaterThanOrEqual(1);
   });
 

@@ -42,7 +42,9 @@ describe('issue 9 · windows over before the run existed are "missed at start"',
     w.advance(20 * MINUTE);
     await w.settle(1_500);
 
-    const nudged = reminders(w.db, runId).filter((r) => r.kind === 'overdue' && r.status === 'sent' && MISSED_IDS.includes(r.section_id ?? ''));
+    const nudged = (await reminders(w.db, runId)).filter(
+      (r) => r.kind === 'overdue' && r.status === 'sent' && MISSED_IDS.includes(r.section_id ?? ''),
+    );
     expect(
       nudged.map((r) => r.key),
       'no overdue nudge for a missed-at-start window',

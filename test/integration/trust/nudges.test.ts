@@ -36,14 +36,14 @@ import {
   type World,
 } from './trustWorld.js';
 
-function overdueRows(w: World, runId: number, sectionId: string) {
-  return reminders(w.db, runId).filter((r) => r.kind === 'overdue' && r.section_id === sectionId);
+async function overdueRows(w: World, runId: number, sectionId: string) {
+  return (await reminders(w.db, runId)).filter((r) => r.kind === 'overdue' && r.section_id === sectionId);
 }
 
 async function sentNudge(w: World, runId: number, sectionId: string, count: number) {
   return waitFor(
-    () => {
-      const sent = overdueRows(w, runId, sectionId).filter((r) => r.status === 'sent');
+    async () => {
+      const sent = (await overdueRows(w, runId, sectionId)).filter((r) => r.status === 'sent');
       return sent.length >= count ? sent : undefined;
     },
     { timeoutMs: 5_000, message: `overdue nudge #${count} for ${sectionId}` },
@@ -62,7 +62,7 @@ describe('issue 9 · nudges carry signal', () => {
     let sent = await sentNudge(w, runId, 's0', 1);
     const dues = [sent[0]!.due_at];
     for (let n = 2; n <= 4; n += 1) {
-      const next = await waitFor(() => overdueRows(w, runId, 's0').find((r) => r.status === 'pending'), {
+      const next = await waitFor(async () => (await overdueRows(w, runId, 's0')).find((r) => r.status === 'pending'), {
         timeoutMs: 3_000,
         message: 'the next nudge is planned',
       });
@@ -96,11 +96,7 @@ describe('issue 9 · nudges carry signal', () => {
     await w.say(`role approver <@${CAROL}>`);
     w.advance(3 * HOUR + MINUTE); // Migration (behind the undecided Decision gate) closed at T+3 hours
     await w.settle(1_800);
-    expect(
-      overdueRows(w, runId, 's2')
-        .filter((r) => r.status === 'sent')
-        .map((r) => r.key),
-    ).toEqual([]);
+    expect((await overdueRows(w, runId, 's2')).filter((r) => r.status === 'sent').map((r) => r.key)).toEqual([]);
     expect(reminderMessages(w).filter((m) => m.text.includes('Migration') && /overdue/i.test(m.text))).toEqual([]);
   });
 
@@ -125,12 +121,12 @@ describe('issue 9 · nudges carry signal', () => {
       warmUpPages().map((p) => p.summary),
       'the page waits for the grace period after the acknowledgement',
     ).toEqual([]);
-    expect(overdueRows(w, runId, 's0').filter((r) => r.status === 'sent').length, 'nudges are snoozed').toBe(1);
+    expect((await overdueRows(w, runId, 's0')).filter((r) => r.status === 'sent').length, 'nudges are snoozed').toBe(1);
 
     w.advance(10 * MINUTE); // T+1h32m: the deferred page is due
     await waitFor(() => warmUpPages().length > 0, { timeoutMs: 5_000, message: 'the deferred page' });
 
-    const byBob = audit(w.db, runId).filter((a) => a.actor === BOB);
+    const byBob = (await audit(w.db, runId)).filter((a) => a.actor === BOB);
     expect(
       byBob.some((a) => /ack/i.test(a.action)),
       'the acknowledgement is audited with who',

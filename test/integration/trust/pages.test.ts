@@ -82,7 +82,7 @@ describe('issue 9 · pages are earned', () => {
     );
 
     await w.say('abort called off');
-    expect(runRow(w.db, runId).status).toBe('aborted');
+    expect((await runRow(w.db, runId)).status).toBe('aborted');
     await w.settle(800);
     expect(w.pd!.alerts.get(page!.dedupKey)?.status, 'the end of the run does not resolve a human page').toBe('triggered');
 
@@ -93,7 +93,7 @@ describe('issue 9 · pages are earned', () => {
     });
     await clickButton(w, resolve!, CAROL);
     await waitFor(() => w.pd!.alerts.get(page!.dedupKey)?.status === 'resolved', { timeoutMs: 5_000, message: 'resolved by the click' });
-    expect(audit(w.db, runId).some((a) => a.actor === CAROL && /resolve/i.test(a.action))).toBe(true);
+    expect((await audit(w.db, runId)).some((a) => a.actor === CAROL && /resolve/i.test(a.action))).toBe(true);
   });
 
   it('names people by name, not by user id, in the page text', async () => {

@@ -30,7 +30,7 @@ const overdueNudges = (w: World) => reminderMessages(w).filter((m) => /overdue/i
 
 async function firstNudge(w: World, runId: number) {
   w.advance(HOUR + 30_000);
-  await waitFor(() => reminders(w.db, runId).some((r) => r.kind === 'overdue' && r.status === 'sent'), {
+  await waitFor(async () => (await reminders(w.db, runId)).some((r) => r.kind === 'overdue' && r.status === 'sent'), {
     timeoutMs: 5_000,
     message: 'the first overdue nudge',
   });
@@ -78,7 +78,7 @@ describe('sections that share a window', () => {
     w.advance(1);
     await w.settle(600);
     expect(overdueNudges(w), 'no nudge after the acknowledgement').toHaveLength(1);
-    const acks = audit(w.db, runId).filter((a) => a.action === 'overdue.acknowledge');
+    const acks = (await audit(w.db, runId)).filter((a) => a.action === 'overdue.acknowledge');
     expect(acks.map((a) => [a.actor, a.target])).toEqual([
       [BOB, 's0'],
       [BOB, 's1'],

@@ -19,16 +19,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CHECKLISTS, HOUR, TRUST_FIXTURES, audit, cli, openWorld, runRow, type World } from './trustWorld.js';
 
-function confirmations(w: World, runId: number) {
-  return audit(w.db, runId).filter((a) => a.action === 'denied' || /confirm/.test(a.action));
+async function confirmations(w: World, runId: number) {
+  return (await audit(w.db, runId)).filter((a) => a.action === 'denied' || /confirm/.test(a.action));
 }
 
 async function expectAskedToConfirm(w: World, runId: number, command: string): Promise<void> {
-  const t0 = runRow(w.db, runId).t0;
+  const t0 = (await runRow(w.db, runId)).t0;
   const reply = await w.say(command);
-  expect(runRow(w.db, runId).t0, `\`${command}\` left T-0 where it was`).toBe(t0);
+  expect((await runRow(w.db, runId)).t0, `\`${command}\` left T-0 where it was`).toBe(t0);
   expect(reply, 'the reply asks for confirmation').toMatch(/confirm/i);
-  expect(confirmations(w, runId).length, 'a denied or confirm audit row').toBeGreaterThanOrEqual(1);
+  expect((await confirmations(w, runId)).length, 'a denied or confirm audit row').toBeGreaterThanOrEqual(1);
 }
 
 describe('issue 9 · no silent surprises in time', () => {
@@ -49,9 +49,9 @@ describe('issue 9 · no silent surprises in time', () => {
     const { runId } = await w.start('gate-drill in 1h');
     await expectAskedToConfirm(w, runId, 'slip 200h');
     const farAway = new Date(w.now() + 30 * 24 * HOUR).toISOString().slice(0, 10);
-    const t0 = runRow(w.db, runId).t0;
+    const t0 = (await runRow(w.db, runId)).t0;
     await w.say(`reschedule ${farAway} 10:00`);
-    expect(runRow(w.db, runId).t0, 'a reschedule 30 days out also asks first').toBe(t0);
+    expect((await runRow(w.db, runId)).t0, 'a reschedule 30 days out also asks first').toBe(t0);
   });
 
   it('warns in lint about a clock window that falls in a DST gap or overlap, on the heading’s line', () => {

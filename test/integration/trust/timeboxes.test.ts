@@ -83,7 +83,7 @@ describe('issue 9 · time boxes', () => {
     expect(button).toBeDefined();
     await clickButton(w, button!, BOB);
 
-    const box = await waitFor(() => reminders(w.db, runId).find((r) => r.kind === 'timebox_expired' && r.status !== 'cancelled'), {
+    const box = await waitFor(async () => (await reminders(w.db, runId)).find((r) => r.kind === 'timebox_expired' && r.status !== 'cancelled'), {
       timeoutMs: 3_000,
       message: 'the time box is planned',
     });

@@ -15,7 +15,7 @@ import { startFakeSlack, type FakeSlack, type SlackBlock, type StoredMessage } f
 import type { InteractionResponse } from '../../support/slackClient.js';
 import { REPO_ROOT, startBot, type RunningBot } from '../../support/startBot.js';
 import { realDelay, waitFor } from '../../support/waitFor.js';
-import type { Db } from '../../../src/store/db.js';
+import { prepared, type Db } from '../../../src/store/db.js';
 
 export const CHANNEL = 'C0DEPLOY';
 export const ALICE = 'U0ALICE'; // starts every run: the lead
@@ -265,8 +265,8 @@ export interface Audit {
   detail: Record<string, unknown> | null;
 }
 
-export function audit(db: Db, runId: number): Audit[] {
-  const rows = db.prepare('SELECT id, at, actor, action, target, detail_json FROM audit WHERE run_id = ? ORDER BY id').all(runId) as Array<{
+export async function audit(db: Db, runId: number): Promise<Audit[]> {
+  const rows = (await prepared(db, 'SELECT id, at, actor, action, target, detail_json FROM audit WHERE run_id = ? ORDER BY id').all(runId)) as Array<{
     id: number;
     at: number;
     actor: string;
@@ -277,12 +277,12 @@ export function audit(db: Db, runId: number): Audit[] {
   return rows.map((r) => ({ ...r, detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null }));
 }
 
-export function votes(db: Db, runId: number): Array<{ item_id: string; user_id: string; vote: string; reason: string | null }> {
-  return db.prepare('SELECT item_id, user_id, vote, reason FROM gate_votes WHERE run_id = ? ORDER BY id').all(runId) as never;
+export async function votes(db: Db, runId: number): Promise<Array<{ item_id: string; user_id: string; vote: string; reason: string | null }>> {
+  return (await prepared(db, 'SELECT item_id, user_id, vote, reason FROM gate_votes WHERE run_id = ? ORDER BY id').all(runId)) as never;
 }
 
-export function runRow(db: Db, runId: number): { status: string; t0: number } {
-  return db.prepare('SELECT status, t0 FROM runs WHERE id = ?').get(runId) as never;
+export async function runRow(db: Db, runId: number): Promise<{ status: string; t0: number }> {
+  return (await prepared(db, 'SELECT status, t0 FROM runs WHERE id = ?').get(runId)) as never;
 }
 
 export interface Reminder {
@@ -294,10 +294,10 @@ export interface Reminder {
   sent_at: number | null;
 }
 
-export function reminders(db: Db, runId: number): Reminder[] {
-  return db
-    .prepare('SELECT key, kind, section_id, due_at, status, sent_at FROM reminders WHERE run_id = ? ORDER BY due_at, id')
-    .all(runId) as Reminder[];
+export async function reminders(db: Db, runId: number): Promise<Reminder[]> {
+  return (await prepared(db, 'SELECT key, kind, section_id, due_at, status, sent_at FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(
+    runId,
+  )) as Reminder[];
 }
 
 /** Triggers that reached the fake PagerDuty, oldest first. */
