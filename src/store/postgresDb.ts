@@ -180,7 +180,9 @@ export class PostgresDb implements Db {
 }
 
 function sqlState(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : '';
 }
 
 class PostgresStatement implements Statement {

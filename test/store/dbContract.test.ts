@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgresDb.js';
@@ -145,7 +145,9 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
     const { db } = await engine.open();
     const a = await addRun(db, 'a');
     await addRun(db, 'b');
-    const named = await db.prepare('SELECT id AS runId, title FROM runs WHERE title = @title OR (id = @id AND title = @title)').all({ title: 'a', id: a });
+    const named = await db
+      .prepare('SELECT id AS runId, title FROM runs WHERE title = @title OR (id = @id AND title = @title)')
+      .all({ title: 'a', id: a });
     expect(named).toEqual([{ runId: a, title: 'a' }]);
     // A ? or @name inside quoted text or a comment is text, not a parameter.
     const quoted = await db.prepare(`SELECT '?' AS q, '@x' AS at FROM runs WHERE title = ? -- not a ? here\n AND id = ?`).get('a', a);
@@ -164,8 +166,157 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
   it('runs several statements of one exec, inside a unit as outside', async () => {
     const { db } = await engine.open();
     await db.exec(`INSERT INTO events_cursor (name, last_id) VALUES ('one', 1); INSERT INTO events_cursor (name, last_id) VALUES ('two', 2)`);
-    await expect(db.tx(() => db.exec(`INSERT INTO events_cursor (name, last_id) VALUES ('three', 3); SELECT no_such_column FROM events_cursor`))).rejects.toThrow();
-    const names = (await db.prepare('SELECT name FROM events_cursor WHERE name IN ('one', 'two', 'three') ORDER BY name').all()) as Array<{ name: string }>;
+    await expect(
+      db.tx(() => db.exec(`INSERT INTO events_cursor (name, last_id) VALUES ('three', 3); SELECT no_such_column FROM events_cursor`)),
+    ).rejects.toThrow();
+    const names = (await db.prepare(`SELECT name FROM events_cursor WHERE name IN ('one', 'two', 'three') ORDER BY name`).all()) as Array<{
+      name: string;
+    }>;
     expect(names.map((r) => r.name)).toEqual(['one', 'two']);
+  });
+});
+
+describe('several replicas on one PostgreSQL', () => {
+  /** A connection of the test's own, outside every replica, to watch and to break things. */
+  async function admin(url: string): Promise<pg.Client> {
+    const client = await connectPostgres(url);
+    cleanups.push(() => client.end().catch(() => undefined));
+    return client;
+  }
+
+  /** A promise and the function that settles it: lets a unit stay open until the test says so. */
+  function gate(): { opened: Promise<void>; open: () => void } {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  }
+
+  /** Until some backend of this database waits on a row lock (the other replica's unit). */
+  async function untilSomeoneWaitsOnALock(watcher: pg.Client): Promise<void> {
+    for (;;) {
+      const { rows } = await watcher.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      if (rows.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('hands disjoint rows to two replicas claiming at the same time with LIMIT n and skipLocked', async () => {
+    const { db: a, replica } = await postgres.open();
+    const b = await replica();
+    const runId = await addRun(a, 'claims');
+    for (let i = 0; i < 6; i++)
+      await a.prepare(`INSERT INTO reminders (run_id, key, kind, due_at) VALUES (?, ?, 'due', ?)`).run(runId, `r${i}`, T0 + i);
+    const claim = (db: Db) =>
+      db.prepare(`UPDATE reminders SET status = 'claimed', claimed_at = @now WHERE id IN (
+           SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit${db.skipLocked})
+         RETURNING id`);
+    const held = gate();
+    let claimedByA: number[] = [];
+    const unitA = a.tx(async () => {
+      claimedByA = ((await claim(a).all({ now: T0 + 10, limit: 3 })) as Array<{ id: number }>).map((r) => r.id);
+      // A holds its claimed rows' locks, uncommitted, while B claims.
+      await held.opened;
+    });
+    while (claimedByA.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const claimedByB = ((await b.tx(() => claim(b).all({ now: T0 + 10, limit: 3 }))) as Array<{ id: number }>).map((r) => r.id);
+    held.open();
+    await unitA;
+    expect(claimedByA).toHaveLength(3);
+    expect(claimedByB).toHaveLength(3);
+    expect(new Set([...claimedByA, ...claimedByB]).size).toBe(6);
+  });
+
+  it('keeps both of two click-shaped units on two replicas that bump the same row (no lost update)', async () => {
+    const { db: a, replica, url } = await postgres.open();
+    const b = await replica();
+    const watcher = await admin(url!);
+    const runId = await addRun(a, 'clicks');
+    await a.prepare(`INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, 'overview', 0, 'C1')`).run(runId);
+    const bumped = new Set<string>();
+    const click = (db: Db, actor: string, wait?: Promise<void>) =>
+      db.batch(async () => {
+        await db.prepare(`INSERT INTO audit (run_id, at, actor, action) VALUES (?, ?, ?, 'tick')`).run(runId, T0, actor);
+        await db.prepare(`UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = 'overview'`).run(runId);
+        bumped.add(actor);
+        await wait;
+      });
+    const held = gate();
+    const clickA = click(a, 'UA', held.opened);
+    while (!bumped.has('UA')) await new Promise((resolve) => setImmediate(resolve));
+    const clickB = click(b, 'UB');
+    // B's update waits on A's row lock; then A commits, and B's update applies to A's result.
+    await untilSomeoneWaitsOnALock(watcher).finally(held.open);
+    await Promise.all([clickA, clickB]);
+    const message = await a.prepare(`SELECT version FROM run_messages WHERE run_id = ?`).get(runId);
+    expect(message).toEqual({ version: 3 });
+    const actors = (await a.prepare('SELECT actor FROM audit WHERE run_id = ? ORDER BY actor').all(runId)) as Array<{ actor: string }>;
+    expect(actors.map((r) => r.actor)).toEqual(['UA', 'UB']);
+  });
+
+  it('runs a unit again once when PostgreSQL picked it as the victim of a deadlock, so both units commit', async () => {
+    const { db: a, replica } = await postgres.open();
+    const b = await replica();
+    const runId = await addRun(a, 'deadlock');
+    for (const key of ['one', 'two'])
+      await a.prepare(`INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, 0, 'C1')`).run(runId, key);
+    const bump = (db: Db, key: string) =>
+      db.prepare(`UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?`).run(runId, key);
+    const locked = { a: gate(), b: gate() };
+    let attempts = 0;
+    // Each takes one row, waits until the other holds the other row, then asks for it: a cycle.
+    const unit = (db: Db, first: string, second: string, mine: ReturnType<typeof gate>, theirs: ReturnType<typeof gate>) =>
+      db.tx(async () => {
+        attempts++;
+        await bump(db, first);
+        mine.open();
+        await theirs.opened;
+        await bump(db, second);
+      });
+    await Promise.all([unit(a, 'one', 'two', locked.a, locked.b), unit(b, 'two', 'one', locked.b, locked.a)]);
+    expect(attempts).toBe(3);
+    const versions = await a.prepare('SELECT message_key, version FROM run_messages WHERE run_id = ? ORDER BY message_key').all(runId);
+    expect(versions).toEqual([
+      { message_key: 'one', version: 3 },
+      { message_key: 'two', version: 3 },
+    ]);
+  });
+
+  it('rejects the next query of a unit whose connection the server ended, and serves later work on a new one', async () => {
+    const { db, url } = await postgres.open();
+    const killer = await admin(url!);
+    await expect(
+      db.tx(async () => {
+        const { pid } = (await db.prepare('SELECT pg_backend_pid() AS pid').get()) as { pid: number };
+        await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+        await db.prepare('SELECT 1 AS one').get();
+      }),
+    ).rejects.toThrow();
+    expect(await db.prepare('SELECT 1 AS one').get()).toEqual({ one: 1 });
+  });
+
+  it('rejects the next query, instead of hanging, when the database goes away', async () => {
+    const { db, url } = await postgres.open();
+    await db.prepare('SELECT 1 AS one').get();
+    const database = new URL(url!);
+    const name = database.pathname.slice(1);
+    database.pathname = '/postgres';
+    const killer = await admin(database.href);
+    cleanups.push(() => killer.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).then(() => undefined));
+    await killer.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await killer.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    await expect(db.prepare('SELECT 1 AS one').get()).rejects.toThrow(/not currently accepting connections|terminat/);
+    await expect(db.tx(() => db.prepare('SELECT 1 AS one').get())).rejects.toThrow();
+  });
+
+  it('refuses a database whose collation is not C, naming the fix', async () => {
+    const url = new URL(await freshPostgresDatabase());
+    const name = `${url.pathname.slice(1)}_collated`;
+    url.pathname = '/postgres';
+    const server = await admin(url.href);
+    await server.query(`CREATE DATABASE ${name} LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C' TEMPLATE template0`);
+    url.pathname = `/${name}`;
+    await expect(openPostgres(url.href, PG_MIGRATIONS)).rejects.toThrow(`CREATE DATABASE ${name} LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
   });
 });
