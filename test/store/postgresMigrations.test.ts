@@ -149,13 +149,14 @@ describe("rows that carry their run's team on PostgreSQL", () => {
 });
 
 describe('the item-state token and pending facts on PostgreSQL (twins of 015 and 016)', () => {
-  it('move the run\'s token on every insert, update and delete of its item states, to a value exact as a JS number', async () => {
+  it("move the run's token on every insert, update and delete of its item states, to a value exact as a JS number", async () => {
     const run = await migrated.query<{ id: number }>(
       `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, started_by, t0, timezone, created_at)
        VALUES ('deploy', '{}', 'Tokens', 'C1', 'T1', 'U1', 0, 'UTC', 0) RETURNING id`,
     );
     const runId = run.rows[0]!.id;
-    const token = async () => (await migrated.query<{ token: string }>('SELECT token FROM item_state_versions WHERE run_id = $1', [runId])).rows[0]?.token;
+    const token = async () =>
+      (await migrated.query<{ token: string }>('SELECT token FROM item_state_versions WHERE run_id = $1', [runId])).rows[0]?.token;
     expect(await token()).toBeUndefined();
     const seen: string[] = [];
     await migrated.query(`INSERT INTO item_states (run_id, item_id, done, updated_at) VALUES ($1, 'a', 1, 0)`, [runId]);
@@ -178,9 +179,10 @@ describe('the item-state token and pending facts on PostgreSQL (twins of 015 and
       `INSERT INTO reminders (run_id, key, kind, section_id, due_at) VALUES ($1, 'facts-open', 'opened', 's1', 0) RETURNING id`,
       [runId],
     );
-    const due = await migrated.query<{ id: string }>(`INSERT INTO reminders (run_id, key, kind, section_id, due_at) VALUES ($1, 'facts-due', 'due', 's1', 0) RETURNING id`, [
-      runId,
-    ]);
+    const due = await migrated.query<{ id: string }>(
+      `INSERT INTO reminders (run_id, key, kind, section_id, due_at) VALUES ($1, 'facts-due', 'due', 's1', 0) RETURNING id`,
+      [runId],
+    );
     const page = await migrated.query<{ id: string }>(
       `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, next_attempt_at, created_at) VALUES ($1, 'facts', 'trigger', '{}', 0, 0) RETURNING id`,
       [runId],
@@ -188,11 +190,10 @@ describe('the item-state token and pending facts on PostgreSQL (twins of 015 and
     await migrated.query(`UPDATE reminders SET status = 'sent' WHERE id IN ($1, $2)`, [opened.rows[0]!.id, due.rows[0]!.id]);
     await migrated.query(`UPDATE reminders SET status = 'sent' WHERE id = $1`, [opened.rows[0]!.id]);
     await migrated.query(`UPDATE pager_outbox SET status = 'sent' WHERE id = $1`, [page.rows[0]!.id]);
-    const facts = await migrated.query(`SELECT source, id::text AS id FROM events_pending_facts WHERE (source = 'opened' AND id IN ($1, $2)) OR (source = 'page' AND id = $3) ORDER BY source`, [
-      opened.rows[0]!.id,
-      due.rows[0]!.id,
-      page.rows[0]!.id,
-    ]);
+    const facts = await migrated.query(
+      `SELECT source, id::text AS id FROM events_pending_facts WHERE (source = 'opened' AND id IN ($1, $2)) OR (source = 'page' AND id = $3) ORDER BY source`,
+      [opened.rows[0]!.id, due.rows[0]!.id, page.rows[0]!.id],
+    );
     expect(facts.rows).toEqual([
       { source: 'opened', id: String(opened.rows[0]!.id) },
       { source: 'page', id: String(page.rows[0]!.id) },
