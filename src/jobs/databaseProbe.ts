@@ -69,6 +69,9 @@ export class DatabaseProbe {
     return !this.down;
   }
 
+  /** For the background loops (TickLoopOptions.paused): a replica whose database does not answer claims nothing. */
+  readonly paused = (): boolean => this.down;
+
   status(): DatabaseStatus {
     return { engine: this.db.engine, up: this.up, lastAnsweredAgoMs: this.loop ? this.now() - this.lastAnsweredAt : 0 };
   }

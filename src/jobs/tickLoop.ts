@@ -62,7 +62,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   function tick(): Promise<void> {
     if (stopped) return Promise.resolve();
     if (paused()) {
-      schedule(pausedRetryMs);
+      tickIn(pausedRetryMs);
       return Promise.resolve();
     }
     if (running) {
@@ -75,7 +75,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
           again = false;
           await runGuarded();
         } while (again && !stopped && !paused());
-        if (again && !stopped) schedule(pausedRetryMs);
+        if (again && !stopped) tickIn(pausedRetryMs);
       } finally {
         // Same microtask as the last `again` check: a tick asked for in between cannot be lost.
         running = null;
@@ -85,7 +85,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   }
 
   /** Tick in `delayMs`; an earlier pending poke wins. */
-  function schedule(delayMs: number): void {
+  function tickIn(delayMs: number): void {
     if (stopped) return;
     const at = Date.now() + Math.max(0, delayMs);
     if (poke && pokeAt <= at) return;
@@ -126,7 +126,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       interval.unref();
     },
     poke(delayMs = 0) {
-      schedule(delayMs);
+      tickIn(delayMs);
     },
     tick,
     async stop() {
