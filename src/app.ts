@@ -93,7 +93,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   let pager: Paging | null = null;
   let reporting: Reporting | null = null;
   let eventsOut: EventsOutWorker | null = null;
-  const evaluateRulesAfterAck = afterAck((runId) => pager?.evaluate(runId), logger, 'paging rules');
+  const evaluateRulesAfterAck = afterAck(async (runId) => await pager?.evaluate(runId), logger, 'paging rules');
   const gateWaiters = new GateWaiters();
   const services = createServices({
     db,
@@ -104,10 +104,10 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     githubActor: githubActorOf(config),
     events: {
       messagesChanged: () => sync?.notify(),
-      runEnded: (runId) => {
+      runEnded: async (runId) => {
         gateWaiters.notify(runId);
         gh.worker?.poke();
-        reporting?.runEnded(runId);
+        await reporting?.runEnded(runId);
       },
       // Only the click's own write belongs before its ack: the paging rules run after it (afterAck).
       stateChanged: (runId) => {
@@ -175,7 +175,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
-    () => pager?.evaluateAll(),
+    async () => await pager?.evaluateAll(),
     probe.paused,
   );
 
@@ -205,7 +205,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     socket,
     healthz,
     routes: apiRoutes,
-    onInstalled: async (tenant) => await services.tenancy.arrived(tenant),
+    onInstalled: async (tenant) => void (await services.tenancy.arrived(tenant)),
   });
   const app = new App({
     ...slackAuth.appOptions,
@@ -271,7 +271,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
       probe.start();
-      for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) job?.start();
+      for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) await job?.start();
       healthy = true;
       if (socket) {
         await socket.start();

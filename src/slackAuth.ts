@@ -42,7 +42,7 @@ export function slackAuthFromConfig(input: {
   healthz: Route['handler'];
   routes: Route[];
   /** A workspace (or org) installed the app: resume its suspended runs. */
-  onInstalled: (tenant: Tenant) => void;
+  onInstalled: (tenant: Tenant) => Promise<void>;
 }): SlackAuth {
   const { config, logger } = input;
   const customRoutes = [{ path: '/healthz', method: ['GET'], handler: input.healthz }, ...input.routes];
@@ -59,7 +59,7 @@ export function slackAuthFromConfig(input: {
           ...store,
           async storeInstallation(installation) {
             await store.storeInstallation(installation);
-            input.onInstalled(tenantOf(installation as Installation));
+            await input.onInstalled(tenantOf(installation as Installation));
           },
         },
         slackApiUrl: config.slackApiUrl,

@@ -6,18 +6,20 @@ import type { Logger } from '@slack/bolt';
  * run as it is when they run, so a burst of clicks on one run needs one evaluation; a failure is
  * logged, never turned into an error reply.
  */
-export function afterAck(work: (runId: number) => void, logger: Logger, what: string): (runId: number) => void {
+export function afterAck(work: (runId: number) => Promise<void> | void, logger: Logger, what: string): (runId: number) => void {
   const due = new Set<number>();
+  const run = async (runId: number): Promise<void> => {
+    due.delete(runId);
+    try {
+      await work(runId);
+    } catch (error) {
+      logger.error(`${what} for run ${runId} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+    }
+  };
   return (runId) => {
     if (due.has(runId)) return;
     due.add(runId);
-    setImmediate(() => {
-      due.delete(runId);
-      try {
-        work(runId);
-      } catch (error) {
-        logger.error(`${what} for run ${runId} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
-      }
-    });
+    // Fire and forget: run() logs its own errors.
+    setImmediate(() => void run(runId));
   };
 }

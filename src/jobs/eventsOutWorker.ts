@@ -25,7 +25,7 @@ export interface EventsOutWorkerOptions {
 }
 
 export interface EventsOutWorker {
-  start(): void;
+  start(): Promise<void>;
   /** Collects and delivers what is due now (tests). */
   tick(): Promise<void>;
   /** Asks for a tick soon; cheap, never waits (safe beside an ack). */

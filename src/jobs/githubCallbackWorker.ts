@@ -19,7 +19,7 @@ export interface GitHubCallbackWorkerOptions {
 }
 
 export interface GitHubCallbackWorker {
-  start(): void;
+  start(): Promise<void>;
   /** Decides and delivers what is due now (tests). */
   tick(): Promise<void>;
   /** Asks for a tick soon (a gate was decided, a webhook queued an answer); cheap, never waits. */

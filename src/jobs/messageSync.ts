@@ -260,12 +260,21 @@ export class MessageSync {
     if (wait <= 0) return;
     const previous = this.rechecks.get(id);
     if (previous) clearTimeout(previous);
-    const recheck = setTimeout(async () => {
+    const bumpAgain = async (): Promise<void> => {
       this.rechecks.delete(id);
       if (this.stopped) return;
-      await this.opts.messages.bump(runId, key);
-      this.notify();
-    }, wait);
+      try {
+        await this.opts.messages.bump(runId, key);
+        this.notify();
+      } catch (error) {
+        this.opts.logger.error(
+          `message ${key} of run ${runId}: re-render after a late update failed:`,
+          error instanceof Error ? error.message : error,
+        );
+      }
+    };
+    // Fire and forget: bumpAgain logs its own errors.
+    const recheck = setTimeout(() => void bumpAgain(), wait);
     recheck.unref?.();
     this.rechecks.set(id, recheck);
   }

@@ -9,10 +9,10 @@ import { createOutboxWorker, type OutboxWorker } from './outboxWorker.js';
 export interface Paging {
   service: PageService;
   /** Re-check one run's escalation rules after its state changed. */
-  evaluate(runId: number): void;
+  evaluate(runId: number): Promise<void>;
   /** Re-check every active run (time-based rules: overdue past grace, time boxes). */
-  evaluateAll(): void;
-  start(): void;
+  evaluateAll(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
   /** Sends whatever is due in the outbox now (tests, rehearsal). */
   flush(): Promise<void>;
@@ -87,8 +87,8 @@ export function createPaging(deps: PagingOptions): Paging {
 
   return {
     service,
-    evaluate: async (runId) => await service.evaluate(runId),
-    evaluateAll: async () => await service.evaluateAll(),
+    evaluate: (runId) => service.evaluate(runId),
+    evaluateAll: () => service.evaluateAll(),
     start: async () => {
       if (!worker) return;
       // A crash (or a stop mid-send) leaves rows 'sending'; this process is their only sender, so

@@ -24,7 +24,7 @@ export class ReminderPoller {
     private readonly logger: Logger,
     private readonly now: () => number,
     /** After each send (the escalation rules read the same clock). */
-    private readonly afterTick: () => void = () => {},
+    private readonly afterTick: () => Promise<void> | void = () => {},
     /** While true no pass claims reminders: this replica's database does not answer (src/jobs/databaseProbe.ts). */
     paused: () => boolean = () => false,
   ) {
@@ -82,7 +82,7 @@ export class ReminderPoller {
       if (this.stopped) return;
     }
     try {
-      this.afterTick();
+      await this.afterTick();
     } catch (error) {
       this.logger.error('after-tick work failed:', error instanceof Error ? error.message : error);
     }

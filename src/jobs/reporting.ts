@@ -17,8 +17,8 @@ export interface Reporting {
   reportJob: RunReportJob;
   forecastJob: ForecastNudgeJob;
   /** Hook for the run-end event. */
-  runEnded(runId: number): void;
-  start(): void;
+  runEnded(runId: number): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export function createReporting(deps: {
     reports,
     reportJob,
     forecastJob,
-    runEnded: async (runId) => await reportJob.enqueue(runId),
+    runEnded: (runId) => reportJob.enqueue(runId),
     async start() {
       await reportJob.start();
       forecastJob.start();

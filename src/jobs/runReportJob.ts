@@ -46,7 +46,7 @@ export class RunReportJob {
     });
   }
 
-  /** A run has ended: queue its report and work on it soon. Cheap and synchronous. */
+  /** A run has ended: queue its report and work on it soon. Cheap: one insert. */
   async enqueue(runId: number): Promise<void> {
     await this.opts.queue.enqueue(runId, this.opts.clock.now());
     this.loop.poke();

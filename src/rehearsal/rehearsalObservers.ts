@@ -8,7 +8,7 @@ import { listRunMessages } from '../store/runMessages.js';
 export type Recorder = (event: { runId: number; kind: 'post' | 'page'; detail: string; sectionTitle: null; text: string }) => void;
 
 /** Each run message the first time it exists: MessageSync posts every message that has no ts yet. */
-export function postObserver(db: Db, runId: number, checklist: Checklist, record: Recorder): () => void {
+export function postObserver(db: Db, runId: number, checklist: Checklist, record: Recorder): () => Promise<void> {
   const seen = new Set<string>();
   return async () => {
     for (const message of await listRunMessages(db, runId)) {
@@ -33,7 +33,7 @@ function describeMessage(checklist: Checklist, key: string): string {
 }
 
 /** Pages as the paging layer recorded them in the `pages` table: each opening and each resolution. */
-export function pageObserver(db: Db, runId: number, record: Recorder): () => void {
+export function pageObserver(db: Db, runId: number, record: Recorder): () => Promise<void> {
   const states = new Map<string, PageState>();
   return async () => {
     for (const page of await listPages(db, runId)) {

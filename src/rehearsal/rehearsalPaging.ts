@@ -9,9 +9,9 @@ import type { TimelineService } from '../service/timelineService.js';
 /** What the rehearsal needs of the paging layer: the two hooks app.ts calls, and a way to let go. */
 export interface RehearsalPaging {
   /** After a run's state changed (RunService's stateChanged event). */
-  evaluate(runId: number): void;
+  evaluate(runId: number): Promise<void>;
   /** After each poller pass (the time-based rules). */
-  evaluateAll(): void;
+  evaluateAll(): Promise<void>;
   stop?(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
   });
   return {
     // A failing rule is logged by PageService (and so printed), never thrown into a click.
-    evaluate: async (runId) => await service.evaluate(runId),
-    evaluateAll: async () => await service.evaluateAll(),
+    evaluate: (runId) => service.evaluate(runId),
+    evaluateAll: () => service.evaluateAll(),
   };
 };

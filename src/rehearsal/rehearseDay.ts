@@ -96,7 +96,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
     catalog: new SingleChecklistCatalog(checklist),
     clock,
     layout: messageLayout,
-    events: { messagesChanged: () => {}, stateChanged: (runId) => paging?.evaluate(runId) },
+    events: { messagesChanged: () => {}, stateChanged: async (runId) => await paging?.evaluate(runId) },
     // The poller is ticked by the loop below, so "something was queued" needs no poke.
     onQueued: () => {},
   });
@@ -127,7 +127,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
     poster,
     logger,
     () => clock.now(),
-    () => paging?.evaluateAll(),
+    async () => await paging?.evaluateAll(),
   );
 
   try {
@@ -145,10 +145,10 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
     const observePages = pageObserver(db, runId, record);
     let logged = 0;
     const step = async (): Promise<void> => {
-      observePosts();
+      await observePosts();
       await poller.tick();
-      observePosts();
-      observePages();
+      await observePosts();
+      await observePages();
       for (; logged < logLines.length; logged += 1) await record({ runId, kind: 'error', detail: '', sectionTitle: null, text: logLines[logged]! });
     };
     await step();

@@ -76,7 +76,7 @@ export class GateVoting {
       await beginRollback(this.deps, run, input.userId, `No-Go on “${item.text}”${input.reason ? `: ${input.reason}` : ''}`, now);
     }
     events.messagesChanged(run.id);
-    events.stateChanged(run.id);
+    await events.stateChanged(run.id);
     return { outcome: after };
   }
 
@@ -115,7 +115,7 @@ export class GateVoting {
       await bumpRunMessages(db, run.id, 'all');
     });
     events.messagesChanged(run.id);
-    events.stateChanged(run.id);
+    await events.stateChanged(run.id);
     return gate.item.text;
   }
 

@@ -52,7 +52,7 @@ export class ItemWork {
       await bumpRunMessages(db, run.id, ['overview', ...layout.keysForItem(run.checklist, item.id)]);
     });
     events.messagesChanged(run.id);
-    events.stateChanged(run.id);
+    await events.stateChanged(run.id);
     return { changed: true, state };
   }
 

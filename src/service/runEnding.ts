@@ -53,7 +53,7 @@ export class RunEnding {
     const reason = `${seen.map((c) => `“${c}”`).join(', ')}: ${input.reason}`;
     await beginRollback(this.deps, run, input.userId, reason, this.deps.clock.now(), fired);
     this.deps.events.messagesChanged(run.id);
-    this.deps.events.stateChanged(run.id);
+    await this.deps.events.stateChanged(run.id);
   }
 
   async rollback(input: Actor & { runId: number; reason: string }): Promise<void> {
@@ -62,7 +62,7 @@ export class RunEnding {
     if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
     await beginRollback(this.deps, run, input.userId, input.reason, this.deps.clock.now());
     this.deps.events.messagesChanged(run.id);
-    this.deps.events.stateChanged(run.id);
+    await this.deps.events.stateChanged(run.id);
   }
 
   async abort(input: Actor & { runId: number; reason: string | null }): Promise<Run> {
@@ -142,8 +142,8 @@ export class RunEnding {
     await timeline.onRunEnded(run.id);
     await timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
     events.messagesChanged(run.id);
-    events.stateChanged(run.id);
-    events.runEnded?.(run.id);
+    await events.stateChanged(run.id);
+    await events.runEnded?.(run.id);
   }
 }
 

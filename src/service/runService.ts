@@ -14,14 +14,21 @@ export interface MessageLayout {
   keysForItem(checklist: Checklist, itemId: string): string[];
 }
 
-/** What the use cases tell the outside after they have changed state (all fire-and-forget). */
+/**
+ * What the use cases tell the outside after they have changed state, once their transaction has
+ * ended. The use case awaits stateChanged and runEnded, yet may itself run inside a click's batch
+ * (db.batch): they may touch the store but must not wait on I/O (app.ts runs the paging rules after the ack).
+ */
 export interface RunEvents {
   /** Some of the run's messages need re-rendering. */
   messagesChanged(runId: number): void;
   /** Something the escalation rules read has changed (items, gates, rollback, end). */
-  stateChanged(runId: number): void;
-  /** The run has ended (finished, rolled back or aborted): its report is due. */
-  runEnded?(runId: number): void;
+  stateChanged(runId: number): Promise<void> | void;
+  /**
+   * The run has ended (finished, rolled back or aborted): its report is due. Awaited by the use
+   * case, so the report is queued before it returns; store writes only (no I/O).
+   */
+  runEnded?(runId: number): Promise<void> | void;
 }
 
 export interface Actor {

@@ -66,7 +66,7 @@ export class StartRun {
     });
     await timeline.planRun(runId);
     events.messagesChanged(runId);
-    events.stateChanged(runId);
+    await events.stateChanged(runId);
     return { run: await queries.requireRun(runId), note };
   }
 }

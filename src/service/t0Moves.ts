@@ -59,7 +59,7 @@ export class T0Moves {
     });
     await timeline.onT0Moved(run.id, userId, run.t0);
     events.messagesChanged(run.id);
-    events.stateChanged(run.id);
+    await events.stateChanged(run.id);
     return await queries.requireRun(run.id);
   }
 }

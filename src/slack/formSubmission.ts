@@ -23,7 +23,7 @@ export function registerFormSubmission<T>(
     notOurs: string;
     parse: (view: ViewOutput) => ParsedForm<T>;
     /** Does the work; a thrown (domain) error is shown in the form. */
-    act: (submission: T, userId: string, body: unknown) => void;
+    act: (submission: T, userId: string, body: unknown) => Promise<unknown>;
     logger: Logger;
     /** Names the submission in the log when `act` fails unexpectedly. */
     logContext: string;
@@ -51,7 +51,7 @@ export function registerFormSubmission<T>(
       return;
     }
     try {
-      form.act(submission, userId, body);
+      await form.act(submission, userId, body);
       await ack();
     } catch (error) {
       await fail(errorText(error, form.logger, form.logContext));

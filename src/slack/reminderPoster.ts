@@ -182,7 +182,7 @@ export async function reconcileClaimedReminders(deps: {
   logger: Logger;
   now: () => number;
   /** Marks a row found in the channel as sent (TimelineService.recordSent, which also plans what follows it). */
-  recordSent: (row: ReminderRow, sentAt: number, ts: string) => void;
+  recordSent: (row: ReminderRow, sentAt: number, ts: string) => Promise<void>;
 }): Promise<{ found: number; released: number }> {
   let found = 0;
   let released = 0;
@@ -194,7 +194,7 @@ export async function reconcileClaimedReminders(deps: {
       (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
     );
     if (earlier.kind === 'found') {
-      deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
+      await deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
       found += 1;
     } else {
       if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${channelId} history to reconcile reminder ${row.key}; sending it again`);

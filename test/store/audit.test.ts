@@ -23,7 +23,7 @@ describe('the audit trail', () => {
     const db = openDb();
     const runId = await addRun(db);
     await appendAudit(db, { runId, at: T0, actor: 'U0ALICE', action: 'item.tick', target: 'i1' });
-    await expect(await db.prepare(`UPDATE audit SET actor = 'U0MALLORY'`).run()).rejects.toThrow(/append-only/);
+    await expect(db.prepare(`UPDATE audit SET actor = 'U0MALLORY'`).run()).rejects.toThrow(/append-only/);
     expect((await listAudit(db, runId))[0]?.actor).toBe('U0ALICE');
   });
 
@@ -31,7 +31,7 @@ describe('the audit trail', () => {
     const db = openDb();
     const runId = await addRun(db);
     await appendAudit(db, { runId, at: T0, actor: 'U0ALICE', action: 'item.tick', target: 'i1' });
-    await expect(await db.prepare('DELETE FROM audit').run()).rejects.toThrow(/append-only/);
+    await expect(db.prepare('DELETE FROM audit').run()).rejects.toThrow(/append-only/);
     expect(await listAudit(db, runId)).toHaveLength(1);
   });
 

@@ -28,8 +28,6 @@ describe('gate votes', () => {
   it('refuses a vote that is neither go nor no-go', async () => {
     const db = openDb();
     const runId = await addRun(db);
-    await expect(await insertGateVote(db, runId, { itemId: 'g1', userId: 'U0BOB', vote: 'maybe' as Vote, reason: null, at: T0 })).rejects.toThrow(
-      /CHECK/,
-    );
+    await expect(insertGateVote(db, runId, { itemId: 'g1', userId: 'U0BOB', vote: 'maybe' as Vote, reason: null, at: T0 })).rejects.toThrow(/CHECK/);
   });
 });

@@ -64,8 +64,8 @@ describe('installation store', () => {
     const db = openDb();
     await saveInstallation(db, cipher, workspaceInstall('T0AAA', 'xoxb-team-a'), T0);
     const otherKey = createTokenCipher(randomBytes(32));
-    await expect(await findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(SealedValueError);
-    await expect(await findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(/wrong DEPLOYDAY_ENCRYPTION_KEY/);
+    await expect(findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(SealedValueError);
+    await expect(findInstallation(db, otherKey, 'T:T0AAA')).rejects.toThrow(/wrong DEPLOYDAY_ENCRYPTION_KEY/);
   });
 
   it("refuses a sealed token copied onto another tenant's row", async () => {
@@ -75,7 +75,7 @@ describe('installation store', () => {
     await db
       .prepare("UPDATE installations SET sealed = (SELECT sealed FROM installations WHERE tenant_key = 'T:T0AAA') WHERE tenant_key = 'T:T0BBB'")
       .run();
-    await expect(await findInstallation(db, cipher, 'T:T0BBB')).rejects.toThrow(SealedValueError);
+    await expect(findInstallation(db, cipher, 'T:T0BBB')).rejects.toThrow(SealedValueError);
   });
 
   it('replaces an installation on reinstall or token refresh, keeping when it was first installed', async () => {

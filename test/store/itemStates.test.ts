@@ -35,7 +35,7 @@ describe('item states', () => {
 
   it('refuses a state for a run that does not exist', async () => {
     const db = openDb();
-    await expect(await saveItemState(db, 999, ticked('i1'), T0)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(saveItemState(db, 999, ticked('i1'), T0)).rejects.toThrow(/FOREIGN KEY/);
   });
 
   it("moves the run's item-state token on every write, and never back to a token of a write rolled back", async () => {

@@ -93,6 +93,6 @@ describe('runs', () => {
   it('refuses a status the schema does not know', async () => {
     const db = openDb();
     const runId = await addRun(db);
-    await expect(await db.prepare(`UPDATE runs SET status = 'paused' WHERE id = ?`).run(runId)).rejects.toThrow(/CHECK/);
+    await expect(db.prepare(`UPDATE runs SET status = 'paused' WHERE id = ?`).run(runId)).rejects.toThrow(/CHECK/);
   });
 });

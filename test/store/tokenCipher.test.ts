@@ -21,13 +21,13 @@ describe('token cipher', () => {
     expect(() => cipher.open('xoxb-plain', 'T:T0AAA')).toThrow(SealedValueError);
   });
 
-  it('reads the key as 64 hex digits or base64 of 32 bytes, and names the variable (not the value) otherwise', async () => {
+  it('reads the key as 64 hex digits or base64 of 32 bytes, and names the variable (not the value) otherwise', () => {
     const bytes = randomBytes(32);
-    expect(await parseEncryptionKey(bytes.toString('hex'))).toEqual(bytes);
-    expect(await parseEncryptionKey(` ${bytes.toString('base64')}\n`)).toEqual(bytes);
-    const problem = await parseEncryptionKey('hunter2');
+    expect(parseEncryptionKey(bytes.toString('hex'))).toEqual(bytes);
+    expect(parseEncryptionKey(` ${bytes.toString('base64')}\n`)).toEqual(bytes);
+    const problem = parseEncryptionKey('hunter2');
     expect(problem).toMatch(/^DEPLOYDAY_ENCRYPTION_KEY must be 32 random bytes/);
     expect(problem).not.toContain('hunter2');
-    expect(typeof (await parseEncryptionKey(randomBytes(16).toString('base64')))).toBe('string');
+    expect(typeof parseEncryptionKey(randomBytes(16).toString('base64'))).toBe('string');
   });
 });
