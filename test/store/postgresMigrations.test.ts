@@ -207,6 +207,10 @@ describe("the store's SQL on both engines", () => {
   it('is found in the source: every prepared statement of src/store, none built beyond reach', () => {
     expect(statements.length).toBeGreaterThan(100);
     expect(notCheckable).toEqual([]);
+    // The shared outbox statements, once per table they serve.
+    for (const table of ['pager_outbox', 'events_outbox', 'github_protections']) {
+      expect(statements.filter((s) => s.where.startsWith(`leasedOutbox.ts for ${table} `))).toHaveLength(5);
+    }
   });
 
   it('prepares on SQLite, every statement', () => {

@@ -33,6 +33,12 @@ export const STATEMENTS_THAT_DIFFER: StatementKind[] = [
     matches: (sql) => /\bjson_each\(/.test(sql),
   },
   {
+    kind: 'json_set on a JSON text column',
+    rewrite: 'read the column, set the key in TypeScript, write the whole text back (each engine has JSON functions, no two alike)',
+    example: 'UPDATE reminders SET payload_json = ? WHERE id = ?',
+    matches: (sql, reason) => /\bjson_set\(/.test(sql) && /function json_set/.test(reason),
+  },
+  {
     kind: 'a parameter only compared with NULL (type unknown to PostgreSQL)',
     rewrite: 'CAST(@team AS TEXT) IS NOT NULL',
     example: `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NULL
