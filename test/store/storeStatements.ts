@@ -77,12 +77,11 @@ function leasedOutboxTable(node: ts.Node): LeasedOutboxTable | undefined {
 
 function leasedOutboxStatements(table: LeasedOutboxTable, where: string): StoreStatement[] {
   const seen: string[] = [];
-  // Answers the synchronous store and the async one alike: an empty result that is also a thenable of itself.
-  const answer = <T extends object>(make: () => T) => Object.assign(make(), { then: (resolve: (value: T) => void) => resolve(make()) });
+  // Plain empty results: the synchronous store uses them as they are, the async one awaits them.
   const recorder = {
     prepare(sql: string) {
       seen.push(sql);
-      return { run: () => answer(() => ({ changes: 0 })), get: () => undefined, all: () => answer(() => [] as unknown[]) };
+      return { run: () => ({ changes: 0 }), get: () => undefined, all: () => [] };
     },
   } as unknown as Db;
   const outbox = leasedOutbox(table);
