@@ -120,13 +120,14 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   const { queries: runs, timeline } = services;
 
   const runMessages = createRunMessages(db);
-  const messageLink = (runId: number, key: string): string | null => runMessageLink(runMessages.find(runId, key), identity.workspaceUrl);
+  const messageLink = async (runId: number, key: string): Promise<string | null> =>
+    runMessageLink(await runMessages.find(runId, key), identity.workspaceUrl);
   const render = createRunMessageRenderer({
     runs,
     timeline,
     now: () => clock.now(),
     link: messageLink,
-    history: (name) => services.reports.sectionHistory(name),
+    history: async (name) => await services.reports.sectionHistory(name),
   });
   // One pace per channel for every post the bot makes there: Slack counts them together.
   const postPacer = new ChannelPostPacer(options.postPace);
@@ -138,7 +139,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     postPacer,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
-  const linkToRun = (runId: number): string | null => messageLink(runId, OVERVIEW_KEY);
+  const linkToRun = async (runId: number): Promise<string | null> => await messageLink(runId, OVERVIEW_KEY);
   const pdPager = pagerFromConfig(config.pagerDuty, logger);
   pager = createPaging({
     pager: pdPager,
@@ -163,7 +164,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
   });
   const pages = pager.service;
   eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
-  const clientForRun = async (runId: number | null) => (runId === null ? null : slackAuth.clientFor(runs.requireRun(runId).channelId));
+  const clientForRun = async (runId: number | null) => (runId === null ? null : slackAuth.clientFor((await runs.requireRun(runId)).channelId));
   const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger });
   poller = new ReminderPoller(
     timeline,
@@ -208,7 +209,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     socket,
     healthz,
     routes: apiRoutes,
-    onInstalled: (tenant) => services.tenancy.arrived(tenant),
+    onInstalled: async (tenant) => await services.tenancy.arrived(tenant),
   });
   const app = new App({
     ...slackAuth.appOptions,
@@ -257,7 +258,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
-        recordSent: (row, sentAt, ts) => timeline.recordSent(row, sentAt, false, ts),
+        recordSent: async (row, sentAt, ts) => await timeline.recordSent(row, sentAt, false, ts),
       });
       if (reconciled.found + reconciled.released > 0) {
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
@@ -293,7 +294,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       await socket?.stop();
       await app.stop().catch(() => undefined);
       await closePort();
-      db.close();
+      await db.close();
     },
   };
 }

@@ -23,7 +23,7 @@ export interface SlackAuth {
   /** Single token: the client whose auth.test tells the bot who it is. OAuth: null (each installation carries it). */
   identityClient: WebClient | null;
   /** OAuth: how to tell a workspace without an installation from one with (and what to answer it). */
-  notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): boolean };
+  notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): Promise<boolean> };
 }
 
 /**
@@ -75,7 +75,7 @@ export function slackAuthFromConfig(input: {
       identityClient: null,
       notInstalled: {
         text: notInstalledText(config.oauth.publicUrl),
-        installed: (teamId, enterpriseId) => hasInstallation(input.db, teamId, enterpriseId),
+        installed: async (teamId, enterpriseId) => await hasInstallation(input.db, teamId, enterpriseId),
       },
     };
   }

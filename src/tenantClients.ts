@@ -46,7 +46,7 @@ export function createTenantClients(deps: {
   };
 
   return async (channelId) => {
-    const tenant = tenantOfChannel(deps.db, channelId);
+    const tenant = await tenantOfChannel(deps.db, channelId);
     const token = tenant ? await tokenOf(tenant) : null;
     if (!token) {
       const who = tenant?.teamId ?? tenant?.enterpriseId ?? `channel ${channelId}`;

@@ -4,11 +4,14 @@
  * waiters never delay a click's answer.
  */
 export class GateWaiters {
-  private readonly byRun = new Map<number, Set<(final: boolean) => void>>();
+  private readonly byRun = new Map<number, Set<(final: boolean) => Promise<void>>>();
   private readonly due = new Set<number>();
 
-  /** Registers a re-check for this run; call the returned function to remove it. */
-  add(runId: number, recheck: (final: boolean) => void): () => void {
+  /**
+   * Registers a re-check for this run; call the returned function to remove it. The re-check must
+   * not reject (it answers its request whatever happens): it is called and not awaited.
+   */
+  add(runId: number, recheck: (final: boolean) => Promise<void>): () => void {
     const set = this.byRun.get(runId) ?? new Set();
     set.add(recheck);
     this.byRun.set(runId, set);
@@ -23,13 +26,13 @@ export class GateWaiters {
     this.due.add(runId);
     setImmediate(() => {
       this.due.delete(runId);
-      for (const recheck of [...(this.byRun.get(runId) ?? [])]) recheck(false);
+      for (const recheck of [...(this.byRun.get(runId) ?? [])]) void recheck(false);
     });
   }
 
   /** Answers every waiter now with its gate as it stands (the bot is stopping; the CLI asks again). */
   releaseAll(): void {
-    for (const set of [...this.byRun.values()]) for (const recheck of [...set]) recheck(true);
+    for (const set of [...this.byRun.values()]) for (const recheck of [...set]) void recheck(true);
   }
 
   get size(): number {

@@ -86,7 +86,7 @@ export function githubWebhookRoute(deps: {
       logger.warn(`github webhook: delivery ${delivery} has a callback URL outside GITHUB_API_URL; refused`);
       return sendJson(res, 400, { error: 'bad_callback_url', message: 'deployment_callback_url is not on GITHUB_API_URL' });
     }
-    const receipt = protections.receive(delivery, parsed.request);
+    const receipt = await protections.receive(delivery, parsed.request);
     if (receipt.outcome !== 'replayed') deps.onQueued();
     sendJson(res, 202, receipt);
   };

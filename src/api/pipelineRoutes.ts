@@ -60,7 +60,7 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
       void (async () => {
         try {
           const secret = bearerOf(req);
-          const token = secret === null ? null : services.tokens.authenticate(secret);
+          const token = secret === null ? null : await services.tokens.authenticate(secret);
           if (token === null) {
             req.resume();
             sendJson(res, 401, { error: 'unauthorized', message: 'missing, unknown or revoked token' }, { 'www-authenticate': 'Bearer' });
@@ -89,22 +89,22 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
     req: IncomingMessage,
     res: ServerResponse,
     request: string,
-    compute: () => { status: number; body: unknown },
+    compute: () => Promise<{ status: number; body: unknown }>,
   ) => {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') {
-      const answer = compute();
+      const answer = await compute();
       return sendJson(res, answer.status, answer.body);
     }
     if (key.length > 200) throw new BadRequest('Idempotency-Key is longer than 200 characters');
-    const stored = api.storedAnswer(token, key);
+    const stored = await api.storedAnswer(token, key);
     if (stored) {
       if (stored.request !== request)
         return sendJson(res, 422, { error: 'idempotency_key_reused', message: 'this Idempotency-Key was used for a different request' });
       return sendJson(res, stored.status, JSON.parse(stored.body), { 'idempotent-replayed': 'true' });
     }
-    const answer = compute();
-    api.rememberAnswer(token, key, { request, status: answer.status, body: JSON.stringify(answer.body) });
+    const answer = await compute();
+    await api.rememberAnswer(token, key, { request, status: answer.status, body: JSON.stringify(answer.body) });
     sendJson(res, answer.status, answer.body);
   };
 
@@ -120,8 +120,8 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
       method: ['POST'],
       handler: guarded('start run', async (token, req, res) => {
         const body = parse(StartBody, await readJsonBody(req));
-        await once(token, req, res, `start:${JSON.stringify(body)}`, () => {
-          const started = api.startRun(token, { checklist: body.checklist, at: body.at ?? null, tz: body.tz ?? null });
+        await once(token, req, res, `start:${JSON.stringify(body)}`, async () => {
+          const started = await api.startRun(token, { checklist: body.checklist, at: body.at ?? null, tz: body.tz ?? null });
           return { status: 201, body: { runId: started.runId, note: started.note } };
         });
       }),
@@ -129,7 +129,7 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
     {
       path: '/api/v1/runs/:runId',
       method: ['GET'],
-      handler: guarded('read run', (token, req, res) => sendJson(res, 200, api.run(token, runIdOf(req)))),
+      handler: guarded('read run', async (token, req, res) => sendJson(res, 200, await api.run(token, runIdOf(req)))),
     },
     {
       path: '/api/v1/runs/:runId/items/:key',
@@ -138,10 +138,10 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
         const body = parse(ItemBody, await readJsonBody(req));
         const runId = runIdOf(req);
         const key = paramsOf(req).key ?? '';
-        await once(token, req, res, `item:${runId}:${key}:${JSON.stringify(body)}`, () => {
+        await once(token, req, res, `item:${runId}:${key}:${JSON.stringify(body)}`, async () => {
           const evidence =
             body.evidenceUrl !== undefined || body.note !== undefined ? { url: body.evidenceUrl ?? null, note: body.note ?? null } : null;
-          const result = api.setItem(token, runId, key, { done: body.done ?? true, evidence });
+          const result = await api.setItem(token, runId, key, { done: body.done ?? true, evidence });
           return { status: 200, body: result };
         });
       }),
@@ -149,10 +149,10 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
     {
       path: '/api/v1/runs/:runId/gates/:key',
       method: ['GET'],
-      handler: guarded('read gate', (token, req, res) => {
+      handler: guarded('read gate', async (token, req, res) => {
         const runId = runIdOf(req);
         const key = paramsOf(req).key ?? '';
-        const first = api.gate(token, runId, key);
+        const first = await api.gate(token, runId, key);
         const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Number(new URL(req.url ?? '/', 'http://x').searchParams.get('wait') ?? 0) || 0));
         if (first.decision !== 'pending' || wait === 0) return sendJson(res, 200, first);
         // Long poll: answered the moment the gate is decided (or the run ends), else with `pending` after `wait` s.
@@ -164,9 +164,10 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
           remove();
           sendJson(res, 200, view);
         };
-        const remove = waiters.add(runId, (final) => {
+        // Answers the waiter and never rejects: an error becomes the HTTP answer.
+        const recheck = async (final: boolean): Promise<void> => {
           try {
-            const view = api.gate(token, runId, key, false);
+            const view = await api.gate(token, runId, key, false);
             if (final || view.decision !== 'pending') finish(view);
           } catch (error) {
             done = true;
@@ -175,8 +176,10 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
             if (error instanceof DomainError) sendJson(res, statusOf(error), { error: error.code, ...error.params });
             else sendJson(res, 500, { error: 'internal' });
           }
-        });
-        const timer = setTimeout(() => finish(api.gate(token, runId, key, false)), wait * 1000);
+        };
+        const remove = waiters.add(runId, recheck);
+        // Fire and forget: recheck catches its own errors (see above).
+        const timer = setTimeout(() => void recheck(true), wait * 1000);
         res.on('close', () => {
           done = true;
           clearTimeout(timer);

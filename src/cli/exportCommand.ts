@@ -14,7 +14,7 @@ import { reportExport } from './reportExport.js';
  * `deployday export <run> [--format json|md]`: the audit record of a deployment, from the
  * database, for attaching to a change ticket. Times are UTC ISO-8601.
  */
-export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output: string | Buffer; exitCode: number } {
+export async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<{ output: string | Buffer; exitCode: number }> {
   const formatIndex = args.indexOf('--format');
   const format = formatIndex >= 0 ? args[formatIndex + 1] : 'md';
   const rest = formatIndex >= 0 ? args.filter((_, i) => i !== formatIndex && i !== formatIndex + 1) : args;
@@ -26,13 +26,13 @@ export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output:
   if (!existsSync(path)) return { output: `deployday export: no database at ${path} (set DATABASE_PATH)`, exitCode: 1 };
   const db = openDatabase(path, MIGRATIONS_DIR_FOR_CLI);
   try {
-    const run = findRun(db, runId);
+    const run = await findRun(db, runId);
     if (!run) return { output: `deployday export: there is no run #${runId} in ${path}`, exitCode: 1 };
-    if (format === 'png' || format === 'html') return reportExport(db, run, format);
-    const states = withTemplateStates(run.checklist, listItemStates(db, runId));
-    const audit = listAudit(db, runId);
-    const votes = listGateVotes(db, runId);
-    const roles = listRoles(db, runId);
+    if (format === 'png' || format === 'html') return await reportExport(db, run, format);
+    const states = withTemplateStates(run.checklist, await listItemStates(db, runId));
+    const audit = await listAudit(db, runId);
+    const votes = await listGateVotes(db, runId);
+    const roles = await listRoles(db, runId);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const record = {
       run: {
@@ -84,6 +84,6 @@ export function exportCommand(args: string[], env: NodeJS.ProcessEnv): { output:
     ];
     return { output: lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n'), exitCode: 0 };
   } finally {
-    db.close();
+    await db.close();
   }
 }

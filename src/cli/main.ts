@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
       return result.exitCode;
     }
     case 'export': {
-      const result = exportCommand(args, process.env);
+      const result = await exportCommand(args, process.env);
       if (typeof result.output !== 'string') return writeBytes(result.output, result.exitCode);
       process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
       return result.exitCode;

@@ -18,17 +18,22 @@ import { rollbackStartedAt } from '../store/runs.js';
  * puts in the run's thread, built from the database alone (a run still going is shown as of now).
  * PNG is written to stdout as bytes: redirect it to a file.
  */
-export function reportExport(db: Db, run: Run, format: 'png' | 'html', now = Date.now()): { output: string | Buffer; exitCode: number } {
-  const started = run.rollbackActive ? rollbackStartedAt(db, run.id) : null;
+export async function reportExport(
+  db: Db,
+  run: Run,
+  format: 'png' | 'html',
+  now = Date.now(),
+): Promise<{ output: string | Buffer; exitCode: number }> {
+  const started = run.rollbackActive ? await rollbackStartedAt(db, run.id) : null;
   const schedule = computeSchedule(run.checklist, run.t0, run.timezone, { slipMinutes: run.slipMinutes });
   const windows = started === null ? schedule : withWindows(schedule, computeRollbackWindows(run.checklist, started));
   const snapshot = {
     run,
-    items: withTemplateStates(run.checklist, listItemStates(db, run.id)),
-    votes: listGateVotes(db, run.id),
-    roles: listRoles(db, run.id),
+    items: withTemplateStates(run.checklist, await listItemStates(db, run.id)),
+    votes: await listGateVotes(db, run.id),
+    roles: await listRoles(db, run.id),
   };
-  const audit = listAudit(db, run.id);
-  const report = buildRunReport({ snapshot, windows, audit, pages: listPages(db, run.id), now });
+  const audit = await listAudit(db, run.id);
+  const report = buildRunReport({ snapshot, windows, audit, pages: await listPages(db, run.id), now });
   return format === 'png' ? { output: timelinePng(timelineSvg(report)), exitCode: 0 } : { output: reportHtml(report, audit), exitCode: 0 };
 }

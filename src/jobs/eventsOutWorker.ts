@@ -109,21 +109,21 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
     // The URL may carry a token in its query: log the destination's origin only.
     const fields = { eventId: row.eventId, type: event.type, to: describe(row.destination), attempts: row.attempts };
     if (outcome.ok) {
-      o.events.recordSent(row.id, at, outcome.status);
+      await o.events.recordSent(row.id, at, outcome.status);
     } else if (outcome.retryable) {
       const delay = backoffDelayMs(row.attempts, policy, outcome.retryAfterMs);
-      o.events.recordRetry(row.id, at + delay, outcome.error, outcome.status);
+      await o.events.recordRetry(row.id, at + delay, outcome.error, outcome.status);
       o.logger.warn('events out: delivery failed, will retry', { ...fields, status: outcome.status, error: outcome.error, retryInMs: delay });
       loop.poke(delay);
     } else {
-      o.events.recordRefused(row.id, outcome.error, outcome.status);
+      await o.events.recordRefused(row.id, outcome.error, outcome.status);
       o.logger.error('events out: receiver refused the event; giving up', { ...fields, status: outcome.status, error: outcome.error });
     }
   }
 
   async function tickOnce(): Promise<void> {
-    o.events.collect(o.now());
-    const rows = o.events.claimDue(o.now(), 20);
+    await o.events.collect(o.now());
+    const rows = await o.events.claimDue(o.now(), 20);
     // One claim holds at most one row per destination, so receivers see their events in order.
     await Promise.all(rows.map((row) => deliver(row)));
     if (rows.length > 0) loop.poke();
@@ -136,8 +136,8 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
   });
 
   return {
-    start() {
-      const released = o.events.releaseInterrupted(o.now());
+    async start() {
+      const released = await o.events.releaseInterrupted(o.now());
       if (released > 0) o.logger.info(`events out: ${released} delivery(ies) were mid-send when deployday stopped; sending them again now`);
       loop.start();
       loop.poke();

@@ -55,19 +55,19 @@ export class ForecastNudgeJob {
   async check(): Promise<number> {
     const { checks, clock, logger } = this.opts;
     let sent = 0;
-    for (const run of checks.activeRuns()) {
+    for (const run of await checks.activeRuns()) {
       try {
         const now = clock.now();
-        const forecast = this.opts.reports.forecast(run.id, now);
-        this.refreshOverview(
+        const forecast = await this.opts.reports.forecast(run.id, now);
+        await this.refreshOverview(
           run.id,
           `${forecast.standing.kind}:${Math.floor(forecast.standing.minutes / 5)}:${forecast.standing.sectionTitle ?? ''}`,
         );
         const overrun = forecast.overruns[0];
         if (!overrun) continue;
-        const lead = this.opts.runs.snapshot(run.id).roles[LEAD]?.[0] ?? run.startedBy;
+        const lead = (await this.opts.runs.snapshot(run.id)).roles[LEAD]?.[0] ?? run.startedBy;
         const minutes = suggestedSlipMinutes(overrun.overrunMinutes!);
-        if (!checks.recordSuggestion({ runId: run.id, sectionId: overrun.sectionId, minutes, userId: lead, at: now })) continue;
+        if (!(await checks.recordSuggestion({ runId: run.id, sectionId: overrun.sectionId, minutes, userId: lead, at: now }))) continue;
         const message = renderSlipSuggestion(run.id, overrun, minutes);
         await this.deliver(run.channelId, lead, message);
         sent += 1;
@@ -82,11 +82,11 @@ export class ForecastNudgeJob {
    * Between clicks nothing else re-renders the overview, so "11 min behind" would stay 11 while a
    * window stays open; re-render it when the standing moves by 5 minutes or changes kind.
    */
-  private refreshOverview(runId: number, key: string): void {
+  private async refreshOverview(runId: number, key: string): Promise<void> {
     const before = this.shown.get(runId);
     this.shown.set(runId, key);
     if (before === undefined || before === key) return;
-    this.opts.checks.overviewChanged(runId);
+    await this.opts.checks.overviewChanged(runId);
     this.opts.onMessagesChanged?.();
   }
 

@@ -44,7 +44,7 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
 
   async function deliver(row: ProtectionRow): Promise<void> {
     if (!row.answer || !row.decision) {
-      o.protections.recordRefused(row, 'no answer was recorded', null);
+      await o.protections.recordRefused(row, 'no answer was recorded', null);
       return;
     }
     const text = await comment(row);
@@ -57,22 +57,22 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
     });
     const fields = { deployment: row.deploymentId, repository: row.repository, environment: row.environment, attempts: row.attempts };
     if (result.ok) {
-      o.protections.recordSent(row, result.status, text);
+      await o.protections.recordSent(row, result.status, text);
       o.logger.info(`github: deployment ${row.deploymentId} (${row.repository} ${row.environment}) ${row.decision}`);
     } else if (result.retryable) {
       const delay = backoffDelayMs(row.attempts, policy, result.retryAfterMs);
-      o.protections.recordRetry(row, o.now() + delay, result.error, result.status);
+      await o.protections.recordRetry(row, o.now() + delay, result.error, result.status);
       o.logger.warn('github: callback failed, will retry', { ...fields, status: result.status, error: result.error, retryInMs: delay });
       loop.poke(delay);
     } else {
-      o.protections.recordRefused(row, result.error, result.status);
+      await o.protections.recordRefused(row, result.error, result.status);
       o.logger.error('github: GitHub refused the callback; giving up', { ...fields, status: result.status, error: result.error });
     }
   }
 
   async function tickOnce(): Promise<void> {
-    o.protections.decideWaiting();
-    const rows = o.protections.claimDue(o.now(), 10);
+    await o.protections.decideWaiting();
+    const rows = await o.protections.claimDue(o.now(), 10);
     await Promise.all(rows.map((row) => deliver(row)));
     if (rows.length > 0) loop.poke();
   }
@@ -84,8 +84,8 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
   });
 
   return {
-    start() {
-      const released = o.protections.releaseInterrupted(o.now());
+    async start() {
+      const released = await o.protections.releaseInterrupted(o.now());
       if (released > 0) o.logger.info(`github: ${released} callback(s) were mid-send when deployday stopped; sending them again now`);
       loop.start();
       loop.poke();

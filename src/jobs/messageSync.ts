@@ -68,7 +68,7 @@ export class MessageSync {
     this.postPacer = opts.postPacer ?? new ChannelPostPacer();
     // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
-      tick: () => this.pump(),
+      tick: async () => await this.pump(),
       onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
     });
   }
@@ -88,13 +88,13 @@ export class MessageSync {
   }
 
   /** Resolves once every message is in sync and nothing is in flight (tests, shutdown). */
-  idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+  async idle(): Promise<void> {
+    if (await this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private isIdle(): boolean {
-    return this.inFlight.size === 0 && this.opts.messages.unsynced().length === 0;
+  private async isIdle(): Promise<boolean> {
+    return this.inFlight.size === 0 && (await this.opts.messages.unsynced()).length === 0;
   }
 
   private schedule(at: number): void {
@@ -102,10 +102,10 @@ export class MessageSync {
     this.loop.poke(at - Date.now());
   }
 
-  private pump(): void {
+  private async pump(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
-    const unsynced = this.opts.messages.unsynced();
+    const unsynced = await this.opts.messages.unsynced();
     let nextWake = Infinity;
     const byRun = new Map<number, RunMessage[]>();
     for (const m of unsynced) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m]);
@@ -145,7 +145,7 @@ export class MessageSync {
   private async syncOne(stale: RunMessage): Promise<void> {
     const id = `${stale.runId}/${stale.key}`;
     const { messages } = this.opts;
-    const message = messages.find(stale.runId, stale.key);
+    const message = await messages.find(stale.runId, stale.key);
     if (!message || message.syncedVersion >= message.version) return;
     // The version is read before rendering: a change that lands during the call leaves it unsynced.
     const version = message.version;
@@ -169,16 +169,16 @@ export class MessageSync {
         }
         if (earlier.kind === 'found') {
           // It arrived after all, with whatever version it carried: record it, and update it to the latest.
-          messages.posted(message.runId, message.key, earlier.ts, 0);
+          await messages.posted(message.runId, message.key, earlier.ts, 0);
           this.opts.logger.info(`run ${message.runId} message ${message.key} had reached Slack after all; updating it instead of posting again`);
           return;
         }
         // Absent, or history unreadable (a missing scope): post again; a rare duplicate beats a missing checklist.
       }
-      const rendered = this.opts.render(message.runId, message.key);
+      const rendered = await this.opts.render(message.runId, message.key);
       if (message.ts === null) {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
-        messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
+        await messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
         this.postPacer.spend(message.channelId, Date.now());
         const result = await client.chat.postMessage({
           channel: message.channelId,
@@ -189,11 +189,11 @@ export class MessageSync {
           metadata: { event_type: MESSAGE_METADATA_TYPE, event_payload: { run_id: message.runId, key: message.key } },
         });
         this.postPacer.answered(message.channelId, Date.now());
-        messages.posted(message.runId, message.key, String(result.ts), version);
+        await messages.posted(message.runId, message.key, String(result.ts), version);
         this.stats.posts += 1;
       } else {
         await client.chat.update({ channel: message.channelId, ts: message.ts, text: rendered.text, blocks: rendered.blocks });
-        messages.synced(message.runId, message.key, version);
+        await messages.synced(message.runId, message.key, version);
         this.stats.updates += 1;
         this.recheckAfterLateUpdates(id, message.runId, message.key);
       }
@@ -202,8 +202,8 @@ export class MessageSync {
     } catch (error) {
       const failure = classifySlackError(error);
       if (message.ts === null) {
-        if (outcomeUnknown(error)) messages.postInDoubtUntil(message.runId, message.key, Date.now() + LATE_LANDING_MS);
-        else messages.postNotMade(message.runId, message.key);
+        if (outcomeUnknown(error)) await messages.postInDoubtUntil(message.runId, message.key, Date.now() + LATE_LANDING_MS);
+        else await messages.postNotMade(message.runId, message.key);
       }
       const attempts = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, attempts);
@@ -226,7 +226,7 @@ export class MessageSync {
         this.stats.errors += 1;
         // A rejection repeats until the content changes, so wait long before trying the same again.
         this.notBefore.set(id, Date.now() + Math.min(300_000, 5_000 * attempts));
-        messages.refused(message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
+        await messages.refused(message.runId, message.key, `${failure.error} ${failure.detail}`.trim());
         this.logRefusal(message.runId, message.key, failure.error, failure.detail);
       }
     }
@@ -257,10 +257,10 @@ export class MessageSync {
     if (wait <= 0) return;
     const previous = this.rechecks.get(id);
     if (previous) clearTimeout(previous);
-    const recheck = setTimeout(() => {
+    const recheck = setTimeout(async () => {
       this.rechecks.delete(id);
       if (this.stopped) return;
-      this.opts.messages.bump(runId, key);
+      await this.opts.messages.bump(runId, key);
       this.notify();
     }, wait);
     recheck.unref?.();

@@ -68,7 +68,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const batchSize = options.batchSize ?? 10;
 
   async function tickOnce(): Promise<void> {
-    const rows = outbox.claimDue(now(), batchSize);
+    const rows = await outbox.claimDue(now(), batchSize);
     if (rows.length === 0) return;
     // One claim holds at most one row per dedup key, so these never race each other.
     await Promise.all(rows.map((row) => deliver(row)));
@@ -86,13 +86,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const at = now();
     const fields = { outboxId: row.id, dedupKey: row.dedupKey, action: row.action, attempts: row.attempts };
     if (result.ok) {
-      if (!outbox.recordSent(row.id, at)) logger.warn('pager outbox: row changed while sending; result not recorded', fields);
+      if (!(await outbox.recordSent(row.id, at))) logger.warn('pager outbox: row changed while sending; result not recorded', fields);
     } else if (result.retryable) {
       const delay = backoffDelayMs(row.attempts, policy, result.retryAfterMs);
-      outbox.recordRetry(row.id, at + delay, result.error, result.status ?? null);
+      await outbox.recordRetry(row.id, at + delay, result.error, result.status ?? null);
       logger.warn('pager outbox: send failed, will retry', { ...fields, status: result.status ?? null, retryInMs: delay });
     } else {
-      outbox.recordRefused(row.id, result.error, result.status ?? null);
+      await outbox.recordRefused(row.id, result.error, result.status ?? null);
       logger.error('pager outbox: PagerDuty refused the event; giving up', { ...fields, status: result.status ?? null, error: result.error });
     }
 

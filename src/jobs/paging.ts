@@ -42,15 +42,15 @@ export function createPaging(deps: PagingOptions): Paging {
   let worker: OutboxWorker | null = null;
   const service = deps.newService(() => void worker?.tick());
 
-  const tell = (row: OutboxRow, result: PageSendResult): void => {
+  const tell = async (row: OutboxRow, result: PageSendResult): Promise<void> => {
     if (row.runId === null) return;
-    const page = outbox.page(row.dedupKey);
+    const page = await outbox.page(row.dedupKey);
     const summary = page?.summary ?? row.dedupKey;
     const at = deps.clock.now();
     if (result.ok) {
       // A page by hand is resolved by a person (or in PagerDuty), so its trigger notice carries a Resolve button.
       const byHand = row.action === 'trigger' && page?.reason.startsWith('manual:') === true;
-      timeline.notice(row.runId, `page:${row.id}`, {
+      await timeline.notice(row.runId, `page:${row.id}`, {
         kind: 'page_sent',
         action: row.action,
         at,
@@ -58,7 +58,7 @@ export function createPaging(deps: PagingOptions): Paging {
         ...(byHand ? { resolvableKey: row.dedupKey } : {}),
       });
     } else if (!result.retryable) {
-      timeline.notice(row.runId, `page-failed:${row.id}`, {
+      await timeline.notice(row.runId, `page-failed:${row.id}`, {
         kind: 'page_refused',
         action: row.action,
         status: result.status ?? null,
@@ -66,7 +66,7 @@ export function createPaging(deps: PagingOptions): Paging {
         summary,
       });
     } else if (row.attempts === 3) {
-      timeline.notice(row.runId, `page-delayed:${row.id}`, { kind: 'page_delayed', error: result.error, summary });
+      await timeline.notice(row.runId, `page-delayed:${row.id}`, { kind: 'page_delayed', error: result.error, summary });
     }
   };
 
@@ -84,13 +84,13 @@ export function createPaging(deps: PagingOptions): Paging {
 
   return {
     service,
-    evaluate: (runId) => service.evaluate(runId),
-    evaluateAll: () => service.evaluateAll(),
-    start: () => {
+    evaluate: async (runId) => await service.evaluate(runId),
+    evaluateAll: async () => await service.evaluateAll(),
+    start: async () => {
       if (!worker) return;
       // A crash (or a stop mid-send) leaves rows 'sending'; this process is their only sender, so
       // they go out on the first tick rather than after the two-minute lease.
-      const released = outbox.releaseInterrupted(deps.clock.now());
+      const released = await outbox.releaseInterrupted(deps.clock.now());
       if (released > 0) logger.info(`pager outbox: ${released} page event(s) were mid-send when deployday stopped; sending them again now`);
       worker.start();
       void worker.tick();

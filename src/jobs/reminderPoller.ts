@@ -56,24 +56,24 @@ export class ReminderPoller {
   private async pass(): Promise<void> {
     if (this.stopped) return;
     for (;;) {
-      const rows = this.timeline.claimDue();
+      const rows = await this.timeline.claimDue();
       if (rows.length === 0) break;
       for (const row of rows) {
         let outgoing: OutgoingReminder | null = null;
         try {
-          outgoing = this.timeline.prepare(row);
+          outgoing = await this.timeline.prepare(row);
           if (!outgoing) continue;
           const outcome = await this.post(outgoing);
           if (outcome.ok) {
-            this.timeline.complete(outgoing, this.now(), outcome.ts, outcome.text);
+            await this.timeline.complete(outgoing, this.now(), outcome.ts, outcome.text);
           } else if (outcome.retryInMs !== null) {
-            this.timeline.retryLater(row, outcome.retryInMs, outcome.error);
+            await this.timeline.retryLater(row, outcome.retryInMs, outcome.error);
           } else {
-            this.timeline.giveUp(row, outcome.error);
+            await this.timeline.giveUp(row, outcome.error);
           }
         } catch (error) {
           this.logger.error(`reminder ${row.key} failed:`, error instanceof Error ? error.message : error);
-          this.timeline.retryLater(row, 30_000, 'unexpected error');
+          await this.timeline.retryLater(row, 30_000, 'unexpected error');
         }
       }
       if (this.stopped) return;

@@ -51,9 +51,9 @@ export function createReporting(deps: {
     reports,
     reportJob,
     forecastJob,
-    runEnded: (runId) => reportJob.enqueue(runId),
-    start() {
-      reportJob.start();
+    runEnded: async (runId) => await reportJob.enqueue(runId),
+    async start() {
+      await reportJob.start();
       forecastJob.start();
     },
     async stop() {

@@ -44,13 +44,13 @@ export class RunReportJob {
   }
 
   /** A run has ended: queue its report and work on it soon. Cheap and synchronous. */
-  enqueue(runId: number): void {
-    this.opts.queue.enqueue(runId, this.opts.clock.now());
+  async enqueue(runId: number): Promise<void> {
+    await this.opts.queue.enqueue(runId, this.opts.clock.now());
     this.loop.poke();
   }
 
-  start(): void {
-    const missed = this.opts.queue.enqueueMissed(this.opts.clock.now());
+  async start(): Promise<void> {
+    const missed = await this.opts.queue.enqueueMissed(this.opts.clock.now());
     if (missed > 0) this.opts.logger.info(`run reports: ${missed} ended run(s) had no report queued; queued now`);
     this.loop.start();
     this.loop.poke();
@@ -61,13 +61,13 @@ export class RunReportJob {
   }
 
   /** Resolves once nothing is due and nothing is being posted (tests). */
-  idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+  async idle(): Promise<void> {
+    if (await this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private isIdle(): boolean {
-    const due = this.opts.queue.nextDue();
+  private async isIdle(): Promise<boolean> {
+    const due = await this.opts.queue.nextDue();
     return !this.busy && (due === null || due > this.opts.clock.now());
   }
 
@@ -77,27 +77,27 @@ export class RunReportJob {
   private async pump(): Promise<void> {
     this.busy = true;
     try {
-      for (const row of this.opts.queue.due(this.opts.clock.now())) {
-        await this.post(row).catch((error: unknown) => this.failed(row, error));
+      for (const row of await this.opts.queue.due(this.opts.clock.now())) {
+        await this.post(row).catch(async (error: unknown) => await this.failed(row, error));
       }
     } finally {
       this.busy = false;
-      const due = this.opts.queue.nextDue();
+      const due = await this.opts.queue.nextDue();
       if (due !== null) this.loop.poke(Math.max(0, due - this.opts.clock.now()));
-      if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      if (await this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
   private async post(row: RunReportRow): Promise<void> {
     const { queue, clock } = this.opts;
-    const { report, audit } = this.opts.reports.report(row.runId);
+    const { report, audit } = await this.opts.reports.report(row.runId);
     const client = await this.opts.clientFor(report.channelId);
     let ts = row.summaryTs;
     if (ts === null) {
       const message = renderRunSummary(report, FILES_IN_THREAD);
       const posted = await client.chat.postMessage({ channel: report.channelId, text: message.text, blocks: message.blocks, unfurl_links: false });
       ts = String(posted.ts);
-      queue.recordSummary(row.runId, ts);
+      await queue.recordSummary(row.runId, ts);
     }
     // Loaded on the first report, not at start: an idle bot never pays for resvg and the renderers.
     const { renderReportFiles } = await import('../report/reportFiles.js');
@@ -133,23 +133,23 @@ export class RunReportJob {
       const needed = (error as { data?: { needed?: unknown } }).data?.needed;
       const scope = typeof needed === 'string' && needed !== '' ? needed : 'files:write';
       await client.chat.postMessage({ channel: report.channelId, thread_ts: ts, text: missingFilesScopeText(report.runId, scope) });
-      queue.recordDone(row.runId, 'posted_without_files', clock.now(), failure.error);
+      await queue.recordDone(row.runId, 'posted_without_files', clock.now(), failure.error);
       this.opts.logger.warn(`run #${row.runId}: report posted without files (${failure.error}); add the ${scope} scope`);
       return;
     }
-    queue.recordDone(row.runId, 'posted', clock.now());
+    await queue.recordDone(row.runId, 'posted', clock.now());
   }
 
-  private failed(row: RunReportRow, error: unknown): void {
+  private async failed(row: RunReportRow, error: unknown): Promise<void> {
     const failure = classifySlackError(error);
     const detail = failure.kind === 'rejected' ? failure.error : failure.kind === 'transient' ? failure.detail : 'rate limited';
     if (failure.kind === 'rejected' || row.attempts + 1 >= this.maxAttempts) {
-      this.opts.queue.recordDone(row.runId, 'failed', this.opts.clock.now(), detail);
+      await this.opts.queue.recordDone(row.runId, 'failed', this.opts.clock.now(), detail);
       this.opts.logger.error(`run #${row.runId}: gave up posting its report: ${detail}`);
       return;
     }
     const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : this.retryBaseMs * 2 ** row.attempts;
-    this.opts.queue.recordRetry(row.runId, this.opts.clock.now() + wait, detail);
+    await this.opts.queue.recordRetry(row.runId, this.opts.clock.now() + wait, detail);
     this.opts.logger.warn(`run #${row.runId}: report not posted yet (${detail}); retrying in ${Math.round(wait / 1000)} s`);
   }
 }

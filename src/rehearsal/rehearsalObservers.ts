@@ -10,8 +10,8 @@ export type Recorder = (event: { runId: number; kind: 'post' | 'page'; detail: s
 /** Each run message the first time it exists: MessageSync posts every message that has no ts yet. */
 export function postObserver(db: Db, runId: number, checklist: Checklist, record: Recorder): () => void {
   const seen = new Set<string>();
-  return () => {
-    for (const message of listRunMessages(db, runId)) {
+  return async () => {
+    for (const message of await listRunMessages(db, runId)) {
       if (seen.has(message.key)) continue;
       seen.add(message.key);
       record({ runId, kind: 'post', detail: message.key, sectionTitle: null, text: describeMessage(checklist, message.key) });
@@ -35,8 +35,8 @@ function describeMessage(checklist: Checklist, key: string): string {
 /** Pages as the paging layer recorded them in the `pages` table: each opening and each resolution. */
 export function pageObserver(db: Db, runId: number, record: Recorder): () => void {
   const states = new Map<string, PageState>();
-  return () => {
-    for (const page of listPages(db, runId)) {
+  return async () => {
+    for (const page of await listPages(db, runId)) {
       if (states.get(page.dedupKey) === page.state) continue;
       states.set(page.dedupKey, page.state);
       const detail = page.state === 'open' ? 'trigger' : page.state === 'resolved' ? 'resolve' : 'failed';

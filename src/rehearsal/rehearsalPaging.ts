@@ -42,12 +42,12 @@ export const createRehearsalPaging: RehearsalPagingFactory = (deps) => {
     ...deps,
     // Paging on, reaching nothing: the rules run only when paging is on.
     pager: createDryRunPager(),
-    linkToRun: () => null,
+    linkToRun: async () => null,
     onQueued: () => {},
   });
   return {
     // A failing rule is logged by PageService (and so printed), never thrown into a click.
-    evaluate: (runId) => service.evaluate(runId),
-    evaluateAll: () => service.evaluateAll(),
+    evaluate: async (runId) => await service.evaluate(runId),
+    evaluateAll: async () => await service.evaluateAll(),
   };
 };

@@ -29,8 +29,8 @@ export class RehearsalTeam {
    * Does a section's work: ticks its tasks, signs off as the role holder, votes Go on its gates.
    * A refusal (a section blocked behind a gate, a quorum nobody can reach) is reported, not thrown.
    */
-  finishSection(sectionId: string): string {
-    const { section } = this.locate(sectionId);
+  async finishSection(sectionId: string): Promise<string> {
+    const { section } = await this.locate(sectionId);
     let done = 0;
     let goVotes = 0;
     const assigned: string[] = [];
@@ -38,16 +38,16 @@ export class RehearsalTeam {
     // Gates last, as a team would: their Go then vouches for the section's finished work.
     const ordered = [...section.items.filter((i) => i.kind !== 'gate'), ...section.items.filter((i) => i.kind === 'gate')];
     for (const item of ordered) {
-      if (isSettled(this.runs.snapshot(this.runId).items[item.id])) continue;
+      if (isSettled((await this.runs.snapshot(this.runId)).items[item.id])) continue;
       try {
         if (item.kind === 'gate') {
-          const result = this.voteGo(section, item, assigned);
+          const result = await this.voteGo(section, item, assigned);
           goVotes += result.votes;
           if (result.passed) done += 1;
           else refused.add(`the gate “${item.text}” is still waiting for more Go votes than its approvers can give`);
         } else {
-          const userId = item.kind === 'signoff' && item.role ? this.holderOf(item.role, assigned) : this.lead();
-          if (this.services.items.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL }).changed)
+          const userId = item.kind === 'signoff' && item.role ? await this.holderOf(item.role, assigned) : await this.lead();
+          if ((await this.services.items.setItem({ runId: this.runId, itemId: item.id, done: true, userId, channelId: REHEARSAL_CHANNEL })).changed)
             done += 1;
         }
       } catch (error) {
@@ -63,9 +63,9 @@ export class RehearsalTeam {
   }
 
   /** `/deploy rollback <reason>` by the run's lead. */
-  declareRollback(reason: string): string {
+  async declareRollback(reason: string): Promise<string> {
     try {
-      this.services.ending.rollback({ runId: this.runId, reason, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+      await this.services.ending.rollback({ runId: this.runId, reason, userId: await this.lead(), channelId: REHEARSAL_CHANNEL });
       return `rollback declared by the lead: ${reason}`;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -74,19 +74,19 @@ export class RehearsalTeam {
   }
 
   /** Go votes from the gate's approvers, one at a time, until it passes or nobody is left to vote. */
-  private voteGo(section: Section, item: Item, assigned: string[]): { votes: number; passed: boolean } {
-    const snapshot = this.runs.snapshot(this.runId);
+  private async voteGo(section: Section, item: Item, assigned: string[]): Promise<{ votes: number; passed: boolean }> {
+    const snapshot = await this.runs.snapshot(this.runId);
     const rule = gateRuleFor(snapshot.run.checklist, section, item);
     const voters = [...new Set(rule.approvers.flatMap((role) => snapshot.roles[role] ?? []))];
     // Each approver role nobody holds goes to its own rehearsal person: a two-person gate needs two people.
-    unfilledRoles(rule, snapshot.roles).forEach((role, i) => {
+    for (const [i, role] of unfilledRoles(rule, snapshot.roles).entries()) {
       const user = i === 0 ? REHEARSAL_USER : `${REHEARSAL_USER}${i + 1}`;
-      this.give(role, user, assigned);
+      await this.give(role, user, assigned);
       if (!voters.includes(user)) voters.push(user);
-    });
+    }
     let votes = 0;
     for (const userId of voters) {
-      const { outcome } = this.services.gates.voteGate({
+      const { outcome } = await this.services.gates.voteGate({
         runId: this.runId,
         itemId: item.id,
         vote: 'go',
@@ -102,25 +102,32 @@ export class RehearsalTeam {
   }
 
   /** The first holder of `role`; when nobody holds it, the lead gives it to the rehearsal user (audited, as `/deploy role` would). */
-  private holderOf(role: string, assigned: string[]): string {
-    const holders = this.runs.snapshot(this.runId).roles[normaliseRole(role)] ?? [];
+  private async holderOf(role: string, assigned: string[]): Promise<string> {
+    const holders = (await this.runs.snapshot(this.runId)).roles[normaliseRole(role)] ?? [];
     if (holders[0] !== undefined) return holders[0];
-    this.give(role, REHEARSAL_USER, assigned);
+    await this.give(role, REHEARSAL_USER, assigned);
     return REHEARSAL_USER;
   }
 
-  private give(role: string, user: string, assigned: string[]): void {
-    this.services.roles.setRole({ runId: this.runId, role, targetUserId: user, remove: false, userId: this.lead(), channelId: REHEARSAL_CHANNEL });
+  private async give(role: string, user: string, assigned: string[]): Promise<void> {
+    await this.services.roles.setRole({
+      runId: this.runId,
+      role,
+      targetUserId: user,
+      remove: false,
+      userId: await this.lead(),
+      channelId: REHEARSAL_CHANNEL,
+    });
     assigned.push(user === REHEARSAL_USER ? role : `${role} (to ${user})`);
   }
 
   /** The checklist may name the lead in its front matter; otherwise whoever started the run leads it. */
-  private lead(): string {
-    return this.runs.snapshot(this.runId).roles[LEAD]?.[0] ?? REHEARSAL_USER;
+  private async lead(): Promise<string> {
+    return (await this.runs.snapshot(this.runId)).roles[LEAD]?.[0] ?? REHEARSAL_USER;
   }
 
-  private locate(sectionId: string): { section: Section } {
-    const found = allSections(this.runs.requireRun(this.runId).checklist).find((s) => s.section.id === sectionId);
+  private async locate(sectionId: string): Promise<{ section: Section }> {
+    const found = allSections((await this.runs.requireRun(this.runId)).checklist).find((s) => s.section.id === sectionId);
     if (!found) throw new Error(`section ${sectionId} is not in the rehearsed checklist`);
     return found;
   }

@@ -104,19 +104,19 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
   paging = options.paging === null ? null : (options.paging ?? createRehearsalPaging)({ db, runs, timeline, clock, logger });
 
   let sent = 0;
-  const record = (event: Omit<RehearsalEvent, 'at' | 't0' | 'late'> & { late?: boolean }): void => {
-    const run = runs.requireRun(event.runId);
+  const record = async (event: Omit<RehearsalEvent, 'at' | 't0' | 'late'> & { late?: boolean }): Promise<void> => {
+    const run = await runs.requireRun(event.runId);
     events.push({ at: clock.now(), t0: run.t0, late: false, ...event });
   };
   const poster: ReminderPoster = async (outgoing) => {
     const c = outgoing.content;
-    record({
+    await record({
       runId: outgoing.row.runId,
       kind: c.type,
       detail: c.type === 'reminder' ? c.kind : '',
       // A shared reminder names its sections in its text; the label says how many.
       sectionTitle: c.type === 'reminder' ? (c.shared ? `${c.shared.length} sections` : c.section.title) : null,
-      text: renderOutgoing(outgoing, () => null).text,
+      text: (await renderOutgoing(outgoing, async () => null)).text,
       late: outgoing.late,
     });
     sent += 1;
@@ -131,7 +131,7 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
   );
 
   try {
-    const { run } = services.starting.startRun({
+    const { run } = await services.starting.startRun({
       checklistName: checklist.name,
       when: new Date(options.t0).toISOString(),
       timezone,
@@ -149,24 +149,24 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       await poller.tick();
       observePosts();
       observePages();
-      for (; logged < logLines.length; logged += 1) record({ runId, kind: 'error', detail: '', sectionTitle: null, text: logLines[logged]! });
+      for (; logged < logLines.length; logged += 1) await record({ runId, kind: 'error', detail: '', sectionTitle: null, text: logLines[logged]! });
     };
     await step();
 
     const finished = new Set<string>();
     let rollbackAt = options.rollbackAtMinutes == null ? null : run.t0 + options.rollbackAtMinutes * MINUTE_MS;
     for (let steps = 0; ; steps += 1) {
-      const current = runs.requireRun(runId);
+      const current = await runs.requireRun(runId);
       const now = clock.now();
-      const windows = timeline.windows(current);
-      const work = participation === 'on_time' ? sectionsToFinish(runs, windows, current, finished, now) : [];
+      const windows = await timeline.windows(current);
+      const work = participation === 'on_time' ? await sectionsToFinish(runs, windows, current, finished, now) : [];
       const candidates = [
-        nextPendingDueAt(db),
+        await nextPendingDueAt(db),
         ...work.map((w) => w.at),
         rollbackAt,
         ...(paging ? pagingCheckpoints(windows, current).filter((at) => at > now) : []),
       ].filter((at): at is number => at !== null);
-      const end = (why: string): void => record({ runId, kind: 'end', detail: '', sectionTitle: null, text: why });
+      const end = async (why: string): Promise<void> => await record({ runId, kind: 'end', detail: '', sectionTitle: null, text: why });
       if (candidates.length === 0) {
         // Dated at the last thing that happened: the quiet checks after it are not news.
         const last = events[events.length - 1];
@@ -186,15 +186,15 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       // A rollback asked for after the last window still happens; the horizon then follows its windows.
       const horizon = Math.max(horizonOf(windows, current), rollbackAt ?? -Infinity);
       if (next > horizon) {
-        const pending = listReminders(db, runId).filter((r) => r.status === 'pending').length;
+        const pending = (await listReminders(db, runId)).filter((r) => r.status === 'pending').length;
         clock.advanceTo(horizon);
-        end(
+        await end(
           `stopped one day after the last window closed${pending > 0 ? `; ${pending} reminder${pending === 1 ? ' is' : 's are'} still pending` : ''}`,
         );
         break;
       }
       if (steps >= maxSteps) {
-        end(`stopped after ${maxSteps} steps`);
+        await end(`stopped after ${maxSteps} steps`);
         break;
       }
       clock.advanceTo(next);
@@ -203,22 +203,22 @@ export async function rehearseDay(options: RehearsalOptions): Promise<RehearsalE
       let acted = false;
       for (const w of work.filter((w) => w.at <= clock.now())) {
         finished.add(w.sectionId);
-        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.finishSection(w.sectionId) });
+        await record({ runId, kind: 'action', detail: '', sectionTitle: null, text: await team.finishSection(w.sectionId) });
         acted = true;
       }
       if (rollbackAt !== null && rollbackAt <= clock.now()) {
         rollbackAt = null;
         const reason = `declared by the rehearsal at ${formatOffset(clock.now(), current.t0)}`;
-        record({ runId, kind: 'action', detail: '', sectionTitle: null, text: team.declareRollback(reason) });
+        await record({ runId, kind: 'action', detail: '', sectionTitle: null, text: await team.declareRollback(reason) });
         acted = true;
       }
       if (acted) await step();
     }
     const ended = events.findLast((e) => e.kind === 'end');
-    if (ended) ended.tally = tallyItems(runs.snapshot(runId));
+    if (ended) ended.tally = tallyItems(await runs.snapshot(runId));
   } finally {
     await paging?.stop?.();
-    db.close();
+    await db.close();
   }
   return events;
 }
@@ -241,14 +241,14 @@ function horizonOf(windows: SectionWindow[], run: Run): number {
 }
 
 /** Each timed section the team has not finished yet, with the moment they will: a minute before it closes. */
-function sectionsToFinish(
+async function sectionsToFinish(
   runs: RunService,
   windows: SectionWindow[],
   run: Run,
   finished: Set<string>,
   now: number,
-): Array<{ sectionId: string; at: number }> {
-  const snapshot = runs.snapshot(run.id);
+): Promise<Array<{ sectionId: string; at: number }>> {
+  const snapshot = await runs.snapshot(run.id);
   const held = heldSections(snapshot);
   const byId = new Map(windows.map((w) => [w.sectionId, w]));
   const work: Array<{ sectionId: string; at: number }> = [];

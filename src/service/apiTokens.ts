@@ -28,16 +28,16 @@ export function hashToken(secret: string): string {
 export class ApiTokens {
   constructor(private readonly deps: UseCaseDeps) {}
 
-  create(input: Actor & { name: string; checklistName: string | null }): { token: ApiToken; secret: string } {
+  async create(input: Actor & { name: string; checklistName: string | null }): Promise<{ token: ApiToken; secret: string }> {
     const { db, clock, catalog } = this.deps;
-    this.requireLead(input, 'token.create', input.checklistName);
+    await this.requireLead(input, 'token.create', input.checklistName);
     if (!TOKEN_NAME.test(input.name)) throw new DomainError('bad_token_name', { name: input.name });
     // Fails with the catalog's own "no such checklist" when the name is wrong.
     if (input.checklistName !== null) catalog.get(input.checklistName);
     const secret = `ddt_${randomBytes(32).toString('base64url')}`;
     const now = clock.now();
-    const id = db.transaction(() => {
-      const inserted = insertApiToken(db, {
+    const id = await db.tx(async () => {
+      const inserted = await insertApiToken(db, {
         name: input.name,
         hash: hashToken(secret),
         channelId: input.channelId,
@@ -47,7 +47,7 @@ export class ApiTokens {
         now,
       });
       if (inserted === null) return null;
-      appendAudit(db, {
+      await appendAudit(db, {
         runId: null,
         at: now,
         actor: input.userId,
@@ -56,7 +56,7 @@ export class ApiTokens {
         detail: { channel: input.channelId, checklist: input.checklistName },
       });
       return inserted;
-    })();
+    });
     if (id === null) throw new DomainError('token_exists', { name: input.name });
     return {
       token: {
@@ -72,17 +72,17 @@ export class ApiTokens {
     };
   }
 
-  list(input: Actor): ApiToken[] {
-    return listLiveApiTokens(this.deps.db, input.channelId);
+  async list(input: Actor): Promise<ApiToken[]> {
+    return await listLiveApiTokens(this.deps.db, input.channelId);
   }
 
-  revoke(input: Actor & { name: string }): void {
+  async revoke(input: Actor & { name: string }): Promise<void> {
     const { db, clock } = this.deps;
-    this.requireLead(input, 'token.revoke', null);
+    await this.requireLead(input, 'token.revoke', null);
     const now = clock.now();
-    const done = db.transaction(() => {
-      if (!revokeApiToken(db, input.channelId, input.name, input.userId, now)) return false;
-      appendAudit(db, {
+    const done = await db.tx(async () => {
+      if (!(await revokeApiToken(db, input.channelId, input.name, input.userId, now))) return false;
+      await appendAudit(db, {
         runId: null,
         at: now,
         actor: input.userId,
@@ -91,28 +91,26 @@ export class ApiTokens {
         detail: { channel: input.channelId },
       });
       return true;
-    })();
+    });
     if (!done) throw new DomainError('unknown_token', { name: input.name });
   }
 
   /** The live token a bearer secret names, or null (unknown or revoked: the API answers 401 alike). */
-  authenticate(secret: string): ApiToken | null {
+  async authenticate(secret: string): Promise<ApiToken | null> {
     if (!secret.startsWith('ddt_') || secret.length > 100) return null;
-    return findLiveApiToken(this.deps.db, hashToken(secret));
+    return await findLiveApiToken(this.deps.db, hashToken(secret));
   }
 
   /**
    * The lead of an active run in this channel, a front-matter lead or admin of the checklist the
    * token is for, or a DEPLOYDAY_ADMINS member. Anyone else is refused and audited.
    */
-  private requireLead(input: Actor, attempted: string, checklistName: string | null): void {
+  private async requireLead(input: Actor, attempted: string, checklistName: string | null): Promise<void> {
     const { queries, admins, catalog } = this.deps;
     if (admins.includes(input.userId)) return;
-    const leadsOfRuns = queries
-      .recentRuns(input.channelId)
-      .filter((s) => s.run.status === 'active')
-      .some((s) => (queries.snapshot(s.run.id).roles[LEAD] ?? []).includes(input.userId));
-    if (leadsOfRuns) return;
+    for (const s of await queries.recentRuns(input.channelId)) {
+      if (s.run.status === 'active' && ((await queries.snapshot(s.run.id)).roles[LEAD] ?? []).includes(input.userId)) return;
+    }
     if (checklistName !== null) {
       const entry = catalog.list().find((e) => e.checklist?.name === checklistName)?.checklist;
       const settings = entry?.settings;
@@ -121,6 +119,6 @@ export class ApiTokens {
         .flatMap(([, ids]) => ids);
       if (settings && [...(settings.admins ?? []), ...leads].includes(input.userId)) return;
     }
-    refuse(this.deps, null, input.userId, attempted, `channel:${input.channelId}`, { code: 'token_not_lead', params: {} });
+    return await refuse(this.deps, null, input.userId, attempted, `channel:${input.channelId}`, { code: 'token_not_lead', params: {} });
   }
 }

@@ -13,18 +13,21 @@ export interface ClaimedReminder {
 /** What the restart's reconcile (slack/reminderPoster.ts) reads and records, without the store. */
 export interface ClaimedReminders {
   /** Rows left `claimed` by the last process, whose run still exists. */
-  list(): ClaimedReminder[];
+  list(): Promise<ClaimedReminder[]>;
   /** Back to pending, due as before: it is sent again on the next pass. */
-  release(row: ReminderRow, outcome: string): void;
+  release(row: ReminderRow, outcome: string): Promise<void>;
 }
 
 export function createClaimedReminders(db: Db): ClaimedReminders {
   return {
-    list: () =>
-      listClaimedReminders(db).flatMap((row) => {
-        const run = findRun(db, row.runId);
-        return run ? [{ row, channelId: run.channelId }] : [];
-      }),
-    release: (row, outcome) => releaseReminder(db, row.id, row.dueAt, outcome),
+    list: async () => {
+      const claimed: ClaimedReminder[] = [];
+      for (const row of await listClaimedReminders(db)) {
+        const run = await findRun(db, row.runId);
+        if (run) claimed.push({ row, channelId: run.channelId });
+      }
+      return claimed;
+    },
+    release: async (row, outcome) => await releaseReminder(db, row.id, row.dueAt, outcome),
   };
 }

@@ -2,7 +2,6 @@ import { createForecastChecks, type ForecastChecks } from './forecastChecks.js';
 import { createReportQueue, type ReportQueue } from './reportQueue.js';
 import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
-import { createGroupCommit, type GroupCommit } from '../store/groupCommit.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
 import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
@@ -60,14 +59,17 @@ export interface Services {
   github: GitHubProtections;
   /** Installs and uninstalls: a workspace's runs suspended and resumed (issue 11). */
   tenancy: Tenancy;
-  /** Clicks of one event-loop turn committed together, each acknowledged once its batch is on disk. */
-  clicks: GroupCommit;
+  /**
+   * A click's unit of work (db.batch): clicks of one event-loop turn commit together, each settled
+   * once its batch is on disk; a refused click's denied audit row stays.
+   */
+  clicks: { run<T>(work: () => Promise<T>): Promise<T> };
 }
 
 /** The one place the services are put together (used by app.ts and the rehearsal). */
 export function createServices(input: ServiceInputs): Services {
   const queries = new RunQueries(input.db, () => input.clock.now());
-  const timeline = new TimelineService(input.db, input.clock, (id) => queries.snapshot(id), input.onQueued);
+  const timeline = new TimelineService(input.db, input.clock, async (id) => await queries.snapshot(id), input.onQueued);
   const deps = {
     db: input.db,
     clock: input.clock,
@@ -98,6 +100,6 @@ export function createServices(input: ServiceInputs): Services {
     references: new ReferenceReading(deps),
     github: new GitHubProtections(deps, { actor: input.githubActor ?? 'github:app' }),
     tenancy: new Tenancy(deps),
-    clicks: createGroupCommit(input.db),
+    clicks: { run: async (work) => await input.db.batch(work) },
   };
 }

@@ -47,63 +47,61 @@ export class EventsOut {
   constructor(private readonly o: EventsOutOptions) {}
 
   /** Queues the events of facts recorded since the last call; returns how many events were new. */
-  collect(now: number, batch = 200): number {
+  async collect(now: number, batch = 200): Promise<number> {
     const { db, queries } = this.o;
-    return db
-      .transaction((): number => {
-        const upTo = lastAuditId(db);
-        const audit = auditFactsAfterCursor(db, upTo, batch);
-        // A run's checklist is parsed JSON: read each run once per collect, not once per fact.
-        const runs = new Map<number, ReturnType<RunQueries['findRun']>>();
-        const facts = [...audit, ...sentFactsNotEmitted(db, batch)];
-        let emitted = 0;
-        for (const { runId, fact } of facts) {
-          // Handled in this transaction whatever the outcome below, so it is read once.
-          if (fact.source !== 'audit') clearPendingFact(db, fact.source, fact.id);
-          if (!runs.has(runId)) runs.set(runId, queries.findRun(runId));
-          const run = runs.get(runId) ?? null;
-          const event = run ? eventFromFact(fact, run) : null;
-          if (!run || !event) {
-            if (fact.source !== 'audit') markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
-            continue;
-          }
-          if (!markEmitted(db, { id: event.id, runId, type: event.type, at: event.at })) continue;
-          emitted += 1;
-          for (const target of [...this.o.globalWebhooks, ...(run.checklist.settings.webhooks ?? [])]) {
-            insertDelivery(db, {
-              eventId: event.id,
-              runId,
-              destination: webhookDestination(target.url),
-              secretEnv: target.secretEnv,
-              payload: { ...event },
-              now,
-            });
-          }
-          if (this.o.pagerDutyChanges && CHANGE_EVENT_TYPES.has(event.type)) {
-            insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
-          }
+    return await db.tx(async (): Promise<number> => {
+      const upTo = await lastAuditId(db);
+      const audit = await auditFactsAfterCursor(db, upTo, batch);
+      // A run's checklist is parsed JSON: read each run once per collect, not once per fact.
+      const runs = new Map<number, Awaited<ReturnType<RunQueries['findRun']>>>();
+      const facts = [...audit, ...(await sentFactsNotEmitted(db, batch))];
+      let emitted = 0;
+      for (const { runId, fact } of facts) {
+        // Handled in this transaction whatever the outcome below, so it is read once.
+        if (fact.source !== 'audit') await clearPendingFact(db, fact.source, fact.id);
+        if (!runs.has(runId)) runs.set(runId, await queries.findRun(runId));
+        const run = runs.get(runId) ?? null;
+        const event = run ? eventFromFact(fact, run) : null;
+        if (!run || !event) {
+          if (fact.source !== 'audit') await markEmitted(db, { id: `${fact.source}:${fact.id}`, runId, type: 'none', at: fact.at });
+          continue;
         }
-        // A full batch may have more events after it; otherwise everything up to upTo has been read.
-        advanceAuditCursor(db, audit.length === batch ? audit.at(-1)!.fact.id : upTo);
-        return emitted;
-      })
-      .immediate();
+        if (!(await markEmitted(db, { id: event.id, runId, type: event.type, at: event.at }))) continue;
+        emitted += 1;
+        for (const target of [...this.o.globalWebhooks, ...(run.checklist.settings.webhooks ?? [])]) {
+          await insertDelivery(db, {
+            eventId: event.id,
+            runId,
+            destination: webhookDestination(target.url),
+            secretEnv: target.secretEnv,
+            payload: { ...event },
+            now,
+          });
+        }
+        if (this.o.pagerDutyChanges && CHANGE_EVENT_TYPES.has(event.type)) {
+          await insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
+        }
+      }
+      // A full batch may have more events after it; otherwise everything up to upTo has been read.
+      await advanceAuditCursor(db, audit.length === batch ? audit.at(-1)!.fact.id : upTo);
+      return emitted;
+    });
   }
 
-  claimDue(now: number, limit: number): EventsOutRow[] {
-    return claimDueDeliveries(this.o.db, now, limit);
+  async claimDue(now: number, limit: number): Promise<EventsOutRow[]> {
+    return await claimDueDeliveries(this.o.db, now, limit);
   }
-  recordSent(id: number, now: number, status: number): boolean {
-    return markDeliverySent(this.o.db, id, now, status);
+  async recordSent(id: number, now: number, status: number): Promise<boolean> {
+    return await markDeliverySent(this.o.db, id, now, status);
   }
-  recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-    return markDeliveryRetry(this.o.db, id, nextAttemptAt, error, status);
+  async recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean> {
+    return await markDeliveryRetry(this.o.db, id, nextAttemptAt, error, status);
   }
-  recordRefused(id: number, error: string, status: number | null): boolean {
-    return markDeliveryFailed(this.o.db, id, error, status);
+  async recordRefused(id: number, error: string, status: number | null): Promise<boolean> {
+    return await markDeliveryFailed(this.o.db, id, error, status);
   }
   /** At start: deliveries the last process left mid-send are due now; returns how many. */
-  releaseInterrupted(now: number): number {
-    return releaseSendingDeliveries(this.o.db, now);
+  async releaseInterrupted(now: number): Promise<number> {
+    return await releaseSendingDeliveries(this.o.db, now);
   }
 }

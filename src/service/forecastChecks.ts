@@ -6,17 +6,17 @@ import { listActiveRuns } from '../store/runs.js';
 
 /** What the forecast job (jobs/forecastNudgeJob.ts) reads and records, so it never holds the database. */
 export interface ForecastChecks {
-  activeRuns(): Run[];
+  activeRuns(): Promise<Run[]>;
   /** Records a slip suggestion; false when this window of the run already had one (never twice). */
-  recordSuggestion(s: { runId: number; sectionId: string; minutes: number; userId: string; at: number }): boolean;
+  recordSuggestion(s: { runId: number; sectionId: string; minutes: number; userId: string; at: number }): Promise<boolean>;
   /** The overview's forecast line changed between clicks: mark it for re-rendering. */
-  overviewChanged(runId: number): void;
+  overviewChanged(runId: number): Promise<void>;
 }
 
 export function createForecastChecks(db: Db): ForecastChecks {
   return {
-    activeRuns: () => listActiveRuns(db),
-    recordSuggestion: (s) => recordSlipSuggestion(db, s),
-    overviewChanged: (runId) => bumpRunMessages(db, runId, ['overview']),
+    activeRuns: async () => await listActiveRuns(db),
+    recordSuggestion: async (s) => await recordSlipSuggestion(db, s),
+    overviewChanged: async (runId) => void (await bumpRunMessages(db, runId, ['overview'])),
   };
 }

@@ -28,40 +28,40 @@ export class GateVoting {
   constructor(private readonly deps: UseCaseDeps) {}
 
   /** Throws the reason this person may not vote on this gate now; used before asking for a No-Go reason. */
-  checkCanVote(input: Actor & { runId: number; itemId: string }): void {
-    this.context({ ...input, vote: 'no_go' });
+  async checkCanVote(input: Actor & { runId: number; itemId: string }): Promise<void> {
+    await this.context({ ...input, vote: 'no_go' });
   }
 
-  voteGate(input: VoteInput): { outcome: GateOutcome } {
+  async voteGate(input: VoteInput): Promise<{ outcome: GateOutcome }> {
     const { db, clock, timeline, events, queries } = this.deps;
-    const { run, snapshot, item, section, action } = this.context(input);
+    const { run, snapshot, item, section, action } = await this.context(input);
     const rule = gateRuleFor(run.checklist, section, item);
     const now = clock.now();
     const open = input.vote === 'go' ? openItemsBeforeGo(snapshot, section).length : 0;
     if (open > 0 && input.confirmOpen !== true) {
       // Nothing is recorded but the question: a Go over open work must be a choice, not a slip of the finger.
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'confirm', target: item.id, detail: { attempted: action, open } });
+      await appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: 'confirm', target: item.id, detail: { attempted: action, open } });
       throw new DomainError('confirm_go_open', { runId: run.id, itemId: item.id, open, sectionTitle: section.title });
     }
     const reason = open > 0 ? `Go with ${open} open` : input.reason;
     const vote: GateVote = { itemId: item.id, userId: input.userId, vote: input.vote, reason, at: now };
     const after = gateOutcome(rule, standingVotes([...snapshot.votes, vote], item.id), snapshot.roles);
-    db.transaction(() => {
-      insertGateVote(db, run.id, vote);
+    await db.tx(async () => {
+      await insertGateVote(db, run.id, vote);
       const detail = open > 0 ? { reason, open, outcome: after } : { reason, outcome: after };
-      appendAudit(db, { runId: run.id, at: now, actor: input.userId, action, target: item.id, detail });
+      await appendAudit(db, { runId: run.id, at: now, actor: input.userId, action, target: item.id, detail });
       if (after === 'passed') {
-        saveItemState(db, run.id, { ...snapshot.items[item.id]!, done: true, by: input.userId, at: now }, now);
+        await saveItemState(db, run.id, { ...snapshot.items[item.id]!, done: true, by: input.userId, at: now }, now);
       }
-      bumpRunMessages(db, run.id, 'all');
-    })();
+      await bumpRunMessages(db, run.id, 'all');
+    });
     if (after === 'passed') {
-      const windows = timeline.windows(run);
-      const unlocked = unlockedSections(snapshot, queries.snapshot(run.id)).map((s) => {
+      const windows = await timeline.windows(run);
+      const unlocked = unlockedSections(snapshot, await queries.snapshot(run.id)).map((s) => {
         const window = windows.find((w) => w.sectionId === s.id);
         return { title: s.title, opensAt: window?.opensAt ?? null, closesAt: window?.closesAt ?? null };
       });
-      timeline.notice(run.id, `gate-passed:${item.id}`, {
+      await timeline.notice(run.id, `gate-passed:${item.id}`, {
         kind: 'gate_passed',
         runId: run.id,
         gateText: item.text,
@@ -73,7 +73,7 @@ export class GateVoting {
     }
     if (after === 'failed') {
       // Stored as data; every view escapes it (the reason is typed text).
-      beginRollback(this.deps, run, input.userId, `No-Go on “${item.text}”${input.reason ? `: ${input.reason}` : ''}`, now);
+      await beginRollback(this.deps, run, input.userId, `No-Go on “${item.text}”${input.reason ? `: ${input.reason}` : ''}`, now);
     }
     events.messagesChanged(run.id);
     events.stateChanged(run.id);
@@ -85,19 +85,26 @@ export class GateVoting {
    * someone allowed to decide that gate may, only with a reason, and the audit says `gate.waive`.
    * A waived gate counts as waived, never as done. Returns the gate's text.
    */
-  waiveGate(input: Actor & { runId: number; reason: string }): string {
+  async waiveGate(input: Actor & { runId: number; reason: string }): Promise<string> {
     const { db, clock, events } = this.deps;
-    const { run, snapshot } = activeRunFor(this.deps, input);
+    const { run, snapshot } = await activeRunFor(this.deps, input);
     const gate = undecidedGates(snapshot)[0];
-    if (!gate) refuse(this.deps, run.id, input.userId, 'gate.waive', null, { code: 'no_undecided_gate', params: { runId: run.id } });
-    requireAllowed(this.deps, snapshot, input.userId, 'gate.waive', gate.item.id, { kind: 'waive_gate', item: gate.item, section: gate.section });
+    if (!gate) return await refuse(this.deps, run.id, input.userId, 'gate.waive', null, { code: 'no_undecided_gate', params: { runId: run.id } });
+    await requireAllowed(this.deps, snapshot, input.userId, 'gate.waive', gate.item.id, {
+      kind: 'waive_gate',
+      item: gate.item,
+      section: gate.section,
+    });
     const reason = input.reason.trim();
     if (reason === '')
-      refuse(this.deps, run.id, input.userId, 'gate.waive', gate.item.id, { code: 'waive_needs_reason', params: { gateText: gate.item.text } });
+      return await refuse(this.deps, run.id, input.userId, 'gate.waive', gate.item.id, {
+        code: 'waive_needs_reason',
+        params: { gateText: gate.item.text },
+      });
     const now = clock.now();
-    db.transaction(() => {
-      saveItemState(db, run.id, { ...snapshot.items[gate.item.id]!, waivedReason: reason, by: input.userId, at: now }, now);
-      appendAudit(db, {
+    await db.tx(async () => {
+      await saveItemState(db, run.id, { ...snapshot.items[gate.item.id]!, waivedReason: reason, by: input.userId, at: now }, now);
+      await appendAudit(db, {
         runId: run.id,
         at: now,
         actor: input.userId,
@@ -105,20 +112,20 @@ export class GateVoting {
         target: gate.item.id,
         detail: { reason, text: gate.item.text },
       });
-      bumpRunMessages(db, run.id, 'all');
-    })();
+      await bumpRunMessages(db, run.id, 'all');
+    });
     events.messagesChanged(run.id);
     events.stateChanged(run.id);
     return gate.item.text;
   }
 
-  private context(input: Actor & { runId: number; itemId: string; vote: Vote }) {
-    const { run, snapshot } = activeRunFor(this.deps, input);
+  private async context(input: Actor & { runId: number; itemId: string; vote: Vote }) {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
     const { item, section } = findItem(run.checklist, input.itemId);
     const action = input.vote === 'go' ? 'gate.go' : 'gate.no_go';
-    const window = this.deps.timeline.windows(run).find((w) => w.sectionId === section.id) ?? null;
+    const window = (await this.deps.timeline.windows(run)).find((w) => w.sectionId === section.id) ?? null;
     const now = this.deps.clock.now();
-    requireAllowed(this.deps, snapshot, input.userId, action, item.id, { kind: 'vote', item, section, window, now });
+    await requireAllowed(this.deps, snapshot, input.userId, action, item.id, { kind: 'vote', item, section, window, now });
     return { run, snapshot, item, section, action };
   }
 }

@@ -46,104 +46,102 @@ export class GitHubProtections {
     return this.options.actor;
   }
 
-  receive(deliveryId: string, request: ProtectionRequest): ProtectionReceipt {
+  async receive(deliveryId: string, request: ProtectionRequest): Promise<ProtectionReceipt> {
     const { db, clock, queries, timeline } = this.deps;
     const now = clock.now();
-    const receipt = db
-      .transaction((): ProtectionReceipt => {
-        if (protectionSeen(db, deliveryId, request)) return { outcome: 'replayed' };
-        const detail = {
-          repository: request.repository,
-          environment: request.environment,
-          deploymentId: request.deploymentId,
-          ref: request.ref,
-          sha: request.sha,
-          sender: request.sender,
-          delivery: deliveryId,
-        };
-        const matches = listActiveRuns(db).filter((run) => githubTargetFor(run.checklist, request.repository, request.environment));
-        const refuseNow = (runId: number | null, answer: ProtectionAnswer): ProtectionReceipt => {
-          insertProtection(db, { deliveryId, request, runId, gateItemId: null, gateKey: null, answer, decision: 'rejected', now });
-          appendAudit(db, {
-            runId,
-            at: now,
-            actor: this.actor,
-            action: 'github.deployment_requested',
-            target: null,
-            detail: { ...detail, answer: answer.kind },
-          });
-          return { outcome: 'answered', runId, decision: 'rejected', why: answer.kind };
-        };
-        const { repository, environment } = request;
-        if (matches.length === 0) return refuseNow(null, { kind: 'no_run', repository, environment });
-        if (matches.length > 1) return refuseNow(null, { kind: 'several_runs', repository, environment, runIds: matches.map((r) => r.id) });
-        const run = matches[0]!;
-        const gateKey = githubTargetFor(run.checklist, repository, environment)!.gate;
-        const gate = protectedGate(run.checklist, gateKey);
-        if (!gate) return refuseNow(run.id, { kind: 'no_gate', runId: run.id, gateKey });
-
-        const answer = answerFor(queries.snapshot(run.id), gate, gateKey);
-        const decision = answer ? decisionOf(answer) : null;
-        const id = insertProtection(db, { deliveryId, request, runId: run.id, gateItemId: gate.id, gateKey, answer, decision, now });
-        appendAudit(db, {
-          runId: run.id,
+    const receipt = await db.tx(async (): Promise<ProtectionReceipt> => {
+      if (await protectionSeen(db, deliveryId, request)) return { outcome: 'replayed' };
+      const detail = {
+        repository: request.repository,
+        environment: request.environment,
+        deploymentId: request.deploymentId,
+        ref: request.ref,
+        sha: request.sha,
+        sender: request.sender,
+        delivery: deliveryId,
+      };
+      const matches = (await listActiveRuns(db)).filter((run) => githubTargetFor(run.checklist, request.repository, request.environment));
+      const refuseNow = async (runId: number | null, answer: ProtectionAnswer): Promise<ProtectionReceipt> => {
+        await insertProtection(db, { deliveryId, request, runId, gateItemId: null, gateKey: null, answer, decision: 'rejected', now });
+        await appendAudit(db, {
+          runId,
           at: now,
           actor: this.actor,
           action: 'github.deployment_requested',
-          target: gate.id,
-          detail: { ...detail, gate: gateKey, answer: answer?.kind ?? 'waiting' },
+          target: null,
+          detail: { ...detail, answer: answer.kind },
         });
-        // The gate's message shows the deployment (waiting, or the answer on its way).
-        bumpRunMessages(db, run.id, 'all');
-        if (answer) return { outcome: 'answered', runId: run.id, decision: decisionOf(answer), why: answer.kind };
-        timeline.notice(run.id, `github-waiting:${id}`, {
-          kind: 'github_waiting',
-          runId: run.id,
-          gateText: gate.text,
-          repository,
-          environment,
-          ref: request.ref,
-          sender: request.sender,
-        });
-        return { outcome: 'waiting', runId: run.id, gateKey };
-      })
-      .immediate();
+        return { outcome: 'answered', runId, decision: 'rejected', why: answer.kind };
+      };
+      const { repository, environment } = request;
+      if (matches.length === 0) return await refuseNow(null, { kind: 'no_run', repository, environment });
+      if (matches.length > 1) return await refuseNow(null, { kind: 'several_runs', repository, environment, runIds: matches.map((r) => r.id) });
+      const run = matches[0]!;
+      const gateKey = githubTargetFor(run.checklist, repository, environment)!.gate;
+      const gate = protectedGate(run.checklist, gateKey);
+      if (!gate) return await refuseNow(run.id, { kind: 'no_gate', runId: run.id, gateKey });
+
+      const answer = answerFor(await queries.snapshot(run.id), gate, gateKey);
+      const decision = answer ? decisionOf(answer) : null;
+      const id = await insertProtection(db, { deliveryId, request, runId: run.id, gateItemId: gate.id, gateKey, answer, decision, now });
+      await appendAudit(db, {
+        runId: run.id,
+        at: now,
+        actor: this.actor,
+        action: 'github.deployment_requested',
+        target: gate.id,
+        detail: { ...detail, gate: gateKey, answer: answer?.kind ?? 'waiting' },
+      });
+      // The gate's message shows the deployment (waiting, or the answer on its way).
+      await bumpRunMessages(db, run.id, 'all');
+      if (answer) return { outcome: 'answered', runId: run.id, decision: decisionOf(answer), why: answer.kind };
+      await timeline.notice(run.id, `github-waiting:${id}`, {
+        kind: 'github_waiting',
+        runId: run.id,
+        gateText: gate.text,
+        repository,
+        environment,
+        ref: request.ref,
+        sender: request.sender,
+      });
+      return { outcome: 'waiting', runId: run.id, gateKey };
+    });
     if (receipt.outcome !== 'replayed' && receipt.runId !== null) this.deps.events.messagesChanged(receipt.runId);
     return receipt;
   }
 
   /** Fixes the answer of every waiting deployment whose gate is now decided or whose run ended; returns how many. */
-  decideWaiting(): number {
+  async decideWaiting(): Promise<number> {
     const { db, clock, queries } = this.deps;
     let decided = 0;
-    for (const row of waitingProtections(db)) {
-      const run = row.runId === null ? null : queries.findRun(row.runId);
+    for (const row of await waitingProtections(db)) {
+      const run = row.runId === null ? null : await queries.findRun(row.runId);
       const gate = run && row.gateKey ? protectedGate(run.checklist, row.gateKey) : null;
       let answer: ProtectionAnswer | null;
       if (!run || !gate || !row.gateKey) answer = { kind: 'run_ended', runId: row.runId ?? 0, status: 'ended', reason: null };
-      else answer = answerFor(queries.snapshot(run.id), gate, row.gateKey);
-      if (answer && decideProtection(db, row.id, decisionOf(answer), answer, clock.now())) decided += 1;
+      else answer = answerFor(await queries.snapshot(run.id), gate, row.gateKey);
+      if (answer && (await decideProtection(db, row.id, decisionOf(answer), answer, clock.now()))) decided += 1;
     }
     return decided;
   }
 
   /** The deployments attached to a run's gate (the API's gate view shows them). */
-  forGate(runId: number, gateItemId: string): ProtectionRow[] {
-    return protectionsOfRun(this.deps.db, runId).filter((r) => r.gateItemId === gateItemId);
+  async forGate(runId: number, gateItemId: string): Promise<ProtectionRow[]> {
+    return (await protectionsOfRun(this.deps.db, runId)).filter((r) => r.gateItemId === gateItemId);
   }
 
-  claimDue(now: number, limit: number): ProtectionRow[] {
-    return claimDueProtections(this.deps.db, now, limit);
+  async claimDue(now: number, limit: number): Promise<ProtectionRow[]> {
+    return await claimDueProtections(this.deps.db, now, limit);
   }
 
   /** GitHub took the answer: audited as GitHub's act, and the channel is told. */
-  recordSent(row: ProtectionRow, status: number, comment: string): void {
+  async recordSent(row: ProtectionRow, status: number, comment: string): Promise<void> {
     const { db, clock, timeline } = this.deps;
     const now = clock.now();
-    db.transaction(() => {
-      if (!markProtectionSent(db, row.id, now, status)) return;
-      if (row.runId !== null) bumpRunMessages(db, row.runId, 'all');
-      appendAudit(db, {
+    await db.tx(async () => {
+      if (!(await markProtectionSent(db, row.id, now, status))) return;
+      if (row.runId !== null) await bumpRunMessages(db, row.runId, 'all');
+      await appendAudit(db, {
         runId: row.runId,
         at: now,
         actor: this.actor,
@@ -152,7 +150,7 @@ export class GitHubProtections {
         detail: { repository: row.repository, environment: row.environment, deploymentId: row.deploymentId, comment },
       });
       if (row.runId !== null && row.decision) {
-        timeline.notice(row.runId, `github-answered:${row.id}`, {
+        await timeline.notice(row.runId, `github-answered:${row.id}`, {
           kind: 'github_answered',
           runId: row.runId,
           repository: row.repository,
@@ -160,21 +158,21 @@ export class GitHubProtections {
           decision: row.decision,
         });
       }
-    })();
+    });
     if (row.runId !== null) this.deps.events.messagesChanged(row.runId);
   }
 
-  recordRetry(row: ProtectionRow, nextAttemptAt: number, error: string, status: number | null): void {
-    markProtectionRetry(this.deps.db, row.id, nextAttemptAt, error, status);
+  async recordRetry(row: ProtectionRow, nextAttemptAt: number, error: string, status: number | null): Promise<void> {
+    await markProtectionRetry(this.deps.db, row.id, nextAttemptAt, error, status);
   }
 
   /** GitHub will never take this answer (the deployment was already reviewed, or the URL is gone). */
-  recordRefused(row: ProtectionRow, error: string, status: number | null): void {
+  async recordRefused(row: ProtectionRow, error: string, status: number | null): Promise<void> {
     const { db, clock, timeline } = this.deps;
-    db.transaction(() => {
-      if (!markProtectionFailed(db, row.id, error, status)) return;
-      if (row.runId !== null) bumpRunMessages(db, row.runId, 'all');
-      appendAudit(db, {
+    await db.tx(async () => {
+      if (!(await markProtectionFailed(db, row.id, error, status))) return;
+      if (row.runId !== null) await bumpRunMessages(db, row.runId, 'all');
+      await appendAudit(db, {
         runId: row.runId,
         at: clock.now(),
         actor: this.actor,
@@ -183,7 +181,7 @@ export class GitHubProtections {
         detail: { repository: row.repository, environment: row.environment, deploymentId: row.deploymentId, status, error },
       });
       if (row.runId !== null && row.decision) {
-        timeline.notice(row.runId, `github-refused:${row.id}`, {
+        await timeline.notice(row.runId, `github-refused:${row.id}`, {
           kind: 'github_refused',
           runId: row.runId,
           repository: row.repository,
@@ -192,12 +190,12 @@ export class GitHubProtections {
           error,
         });
       }
-    })();
+    });
     if (row.runId !== null) this.deps.events.messagesChanged(row.runId);
   }
 
   /** At start: callbacks left mid-send by the last process are due now; returns how many. */
-  releaseInterrupted(now: number): number {
-    return releaseSendingProtections(this.deps.db, now);
+  async releaseInterrupted(now: number): Promise<number> {
+    return await releaseSendingProtections(this.deps.db, now);
   }
 }

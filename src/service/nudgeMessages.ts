@@ -20,18 +20,18 @@ export function parseNudgeMessageKey(key: string): number | null {
 }
 
 /** Records a posted overdue nudge as a run message at `ts`, keeping its text. */
-export function adoptNudgeMessage(db: Db, nudge: { row: ReminderRow; channelId: string; ts: string; text: string }): void {
-  db.transaction(() => {
-    keepPostedText(db, nudge.row.id, nudge.text);
+export async function adoptNudgeMessage(db: Db, nudge: { row: ReminderRow; channelId: string; ts: string; text: string }): Promise<void> {
+  await db.tx(async () => {
+    await keepPostedText(db, nudge.row.id, nudge.text);
     // A run that ended while the nudge was being posted missed taking its button off: due at once.
-    const stale = findRun(db, nudge.row.runId)?.status !== 'active';
-    adoptPostedRunMessage(db, { runId: nudge.row.runId, key: nudgeMessageKey(nudge.row.id), channelId: nudge.channelId, ts: nudge.ts, stale });
-  })();
+    const stale = (await findRun(db, nudge.row.runId))?.status !== 'active';
+    await adoptPostedRunMessage(db, { runId: nudge.row.runId, key: nudgeMessageKey(nudge.row.id), channelId: nudge.channelId, ts: nudge.ts, stale });
+  });
 }
 
 /** What an adopted nudge said, and for which section. */
-export function postedNudge(db: Db, reminderId: number): { runId: number; sectionId: string; text: string } | null {
-  const row = findReminder(db, reminderId);
+export async function postedNudge(db: Db, reminderId: number): Promise<{ runId: number; sectionId: string; text: string } | null> {
+  const row = await findReminder(db, reminderId);
   const text = row?.payload?.['postedText'];
   if (!row || row.sectionId === null || typeof text !== 'string') return null;
   return { runId: row.runId, sectionId: row.sectionId, text };

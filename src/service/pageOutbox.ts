@@ -10,23 +10,23 @@ export type { OutboxRow, Page };
  */
 export interface PageOutbox {
   /** Claims up to `limit` due rows, at most one per dedup key, oldest first. */
-  claimDue(now: number, limit: number): OutboxRow[];
+  claimDue(now: number, limit: number): Promise<OutboxRow[]>;
   /** Each says whether the row was still this worker's to record. */
-  recordSent(id: number, now: number): boolean;
-  recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): boolean;
-  recordRefused(id: number, error: string, status: number | null): boolean;
+  recordSent(id: number, now: number): Promise<boolean>;
+  recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean>;
+  recordRefused(id: number, error: string, status: number | null): Promise<boolean>;
   /** At start: rows the last process left mid-send are due now; returns how many. */
-  releaseInterrupted(now: number): number;
-  page(dedupKey: string): Page | null;
+  releaseInterrupted(now: number): Promise<number>;
+  page(dedupKey: string): Promise<Page | null>;
 }
 
 export function createPageOutbox(db: Db): PageOutbox {
   return {
-    claimDue: (now, limit) => claimDueOutbox(db, now, limit),
-    recordSent: (id, now) => markSent(db, id, now),
-    recordRetry: (id, nextAttemptAt, error, status) => markRetry(db, id, nextAttemptAt, error, status),
-    recordRefused: (id, error, status) => markFailed(db, id, error, status),
-    releaseInterrupted: (now) => releaseStaleSending(db, now),
-    page: (dedupKey) => getPage(db, dedupKey),
+    claimDue: async (now, limit) => await claimDueOutbox(db, now, limit),
+    recordSent: async (id, now) => await markSent(db, id, now),
+    recordRetry: async (id, nextAttemptAt, error, status) => await markRetry(db, id, nextAttemptAt, error, status),
+    recordRefused: async (id, error, status) => await markFailed(db, id, error, status),
+    releaseInterrupted: async (now) => await releaseStaleSending(db, now),
+    page: async (dedupKey) => await getPage(db, dedupKey),
   };
 }

@@ -32,7 +32,7 @@ export interface PageServiceDeps {
   /** Null when PagerDuty is not configured at all; its canPage / canLookUpOncall say what is on. */
   pager: Pager | null;
   /** A link to the run's overview message, for the page. */
-  linkToRun: (runId: number) => string | null;
+  linkToRun: (runId: number) => Promise<string | null>;
   /** New outbox rows are waiting. */
   onQueued: () => void;
   /** PAGERDUTY_ESCALATION_POLICY, for `/deploy oncall` when the checklist (or the channel) names none. */
@@ -56,32 +56,32 @@ export class PageService {
    * Re-checks one run. Called after every state change (inside a click's handling) and every
    * poller pass, so a failing rule is logged, never thrown into the click or the poller.
    */
-  evaluate(runId: number): void {
-    if (!this.isEnabled || isRunSuspended(this.deps.db, runId)) return; // uninstalled: its pages wait for a reinstall
+  async evaluate(runId: number): Promise<void> {
+    if (!this.isEnabled || (await isRunSuspended(this.deps.db, runId))) return; // uninstalled: its pages wait for a reinstall
     try {
-      this.applyRules(runId);
+      await this.applyRules(runId);
     } catch (error) {
       this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
     }
   }
 
   /** Diffs the pages the rules want with the open ones, queuing triggers and resolves. */
-  private applyRules(runId: number): void {
+  private async applyRules(runId: number): Promise<void> {
     const { runs, timeline, clock, db } = this.deps;
-    const snapshot = runs.snapshot(runId);
+    const snapshot = await runs.snapshot(runId);
     const now = clock.now();
-    const windows = timeline.windows(snapshot.run);
-    const started = snapshot.run.rollbackActive ? rollbackStartedAt(db, runId) : null;
+    const windows = await timeline.windows(snapshot.run);
+    const started = snapshot.run.rollbackActive ? await rollbackStartedAt(db, runId) : null;
     const wanted = desiredPages({
       snapshot,
       windows,
       states: timeline.sectionStates(snapshot, windows, now),
       rollbackTimeboxes: started === null ? [] : rollbackTimeboxesNow(snapshot, started),
       now,
-      acknowledgedAt: latestAuditAt(db, runId, 'overdue.acknowledge'),
+      acknowledgedAt: await latestAuditAt(db, runId, 'overdue.acknowledge'),
     });
     const wantedKeys = new Map(wanted.map((p) => [dedupKeyFor(runId, p.reason), p]));
-    const pages = listPages(db, runId);
+    const pages = await listPages(db, runId);
     const open = pages.filter((p) => p.state === 'open');
     // A page PagerDuty refused (400: bad routing key, bad event) would be refused again, and the
     // channel has been told: it is not re-sent while its condition lasts (this runs every second).
@@ -90,27 +90,34 @@ export class PageService {
     let resolved = 0;
     for (const [dedupKey, page] of wantedKeys) {
       if (open.some((p) => p.dedupKey === dedupKey) || refused.some((p) => p.dedupKey === dedupKey)) continue;
-      if (this.trigger(snapshot.run, dedupKey, page, now)) triggered += 1;
+      if (await this.trigger(snapshot.run, dedupKey, page, now)) triggered += 1;
     }
     for (const page of refused) {
-      if (!wantedKeys.has(page.dedupKey)) closeRefusedPage(db, { dedupKey: page.dedupKey, now });
+      if (!wantedKeys.has(page.dedupKey)) await closeRefusedPage(db, { dedupKey: page.dedupKey, now });
     }
     for (const page of open) {
       // A page by hand is a person's call: a person resolves it (resolveByHand, or in PagerDuty), never the run ending.
       if (page.reason.startsWith(MANUAL_PREFIX) || wantedKeys.has(page.dedupKey)) continue;
-      if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
+      if (await enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
         resolved += 1;
-        appendAudit(db, { runId, at: now, actor: 'deployday', action: 'page.resolve', target: page.reason, detail: { dedupKey: page.dedupKey } });
+        await appendAudit(db, {
+          runId,
+          at: now,
+          actor: 'deployday',
+          action: 'page.resolve',
+          target: page.reason,
+          detail: { dedupKey: page.dedupKey },
+        });
       }
     }
     if (triggered + resolved > 0) this.deps.onQueued();
   }
 
   /** Time-based rules (overdue past grace, time boxes) need a look even when nothing was clicked. */
-  evaluateAll(): void {
+  async evaluateAll(): Promise<void> {
     if (!this.isEnabled) return;
-    const runIds = new Set([...listActiveRuns(this.deps.db).map((r) => r.id), ...openPages(this.deps.db).map((p) => p.runId)]);
-    for (const runId of runIds) if (runId !== null) this.evaluate(runId);
+    const runIds = new Set([...(await listActiveRuns(this.deps.db)).map((r) => r.id), ...(await openPages(this.deps.db)).map((p) => p.runId)]);
+    for (const runId of runIds) if (runId !== null) await this.evaluate(runId);
   }
 
   /**
@@ -120,7 +127,7 @@ export class PageService {
    * opened in the last five minutes in this channel (or by this person) is open, the request folds
    * into it rather than opening another incident. Every request is audited, folded or sent.
    */
-  pageByHand(input: { userId: string; channelId: string; run: Run | null; message: string; userName: string }): ManualPageOutcome {
+  async pageByHand(input: { userId: string; channelId: string; run: Run | null; message: string; userName: string }): Promise<ManualPageOutcome> {
     if (!this.isEnabled) throw new DomainError('paging_off');
     const { run } = input;
     if (run && run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
@@ -130,65 +137,63 @@ export class PageService {
     const channelId = input.channelId;
     const runId = run?.id ?? null;
     const request = { userId: input.userId, channelId, text: input.message };
-    const audit = (detail: Record<string, unknown>): void =>
-      void appendAudit(db, {
+    const audit = async (detail: Record<string, unknown>): Promise<void> =>
+      void (await appendAudit(db, {
         runId,
         at: now,
         actor: input.userId,
         action: 'page.request',
         target: channelId,
         detail: { message: input.message, ...detail },
-      });
+      }));
     // The check, the page and the audit row in one transaction: two requests cannot both page.
-    const outcome = db
-      .transaction((): ManualPageOutcome => {
-        const open = openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
-        if (open) {
-          audit({ outcome: 'folded', into: open.dedupKey });
-          return foldedOutcome(open, open.channelId === channelId ? 'channel' : 'you');
+    const outcome = await db.tx(async (): Promise<ManualPageOutcome> => {
+      const open = await openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
+      if (open) {
+        await audit({ outcome: 'folded', into: open.dedupKey });
+        return foldedOutcome(open, open.channelId === channelId ? 'channel' : 'you');
+      }
+      if (run) {
+        const reason = `${MANUAL_PREFIX}${now}`;
+        const dedupKey = dedupKeyFor(run.id, reason);
+        const summary = `Paged from Slack by ${input.userName} on run #${run.id} (${run.checklist.title}): ${input.message}`;
+        await this.trigger(
+          run,
+          dedupKey,
+          { reason, severity: pageSeverityFor(run.checklist.settings, 'manual'), summary, sectionId: null, itemIds: [] },
+          now,
+          input.userId,
+          request,
+        );
+        await audit({ outcome: 'sent', dedupKey });
+      } else {
+        const dedupKey = channelPageDedupKey(channelId, now);
+        if (!(await this.triggerForChannel(dedupKey, input.userId, input.userName, channelId, input.message, now))) {
+          // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
+          await audit({ outcome: 'folded', into: dedupKey });
+          const page = await getPage(db, dedupKey);
+          if (page) return foldedOutcome(page, 'channel');
         }
-        if (run) {
-          const reason = `${MANUAL_PREFIX}${now}`;
-          const dedupKey = dedupKeyFor(run.id, reason);
-          const summary = `Paged from Slack by ${input.userName} on run #${run.id} (${run.checklist.title}): ${input.message}`;
-          this.trigger(
-            run,
-            dedupKey,
-            { reason, severity: pageSeverityFor(run.checklist.settings, 'manual'), summary, sectionId: null, itemIds: [] },
-            now,
-            input.userId,
-            request,
-          );
-          audit({ outcome: 'sent', dedupKey });
-        } else {
-          const dedupKey = channelPageDedupKey(channelId, now);
-          if (!this.triggerForChannel(dedupKey, input.userId, input.userName, channelId, input.message, now)) {
-            // Same channel, same minute, and the store's fold missed it (resolved in between): PagerDuty has it.
-            audit({ outcome: 'folded', into: dedupKey });
-            const page = getPage(db, dedupKey);
-            if (page) return foldedOutcome(page, 'channel');
-          }
-          audit({ outcome: 'sent', dedupKey });
-        }
-        return { kind: 'sent', runId, channelId };
-      })
-      .immediate();
+        await audit({ outcome: 'sent', dedupKey });
+      }
+      return { kind: 'sent', runId, channelId };
+    });
     if (outcome.kind === 'sent') this.deps.onQueued();
     return outcome;
   }
 
   /** "Resolve" on a page-by-hand notice: resolves it in PagerDuty, audited with who clicked. */
-  resolveByHand(input: { userId: string; channelId: string; teamId?: string | null; dedupKey: string }): void {
+  async resolveByHand(input: { userId: string; channelId: string; teamId?: string | null; dedupKey: string }): Promise<void> {
     const { db } = this.deps;
-    const page = getPage(db, input.dedupKey);
+    const page = await getPage(db, input.dedupKey);
     if (!page?.reason.startsWith(MANUAL_PREFIX) || page.channelId !== input.channelId || isOtherTenant(page, input)) {
       throw new DomainError('That page is not one this channel can resolve.', 'unknown_page');
     }
     if (page.state !== 'open') throw new DomainError('That page is already resolved.', 'page_closed');
     const now = this.deps.clock.now();
-    db.transaction(() => {
-      if (enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
-        appendAudit(db, {
+    await db.tx(async () => {
+      if (await enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
+        await appendAudit(db, {
           runId: page.runId,
           at: now,
           actor: input.userId,
@@ -197,7 +202,7 @@ export class PageService {
           detail: { dedupKey: page.dedupKey },
         });
       }
-    })();
+    });
     this.deps.onQueued();
   }
 
@@ -226,12 +231,19 @@ export class PageService {
     return { kind: 'asking', runId, policy, source, escalation, lookup: () => pager.whoIsOnCall(policy) };
   }
 
-  pagesOf(runId: number): Page[] {
-    return listPages(this.deps.db, runId);
+  async pagesOf(runId: number): Promise<Page[]> {
+    return await listPages(this.deps.db, runId);
   }
 
-  private trigger(run: Run, dedupKey: string, page: DesiredPage, now: number, actor = 'deployday', request?: NewPage['request']): boolean {
-    const link = this.deps.linkToRun(run.id);
+  private async trigger(
+    run: Run,
+    dedupKey: string,
+    page: DesiredPage,
+    now: number,
+    actor = 'deployday',
+    request?: NewPage['request'],
+  ): Promise<boolean> {
+    const link = await this.deps.linkToRun(run.id);
     const event = buildUnroutedTrigger({
       dedupKey,
       summary: page.summary,
@@ -251,7 +263,7 @@ export class PageService {
         ...peoplePageDetails(run.checklist.people, now, run.timezone),
       },
     });
-    const queued = enqueuePage(this.deps.db, {
+    const queued = await enqueuePage(this.deps.db, {
       runId: run.id,
       dedupKey,
       reason: page.reason,
@@ -261,7 +273,7 @@ export class PageService {
       ...(request ? { request } : {}),
     });
     if (queued) {
-      appendAudit(this.deps.db, {
+      await appendAudit(this.deps.db, {
         runId: run.id,
         at: now,
         actor,
@@ -274,9 +286,16 @@ export class PageService {
   }
 
   /** A page by hand in a channel with no run: the channel is its context (source, link, details). */
-  private triggerForChannel(dedupKey: string, userId: string, userName: string, channelId: string, message: string, now: number): boolean {
+  private async triggerForChannel(
+    dedupKey: string,
+    userId: string,
+    userName: string,
+    channelId: string,
+    message: string,
+    now: number,
+  ): Promise<boolean> {
     const { summary, reason, event } = channelPageTrigger({ dedupKey, userId, userName, channelId, message, now });
-    const queued = enqueuePage(this.deps.db, {
+    const queued = await enqueuePage(this.deps.db, {
       runId: null,
       dedupKey,
       reason,
@@ -286,7 +305,7 @@ export class PageService {
       request: { userId, channelId, text: message },
     });
     if (queued) {
-      appendAudit(this.deps.db, {
+      await appendAudit(this.deps.db, {
         runId: null,
         at: now,
         actor: userId,

@@ -61,11 +61,14 @@ export class PipelineApi {
     private readonly starting: StartRun,
   ) {}
 
-  startRun(token: ApiToken, input: { checklist: string; at: string | null; tz: string | null }): { runId: number; note: string | null } {
+  async startRun(
+    token: ApiToken,
+    input: { checklist: string; at: string | null; tz: string | null },
+  ): Promise<{ runId: number; note: string | null }> {
     if (token.checklistName !== null && token.checklistName !== input.checklist) {
-      refuse(this.deps, null, tokenActor(token), 'run.start', `checklist:${input.checklist}`, { code: 'token_scope', params: {} });
+      return await refuse(this.deps, null, tokenActor(token), 'run.start', `checklist:${input.checklist}`, { code: 'token_scope', params: {} });
     }
-    const { run, note } = this.starting.startRun({
+    const { run, note } = await this.starting.startRun({
       checklistName: input.checklist,
       when: input.at,
       timezone: input.tz,
@@ -76,30 +79,30 @@ export class PipelineApi {
     return { runId: run.id, note };
   }
 
-  run(token: ApiToken, runId: number): RunView {
-    const run = this.scoped(token, runId, 'api.read');
-    this.audit(token, run.id, 'api.read', `run:${run.id}`);
-    return this.view(this.deps.queries.snapshot(run.id));
+  async run(token: ApiToken, runId: number): Promise<RunView> {
+    const run = await this.scoped(token, runId, 'api.read');
+    await this.audit(token, run.id, 'api.read', `run:${run.id}`);
+    return await this.view(await this.deps.queries.snapshot(run.id));
   }
 
   /** The gate's decision; `audit: false` for the re-reads of a long poll, which was audited once. */
-  gate(token: ApiToken, runId: number, key: string, audit = true): GateView {
-    const run = this.scoped(token, runId, 'api.read');
-    const snapshot = this.deps.queries.snapshot(run.id);
+  async gate(token: ApiToken, runId: number, key: string, audit = true): Promise<GateView> {
+    const run = await this.scoped(token, runId, 'api.read');
+    const snapshot = await this.deps.queries.snapshot(run.id);
     const item = this.itemByKey(snapshot, key, true);
-    if (audit) this.audit(token, run.id, 'api.read', item.id);
-    return gateView(snapshot, key, item, protectionsOfRun(this.deps.db, run.id));
+    if (audit) await this.audit(token, run.id, 'api.read', item.id);
+    return gateView(snapshot, key, item, await protectionsOfRun(this.deps.db, run.id));
   }
 
-  setItem(
+  async setItem(
     token: ApiToken,
     runId: number,
     key: string,
     input: { done: boolean; evidence: { url: string | null; note: string | null } | null },
-  ): { changed: boolean; item: ItemView } {
-    const run = this.scoped(token, runId, input.done ? 'item.tick' : 'item.untick');
-    const item = this.itemByKey(this.deps.queries.snapshot(run.id), key, false);
-    const result = this.items.setItem({
+  ): Promise<{ changed: boolean; item: ItemView }> {
+    const run = await this.scoped(token, runId, input.done ? 'item.tick' : 'item.untick');
+    const item = this.itemByKey(await this.deps.queries.snapshot(run.id), key, false);
+    const result = await this.items.setItem({
       userId: tokenActor(token),
       channelId: token.channelId,
       teamId: token.teamId,
@@ -108,29 +111,29 @@ export class PipelineApi {
       done: input.done,
       ...(input.evidence ? { evidence: input.evidence } : {}),
     });
-    const view = this.view(this.deps.queries.snapshot(run.id)).items.find((i) => i.key === key)!;
+    const view = (await this.view(await this.deps.queries.snapshot(run.id))).items.find((i) => i.key === key)!;
     return { changed: result.changed, item: view };
   }
 
   /** The answer first given to a request with this Idempotency-Key, if any. */
-  storedAnswer(token: ApiToken, idemKey: string): StoredAnswer | null {
-    return findIdempotentAnswer(this.deps.db, token.id, idemKey);
+  async storedAnswer(token: ApiToken, idemKey: string): Promise<StoredAnswer | null> {
+    return await findIdempotentAnswer(this.deps.db, token.id, idemKey);
   }
 
-  rememberAnswer(token: ApiToken, idemKey: string, answer: StoredAnswer): void {
-    saveIdempotentAnswer(this.deps.db, token.id, idemKey, answer, this.deps.clock.now());
+  async rememberAnswer(token: ApiToken, idemKey: string, answer: StoredAnswer): Promise<void> {
+    await saveIdempotentAnswer(this.deps.db, token.id, idemKey, answer, this.deps.clock.now());
   }
 
   /** The run, if it exists and the token may see it: its channel, and its checklist when the token names one. */
-  private scoped(token: ApiToken, runId: number, attempted: string): Run {
-    const run = this.deps.queries.findRun(runId);
+  private async scoped(token: ApiToken, runId: number, attempted: string): Promise<Run> {
+    const run = await this.deps.queries.findRun(runId);
     if (!run) throw new DomainError('unknown_run', { runId });
     // Another workspace's run is answered like a missing one, the attempt audited in the token's workspace.
     if (isOtherTenant(run, token)) {
-      refuse(this.deps, null, tokenActor(token), attempted, `run:${run.id}`, { code: 'unknown_run', params: { runId } }, token.teamId);
+      return await refuse(this.deps, null, tokenActor(token), attempted, `run:${run.id}`, { code: 'unknown_run', params: { runId } }, token.teamId);
     }
     if (run.channelId !== token.channelId || (token.checklistName !== null && token.checklistName !== run.checklistName)) {
-      refuse(this.deps, run.id, tokenActor(token), attempted, `run:${run.id}`, { code: 'token_scope', params: { runId } });
+      return await refuse(this.deps, run.id, tokenActor(token), attempted, `run:${run.id}`, { code: 'token_scope', params: { runId } });
     }
     return run;
   }
@@ -143,11 +146,11 @@ export class PipelineApi {
     throw new DomainError('unknown_key', { key, validKeys: valid });
   }
 
-  private audit(token: ApiToken, runId: number, action: string, target: string): void {
-    appendAudit(this.deps.db, { runId, at: this.deps.clock.now(), actor: tokenActor(token), action, target });
+  private async audit(token: ApiToken, runId: number, action: string, target: string): Promise<void> {
+    await appendAudit(this.deps.db, { runId, at: this.deps.clock.now(), actor: tokenActor(token), action, target });
   }
 
-  private view(snapshot: RunSnapshot): RunView {
+  private async view(snapshot: RunSnapshot): Promise<RunView> {
     const { run } = snapshot;
     const keys = itemKeys(run.checklist);
     const items = allItems(run.checklist).map((item): ItemView => {
@@ -162,7 +165,7 @@ export class PipelineApi {
         evidence: state.evidence ?? null,
       };
     });
-    const github = protectionsOfRun(this.deps.db, run.id);
+    const github = await protectionsOfRun(this.deps.db, run.id);
     const gates = allItems(run.checklist)
       .filter((item) => item.kind === 'gate' && keys.keyOf.has(item.id))
       .map((item) => gateView(snapshot, keys.keyOf.get(item.id)!, item, github));

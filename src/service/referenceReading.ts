@@ -13,13 +13,20 @@ import type { UseCaseDeps } from './useCaseDeps.js';
 export class ReferenceReading {
   constructor(private readonly deps: UseCaseDeps) {}
 
-  section(input: Actor & { runId: number; refIndex: number }): { run: Run; section: ReferenceSection; isTemplate: boolean } {
-    const run = this.deps.queries.findRun(input.runId);
-    if (!run) refuse(this.deps, null, input.userId, 'reference.read', `run:${input.runId}`, { code: 'unknown_run', params: { runId: input.runId } });
-    requireChannel(this.deps, run, input);
+  async section(input: Actor & { runId: number; refIndex: number }): Promise<{ run: Run; section: ReferenceSection; isTemplate: boolean }> {
+    const run = await this.deps.queries.findRun(input.runId);
+    if (!run)
+      return await refuse(this.deps, null, input.userId, 'reference.read', `run:${input.runId}`, {
+        code: 'unknown_run',
+        params: { runId: input.runId },
+      });
+    await requireChannel(this.deps, run, input);
     const section = run.checklist.reference[input.refIndex];
     if (!section || section.body.trim() === '') {
-      refuse(this.deps, run.id, input.userId, 'reference.read', `ref:${input.refIndex}`, { code: 'unknown_reference', params: { runId: run.id } });
+      return await refuse(this.deps, run.id, input.userId, 'reference.read', `ref:${input.refIndex}`, {
+        code: 'unknown_reference',
+        params: { runId: run.id },
+      });
     }
     const isTemplate = templatesOf(run.checklist).some((t) => t.refIndex === input.refIndex);
     return { run, section, isTemplate };

@@ -68,13 +68,13 @@ export class ReminderDelivery {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly windows: TimelineWindows,
-    private readonly snapshotOf: (runId: number) => RunSnapshot,
+    private readonly snapshotOf: (runId: number) => Promise<RunSnapshot>,
     private readonly onQueued: () => void,
   ) {}
 
   /** Claims due rows; each is then prepared, sent, and completed by the poller. */
-  claimDue(limit = 20): ReminderRow[] {
-    return claimDueReminders(this.db, this.clock.now(), limit);
+  async claimDue(limit = 20): Promise<ReminderRow[]> {
+    return await claimDueReminders(this.db, this.clock.now(), limit);
   }
 
   /**
@@ -82,36 +82,37 @@ export class ReminderDelivery {
    * has passed, see the lateness policy in domain/reminderPlan.ts). Rows that become nothing are
    * marked skipped here.
    */
-  prepare(row: ReminderRow): OutgoingReminder | null {
+  async prepare(row: ReminderRow): Promise<OutgoingReminder | null> {
     const now = this.clock.now();
-    const run = findRun(this.db, row.runId);
+    const run = await findRun(this.db, row.runId);
     if (!run) {
-      markReminderSkipped(this.db, row.id, 'run missing');
+      await markReminderSkipped(this.db, row.id, 'run missing');
       return null;
     }
     if (row.kind === 'notice') {
       return { row, channelId: run.channelId, late: false, content: { type: 'notice', notice: row.payload?.notice as RunNotice } };
     }
     if (run.status !== 'active') {
-      markReminderSkipped(this.db, row.id, `run ${run.status}`);
+      await markReminderSkipped(this.db, row.id, `run ${run.status}`);
       return null;
     }
-    const snapshot = this.snapshotOf(run.id);
+    const snapshot = await this.snapshotOf(run.id);
     const everySection = allSections(run.checklist);
     const located = sectionIdsOf(row).flatMap((id) => everySection.filter((s) => s.section.id === id));
     const first = located[0];
     if (!first) {
-      markReminderSkipped(this.db, row.id, 'section missing');
+      await markReminderSkipped(this.db, row.id, 'section missing');
       return null;
     }
-    const windows = this.windows.windows(run);
+    const windows = await this.windows.windows(run);
     const item = row.itemId ? (first.section.items.find((i) => i.id === row.itemId) ?? null) : null;
     const stoppedByRollback = run.rollbackActive && first.phase.kind !== 'rollback' && SECTION_KINDS.includes(row.kind as ReminderKind);
     const blocked = blockedSections(snapshot);
     // A sign-off belongs to whoever holds its role; every other item to the run's lead(s).
     const leads = snapshot.roles[LEAD] ?? [run.startedBy];
     const roleOwners = (itemRole: string | undefined): string[] => (itemRole ? (snapshot.roles[normaliseRole(itemRole)] ?? leads) : leads);
-    const parts = located.map(({ section }) => {
+    const parts = [];
+    for (const { section } of located) {
       const window = windows.find((w) => w.sectionId === section.id) ?? null;
       const openItems = section.items.filter((i) => !isSettled(snapshot.items[i.id]));
       // Nudging is for work people can do now: not a window that was over before the run existed
@@ -122,15 +123,15 @@ export class ReminderDelivery {
         stoppedByRollback ||
         (SECTION_KINDS.includes(row.kind as ReminderKind) && (missed || locked)) ||
         (row.kind === 'timer_done' ? false : item ? isSettled(snapshot.items[item.id]) : openItems.length === 0) ||
-        (row.kind === 'overdue' && this.overdueAcknowledged(row.runId, section.id));
-      return { section, window, resolved, openItems: openItems.map((i) => ({ text: i.text, ownerIds: roleOwners(i.role) })) };
-    });
+        (row.kind === 'overdue' && (await this.overdueAcknowledged(row.runId, section.id)));
+      parts.push({ section, window, resolved, openItems: openItems.map((i) => ({ text: i.text, ownerIds: roleOwners(i.role) })) });
+    }
     // A shared reminder names only the sections that still need it; it is stale once none does.
     const live = parts.filter((p) => !p.resolved);
     const lead = live[0] ?? parts[0]!;
     const verdict = classifyDue(toPlanned(row), now, { window: lead.window, resolved: live.length === 0 });
     if (verdict === 'stale') {
-      markReminderSkipped(this.db, row.id, live.length === 0 ? 'no longer needed' : 'its moment passed');
+      await markReminderSkipped(this.db, row.id, live.length === 0 ? 'no longer needed' : 'its moment passed');
       this.onQueued();
       return null;
     }
@@ -159,10 +160,10 @@ export class ReminderDelivery {
    * Records a sent row and plans what follows it (the next overdue nudge). A posted nudge becomes
    * one of the run's messages (nudgeMessages.ts), so the run's end takes its button off.
    */
-  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): void {
-    this.recordSent(outgoing.row, sentAt, outgoing.late, messageTs);
+  async complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): Promise<void> {
+    await this.recordSent(outgoing.row, sentAt, outgoing.late, messageTs);
     if (outgoing.row.kind === 'overdue' && messageTs !== null && postedText !== undefined) {
-      adoptNudgeMessage(this.db, { row: outgoing.row, channelId: outgoing.channelId, ts: messageTs, text: postedText });
+      await adoptNudgeMessage(this.db, { row: outgoing.row, channelId: outgoing.channelId, ts: messageTs, text: postedText });
     }
   }
 
@@ -170,36 +171,36 @@ export class ReminderDelivery {
    * The one way a row becomes sent, whether the poller just posted it or a restart found it in
    * the channel: either way the next overdue nudge must follow, or the nudges would stop.
    */
-  recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): void {
-    this.db.transaction(() => {
-      markReminderSent(this.db, row.id, sentAt, late, messageTs);
+  async recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): Promise<void> {
+    await this.db.tx(async () => {
+      await markReminderSent(this.db, row.id, sentAt, late, messageTs);
       if (row.kind === 'overdue') {
-        const run = findRun(this.db, row.runId);
+        const run = await findRun(this.db, row.runId);
         if (!run) throw new Error(`run ${row.runId} vanished`);
-        const closedAt = this.windows.windows(run).find((w) => w.sectionId === row.sectionId)?.closesAt ?? undefined;
+        const closedAt = (await this.windows.windows(run)).find((w) => w.sectionId === row.sectionId)?.closesAt ?? undefined;
         const next = nextOverdue(toPlanned(row), {
           now: sentAt,
           repeatMinutes: run.checklist.settings.overdueRepeatMinutes ?? 15,
           timezone: run.timezone,
           ...(closedAt !== undefined && closedAt !== null ? { closedAt } : {}),
         });
-        if (next) upsertReminders(this.db, row.runId, [toNewReminder(next)]);
+        if (next) await upsertReminders(this.db, row.runId, [toNewReminder(next)]);
       }
-    })();
+    });
   }
 
   /** Puts a row back after a failed send, to be tried again after `retryInMs`. */
-  retryLater(row: ReminderRow, retryInMs: number, error: string): void {
-    releaseReminder(this.db, row.id, this.clock.now() + retryInMs, error);
+  async retryLater(row: ReminderRow, retryInMs: number, error: string): Promise<void> {
+    await releaseReminder(this.db, row.id, this.clock.now() + retryInMs, error);
   }
 
   /** Slack refused the message for good (e.g. channel gone): recorded, not retried. */
-  giveUp(row: ReminderRow, error: string): void {
-    markReminderSkipped(this.db, row.id, `failed: ${error}`);
+  async giveUp(row: ReminderRow, error: string): Promise<void> {
+    await markReminderSkipped(this.db, row.id, `failed: ${error}`);
   }
 
-  private overdueAcknowledged(runId: number, sectionId: string): boolean {
-    return hasAuditEntry(this.db, runId, 'overdue.acknowledge', sectionId);
+  private async overdueAcknowledged(runId: number, sectionId: string): Promise<boolean> {
+    return await hasAuditEntry(this.db, runId, 'overdue.acknowledge', sectionId);
   }
 }
 

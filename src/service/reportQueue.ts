@@ -18,25 +18,25 @@ export type { RunReportRow };
  */
 export interface ReportQueue {
   /** Queues the report of an ended run; a second call for the same run changes nothing. */
-  enqueue(runId: number, now: number): void;
+  enqueue(runId: number, now: number): Promise<void>;
   /** At start: queues runs that ended recently without a report; returns how many. */
-  enqueueMissed(now: number): number;
-  due(now: number): RunReportRow[];
+  enqueueMissed(now: number): Promise<number>;
+  due(now: number): Promise<RunReportRow[]>;
   /** When the next queued report is due, or null when none is. */
-  nextDue(): number | null;
-  recordSummary(runId: number, ts: string): void;
-  recordDone(runId: number, status: 'posted' | 'posted_without_files' | 'failed', now: number, error?: string | null): void;
-  recordRetry(runId: number, nextAttemptAt: number, error: string): void;
+  nextDue(): Promise<number | null>;
+  recordSummary(runId: number, ts: string): Promise<void>;
+  recordDone(runId: number, status: 'posted' | 'posted_without_files' | 'failed', now: number, error?: string | null): Promise<void>;
+  recordRetry(runId: number, nextAttemptAt: number, error: string): Promise<void>;
 }
 
 export function createReportQueue(db: Db): ReportQueue {
   return {
-    enqueue: (runId, now) => void enqueueRunReport(db, runId, now),
-    enqueueMissed: (now) => enqueueMissedRunReports(db, now),
-    due: (now) => dueRunReports(db, now),
-    nextDue: () => nextRunReportDue(db),
-    recordSummary: (runId, ts) => markSummaryPosted(db, runId, ts),
-    recordDone: (runId, status, now, error = null) => markRunReportDone(db, runId, status, now, error),
-    recordRetry: (runId, nextAttemptAt, error) => markRunReportRetry(db, runId, nextAttemptAt, error),
+    enqueue: async (runId, now) => void (await enqueueRunReport(db, runId, now)),
+    enqueueMissed: async (now) => await enqueueMissedRunReports(db, now),
+    due: async (now) => await dueRunReports(db, now),
+    nextDue: async () => await nextRunReportDue(db),
+    recordSummary: async (runId, ts) => await markSummaryPosted(db, runId, ts),
+    recordDone: async (runId, status, now, error = null) => await markRunReportDone(db, runId, status, now, error),
+    recordRetry: async (runId, nextAttemptAt, error) => await markRunReportRetry(db, runId, nextAttemptAt, error),
   };
 }

@@ -36,35 +36,42 @@ export class ReportService {
   ) {}
 
   /** The run's report and the audit rows it was built from. */
-  report(runId: number): { report: RunReport; audit: AuditRecord[] } {
-    const snapshot = this.runs.snapshot(runId);
-    const audit = listAudit(this.db, runId);
+  async report(runId: number): Promise<{ report: RunReport; audit: AuditRecord[] }> {
+    const snapshot = await this.runs.snapshot(runId);
+    const audit = await listAudit(this.db, runId);
     const report = buildRunReport({
       snapshot,
-      windows: this.timeline.windows(snapshot.run),
+      windows: await this.timeline.windows(snapshot.run),
       audit,
-      pages: listPages(this.db, runId),
+      pages: await listPages(this.db, runId),
       now: this.clock.now(),
     });
     return { report, audit };
   }
 
-  forecast(runId: number, now = this.clock.now()): RunForecast {
-    const snapshot = this.runs.snapshot(runId);
-    return forecastRun({ snapshot, windows: this.timeline.windows(snapshot.run), now, history: this.sectionHistory(snapshot.run.checklistName) });
+  async forecast(runId: number, now = this.clock.now()): Promise<RunForecast> {
+    const snapshot = await this.runs.snapshot(runId);
+    return forecastRun({
+      snapshot,
+      windows: await this.timeline.windows(snapshot.run),
+      now,
+      history: await this.sectionHistory(snapshot.run.checklistName),
+    });
   }
 
   /** Past durations of each section in this checklist's completed runs (cached until one more completes). */
-  sectionHistory(checklistName: string): SectionHistory {
-    return sectionHistoryOf(this.db, checklistName);
+  async sectionHistory(checklistName: string): Promise<SectionHistory> {
+    return await sectionHistoryOf(this.db, checklistName);
   }
 
   /** `/deploy history <checklist>`: past runs, newest first, with their duration, overruns and outcome. */
-  history(checklistName: string, limit = HISTORY_RUNS): PastRun[] {
-    return listEndedRunsOfChecklist(this.db, checklistName, limit).map((run) => {
-      const { report } = this.report(run.id);
-      return { run, durationMs: report.durationMs, overran: report.overran.map((p) => p.title), outcome: run.status };
-    });
+  async history(checklistName: string, limit = HISTORY_RUNS): Promise<PastRun[]> {
+    const past: PastRun[] = [];
+    for (const run of await listEndedRunsOfChecklist(this.db, checklistName, limit)) {
+      const { report } = await this.report(run.id);
+      past.push({ run, durationMs: report.durationMs, overran: report.overran.map((p) => p.title), outcome: run.status });
+    }
+    return past;
   }
 }
 
@@ -75,15 +82,20 @@ const caches = new WeakMap<Db, Map<string, { mark: string; history: SectionHisto
  * section key. Cached per database until one more run of the checklist completes, because the
  * overview asks on every render.
  */
-export function sectionHistoryOf(db: Db, checklistName: string): SectionHistory {
+export async function sectionHistoryOf(db: Db, checklistName: string): Promise<SectionHistory> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
-  const mark = completedRunsMark(db, checklistName);
+  const mark = await completedRunsMark(db, checklistName);
   const cached = cache.get(checklistName);
   if (cached?.mark === mark) return cached.history;
   const history: SectionHistory = {};
-  for (const run of listEndedRunsOfChecklist(db, checklistName, HISTORY_RUNS, ['completed'])) {
-    const snapshot = { run, items: withTemplateStates(run.checklist, listItemStates(db, run.id)), votes: listGateVotes(db, run.id), roles: {} };
+  for (const run of await listEndedRunsOfChecklist(db, checklistName, HISTORY_RUNS, ['completed'])) {
+    const snapshot = {
+      run,
+      items: withTemplateStates(run.checklist, await listItemStates(db, run.id)),
+      votes: await listGateVotes(db, run.id),
+      roles: {},
+    };
     for (const span of sectionSpans(snapshot, [])) {
       // One tick is no duration: the section took "no time" only because nothing measured it.
       if (span.actualOpen === null || span.actualClose === null || span.rollback || span.marks.length < 2) continue;

@@ -10,30 +10,37 @@ import type { UseCaseDeps } from './useCaseDeps.js';
 export class RoleAssignment {
   constructor(private readonly deps: UseCaseDeps) {}
 
-  setRole(input: Actor & { runId: number; role: string; targetUserId: string; remove: boolean }): { changed: boolean } {
+  async setRole(input: Actor & { runId: number; role: string; targetUserId: string; remove: boolean }): Promise<{ changed: boolean }> {
     const { db, clock, queries, events, admins } = this.deps;
-    const run = queries.requireRun(input.runId);
-    requireChannel(this.deps, run, input);
+    const run = await queries.requireRun(input.runId);
+    await requireChannel(this.deps, run, input);
     const role = normaliseRole(input.role);
     const attempted = input.remove ? 'role.remove' : 'role.assign';
-    requireAllowed(this.deps, queries.snapshot(run.id), input.userId, attempted, role, {
+    await requireAllowed(this.deps, await queries.snapshot(run.id), input.userId, attempted, role, {
       kind: 'change_role',
       role: input.role,
       admins,
       remove: input.remove,
     });
     const now = clock.now();
-    const changed = db.transaction(() => {
+    const changed = await db.tx(async () => {
       const changed = input.remove
-        ? unassignRole(db, run.id, role, input.targetUserId)
-        : assignRole(db, run.id, role, input.targetUserId, input.userId, now);
+        ? await unassignRole(db, run.id, role, input.targetUserId)
+        : await assignRole(db, run.id, role, input.targetUserId, input.userId, now);
       if (changed) {
         // Every change says who made it, to whom, and which role: the record a separation-of-duties review reads.
-        appendAudit(db, { runId: run.id, at: now, actor: input.userId, action: attempted, target: role, detail: { user: input.targetUserId, role } });
-        bumpRunMessages(db, run.id, 'all');
+        await appendAudit(db, {
+          runId: run.id,
+          at: now,
+          actor: input.userId,
+          action: attempted,
+          target: role,
+          detail: { user: input.targetUserId, role },
+        });
+        await bumpRunMessages(db, run.id, 'all');
       }
       return changed;
-    })();
+    });
     events.messagesChanged(run.id);
     return { changed };
   }

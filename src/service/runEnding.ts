@@ -21,10 +21,10 @@ export class RunEnding {
    * now (the same rule as `/deploy rollback`); a refusal is audited and thrown, so nobody types a
    * reason in vain.
    */
-  checkCanDeclare(input: Actor & { runId: number; triggerId: string }): TriggerList {
-    const { run, snapshot } = activeRunFor(this.deps, input);
-    const trigger = triggerOf(this.deps, run, input);
-    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
+  async checkCanDeclare(input: Actor & { runId: number; triggerId: string }): Promise<TriggerList> {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
+    const trigger = await triggerOf(this.deps, run, input);
+    await requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
     if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
     return trigger;
   }
@@ -34,49 +34,52 @@ export class RunEnding {
    * with the conditions seen (indexes into the trigger list) named in its reason, audit row, notice
    * and page.
    */
-  declareFromTrigger(input: Actor & { runId: number; triggerId: string; conditions: number[]; reason: string }): void {
-    const { run, snapshot } = activeRunFor(this.deps, input);
-    const trigger = triggerOf(this.deps, run, input);
-    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
+  async declareFromTrigger(input: Actor & { runId: number; triggerId: string; conditions: number[]; reason: string }): Promise<void> {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
+    const trigger = await triggerOf(this.deps, run, input);
+    await requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', `trigger:${trigger.id}`, { kind: 'decide' });
     if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
     const seen = [...new Set(input.conditions)].flatMap((i) => {
       const condition = trigger.conditions[i];
       return condition === undefined ? [] : [plainWords(condition.text).trim()];
     });
     if (seen.length === 0) {
-      refuse(this.deps, run.id, input.userId, 'run.rollback', `trigger:${trigger.id}`, { code: 'no_condition', params: { title: trigger.title } });
+      return await refuse(this.deps, run.id, input.userId, 'run.rollback', `trigger:${trigger.id}`, {
+        code: 'no_condition',
+        params: { title: trigger.title },
+      });
     }
     const fired = { list: plainWords(trigger.title).trim(), conditions: seen };
     const reason = `${seen.map((c) => `“${c}”`).join(', ')}: ${input.reason}`;
-    beginRollback(this.deps, run, input.userId, reason, this.deps.clock.now(), fired);
+    await beginRollback(this.deps, run, input.userId, reason, this.deps.clock.now(), fired);
     this.deps.events.messagesChanged(run.id);
     this.deps.events.stateChanged(run.id);
   }
 
-  rollback(input: Actor & { runId: number; reason: string }): void {
-    const { run, snapshot } = activeRunFor(this.deps, input);
-    requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', null, { kind: 'decide' });
+  async rollback(input: Actor & { runId: number; reason: string }): Promise<void> {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
+    await requireAllowed(this.deps, snapshot, input.userId, 'run.rollback', null, { kind: 'decide' });
     if (run.rollbackActive) throw new DomainError('already_rolling_back', { runId: run.id, reason: run.rollbackReason });
-    beginRollback(this.deps, run, input.userId, input.reason, this.deps.clock.now());
+    await beginRollback(this.deps, run, input.userId, input.reason, this.deps.clock.now());
     this.deps.events.messagesChanged(run.id);
     this.deps.events.stateChanged(run.id);
   }
 
-  abort(input: Actor & { runId: number; reason: string | null }): Run {
-    const { run, snapshot } = activeRunFor(this.deps, input);
-    requireAllowed(this.deps, snapshot, input.userId, 'run.abort', null, { kind: 'decide' });
-    this.end(run, 'aborted', input.userId, input.reason ?? 'no reason given');
-    return this.deps.queries.requireRun(run.id);
+  async abort(input: Actor & { runId: number; reason: string | null }): Promise<Run> {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
+    await requireAllowed(this.deps, snapshot, input.userId, 'run.abort', null, { kind: 'decide' });
+    await this.end(run, 'aborted', input.userId, input.reason ?? 'no reason given');
+    return await this.deps.queries.requireRun(run.id);
   }
 
   /**
    * Completes a run. Every remaining item must be done, or waived with a reason
    * (`/deploy finish waive <reason>`), and each waiver is audited.
    */
-  finish(input: Actor & { runId: number; waiveReason: string | null }): Run {
+  async finish(input: Actor & { runId: number; waiveReason: string | null }): Promise<Run> {
     const { db, clock } = this.deps;
-    const { run, snapshot } = activeRunFor(this.deps, input);
-    requireAllowed(this.deps, snapshot, input.userId, 'run.finish', null, { kind: 'decide' });
+    const { run, snapshot } = await activeRunFor(this.deps, input);
+    await requireAllowed(this.deps, snapshot, input.userId, 'run.finish', null, { kind: 'decide' });
     const held = heldSections(snapshot);
     // After a rollback the normal flow's open items are skipped by it, not waived: only rollback steps are left to waive.
     const remaining = allSections(run.checklist)
@@ -84,7 +87,7 @@ export class RunEnding {
       .flatMap(({ section }) => section.items)
       .filter((i) => !isSettled(snapshot.items[i.id]));
     if (remaining.length > 0 && !input.waiveReason) {
-      refuse(this.deps, run.id, input.userId, 'run.finish', null, {
+      return await refuse(this.deps, run.id, input.userId, 'run.finish', null, {
         code: 'items_open',
         params: { count: remaining.length, firstText: remaining[0]!.text },
       });
@@ -94,16 +97,16 @@ export class RunEnding {
     const undecided = run.rollbackActive ? [] : undecidedGates(snapshot);
     if (undecided.length > 0) {
       const gate = undecided[0]!;
-      refuse(this.deps, run.id, input.userId, 'run.finish', gate.item.id, {
+      return await refuse(this.deps, run.id, input.userId, 'run.finish', gate.item.id, {
         code: 'gate_undecided',
         params: { gateText: gate.item.text, runId: run.id },
       });
     }
     const now = clock.now();
-    db.transaction(() => {
+    await db.tx(async () => {
       for (const item of remaining) {
-        saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason, by: input.userId, at: now }, now);
-        appendAudit(db, {
+        await saveItemState(db, run.id, { ...snapshot.items[item.id]!, waivedReason: input.waiveReason, by: input.userId, at: now }, now);
+        await appendAudit(db, {
           runId: run.id,
           at: now,
           actor: input.userId,
@@ -112,32 +115,32 @@ export class RunEnding {
           detail: { reason: input.waiveReason, text: item.text },
         });
       }
-    })();
-    this.end(
+    });
+    await this.end(
       run,
       run.rollbackActive ? 'rolled_back' : 'completed',
       input.userId,
       input.waiveReason ? `finished with ${remaining.length} waived: ${input.waiveReason}` : 'all items done',
     );
-    return this.deps.queries.requireRun(run.id);
+    return await this.deps.queries.requireRun(run.id);
   }
 
-  private end(run: Run, status: 'completed' | 'rolled_back' | 'aborted', userId: string, reason: string): void {
+  private async end(run: Run, status: 'completed' | 'rolled_back' | 'aborted', userId: string, reason: string): Promise<void> {
     const { db, clock, timeline, events } = this.deps;
     const now = clock.now();
-    db.transaction(() => {
-      endRun(db, run.id, status, reason, now);
-      appendAudit(db, {
+    await db.tx(async () => {
+      await endRun(db, run.id, status, reason, now);
+      await appendAudit(db, {
         runId: run.id,
         at: now,
         actor: userId,
         action: `run.${status === 'rolled_back' ? 'rolled_back' : status === 'completed' ? 'complete' : 'abort'}`,
         detail: { reason },
       });
-      bumpRunMessages(db, run.id, 'all-and-nudges');
-    })();
-    timeline.onRunEnded(run.id);
-    timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
+      await bumpRunMessages(db, run.id, 'all-and-nudges');
+    });
+    await timeline.onRunEnded(run.id);
+    await timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });
     events.messagesChanged(run.id);
     events.stateChanged(run.id);
     events.runEnded?.(run.id);
@@ -145,10 +148,13 @@ export class RunEnding {
 }
 
 /** The trigger list a Declare rollback names, or an audited refusal. */
-function triggerOf(deps: UseCaseDeps, run: Run, input: Actor & { triggerId: string }): TriggerList {
+async function triggerOf(deps: UseCaseDeps, run: Run, input: Actor & { triggerId: string }): Promise<TriggerList> {
   const trigger = triggerLists(run.checklist).find((t) => t.id === input.triggerId);
   if (trigger === undefined) {
-    refuse(deps, run.id, input.userId, 'run.rollback', `trigger:${input.triggerId}`, { code: 'unknown_trigger', params: { runId: run.id } });
+    return await refuse(deps, run.id, input.userId, 'run.rollback', `trigger:${input.triggerId}`, {
+      code: 'unknown_trigger',
+      params: { runId: run.id },
+    });
   }
   return trigger;
 }
@@ -157,27 +163,27 @@ function triggerOf(deps: UseCaseDeps, run: Run, input: Actor & { triggerId: stri
  * Switches a run to its rollback branch (once: a second No-Go or rollback changes nothing).
  * `trigger`: the trigger list and conditions seen, when it was declared from one.
  */
-export function beginRollback(
+export async function beginRollback(
   deps: UseCaseDeps,
   run: Run,
   userId: string,
   reason: string,
   now: number,
   trigger?: { list: string; conditions: string[] },
-): void {
+): Promise<void> {
   const { db, layout, timeline } = deps;
-  const started = db.transaction(() => {
-    if (!startRollback(db, run.id, reason, now)) return false;
+  const started = await db.tx(async () => {
+    if (!(await startRollback(db, run.id, reason, now))) return false;
     // The rollback branch's messages were posted on standby at start, so this inserts nothing, except
     // for a run started before they were: its rollback messages are posted now.
-    insertRunMessages(db, run.id, run.channelId, layout.keysFor(run.checklist));
-    appendAudit(db, { runId: run.id, at: now, actor: userId, action: 'run.rollback', detail: trigger ? { reason, trigger } : { reason } });
-    bumpRunMessages(db, run.id, 'all');
+    await insertRunMessages(db, run.id, run.channelId, layout.keysFor(run.checklist));
+    await appendAudit(db, { runId: run.id, at: now, actor: userId, action: 'run.rollback', detail: trigger ? { reason, trigger } : { reason } });
+    await bumpRunMessages(db, run.id, 'all');
     return true;
-  })();
+  });
   if (!started) return;
-  timeline.onRollback(run.id, now);
-  timeline.notice(run.id, 'rollback', {
+  await timeline.onRollback(run.id, now);
+  await timeline.notice(run.id, 'rollback', {
     kind: 'rollback',
     runId: run.id,
     by: userId,

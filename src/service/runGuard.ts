@@ -6,7 +6,7 @@ import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
 /** Audits a refused attempt (a `denied` row with what was tried and why), then throws the refusal. */
-export function refuse(
+export async function refuse(
   deps: UseCaseDeps,
   runId: number | null,
   userId: string,
@@ -14,33 +14,44 @@ export function refuse(
   target: string | null,
   refusal: Refusal | { code: string; params: Record<string, string | number | null> },
   teamId: string | null = null,
-): never {
-  appendAudit(deps.db, { runId, at: deps.clock.now(), actor: userId, action: 'denied', target, detail: { attempted, code: refusal.code }, teamId });
+): Promise<never> {
+  await appendAudit(deps.db, {
+    runId,
+    at: deps.clock.now(),
+    actor: userId,
+    action: 'denied',
+    target,
+    detail: { attempted, code: refusal.code },
+    teamId,
+  });
   throw new DomainError(refusal.code, refusal.params);
 }
 
 /** Asks domain/permissions.ts whether `userId` may make this attempt; a refusal is audited and thrown. */
-export function requireAllowed(
+export async function requireAllowed(
   deps: UseCaseDeps,
   snapshot: RunSnapshot,
   userId: string,
   attempted: string,
   target: string | null,
   attempt: Attempt,
-): void {
+): Promise<void> {
   const refusal = refusalFor(snapshot, userId, attempt);
-  if (refusal) refuse(deps, snapshot.run.id, userId, attempted, target, refusal);
+  if (refusal) return await refuse(deps, snapshot.run.id, userId, attempted, target, refusal);
 }
 
 /** The run a click or command names, if it exists, is in the actor's channel, and is still going. */
-export function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }): { run: Run; snapshot: RunSnapshot } {
-  const run = deps.queries.findRun(input.runId);
-  if (!run) refuse(deps, null, input.userId, 'run.touch', `run:${input.runId}`, { code: 'unknown_run', params: { runId: input.runId } });
-  requireChannel(deps, run, input);
+export async function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }): Promise<{ run: Run; snapshot: RunSnapshot }> {
+  const run = await deps.queries.findRun(input.runId);
+  if (!run) return await refuse(deps, null, input.userId, 'run.touch', `run:${input.runId}`, { code: 'unknown_run', params: { runId: input.runId } });
+  await requireChannel(deps, run, input);
   if (run.status !== 'active') {
-    refuse(deps, run.id, input.userId, 'run.touch', null, { code: 'run_ended', params: { runId: run.id, status: run.status, endedAt: run.endedAt } });
+    return await refuse(deps, run.id, input.userId, 'run.touch', null, {
+      code: 'run_ended',
+      params: { runId: run.id, status: run.status, endedAt: run.endedAt },
+    });
   }
-  return { run, snapshot: deps.queries.snapshotOf(run) };
+  return { run, snapshot: await deps.queries.snapshotOf(run) };
 }
 
 /**
@@ -49,9 +60,9 @@ export function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }
  * like a run that does not exist, so its number reveals nothing; the refusal is audited in the
  * asker's workspace, not in the run's record.
  */
-export function requireChannel(deps: UseCaseDeps, run: Run, actor: Actor): void {
+export async function requireChannel(deps: UseCaseDeps, run: Run, actor: Actor): Promise<void> {
   if (isOtherTenant(run, actor)) {
-    appendAudit(deps.db, {
+    await appendAudit(deps.db, {
       runId: null,
       at: deps.clock.now(),
       actor: actor.userId,
@@ -63,5 +74,5 @@ export function requireChannel(deps: UseCaseDeps, run: Run, actor: Actor): void 
     throw new DomainError('unknown_run', { runId: run.id });
   }
   if (run.channelId === actor.channelId) return;
-  refuse(deps, run.id, actor.userId, 'run.touch', `channel:${actor.channelId}`, { code: 'wrong_channel', params: { runId: run.id } });
+  return await refuse(deps, run.id, actor.userId, 'run.touch', `channel:${actor.channelId}`, { code: 'wrong_channel', params: { runId: run.id } });
 }

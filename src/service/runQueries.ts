@@ -32,35 +32,35 @@ export class RunQueries {
    * rolled back is never served from here. The records are frozen and shared: never mutate them.
    * Bounded like the checklists and windows (RunCache): every active run, a few ended ones.
    */
-  private readonly itemCache = new RunCache<{ token: bigint; items: Record<string, ItemState> }>();
+  private readonly itemCache = new RunCache<{ token: string; items: Record<string, ItemState> }>();
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {}
 
-  snapshot(runId: number): RunSnapshot {
-    return this.snapshotOf(this.requireRun(runId));
+  async snapshot(runId: number): Promise<RunSnapshot> {
+    return await this.snapshotOf(await this.requireRun(runId));
   }
 
   /** The snapshot of a run already read (a click reads its run once, not once per check). */
-  snapshotOf(run: Run): RunSnapshot {
+  async snapshotOf(run: Run): Promise<RunSnapshot> {
     const runId = run.id;
     return {
       run,
-      items: this.itemsOf(run),
-      votes: listGateVotes(this.db, runId),
-      roles: listRoles(this.db, runId),
-      github: gateDeployments(this.db, runId),
+      items: await this.itemsOf(run),
+      votes: await listGateVotes(this.db, runId),
+      roles: await listRoles(this.db, runId),
+      github: await gateDeployments(this.db, runId),
     };
   }
 
   /** Every item's state: cached while the run's item-state token has not moved. */
-  itemsOf(run: Run): Record<string, ItemState> {
-    const token = itemStatesToken(this.db, run.id);
+  async itemsOf(run: Run): Promise<Record<string, ItemState>> {
+    const token = await itemStatesToken(this.db, run.id);
     const cached = this.itemCache.get(run.id);
     if (token !== null && cached?.token === token) return cached.items;
-    const items = Object.freeze(withTemplateStates(run.checklist, listItemStates(this.db, run.id)));
+    const items = Object.freeze(withTemplateStates(run.checklist, await listItemStates(this.db, run.id)));
     if (token !== null) this.itemCache.set(run.id, run.status === 'active', { token, items });
     return items;
   }
@@ -71,21 +71,21 @@ export class RunQueries {
    * reads no item rows either. Should the write be rolled back, the database's token goes back to
    * one the cache no longer holds, and the next read fetches the rows again.
    */
-  saveItemState(run: Run, basis: Record<string, ItemState>, state: ItemState, now: number): void {
-    const before = itemStatesToken(this.db, run.id);
-    saveItemState(this.db, run.id, state, now);
+  async saveItemState(run: Run, basis: Record<string, ItemState>, state: ItemState, now: number): Promise<void> {
+    const before = await itemStatesToken(this.db, run.id);
+    await saveItemState(this.db, run.id, state, now);
     const cached = this.itemCache.get(run.id);
     if (before === null || cached?.token !== before || cached.items !== basis) return;
     const items = Object.freeze({ ...basis, [state.itemId]: state });
-    this.itemCache.set(run.id, run.status === 'active', { token: itemStatesToken(this.db, run.id)!, items });
+    this.itemCache.set(run.id, run.status === 'active', { token: (await itemStatesToken(this.db, run.id))!, items });
   }
 
-  findRun(runId: number): Run | null {
-    return findRun(this.db, runId) ?? null;
+  async findRun(runId: number): Promise<Run | null> {
+    return (await findRun(this.db, runId)) ?? null;
   }
 
-  requireRun(runId: number): Run {
-    const run = findRun(this.db, runId);
+  async requireRun(runId: number): Promise<Run> {
+    const run = await findRun(this.db, runId);
     if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
     return run;
   }
@@ -94,19 +94,19 @@ export class RunQueries {
    * The run a command in this channel means: the one named (`#12` or `12`), or the only
    * active one. With several active runs and none named, the error lists them.
    */
-  resolveRun(
+  async resolveRun(
     channelId: string,
     runRef: string | null,
     asker?: { userId: string; teamId: string | null },
     options: { orLastEnded?: boolean } = {},
-  ): Run {
+  ): Promise<Run> {
     if (runRef) {
       const id = Number(runRef.replace(/^#/, ''));
       if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('bad_run_id', { ref: runRef });
-      const run = findRun(this.db, id);
+      const run = await findRun(this.db, id);
       if (run && asker && isOtherTenant(run, asker)) {
         // Another workspace's run: answered as missing, and the attempt audited in the asker's workspace.
-        appendAudit(this.db, {
+        await appendAudit(this.db, {
           runId: null,
           at: this.now(),
           actor: asker.userId,
@@ -121,34 +121,36 @@ export class RunQueries {
       }
       return run;
     }
-    const active = listActiveRunsInChannel(this.db, channelId);
+    const active = await listActiveRunsInChannel(this.db, channelId);
     if (active.length === 1) return active[0]!;
     // Reading commands (status, export) mean the run that just ended when nothing else is going.
-    const last = options.orLastEnded && active.length === 0 ? listRecentRunsInChannel(this.db, channelId, 1)[0] : undefined;
+    const last = options.orLastEnded && active.length === 0 ? (await listRecentRunsInChannel(this.db, channelId, 1))[0] : undefined;
     if (last && !(asker && isOtherTenant(last, asker))) return last;
     if (active.length === 0) throw new DomainError('no_active_run');
     throw new DomainError('ambiguous_run', { runIds: active.map((r) => r.id), names: active.map((r) => r.checklistName) });
   }
 
-  recentRuns(channelId: string, limit = 15): RunSummary[] {
-    return listRecentRunsInChannel(this.db, channelId, limit).map((run) => this.summarise(run));
+  async recentRuns(channelId: string, limit = 15): Promise<RunSummary[]> {
+    const summaries: RunSummary[] = [];
+    for (const run of await listRecentRunsInChannel(this.db, channelId, limit)) summaries.push(await this.summarise(run));
+    return summaries;
   }
 
-  summarise(run: Run): RunSummary {
+  async summarise(run: Run): Promise<RunSummary> {
     // One snapshot of the run already read serves both counts: the run is not read again.
-    const snapshot = this.snapshotOf(run);
+    const snapshot = await this.snapshotOf(run);
     const held = run.rollbackActive ? new Set<string>() : rollbackItemIds(run.checklist);
     const counted = allItems(run.checklist).filter((i) => !held.has(i.id));
     return { run, done: counted.filter((i) => isSettled(snapshot.items[i.id])).length, total: counted.length, tally: tallyItems(snapshot) };
   }
 
-  itemText(runId: number, itemId: string): string {
-    return findItem(this.requireRun(runId).checklist, itemId).item.text;
+  async itemText(runId: number, itemId: string): Promise<string> {
+    return findItem((await this.requireRun(runId)).checklist, itemId).item.text;
   }
 
   /** The run's audit record, oldest first, for `/deploy export`. */
-  audit(runId: number): AuditEntry[] {
-    return listAudit(this.db, runId);
+  async audit(runId: number): Promise<AuditEntry[]> {
+    return await listAudit(this.db, runId);
   }
 }
 

@@ -23,7 +23,7 @@ export interface StartRunInput {
 export class StartRun {
   constructor(private readonly deps: UseCaseDeps) {}
 
-  startRun(input: StartRunInput): { run: Run; note: string | null } {
+  async startRun(input: StartRunInput): Promise<{ run: Run; note: string | null }> {
     const { db, clock, catalog, layout, timeline, events, queries } = this.deps;
     const checklist = catalog.get(input.checklistName);
     const timezone = input.timezone ?? checklist.settings.timezone ?? 'UTC';
@@ -37,8 +37,8 @@ export class StartRun {
       t0 = parsed.t0;
       note = parsed.note ?? null;
     }
-    const runId = db.transaction(() => {
-      const id = insertRun(db, {
+    const runId = await db.tx(async () => {
+      const id = await insertRun(db, {
         checklist,
         channelId: input.channelId,
         teamId: input.teamId,
@@ -49,13 +49,13 @@ export class StartRun {
         now,
       });
       for (const [role, users] of Object.entries(checklist.settings.roles ?? {})) {
-        for (const user of users) assignRole(db, id, role, user, 'checklist', now);
+        for (const user of users) await assignRole(db, id, role, user, 'checklist', now);
       }
       if (!(checklist.settings.roles && Object.keys(checklist.settings.roles).some((r) => normaliseRole(r) === LEAD))) {
-        assignRole(db, id, LEAD, input.userId, input.userId, now);
+        await assignRole(db, id, LEAD, input.userId, input.userId, now);
       }
-      insertRunMessages(db, id, input.channelId, layout.keysFor(checklist));
-      appendAudit(db, {
+      await insertRunMessages(db, id, input.channelId, layout.keysFor(checklist));
+      await appendAudit(db, {
         runId: id,
         at: now,
         actor: input.userId,
@@ -63,10 +63,10 @@ export class StartRun {
         detail: { checklist: checklist.name, source: checklist.source, t0, timezone, channel: input.channelId },
       });
       return id;
-    })();
-    timeline.planRun(runId);
+    });
+    await timeline.planRun(runId);
     events.messagesChanged(runId);
     events.stateChanged(runId);
-    return { run: queries.requireRun(runId), note };
+    return { run: await queries.requireRun(runId), note };
   }
 }

@@ -21,30 +21,30 @@ export interface Tenant {
 export class Tenancy {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  left(tenant: Tenant, event: 'app_uninstalled' | 'tokens_revoked'): { runIds: number[]; hadInstallation: boolean } {
+  async left(tenant: Tenant, event: 'app_uninstalled' | 'tokens_revoked'): Promise<{ runIds: number[]; hadInstallation: boolean }> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const scope = this.scope(tenant);
-    return db.transaction(() => {
-      const hadInstallation = removeInstallation(db, tenantKeyOf(tenantQuery(tenant)));
-      const runIds = suspendTenantRuns(db, scope, now);
-      for (const runId of runIds) appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event } });
+    return await db.tx(async () => {
+      const hadInstallation = await removeInstallation(db, tenantKeyOf(tenantQuery(tenant)));
+      const runIds = await suspendTenantRuns(db, scope, now);
+      for (const runId of runIds) await appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event } });
       if (runIds.length === 0) {
-        appendAudit(db, { runId: null, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event, ...scope }, teamId: scope.teamId });
+        await appendAudit(db, { runId: null, at: now, actor: 'slack', action: 'app.uninstalled', detail: { event, ...scope }, teamId: scope.teamId });
       }
       return { runIds, hadInstallation };
-    })();
+    });
   }
 
   /** A (re)install: the tenant's suspended runs carry on. */
-  arrived(tenant: Tenant): number[] {
+  async arrived(tenant: Tenant): Promise<number[]> {
     const { db, clock } = this.deps;
     const now = clock.now();
-    return db.transaction(() => {
-      const runIds = resumeTenantRuns(db, this.scope(tenant));
-      for (const runId of runIds) appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.installed', detail: {} });
+    return await db.tx(async () => {
+      const runIds = await resumeTenantRuns(db, this.scope(tenant));
+      for (const runId of runIds) await appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.installed', detail: {} });
       return runIds;
-    })();
+    });
   }
 
   /** An org-wide install covers every workspace of its org; a workspace install, its own runs. */

@@ -31,7 +31,7 @@ export class TimelineService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly snapshotOf: (runId: number) => RunSnapshot,
+    private readonly snapshotOf: (runId: number) => Promise<RunSnapshot>,
     private readonly onQueued: () => void,
   ) {
     this.windowQueries = new TimelineWindows(db);
@@ -40,67 +40,65 @@ export class TimelineService {
 
   // Window queries and the poller's row lifecycle, answered by the two parts above; kept here so
   // the paging, rendering and poller code that holds a TimelineService keeps working as it is.
-  windows(run: Run): SectionWindow[] {
-    return this.windowQueries.windows(run);
+  async windows(run: Run): Promise<SectionWindow[]> {
+    return await this.windowQueries.windows(run);
   }
   sectionStates(snapshot: RunSnapshot, windows: SectionWindow[], now: number): Map<string, SectionTimelineState> {
     return this.windowQueries.sectionStates(snapshot, windows, now);
   }
-  claimDue(limit = 20): ReminderRow[] {
-    return this.delivery.claimDue(limit);
+  async claimDue(limit = 20): Promise<ReminderRow[]> {
+    return await this.delivery.claimDue(limit);
   }
-  prepare(row: ReminderRow): OutgoingReminder | null {
-    return this.delivery.prepare(row);
+  async prepare(row: ReminderRow): Promise<OutgoingReminder | null> {
+    return await this.delivery.prepare(row);
   }
-  complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): void {
-    this.delivery.complete(outgoing, sentAt, messageTs, postedText);
+  async complete(outgoing: OutgoingReminder, sentAt: number, messageTs: string | null, postedText?: string): Promise<void> {
+    await this.delivery.complete(outgoing, sentAt, messageTs, postedText);
   }
   /** An overdue nudge adopted as a run message (nudgeMessages.ts): what it said, for which section. */
-  postedNudge(reminderId: number): { runId: number; sectionId: string; text: string } | null {
-    return postedNudge(this.db, reminderId);
+  async postedNudge(reminderId: number): Promise<{ runId: number; sectionId: string; text: string } | null> {
+    return await postedNudge(this.db, reminderId);
   }
-  recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): void {
-    this.delivery.recordSent(row, sentAt, late, messageTs);
+  async recordSent(row: ReminderRow, sentAt: number, late: boolean, messageTs: string | null): Promise<void> {
+    await this.delivery.recordSent(row, sentAt, late, messageTs);
   }
-  retryLater(row: ReminderRow, retryInMs: number, error: string): void {
-    this.delivery.retryLater(row, retryInMs, error);
+  async retryLater(row: ReminderRow, retryInMs: number, error: string): Promise<void> {
+    await this.delivery.retryLater(row, retryInMs, error);
   }
-  giveUp(row: ReminderRow, error: string): void {
-    this.delivery.giveUp(row, error);
+  async giveUp(row: ReminderRow, error: string): Promise<void> {
+    await this.delivery.giveUp(row, error);
   }
 
-  planRun(runId: number): void {
-    const run = this.requireRun(runId);
+  async planRun(runId: number): Promise<void> {
+    const run = await this.requireRun(runId);
     // Planned from the moment the run was created, so what counts as "already due" does not
     // depend on how many milliseconds passed between creating and planning.
-    upsertReminders(this.db, runId, this.sectionPlan(run, run.createdAt).map(toNewReminder));
+    await upsertReminders(this.db, runId, (await this.sectionPlan(run, run.createdAt)).map(toNewReminder));
     this.onQueued();
   }
 
-  planItemTimer(runId: number, itemId: string, startedAt: number): void {
-    const run = this.requireRun(runId);
+  async planItemTimer(runId: number, itemId: string, startedAt: number): Promise<void> {
+    const run = await this.requireRun(runId);
     const { phase, item } = findItem(run.checklist, itemId);
     // In the rollback a step's timer is its time box: it runs out (and pages) rather than just ringing.
     const planned = phase.kind === 'rollback' ? planTimebox(runId, item, startedAt) : planItemTimer(runId, item, startedAt);
-    if (planned) upsertReminders(this.db, runId, [planned]);
+    if (planned) await upsertReminders(this.db, runId, [planned]);
     this.onQueued();
   }
 
   /** Stops the normal phases' reminders and starts the rollback's time boxes. */
-  onRollback(runId: number, startedAt: number): void {
-    const run = this.requireRun(runId);
-    cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
-    upsertReminders(this.db, runId, [
+  async onRollback(runId: number, startedAt: number): Promise<void> {
+    const run = await this.requireRun(runId);
+    await cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
+    await upsertReminders(this.db, runId, [
       ...planRollbackTimeboxes(runId, run.checklist, startedAt),
-      ...this.sectionPlan(run, this.clock.now())
-        .filter((r) => this.isRollbackSection(run.checklist, r.sectionId))
-        .map(toNewReminder),
+      ...(await this.sectionPlan(run, this.clock.now())).filter((r) => this.isRollbackSection(run.checklist, r.sectionId)).map(toNewReminder),
     ]);
     this.onQueued();
   }
 
-  onRunEnded(runId: number): void {
-    cancelPendingReminders(this.db, runId, { kinds: [...SECTION_KINDS, 'timer_done', 'timebox_expired'] });
+  async onRunEnded(runId: number): Promise<void> {
+    await cancelPendingReminders(this.db, runId, { kinds: [...SECTION_KINDS, 'timer_done', 'timebox_expired'] });
   }
 
   /**
@@ -108,18 +106,25 @@ export class TimelineService {
    * from the new windows (their keys hold their due time, so a moved reminder is a new row),
    * and the channel is told the new schedule.
    */
-  onT0Moved(runId: number, userId: string, oldT0: number): void {
-    const run = this.requireRun(runId);
+  async onT0Moved(runId: number, userId: string, oldT0: number): Promise<void> {
+    const run = await this.requireRun(runId);
     const now = this.clock.now();
-    cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
-    upsertReminders(this.db, runId, this.sectionPlan(run, now).map(toNewReminder));
+    await cancelPendingReminders(this.db, runId, { kinds: SECTION_KINDS });
+    await upsertReminders(this.db, runId, (await this.sectionPlan(run, now)).map(toNewReminder));
     const minutes = slipMinutes(oldT0, run.t0);
-    this.notice(runId, `t0@${keyStamp(now)}:${run.t0}`, { kind: 't0_moved', runId, title: run.checklist.title, by: userId, minutes, t0: run.t0 });
+    await this.notice(runId, `t0@${keyStamp(now)}:${run.t0}`, {
+      kind: 't0_moved',
+      runId,
+      title: run.checklist.title,
+      by: userId,
+      minutes,
+      t0: run.t0,
+    });
   }
 
   /** Queues a message to the run's channel; `key` makes it once-only. */
-  notice(runId: number, key: string, notice: RunNotice): void {
-    upsertReminders(this.db, runId, [{ key: `r${runId}:notice:${key}`, kind: 'notice', dueAt: this.clock.now(), payload: { notice } }]);
+  async notice(runId: number, key: string, notice: RunNotice): Promise<void> {
+    await upsertReminders(this.db, runId, [{ key: `r${runId}:notice:${key}`, kind: 'notice', dueAt: this.clock.now(), payload: { notice } }]);
     this.onQueued();
   }
 
@@ -127,12 +132,12 @@ export class TimelineService {
    * Someone pressed "Acknowledge" on an overdue nudge: it stops repeating for the sections it named
    * (one, or all of a shared nudge's), each audited, and their page waits the grace period again.
    */
-  acknowledgeOverdue(input: { userId: string; channelId: string; runId: number; sectionIds: string[] }): void {
+  async acknowledgeOverdue(input: { userId: string; channelId: string; runId: number; sectionIds: string[] }): Promise<void> {
     const { userId, runId, sectionIds } = input;
     // Only a live nudge of a run in the clicker's channel can be acknowledged: an acknowledgement for
     // a run that has ended, or for a section the run does not have (a stale or forged button), would
     // put an action into the run's audit record that never meant anything (found by test/integration/fuzz.test.ts).
-    const run = findRun(this.db, runId);
+    const run = await findRun(this.db, runId);
     if (!run) throw new DomainError('unknown_run', { runId, inChannel: false });
     if (run.channelId !== input.channelId) throw new DomainError('wrong_channel', { runId: run.id });
     if (run.status !== 'active') throw new DomainError('run_ended', { runId: run.id, status: run.status, endedAt: run.endedAt });
@@ -141,20 +146,20 @@ export class TimelineService {
       throw new DomainError('unknown_section');
     }
     const now = this.clock.now();
-    this.db.transaction(() => {
+    await this.db.tx(async () => {
       const acked = new Set(sectionIds);
       // A nudge series stops once every section it names is acknowledged (now or before); a shared
       // series with a section nobody acknowledged goes on for that one (prepare leaves the others out).
-      const before = latestAuditAt(this.db, runId, 'overdue.acknowledge');
-      const pending = listReminders(this.db, runId).filter(
+      const before = await latestAuditAt(this.db, runId, 'overdue.acknowledge');
+      const pending = (await listReminders(this.db, runId)).filter(
         (r) => r.status === 'pending' && r.kind === 'overdue' && sectionIdsOf(r).every((id) => acked.has(id) || before.has(id)),
       );
-      cancelPendingReminders(this.db, runId, { keys: pending.map((r) => r.key) });
+      await cancelPendingReminders(this.db, runId, { keys: pending.map((r) => r.key) });
       for (const section of sections) {
         if (!section) continue;
         // The page for this section (if paging is on) now waits the grace period from this moment.
         const pageDeferredUntil = now + pageGraceFor(run.checklist.settings, section.title) * 60_000;
-        appendAudit(this.db, {
+        await appendAudit(this.db, {
           runId,
           at: now,
           actor: userId,
@@ -163,13 +168,13 @@ export class TimelineService {
           detail: { nudges: 'snoozed', pageDeferredUntil },
         });
       }
-    })();
+    });
   }
 
-  private sectionPlan(run: Run, now: number): PlannedReminder[] {
-    const snapshot = this.snapshotOf(run.id);
+  private async sectionPlan(run: Run, now: number): Promise<PlannedReminder[]> {
+    const snapshot = await this.snapshotOf(run.id);
     const held = heldSections(snapshot);
-    return planReminders({ run, checklist: run.checklist, windows: this.windowQueries.windows(run), now }).filter(
+    return planReminders({ run, checklist: run.checklist, windows: await this.windowQueries.windows(run), now }).filter(
       (r) => !r.sectionId || !held.has(r.sectionId),
     );
   }
@@ -178,8 +183,8 @@ export class TimelineService {
     return checklist.phases.some((p) => p.kind === 'rollback' && p.sections.some((s) => s.id === sectionId));
   }
 
-  private requireRun(runId: number): Run {
-    const run = findRun(this.db, runId);
+  private async requireRun(runId: number): Promise<Run> {
+    const run = await findRun(this.db, runId);
     if (!run) throw new Error(`run ${runId} vanished`);
     return run;
   }

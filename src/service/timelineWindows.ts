@@ -14,8 +14,8 @@ export class TimelineWindows {
   constructor(private readonly db: Db) {}
 
   /** Every section's window: the schedule from T-0, with rollback windows once a rollback started. */
-  windows(run: Run): SectionWindow[] {
-    const started = run.rollbackActive ? rollbackStartedAt(this.db, run.id) : null;
+  async windows(run: Run): Promise<SectionWindow[]> {
+    const started = run.rollbackActive ? await rollbackStartedAt(this.db, run.id) : null;
     // The schedule is a pure function of these; reminders, renders and paging ask for it constantly.
     const cacheKey = `${run.t0}:${run.slipMinutes}:${run.timezone}:${started ?? ''}`;
     const cached = this.windowCache.get(run.id);

@@ -15,8 +15,8 @@ export class UpdatePosting {
   constructor(private readonly deps: UseCaseDeps) {}
 
   /** The template and its draft, once the person is known to be allowed to post it. */
-  draft(input: Actor & { runId: number; refIndex: number; link: string | null }): { template: CommsTemplate; text: string } {
-    const { snapshot, template } = this.allowed(input);
+  async draft(input: Actor & { runId: number; refIndex: number; link: string | null }): Promise<{ template: CommsTemplate; text: string }> {
+    const { snapshot, template } = await this.allowed(input);
     const run = snapshot.run;
     const text = fillTemplate(template.text, {
       title: run.checklist.title,
@@ -29,18 +29,18 @@ export class UpdatePosting {
     return { template, text };
   }
 
-  post(input: Actor & { runId: number; refIndex: number; text: string }): void {
-    const { snapshot, template } = this.allowed(input);
+  async post(input: Actor & { runId: number; refIndex: number; text: string }): Promise<void> {
+    const { snapshot, template } = await this.allowed(input);
     const text = input.text.trim();
     if (text === '' || text.length > UPDATE_MAX_CHARS) {
-      refuse(this.deps, input.runId, input.userId, 'update.post', template.title, {
+      return await refuse(this.deps, input.runId, input.userId, 'update.post', template.title, {
         code: text === '' ? 'update_empty' : 'update_too_long',
         params: { chars: text.length, max: UPDATE_MAX_CHARS },
       });
     }
     const now = this.deps.clock.now();
     const runId = snapshot.run.id;
-    appendAudit(this.deps.db, {
+    await appendAudit(this.deps.db, {
       runId,
       at: now,
       actor: input.userId,
@@ -48,7 +48,7 @@ export class UpdatePosting {
       target: template.title,
       detail: { text, edited: text !== template.text },
     });
-    this.deps.timeline.notice(runId, `update@${now}:${input.userId}`, {
+    await this.deps.timeline.notice(runId, `update@${now}:${input.userId}`, {
       kind: 'update_posted',
       runId,
       by: input.userId,
@@ -57,13 +57,16 @@ export class UpdatePosting {
     });
   }
 
-  private allowed(input: Actor & { runId: number; refIndex: number }): { snapshot: RunSnapshot; template: CommsTemplate } {
-    const { run, snapshot } = activeRunFor(this.deps, input);
+  private async allowed(input: Actor & { runId: number; refIndex: number }): Promise<{ snapshot: RunSnapshot; template: CommsTemplate }> {
+    const { run, snapshot } = await activeRunFor(this.deps, input);
     const template = templatesOf(run.checklist).find((t) => t.refIndex === input.refIndex);
     if (!template) {
-      refuse(this.deps, run.id, input.userId, 'update.post', `ref:${input.refIndex}`, { code: 'unknown_template', params: { runId: run.id } });
+      return await refuse(this.deps, run.id, input.userId, 'update.post', `ref:${input.refIndex}`, {
+        code: 'unknown_template',
+        params: { runId: run.id },
+      });
     }
-    requireAllowed(this.deps, snapshot, input.userId, 'update.post', template.title, { kind: 'post_update' });
+    await requireAllowed(this.deps, snapshot, input.userId, 'update.post', template.title, { kind: 'post_update' });
     return { snapshot, template };
   }
 }

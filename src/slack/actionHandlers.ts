@@ -27,7 +27,7 @@ export interface ActionDeps {
   /** Resolving a page by hand from its notice; absent, the Resolve button is answered as unknown. */
   pages?: Pick<PageService, 'resolveByHand'>;
   /** A link to a run's overview, for the `[URL]` of a communication template. */
-  linkToRun?: (runId: number) => string | null;
+  linkToRun?: (runId: number) => Promise<string | null>;
 }
 
 type Payload = BlockAction;
@@ -49,8 +49,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
         body: Payload,
         action: Record<string, unknown>,
         client: WebClient,
-      ) => void | { after?: () => Promise<void>; ask?: { text: string; blocks: KnownBlock[] } },
-      options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => void } = {},
+      ) => Promise<void | { after?: () => Promise<void>; ask?: { text: string; blocks: KnownBlock[] } }>,
+      options: { rerenderOnRefusal?: (body: Payload, action: Record<string, unknown>) => Promise<void> } = {},
     ) =>
     async ({
       ack,
@@ -70,15 +70,15 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       let ask: { text: string; blocks: KnownBlock[] } | undefined;
       try {
         // Committed with the other clicks of this turn; resolves only once that commit is on disk.
-        const result = await deps.services.clicks.run(() =>
-          work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client),
+        const result = await deps.services.clicks.run(
+          async () => await work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client),
         );
         after = result ? result.after : undefined;
         ask = result ? result.ask : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
         try {
-          options.rerenderOnRefusal?.(body as Payload, (action ?? {}) as Record<string, unknown>);
+          await options.rerenderOnRefusal?.(body as Payload, (action ?? {}) as Record<string, unknown>);
         } catch {
           // The refusal is what matters; a failed re-render is retried by the next change.
         }
@@ -96,24 +96,24 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     };
 
   /** A refused checkbox click: Slack already shows the box ticked, so re-render to put it back. */
-  const rerenderRun = (body: Payload, action: Record<string, unknown>) => {
+  const rerenderRun = async (body: Payload, action: Record<string, unknown>) => {
     const ref = parseItemsBlockId(String(action.block_id ?? '')) ?? parseItemRef(String(action.value ?? ''));
     if (!ref) return;
-    items.redraw({ ...actorOf(body), runId: ref.runId });
+    await items.redraw({ ...actorOf(body), runId: ref.runId });
   };
 
   app.action(
     ActionIds.itemCheckboxes,
     handle(
       'checkbox click',
-      (body, action) => {
+      async (body, action) => {
         const actor = actorOf(body);
         const ref = parseItemsBlockId(String(action.block_id ?? ''));
         if (!ref) throw new DomainError('bad_block_id', { text: 'That checklist message is not one I recognise.' });
         const changes = diffCheckboxes(body.message?.blocks, String(action.block_id), action.selected_options);
         if (changes.length === 0) return;
         // One click changes one box; if a stale view yields more, each is applied as a "set", never a toggle.
-        for (const change of changes) items.setItem({ ...actor, runId: ref.runId, itemId: change.itemId, done: change.done });
+        for (const change of changes) await items.setItem({ ...actor, runId: ref.runId, itemId: change.itemId, done: change.done });
       },
       { rerenderOnRefusal: rerenderRun },
     ),
@@ -121,31 +121,31 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.itemButton,
-    handle('item button', (body, action) => {
+    handle('item button', async (body, action) => {
       const actor = actorOf(body);
       const ref = itemRefOf(action);
       // The button's label is what the clicker saw: "Done" sets done, "Undo" clears it.
       const label = String((action.text as { text?: string } | undefined)?.text ?? 'Done');
-      items.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
+      await items.setItem({ ...actor, runId: ref.runId, itemId: ref.itemId, done: !/^undo/i.test(label) });
     }),
   );
 
   app.action(
     ActionIds.timerStart,
-    handle('timer start', (body, action) => {
+    handle('timer start', async (body, action) => {
       const actor = actorOf(body);
       const ref = itemRefOf(action);
-      items.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
+      await items.startTimer({ ...actor, runId: ref.runId, itemId: ref.itemId });
     }),
   );
 
   app.action(
     ActionIds.gateGo,
-    handle('gate go', (body, action) => {
+    handle('gate go', async (body, action) => {
       const actor = actorOf(body);
       const ref = itemRefOf(action);
       try {
-        gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
+        await gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null });
       } catch (error) {
         // A Go over open items is a question back, not a refusal: it comes with its confirm button.
         if (error instanceof DomainError && error.code === 'confirm_go_open') return { ask: confirmGoMessage(error) };
@@ -156,26 +156,31 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.gateGoConfirm,
-    handle('gate go confirmed', (body, action) => {
+    handle('gate go confirmed', async (body, action) => {
       const actor = actorOf(body);
       const ref = itemRefOf(action);
-      gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null, confirmOpen: true });
+      await gates.voteGate({ ...actor, runId: ref.runId, itemId: ref.itemId, vote: 'go', reason: null, confirmOpen: true });
     }),
   );
 
   app.action(
     ActionIds.gateNoGo,
-    handle('gate no-go', (body, action, client) => {
+    handle('gate no-go', async (body, action, client) => {
       const actor = actorOf(body);
       const ref = itemRefOf(action);
       // Check the vote is allowed before asking for a reason, so nobody types one in vain.
-      gates.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
+      await gates.checkCanVote({ ...actor, runId: ref.runId, itemId: ref.itemId });
       const triggerId = body.trigger_id;
       return {
         after: async () => {
           await client.views.open({
             trigger_id: triggerId,
-            view: noGoModal({ runId: ref.runId, itemId: ref.itemId, channelId: actor.channelId, itemText: runs.itemText(ref.runId, ref.itemId) }),
+            view: noGoModal({
+              runId: ref.runId,
+              itemId: ref.itemId,
+              channelId: actor.channelId,
+              itemText: await runs.itemText(ref.runId, ref.itemId),
+            }),
           });
         },
       };
@@ -184,19 +189,19 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.overdueAck,
-    handle('overdue acknowledge', (body, action) => {
+    handle('overdue acknowledge', async (body, action) => {
       const actor = actorOf(body);
       const ref = parseSectionsRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-      timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionIds: ref.sectionIds });
+      await timeline.acknowledgeOverdue({ ...actor, runId: ref.runId, sectionIds: ref.sectionIds });
     }),
   );
 
   app.action(
     ActionIds.pageResolve,
-    handle('page resolve', (body, action) => {
+    handle('page resolve', async (body, action) => {
       if (!deps.pages) throw new DomainError('Paging is off, so there is no page to resolve here.', 'paging_off');
-      deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
+      await deps.pages.resolveByHand({ ...actorOf(body), dedupKey: String(action.value ?? '') });
     }),
   );
 
@@ -205,8 +210,9 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.declareRollback,
-    handle('declare rollback', (body, action, client) =>
-      declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
+    handle(
+      'declare rollback',
+      async (body, action, client) => await declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
     ),
   );
   registerDeclareRollbackModal(app, deps);
@@ -217,8 +223,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
     notOurs: 'This form is not one I recognise; close it and click No-Go again.',
     parse: parseNoGoSubmission,
     // A submission without a user id is refused before this: it cannot be anyone's vote.
-    act: (submission, userId, body) =>
-      gates.voteGate({
+    act: async (submission, userId, body) =>
+      await gates.voteGate({
         userId,
         channelId: submission.channelId,
         teamId: teamOf(body),

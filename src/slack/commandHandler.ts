@@ -99,7 +99,7 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
                 { queries: deps.services.queries, directory: deps.directory, now: deps.now },
               ),
             }
-          : runCommand(parsed, invocation, deps);
+          : await runCommand(parsed, invocation, deps);
     } catch (error) {
       reply = { text: errorText(error, deps.logger, `/deploy ${parsed.kind}`) };
     }
@@ -121,7 +121,7 @@ export function registerCommandHandler(app: App, deps: CommandDeps): void {
   });
 }
 
-function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply {
+async function runCommand(command: Command, who: Invocation, deps: CommandDeps): Promise<Reply> {
   const { queries: runs, timeline } = deps.services;
   const { starting, ending, t0, roles: roleAssignment } = deps.services;
   const now = deps.now();
@@ -134,7 +134,7 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
     case 'checklists':
       return { text: checklistsText(deps.catalog) };
     case 'start': {
-      const { run, note } = starting.startRun({
+      const { run, note } = await starting.startRun({
         checklistName: command.checklist,
         when: command.when,
         timezone: command.timezone,
@@ -144,13 +144,15 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
         userId: who.userId,
       });
       return {
-        text: startReplyText(run, note, missedWindows(run, timeline.windows(run))) + unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id))),
+        text:
+          startReplyText(run, note, missedWindows(run, await timeline.windows(run))) +
+          unfilledRolesText(rolesNobodyHolds(await runs.snapshot(run.id))),
       };
     }
     case 'status': {
-      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
-      const snapshot = runs.snapshot(run.id);
-      const windows = timeline.windows(run);
+      const run = await runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
+      const snapshot = await runs.snapshot(run.id);
+      const windows = await timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
       return {
         text: renderStatusText(
@@ -158,82 +160,82 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
           windows,
           now,
           (id) => states.get(id) ?? 'unscheduled',
-          deps.services.reports.sectionHistory(run.checklistName),
+          await deps.services.reports.sectionHistory(run.checklistName),
         ),
       };
     }
     case 'schedule': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      const snapshot = runs.snapshot(run.id);
-      const windows = timeline.windows(run);
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      const snapshot = await runs.snapshot(run.id);
+      const windows = await timeline.windows(run);
       const states = timeline.sectionStates(snapshot, windows, now);
       return { text: renderScheduleText(snapshot, windows, now, (id) => states.get(id) ?? 'unscheduled') };
     }
     case 'ref': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
+      const run = await runs.resolveRun(who.channelId, command.run, who);
       const text = renderReferenceText(run.id, run.checklist, command.section, command.part);
       const template = command.section === null ? undefined : templateFor(run.checklist, command.section);
       return template ? { text, blocks: templateReplyBlocks(text, run.id, template.refIndex) } : { text };
     }
     case 'runs':
-      return { text: renderRunListText(runs.recentRuns(who.channelId), now) };
+      return { text: renderRunListText(await runs.recentRuns(who.channelId), now) };
     case 'abort': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      ending.abort({ ...actor, runId: run.id, reason: command.reason });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      await ending.abort({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Run #${run.id} aborted. The channel has been told.` };
     }
     case 'finish': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      const ended = ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      const ended = await ending.finish({ ...actor, runId: run.id, waiveReason: command.waive });
       return { text: `Run #${run.id} finished: ${ended.status.replace('_', ' ')}. \`/deploy export #${run.id}\` gives its audit record.` };
     }
     case 'waive': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      const gateText = deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      const gateText = await deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
       return { text: gateWaivedText(run.id, gateText, command.reason) };
     }
     case 'rollback': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      ending.rollback({ ...actor, runId: run.id, reason: command.reason });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      await ending.rollback({ ...actor, runId: run.id, reason: command.reason });
       return { text: `Rollback declared on run #${run.id}. Its steps, on standby until now, are live in their message.` };
     }
     case 'slip': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
+      const run = await runs.resolveRun(who.channelId, command.run, who);
       // Up to a year here: a slip past a week is read, then asks for `confirm` (service/t0Moves.ts).
       const duration = parseDuration(command.duration, { maxMinutes: 366 * 24 * 60 });
       if (!duration.ok) throw new DomainError('bad_duration', { message: duration.error });
-      const moved = t0.slip({ ...actor, runId: run.id, minutes: duration.minutes, confirmed: command.confirm });
+      const moved = await t0.slip({ ...actor, runId: run.id, minutes: duration.minutes, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'reschedule': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      const moved = t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      const moved = await t0.reschedule({ ...actor, runId: run.id, when: command.when, confirmed: command.confirm });
       return { text: `Run #${run.id}: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.` };
     }
     case 'role': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      roleAssignment.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      await roleAssignment.setRole({ ...actor, runId: run.id, role: command.role, targetUserId: command.userId, remove: command.remove });
       const person = mention(command.userId);
       const role = escapeMrkdwn(command.role);
       return { text: command.remove ? `${person} no longer holds *${role}* on run #${run.id}.` : `${person} now holds *${role}* on run #${run.id}.` };
     }
     case 'roles': {
-      const run = runs.resolveRun(who.channelId, command.run, who);
-      const roles = runs.snapshot(run.id).roles;
+      const run = await runs.resolveRun(who.channelId, command.run, who);
+      const roles = (await runs.snapshot(run.id)).roles;
       const lines = Object.entries(roles).map(([role, users]) => `• *${escapeMrkdwn(role)}*: ${users.map(mention).join(', ')}`);
       // The same list as the start reply: every role the checklist relies on (named, gate approvers, sign-offs).
-      const unassigned = unfilledRolesText(rolesNobodyHolds(runs.snapshot(run.id)));
+      const unassigned = unfilledRolesText(rolesNobodyHolds(await runs.snapshot(run.id)));
       return { text: `*Roles on run #${run.id}*\n${joinLinesWithin(lines, 2_500)}${unassigned}` };
     }
     case 'page': {
       // Paging needs no run: without one in the channel the channel itself is the page's context.
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
-      const outcome = deps.pages.pageByHand({ ...actor, run, message: command.message, userName: who.userName ?? 'someone in Slack' });
+      const run = await runOrNone(async () => await runs.resolveRun(who.channelId, command.run, who), command.run);
+      const outcome = await deps.pages.pageByHand({ ...actor, run, message: command.message, userName: who.userName ?? 'someone in Slack' });
       if (outcome.kind === 'sent' && outcome.runId === null) return { text: channelPageNotice(who.userId, command.message), inChannel: true };
       return { text: manualPageText(outcome) };
     }
     case 'oncall': {
-      const run = runOrNone(() => runs.resolveRun(who.channelId, command.run, who), command.run);
+      const run = await runOrNone(async () => await runs.resolveRun(who.channelId, command.run, who), command.run);
       const answer = deps.pages.oncall(run);
       // Beside PagerDuty's answer: who the checklist's own rota has on shift now.
       const rota = run ? rotaNowText(run.checklist.people, shiftsAt(run.checklist.people?.shifts ?? [], now, run.timezone)) : '';
@@ -242,13 +244,13 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
       return { text: oncallText(answer), after: async () => oncallResultText(answer, await answer.lookup()) + rota };
     }
     case 'export': {
-      const run = runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
-      return { text: renderAuditText(run, runs.audit(run.id), runs.summarise(run).tally) };
+      const run = await runs.resolveRun(who.channelId, command.run, who, { orLastEnded: true });
+      return { text: renderAuditText(run, await runs.audit(run.id), (await runs.summarise(run)).tally) };
     }
     case 'history':
-      return { text: renderHistoryText(command.checklist, deps.services.reports.history(command.checklist)) };
+      return { text: renderHistoryText(command.checklist, await deps.services.reports.history(command.checklist)) };
     case 'token':
-      return { text: tokenCommand(command, actor, deps.services.tokens) };
+      return { text: await tokenCommand(command, actor, deps.services.tokens) };
     case 'contacts':
       // Answered before this switch: its look-ups are asynchronous (contactsCommand.ts).
       return { text: 'Ask again: `/deploy contacts`.' };
@@ -256,9 +258,9 @@ function runCommand(command: Command, who: Invocation, deps: CommandDeps): Reply
 }
 
 /** The run a command names or the channel's one active run; null when the channel has none and none was named. */
-function runOrNone(resolve: () => Run, ref: string | null): Run | null {
+async function runOrNone(resolve: () => Promise<Run>, ref: string | null): Promise<Run | null> {
   try {
-    return resolve();
+    return await resolve();
   } catch (error) {
     if (!ref && error instanceof DomainError && error.code === 'no_active_run') return null;
     throw error;

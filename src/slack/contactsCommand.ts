@@ -12,7 +12,7 @@ export async function contactsReply(
   input: { channelId: string; run: string | null; asker: { userId: string; teamId: string | null } },
   deps: { queries: RunQueries; directory: SlackUserDirectory | undefined; now: () => number },
 ): Promise<string> {
-  const run = deps.queries.resolveRun(input.channelId, input.run, input.asker);
+  const run = await deps.queries.resolveRun(input.channelId, input.run, input.asker);
   const people = run.checklist.people;
   const emails = emailsToResolve(people);
   const { found, unknown, note } =

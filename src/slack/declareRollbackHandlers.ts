@@ -18,15 +18,15 @@ interface Deps {
  * the modal opens, so nobody fills it in vain; the modal opens after the ack, within the trigger's
  * 3 seconds, on the foreground client (OAuth: the request's own, bound to its workspace).
  */
-export function declareRollbackClick(
+export async function declareRollbackClick(
   deps: Deps,
   actor: { userId: string; channelId: string },
   triggerId: string | undefined,
   action: Record<string, unknown>,
-): { after: () => Promise<void> } {
+): Promise<{ after: () => Promise<void> }> {
   const ref = parseTriggerRef(String(action.value ?? ''));
   if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
-  const trigger = deps.services.ending.checkCanDeclare({ ...actor, runId: ref.runId, triggerId: ref.triggerId });
+  const trigger = await deps.services.ending.checkCanDeclare({ ...actor, runId: ref.runId, triggerId: ref.triggerId });
   return {
     after: async () => {
       if (typeof triggerId !== 'string')
@@ -46,8 +46,8 @@ export function registerDeclareRollbackModal(app: App, deps: Omit<Deps, 'foregro
     errorBlock: BlockIds.triggerReason,
     notOurs: 'This form is not one I recognise; close it and click Declare rollback again.',
     parse: parseDeclareRollbackSubmission,
-    act: (submission, userId) =>
-      deps.services.ending.declareFromTrigger({
+    act: async (submission, userId) =>
+      await deps.services.ending.declareFromTrigger({
         userId,
         channelId: submission.channelId,
         runId: submission.runId,

@@ -16,7 +16,7 @@ export interface ReferenceDeps {
   foreground?: WebClient;
   logger: Logger;
   /** A link to a run's overview, for the `[URL]` of a communication template. */
-  linkToRun?: (runId: number) => string | null;
+  linkToRun?: (runId: number) => Promise<string | null>;
 }
 
 type Args = { ack: () => Promise<void>; body: unknown; action: unknown; respond?: RespondFn; client: WebClient };
@@ -54,7 +54,7 @@ export function registerReferenceHandlers(app: App, deps: ReferenceDeps): void {
   const { services, logger } = deps;
 
   const opener =
-    (name: string, work: (body: BlockAction, action: Record<string, unknown>, who: ReturnType<typeof clicker>) => View) =>
+    (name: string, work: (body: BlockAction, action: Record<string, unknown>, who: ReturnType<typeof clicker>) => Promise<View>) =>
     async ({ ack, body, action, respond, client }: Args) => {
       const payload = body as BlockAction;
       const web = deps.foreground ?? client;
@@ -64,7 +64,7 @@ export function registerReferenceHandlers(app: App, deps: ReferenceDeps): void {
       try {
         const who = clicker(payload);
         inModal = who.inModal;
-        view = work(payload, (action ?? {}) as Record<string, unknown>, who);
+        view = await work(payload, (action ?? {}) as Record<string, unknown>, who);
       } catch (error) {
         reason = errorText(error, logger, name);
       }
@@ -85,23 +85,23 @@ export function registerReferenceHandlers(app: App, deps: ReferenceDeps): void {
 
   app.action(
     ActionIds.referenceOpen,
-    opener('reference open', (_body, action, who) => {
+    opener('reference open', async (_body, action, who) => {
       // A button carries its value; the menu, the option picked.
       const picked = (action.selected_option as { value?: unknown } | undefined)?.value ?? action.value;
       const ref = parseTemplateRef(String(picked ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That menu is not one I recognise.' });
-      const { section, isTemplate } = services.references.section({ ...who, ...ref });
+      const { section, isTemplate } = await services.references.section({ ...who, ...ref });
       return referenceModal({ ...ref, channelId: who.channelId, section, isTemplate });
     }),
   );
 
   app.action(
     ActionIds.postUpdate,
-    opener('post update', (_body, action, who) => {
+    opener('post update', async (_body, action, who) => {
       const ref = parseTemplateRef(String(action.value ?? ''));
       if (!ref) throw new DomainError('bad_value', { text: 'That button is not one I recognise.' });
       // Refused here (audited) before a modal opens, so nobody drafts an update they cannot post.
-      const draft = services.updates.draft({ ...who, ...ref, link: deps.linkToRun?.(ref.runId) ?? null });
+      const draft = await services.updates.draft({ ...who, ...ref, link: (await deps.linkToRun?.(ref.runId)) ?? null });
       return updateModal({ ...ref, channelId: who.channelId, title: draft.template.title, text: draft.text });
     }),
   );

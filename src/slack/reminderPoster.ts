@@ -25,17 +25,17 @@ function pageNoticeBlocks(text: string, dedupKey: string): KnownBlock[] {
 }
 
 /** The text and blocks of a reminder or notice, from what the timeline prepared. */
-export function renderOutgoing(
+export async function renderOutgoing(
   outgoing: OutgoingReminder,
-  link: (runId: number, phaseId: string) => string | null,
-): { text: string; blocks?: KnownBlock[] } {
+  link: (runId: number, phaseId: string) => Promise<string | null>,
+): Promise<{ text: string; blocks?: KnownBlock[] }> {
   const c = outgoing.content;
   if (c.type === 'notice') {
     const text = noticeText(c.notice);
     if (c.notice.kind !== 'page_sent' || c.notice.resolvableKey === undefined) return { text };
     return { text, blocks: pageNoticeBlocks(text, c.notice.resolvableKey) };
   }
-  const messageLink = link(c.run.id, c.phaseId);
+  const messageLink = await link(c.run.id, c.phaseId);
   if (c.shared && (c.kind === 'opens_soon' || c.kind === 'opened' || c.kind === 'closing_soon' || c.kind === 'overdue')) {
     const text = renderSharedReminderText({
       kind: c.kind,
@@ -87,8 +87,8 @@ export const WAIT_FOR_RUN_MESSAGES_MS = 250;
  * or among the checklist it is about, without its link. A message Slack refused is not waited for:
  * it may never be posted.
  */
-export function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingReminder): boolean {
-  return messages.awaitingPosts(outgoing.row.runId);
+export async function waitsForRunMessages(messages: RunMessages, outgoing: OutgoingReminder): Promise<boolean> {
+  return await messages.awaitingPosts(outgoing.row.runId);
 }
 
 /** Posts reminders and notices with the background client, tagged so a restart can find them. */
@@ -98,11 +98,11 @@ export function createReminderPoster(deps: {
   messages: RunMessages;
   logger: Logger;
   /** A posted run message's Slack link (null until it and the workspace URL are known). */
-  messageLink: (runId: number, key: string) => string | null;
+  messageLink: (runId: number, key: string) => Promise<string | null>;
   /** The run channels' shared post pace (reminders count against Slack's per-channel limit too). */
   pacer?: ChannelPostPacer;
 }): ReminderPoster {
-  const link = (runId: number, phaseId: string): string | null => deps.messageLink(runId, phaseKey(phaseId, 1));
+  const link = async (runId: number, phaseId: string): Promise<string | null> => await deps.messageLink(runId, phaseKey(phaseId, 1));
   /**
    * Reminders whose last post got no answer (a timeout, a dropped connection): it may have arrived
    * late, so the next attempt first looks for it in the channel. Without this a reminder sent during
@@ -112,7 +112,7 @@ export function createReminderPoster(deps: {
   /** Channels whose token Slack refused, already logged. */
   const tokenRefusedChannels = new Set<string>();
   return async (outgoing): Promise<PostOutcome> => {
-    if (waitsForRunMessages(deps.messages, outgoing)) {
+    if (await waitsForRunMessages(deps.messages, outgoing)) {
       return { ok: false, retryInMs: WAIT_FOR_RUN_MESSAGES_MS, error: 'waiting for the run messages to be posted' };
     }
     const key = outgoing.row.key;
@@ -133,7 +133,7 @@ export function createReminderPoster(deps: {
     }
     const readyAt = deps.pacer?.readyAt(outgoing.channelId, Date.now()) ?? 0;
     if (readyAt > Date.now()) return { ok: false, retryInMs: readyAt - Date.now(), error: 'pacing posts to this channel' };
-    const { text, blocks } = renderOutgoing(outgoing, link);
+    const { text, blocks } = await renderOutgoing(outgoing, link);
     deps.pacer?.spend(outgoing.channelId, Date.now());
     try {
       const result = await client.chat.postMessage({
@@ -187,7 +187,7 @@ export async function reconcileClaimedReminders(deps: {
   let found = 0;
   let released = 0;
   // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
-  for (const { row, channelId } of deps.claimed.list()) {
+  for (const { row, channelId } of await deps.claimed.list()) {
     const earlier = await findPostedMessage(
       await deps.clientFor(channelId),
       channelId,
@@ -198,7 +198,7 @@ export async function reconcileClaimedReminders(deps: {
       found += 1;
     } else {
       if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${channelId} history to reconcile reminder ${row.key}; sending it again`);
-      deps.claimed.release(row, 'released after restart');
+      await deps.claimed.release(row, 'released after restart');
       released += 1;
     }
   }

@@ -12,7 +12,7 @@ import { renderPhasePart } from './views/phaseMessages.js';
 import { renderRollbackStandby } from './views/rollbackStandby.js';
 import { renderTriggerList } from './views/triggerListMessage.js';
 
-export type RunMessageRenderer = (runId: number, key: string) => SlackMessage;
+export type RunMessageRenderer = (runId: number, key: string) => Promise<SlackMessage>;
 
 /**
  * Renders one of a run's messages from the current state. `link` gives a posted message's Slack
@@ -23,36 +23,36 @@ export function createRunMessageRenderer(deps: {
   runs: RunService;
   timeline: TimelineService;
   now: () => number;
-  link: (runId: number, key: string) => string | null;
+  link: (runId: number, key: string) => Promise<string | null>;
   /** Past durations of a checklist's sections, for the overview's forecast line. */
-  history: (checklistName: string) => SectionHistory;
+  history: (checklistName: string) => Promise<SectionHistory>;
 }): RunMessageRenderer {
   // An ended run keeps its messages as a record, with nothing left to click.
-  return (runId, key) => {
-    const snapshot = deps.runs.snapshot(runId);
+  return async (runId, key) => {
+    const snapshot = await deps.runs.snapshot(runId);
     const nudgeId = parseNudgeMessageKey(key);
-    const message = nudgeId === null ? render(snapshot, key) : renderNudge(runId, nudgeId, key);
+    const message = nudgeId === null ? await render(snapshot, key) : await renderNudge(runId, nudgeId, key);
     return snapshot.run.status === 'active' ? message : withoutControls(message);
   };
   /** An overdue nudge, as it was posted (its button goes with the rest once the run has ended). */
-  function renderNudge(runId: number, reminderId: number, key: string): SlackMessage {
-    const nudge = deps.timeline.postedNudge(reminderId);
+  async function renderNudge(runId: number, reminderId: number, key: string): Promise<SlackMessage> {
+    const nudge = await deps.timeline.postedNudge(reminderId);
     if (!nudge || nudge.runId !== runId) throw new Error(`run ${runId} has no message ${key}`);
     return { text: nudge.text, blocks: overdueReminderBlocks(runId, nudge.sectionId, nudge.text) };
   }
-  function render(snapshot: ReturnType<RunService['snapshot']>, key: string): SlackMessage {
+  async function render(snapshot: Awaited<ReturnType<RunService['snapshot']>>, key: string): Promise<SlackMessage> {
     const runId = snapshot.run.id;
     const now = deps.now();
-    const windows = deps.timeline.windows(snapshot.run);
+    const windows = await deps.timeline.windows(snapshot.run);
     const states = deps.timeline.sectionStates(snapshot, windows, now);
     const stateOf = (sectionId: string) => states.get(sectionId) ?? 'unscheduled';
     if (key === OVERVIEW_KEY) {
       const phaseLinks: Record<string, string> = {};
       for (const phase of snapshot.run.checklist.phases) {
-        const link = deps.link(runId, phaseKey(phase.id, 1));
+        const link = await deps.link(runId, phaseKey(phase.id, 1));
         if (link) phaseLinks[phase.id] = link;
       }
-      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf, history: deps.history(snapshot.run.checklistName) });
+      return renderOverview({ snapshot, windows, now, phaseLinks, stateOf, history: await deps.history(snapshot.run.checklistName) });
     }
     const triggerId = parseTriggersKey(key);
     if (triggerId !== null) {

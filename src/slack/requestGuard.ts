@@ -49,7 +49,7 @@ export function guardProcessEvent(
   logger: Logger,
   options: {
     /** OAuth mode: a command from a workspace without an installation gets this answer instead of Bolt's silent empty ack. */
-    notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): boolean };
+    notInstalled?: { text: string; installed(teamId: string | null, enterpriseId: string | null): Promise<boolean> };
   } = {},
 ): void {
   const marker = app as unknown as { deploydayGuarded?: boolean };
@@ -74,7 +74,7 @@ export function guardProcessEvent(
     }
     const { command, team_id: teamId, enterprise_id: enterpriseId } = body as Record<string, unknown>;
     const { notInstalled } = options;
-    if (notInstalled && typeof command === 'string' && !notInstalled.installed(stringOrNull(teamId), stringOrNull(enterpriseId))) {
+    if (notInstalled && typeof command === 'string' && !(await notInstalled.installed(stringOrNull(teamId), stringOrNull(enterpriseId)))) {
       // Bolt would fail to authorize it and ack with nothing: the person would see no answer at all.
       await tracked.ack({ response_type: 'ephemeral', text: notInstalled.text });
       return;

@@ -17,10 +17,10 @@ export function registerSlipSuggestionHandler(app: App, deps: { services: Servic
       const click = body as BlockAction;
       const ref = parseSlipSuggestionValue(String((action as { value?: unknown }).value ?? ''));
       if (!ref || typeof click.user?.id !== 'string') throw new DomainError('That button is not one I recognise.', 'bad_value');
-      const run = deps.services.queries.requireRun(ref.runId);
+      const run = await deps.services.queries.requireRun(ref.runId);
       const from = click.channel?.id ?? click.container?.channel_id;
       const channelId = typeof from === 'string' && !from.startsWith('D') ? from : run.channelId;
-      const moved = deps.services.t0.slip({ userId: click.user.id, channelId, runId: run.id, minutes: ref.minutes });
+      const moved = await deps.services.t0.slip({ userId: click.user.id, channelId, runId: run.id, minutes: ref.minutes });
       reply = `Run #${run.id} slipped ${ref.minutes} min: T-0 is now ${slackDayTime(moved.t0)}. The channel has the new schedule.`;
     } catch (error) {
       reply = errorText(error, deps.logger, 'slip suggestion');

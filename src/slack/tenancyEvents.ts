@@ -8,7 +8,7 @@ import type { Tenancy } from '../service/tenancy.js';
  * installation to authorize them with, since there is none left by then.
  */
 export function registerTenancyEvents(app: App, deps: { tenancy: Pick<Tenancy, 'left'>; logger: Logger }): void {
-  const leave = (body: unknown, event: 'app_uninstalled' | 'tokens_revoked'): void => {
+  const leave = async (body: unknown, event: 'app_uninstalled' | 'tokens_revoked'): Promise<void> => {
     const b = body as { team_id?: unknown; enterprise_id?: unknown; is_enterprise_install?: unknown };
     const teamId = typeof b.team_id === 'string' && b.team_id !== '' ? b.team_id : null;
     const enterpriseId = typeof b.enterprise_id === 'string' && b.enterprise_id !== '' ? b.enterprise_id : null;
@@ -17,17 +17,17 @@ export function registerTenancyEvents(app: App, deps: { tenancy: Pick<Tenancy, '
       deps.logger.warn(`${event} without the workspace it is about; ignored`);
       return;
     }
-    const { runIds, hadInstallation } = deps.tenancy.left({ teamId, enterpriseId, isEnterpriseInstall }, event);
+    const { runIds, hadInstallation } = await deps.tenancy.left({ teamId, enterpriseId, isEnterpriseInstall }, event);
     const who = isEnterpriseInstall ? `enterprise ${enterpriseId}` : `workspace ${teamId}`;
     deps.logger.info(
       `${event} for ${who}: ${hadInstallation ? 'installation and its tokens deleted' : 'no installation was stored'}; ` +
         `${runIds.length} active run(s) suspended${runIds.length ? ` (${runIds.map((id) => `#${id}`).join(', ')})` : ''}`,
     );
   };
-  app.event('app_uninstalled', async ({ body }) => leave(body, 'app_uninstalled'));
+  app.event('app_uninstalled', async ({ body }) => await leave(body, 'app_uninstalled'));
   app.event('tokens_revoked', async ({ body, event }) => {
     // Only the bot's tokens matter: a user token being revoked changes nothing deployday does.
     const bot = (event as { tokens?: { bot?: unknown } }).tokens?.bot;
-    if (Array.isArray(bot) && bot.length > 0) leave(body, 'tokens_revoked');
+    if (Array.isArray(bot) && bot.length > 0) await leave(body, 'tokens_revoked');
   });
 }

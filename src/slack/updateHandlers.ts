@@ -15,8 +15,8 @@ export function registerUpdateSubmission(app: App, deps: { services: Services; l
     errorBlock: BlockIds.updateText,
     notOurs: 'This form is not one I recognise; close it and click Post update again.',
     parse: parseUpdateSubmission,
-    act: (submission, userId) =>
-      deps.services.updates.post({
+    act: async (submission, userId) =>
+      await deps.services.updates.post({
         userId,
         channelId: submission.channelId,
         runId: submission.runId,

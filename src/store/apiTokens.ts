@@ -36,38 +36,40 @@ function toToken(row: Row): ApiTokenRow {
 }
 
 /** Returns null when a live token of that name already exists in the channel. */
-export function insertApiToken(
+export async function insertApiToken(
   db: Db,
   token: { name: string; hash: string; channelId: string; teamId: string | null; checklistName: string | null; createdBy: string; now: number },
-): number | null {
-  const info = prepared(
+): Promise<number | null> {
+  const row = (await prepared(
     db,
     `INSERT INTO api_tokens (name, token_hash, channel_id, team_id, checklist_name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT DO NOTHING`,
-  ).run(token.name, token.hash, token.channelId, token.teamId, token.checklistName, token.createdBy, token.now);
-  return info.changes === 1 ? Number(info.lastInsertRowid) : null;
+     ON CONFLICT DO NOTHING RETURNING id`,
+  ).get(token.name, token.hash, token.channelId, token.teamId, token.checklistName, token.createdBy, token.now)) as { id: number } | undefined;
+  return row ? row.id : null;
 }
 
 /** The live token with this hash, if any. */
-export function findLiveApiToken(db: Db, hash: string): ApiTokenRow | null {
-  const row = prepared(db, `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`).get(hash) as Row | undefined;
+export async function findLiveApiToken(db: Db, hash: string): Promise<ApiTokenRow | null> {
+  const row = (await prepared(db, `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`).get(hash)) as Row | undefined;
   return row ? toToken(row) : null;
 }
 
-export function listLiveApiTokens(db: Db, channelId: string): ApiTokenRow[] {
-  return (prepared(db, `SELECT ${COLUMNS} FROM api_tokens WHERE channel_id = ? AND revoked_at IS NULL ORDER BY name`).all(channelId) as Row[]).map(
-    toToken,
-  );
+export async function listLiveApiTokens(db: Db, channelId: string): Promise<ApiTokenRow[]> {
+  return (
+    (await prepared(db, `SELECT ${COLUMNS} FROM api_tokens WHERE channel_id = ? AND revoked_at IS NULL ORDER BY name`).all(channelId)) as Row[]
+  ).map(toToken);
 }
 
 /** Revokes the live token of that name in the channel; false when there is none. */
-export function revokeApiToken(db: Db, channelId: string, name: string, by: string, now: number): boolean {
+export async function revokeApiToken(db: Db, channelId: string, name: string, by: string, now: number): Promise<boolean> {
   return (
-    prepared(db, 'UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE channel_id = ? AND name = ? AND revoked_at IS NULL').run(
-      now,
-      by,
-      channelId,
-      name,
+    (
+      await prepared(db, 'UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE channel_id = ? AND name = ? AND revoked_at IS NULL').run(
+        now,
+        by,
+        channelId,
+        name,
+      )
     ).changes === 1
   );
 }
@@ -78,16 +80,16 @@ export interface StoredAnswer {
   body: string;
 }
 
-export function findIdempotentAnswer(db: Db, tokenId: number, key: string): StoredAnswer | null {
+export async function findIdempotentAnswer(db: Db, tokenId: number, key: string): Promise<StoredAnswer | null> {
   return (
-    (prepared(db, 'SELECT request, status, body FROM api_idempotency WHERE token_id = ? AND idem_key = ?').get(tokenId, key) as
+    ((await prepared(db, 'SELECT request, status, body FROM api_idempotency WHERE token_id = ? AND idem_key = ?').get(tokenId, key)) as
       | StoredAnswer
       | undefined) ?? null
   );
 }
 
-export function saveIdempotentAnswer(db: Db, tokenId: number, key: string, answer: StoredAnswer, now: number): void {
-  prepared(db, 'INSERT INTO api_idempotency (token_id, idem_key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+export async function saveIdempotentAnswer(db: Db, tokenId: number, key: string, answer: StoredAnswer, now: number): Promise<void> {
+  await prepared(db, 'INSERT INTO api_idempotency (token_id, idem_key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     tokenId,
     key,
     answer.request,

@@ -7,7 +7,7 @@ export type { AuditEntry };
  * Appends one entry. The table refuses updates and deletes (see migrations/001_core.sql). The row
  * carries its workspace: `teamId` when given (a refusal with no run), else the run's.
  */
-export function appendAudit(
+export async function appendAudit(
   db: Db,
   entry: {
     runId: number | null;
@@ -18,12 +18,12 @@ export function appendAudit(
     detail?: Record<string, unknown>;
     teamId?: string | null;
   },
-): number {
-  const info = prepared(
+): Promise<number> {
+  const row = (await prepared(
     db,
     `INSERT INTO audit (run_id, at, actor, action, target, detail_json, team_id)
-       VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT team_id FROM runs WHERE id = ?)))`,
-  ).run(
+       VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT team_id FROM runs WHERE id = ?))) RETURNING id`,
+  ).get(
     entry.runId,
     entry.at,
     entry.actor,
@@ -32,8 +32,8 @@ export function appendAudit(
     entry.detail ? JSON.stringify(entry.detail) : null,
     entry.teamId ?? null,
     entry.runId,
-  );
-  return Number(info.lastInsertRowid);
+  )) as { id: number };
+  return row.id;
 }
 
 /** An audit row as selected by AUDIT_COLUMNS. */
@@ -60,19 +60,19 @@ export const toAuditEntry = (r: AuditDbRow): AuditEntry => ({
   detail: r.detail_json ? (JSON.parse(r.detail_json) as Record<string, unknown>) : null,
 });
 
-export function listAudit(db: Db, runId: number): AuditEntry[] {
-  return (prepared(db, `SELECT ${AUDIT_COLUMNS} FROM audit WHERE run_id = ? ORDER BY id`).all(runId) as AuditDbRow[]).map(toAuditEntry);
+export async function listAudit(db: Db, runId: number): Promise<AuditEntry[]> {
+  return ((await prepared(db, `SELECT ${AUDIT_COLUMNS} FROM audit WHERE run_id = ? ORDER BY id`).all(runId)) as AuditDbRow[]).map(toAuditEntry);
 }
 
-export function hasAuditEntry(db: Db, runId: number, action: string, target: string): boolean {
-  return prepared(db, 'SELECT 1 FROM audit WHERE run_id = ? AND action = ? AND target = ? LIMIT 1').get(runId, action, target) !== undefined;
+export async function hasAuditEntry(db: Db, runId: number, action: string, target: string): Promise<boolean> {
+  return (await prepared(db, 'SELECT 1 FROM audit WHERE run_id = ? AND action = ? AND target = ? LIMIT 1').get(runId, action, target)) !== undefined;
 }
 
 /** The latest moment of each target's `action` rows in a run (e.g. when each section was last acknowledged). */
-export function latestAuditAt(db: Db, runId: number, action: string): Map<string, number> {
-  const rows = prepared(db, 'SELECT target, MAX(at) AS at FROM audit WHERE run_id = ? AND action = ? AND target IS NOT NULL GROUP BY target').all(
-    runId,
-    action,
-  ) as Array<{ target: string; at: number }>;
+export async function latestAuditAt(db: Db, runId: number, action: string): Promise<Map<string, number>> {
+  const rows = (await prepared(
+    db,
+    'SELECT target, MAX(at) AS at FROM audit WHERE run_id = ? AND action = ? AND target IS NOT NULL GROUP BY target',
+  ).all(runId, action)) as Array<{ target: string; at: number }>;
   return new Map(rows.map((r) => [r.target, r.at]));
 }

@@ -60,18 +60,19 @@ const toRow = (r: DbRow): EventsOutRow => ({
 const EVENT_ACTIONS = ['run.start', 'gate.go', 'gate.no_go', 'run.rollback', 'run.complete', 'run.abort', 'run.rolled_back'];
 
 /** The highest audit id: the cursor moves up to it even when nothing after the cursor was an event. */
-export function lastAuditId(db: Db): number {
-  return (prepared(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM audit').get() as { id: number }).id;
+export async function lastAuditId(db: Db): Promise<number> {
+  return ((await prepared(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM audit').get()) as { id: number }).id;
 }
 
 /** The audit facts after the cursor, oldest first, with the run they belong to. */
-export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Array<{ runId: number; fact: EventFact }> {
-  const cursor = (prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get() as { last_id: number } | undefined)?.last_id ?? 0;
-  const rows = prepared(
+export async function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Promise<Array<{ runId: number; fact: EventFact }>> {
+  const cursor =
+    ((await prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get()) as { last_id: number } | undefined)?.last_id ?? 0;
+  const rows = (await prepared(
     db,
     `SELECT ${AUDIT_COLUMNS} FROM audit
      WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
-  ).all(cursor, upTo, ...EVENT_ACTIONS, limit) as AuditDbRow[];
+  ).all(cursor, upTo, ...EVENT_ACTIONS, limit)) as AuditDbRow[];
   return rows.map((r) => {
     const { runId, ...entry } = toAuditEntry(r);
     // run_id IS NOT NULL above.
@@ -80,11 +81,12 @@ export function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Arra
 }
 
 /** Moves the audit cursor (only forward). */
-export function advanceAuditCursor(db: Db, lastId: number): void {
-  prepared(
+export async function advanceAuditCursor(db: Db, lastId: number): Promise<void> {
+  await prepared(
     db,
     `INSERT INTO events_cursor (name, last_id) VALUES ('audit', ?)
-     ON CONFLICT (name) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)`,
+     ON CONFLICT (name) DO UPDATE SET
+       last_id = CASE WHEN excluded.last_id > events_cursor.last_id THEN excluded.last_id ELSE events_cursor.last_id END`,
   ).run(lastId);
 }
 
@@ -92,19 +94,19 @@ export function advanceAuditCursor(db: Db, lastId: number): void {
  * Sent "opened" reminders and accepted page triggers not yet emitted, oldest first: the facts the
  * triggers of migration 016 noted in events_pending_facts, so a tick reads only what is new.
  */
-export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: number; fact: EventFact }> {
-  const opened = prepared(
+export async function sentFactsNotEmitted(db: Db, limit: number): Promise<Array<{ runId: number; fact: EventFact }>> {
+  const opened = (await prepared(
     db,
     `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id
      FROM events_pending_facts f JOIN reminders r ON r.id = f.id
      WHERE f.source = 'opened' ORDER BY f.id LIMIT ?`,
-  ).all(limit) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
-  const pages = prepared(
+  ).all(limit)) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
+  const pages = (await prepared(
     db,
     `SELECT o.id, o.run_id, COALESCE(o.sent_at, o.created_at) AS at, COALESCE(p.summary, o.dedup_key) AS summary
      FROM events_pending_facts f JOIN pager_outbox o ON o.id = f.id LEFT JOIN pages p ON p.dedup_key = o.dedup_key
      WHERE f.source = 'page' ORDER BY f.id LIMIT ?`,
-  ).all(limit) as Array<{ id: number; run_id: number; at: number; summary: string }>;
+  ).all(limit)) as Array<{ id: number; run_id: number; at: number; summary: string }>;
   return [
     ...opened.map((r) => ({ runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id } as EventFact })),
     ...pages.map((r) => ({ runId: r.run_id, fact: { source: 'page', id: r.id, at: r.at, summary: r.summary } as EventFact })),
@@ -112,27 +114,29 @@ export function sentFactsNotEmitted(db: Db, limit: number): Array<{ runId: numbe
 }
 
 /** A noted fact has been handled (turned into an event, or found to need none). */
-export function clearPendingFact(db: Db, source: 'opened' | 'page', id: number): void {
-  prepared(db, 'DELETE FROM events_pending_facts WHERE source = ? AND id = ?').run(source, id);
+export async function clearPendingFact(db: Db, source: 'opened' | 'page', id: number): Promise<void> {
+  await prepared(db, 'DELETE FROM events_pending_facts WHERE source = ? AND id = ?').run(source, id);
 }
 
 /** Records an event as emitted; false when it already was (nothing else should then be queued). */
-export function markEmitted(db: Db, event: { id: string; runId: number; type: string; at: number }): boolean {
+export async function markEmitted(db: Db, event: { id: string; runId: number; type: string; at: number }): Promise<boolean> {
   return (
-    prepared(db, `INSERT INTO events_emitted (event_id, run_id, type, at) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`).run(
-      event.id,
-      event.runId,
-      event.type,
-      event.at,
+    (
+      await prepared(db, `INSERT INTO events_emitted (event_id, run_id, type, at) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`).run(
+        event.id,
+        event.runId,
+        event.type,
+        event.at,
+      )
     ).changes === 1
   );
 }
 
-export function insertDelivery(
+export async function insertDelivery(
   db: Db,
   d: { eventId: string; runId: number; destination: string; secretEnv: string | null; payload: Record<string, unknown>; now: number },
-): void {
-  prepared(
+): Promise<void> {
+  await prepared(
     db,
     `INSERT INTO events_outbox (event_id, run_id, destination, secret_env, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (event_id, destination) DO NOTHING`,
@@ -143,27 +147,27 @@ export function insertDelivery(
  * Claims due rows (see LeasedOutbox.claimDue). A row waits while an earlier row for the same
  * destination is unfinished, so each receiver gets its events in order and one at a time.
  */
-export function claimDueDeliveries(db: Db, now: number, limit: number): EventsOutRow[] {
-  return (deliveries.claimDue(db, now, limit) as DbRow[]).map(toRow);
+export async function claimDueDeliveries(db: Db, now: number, limit: number): Promise<EventsOutRow[]> {
+  return ((await deliveries.claimDue(db, now, limit)) as DbRow[]).map(toRow);
 }
 
 /** At start: rows the previous process left mid-send are due now (one process owns the database). */
-export function releaseSendingDeliveries(db: Db, now: number): number {
-  return deliveries.releaseSending(db, now);
+export async function releaseSendingDeliveries(db: Db, now: number): Promise<number> {
+  return await deliveries.releaseSending(db, now);
 }
 
-export function markDeliverySent(db: Db, id: number, now: number, status: number): boolean {
-  return deliveries.markSent(db, id, now, status);
+export async function markDeliverySent(db: Db, id: number, now: number, status: number): Promise<boolean> {
+  return await deliveries.markSent(db, id, now, status);
 }
 
-export function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-  return deliveries.markRetry(db, id, nextAttemptAt, error, status);
+export async function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean> {
+  return await deliveries.markRetry(db, id, nextAttemptAt, error, status);
 }
 
-export function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): boolean {
-  return deliveries.markFailed(db, id, error, status);
+export async function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): Promise<boolean> {
+  return await deliveries.markFailed(db, id, error, status);
 }
 
-export function listDeliveries(db: Db): EventsOutRow[] {
-  return (prepared(db, 'SELECT * FROM events_outbox ORDER BY id').all() as DbRow[]).map(toRow);
+export async function listDeliveries(db: Db): Promise<EventsOutRow[]> {
+  return ((await prepared(db, 'SELECT * FROM events_outbox ORDER BY id').all()) as DbRow[]).map(toRow);
 }

@@ -4,23 +4,25 @@ import { prepared, type Db } from './db.js';
  * Records that the lead was offered a slip for a window. Returns false when one was already
  * offered for it: the suggestion is made at most once per window, whatever happens after.
  */
-export function recordSlipSuggestion(db: Db, s: { runId: number; sectionId: string; minutes: number; userId: string; at: number }): boolean {
+export async function recordSlipSuggestion(
+  db: Db,
+  s: { runId: number; sectionId: string; minutes: number; userId: string; at: number },
+): Promise<boolean> {
   return (
-    prepared(db, 'INSERT OR IGNORE INTO forecast_suggestions (run_id, section_id, slip_minutes, user_id, at) VALUES (?, ?, ?, ?, ?)').run(
-      s.runId,
-      s.sectionId,
-      s.minutes,
-      s.userId,
-      s.at,
+    (
+      await prepared(
+        db,
+        'INSERT INTO forecast_suggestions (run_id, section_id, slip_minutes, user_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(s.runId, s.sectionId, s.minutes, s.userId, s.at)
     ).changes === 1
   );
 }
 
-export function listSlipSuggestions(db: Db, runId: number): Array<{ sectionId: string; minutes: number; userId: string; at: number }> {
+export async function listSlipSuggestions(db: Db, runId: number): Promise<Array<{ sectionId: string; minutes: number; userId: string; at: number }>> {
   return (
-    prepared(db, 'SELECT section_id, slip_minutes, user_id, at FROM forecast_suggestions WHERE run_id = ? ORDER BY at, section_id').all(
+    (await prepared(db, 'SELECT section_id, slip_minutes, user_id, at FROM forecast_suggestions WHERE run_id = ? ORDER BY at, section_id').all(
       runId,
-    ) as Array<{
+    )) as Array<{
       section_id: string;
       slip_minutes: number;
       user_id: string;

@@ -75,17 +75,17 @@ const toRow = (r: DbRow): ProtectionRow => ({
 });
 
 /** True when this delivery id, or this deployment's request, was taken before (a replay). */
-export function protectionSeen(db: Db, deliveryId: string, request: ProtectionRequest): boolean {
+export async function protectionSeen(db: Db, deliveryId: string, request: ProtectionRequest): Promise<boolean> {
   return (
-    prepared(
+    (await prepared(
       db,
       'SELECT 1 FROM github_protections WHERE delivery_id = ? OR (deployment_id = ? AND environment = ? AND callback_url = ?) LIMIT 1',
-    ).get(deliveryId, request.deploymentId, request.environment, request.callbackUrl) !== undefined
+    ).get(deliveryId, request.deploymentId, request.environment, request.callbackUrl)) !== undefined
   );
 }
 
 /** Inserts a request; `answer` set → queued for its callback now, else waiting on the gate. Returns the id. */
-export function insertProtection(
+export async function insertProtection(
   db: Db,
   p: {
     deliveryId: string;
@@ -97,14 +97,14 @@ export function insertProtection(
     decision: ProtectionDecision | null;
     now: number;
   },
-): number {
+): Promise<number> {
   const { request: r } = p;
-  const info = prepared(
+  const row = (await prepared(
     db,
     `INSERT INTO github_protections (delivery_id, run_id, gate_item_id, gate_key, repository, environment, deployment_id, installation_id,
        callback_url, status, decision, answer_json, next_attempt_at, created_at, decided_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  ).get(
     p.deliveryId,
     p.runId,
     p.gateItemId,
@@ -120,58 +120,60 @@ export function insertProtection(
     p.answer ? p.now : null,
     p.now,
     p.answer ? p.now : null,
-  );
-  return Number(info.lastInsertRowid);
+  )) as { id: number };
+  return row.id;
 }
 
-export function waitingProtections(db: Db): ProtectionRow[] {
-  return (prepared(db, `SELECT * FROM github_protections WHERE status = 'waiting' ORDER BY id`).all() as DbRow[]).map(toRow);
+export async function waitingProtections(db: Db): Promise<ProtectionRow[]> {
+  return ((await prepared(db, `SELECT * FROM github_protections WHERE status = 'waiting' ORDER BY id`).all()) as DbRow[]).map(toRow);
 }
 
 /** Fixes the answer of a waiting row (only once: the row must still be waiting). */
-export function decideProtection(db: Db, id: number, decision: ProtectionDecision, answer: ProtectionAnswer, now: number): boolean {
+export async function decideProtection(db: Db, id: number, decision: ProtectionDecision, answer: ProtectionAnswer, now: number): Promise<boolean> {
   return (
-    prepared(
-      db,
-      `UPDATE github_protections SET status = 'queued', decision = ?, answer_json = ?, decided_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'waiting'`,
-    ).run(decision, JSON.stringify(answer), now, now, id).changes === 1
+    (
+      await prepared(
+        db,
+        `UPDATE github_protections SET status = 'queued', decision = ?, answer_json = ?, decided_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'waiting'`,
+      ).run(decision, JSON.stringify(answer), now, now, id)
+    ).changes === 1
   );
 }
 
 /** Claims due callbacks (see LeasedOutbox.claimDue); each deployment's answer is independent. */
-export function claimDueProtections(db: Db, now: number, limit: number): ProtectionRow[] {
-  return (callbacks.claimDue(db, now, limit) as DbRow[]).map(toRow);
+export async function claimDueProtections(db: Db, now: number, limit: number): Promise<ProtectionRow[]> {
+  return ((await callbacks.claimDue(db, now, limit)) as DbRow[]).map(toRow);
 }
 
-export function markProtectionSent(db: Db, id: number, now: number, status: number): boolean {
-  return callbacks.markSent(db, id, now, status);
+export async function markProtectionSent(db: Db, id: number, now: number, status: number): Promise<boolean> {
+  return await callbacks.markSent(db, id, now, status);
 }
 
-export function markProtectionRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): boolean {
-  return callbacks.markRetry(db, id, nextAttemptAt, error, status);
+export async function markProtectionRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean> {
+  return await callbacks.markRetry(db, id, nextAttemptAt, error, status);
 }
 
-export function markProtectionFailed(db: Db, id: number, error: string, status: number | null): boolean {
-  return callbacks.markFailed(db, id, error, status);
+export async function markProtectionFailed(db: Db, id: number, error: string, status: number | null): Promise<boolean> {
+  return await callbacks.markFailed(db, id, error, status);
 }
 
 /** At start: callbacks the last process left mid-send are due now (one process owns the database). */
-export function releaseSendingProtections(db: Db, now: number): number {
-  return callbacks.releaseSending(db, now);
+export async function releaseSendingProtections(db: Db, now: number): Promise<number> {
+  return await callbacks.releaseSending(db, now);
 }
 
-export function protectionsOfRun(db: Db, runId: number): ProtectionRow[] {
-  return (prepared(db, 'SELECT * FROM github_protections WHERE run_id = ? ORDER BY id').all(runId) as DbRow[]).map(toRow);
+export async function protectionsOfRun(db: Db, runId: number): Promise<ProtectionRow[]> {
+  return ((await prepared(db, 'SELECT * FROM github_protections WHERE run_id = ? ORDER BY id').all(runId)) as DbRow[]).map(toRow);
 }
 
 /** What a run's gate messages show of the deployments attached to them. */
-export function gateDeployments(db: Db, runId: number): GateDeployment[] {
-  return prepared(
+export async function gateDeployments(db: Db, runId: number): Promise<GateDeployment[]> {
+  return (await prepared(
     db,
     'SELECT gate_item_id AS gateItemId, repository, environment, status, decision FROM github_protections WHERE run_id = ? AND gate_item_id IS NOT NULL ORDER BY id',
-  ).all(runId) as GateDeployment[];
+  ).all(runId)) as GateDeployment[];
 }
 
-export function listProtections(db: Db): ProtectionRow[] {
-  return (prepared(db, 'SELECT * FROM github_protections ORDER BY id').all() as DbRow[]).map(toRow);
+export async function listProtections(db: Db): Promise<ProtectionRow[]> {
+  return ((await prepared(db, 'SELECT * FROM github_protections ORDER BY id').all()) as DbRow[]).map(toRow);
 }

@@ -27,9 +27,9 @@ function keyOfInstallation(installation: Installation): string {
 }
 
 /** Stores (or replaces, on a reinstall or a token refresh) an installation; returns its tenant key. */
-export function saveInstallation(db: Db, cipher: TokenCipher, installation: Installation, now: number): string {
+export async function saveInstallation(db: Db, cipher: TokenCipher, installation: Installation, now: number): Promise<string> {
   const key = keyOfInstallation(installation);
-  prepared(
+  await prepared(
     db,
     `INSERT INTO installations (tenant_key, team_id, enterprise_id, is_enterprise_install, bot_id, bot_user_id, bot_token_expires_at, sealed, installed_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -53,20 +53,23 @@ export function saveInstallation(db: Db, cipher: TokenCipher, installation: Inst
 }
 
 /** The installation for a tenant, opened; null when there is none. Throws SealedValueError on a wrong key or a tampered row. */
-export function findInstallation(db: Db, cipher: TokenCipher, tenantKey: string): Installation | null {
-  const row = prepared(db, 'SELECT sealed FROM installations WHERE tenant_key = ?').get(tenantKey) as { sealed: string } | undefined;
+export async function findInstallation(db: Db, cipher: TokenCipher, tenantKey: string): Promise<Installation | null> {
+  const row = (await prepared(db, 'SELECT sealed FROM installations WHERE tenant_key = ?').get(tenantKey)) as { sealed: string } | undefined;
   return row ? (JSON.parse(cipher.open(row.sealed, tenantKey)) as Installation) : null;
 }
 
 /** Whether a workspace, or its whole org (an org-wide install), has the app installed. */
-export function hasInstallation(db: Db, teamId: string | null, enterpriseId: string | null): boolean {
+export async function hasInstallation(db: Db, teamId: string | null, enterpriseId: string | null): Promise<boolean> {
   const keys = [teamId ? `T:${teamId}` : null, enterpriseId ? `E:${enterpriseId}` : null].filter((k): k is string => k !== null);
-  return keys.some((key) => prepared(db, 'SELECT 1 FROM installations WHERE tenant_key = ?').get(key) !== undefined);
+  for (const key of keys) {
+    if ((await prepared(db, 'SELECT 1 FROM installations WHERE tenant_key = ?').get(key)) !== undefined) return true;
+  }
+  return false;
 }
 
 /** Removes a tenant's installation; true when there was one. */
-export function removeInstallation(db: Db, tenantKey: string): boolean {
-  return prepared(db, 'DELETE FROM installations WHERE tenant_key = ?').run(tenantKey).changes > 0;
+export async function removeInstallation(db: Db, tenantKey: string): Promise<boolean> {
+  return (await prepared(db, 'DELETE FROM installations WHERE tenant_key = ?').run(tenantKey)).changes > 0;
 }
 
 export interface InstallationSummary {
@@ -78,11 +81,11 @@ export interface InstallationSummary {
 }
 
 /** Every installation's ids (no secrets): for the background loops that act per tenant. */
-export function listInstallations(db: Db): InstallationSummary[] {
-  const rows = prepared(
+export async function listInstallations(db: Db): Promise<InstallationSummary[]> {
+  const rows = (await prepared(
     db,
     'SELECT tenant_key, team_id, enterprise_id, is_enterprise_install, bot_token_expires_at FROM installations ORDER BY tenant_key',
-  ).all() as Array<{
+  ).all()) as Array<{
     tenant_key: string;
     team_id: string | null;
     enterprise_id: string | null;
@@ -102,17 +105,17 @@ export function listInstallations(db: Db): InstallationSummary[] {
 export function createInstallationStore(db: Db, cipher: TokenCipher, now: () => number): InstallationStore {
   return {
     async storeInstallation(installation) {
-      saveInstallation(db, cipher, installation as Installation, now());
+      await saveInstallation(db, cipher, installation as Installation, now());
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const key = tenantKeyOf(query);
-      const found = findInstallation(db, cipher, key);
+      const found = await findInstallation(db, cipher, key);
       // Bolt answers the request with "not authorized" when this throws; the message names no secret.
       if (!found) throw new Error(`no installation for ${key}`);
       return found;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
-      removeInstallation(db, tenantKeyOf(query));
+      await removeInstallation(db, tenantKeyOf(query));
     },
   };
 }

@@ -25,12 +25,12 @@ function toState(row: ItemRow): ItemState {
 }
 
 /** Only items someone touched; the rest are in their template state. */
-export function listItemStates(db: Db, runId: number): ItemState[] {
+export async function listItemStates(db: Db, runId: number): Promise<ItemState[]> {
   return (
-    prepared(
+    (await prepared(
       db,
       'SELECT item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note FROM item_states WHERE run_id = ?',
-    ).all(runId) as ItemRow[]
+    ).all(runId)) as ItemRow[]
   ).map(toState);
 }
 
@@ -38,13 +38,16 @@ export function listItemStates(db: Db, runId: number): ItemState[] {
  * The run's item-state token: it changes with every write to the run's item states (triggers of
  * migration 015), and is null for a run whose item states were never written since then.
  */
-export function itemStatesToken(db: Db, runId: number): bigint | null {
-  const row = prepared(db, 'SELECT token FROM item_state_versions WHERE run_id = ?').safeIntegers(true).get(runId) as { token: bigint } | undefined;
+export async function itemStatesToken(db: Db, runId: number): Promise<string | null> {
+  // As text: PostgreSQL hands a BIGINT back as a JavaScript number, which would lose precision.
+  const row = (await prepared(db, 'SELECT CAST(token AS TEXT) AS token FROM item_state_versions WHERE run_id = ?').get(runId)) as
+    | { token: string }
+    | undefined;
   return row ? row.token : null;
 }
 
-export function saveItemState(db: Db, runId: number, state: ItemState, now: number): void {
-  prepared(
+export async function saveItemState(db: Db, runId: number, state: ItemState, now: number): Promise<void> {
+  await prepared(
     db,
     `INSERT INTO item_states (run_id, item_id, done, done_by, done_at, waived_reason, timer_started_at, evidence_url, evidence_note, updated_at)
      VALUES (@runId, @itemId, @done, @by, @at, @waived, @timer, @evidenceUrl, @evidenceNote, @now)

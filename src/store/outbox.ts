@@ -85,55 +85,58 @@ export interface NewPage {
  * this dedup key is already open: PagerDuty would fold a second trigger into the same
  * incident anyway, and the bot would announce the page twice.
  */
-export function enqueuePage(db: Db, page: NewPage): boolean {
+export async function enqueuePage(db: Db, page: NewPage): Promise<boolean> {
   const event = withoutRoutingKey(page.payload);
   if (event.event_action !== 'trigger') throw new Error(`enqueuePage needs a trigger event, got ${event.event_action}`);
   if (event.dedup_key !== page.dedupKey) throw new Error('enqueuePage: the event dedup_key differs from dedupKey');
-  return db
-    .transaction((): boolean => {
-      const existing = prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey) as { state: PageState } | undefined;
-      if (existing?.state === 'open') return false;
-      prepared(
-        db,
-        `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
+  return await db.tx(async (): Promise<boolean> => {
+    const existing = (await prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey)) as { state: PageState } | undefined;
+    if (existing?.state === 'open') return false;
+    await prepared(
+      db,
+      `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
        VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL, @requestedBy, @channelId, @requestText)
        ON CONFLICT (dedup_key) DO UPDATE SET
          run_id = excluded.run_id, reason = excluded.reason, state = 'open',
          summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL,
          requested_by = excluded.requested_by, channel_id = excluded.channel_id, request_text = excluded.request_text`,
-      ).run({
-        dedupKey: page.dedupKey,
-        runId: page.runId,
-        reason: page.reason,
-        summary: page.summary,
-        now: page.now,
-        requestedBy: page.request?.userId ?? null,
-        channelId: page.request?.channelId ?? null,
-        requestText: page.request?.text ?? null,
-      });
-      insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
-      return true;
-    })
-    .immediate();
+    ).run({
+      dedupKey: page.dedupKey,
+      runId: page.runId,
+      reason: page.reason,
+      summary: page.summary,
+      now: page.now,
+      requestedBy: page.request?.userId ?? null,
+      channelId: page.request?.channelId ?? null,
+      requestText: page.request?.text ?? null,
+    });
+    await insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
+    return true;
+  });
 }
 
 /** Marks an open page resolved and queues its resolve. Returns false when no page with this key is open. */
-export function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): boolean {
-  return db
-    .transaction((): boolean => {
-      const page = prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey) as
-        | { run_id: number | null }
-        | undefined;
-      if (!page) return false;
-      prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
-      insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
-      return true;
-    })
-    .immediate();
+export async function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): Promise<boolean> {
+  return await db.tx(async (): Promise<boolean> => {
+    const page = (await prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey)) as
+      | { run_id: number | null }
+      | undefined;
+    if (!page) return false;
+    await prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
+    await insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
+    return true;
+  });
 }
 
-function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: OutboxAction, event: UnroutedPageEvent, now: number): void {
-  prepared(
+async function insertOutbox(
+  db: Db,
+  runId: number | null,
+  dedupKey: string,
+  action: OutboxAction,
+  event: UnroutedPageEvent,
+  now: number,
+): Promise<void> {
+  await prepared(
     db,
     `INSERT INTO pager_outbox (run_id, dedup_key, action, payload_json, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
@@ -146,8 +149,8 @@ function insertOutbox(db: Db, runId: number | null, dedupKey: string, action: Ou
  * in order (its trigger before its resolve), and one claim holds at most one row per dedup key.
  * Returned in id order.
  */
-export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] {
-  return (pagerOutbox.claimDue(db, now, limit) as OutboxDbRow[]).map(toOutboxRow);
+export async function claimDueOutbox(db: Db, now: number, limit: number): Promise<OutboxRow[]> {
+  return ((await pagerOutbox.claimDue(db, now, limit)) as OutboxDbRow[]).map(toOutboxRow);
 }
 
 /**
@@ -155,18 +158,18 @@ export function claimDueOutbox(db: Db, now: number, limit: number): OutboxRow[] 
  * LeasedOutbox.releaseSending); the dedup key makes a re-send of an event PagerDuty did get the
  * same incident. Returns the rows released.
  */
-export function releaseStaleSending(db: Db, now: number): number {
-  return pagerOutbox.releaseSending(db, now);
+export async function releaseStaleSending(db: Db, now: number): Promise<number> {
+  return await pagerOutbox.releaseSending(db, now);
 }
 
 /** PagerDuty answers an accepted event with 202. */
-export function markSent(db: Db, id: number, now: number): boolean {
-  return pagerOutbox.markSent(db, id, now, 202);
+export async function markSent(db: Db, id: number, now: number): Promise<boolean> {
+  return await pagerOutbox.markSent(db, id, now, 202);
 }
 
 /** Puts the row back to wait until nextAttemptAt. */
-export function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): boolean {
-  return pagerOutbox.markRetry(db, id, nextAttemptAt, error, status);
+export async function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): Promise<boolean> {
+  return await pagerOutbox.markRetry(db, id, nextAttemptAt, error, status);
 }
 
 /**
@@ -174,31 +177,29 @@ export function markRetry(db: Db, id: number, nextAttemptAt: number, error: stri
  * 'failed' (it never opened at PagerDuty), so a later page for the same key can be queued,
  * unless a newer trigger for that key is already queued.
  */
-export function markFailed(db: Db, id: number, error: string, status: number | null = null): boolean {
-  return db
-    .transaction((): boolean => {
-      const row = prepared(db, 'SELECT dedup_key, action FROM pager_outbox WHERE id = ?').get(id) as
-        | { dedup_key: string; action: OutboxAction }
-        | undefined;
-      if (!row || !pagerOutbox.markFailed(db, id, error, status)) return false;
-      if (row.action === 'trigger') {
-        prepared(
-          db,
-          `UPDATE pages SET state = 'failed'
+export async function markFailed(db: Db, id: number, error: string, status: number | null = null): Promise<boolean> {
+  return await db.tx(async (): Promise<boolean> => {
+    const row = (await prepared(db, 'SELECT dedup_key, action FROM pager_outbox WHERE id = ?').get(id)) as
+      | { dedup_key: string; action: OutboxAction }
+      | undefined;
+    if (!row || !(await pagerOutbox.markFailed(db, id, error, status))) return false;
+    if (row.action === 'trigger') {
+      await prepared(
+        db,
+        `UPDATE pages SET state = 'failed'
          WHERE dedup_key = @key AND state = 'open'
            AND NOT EXISTS (SELECT 1 FROM pager_outbox WHERE dedup_key = @key AND action = 'trigger' AND id > @id)`,
-        ).run({ key: row.dedup_key, id });
-      }
-      return true;
-    })
-    .immediate();
+      ).run({ key: row.dedup_key, id });
+    }
+    return true;
+  });
 }
 
 /** Outbox rows, oldest first, optionally for one dedup key: for diagnostics and `/deploy status`. */
-export function listOutbox(db: Db, dedupKey?: string): OutboxRow[] {
+export async function listOutbox(db: Db, dedupKey?: string): Promise<OutboxRow[]> {
   const rows =
     dedupKey === undefined
-      ? prepared(db, 'SELECT * FROM pager_outbox ORDER BY id').all()
-      : prepared(db, 'SELECT * FROM pager_outbox WHERE dedup_key = ? ORDER BY id').all(dedupKey);
+      ? await prepared(db, 'SELECT * FROM pager_outbox ORDER BY id').all()
+      : await prepared(db, 'SELECT * FROM pager_outbox WHERE dedup_key = ? ORDER BY id').all(dedupKey);
   return (rows as OutboxDbRow[]).map(toOutboxRow);
 }

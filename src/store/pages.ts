@@ -55,17 +55,17 @@ const toPage = (r: PageDbRow): Page => ({
 });
 
 /** Every page a run raised, oldest first. */
-export function listPages(db: Db, runId: number): Page[] {
-  return (prepared(db, 'SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId) as PageDbRow[]).map(toPage);
+export async function listPages(db: Db, runId: number): Promise<Page[]> {
+  return ((await prepared(db, 'SELECT * FROM pages WHERE run_id = ? ORDER BY opened_at, dedup_key').all(runId)) as PageDbRow[]).map(toPage);
 }
 
 /** Pages open right now, across runs, oldest first. */
-export function openPages(db: Db): Page[] {
-  return (prepared(db, `SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all() as PageDbRow[]).map(toPage);
+export async function openPages(db: Db): Promise<Page[]> {
+  return ((await prepared(db, `SELECT * FROM pages WHERE state = 'open' ORDER BY opened_at, dedup_key`).all()) as PageDbRow[]).map(toPage);
 }
 
-export function getPage(db: Db, dedupKey: string): Page | null {
-  const row = prepared(db, 'SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey) as PageDbRow | undefined;
+export async function getPage(db: Db, dedupKey: string): Promise<Page | null> {
+  const row = (await prepared(db, 'SELECT * FROM pages WHERE dedup_key = ?').get(dedupKey)) as PageDbRow | undefined;
   return row ? toPage(row) : null;
 }
 
@@ -73,14 +73,14 @@ export function getPage(db: Db, dedupKey: string): Page | null {
  * The newest manual page still open that was opened since `since` in this channel or by this
  * person: while there is one, /deploy page folds into it instead of opening another incident.
  */
-export function openManualPageSince(db: Db, input: { channelId: string; userId: string; since: number }): Page | null {
-  const row = prepared(
+export async function openManualPageSince(db: Db, input: { channelId: string; userId: string; since: number }): Promise<Page | null> {
+  const row = (await prepared(
     db,
     `SELECT * FROM pages
      WHERE requested_by IS NOT NULL AND state = 'open' AND opened_at >= @since
        AND (channel_id = @channelId OR requested_by = @userId)
      ORDER BY channel_id = @channelId DESC, opened_at DESC LIMIT 1`,
-  ).get(input) as PageDbRow | undefined;
+  ).get(input)) as PageDbRow | undefined;
   return row ? toPage(row) : null;
 }
 
@@ -90,9 +90,13 @@ export function openManualPageSince(db: Db, input: { channelId: string; userId: 
  * re-send it on every check; after this, the condition coming back pages again. Returns false
  * when the page is not in the 'failed' state.
  */
-export function closeRefusedPage(db: Db, input: { dedupKey: string; now: number }): boolean {
+export async function closeRefusedPage(db: Db, input: { dedupKey: string; now: number }): Promise<boolean> {
   return (
-    prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(input.now, input.dedupKey)
-      .changes === 1
+    (
+      await prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'failed'`).run(
+        input.now,
+        input.dedupKey,
+      )
+    ).changes === 1
   );
 }

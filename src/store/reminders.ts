@@ -62,7 +62,7 @@ export interface NewReminder {
 }
 
 /** Inserts reminders; a key that exists already is left as it is (planning is idempotent). */
-export function upsertReminders(db: Db, runId: number, reminders: NewReminder[]): number {
+export async function upsertReminders(db: Db, runId: number, reminders: NewReminder[]): Promise<number> {
   const insert = prepared(
     db,
     `INSERT INTO reminders (run_id, key, kind, section_id, item_id, repeat, due_at, payload_json)
@@ -70,28 +70,30 @@ export function upsertReminders(db: Db, runId: number, reminders: NewReminder[])
   );
   let added = 0;
   for (const r of reminders) {
-    added += insert.run(
-      runId,
-      r.key,
-      r.kind,
-      r.sectionId ?? null,
-      r.itemId ?? null,
-      r.repeat ?? 0,
-      r.dueAt,
-      r.payload ? JSON.stringify(r.payload) : null,
+    added += (
+      await insert.run(
+        runId,
+        r.key,
+        r.kind,
+        r.sectionId ?? null,
+        r.itemId ?? null,
+        r.repeat ?? 0,
+        r.dueAt,
+        r.payload ? JSON.stringify(r.payload) : null,
+      )
     ).changes;
   }
   return added;
 }
 
-export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?: string[]; keys?: string[] }): number {
-  const pending = listReminders(db, runId).filter((r) => r.status === 'pending');
+export async function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?: string[]; keys?: string[] }): Promise<number> {
+  const pending = (await listReminders(db, runId)).filter((r) => r.status === 'pending');
   const cancel = prepared(db, `UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'`);
   let n = 0;
   for (const r of pending) {
     if (filter?.kinds && !filter.kinds.includes(r.kind)) continue;
     if (filter?.keys && !filter.keys.includes(r.key)) continue;
-    n += cancel.run(r.id).changes;
+    n += (await cancel.run(r.id)).changes;
   }
   return n;
 }
@@ -100,8 +102,8 @@ export function cancelPendingReminders(db: Db, runId: number, filter?: { kinds?:
  * Atomically claims every pending reminder due by `now`. One statement does the claim,
  * so two pollers (or a poller racing a restart) can never both own a row.
  */
-export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[] {
-  const rows = prepared(
+export async function claimDueReminders(db: Db, now: number, limit = 50): Promise<ReminderRow[]> {
+  const rows = (await prepared(
     db,
     `UPDATE reminders SET status = 'claimed', claimed_at = @now
        WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now
@@ -109,45 +111,45 @@ export function claimDueReminders(db: Db, now: number, limit = 50): ReminderRow[
                       AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)
                     ORDER BY due_at, id LIMIT @limit)
        RETURNING *`,
-  ).all({ now, limit }) as Row[];
+  ).all({ now, limit })) as Row[];
   return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
 }
 
 /** Rows a crash left claimed but not marked: the restart must find out whether they were sent. */
-export function listClaimedReminders(db: Db): ReminderRow[] {
-  return (prepared(db, `SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all() as Row[]).map(toReminder);
+export async function listClaimedReminders(db: Db): Promise<ReminderRow[]> {
+  return ((await prepared(db, `SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all()) as Row[]).map(toReminder);
 }
 
-export function markReminderSent(db: Db, id: number, now: number, late: boolean, outcome: string | null = null): void {
-  prepared(db, `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
+export async function markReminderSent(db: Db, id: number, now: number, late: boolean, outcome: string | null = null): Promise<void> {
+  await prepared(db, `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
 }
 
 /** Keeps what a sent reminder said (in its payload), for a later update of the message. */
-export function keepPostedText(db: Db, id: number, text: string): void {
+export async function keepPostedText(db: Db, id: number, text: string): Promise<void> {
   // Added to the payload, not put in its place: a shared nudge's payload also holds its sections.
-  prepared(db, `UPDATE reminders SET payload_json = json_set(COALESCE(payload_json, '{}'), '$.postedText', ?) WHERE id = ?`).run(text, id);
+  await prepared(db, `UPDATE reminders SET payload_json = json_set(COALESCE(payload_json, '{}'), '$.postedText', ?) WHERE id = ?`).run(text, id);
 }
 
-export function findReminder(db: Db, id: number): ReminderRow | null {
-  const row = prepared(db, 'SELECT * FROM reminders WHERE id = ?').get(id) as Row | undefined;
+export async function findReminder(db: Db, id: number): Promise<ReminderRow | null> {
+  const row = (await prepared(db, 'SELECT * FROM reminders WHERE id = ?').get(id)) as Row | undefined;
   return row ? toReminder(row) : null;
 }
 
-export function markReminderSkipped(db: Db, id: number, outcome: string): void {
-  prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
+export async function markReminderSkipped(db: Db, id: number, outcome: string): Promise<void> {
+  await prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
 }
 
 /** Puts a claimed row back (the send failed and may be retried). */
-export function releaseReminder(db: Db, id: number, dueAt: number, outcome: string): void {
-  prepared(db, `UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
+export async function releaseReminder(db: Db, id: number, dueAt: number, outcome: string): Promise<void> {
+  await prepared(db, `UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
 }
 
-export function listReminders(db: Db, runId: number): ReminderRow[] {
-  return (prepared(db, 'SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId) as Row[]).map(toReminder);
+export async function listReminders(db: Db, runId: number): Promise<ReminderRow[]> {
+  return ((await prepared(db, 'SELECT * FROM reminders WHERE run_id = ? ORDER BY due_at, id').all(runId)) as Row[]).map(toReminder);
 }
 
 /** When the earliest pending reminder of any run is due, or null when none is pending (the rehearsal's next stop). */
-export function nextPendingDueAt(db: Db): number | null {
-  const row = prepared(db, `SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get() as { at: number | null } | undefined;
+export async function nextPendingDueAt(db: Db): Promise<number | null> {
+  const row = (await prepared(db, `SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get()) as { at: number | null } | undefined;
   return row?.at ?? null;
 }

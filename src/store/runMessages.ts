@@ -41,9 +41,9 @@ const toMessage = (r: Row): RunMessage => ({
   postUnconfirmedUntil: r.post_unconfirmed_until,
 });
 
-export function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): void {
+export async function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): Promise<void> {
   const insert = prepared(db, 'INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-  keys.forEach((key, position) => insert.run(runId, key, position, channelId));
+  for (const [position, key] of keys.entries()) await insert.run(runId, key, position, channelId);
 }
 
 /**
@@ -52,8 +52,11 @@ export function insertRunMessages(db: Db, runId: number, channelId: string, keys
  * `stale`: the run changed while it was being posted, so it is due an update at once. Placed after
  * the run's own messages, which it never holds back (it is posted already).
  */
-export function adoptPostedRunMessage(db: Db, message: { runId: number; key: string; channelId: string; ts: string; stale: boolean }): void {
-  prepared(
+export async function adoptPostedRunMessage(
+  db: Db,
+  message: { runId: number; key: string; channelId: string; ts: string; stale: boolean },
+): Promise<void> {
+  await prepared(
     db,
     `INSERT INTO run_messages (run_id, message_key, position, channel_id, ts, version, synced_version)
      VALUES (@runId, @key, (SELECT COALESCE(MAX(position), 0) + 1 FROM run_messages WHERE run_id = @runId), @channelId, @ts, @version, 1)
@@ -61,17 +64,17 @@ export function adoptPostedRunMessage(db: Db, message: { runId: number; key: str
   ).run({ runId: message.runId, key: message.key, channelId: message.channelId, ts: message.ts, version: message.stale ? 2 : 1 });
 }
 
-export function listRunMessages(db: Db, runId: number): RunMessage[] {
-  return (prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId) as Row[]).map(toMessage);
+export async function listRunMessages(db: Db, runId: number): Promise<RunMessage[]> {
+  return ((await prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? ORDER BY position').all(runId)) as Row[]).map(toMessage);
 }
 
 /** Whether any of the run's messages is still to be posted (not posted yet, and not refused by Slack). */
-export function hasUnpostedRunMessages(db: Db, runId: number): boolean {
-  return prepared(db, 'SELECT 1 FROM run_messages WHERE run_id = ? AND ts IS NULL AND last_error IS NULL LIMIT 1').get(runId) !== undefined;
+export async function hasUnpostedRunMessages(db: Db, runId: number): Promise<boolean> {
+  return (await prepared(db, 'SELECT 1 FROM run_messages WHERE run_id = ? AND ts IS NULL AND last_error IS NULL LIMIT 1').get(runId)) !== undefined;
 }
 
-export function findRunMessage(db: Db, runId: number, key: string): RunMessage | null {
-  const row = prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key) as Row | undefined;
+export async function findRunMessage(db: Db, runId: number, key: string): Promise<RunMessage | null> {
+  const row = (await prepared(db, 'SELECT * FROM run_messages WHERE run_id = ? AND message_key = ?').get(runId, key)) as Row | undefined;
   return row ? toMessage(row) : null;
 }
 
@@ -85,47 +88,50 @@ export const NUDGE_KEY_PREFIX = 'nudge:';
  * and re-sending dozens of them on every vote would spend the channel's update budget for nothing.
  * `'all-and-nudges'` is for the run's end, when the nudges lose their Acknowledge button.
  */
-export function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all' | 'all-and-nudges'): number {
-  if (keys === 'all-and-nudges') return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId).changes;
+export async function bumpRunMessages(db: Db, runId: number, keys: string[] | 'all' | 'all-and-nudges'): Promise<number> {
+  if (keys === 'all-and-nudges') return (await prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ?').run(runId)).changes;
   if (keys === 'all') {
-    return prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key NOT LIKE ?').run(
-      runId,
-      `${NUDGE_KEY_PREFIX}%`,
+    return (
+      await prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key NOT LIKE ?').run(
+        runId,
+        `${NUDGE_KEY_PREFIX}%`,
+      )
     ).changes;
   }
   const bump = prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?');
   let changed = 0;
-  for (const key of keys) changed += bump.run(runId, key).changes;
+  for (const key of keys) changed += (await bump.run(runId, key)).changes;
   return changed;
 }
 
-export function listUnsyncedMessages(db: Db): RunMessage[] {
-  return (prepared(db, 'SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all() as Row[]).map(toMessage);
+export async function listUnsyncedMessages(db: Db): Promise<RunMessage[]> {
+  return ((await prepared(db, 'SELECT * FROM run_messages WHERE synced_version < version ORDER BY run_id, position').all()) as Row[]).map(toMessage);
 }
 
-export function markMessagePosted(db: Db, runId: number, key: string, ts: string, version: number): void {
-  prepared(
+export async function markMessagePosted(db: Db, runId: number, key: string, ts: string, version: number): Promise<void> {
+  await prepared(
     db,
-    'UPDATE run_messages SET ts = ?, synced_version = MAX(synced_version, ?), last_error = NULL, post_unconfirmed_until = NULL WHERE run_id = ? AND message_key = ?',
-  ).run(ts, version, runId, key);
+    `UPDATE run_messages SET ts = @ts, synced_version = CASE WHEN synced_version > @version THEN synced_version ELSE @version END,
+       last_error = NULL, post_unconfirmed_until = NULL WHERE run_id = @runId AND message_key = @key`,
+  ).run({ ts, version, runId, key });
 }
 
-export function markMessageSynced(db: Db, runId: number, key: string, version: number): void {
-  prepared(db, 'UPDATE run_messages SET synced_version = MAX(synced_version, ?), last_error = NULL WHERE run_id = ? AND message_key = ?').run(
-    version,
-    runId,
-    key,
-  );
+export async function markMessageSynced(db: Db, runId: number, key: string, version: number): Promise<void> {
+  await prepared(
+    db,
+    `UPDATE run_messages SET synced_version = CASE WHEN synced_version > @version THEN synced_version ELSE @version END, last_error = NULL
+       WHERE run_id = @runId AND message_key = @key`,
+  ).run({ version, runId, key });
 }
 
-export function markMessageError(db: Db, runId: number, key: string, error: string): void {
-  prepared(db, 'UPDATE run_messages SET last_error = ? WHERE run_id = ? AND message_key = ?').run(error, runId, key);
+export async function markMessageError(db: Db, runId: number, key: string, error: string): Promise<void> {
+  await prepared(db, 'UPDATE run_messages SET last_error = ? WHERE run_id = ? AND message_key = ?').run(error, runId, key);
 }
 
 /**
  * Records that a post of this message may land in Slack until `until` (null: no post is in
  * doubt). Written before chat.postMessage, so a process killed mid-call leaves it behind.
  */
-export function markPostUnconfirmed(db: Db, runId: number, key: string, until: number | null): void {
-  prepared(db, 'UPDATE run_messages SET post_unconfirmed_until = ? WHERE run_id = ? AND message_key = ?').run(until, runId, key);
+export async function markPostUnconfirmed(db: Db, runId: number, key: string, until: number | null): Promise<void> {
+  await prepared(db, 'UPDATE run_messages SET post_unconfirmed_until = ? WHERE run_id = ? AND message_key = ?').run(until, runId, key);
 }

@@ -30,45 +30,48 @@ const toRow = (r: Row): RunReportRow => ({
 });
 
 /** Queues the report of an ended run; a second call for the same run changes nothing. */
-export function enqueueRunReport(db: Db, runId: number, now: number): boolean {
-  return prepared(db, `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at) VALUES (?, ?, ?)`).run(runId, now, now).changes === 1;
+export async function enqueueRunReport(db: Db, runId: number, now: number): Promise<boolean> {
+  return (
+    (await prepared(db, `INSERT INTO run_reports (run_id, next_attempt_at, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(runId, now, now))
+      .changes === 1
+  );
 }
 
-export function dueRunReports(db: Db, now: number, limit = 5): RunReportRow[] {
+export async function dueRunReports(db: Db, now: number, limit = 5): Promise<RunReportRow[]> {
   return (
-    prepared(db, `SELECT * FROM run_reports WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, run_id LIMIT ?`).all(
+    (await prepared(db, `SELECT * FROM run_reports WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, run_id LIMIT ?`).all(
       now,
       limit,
-    ) as Row[]
+    )) as Row[]
   ).map(toRow);
 }
 
-export function findRunReport(db: Db, runId: number): RunReportRow | null {
-  const row = prepared(db, 'SELECT * FROM run_reports WHERE run_id = ?').get(runId) as Row | undefined;
+export async function findRunReport(db: Db, runId: number): Promise<RunReportRow | null> {
+  const row = (await prepared(db, 'SELECT * FROM run_reports WHERE run_id = ?').get(runId)) as Row | undefined;
   return row ? toRow(row) : null;
 }
 
-export function nextRunReportDue(db: Db): number | null {
-  const row = prepared(db, `SELECT MIN(next_attempt_at) AS due FROM run_reports WHERE status = 'pending'`).get() as { due: number | null };
+export async function nextRunReportDue(db: Db): Promise<number | null> {
+  const row = (await prepared(db, `SELECT MIN(next_attempt_at) AS due FROM run_reports WHERE status = 'pending'`).get()) as { due: number | null };
   return row.due;
 }
 
-export function markSummaryPosted(db: Db, runId: number, ts: string): void {
-  prepared(db, 'UPDATE run_reports SET summary_ts = ? WHERE run_id = ?').run(ts, runId);
+export async function markSummaryPosted(db: Db, runId: number, ts: string): Promise<void> {
+  await prepared(db, 'UPDATE run_reports SET summary_ts = ? WHERE run_id = ?').run(ts, runId);
 }
 
-export function markRunReportDone(
+export async function markRunReportDone(
   db: Db,
   runId: number,
   status: Exclude<RunReportStatus, 'pending'>,
   now: number,
   error: string | null = null,
-): void {
-  prepared(db, 'UPDATE run_reports SET status = ?, done_at = ?, last_error = ? WHERE run_id = ?').run(status, now, error, runId);
+): Promise<void> {
+  await prepared(db, 'UPDATE run_reports SET status = ?, done_at = ?, last_error = ? WHERE run_id = ?').run(status, now, error, runId);
 }
 
-export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number, error: string): void {
-  prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(
+export async function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number, error: string): Promise<void> {
+  await prepared(db, 'UPDATE run_reports SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE run_id = ?').run(
     nextAttemptAt,
     error,
     runId,
@@ -82,11 +85,14 @@ export function markRunReportRetry(db: Db, runId: number, nextAttemptAt: number,
  * Read through runs_by_end (migration 017): `status <> 'active'` rather than a list of the ended
  * statuses, so the planner walks the last day's ends, not every ended run by status.
  */
-export function enqueueMissedRunReports(db: Db, now: number, withinMs = 24 * 3_600_000): number {
-  return prepared(
-    db,
-    `INSERT OR IGNORE INTO run_reports (run_id, next_attempt_at, created_at)
+export async function enqueueMissedRunReports(db: Db, now: number, withinMs = 24 * 3_600_000): Promise<number> {
+  return (
+    await prepared(
+      db,
+      `INSERT INTO run_reports (run_id, next_attempt_at, created_at)
     SELECT id, ?, ? FROM runs WHERE ended_at >= ? AND status <> 'active'
-      AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)`,
-  ).run(now, now, now - withinMs).changes;
+      AND NOT EXISTS (SELECT 1 FROM run_reports r WHERE r.run_id = runs.id)
+    ON CONFLICT DO NOTHING`,
+    ).run(now, now, now - withinMs)
+  ).changes;
 }

@@ -31,20 +31,20 @@ const RUN_COLUMNS = `id, checklist_name, title, channel_id, started_by, t0, slip
 // Bounded (RunCache): kept while the run is active, and for a few ended runs read lately.
 const checklistCache = new WeakMap<Db, RunCache<Checklist>>();
 
-function checklistOf(db: Db, row: RunRow): Checklist {
+async function checklistOf(db: Db, row: RunRow): Promise<Checklist> {
   let cache = checklistCache.get(db);
   if (!cache) checklistCache.set(db, (cache = new RunCache()));
   let checklist = cache.get(row.id);
   if (!checklist) {
-    const json = prepared(db, 'SELECT checklist_json FROM runs WHERE id = ?').get(row.id) as { checklist_json: string };
+    const json = (await prepared(db, 'SELECT checklist_json FROM runs WHERE id = ?').get(row.id)) as { checklist_json: string };
     checklist = JSON.parse(json.checklist_json) as Checklist;
   }
   cache.set(row.id, row.status === 'active', checklist);
   return checklist;
 }
 
-function toRun(db: Db, row: RunRow): Run {
-  const checklist = checklistOf(db, row);
+async function toRun(db: Db, row: RunRow): Promise<Run> {
+  const checklist = await checklistOf(db, row);
   return {
     id: row.id,
     checklistName: row.checklist_name,
@@ -65,7 +65,14 @@ function toRun(db: Db, row: RunRow): Run {
   };
 }
 
-export function insertRun(
+/** Rows to runs, in their order (one by one: a row's checklist may be read from the database). */
+async function toRuns(db: Db, rows: RunRow[]): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (const row of rows) runs.push(await toRun(db, row));
+  return runs;
+}
+
+export async function insertRun(
   db: Db,
   run: {
     checklist: Checklist;
@@ -77,12 +84,12 @@ export function insertRun(
     timezone: string;
     now: number;
   },
-): number {
-  const info = prepared(
+): Promise<number> {
+  const row = (await prepared(
     db,
     `INSERT INTO runs (checklist_name, checklist_json, title, channel_id, team_id, enterprise_id, started_by, t0, timezone, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  ).get(
     run.checklist.name,
     JSON.stringify(run.checklist),
     run.checklist.title,
@@ -93,47 +100,54 @@ export function insertRun(
     run.t0,
     run.timezone,
     run.now,
-  );
-  return Number(info.lastInsertRowid);
+  )) as { id: number };
+  return row.id;
 }
 
-export function findRun(db: Db, runId: number): Run | null {
-  const row = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(runId) as RunRow | undefined;
-  return row ? toRun(db, row) : null;
+export async function findRun(db: Db, runId: number): Promise<Run | null> {
+  const row = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(runId)) as RunRow | undefined;
+  return row ? await toRun(db, row) : null;
 }
 
-export function rollbackStartedAt(db: Db, runId: number): number | null {
-  const row = prepared(db, 'SELECT rollback_started_at FROM runs WHERE id = ?').get(runId) as { rollback_started_at: number | null } | undefined;
+export async function rollbackStartedAt(db: Db, runId: number): Promise<number | null> {
+  const row = (await prepared(db, 'SELECT rollback_started_at FROM runs WHERE id = ?').get(runId)) as
+    | { rollback_started_at: number | null }
+    | undefined;
   return row?.rollback_started_at ?? null;
 }
 
-export function listActiveRunsInChannel(db: Db, channelId: string): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`).all(channelId) as RunRow[];
-  return rows.map((row) => toRun(db, row));
+export async function listActiveRunsInChannel(db: Db, channelId: string): Promise<Run[]> {
+  const rows = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? AND status = 'active' ORDER BY id`).all(
+    channelId,
+  )) as RunRow[];
+  return await toRuns(db, rows);
 }
 
 /** Active runs whose workspace still has the app (a suspended run's reminders and pages wait for a reinstall). */
-export function listActiveRuns(db: Db): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'active' AND suspended_at IS NULL ORDER BY id`).all() as RunRow[];
-  return rows.map((row) => toRun(db, row));
+export async function listActiveRuns(db: Db): Promise<Run[]> {
+  const rows = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'active' AND suspended_at IS NULL ORDER BY id`).all()) as RunRow[];
+  return await toRuns(db, rows);
 }
 
 /** The channel's most recent runs, newest first. */
-export function listRecentRunsInChannel(db: Db, channelId: string, limit: number): Run[] {
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`).all(channelId, limit) as RunRow[];
-  return rows.map((row) => toRun(db, row));
+export async function listRecentRunsInChannel(db: Db, channelId: string, limit: number): Promise<Run[]> {
+  const rows = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT ?`).all(
+    channelId,
+    limit,
+  )) as RunRow[];
+  return await toRuns(db, rows);
 }
 
-export function setRunT0(db: Db, runId: number, t0: number, slipMinutes: number): void {
-  prepared(db, 'UPDATE runs SET t0 = ?, slip_minutes = ? WHERE id = ?').run(t0, slipMinutes, runId);
+export async function setRunT0(db: Db, runId: number, t0: number, slipMinutes: number): Promise<void> {
+  await prepared(db, 'UPDATE runs SET t0 = ?, slip_minutes = ? WHERE id = ?').run(t0, slipMinutes, runId);
 }
 
-export function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active'>, reason: string | null, now: number): void {
-  prepared(db, `UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(status, reason, now, runId);
+export async function endRun(db: Db, runId: number, status: Exclude<RunStatus, 'active'>, reason: string | null, now: number): Promise<void> {
+  await prepared(db, `UPDATE runs SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'active'`).run(status, reason, now, runId);
 }
 
-export function startRollback(db: Db, runId: number, reason: string, now: number): boolean {
-  const info = prepared(
+export async function startRollback(db: Db, runId: number, reason: string, now: number): Promise<boolean> {
+  const info = await prepared(
     db,
     `UPDATE runs SET rollback_active = 1, rollback_reason = ?, rollback_started_at = ?
        WHERE id = ? AND status = 'active' AND rollback_active = 0`,
@@ -145,42 +159,43 @@ export function startRollback(db: Db, runId: number, reason: string, now: number
  * The app left a workspace (or org): its active runs are kept but suspended, their pending
  * reminders cancelled. Returns the ids of the runs suspended.
  */
-export function suspendTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }, now: number): number[] {
-  const rows = prepared(
+export async function suspendTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }, now: number): Promise<number[]> {
+  const rows = (await prepared(
     db,
     `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NULL
-       AND ((@team IS NOT NULL AND team_id = @team) OR (@team IS NULL AND @enterprise IS NOT NULL AND enterprise_id = @enterprise))`,
-  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId }) as Array<{ id: number }>;
+       AND ((CAST(@team AS TEXT) IS NOT NULL AND team_id = @team) OR (CAST(@team AS TEXT) IS NULL AND CAST(@enterprise AS TEXT) IS NOT NULL AND enterprise_id = @enterprise))`,
+  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId })) as Array<{ id: number }>;
   const ids = rows.map((r) => r.id);
   for (const id of ids) {
-    prepared(db, 'UPDATE runs SET suspended_at = ? WHERE id = ?').run(now, id);
-    prepared(db, `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`).run(
-      id,
-    );
+    await prepared(db, 'UPDATE runs SET suspended_at = ? WHERE id = ?').run(now, id);
+    await prepared(
+      db,
+      `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`,
+    ).run(id);
   }
   return ids;
 }
 
 /** The app is back in a workspace (or org): its suspended runs carry on. Returns their ids. */
-export function resumeTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }): number[] {
-  const rows = prepared(
+export async function resumeTenantRuns(db: Db, tenant: { teamId: string | null; enterpriseId: string | null }): Promise<number[]> {
+  const rows = (await prepared(
     db,
     `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NOT NULL
-       AND ((@team IS NOT NULL AND team_id = @team) OR (@team IS NULL AND @enterprise IS NOT NULL AND enterprise_id = @enterprise))`,
-  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId }) as Array<{ id: number }>;
-  for (const { id } of rows) prepared(db, 'UPDATE runs SET suspended_at = NULL WHERE id = ?').run(id);
+       AND ((CAST(@team AS TEXT) IS NOT NULL AND team_id = @team) OR (CAST(@team AS TEXT) IS NULL AND CAST(@enterprise AS TEXT) IS NOT NULL AND enterprise_id = @enterprise))`,
+  ).all({ team: tenant.teamId, enterprise: tenant.enterpriseId })) as Array<{ id: number }>;
+  for (const { id } of rows) await prepared(db, 'UPDATE runs SET suspended_at = NULL WHERE id = ?').run(id);
   return rows.map((r) => r.id);
 }
 
 /** Whether the app was uninstalled from the run's workspace (its reminders and pages wait). */
-export function isRunSuspended(db: Db, runId: number): boolean {
-  const row = prepared(db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runId) as { suspended_at: number | null } | undefined;
+export async function isRunSuspended(db: Db, runId: number): Promise<boolean> {
+  const row = (await prepared(db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runId)) as { suspended_at: number | null } | undefined;
   return row?.suspended_at != null;
 }
 
 /** The workspace of the newest run in a channel: whose token posts there. */
-export function tenantOfChannel(db: Db, channelId: string): { teamId: string | null; enterpriseId: string | null } | null {
-  const row = prepared(db, 'SELECT team_id, enterprise_id FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT 1').get(channelId) as
+export async function tenantOfChannel(db: Db, channelId: string): Promise<{ teamId: string | null; enterpriseId: string | null } | null> {
+  const row = (await prepared(db, 'SELECT team_id, enterprise_id FROM runs WHERE channel_id = ? ORDER BY id DESC LIMIT 1').get(channelId)) as
     | { team_id: string | null; enterprise_id: string | null }
     | undefined;
   return row ? { teamId: row.team_id, enterpriseId: row.enterprise_id } : null;

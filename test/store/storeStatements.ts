@@ -4,8 +4,9 @@
  * template's `${NAME}` is filled in when NAME is a string constant of the same file, and
  * `${xs.map(() => '?').join(', ')}` (a run-time IN list) becomes one `?`; any other template is
  * reported as not checkable. A constant exported by another store file fills a template too, and
- * the statements leasedOutbox.ts builds per table are collected by calling it (see there). db.ts and the postgres*.ts adapter files hold engine-specific
- * plumbing and are left out.
+ * the statements leasedOutbox.ts builds per table are collected by calling it (see there), once
+ * per engine's `skipLocked`. db.ts and the postgres*.ts adapter files hold engine-specific plumbing
+ * and are left out.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export interface StoreStatement {
   /** file:line, e.g. runs.ts:79 */
   where: string;
   sql: string;
+  /** The engine this text is for, when the store builds one per engine (with db.skipLocked); else both. */
+  engine?: 'sqlite' | 'postgres';
 }
 
 export interface CollectedStatements {
@@ -76,9 +79,25 @@ function leasedOutboxTable(node: ts.Node): LeasedOutboxTable | undefined {
 }
 
 function leasedOutboxStatements(table: LeasedOutboxTable, where: string): StoreStatement[] {
+  const sqlite = recordedStatements(table, '');
+  const postgres = recordedStatements(table, ' FOR UPDATE SKIP LOCKED');
+  const at = `${FACTORY} for ${table.table} (${where})`;
+  return sqlite.flatMap((sql, i): StoreStatement[] =>
+    sql === postgres[i]
+      ? [{ where: at, sql }]
+      : [
+          { where: at, sql, engine: 'sqlite' },
+          { where: at, sql: postgres[i]!, engine: 'postgres' },
+        ],
+  );
+}
+
+/** What one outbox prepares on a Db whose skipLocked is `skipLocked`, in call order. */
+function recordedStatements(table: LeasedOutboxTable, skipLocked: string): string[] {
   const seen: string[] = [];
   // Plain empty results: the synchronous store uses them as they are, the async one awaits them.
   const recorder = {
+    skipLocked,
     prepare(sql: string) {
       seen.push(sql);
       return { run: () => ({ changes: 0 }), get: () => undefined, all: () => [] };
@@ -101,7 +120,7 @@ function leasedOutboxStatements(table: LeasedOutboxTable, where: string): StoreS
       // What the recorder answers is not what the store expects of a real row: only the SQL matters here.
     }
   }
-  return seen.map((sql) => ({ where: `${FACTORY} for ${table.table} (${where})`, sql }));
+  return seen;
 }
 
 /** The SQL argument of prepared(db, sql), x.prepare(sql) or x.exec(sql). */
