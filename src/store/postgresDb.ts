@@ -134,16 +134,21 @@ export class PostgresDb implements Db {
       }
       context.open = false;
       const commit = outcome.ok || (mode === 'batch' && !RETRYABLE.has(sqlState(outcome.error)));
+      let ended: pg.QueryResult | undefined;
       try {
-        await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        ended = await client.query(commit ? 'COMMIT' : 'ROLLBACK');
       } catch (error) {
         broken = true;
         // A failed COMMIT: nothing is durable, so the unit fails with that. A failed ROLLBACK
         // (the connection is gone) leaves nothing written either; fn's own error says more.
         if (commit) throw error;
       }
-      if (outcome.ok) return outcome.value;
-      throw outcome.error;
+      if (!outcome.ok) throw outcome.error;
+      // A statement failed and fn caught its error and went on: PostgreSQL aborted the transaction
+      // there and answered COMMIT with ROLLBACK. (SQLite would have undone that statement only; on
+      // both engines, work that may fail and must not sink the unit belongs in a nested tx.)
+      if (ended?.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed, and nothing of it was saved');
+      return outcome.value;
     } finally {
       context.open = false;
       client.off('error', ignore);

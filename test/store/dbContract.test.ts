@@ -68,6 +68,13 @@ async function titles(db: Db): Promise<string[]> {
   return ((await db.prepare('SELECT title FROM runs ORDER BY title').all()) as Array<{ title: string }>).map((r) => r.title);
 }
 
+/** A promise and the function that settles it: lets a unit stay open until the test says so. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
   it('commits the writes of a tx together', async () => {
     const { db } = await engine.open();
@@ -120,15 +127,28 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
     expect(await titles(db)).toEqual(['denied audit row']);
   });
 
-  it('shows a unit its own writes, and another handle only after the commit', async () => {
+  it.each(['tx', 'batch'] as const)('shows a %s its own writes, and another handle only after the commit', async (unit) => {
     const { db, replica } = await engine.open();
     const other = await replica();
-    await db.tx(async () => {
+    await db[unit](async () => {
       await addRun(db, 'mine');
       expect(await titles(db)).toEqual(['mine']);
       expect(await titles(other)).toEqual([]);
     });
     expect(await titles(other)).toEqual(['mine']);
+  });
+
+  it('runs work a unit started but that runs after it ended outside it, on its own', async () => {
+    const { db, replica } = await engine.open();
+    const released = gate();
+    let later: Promise<number> | undefined;
+    await db.tx(async () => {
+      await addRun(db, 'inside');
+      later = released.opened.then(() => addRun(db, 'after'));
+    });
+    released.open();
+    await later;
+    expect(await titles(await replica())).toEqual(['after', 'inside']);
   });
 
   it('returns BIGINT ids, epoch-ms times, COUNT(*) and SUM as JS numbers', async () => {
@@ -182,13 +202,6 @@ describe('several replicas on one PostgreSQL', () => {
     const client = await connectPostgres(url);
     cleanups.push(() => client.end().catch(() => undefined));
     return client;
-  }
-
-  /** A promise and the function that settles it: lets a unit stay open until the test says so. */
-  function gate(): { opened: Promise<void>; open: () => void } {
-    let open!: () => void;
-    const opened = new Promise<void>((resolve) => (open = resolve));
-    return { opened, open };
   }
 
   /** Until some backend of this database waits on a row lock (the other replica's unit). */
@@ -281,6 +294,20 @@ describe('several replicas on one PostgreSQL', () => {
       { message_key: 'one', version: 3 },
       { message_key: 'two', version: 3 },
     ]);
+  });
+
+  it('rejects a unit that caught a failed statement and went on, since PostgreSQL saved nothing of it', async () => {
+    const { db } = await postgres.open();
+    await expect(
+      db.tx(async () => {
+        await addRun(db, 'lost');
+        await db
+          .prepare('SELECT no_such_column FROM runs')
+          .get()
+          .catch(() => undefined);
+      }),
+    ).rejects.toThrow('the transaction was rolled back');
+    expect(await titles(db)).toEqual([]);
   });
 
   it('rejects the next query of a unit whose connection the server ended, and serves later work on a new one', async () => {
