@@ -47,10 +47,16 @@ export function applyMigrations(raw: Database.Database, migrationsDir: string): 
 
 interface SqliteTxContext {
   db: SqliteDb;
-  /** False once the unit has ended: work it started that runs later is outside it. */
-  open: boolean;
-  depth: number;
-  /** Nested transactions of one unit run one at a time (savepoints nest, they do not interleave). */
+  /**
+   * The unit this code runs in, shared with the savepoints inside it. `open` is false once the unit
+   * has ended: work it started that runs later is outside it. `depth` names the savepoints.
+   */
+  unit: { open: boolean; depth: number };
+  /**
+   * Transactions begun at this level run one at a time (savepoints nest, they do not interleave).
+   * Each savepoint runs in a context of its own, so a `tx` inside it nests at once instead of
+   * waiting behind the savepoint that holds it.
+   */
   chain: Promise<unknown>;
 }
 
@@ -119,7 +125,7 @@ export class SqliteDb implements Db {
   /** The open unit this code runs in, on this database; undefined outside one. */
   private inside(): SqliteTxContext | undefined {
     const context = ambient.getStore();
-    return context && context.db === this && context.open ? context : undefined;
+    return context && context.db === this && context.unit.open ? context : undefined;
   }
 
   /** Waits until a statement may run on the connection: at once inside a unit or with no batch in flight. */
@@ -169,7 +175,7 @@ export class SqliteDb implements Db {
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     for (const unit of units) {
-      const context: SqliteTxContext = { db: this, open: true, depth: 0, chain: Promise.resolve() };
+      const context: SqliteTxContext = { db: this, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
       raw.exec('SAVEPOINT unit');
       try {
         const value = await ambient.run(context, unit.fn);
@@ -182,7 +188,7 @@ export class SqliteDb implements Db {
           raw.exec('RELEASE unit');
         }
       } finally {
-        context.open = false;
+        context.unit.open = false;
       }
       // SQLite rolls a whole transaction back on some errors (a full disk): nothing of the batch stands.
       if (!raw.inTransaction) {
@@ -208,10 +214,11 @@ export class SqliteDb implements Db {
 
   private savepoint<T>(context: SqliteTxContext, fn: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      const name = `nested${++context.depth}`;
+      const name = `nested${++context.unit.depth}`;
       this.raw.exec(`SAVEPOINT ${name}`);
+      const inner: SqliteTxContext = { db: this, unit: context.unit, chain: Promise.resolve() };
       try {
-        const value = await fn();
+        const value = await ambient.run(inner, fn);
         this.raw.exec(`RELEASE ${name}`);
         return value;
       } catch (error) {
@@ -221,7 +228,7 @@ export class SqliteDb implements Db {
         }
         throw error;
       } finally {
-        context.depth--;
+        context.unit.depth--;
       }
     };
     const result = context.chain.then(run, run);
