@@ -35,6 +35,8 @@ export function backoffDelayMs(attempts: number, policy: BackoffPolicy, retryAft
 }
 
 export interface OutboxWorkerOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   outbox: PageOutbox;
   /** Adds the routing key at send time: the outbox never stores it. */
   pager: Pager;
@@ -45,7 +47,7 @@ export interface OutboxWorkerOptions {
    * (or a long outage) in the run's channel. If it throws, the error is logged and the
    * worker goes on.
    */
-  onResult?: (row: OutboxRow, result: PageSendResult) => void;
+  onResult?: (row: OutboxRow, result: PageSendResult) => Promise<void> | void;
   backoff?: Partial<BackoffPolicy>;
   /** Rows claimed per tick; they have distinct dedup keys and are sent concurrently. */
   batchSize?: number;
@@ -98,7 +100,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
     if (onResult) {
       try {
-        onResult(row, result);
+        // Awaited: the notice is written before the tick ends, so stopping the worker waits for it too.
+        await onResult(row, result);
       } catch (err) {
         logger.error('pager outbox: onResult threw', { ...fields, error: err instanceof Error ? err.message : String(err) });
       }
@@ -106,6 +109,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   const loop = createTickLoop({
+    ...(options.paused ? { paused: options.paused } : {}),
     intervalMs: options.intervalMs ?? 1_000,
     tick: tickOnce,
     onError: (err) => logger.error('pager outbox: tick failed', { error: err instanceof Error ? err.message : String(err) }),
