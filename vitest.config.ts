@@ -1,8 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration tests start real servers on random ports; forks keep each file's sockets and SQLite handles apart.
     pool: 'forks',
     // Most files spend their time waiting (paced posts, timers, accelerated clocks, late-landing Slack
@@ -21,5 +20,24 @@ export default defineConfig({
     // In CI, also write the results as JSON so .ci/run can close with a plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: './test-results.json' },
+    // Two projects, one run. `sqlite`: every test file, bots on SQLite. `postgres`: the integration suite
+    // again with DEPLOYDAY_TEST_ENGINE=postgres, each bot on a PostgreSQL database of its own
+    // (test/support/testDatabase.ts), so one file proves its behaviour on both engines. A file pinned to
+    // one engine on purpose says so in its name and runs in that engine's project only:
+    // `*.sqlite.test.ts` (WAL, the database file, a second better-sqlite3 connection) and
+    // `*.postgres.test.ts` (losing the database over the network). `npx vitest run --project postgres`
+    // runs one of them.
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, '**/*.postgres.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.sqlite.test.ts'],
+          env: { DEPLOYDAY_TEST_ENGINE: 'postgres' },
+        },
+      },
+    ],
   },
 });

@@ -37,10 +37,12 @@ import { pagerFromConfig } from './pager/pagerDutyPager.js';
 import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
 import { createRunMessageRenderer } from './slack/renderRunMessage.js';
-import { createSocketConnection, type SocketConnection } from './slack/socketConnection.js';
+import type { SocketConnection } from './slack/socketConnection.js';
 import { registerTenancyEvents } from './slack/tenancyEvents.js';
 import { slackAuthFromConfig } from './slackAuth.js';
-import { openDatabase, type Db } from './store/db.js';
+import { socketFromConfig } from './socketFromConfig.js';
+import { databaseFromConfig } from './databaseFromConfig.js';
+import type { Db } from './store/db.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -69,10 +71,10 @@ export interface Deployday {
 }
 
 /** Wires the layers: store → services → Slack handlers, loops, pager, GitHub. Nothing talks to Slack until start(). */
-export function createDeployday(config: Config, options: DeploydayOptions = {}): Deployday {
+export async function createDeployday(config: Config, options: DeploydayOptions = {}): Promise<Deployday> {
   const logger = new RedactingLogger(secretsOf(config), options.logSink, config.logLevel as LogLevel);
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR);
+  const { db, probe } = await databaseFromConfig({ config, migrationsDir: MIGRATIONS_DIR, logger, probe: options.databaseProbe });
   const catalog = new ChecklistCatalog(config.checklistsDir);
   const entries = catalog.load();
   for (const entry of entries) {
@@ -137,6 +139,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clientFor: (channelId) => slackAuth.clientFor(channelId),
     logger,
     postPacer,
+    paused: probe.paused,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
   });
   const linkToRun = async (runId: number): Promise<string | null> => await messageLink(runId, OVERVIEW_KEY);
@@ -156,6 +159,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         defaultEscalationPolicy: config.pagerDuty.escalationPolicy ?? null,
       }),
     outbox: createPageOutbox(db),
+    paused: probe.paused,
     timeline,
     clock,
     logger,
@@ -163,36 +167,28 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     ...(options.pagerIntervalMs !== undefined ? { workerIntervalMs: options.pagerIntervalMs } : {}),
   });
   const pages = pager.service;
-  eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger });
+  eventsOut = eventsOutFromConfig({ config, options, db, runs, pager: pdPager, clock, logger, paused: probe.paused });
   const clientForRun = async (runId: number | null) => (runId === null ? null : slackAuth.clientFor((await runs.requireRun(runId)).channelId));
-  const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger });
+  const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger, paused: probe.paused });
   poller = new ReminderPoller(
     timeline,
     createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     async () => await pager?.evaluateAll(),
+    probe.paused,
   );
 
   let healthy = false;
-  const socket = config.slackAppToken
-    ? createSocketConnection({
-        appToken: config.slackAppToken,
-        apiUrl: config.slackApiUrl,
-        logger,
-        logLevel: config.logLevel as LogLevel,
-        ...(options.socketRetry?.baseMs !== undefined ? { baseDelayMs: options.socketRetry.baseMs } : {}),
-        ...(options.socketRetry?.maxMs !== undefined ? { maxDelayMs: options.socketRetry.maxMs } : {}),
-      })
-    : null;
-  // A socket down this long (default 30 s: a refresh or a drop reconnects well within it) is an outage.
-  const socketGraceMs = options.socketGraceMs ?? 30_000;
+  const socket = socketFromConfig(config, options, logger);
   const healthz = healthzHandler({
     healthy: () => healthy,
+    databaseUp: () => probe.up,
     socket,
-    socketGraceMs,
+    socketGraceMs: options.socketGraceMs ?? 30_000,
     details: () => ({
-      database: 'open',
+      database: probe.status(),
+      work: { claiming: healthy && probe.up },
       checklists: catalog.list().filter((e) => e.checklist).length,
       paging: pages.isEnabled ? 'on' : 'off',
       messages: sync?.stats,
@@ -241,6 +237,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     clientFor: slackAuth.clientFor,
     logger,
     onMessagesChanged: () => sync?.notify(),
+    paused: probe.paused,
     ...(options.reporting ? { options: options.reporting } : {}),
   });
 
@@ -273,6 +270,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       sync!.notify();
+      probe.start();
       for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) await job?.start();
       healthy = true;
       if (socket) {
@@ -285,6 +283,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
       healthy = false;
       gateWaiters.releaseAll();
       identityLookup?.stop();
+      await probe.stop();
       await poller!.stop();
       await pager!.stop();
       await reporting!.stop();

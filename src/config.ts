@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { databaseSecretsOf, databaseUrlSchema } from './databaseConfig.js';
 import { type OAuthConfig, oauthSecretsOf, readOAuthConfig } from './oauthConfig.js';
 
 /**
@@ -18,6 +19,8 @@ export interface Config {
   slackApiUrl: string;
   port: number;
   databasePath: string;
+  /** DATABASE_URL: PostgreSQL, shared by every replica; unset → SQLite at `databasePath` (ignored when set). */
+  databaseUrl?: string;
   checklistsDir: string;
   pagerDuty: {
     /** Null → automatic paging is off. */
@@ -112,6 +115,7 @@ const schema = z.object({
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'PORT must be a port number from 0 to 65535')
     .default('3000'),
   DATABASE_PATH: z.string().default('./data/deployday.db'),
+  DATABASE_URL: databaseUrlSchema.optional(),
   CHECKLISTS_DIR: z.string().default('./checklists'),
   PAGERDUTY_ROUTING_KEY: z
     .string()
@@ -229,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackApiUrl: v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`,
     port: Number(v.PORT),
     databasePath: v.DATABASE_PATH,
+    ...(v.DATABASE_URL ? { databaseUrl: v.DATABASE_URL } : {}),
     checklistsDir: v.CHECKLISTS_DIR,
     pagerDuty: {
       routingKey: v.PAGERDUTY_ROUTING_KEY ?? null,
@@ -274,5 +279,6 @@ export function secretsOf(config: Config): string[] {
     // The key's body, line by line: a PEM is never logged whole, but a line of it must not be either.
     ...(config.github?.privateKey.split('\n').filter((line) => line.length >= 32 && !line.startsWith('-----')) ?? []),
     ...(config.oauth ? oauthSecretsOf(config.oauth) : []),
+    ...databaseSecretsOf(config.databaseUrl),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

@@ -1,3 +1,4 @@
+import type { DatabaseProbeOptions } from './jobs/databaseProbe.js';
 import type { LogSink } from './logger.js';
 import type { ReportingOptions } from './jobs/reporting.js';
 import type { ChannelPostPacerOptions } from './slack/channelPostPacer.js';
@@ -26,4 +27,6 @@ export interface DeploydayOptions {
   /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
   socketRetry?: { baseMs?: number; maxMs?: number };
   socketGraceMs?: number;
+  /** Tests probe the database more often, so a lost one is noticed within a test's patience. */
+  databaseProbe?: DatabaseProbeOptions;
 }

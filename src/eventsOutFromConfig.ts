@@ -17,6 +17,8 @@ export function eventsOutFromConfig(input: {
   pager: Pager | null;
   clock: Clock;
   logger: RedactingLogger;
+  /** While true the worker claims nothing (the database does not answer). */
+  paused?: () => boolean;
 }): EventsOutWorker {
   const { config, options, pager } = input;
   return createEventsOutWorker({
@@ -29,6 +31,7 @@ export function eventsOutFromConfig(input: {
     pager,
     now: () => input.clock.now(),
     logger: input.logger,
+    ...(input.paused ? { paused: input.paused } : {}),
     env: { ...(options.webhookEnv ?? process.env), ...(config.webhook ? { DEPLOYDAY_WEBHOOK_SECRET: config.webhook.secret } : {}) },
     ...(options.eventsBackoff ? { backoff: options.eventsBackoff } : {}),
     ...(options.eventsIntervalMs !== undefined ? { intervalMs: options.eventsIntervalMs } : {}),

@@ -27,6 +27,8 @@ export function githubFromConfig(input: {
   clientForRun: (runId: number | null) => Promise<WebClient | null>;
   clock: Clock;
   logger: RedactingLogger;
+  /** While true the callback worker claims nothing (the database does not answer). */
+  paused?: () => boolean;
 }): { worker: GitHubCallbackWorker | null; routes: Route[] } {
   const { config, options, logger } = input;
   if (!config.github) return { worker: null, routes: [] };
@@ -43,6 +45,7 @@ export function githubFromConfig(input: {
     },
     now: () => input.clock.now(),
     logger,
+    ...(input.paused ? { paused: input.paused } : {}),
     ...(options.githubBackoff ? { backoff: options.githubBackoff } : {}),
     ...(options.githubIntervalMs !== undefined ? { intervalMs: options.githubIntervalMs } : {}),
   });

@@ -6,17 +6,19 @@ import type { SocketConnection } from './slack/socketConnection.js';
 /** What /healthz reports; each field is read at the moment of the request. */
 export interface HealthInputs {
   healthy(): boolean;
+  /** False while this replica's database does not answer (src/jobs/databaseProbe.ts): it is out of service. */
+  databaseUp(): boolean;
   socket: SocketConnection | null;
   /** A socket down this long is an outage (a refresh or a drop reconnects well within it). */
   socketGraceMs: number;
   details(): Record<string, unknown>;
 }
 
-/** GET /healthz: 200 once started (and, in Socket Mode, while the socket is up or within its grace), else 503. */
+/** GET /healthz: 200 once started, while the database answers (and, in Socket Mode, the socket is up or within its grace), else 503. */
 export function healthzHandler(inputs: HealthInputs): (req: IncomingMessage, res: ServerResponse) => void {
   return (_req, res) => {
     const { socket } = inputs;
-    const ok = inputs.healthy() && (!socket || socket.downForMs() <= inputs.socketGraceMs);
+    const ok = inputs.healthy() && inputs.databaseUp() && (!socket || socket.downForMs() <= inputs.socketGraceMs);
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok, ...inputs.details(), slack: socket ? socket.status() : { transport: 'http' } }));
   };

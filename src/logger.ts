@@ -14,6 +14,8 @@ const tokenPatterns: RegExp[] = [
   /(Bearer )[^\s"',]+/gi,
   // JSON, util.inspect's single quotes (a logged object), JSON inside a JSON string (\"), and query strings.
   /(routing_key\\?["']?\s*[:=]\s*\\?["']?)[A-Za-z0-9]{32}/gi,
+  // The password of a PostgreSQL URL (DATABASE_URL, or one a library prints in an error).
+  /(\bpostgres(?:ql)?:\/\/[^:/?#@\s]*:)[^@\s]+(?=@)/gi,
 ];
 
 export interface LogSink {

@@ -1,6 +1,10 @@
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, secretsOf } from './config.js';
 import { createDeployday } from './app.js';
+import { redact } from './logger.js';
 import { clockFromEnv } from './service/clock.js';
+
+/** Scrubbed from the start failure's message too: a database that refuses a connection may be named by its URL. */
+let secrets: string[] = [];
 
 /** `npm start`: read the environment, open the database, start the bot; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -14,8 +18,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  secrets = secretsOf(config);
   const clock = clockFromEnv(process.env);
-  const bot = createDeployday(config, { clock });
+  // Opens the database (SQLite, or PostgreSQL at DATABASE_URL) and applies its migrations first.
+  const bot = await createDeployday(config, { clock });
   if (process.env.DEPLOYDAY_CLOCK_SCALE)
     bot.logger.warn(`running on an accelerated clock (x${process.env.DEPLOYDAY_CLOCK_SCALE}): for rehearsals and tests only`);
   let stopping = false;
@@ -34,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`deployday failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${redact(`deployday failed to start: ${error instanceof Error ? error.message : String(error)}`, secrets)}\n`);
   process.exit(1);
 });

@@ -53,7 +53,7 @@ export async function startDeployday(options) {
     LOG_LEVEL: 'info',
   });
   const sink = memorySink();
-  const bot = createDeployday(config, {
+  const bot = await createDeployday(config, {
     logSink: sink,
     ...(options.messageIntervalMs !== undefined ? { messageIntervalMs: options.messageIntervalMs } : {}),
   });

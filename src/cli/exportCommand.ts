@@ -3,10 +3,11 @@ import { MIGRATIONS_DIR_FOR_CLI } from './paths.js';
 import { allItems } from '../domain/checklist.js';
 import { withTemplateStates } from '../domain/snapshotItems.js';
 import { listAudit } from '../store/audit.js';
-import { openDatabase } from '../store/db.js';
+import { databaseUrlSchema } from '../databaseConfig.js';
 import { listGateVotes } from '../store/gateVotes.js';
 import { listItemStates } from '../store/itemStates.js';
 import { listRoles } from '../store/roles.js';
+import { openStore } from '../store/openStore.js';
 import { findRun } from '../store/runs.js';
 import { reportExport } from './reportExport.js';
 
@@ -22,12 +23,18 @@ export async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   if (!Number.isSafeInteger(runId) || runId <= 0 || !['json', 'md', 'png', 'html'].includes(format ?? '')) {
     return { output: 'usage: deployday export <run id> [--format json|md|png|html]', exitCode: 2 };
   }
+  // The bot's own choice (config.ts): PostgreSQL at DATABASE_URL when set, else the SQLite file.
+  const url = env.DATABASE_URL?.trim() || undefined;
+  const checked = url ? databaseUrlSchema.safeParse(url) : null;
+  if (checked && !checked.success)
+    return { output: `deployday export: ${checked.error.issues[0]?.message ?? 'DATABASE_URL is invalid'}`, exitCode: 2 };
   const path = env.DATABASE_PATH ?? './data/deployday.db';
-  if (!existsSync(path)) return { output: `deployday export: no database at ${path} (set DATABASE_PATH)`, exitCode: 1 };
-  const db = openDatabase(path, MIGRATIONS_DIR_FOR_CLI);
+  if (!url && !existsSync(path)) return { output: `deployday export: no database at ${path} (set DATABASE_PATH or DATABASE_URL)`, exitCode: 1 };
+  const where = url ? 'the database at DATABASE_URL' : path;
+  const db = await openStore({ databaseUrl: url, databasePath: path }, MIGRATIONS_DIR_FOR_CLI, { poolSize: 1 });
   try {
     const run = await findRun(db, runId);
-    if (!run) return { output: `deployday export: there is no run #${runId} in ${path}`, exitCode: 1 };
+    if (!run) return { output: `deployday export: there is no run #${runId} in ${where}`, exitCode: 1 };
     if (format === 'png' || format === 'html') return await reportExport(db, run, format);
     const states = withTemplateStates(run.checklist, await listItemStates(db, runId));
     const audit = await listAudit(db, runId);

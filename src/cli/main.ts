@@ -10,7 +10,7 @@ const USAGE = `usage: deployday <command>
   rehearse <checklist.md> [--at <T-0>] [--tz <zone>] [--idle] [--rollback-at <T+30m>]
                                             simulate the day on a virtual clock, no Slack or PagerDuty
   export <run id> [--format json|md|png|html]
-                                            the audit record of a run (reads DATABASE_PATH); png is
+                                            the audit record of a run (reads DATABASE_URL, else DATABASE_PATH); png is
                                             the timeline picture, html the self-contained report page
   gate wait --url <bot url> --token <token> --run <id> --gate <key> [--timeout 2h]
                                             block until the gate is decided in Slack: exit 0 Go,

@@ -8,6 +8,8 @@ import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signWebhook, TIME
 type Outcome = { ok: true; status: number } | { ok: false; retryable: boolean; status: number | null; error: string; retryAfterMs?: number };
 
 export interface EventsOutWorkerOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   events: EventsOut;
   /** For change events; null or unable to page → no PagerDuty rows are ever queued. */
   pager: Pager | null;
@@ -130,6 +132,7 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
   }
 
   const loop: TickLoop = createTickLoop({
+    ...(o.paused ? { paused: o.paused } : {}),
     intervalMs: o.intervalMs ?? 1_000,
     tick: tickOnce,
     onError: (err) => o.logger.error('events out: tick failed', { error: err instanceof Error ? err.message : String(err) }),

@@ -10,6 +10,8 @@ import { type ClientForChannel, classifySlackError } from '../slack/webClients.j
 import { renderSlipSuggestion } from '../slack/views/slipSuggestion.js';
 
 export interface ForecastNudgeJobOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   checks: ForecastChecks;
   runs: RunService;
   reports: ReportService;
@@ -37,6 +39,7 @@ export class ForecastNudgeJob {
 
   constructor(private readonly opts: ForecastNudgeJobOptions) {
     this.loop = createTickLoop({
+      ...(opts.paused ? { paused: opts.paused } : {}),
       intervalMs: opts.intervalMs ?? 60_000,
       tick: async () => void (await this.check()),
       onError: (error) => opts.logger.warn('forecast check failed:', error instanceof Error ? error.message : error),

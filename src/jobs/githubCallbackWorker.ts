@@ -5,6 +5,8 @@ import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy, type WorkerLogger 
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export interface GitHubCallbackWorkerOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   protections: GitHubProtections;
   reviewer: GitHubReviewer;
   /** A voter's name for the comment GitHub shows (the Slack profile name); the id when unknown. */
@@ -78,6 +80,7 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
   }
 
   const loop: TickLoop = createTickLoop({
+    ...(o.paused ? { paused: o.paused } : {}),
     intervalMs: o.intervalMs ?? 1_000,
     tick: tickOnce,
     onError: (err) => o.logger.error('github: tick failed', { error: err instanceof Error ? err.message : String(err) }),

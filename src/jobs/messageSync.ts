@@ -11,6 +11,8 @@ import { isTokenRefusal } from '../slack/tokenRefusals.js';
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
 
 export interface MessageSyncOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   messages: RunMessages;
   render: RunMessageRenderer;
   /** The background client of the channel's workspace. */
@@ -68,6 +70,7 @@ export class MessageSync {
     this.postPacer = opts.postPacer ?? new ChannelPostPacer();
     // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
+      ...(opts.paused ? { paused: opts.paused } : {}),
       tick: async () => await this.pump(),
       onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
     });

@@ -35,6 +35,8 @@ export function backoffDelayMs(attempts: number, policy: BackoffPolicy, retryAft
 }
 
 export interface OutboxWorkerOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   outbox: PageOutbox;
   /** Adds the routing key at send time: the outbox never stores it. */
   pager: Pager;
@@ -106,6 +108,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   const loop = createTickLoop({
+    ...(options.paused ? { paused: options.paused } : {}),
     intervalMs: options.intervalMs ?? 1_000,
     tick: tickOnce,
     onError: (err) => logger.error('pager outbox: tick failed', { error: err instanceof Error ? err.message : String(err) }),

@@ -19,6 +19,8 @@ export interface Paging {
 }
 
 export interface PagingOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   /** Chosen at the composition root (pager/); null when PagerDuty is not configured at all. */
   pager: Pager | null;
   /** Builds the page service (at the composition root, which holds the database) around the worker's poke. */
@@ -77,6 +79,7 @@ export function createPaging(deps: PagingOptions): Paging {
       now: () => deps.clock.now(),
       logger,
       onResult: tell,
+      paused: deps.paused,
       ...(deps.backoff ? { backoff: deps.backoff } : {}),
       intervalMs: deps.workerIntervalMs ?? 1_000,
     });

@@ -25,8 +25,11 @@ export class ReminderPoller {
     private readonly now: () => number,
     /** After each send (the escalation rules read the same clock). */
     private readonly afterTick: () => Promise<void> | void = () => {},
+    /** While true no pass claims reminders: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+    paused: () => boolean = () => false,
   ) {
     this.loop = createTickLoop({
+      paused,
       // Every second, on node-cron: reminders are due at wall-clock moments, to the minute.
       cron: { expression: '* * * * * *', name: 'deployday-reminders', log: (message) => this.logger.debug(`node-cron: ${message}`) },
       tick: () => this.pass(),

@@ -31,9 +31,11 @@ export function createReporting(deps: {
   logger: Logger;
   options?: ReportingOptions;
   onMessagesChanged?: () => void;
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
 }): Reporting {
   const reports = deps.services.reports;
-  const common = { reports, clientFor: deps.clientFor, clock: deps.clock, logger: deps.logger };
+  const common = { reports, clientFor: deps.clientFor, clock: deps.clock, logger: deps.logger, paused: deps.paused };
   const reportJob = new RunReportJob({
     ...common,
     queue: deps.services.reportQueue,

@@ -7,6 +7,8 @@ import { type ClientForChannel, classifySlackError } from '../slack/webClients.j
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
 
 export interface RunReportJobOptions {
+  /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
+  paused?: (() => boolean) | undefined;
   queue: ReportQueue;
   reports: ReportService;
   /** The background client of the channel's workspace. */
@@ -38,6 +40,7 @@ export class RunReportJob {
     this.retryBaseMs = opts.retryBaseMs ?? 5_000;
     this.maxAttempts = opts.maxAttempts ?? 6;
     this.loop = createTickLoop({
+      ...(opts.paused ? { paused: opts.paused } : {}),
       tick: () => this.pump(),
       onError: (error) => opts.logger.error('run reports:', error instanceof Error ? (error.stack ?? error.message) : error),
     });

@@ -28,6 +28,14 @@ export interface TickLoopOptions {
   tick: () => Promise<void> | void;
   /** A tick that throws is reported here and the loop goes on. */
   onError: (error: unknown) => void;
+  /**
+   * While this says true, no tick runs (this replica's database does not answer: it claims nothing,
+   * and its leases expire to the replicas that still reach it). A tick asked for meanwhile, by a poke
+   * or tick(), is not lost: it runs once the pause is over, looked for every `pausedRetryMs`.
+   */
+  paused?: () => boolean;
+  /** Default 1 s. */
+  pausedRetryMs?: number;
 }
 
 export function createTickLoop(options: TickLoopOptions): TickLoop {
@@ -40,6 +48,9 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   let poke: NodeJS.Timeout | null = null;
   let pokeAt = Infinity;
 
+  const paused = options.paused ?? (() => false);
+  const pausedRetryMs = options.pausedRetryMs ?? 1_000;
+
   const runGuarded = async (): Promise<void> => {
     try {
       await options.tick();
@@ -50,6 +61,10 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
 
   function tick(): Promise<void> {
     if (stopped) return Promise.resolve();
+    if (paused()) {
+      tickIn(pausedRetryMs);
+      return Promise.resolve();
+    }
     if (running) {
       again = true;
       return running;
@@ -59,13 +74,32 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
         do {
           again = false;
           await runGuarded();
-        } while (again && !stopped);
+        } while (again && !stopped && !paused());
+        if (again && !stopped) tickIn(pausedRetryMs);
       } finally {
         // Same microtask as the last `again` check: a tick asked for in between cannot be lost.
         running = null;
       }
     })();
     return running;
+  }
+
+  /** Tick in `delayMs`; an earlier pending poke wins. */
+  function tickIn(delayMs: number): void {
+    if (stopped) return;
+    const at = Date.now() + Math.max(0, delayMs);
+    if (poke && pokeAt <= at) return;
+    if (poke) clearTimeout(poke);
+    pokeAt = at;
+    poke = setTimeout(
+      () => {
+        poke = null;
+        pokeAt = Infinity;
+        void tick();
+      },
+      Math.max(0, delayMs),
+    );
+    poke.unref();
   }
 
   return {
@@ -92,20 +126,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       interval.unref();
     },
     poke(delayMs = 0) {
-      if (stopped) return;
-      const at = Date.now() + Math.max(0, delayMs);
-      if (poke && pokeAt <= at) return;
-      if (poke) clearTimeout(poke);
-      pokeAt = at;
-      poke = setTimeout(
-        () => {
-          poke = null;
-          pokeAt = Infinity;
-          void tick();
-        },
-        Math.max(0, delayMs),
-      );
-      poke.unref();
+      tickIn(delayMs);
     },
     tick,
     async stop() {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/startBot.js';
 import { startHarness, startRun, ALICE, CHANNEL, optionsIn } from './checklistHarness.js';
+import { databaseEnv } from '../support/testDatabase.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'deployday.js');
 
@@ -49,18 +50,19 @@ describe('the deployday command', () => {
     } finally {
       await h.close();
     }
-    const markdown = deployday(['export', '1'], { DATABASE_PATH: databasePath });
+    const database = await databaseEnv(databasePath);
+    const markdown = deployday(['export', '1'], database);
     expect(markdown.status).toBe(0);
     expect(markdown.stdout).toContain('# Deployment record: run #1 — Small Release');
     expect(markdown.stdout).toMatch(/- \[x\] Announce the window in #releases — U0ALICE at 20\d\d-/);
     expect(markdown.stdout).toMatch(/U0ALICE item\.tick s\d+\.i0/);
-    const json = JSON.parse(deployday(['export', '#1', '--format', 'json'], { DATABASE_PATH: databasePath }).stdout) as {
+    const json = JSON.parse(deployday(['export', '#1', '--format', 'json'], database).stdout) as {
       run: { id: number; status: string };
       audit: Array<{ action: string }>;
     };
     expect(json.run).toMatchObject({ id: 1, status: 'active' });
     expect(json.audit.map((a) => a.action)).toEqual(['run.start', 'item.tick']);
-    expect(deployday(['export', '2'], { DATABASE_PATH: databasePath }).status).toBe(1);
+    expect(deployday(['export', '2'], database).status).toBe(1);
     dir.remove();
     // A bot, then three CLI processes one after another: on a busy machine that outruns the usual 60 s guard.
   }, 120_000);

@@ -7,13 +7,14 @@
  * Needs `npm run build` first and NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { botProcessPerTest } from '../support/botProcessPerTest.js';
 import { assertTestCaTrusted, startFakePagerDuty } from '../support/fakePagerDuty.js';
 import { startFakeWebhookReceiver } from '../support/fakeWebhookReceiver.js';
 import { REPO_ROOT } from '../support/startBot.js';
 import { realDelay, waitFor } from '../support/waitFor.js';
+import { prepared } from '../../src/store/db.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const ROUTING_KEY = 'Rk7EventsOutKill00000Integration';
 const SECRET = 'kill-test-webhook-secret-42';
@@ -41,28 +42,28 @@ describe('events out survive kill -9', () => {
       expect((await bed.slack().command('rollback the new build drops requests')).status).toBe(200);
       expect((await bed.slack().command('abort rolled back by hand')).status).toBe(200);
 
-      const deliveries = () => {
-        const db = new Database(bed.databasePath!, { readonly: true });
+      const deliveries = async () => {
+        const db = await openTestDatabase(bed.databasePath!);
         try {
-          return db.prepare('SELECT event_id, destination, status, attempts FROM events_outbox ORDER BY id').all() as Array<{
+          return (await prepared(db, 'SELECT event_id, destination, status, attempts FROM events_outbox ORDER BY id').all()) as Array<{
             event_id: string;
             destination: string;
             status: string;
             attempts: number;
           }>;
         } finally {
-          db.close();
+          await db.close();
         }
       };
       // At least one failed attempt at the receiver before the kill, so the retry state is on disk.
-      await waitFor(() => deliveries().some((d) => d.destination.startsWith('webhook:') && d.attempts >= 1 && d.status === 'pending'), {
+      await waitFor(async () => (await deliveries()).some((d) => d.destination.startsWith('webhook:') && d.attempts >= 1 && d.status === 'pending'), {
         timeoutMs: 10_000,
         message: 'a failed attempt recorded',
       });
       // PagerDuty is up: its change event is sent and recorded before the kill, so the kill never lands
       // between its send and its record (a change event has no dedup key at PagerDuty: such a kill
       // would re-send it once, the documented at-least-once edge).
-      await waitFor(() => deliveries().some((d) => !d.destination.startsWith('webhook:') && d.status === 'sent'), {
+      await waitFor(async () => (await deliveries()).some((d) => !d.destination.startsWith('webhook:') && d.status === 'sent'), {
         timeoutMs: 10_000,
         message: 'the change event recorded as sent',
       });
@@ -82,7 +83,7 @@ describe('events out survive kill -9', () => {
       expect(pd.changes.map((c) => c.summary)).toEqual([
         expect.stringMatching(/^deployday run #1 \(short-day\): rollback declared \(the new build drops requests\)$/),
       ]);
-      expect(deliveries().every((d) => d.status === 'sent')).toBe(true);
+      expect((await deliveries()).every((d) => d.status === 'sent')).toBe(true);
       expect(bed.bot!.output()).not.toContain(SECRET);
       expect(bed.bot!.output()).not.toContain(ROUTING_KEY);
     } finally {

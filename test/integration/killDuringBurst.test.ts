@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { botProcessPerTest } from '../support/botProcessPerTest.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
 import { waitFor } from '../support/waitFor.js';
+import { prepared } from '../../src/store/db.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const CHANNEL = 'C0DEPLOY';
 
@@ -67,13 +68,15 @@ describe('kill -9 during a burst of clicks', () => {
     expect(status.status).toBe(200);
     await bed.stop();
 
-    const db = new Database(bed.databasePath!, { readonly: true });
-    const done = new Set((db.prepare('SELECT item_id FROM item_states WHERE done = 1').all() as Array<{ item_id: string }>).map((r) => r.item_id));
-    const ticks = db.prepare(`SELECT target, COUNT(*) AS n FROM audit WHERE action = 'item.tick' GROUP BY target`).all() as Array<{
+    const db = await openTestDatabase(bed.databasePath!);
+    const done = new Set(
+      ((await prepared(db, 'SELECT item_id FROM item_states WHERE done = 1').all()) as Array<{ item_id: string }>).map((r) => r.item_id),
+    );
+    const ticks = (await prepared(db, `SELECT target, COUNT(*) AS n FROM audit WHERE action = 'item.tick' GROUP BY target`).all()) as Array<{
       target: string;
       n: number;
     }>;
-    db.close();
+    await db.close();
     for (const itemId of acked) expect(done.has(itemId), `${itemId} was acknowledged but not recorded`).toBe(true);
     for (const row of ticks) expect(row.n, `${row.target} recorded twice`).toBe(1);
   }, 60_000);

@@ -18,6 +18,7 @@ import { createSlackClient, type InteractionResponse, type SlackClient } from '.
 import { REPO_ROOT, startBot, tempDir } from '../support/startBot.js';
 import { eventually, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, CAROL, checkboxOf } from './checklistHarness.js';
+import { databaseEnv } from '../support/testDatabase.js';
 
 /** Each secret shaped as the configuration demands, and found nowhere else. */
 const SECRETS = {
@@ -247,7 +248,7 @@ describe('secrets and the log', () => {
     cleanups.push(() => child?.stop());
     child = await startBotProcess({
       ...env(fake, pd, checklistsDir()),
-      DATABASE_PATH: join(temp.dir, 'deployday.db'),
+      ...(await databaseEnv(join(temp.dir, 'deployday.db'))),
       // Node reads this only at start: the child needs it to trust the fake PagerDuty.
       NODE_EXTRA_CA_CERTS: join(REPO_ROOT, 'test', 'fixtures', 'tls', 'ca.crt'),
     });

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type Logger } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../../src/app.js';
 import { BOT_SCOPES, oauthAppOptions } from '../../src/slack/oauthInstall.js';
-import { openDatabase, prepared, type Db } from '../../src/store/db.js';
+import { prepared, type Db } from '../../src/store/db.js';
 import { createInstallationStore, findInstallation, listInstallations } from '../../src/store/installations.js';
 import { createTokenCipher } from '../../src/store/tokenCipher.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { slackRequestHeaders } from '../support/slackSignature.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const CLIENT_ID = '1111.2222';
 const CLIENT_SECRET = 'client-secret-0000';
@@ -44,7 +44,7 @@ async function startApp(oauth: { tokenRotation?: boolean; expiresInSec?: number 
   fake.oauth.addWorkspace({ teamId: 'T0AAA', teamName: 'Alpha', channels: ['C0ALPHA'] });
   fake.oauth.addWorkspace({ teamId: 'T0BBB', teamName: 'Beta', channels: ['C0BETA'] });
   fake.oauth.addWorkspace({ teamId: 'T0GRID1', teamName: 'Grid one', enterpriseId: 'E0GRID', channels: ['C0GRID'] });
-  db = openDatabase(':memory:', MIGRATIONS_DIR);
+  db = await openTestDatabase(':memory:');
   app = new App({
     signingSecret: SIGNING_SECRET,
     ...oauthAppOptions({

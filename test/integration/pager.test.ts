@@ -3,7 +3,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTriggerEvent, dedupKeyFor, type PageEvent } from '../../src/domain/pageEvent.js';
 import { backoffDelayMs, createOutboxWorker, type OutboxWorker } from '../../src/jobs/outboxWorker.js';
@@ -12,7 +11,7 @@ import { createPagerDutyClient, type PagerDutyClient, type PagerLogger, type Sen
 import { createDryRunPager } from '../../src/pager/dryRunPager.js';
 import { createPagerDutyPager } from '../../src/pager/pagerDutyPager.js';
 import { createPageOutbox } from '../../src/service/pageOutbox.js';
-import { openDatabase, prepared, type SqliteDb } from '../../src/store/db.js';
+import { type Db, prepared } from '../../src/store/db.js';
 import {
   claimDueOutbox,
   enqueuePage,
@@ -26,8 +25,8 @@ import {
 } from '../../src/store/outbox.js';
 import { closeRefusedPage, getPage, listPages, openPages } from '../../src/store/pages.js';
 import { assertTestCaTrusted, startFakePagerDuty, type FakePagerDuty } from '../support/fakePagerDuty.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 const ROUTING_KEY = 'Q7pX2mK9vL4nR8sT1wY6zA3bC5dE0fG2';
 const OTHER_KEY = 'ZZZZ2mK9vL4nR8sT1wY6zA3bC5dE0fZZ';
 const API_TOKEN = 'u+fakeRestToken-abc123';
@@ -37,9 +36,9 @@ const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const NEVER_MS = 10 * 60_000;
 const TEST_BACKOFF = { baseMs: 1000, maxMs: 8000, jitter: 0 };
 
-/** A database with the real migrations, all of them. */
-function migratedDb(path = ':memory:'): SqliteDb {
-  return openDatabase(path, MIGRATIONS_DIR);
+/** A database with the real migrations, all of them, on the run's engine (testDatabase.ts); the same one again for the same path. */
+function migratedDb(path = ':memory:'): Promise<Db> {
+  return openTestDatabase(path);
 }
 
 function captureLogger(): { logger: PagerLogger; lines: string[] } {
@@ -63,10 +62,11 @@ const enqueueRequests = (fake: FakePagerDuty) => fake.requests.filter((r) => r.p
 beforeAll(assertTestCaTrusted);
 
 describe('pager outbox store', () => {
-  let db: SqliteDb;
-  beforeEach(() => {
-    db = migratedDb();
+  let db: Db;
+  beforeEach(async () => {
+    db = await migratedDb();
   });
+  afterEach(() => db.close());
 
   it('queues a trigger only once while its page is open, and a resolve only for an open page', async () => {
     const page = pageInput(12, 'overdue:s3', T0);
@@ -475,7 +475,7 @@ describe('the Pager port', () => {
 
 describe('outbox worker against the fake PagerDuty', () => {
   let fake: FakePagerDuty;
-  let db: SqliteDb;
+  let db: Db;
   let clock: number;
   let log: ReturnType<typeof captureLogger>;
   let results: Array<{ row: OutboxRow; result: SendResult }>;
@@ -493,7 +493,7 @@ describe('outbox worker against the fake PagerDuty', () => {
       logger: log.logger,
     });
 
-  const makeWorker = (overrides: { db?: SqliteDb; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
+  const makeWorker = (overrides: { db?: Db; routingKey?: string; timeoutMs?: number; intervalMs?: number } = {}) => {
     const worker = createOutboxWorker({
       outbox: createPageOutbox(overrides.db ?? db),
       pager: createPagerDutyPager({
@@ -515,7 +515,7 @@ describe('outbox worker against the fake PagerDuty', () => {
 
   beforeEach(async () => {
     fake = await startFakePagerDuty({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
-    db = migratedDb();
+    db = await migratedDb();
     clock = T0;
     log = captureLogger();
     results = [];
@@ -524,6 +524,7 @@ describe('outbox worker against the fake PagerDuty', () => {
   });
   afterEach(async () => {
     for (const w of workers) await w.stop();
+    await db.close();
     await fake.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -597,7 +598,7 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('a new worker on the same database file delivers a page the old one left queued, exactly once', async () => {
     tmp = mkdtempSync(join(tmpdir(), 'deployday-pager-'));
     const path = join(tmp, 'pager.db');
-    const first = migratedDb(path);
+    const first = await migratedDb(path);
     const page = pageInput(9, 'overdue:s2', T0);
     await enqueuePage(first, page);
     const oldWorker = makeWorker({ db: first });
@@ -608,7 +609,7 @@ describe('outbox worker against the fake PagerDuty', () => {
     await fake.setDown(false);
 
     clock += 1000;
-    const second = migratedDb(path);
+    const second = await migratedDb(path);
     try {
       const newWorker = makeWorker({ db: second });
       await newWorker.tick();

@@ -8,7 +8,6 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allItems } from '../../src/domain/checklist.js';
 import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/ids.js';
@@ -20,6 +19,7 @@ import type { InteractionResponse } from '../support/slackClient.js';
 import { REPO_ROOT, TRANSPORTS, startBot, tempDir, type RunningBot, type Transport } from '../support/startBot.js';
 import { eventually, realDelay, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, CAROL, CHANNEL, ackText, auditRows, clickItem, isTicked, runStatus, startRun, type Harness } from './checklistHarness.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const ROUTING_KEY = 'Rk7PagingDrill0000Integration42x';
 const API_TOKEN = 'u+pagingDrillRestToken-93kd';
@@ -488,9 +488,9 @@ describe('delivery when PagerDuty misbehaves', () => {
   it('re-sends at once, not after the two-minute lease, a page a crash left mid-send', async () => {
     const { w, key, databasePath } = await stoppedWithPageQueued('crash while sending');
     // What a crash between claiming the row and recording PagerDuty's answer leaves behind.
-    const db = new Database(databasePath);
-    db.prepare(`UPDATE pager_outbox SET status = 'sending', claimed_at = ? WHERE dedup_key = ?`).run(Date.now(), key);
-    db.close();
+    const db = await openTestDatabase(databasePath);
+    await prepared(db, `UPDATE pager_outbox SET status = 'sending', claimed_at = ? WHERE dedup_key = ?`).run(Date.now(), key);
+    await db.close();
 
     await w.pd.setDown(false);
     const second = await launch({ fake: w.fake, pd: w.pd, checklistsDir: w.checklistsDir, clock: { offset: 0 }, databasePath });

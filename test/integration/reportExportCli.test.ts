@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/startBot.js';
 import { ackText, ALICE, clickItem, startHarness, startRun } from './checklistHarness.js';
+import { databaseEnv } from '../support/testDatabase.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'deployday.js');
 
@@ -24,7 +25,7 @@ describe('deployday export --format png|html', () => {
     } finally {
       await h.close();
     }
-    const env = { DATABASE_PATH: databasePath };
+    const env = await databaseEnv(databasePath);
     const png = deployday(['export', '1', '--format', 'png'], env);
     expect(png.status).toBe(0);
     const image = PNG.sync.read(png.stdout);

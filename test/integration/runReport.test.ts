@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
 import { tempDir } from '../support/startBot.js';
 import { startFakeSlack, type StoredMessage } from '../support/fakeSlack.js';
@@ -19,6 +18,7 @@ import {
 } from './checklistHarness.js';
 import { startRun } from './checklistHarness.js';
 import { prepared } from '../../src/store/db.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const open = harnessPerTest();
 
@@ -145,10 +145,10 @@ describe('a report after a restart', () => {
       await first.close();
     }
     // As if the bot had stopped between ending the runs and queuing their reports.
-    const db = new Database(databasePath);
-    db.prepare('DELETE FROM run_reports').run();
-    db.prepare('UPDATE runs SET ended_at = ? WHERE id = ?').run(Date.now() - 2 * 86_400_000, old);
-    db.close();
+    const db = await openTestDatabase(databasePath);
+    await prepared(db, 'DELETE FROM run_reports').run();
+    await prepared(db, 'UPDATE runs SET ended_at = ? WHERE id = ?').run(Date.now() - 2 * 86_400_000, old);
+    await db.close();
     const second = await startHarness({ databasePath });
     try {
       await second.bot.bot.reporting.reportJob.idle();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createDeployday } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { REPO_ROOT, startBot } from '../support/startBot.js';
+import { databaseEnv } from '../support/testDatabase.js';
 import { eventually, waitFor } from '../support/waitFor.js';
 import { ALICE, BOB, ackText, auditRows, checkboxOf, clickItem, harnessPerTest, isTicked, itemRow, optionsIn, startRun } from './checklistHarness.js';
 
@@ -174,10 +175,10 @@ describe('Socket Mode with nothing listening at the Slack API address', () => {
       SLACK_APP_TOKEN: FAKE_APP_TOKEN,
       SLACK_API_URL: closedApi,
       PORT: '0',
-      DATABASE_PATH: ':memory:',
+      ...(await databaseEnv()),
       CHECKLISTS_DIR: join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
     });
-    const bot = createDeployday(config, { logSink: { write: (l) => logs.push(l) }, socketRetry: { baseMs: 50, maxMs: 500 }, socketGraceMs: 0 });
+    const bot = await createDeployday(config, { logSink: { write: (l) => logs.push(l) }, socketRetry: { baseMs: 50, maxMs: 500 }, socketGraceMs: 0 });
     let outcome = 'pending';
     bot.start().then(
       () => (outcome = 'started'),

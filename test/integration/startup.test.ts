@@ -1,16 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { botProcessPerTest } from '../support/botProcessPerTest.js';
 import { startFakeSlack } from '../support/fakeSlack.js';
 import { REPO_ROOT } from '../support/startBot.js';
 
 const MAIN = join(REPO_ROOT, 'dist', 'main.js');
 
 describe('starting the bot', () => {
-  const open = botProcessPerTest();
-
   it('refuses to start without configuration, naming every missing variable in one message', () => {
     const result = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 15_000 });
     expect(result.status).toBe(78);
@@ -37,17 +33,6 @@ describe('starting the bot', () => {
       expect(result.stderr).toContain(name);
     }
     expect(result.stderr).not.toContain('SECRETMARKER');
-  });
-
-  it('creates its database under ./data on first start and answers /healthz once ready', async () => {
-    const bed = await open({ checklists: 'checklists', ownDatabasePath: true });
-    const bot = await bed.start({ cwd: bed.dir });
-    const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { ok: boolean; checklists: number; paging: string };
-    expect(body).toMatchObject({ ok: true, checklists: 2, paging: 'off' });
-    expect(existsSync(join(bed.dir, 'data', 'deployday.db'))).toBe(true);
-    expect(bot.output()).toContain('paging is off');
   });
 });
 

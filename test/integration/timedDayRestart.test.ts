@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { botProcessPerTest } from '../support/botProcessPerTest.js';
 import type { FakeSlack } from '../support/fakeSlack.js';
 import { realDelay, waitFor } from '../support/waitFor.js';
+import { prepared } from '../../src/store/db.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const CHANNEL = 'C0DEPLOY';
 /** One real second is one minute of the deployment day. */
@@ -62,9 +63,9 @@ describe('a short deployment day through the real bot, killed and restarted mid-
     expect(status.status).toBe(200);
     await bed.stop();
 
-    const db = new Database(bed.databasePath!, { readonly: true });
-    const rows = db.prepare('SELECT key, kind, due_at, status, late, outcome FROM reminders ORDER BY due_at, id').all() as ReminderRow[];
-    db.close();
+    const db = await openTestDatabase(bed.databasePath!);
+    const rows = (await prepared(db, 'SELECT key, kind, due_at, status, late, outcome FROM reminders ORDER BY due_at, id').all()) as ReminderRow[];
+    await db.close();
 
     if (process.env.DEBUG_DAY)
       console.log(

@@ -5,6 +5,8 @@ import { listReminders } from '../../src/store/reminders.js';
 import { REPO_ROOT } from '../support/startBot.js';
 import { eventually, waitFor } from '../support/waitFor.js';
 import { ackText, ALICE, BOB, CHANNEL, harnessPerTest, startRun, type Harness } from './checklistHarness.js';
+import { prepared } from '../../src/store/db.js';
+import { openTestDatabase } from '../support/testDatabase.js';
 
 const MINUTE = 60_000;
 const open = harnessPerTest();
@@ -135,11 +137,10 @@ describe('a restart that finds a claimed overdue nudge already in the channel', 
     });
     await first.bot.stop();
     // As a crash between posting and recording would leave it: claimed, with nothing planned after it.
-    const Database = (await import('better-sqlite3')).default;
-    const raw = new Database(databasePath);
-    raw.prepare(`UPDATE reminders SET status = 'claimed', sent_at = NULL WHERE id = ?`).run(nudge.id);
-    raw.prepare(`DELETE FROM reminders WHERE kind = 'overdue' AND id > ?`).run(nudge.id);
-    raw.close();
+    const raw = await openTestDatabase(databasePath);
+    await prepared(raw, `UPDATE reminders SET status = 'claimed', sent_at = NULL WHERE id = ?`).run(nudge.id);
+    await prepared(raw, `DELETE FROM reminders WHERE kind = 'overdue' AND id > ?`).run(nudge.id);
+    await raw.close();
 
     const second = await open({ checklistsDir: timedDir, databasePath, fake: first.fake, clock: time.clock });
     const rows = (await listReminders(second.db, runId)).filter((r) => r.kind === 'overdue' && r.sectionId === nudge.sectionId);

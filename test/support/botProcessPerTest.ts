@@ -9,12 +9,13 @@ import { startBotProcess, type BotProcess } from './botProcess.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fakeSlack.js';
 import { createSlackClient, type SlackClient } from './slackClient.js';
 import { REPO_ROOT, SIGNING_SECRET, tempDir } from './startBot.js';
+import { databaseEnv } from './testDatabase.js';
 
 export interface ProcessBed {
   fake: FakeSlack;
   /** The test's temp folder (removed after the test). */
   dir: string;
-  /** The database the bot is started on: deployday.db in `dir`; undefined with `ownDatabasePath`. */
+  /** The database the bot is started on: deployday.db in `dir` (on PostgreSQL, the database standing for it); undefined with `ownDatabasePath`. */
   databasePath: string | undefined;
   /** What every start passes to the bot: the fake's URL, the database path, and the test's own variables. */
   env: Record<string, string>;
@@ -52,16 +53,18 @@ export function botProcessPerTest(): (options?: ProcessBedOptions) => Promise<Pr
     cleanups.push(folder.remove);
     const fake = await startFakeSlack(options.fakeSlack);
     cleanups.push(() => fake.close());
+    const databasePath = options.ownDatabasePath ? undefined : join(folder.dir, 'deployday.db');
     const env: Record<string, string> = {
       SLACK_API_URL: fake.apiUrl,
-      ...(options.ownDatabasePath ? {} : { DATABASE_PATH: join(folder.dir, 'deployday.db') }),
+      // DATABASE_PATH, or on the PostgreSQL project DATABASE_URL of the database standing for it (testDatabase.ts).
+      ...(databasePath ? await databaseEnv(databasePath) : {}),
       CHECKLISTS_DIR: join(REPO_ROOT, ...(options.checklists ?? 'test/fixtures/timed').split('/')),
       ...options.env,
     };
     const bed: ProcessBed = {
       fake,
       dir: folder.dir,
-      databasePath: env['DATABASE_PATH'],
+      databasePath,
       env,
       bot: undefined,
       async start(startOptions = {}) {

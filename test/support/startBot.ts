@@ -7,6 +7,7 @@ import { FAKE_BOT_TOKEN, type FakeSlack } from './fakeSlack.js';
 import { FAKE_APP_TOKEN } from './fakeSocketMode.js';
 import { createSlackClient, type SlackClient } from './slackClient.js';
 import { socketDelivery } from './socketDelivery.js';
+import { databaseEnv } from './testDatabase.js';
 
 /** How Slack reaches the bot: signed HTTP POSTs, or envelopes over a Socket Mode WebSocket. */
 export type Transport = 'http' | 'socket';
@@ -28,6 +29,7 @@ export interface RunningBot {
 
 export interface StartBotOptions extends DeploydayOptions {
   fake: FakeSlack;
+  /** Where the bot's database is, as a SQLite path (':memory:' by default); on PostgreSQL, the database standing for it. */
   databasePath?: string;
   checklistsDir?: string;
   env?: Record<string, string>;
@@ -49,13 +51,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: options.fake.apiUrl,
     PORT: '0',
-    DATABASE_PATH: options.databasePath ?? ':memory:',
+    // SQLite at databasePath, or on the PostgreSQL project a database standing for it (testDatabase.ts).
+    ...(await databaseEnv(options.databasePath)),
     CHECKLISTS_DIR: options.checklistsDir ?? join(REPO_ROOT, 'test', 'fixtures', 'checklists'),
     LOG_LEVEL: 'debug',
     ...(options.transport === 'socket' ? { SLACK_APP_TOKEN: FAKE_APP_TOKEN } : {}),
     ...options.env,
   });
-  const bot = createDeployday(config, {
+  const bot = await createDeployday(config, {
     logSink: options.logSink ?? { write: (line) => logs.push(line) },
     messageIntervalMs: options.messageIntervalMs ?? 200,
     // Paced, but far faster than Slack's ~1/s: the fake Slack limits no posts unless a test says so, and a run's six
@@ -72,6 +75,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.webhookEnv ? { webhookEnv: options.webhookEnv } : {}),
     ...(options.githubBackoff ? { githubBackoff: options.githubBackoff } : {}),
     ...(options.githubIntervalMs !== undefined ? { githubIntervalMs: options.githubIntervalMs } : {}),
+    ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({
