@@ -71,7 +71,7 @@ export class MessageSync {
     // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
       ...(opts.paused ? { paused: opts.paused } : {}),
-      tick: async () => await this.pump(),
+      tick: () => this.pump(),
       onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
     });
   }

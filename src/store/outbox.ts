@@ -1,6 +1,5 @@
 import { prepared, type Db } from './db.js';
 import { leasedOutbox, SENDING_LEASE_MS } from './leasedOutbox.js';
-import type { PageState } from './pages.js';
 import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../domain/pageEvent.js';
 
 /**
@@ -90,17 +89,19 @@ export async function enqueuePage(db: Db, page: NewPage): Promise<boolean> {
   if (event.event_action !== 'trigger') throw new Error(`enqueuePage needs a trigger event, got ${event.event_action}`);
   if (event.dedup_key !== page.dedupKey) throw new Error('enqueuePage: the event dedup_key differs from dedupKey');
   return await db.tx(async (): Promise<boolean> => {
-    const existing = (await prepared(db, 'SELECT state FROM pages WHERE dedup_key = ?').get(page.dedupKey)) as { state: PageState } | undefined;
-    if (existing?.state === 'open') return false;
-    await prepared(
+    // One statement checks and opens, so two evaluations at once (two connections or replicas on
+    // PostgreSQL, where a read then a write would let both through) open the page once.
+    const opened = await prepared(
       db,
       `INSERT INTO pages (dedup_key, run_id, reason, state, summary, opened_at, resolved_at, requested_by, channel_id, request_text)
        VALUES (@dedupKey, @runId, @reason, 'open', @summary, @now, NULL, @requestedBy, @channelId, @requestText)
        ON CONFLICT (dedup_key) DO UPDATE SET
          run_id = excluded.run_id, reason = excluded.reason, state = 'open',
          summary = excluded.summary, opened_at = excluded.opened_at, resolved_at = NULL,
-         requested_by = excluded.requested_by, channel_id = excluded.channel_id, request_text = excluded.request_text`,
-    ).run({
+         requested_by = excluded.requested_by, channel_id = excluded.channel_id, request_text = excluded.request_text
+       WHERE pages.state <> 'open'
+       RETURNING dedup_key`,
+    ).get({
       dedupKey: page.dedupKey,
       runId: page.runId,
       reason: page.reason,
@@ -110,6 +111,7 @@ export async function enqueuePage(db: Db, page: NewPage): Promise<boolean> {
       channelId: page.request?.channelId ?? null,
       requestText: page.request?.text ?? null,
     });
+    if (!opened) return false;
     await insertOutbox(db, page.runId, page.dedupKey, 'trigger', event, page.now);
     return true;
   });
@@ -118,11 +120,12 @@ export async function enqueuePage(db: Db, page: NewPage): Promise<boolean> {
 /** Marks an open page resolved and queues its resolve. Returns false when no page with this key is open. */
 export async function enqueueResolve(db: Db, input: { dedupKey: string; now: number }): Promise<boolean> {
   return await db.tx(async (): Promise<boolean> => {
-    const page = (await prepared(db, `SELECT run_id FROM pages WHERE dedup_key = ? AND state = 'open'`).get(input.dedupKey)) as
-      | { run_id: number | null }
-      | undefined;
+    // One statement checks and resolves: two evaluations at once resolve the page, and queue its resolve, once.
+    const page = (await prepared(
+      db,
+      `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ? AND state = 'open' RETURNING run_id`,
+    ).get(input.now, input.dedupKey)) as { run_id: number | null } | undefined;
     if (!page) return false;
-    await prepared(db, `UPDATE pages SET state = 'resolved', resolved_at = ? WHERE dedup_key = ?`).run(input.now, input.dedupKey);
     await insertOutbox(db, page.run_id, input.dedupKey, 'resolve', { event_action: 'resolve', dedup_key: input.dedupKey }, input.now);
     return true;
   });

@@ -33,10 +33,16 @@ export async function openPostgres(url: string, migrationsDir: string, options: 
 interface PostgresTxContext {
   db: PostgresDb;
   client: pg.PoolClient;
-  /** False once the unit has ended: work it started that runs later is outside it, on the pool. */
-  open: boolean;
-  depth: number;
-  /** Nested transactions of one unit run one at a time (savepoints nest, they do not interleave). */
+  /**
+   * The unit this code runs in, shared with the savepoints inside it. `open` is false once the unit
+   * has ended: work it started that runs later is outside it, on the pool. `depth` names the savepoints.
+   */
+  unit: { open: boolean; depth: number };
+  /**
+   * Transactions begun at this level run one at a time (savepoints nest, they do not interleave).
+   * Each savepoint runs in a context of its own, so a `tx` inside it nests at once instead of
+   * waiting behind the savepoint that holds it (as in the SQLite adapter).
+   */
   chain: Promise<unknown>;
 }
 
@@ -93,7 +99,7 @@ export class PostgresDb implements Db {
   /** The open unit this code runs in, on this database; undefined outside one. */
   private inside(): PostgresTxContext | undefined {
     const context = this.ambient.getStore();
-    return context && context.db === this && context.open ? context : undefined;
+    return context && context.db === this && context.unit.open ? context : undefined;
   }
 
   /** Where a statement issued now runs: the unit's connection inside one, else the pool. */
@@ -116,7 +122,7 @@ export class PostgresDb implements Db {
     // listener that would end the process. The unit's next query rejects instead.
     const ignore = () => undefined;
     client.on('error', ignore);
-    const context: PostgresTxContext = { db: this, client, open: true, depth: 0, chain: Promise.resolve() };
+    const context: PostgresTxContext = { db: this, client, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
     // Set when BEGIN, COMMIT or ROLLBACK failed: the connection's state is unknown, so the pool drops it.
     let broken = false;
     try {
@@ -132,7 +138,7 @@ export class PostgresDb implements Db {
       } catch (error) {
         outcome = { ok: false, error };
       }
-      context.open = false;
+      context.unit.open = false;
       const commit = outcome.ok || (mode === 'batch' && !RETRYABLE.has(sqlState(outcome.error)));
       let ended: pg.QueryResult | undefined;
       try {
@@ -150,7 +156,7 @@ export class PostgresDb implements Db {
       if (ended?.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed, and nothing of it was saved');
       return outcome.value;
     } finally {
-      context.open = false;
+      context.unit.open = false;
       client.off('error', ignore);
       client.release(broken);
     }
@@ -158,11 +164,12 @@ export class PostgresDb implements Db {
 
   private savepoint<T>(context: PostgresTxContext, fn: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      const name = `nested${++context.depth}`;
+      const name = `nested${++context.unit.depth}`;
       try {
         await context.client.query(`SAVEPOINT ${name}`);
+        const inner: PostgresTxContext = { db: this, client: context.client, unit: context.unit, chain: Promise.resolve() };
         try {
-          const value = await fn();
+          const value = await this.ambient.run(inner, fn);
           await context.client.query(`RELEASE SAVEPOINT ${name}`);
           return value;
         } catch (error) {
@@ -175,7 +182,7 @@ export class PostgresDb implements Db {
           throw error;
         }
       } finally {
-        context.depth--;
+        context.unit.depth--;
       }
     };
     const result = context.chain.then(run, run);

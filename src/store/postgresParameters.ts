@@ -91,11 +91,21 @@ export function bindValues(parsed: PostgresText, params: unknown[]): unknown[] {
   return parsed.sources.map((source) => {
     if ('name' in source) {
       if (!(source.name in names)) throw new RangeError(`Missing named parameter "${source.name}"`);
-      return names[source.name];
+      return withoutNul(names[source.name]);
     }
     if (source.position >= positional.length) throw new RangeError('Too few parameter values were provided');
-    return positional[source.position];
+    return withoutNul(positional[source.position]);
   });
+}
+
+/**
+ * PostgreSQL text cannot hold the NUL character, which SQLite's can: a value with one (only ever
+ * forged input, such as a channel id in a fuzzed request) failed the whole statement, where SQLite
+ * simply found nothing. NUL becomes U+FFFD, so a lookup by it still finds nothing and a write keeps
+ * the rest of the text.
+ */
+function withoutNul(value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 function isNamedValues(value: unknown): value is Record<string, unknown> {

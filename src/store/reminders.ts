@@ -126,8 +126,14 @@ export async function markReminderSent(db: Db, id: number, now: number, late: bo
 
 /** Keeps what a sent reminder said (in its payload), for a later update of the message. */
 export async function keepPostedText(db: Db, id: number, text: string): Promise<void> {
-  // Added to the payload, not put in its place: a shared nudge's payload also holds its sections.
-  await prepared(db, `UPDATE reminders SET payload_json = json_set(COALESCE(payload_json, '{}'), '$.postedText', ?) WHERE id = ?`).run(text, id);
+  // Added to the payload, not put in its place: a shared nudge's payload also holds its sections. Set
+  // here rather than with SQL's JSON functions, which no two engines spell alike (SQLite's json_set).
+  await db.tx(async () => {
+    const row = (await prepared(db, 'SELECT payload_json FROM reminders WHERE id = ?').get(id)) as { payload_json: string | null } | undefined;
+    if (!row) return;
+    const payload = row.payload_json ? (JSON.parse(row.payload_json) as Record<string, unknown>) : {};
+    await prepared(db, 'UPDATE reminders SET payload_json = ? WHERE id = ?').run(JSON.stringify({ ...payload, postedText: text }), id);
+  });
 }
 
 export async function findReminder(db: Db, id: number): Promise<ReminderRow | null> {

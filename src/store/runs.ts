@@ -104,6 +104,19 @@ export async function insertRun(
   return row.id;
 }
 
+/**
+ * Holds the run's row until the caller's transaction ends, so the use cases that read a run and then
+ * decide (a tick, a vote, an end) take their turns on it. On PostgreSQL several connections, and
+ * replicas, would otherwise read the same state at once and decide twice; SQLite's single writer
+ * already takes them one at a time, so there it does nothing. An UPDATE locks on both engines (SQLite
+ * has no FOR UPDATE); it changes no value, and no key, so PostgreSQL takes its lighter row lock,
+ * which foreign-key checks of rows pointing at the run do not wait for.
+ */
+export async function lockRun(db: Db, runId: number): Promise<void> {
+  if (db.engine === 'sqlite') return;
+  await prepared(db, 'UPDATE runs SET status = status WHERE id = ?').run(runId);
+}
+
 export async function findRun(db: Db, runId: number): Promise<Run | null> {
   const row = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(runId)) as RunRow | undefined;
   return row ? await toRun(db, row) : null;

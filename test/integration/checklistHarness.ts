@@ -144,9 +144,10 @@ export interface AuditRow {
 }
 
 export async function auditRows(db: Db, runId: number | null, action?: string): Promise<AuditRow[]> {
+  // `run_id IS ?` (NULL-safe equality) is SQLite's alone; IS NOT DISTINCT FROM says the same on both engines.
   const rows = (await prepared(
     db,
-    `SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS ? ${action ? 'AND action = ?' : ''} ORDER BY id`,
+    `SELECT id, actor, action, target, detail_json FROM audit WHERE run_id IS NOT DISTINCT FROM ? ${action ? 'AND action = ?' : ''} ORDER BY id`,
   ).all(...(action ? [runId, action] : [runId]))) as Array<{
     id: number;
     actor: string;

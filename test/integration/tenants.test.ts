@@ -343,7 +343,9 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(await signedEvent(w, A, { type: 'app_uninstalled' })).toBe(200);
     await eventually(async () => expect((await listInstallations(w.bot.bot.db)).map((i) => i.tenantKey)).toEqual([`T:${B.id}`]));
     const db = w.bot.bot.db;
-    expect(await prepared(db, 'SELECT status, suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({
+    expect(
+      await prepared(db, 'SELECT status, CASE WHEN suspended_at IS NULL THEN 0 ELSE 1 END AS suspended FROM runs WHERE id = ?').get(runA),
+    ).toEqual({
       status: 'active',
       suspended: 1,
     });
@@ -427,7 +429,9 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     const runA = await startIn(w, A);
     expect(await signedEvent(w, A, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0AAABOT'] } })).toBe(200);
     await eventually(async () => expect(await listInstallations(w.bot.bot.db)).toEqual([]));
-    expect(await prepared(w.bot.bot.db, 'SELECT suspended_at IS NOT NULL AS suspended FROM runs WHERE id = ?').get(runA)).toEqual({ suspended: 1 });
+    expect(
+      await prepared(w.bot.bot.db, 'SELECT CASE WHEN suspended_at IS NULL THEN 0 ELSE 1 END AS suspended FROM runs WHERE id = ?').get(runA),
+    ).toEqual({ suspended: 1 });
 
     expect((await install(w, A.id)).status).toBe(200);
     expect(await prepared(w.bot.bot.db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runA)).toEqual({ suspended_at: null });

@@ -36,7 +36,14 @@ export function serviceWorld(checklists: Record<string, string>, options: { admi
     catalog: new ChecklistCatalog(dir),
     clock,
     layout: messageLayout,
-    events: { messagesChanged: (id) => events.messagesChanged.push(id), stateChanged: (id) => events.stateChanged.push(id) },
+    events: {
+      messagesChanged: (id) => {
+        events.messagesChanged.push(id);
+      },
+      stateChanged: (id) => {
+        events.stateChanged.push(id);
+      },
+    },
     onQueued: () => {},
     ...(options.admins ? { admins: options.admins } : {}),
   });

@@ -113,6 +113,13 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
     expect(await titles(db)).toEqual(['outer', 'second inner']);
   });
 
+  it('nests a tx inside a savepoint at once, three deep, instead of waiting behind the savepoint that holds it', async () => {
+    const { db } = await engine.open();
+    // A page resolved by hand inside a click: the click's batch, the use case's tx, the store's tx.
+    await db.batch(() => db.tx(() => db.tx(() => db.tx(() => addRun(db, 'deepest')))));
+    expect(await titles(db)).toEqual(['deepest']);
+  });
+
   it("keeps a batch's own writes when it throws, but not its inner tx's, and rejects with the error", async () => {
     const { db } = await engine.open();
     await expect(

@@ -5,7 +5,7 @@
  * `${xs.map(() => '?').join(', ')}` (a run-time IN list) becomes one `?`; any other template is
  * reported as not checkable. A constant exported by another store file fills a template too, and
  * the statements leasedOutbox.ts builds per table are collected by calling it (see there), once
- * per engine's `skipLocked`. db.ts and the postgres*.ts adapter files hold engine-specific plumbing
+ * per engine's `skipLocked`. db.ts, dbInterface.ts, sqliteDb.ts and the postgres*.ts adapter files hold engine-specific plumbing
  * and are left out.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,7 +29,15 @@ export interface CollectedStatements {
   notCheckable: string[];
 }
 
-const ENGINE_PLUMBING = new Set(['db.ts', 'postgresMigrations.ts', 'postgresDb.ts', 'postgresParameters.ts', 'postgresPool.ts']);
+const ENGINE_PLUMBING = new Set([
+  'db.ts',
+  'dbInterface.ts',
+  'sqliteDb.ts',
+  'postgresMigrations.ts',
+  'postgresDb.ts',
+  'postgresParameters.ts',
+  'postgresPool.ts',
+]);
 
 export function collectStoreStatements(storeDir: string): CollectedStatements {
   const statements: StoreStatement[] = [];

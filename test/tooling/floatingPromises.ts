@@ -107,14 +107,16 @@ export function findFloatingPromises(program: ts.Program, root: string, include:
       }
       // A promise where a truth value is read: always truthy, whatever it resolves to.
       const condition =
-        ts.isIfStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isConditionalExpression(node)
-          ? (node.expression ?? (node as ts.ConditionalExpression).condition)
-          : ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken
-            ? node.operand
-            : ts.isBinaryExpression(node) &&
-                (node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
-              ? node.left
-              : undefined;
+        ts.isIfStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)
+          ? node.expression
+          : ts.isConditionalExpression(node)
+            ? node.condition
+            : ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken
+              ? node.operand
+              : ts.isBinaryExpression(node) &&
+                  (node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+                ? node.left
+                : undefined;
       if (condition && alwaysThenable(checker, checker.getTypeAtLocation(condition))) report(condition, 'condition');
       // A function returning a promise given to a callback that returns something else (filter, some, sort…).
       if (ts.isCallExpression(node)) {
