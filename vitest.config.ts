@@ -16,6 +16,8 @@ export default defineConfig({
     // (the parse-growth measurements, a CLI export drawing a PNG in a child process) can take well over 20 s.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A broker that starts one embedded PostgreSQL only when a test file asks for a database.
+    globalSetup: ['test/support/postgresServer.ts'],
     // In CI, also write the results as JSON so .ci/run can close with a plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: './test-results.json' },

@@ -127,7 +127,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     timeline,
     now: () => clock.now(),
     link: messageLink,
-    history: async (name) => await services.reports.sectionHistory(name),
+    history: (name) => services.reports.sectionHistory(name),
   });
   // One pace per channel for every post the bot makes there: Slack counts them together.
   const postPacer = new ChannelPostPacer(options.postPace);
@@ -258,7 +258,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
         claimed: createClaimedReminders(db),
         logger,
         now: () => clock.now(),
-        recordSent: async (row, sentAt, ts) => await timeline.recordSent(row, sentAt, false, ts),
+        recordSent: (row, sentAt, ts) => timeline.recordSent(row, sentAt, false, ts),
       });
       if (reconciled.found + reconciled.released > 0) {
         logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
@@ -283,7 +283,7 @@ export function createDeployday(config: Config, options: DeploydayOptions = {}):
     },
     async stop() {
       healthy = false;
-      gateWaiters.releaseAll();
+      await gateWaiters.releaseAll();
       identityLookup?.stop();
       await poller!.stop();
       await pager!.stop();

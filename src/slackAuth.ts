@@ -75,7 +75,7 @@ export function slackAuthFromConfig(input: {
       identityClient: null,
       notInstalled: {
         text: notInstalledText(config.oauth.publicUrl),
-        installed: async (teamId, enterpriseId) => await hasInstallation(input.db, teamId, enterpriseId),
+        installed: (teamId, enterpriseId) => hasInstallation(input.db, teamId, enterpriseId),
       },
     };
   }

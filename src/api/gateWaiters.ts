@@ -30,9 +30,13 @@ export class GateWaiters {
     });
   }
 
-  /** Answers every waiter now with its gate as it stands (the bot is stopping; the CLI asks again). */
-  releaseAll(): void {
-    for (const set of [...this.byRun.values()]) for (const recheck of [...set]) void recheck(true);
+  /**
+   * Answers every waiter with its gate as it stands (the bot is stopping; the CLI asks again).
+   * Resolves once every answer is sent, so they go out before the bot closes its port.
+   */
+  async releaseAll(): Promise<void> {
+    const rechecks = [...this.byRun.values()].flatMap((set) => [...set]);
+    await Promise.all(rechecks.map((recheck) => recheck(true)));
   }
 
   get size(): number {

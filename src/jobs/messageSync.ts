@@ -68,7 +68,7 @@ export class MessageSync {
     this.postPacer = opts.postPacer ?? new ChannelPostPacer();
     // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
-      tick: async () => await this.pump(),
+      tick: () => this.pump(),
       onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
     });
   }

@@ -28,6 +28,6 @@ export function createClaimedReminders(db: Db): ClaimedReminders {
       }
       return claimed;
     },
-    release: async (row, outcome) => await releaseReminder(db, row.id, row.dueAt, outcome),
+    release: (row, outcome) => releaseReminder(db, row.id, row.dueAt, outcome),
   };
 }

@@ -15,8 +15,8 @@ export interface ForecastChecks {
 
 export function createForecastChecks(db: Db): ForecastChecks {
   return {
-    activeRuns: async () => await listActiveRuns(db),
-    recordSuggestion: async (s) => await recordSlipSuggestion(db, s),
+    activeRuns: () => listActiveRuns(db),
+    recordSuggestion: (s) => recordSlipSuggestion(db, s),
     overviewChanged: async (runId) => void (await bumpRunMessages(db, runId, ['overview'])),
   };
 }

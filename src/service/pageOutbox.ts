@@ -22,11 +22,11 @@ export interface PageOutbox {
 
 export function createPageOutbox(db: Db): PageOutbox {
   return {
-    claimDue: async (now, limit) => await claimDueOutbox(db, now, limit),
-    recordSent: async (id, now) => await markSent(db, id, now),
-    recordRetry: async (id, nextAttemptAt, error, status) => await markRetry(db, id, nextAttemptAt, error, status),
-    recordRefused: async (id, error, status) => await markFailed(db, id, error, status),
-    releaseInterrupted: async (now) => await releaseStaleSending(db, now),
-    page: async (dedupKey) => await getPage(db, dedupKey),
+    claimDue: (now, limit) => claimDueOutbox(db, now, limit),
+    recordSent: (id, now) => markSent(db, id, now),
+    recordRetry: (id, nextAttemptAt, error, status) => markRetry(db, id, nextAttemptAt, error, status),
+    recordRefused: (id, error, status) => markFailed(db, id, error, status),
+    releaseInterrupted: (now) => releaseStaleSending(db, now),
+    page: (dedupKey) => getPage(db, dedupKey),
   };
 }

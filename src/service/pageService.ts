@@ -100,14 +100,7 @@ export class PageService {
       if (page.reason.startsWith(MANUAL_PREFIX) || wantedKeys.has(page.dedupKey)) continue;
       if (await enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
         resolved += 1;
-        await appendAudit(db, {
-          runId,
-          at: now,
-          actor: 'deployday',
-          action: 'page.resolve',
-          target: page.reason,
-          detail: { dedupKey: page.dedupKey },
-        });
+        await auditPage(db, { runId, at: now, actor: 'deployday' }, 'page.resolve', page.reason, { dedupKey: page.dedupKey });
       }
     }
     if (triggered + resolved > 0) this.deps.onQueued();
@@ -137,15 +130,8 @@ export class PageService {
     const channelId = input.channelId;
     const runId = run?.id ?? null;
     const request = { userId: input.userId, channelId, text: input.message };
-    const audit = async (detail: Record<string, unknown>): Promise<void> =>
-      void (await appendAudit(db, {
-        runId,
-        at: now,
-        actor: input.userId,
-        action: 'page.request',
-        target: channelId,
-        detail: { message: input.message, ...detail },
-      }));
+    const who = { runId, at: now, actor: input.userId };
+    const audit = (detail: Record<string, unknown>) => auditPage(db, who, 'page.request', channelId, { message: input.message, ...detail });
     // The check, the page and the audit row in one transaction: two requests cannot both page.
     const outcome = await db.tx(async (): Promise<ManualPageOutcome> => {
       const open = await openManualPageSince(db, { channelId, userId: input.userId, since: now - MANUAL_PAGE_WINDOW_MS });
@@ -193,14 +179,7 @@ export class PageService {
     const now = this.deps.clock.now();
     await db.tx(async () => {
       if (await enqueueResolve(db, { dedupKey: page.dedupKey, now })) {
-        await appendAudit(db, {
-          runId: page.runId,
-          at: now,
-          actor: input.userId,
-          action: 'page.resolve',
-          target: page.reason,
-          detail: { dedupKey: page.dedupKey },
-        });
+        await auditPage(db, { runId: page.runId, at: now, actor: input.userId }, 'page.resolve', page.reason, { dedupKey: page.dedupKey });
       }
     });
     this.deps.onQueued();
@@ -273,13 +252,10 @@ export class PageService {
       ...(request ? { request } : {}),
     });
     if (queued) {
-      await appendAudit(this.deps.db, {
-        runId: run.id,
-        at: now,
-        actor,
-        action: 'page.trigger',
-        target: page.reason,
-        detail: { dedupKey, severity: page.severity, summary: page.summary },
+      await auditPage(this.deps.db, { runId: run.id, at: now, actor }, 'page.trigger', page.reason, {
+        dedupKey,
+        severity: page.severity,
+        summary: page.summary,
       });
     }
     return queued;
@@ -304,16 +280,19 @@ export class PageService {
       now,
       request: { userId, channelId, text: message },
     });
-    if (queued) {
-      await appendAudit(this.deps.db, {
-        runId: null,
-        at: now,
-        actor: userId,
-        action: 'page.trigger',
-        target: reason,
-        detail: { dedupKey, severity: 'critical', summary },
-      });
-    }
+    if (queued)
+      await auditPage(this.deps.db, { runId: null, at: now, actor: userId }, 'page.trigger', reason, { dedupKey, severity: 'critical', summary });
     return queued;
   }
+}
+
+/** The audit row of a page asked for, queued or resolved. */
+function auditPage(
+  db: Db,
+  who: { runId: number | null; at: number; actor: string },
+  action: 'page.trigger' | 'page.resolve' | 'page.request',
+  target: string,
+  detail: Record<string, unknown>,
+) {
+  return appendAudit(db, { ...who, action, target, detail });
 }

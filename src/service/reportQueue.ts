@@ -32,11 +32,11 @@ export interface ReportQueue {
 export function createReportQueue(db: Db): ReportQueue {
   return {
     enqueue: async (runId, now) => void (await enqueueRunReport(db, runId, now)),
-    enqueueMissed: async (now) => await enqueueMissedRunReports(db, now),
-    due: async (now) => await dueRunReports(db, now),
-    nextDue: async () => await nextRunReportDue(db),
-    recordSummary: async (runId, ts) => await markSummaryPosted(db, runId, ts),
-    recordDone: async (runId, status, now, error = null) => await markRunReportDone(db, runId, status, now, error),
-    recordRetry: async (runId, nextAttemptAt, error) => await markRunReportRetry(db, runId, nextAttemptAt, error),
+    enqueueMissed: (now) => enqueueMissedRunReports(db, now),
+    due: (now) => dueRunReports(db, now),
+    nextDue: () => nextRunReportDue(db),
+    recordSummary: (runId, ts) => markSummaryPosted(db, runId, ts),
+    recordDone: (runId, status, now, error = null) => markRunReportDone(db, runId, status, now, error),
+    recordRetry: (runId, nextAttemptAt, error) => markRunReportRetry(db, runId, nextAttemptAt, error),
   };
 }

@@ -36,14 +36,14 @@ export interface RunMessages {
 
 export function createRunMessages(db: Db): RunMessages {
   return {
-    find: async (runId, key) => await findRunMessage(db, runId, key),
-    awaitingPosts: async (runId) => await hasUnpostedRunMessages(db, runId),
-    unsynced: async () => await listUnsyncedMessages(db),
+    find: (runId, key) => findRunMessage(db, runId, key),
+    awaitingPosts: (runId) => hasUnpostedRunMessages(db, runId),
+    unsynced: () => listUnsyncedMessages(db),
     bump: async (runId, key) => void (await bumpRunMessages(db, runId, [key])),
-    postInDoubtUntil: async (runId, key, until) => await markPostUnconfirmed(db, runId, key, until),
-    postNotMade: async (runId, key) => await markPostUnconfirmed(db, runId, key, null),
-    posted: async (runId, key, ts, version) => await markMessagePosted(db, runId, key, ts, version),
-    synced: async (runId, key, version) => await markMessageSynced(db, runId, key, version),
-    refused: async (runId, key, error) => await markMessageError(db, runId, key, error),
+    postInDoubtUntil: (runId, key, until) => markPostUnconfirmed(db, runId, key, until),
+    postNotMade: (runId, key) => markPostUnconfirmed(db, runId, key, null),
+    posted: (runId, key, ts, version) => markMessagePosted(db, runId, key, ts, version),
+    synced: (runId, key, version) => markMessageSynced(db, runId, key, version),
+    refused: (runId, key, error) => markMessageError(db, runId, key, error),
   };
 }

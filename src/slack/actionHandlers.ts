@@ -70,8 +70,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
       let ask: { text: string; blocks: KnownBlock[] } | undefined;
       try {
         // Committed with the other clicks of this turn; resolves only once that commit is on disk.
-        const result = await deps.services.clicks.run(
-          async () => await work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client),
+        const result = await deps.services.clicks.run(() =>
+          work(body as Payload, (action ?? {}) as Record<string, unknown>, deps.foreground ?? client),
         );
         after = result ? result.after : undefined;
         ask = result ? result.ask : undefined;
@@ -210,9 +210,8 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
 
   app.action(
     ActionIds.declareRollback,
-    handle(
-      'declare rollback',
-      async (body, action, client) => await declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
+    handle('declare rollback', (body, action, client) =>
+      declareRollbackClick({ ...deps, foreground: client }, actorOf(body), body.trigger_id, action),
     ),
   );
   registerDeclareRollbackModal(app, deps);

@@ -137,7 +137,16 @@ describe('rehearseDay: what the services do on a virtual clock', () => {
 
   it('hands the paging layer every state change and every poller pass, as app.ts does', async () => {
     const calls: string[] = [];
-    await day({ paging: () => ({ evaluate: (runId) => calls.push(`evaluate ${runId}`), evaluateAll: () => calls.push('evaluateAll') }) });
+    await day({
+      paging: () => ({
+        evaluate: async (runId) => {
+          calls.push(`evaluate ${runId}`);
+        },
+        evaluateAll: async () => {
+          calls.push('evaluateAll');
+        },
+      }),
+    });
     // Nine item changes (ticks and the gate) in the fixture, plus the start.
     expect(calls.filter((c) => c === 'evaluate 1').length).toBeGreaterThanOrEqual(10);
     expect(calls.filter((c) => c === 'evaluateAll').length).toBeGreaterThan(10);

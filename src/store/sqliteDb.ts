@@ -1,0 +1,269 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Db, RunResult, Statement } from './dbInterface.js';
+
+/**
+ * Opens the SQLite database (creating its folder), sets it up for a single writer
+ * with concurrent readers, and applies every migration not yet applied, each in
+ * its own transaction. Migrations are forward-only: `NNN_name.sql`, in number order.
+ */
+export function openDatabase(path: string, migrationsDir: string): SqliteDb {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  // FULL: a click acknowledged to Slack must survive a power cut, not only a crash.
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  applyMigrations(raw, migrationsDir);
+  return new SqliteDb(raw);
+}
+
+export function applyMigrations(raw: Database.Database, migrationsDir: string): string[] {
+  raw.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = new Set((raw.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  const files = readdirSync(migrationsDir)
+    .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+  const newlyApplied: string[] = [];
+  for (const file of files) {
+    const version = parseInt(file, 10);
+    if (applied.has(version)) continue;
+    const sql = readFileSync(join(migrationsDir, file), 'utf8');
+    raw.transaction(() => {
+      raw.exec(sql);
+      raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+    })();
+    newlyApplied.push(file);
+  }
+  return newlyApplied;
+}
+
+interface SqliteTxContext {
+  db: SqliteDb;
+  /**
+   * The unit this code runs in, shared with the savepoints inside it. `open` is false once the unit
+   * has ended: work it started that runs later is outside it. `depth` names the savepoints.
+   */
+  unit: { open: boolean; depth: number };
+  /**
+   * Transactions begun at this level run one at a time (savepoints nest, they do not interleave).
+   * Each savepoint runs in a context of its own, so a `tx` inside it nests at once instead of
+   * waiting behind the savepoint that holds it.
+   */
+  chain: Promise<unknown>;
+}
+
+interface Unit {
+  fn: () => Promise<unknown>;
+  /** 'tx' rolls the unit back when it throws; 'batch' keeps what it wrote (see Db.batch). */
+  mode: 'tx' | 'batch';
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const ambient = new AsyncLocalStorage<SqliteTxContext>();
+
+/**
+ * SQLite behind the async `Db`. better-sqlite3 stays synchronous underneath; what the adapter adds
+ * is group commit and a single writer:
+ *
+ * - Units of work (`tx`, `batch`) that arrive in the same event-loop turn run back to back inside
+ *   one `BEGIN IMMEDIATE … COMMIT`, each under its own savepoint, so one fsync (synchronous = FULL)
+ *   makes the whole batch durable; each unit's promise settles only after that COMMIT. Under load
+ *   that fsync, taken on the event loop, was the largest single cost of a click's ack
+ *   (docs/performance.md).
+ * - The connection is one, so while a batch is in flight a statement from outside it waits for the
+ *   batch to end rather than landing inside it unawares.
+ * - A unit must not await I/O: it would hold the only writer. Units only await the store.
+ */
+export class SqliteDb implements Db {
+  readonly engine = 'sqlite' as const;
+  readonly skipLocked = '';
+  private readonly statements = new Map<string, SqliteStatement>();
+  private queue: Unit[] = [];
+  private flushScheduled = false;
+  /** Settles when the batch in flight ends; null when none is. */
+  private running: Promise<void> | null = null;
+
+  constructor(readonly raw: Database.Database) {}
+
+  prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = new SqliteStatement(this, sql)));
+    return statement;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.turn();
+    this.raw.exec(sql);
+  }
+
+  tx<T>(fn: () => Promise<T>): Promise<T> {
+    const context = this.inside();
+    if (context) return this.savepoint(context, fn);
+    return this.enqueue(fn, 'tx');
+  }
+
+  batch<T>(fn: () => Promise<T>): Promise<T> {
+    // A batch inside a unit is only more of that unit.
+    if (this.inside()) return fn();
+    return this.enqueue(fn, 'batch');
+  }
+
+  async close(): Promise<void> {
+    while (this.running || this.queue.length > 0) await (this.running ?? new Promise((resolve) => setImmediate(resolve)));
+    this.raw.close();
+  }
+
+  /** The open unit this code runs in, on this database; undefined outside one. */
+  private inside(): SqliteTxContext | undefined {
+    const context = ambient.getStore();
+    return context && context.db === this && context.unit.open ? context : undefined;
+  }
+
+  /** Waits until a statement may run on the connection: at once inside a unit or with no batch in flight. */
+  turn(): Promise<void> | undefined {
+    if (this.running === null || this.inside()) return undefined;
+    return this.waitForIdle();
+  }
+
+  private async waitForIdle(): Promise<void> {
+    while (this.running && !this.inside()) await this.running;
+  }
+
+  private enqueue<T>(fn: () => Promise<T>, mode: Unit['mode']): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, mode, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // After the turn's I/O callbacks have queued their clicks.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    while (this.running) await this.running;
+    const units = this.queue;
+    this.queue = [];
+    if (units.length === 0) return;
+    let ended!: () => void;
+    this.running = new Promise<void>((resolve) => (ended = resolve));
+    try {
+      await this.runBatch(units);
+    } finally {
+      this.running = null;
+      ended();
+    }
+  }
+
+  private async runBatch(units: Unit[]): Promise<void> {
+    const raw = this.raw;
+    try {
+      raw.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const unit of units) unit.reject(error);
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const unit of units) {
+      const context: SqliteTxContext = { db: this, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
+      raw.exec('SAVEPOINT unit');
+      try {
+        const value = await ambient.run(context, unit.fn);
+        outcomes.push({ ok: true, value });
+        raw.exec('RELEASE unit');
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        if (raw.inTransaction) {
+          if (unit.mode === 'tx') raw.exec('ROLLBACK TO unit');
+          raw.exec('RELEASE unit');
+        }
+      } finally {
+        context.unit.open = false;
+      }
+      // SQLite rolls a whole transaction back on some errors (a full disk): nothing of the batch stands.
+      if (!raw.inTransaction) {
+        const error = new Error('the transaction was rolled back by SQLite; no click of its batch was saved');
+        for (const each of units) each.reject(error);
+        return;
+      }
+    }
+    try {
+      raw.exec('COMMIT');
+    } catch (error) {
+      // The commit failed: nothing in the batch is durable, so nothing may be acknowledged as done.
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      for (const unit of units) unit.reject(error);
+      return;
+    }
+    units.forEach((unit, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+
+  private savepoint<T>(context: SqliteTxContext, fn: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      const name = `nested${++context.unit.depth}`;
+      this.raw.exec(`SAVEPOINT ${name}`);
+      const inner: SqliteTxContext = { db: this, unit: context.unit, chain: Promise.resolve() };
+      try {
+        const value = await ambient.run(inner, fn);
+        this.raw.exec(`RELEASE ${name}`);
+        return value;
+      } catch (error) {
+        if (this.raw.inTransaction) {
+          this.raw.exec(`ROLLBACK TO ${name}`);
+          this.raw.exec(`RELEASE ${name}`);
+        }
+        throw error;
+      } finally {
+        context.unit.depth--;
+      }
+    };
+    const result = context.chain.then(run, run);
+    context.chain = result.catch(() => undefined);
+    return result;
+  }
+}
+
+class SqliteStatement implements Statement {
+  private compiled: Database.Statement | null = null;
+
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly sql: string,
+  ) {}
+
+  private statement(): Database.Statement {
+    return (this.compiled ??= this.db.raw.prepare(this.sql));
+  }
+
+  async run(...params: unknown[]): Promise<RunResult> {
+    const wait = this.db.turn();
+    if (wait) await wait;
+    return { changes: this.statement().run(...params).changes };
+  }
+
+  async get(...params: unknown[]): Promise<unknown> {
+    const wait = this.db.turn();
+    if (wait) await wait;
+    return this.statement().get(...params);
+  }
+
+  async all(...params: unknown[]): Promise<unknown[]> {
+    const wait = this.db.turn();
+    if (wait) await wait;
+    return this.statement().all(...params);
+  }
+}
