@@ -12,6 +12,7 @@ import { createDryRunPager } from '../../src/pager/dryRunPager.js';
 import { createPagerDutyPager } from '../../src/pager/pagerDutyPager.js';
 import { createPageOutbox } from '../../src/service/pageOutbox.js';
 import { type Db, prepared } from '../../src/store/db.js';
+import { leaseOf } from '../../src/store/leases.js';
 import {
   claimDueOutbox,
   enqueuePage,
@@ -136,11 +137,13 @@ describe('pager outbox store', () => {
     expect(await claimDueOutbox(db, T0 + 1000, 10)).toHaveLength(1);
   });
 
-  it('claims a row left sending again only after the two-minute lease', async () => {
+  it('claims a row left sending again only once its lease ran out', async () => {
+    // Leases run on the wall clock (store/leases.ts), not the bot's: each claim here says when it is.
+    const at = 1_000_000;
     await enqueuePage(db, pageInput(1, 'crash', T0));
-    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
-    expect(await claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
-    const again = await claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10);
+    expect(await claimDueOutbox(db, T0, 10, leaseOf('crashed', at))).toHaveLength(1);
+    expect(await claimDueOutbox(db, T0, 10, leaseOf('other', at + SENDING_LEASE_MS - 1))).toEqual([]);
+    const again = await claimDueOutbox(db, T0, 10, leaseOf('other', at + SENDING_LEASE_MS + 1));
     expect(again.map((r) => r.attempts)).toEqual([2]);
   });
 
@@ -627,8 +630,8 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('re-sends a row a crash left in sending, after its lease, and it is still one incident', async () => {
     const page = pageInput(2, 'overdue:s4', T0);
     await enqueuePage(db, page);
-    // The crashed worker: claimed the row and reached PagerDuty, but died before marking it.
-    const [claimed] = await claimDueOutbox(db, T0, 10);
+    // The crashed worker (another replica): claimed the row and reached PagerDuty, but died before marking it.
+    const [claimed] = await claimDueOutbox(db, T0, 10, leaseOf('crashed-replica'));
     expect(await makeClient().sendEvent({ ...claimed!.event, routing_key: ROUTING_KEY })).toMatchObject({ ok: true });
 
     const worker = makeWorker();
@@ -637,7 +640,8 @@ describe('outbox worker against the fake PagerDuty', () => {
     expect((await listOutbox(db))[0]?.status).toBe('sending');
     expect(enqueueRequests(fake)).toHaveLength(1);
 
-    clock = T0 + SENDING_LEASE_MS;
+    // Its lease runs out (on the wall clock: 15 s after its claim, as a dead replica renews nothing).
+    await prepared(db, 'UPDATE pager_outbox SET lease_until = ?').run(Date.now() - 1);
     await worker.tick();
     expect((await listOutbox(db))[0]).toMatchObject({ status: 'sent', attempts: 2 });
     expect(enqueueRequests(fake)).toHaveLength(2);
