@@ -138,23 +138,23 @@ describe('two replicas on one PostgreSQL, each killed -9 in turn during a timed 
       );
       const takenOverAfterMs = Date.now() - killedAt;
 
-      // Second kill: the other replica dies while it updates the Warm-up message after a click it
-      // acknowledged (the fake holds its chat.update, then refuses it). The message's lease is the
-      // dead replica's until it runs out; a click on the same message on the restarted replica
-      // meanwhile must still reach the message after that, with both ticks shown.
-      set.fake.failNext('chat.update', 1, { delayMs: HOLD_MS, status: 500 });
+      // Second kill: the other replica dies while it updates the messages of a click it acknowledged
+      // (the fake holds the next two chat.update calls, a tick's message and the overview, then
+      // refuses them). A message's lease is the dead replica's until it runs out; a click on the same
+      // message on the restarted replica meanwhile must still reach the message after that.
+      set.fake.failNext('chat.update', 2, { delayMs: HOLD_MS, status: 500 });
       expect(await tick('Say hello in the channel', 11, survivor)).toBe(200);
-      const heldUpdate = await waitFor(() => set.fake.callsTo('chat.update').find((call) => call.status === 0), {
-        timeoutMs: 10_000,
-        intervalMs: 5,
-        message: 'a message update in flight',
-      });
-      const updated = (
-        await set.db.query('SELECT message_key, leased_by FROM run_messages WHERE ts = $1', [
-          heldUpdate.args['channel'] === CHANNEL ? heldUpdate.args['ts'] : '',
-        ])
-      ).rows[0] as { message_key: string; leased_by: string | null } | undefined;
-      const updateHolder = set.holderOf(updated?.leased_by ?? '');
+      const heldUpdates = async () => {
+        const held = set.fake.callsTo('chat.update').filter((call) => call.status === 0 && call.args['channel'] === CHANNEL);
+        const rows = (
+          await set.db.query('SELECT message_key, ts, leased_by FROM run_messages WHERE ts = ANY($1)', [held.map((call) => String(call.args['ts']))])
+        ).rows as Array<{ message_key: string; leased_by: string | null }>;
+        return rows.map((row) => ({ message: row.message_key, holder: set.holderOf(row.leased_by ?? '') }));
+      };
+      await waitFor(async () => (await heldUpdates()).length > 0, { timeoutMs: 10_000, intervalMs: 5, message: 'a message update in flight' });
+      // Both held calls may not be the survivor's (the other replica's scan can take the overview): wait a moment for one that is.
+      await waitFor(async () => (await heldUpdates()).some((h) => h.holder === survivor), { timeoutMs: 1_500, intervalMs: 5 }).catch(() => undefined);
+      const secondKillHeld = await heldUpdates();
       await set.kill9(survivor);
       await tick('Post the plan', 12, firstVictim);
       await tick('Watch the canary', 15);
@@ -251,7 +251,7 @@ describe('two replicas on one PostgreSQL, each killed -9 in turn during a timed 
         boundMs,
         figures,
         firstKill: { replica: firstVictim, heldKeys, takenOverAfterMs },
-        secondKill: { replica: survivor, message: updated?.message_key ?? '?', holder: updateHolder },
+        secondKill: { replica: survivor, held: secondKillHeld },
         duplicates: keysInSlack.length - new Set(keysInSlack).size,
         pages: pages.map((p) => ({
           key: p.dedup_key,

@@ -114,7 +114,7 @@ export interface FailoverFigures {
   boundMs: number;
   figures: ReminderFigure[];
   firstKill: { replica: number; heldKeys: string[]; takenOverAfterMs: number };
-  secondKill: { replica: number; message: string; holder: number | undefined };
+  secondKill: { replica: number; held: Array<{ message: string; holder: number | undefined }> };
   duplicates: number;
   pages: Array<{ key: string; state: string; triggers: number }>;
   clicks: number;
@@ -132,7 +132,7 @@ export function printFigures(f: FailoverFigures): void {
       Math.max(0, ...f.figures.filter((r) => !f.firstKill.heldKeys.includes(r.key)).map((r) => r.lateRealMs)),
     )}`,
     `  kill 1: replica ${f.firstKill.replica} held ${f.firstKill.heldKeys.join(', ')}; taken over ${seconds(f.firstKill.takenOverAfterMs)} after the kill`,
-    `  kill 2: replica ${f.secondKill.replica}, mid-update of ${f.secondKill.message} (its lease held by replica ${f.secondKill.holder ?? '?'})`,
+    `  kill 2: replica ${f.secondKill.replica}; updates in flight: ${f.secondKill.held.map((h) => `${h.message} (leased by replica ${h.holder ?? '?'})`).join(', ')}`,
     `  reminders posted ${f.figures.length}, duplicates ${f.duplicates}; clicks acknowledged ${f.clicks}`,
     ...f.pages.map((p) => `  page ${p.key}: ${p.state}, ${p.triggers} trigger(s)`),
   ];
