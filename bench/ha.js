@@ -5,11 +5,14 @@
  *     The PostgreSQL server keeps fsync and synchronous_commit on, as SQLite keeps synchronous = FULL.
  *  2. Reminder throughput of one replica against two on one PostgreSQL: many runs whose reminders
  *     fall due at the same moment, posted by replicas that are processes of their own.
+ *  3. What a lease expiry costs: the replica posting a reminder is killed -9 with the post in
+ *     flight; how late another replica posts it, against the lateness of a reminder nobody killed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { FakeSlack } from '../dist/test-support/fakeSlack.js';
 import { writeBenchChecklists } from './support/benchChecklist.js';
 import { startBenchSlack } from './support/benchSlack.js';
 import { benchTempDir, startBareBolt, startDeployday } from './support/bots.js';
@@ -25,15 +28,20 @@ const WARMUP_PER_SENDER = 4;
 const ROUNDS = 6;
 /** Runs whose reminders fall due together, per arm of the throughput figure. */
 const RUNS = 100;
+/** The replicas' clock in part 3: one real second is half a minute of the day. */
+const SCALE = 30;
+/** Samples of a lease expiry (each costs a lease and a restart). */
+const EXPIRIES = 2;
 
-/** HA_PARTS=2 runs only that part (each takes a while). */
-const PARTS = new Set((process.env.HA_PARTS ?? '1,2').split(','));
+/** HA_PARTS=2,3 runs only those parts (each takes a while). */
+const PARTS = new Set((process.env.HA_PARTS ?? '1,2,3').split(','));
 
 export async function haBench() {
   const postgres = await startBenchPostgres();
   try {
     if (PARTS.has('1')) await ackOnBothEngines(postgres);
     if (PARTS.has('2')) await reminderThroughput(postgres);
+    if (PARTS.has('3')) await leaseExpiryCost(postgres);
   } finally {
     await postgres.stop();
   }
@@ -221,4 +229,71 @@ async function throughputOf(postgres, checklistsDir, count) {
     for (const replica of replicas) await replica.stop();
     await fake.close();
   }
+}
+
+/** 3. The replica posting "open now" dies with the post in flight: how late it reaches the channel. */
+async function leaseExpiryCost(postgres) {
+  heading('ha 3: what a lease expiry costs: the posting replica killed -9 mid-post, two replicas');
+  const checklists = writeTimedChecklist();
+  const fake = await FakeSlack.start();
+  const epoch = Date.now();
+  const databaseUrl = await postgres.createDatabase();
+  const env = {
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    CHECKLISTS_DIR: checklists.dir,
+    DEPLOYDAY_CLOCK_SCALE: String(SCALE),
+    DEPLOYDAY_CLOCK_EPOCH: String(epoch),
+  };
+  const db = new pg.Client({ connectionString: databaseUrl });
+  const replicas = [];
+  const realOf = (virtual) => epoch + (virtual - epoch) / SCALE;
+  const postedAt = (key) =>
+    fake
+      .callsTo('chat.postMessage')
+      .find((call) => call.ok && call.args.metadata?.event_type === 'deployday_reminder' && call.args.metadata.event_payload.key === key)?.at;
+  const normal = [];
+  const expired = [];
+  try {
+    replicas.push(await startReplica(env));
+    replicas.push(await startReplica(env));
+    await db.connect();
+    for (let sample = 0; sample < EXPIRIES; sample += 1) {
+      const channel = `C0LEASE${sample}`;
+      const answer = await createSlackSender({ baseUrl: replicas[sample % 2].url }).command('start ha-day in 4m', { channel });
+      if (!/Started run \*?#(\d+)/.test(answer.text)) throw new Error(`start failed: ${answer.status} ${answer.text}`);
+      const runId = Number(/Started run \*?#(\d+)/.exec(answer.text)[1]);
+      const reminders = async () => (await db.query('SELECT key, kind, due_at, status, leased_by FROM reminders WHERE run_id = $1', [runId])).rows;
+      // "Opens soon" goes out undisturbed: the lateness of a reminder nobody killed.
+      const soon = await pollUntil(async () => (await reminders()).some((r) => r.kind === 'opens_soon' && r.status === 'sent'), {
+        timeoutMs: 30_000,
+      });
+      if (!soon) throw new Error('the "opens soon" reminder was not sent');
+      const opensSoon = (await reminders()).find((r) => r.kind === 'opens_soon');
+      normal.push(postedAt(opensSoon.key) - realOf(Number(opensSoon.due_at)));
+      // "Open now": the fake holds whichever replica's post, then refuses it (it never reaches the channel).
+      fake.failNext('chat.postMessage', 1, { delayMs: 5_000, status: 500 });
+      await pollUntil(() => fake.callsTo('chat.postMessage').some((call) => call.status === 0), { timeoutMs: 30_000, everyMs: 2 });
+      const heldKey = fake.callsTo('chat.postMessage').find((call) => call.status === 0)?.args.metadata?.event_payload?.key;
+      const held = (await reminders()).find((r) => r.key === heldKey);
+      if (!held?.leased_by) throw new Error(`the held post (${heldKey}) is no claimed reminder`);
+      const victim = replicas.findIndex((r) => r.output().includes(held.leased_by));
+      const index = victim === -1 ? 0 : victim;
+      await replicas[index].kill9();
+      replicas[index] = await startReplica(env);
+      await pollUntil(() => postedAt(held.key) !== undefined, { timeoutMs: 60_000 });
+      expired.push(postedAt(held.key) - realOf(Number(held.due_at)));
+    }
+  } finally {
+    await db.end().catch(() => undefined);
+    for (const replica of replicas) await replica.stop();
+    await fake.close();
+    checklists.remove();
+  }
+  const { LEASE_MS } = await import('../dist/store/leases.js');
+  line('lease', `${LEASE_MS / 1000} s, renewed every ${LEASE_MS / 3000} s while a post is in flight; the pollers claim every second`);
+  line('late, nobody killed', normal.map((v) => ms(v)).join(', '));
+  line('late, its poster killed -9 mid-post', expired.map((v) => ms(v)).join(', '));
+  line('cost of the lease expiry', expired.map((v, i) => ms(v - (normal[i] ?? 0))).join(', '));
+  line('machine', loadAverage());
 }
