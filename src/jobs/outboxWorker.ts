@@ -49,7 +49,7 @@ export interface OutboxWorkerOptions {
    * (or a long outage) in the run's channel. If it throws, the error is logged and the
    * worker goes on.
    */
-  onResult?: (row: OutboxRow, result: PageSendResult) => void;
+  onResult?: (row: OutboxRow, result: PageSendResult) => Promise<void> | void;
   backoff?: Partial<BackoffPolicy>;
   /** Rows claimed per tick; they have distinct dedup keys and are sent concurrently. */
   batchSize?: number;
@@ -111,7 +111,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
     if (onResult) {
       try {
-        onResult(row, result);
+        // Awaited: the notice is written before the tick ends, so stopping the worker waits for it too.
+        await onResult(row, result);
       } catch (err) {
         logger.error('pager outbox: onResult threw', { ...fields, error: err instanceof Error ? err.message : String(err) });
       }

@@ -508,7 +508,7 @@ describe('outbox worker against the fake PagerDuty', () => {
       }),
       now: () => clock,
       logger: log.logger,
-      onResult: (row, result) => results.push({ row, result }),
+      onResult: (row, result) => void results.push({ row, result }),
       backoff: TEST_BACKOFF,
       ...(overrides.intervalMs !== undefined ? { intervalMs: overrides.intervalMs } : {}),
     });

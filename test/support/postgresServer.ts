@@ -139,8 +139,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     run.cluster
       .then((c) => c.createDatabase({ migrated: url.searchParams.get('migrated') === '1' }))
       .then(
-        (databaseUrl) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: databaseUrl })),
-        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+        // Connection: close. A kept-alive socket that the server times out just as a test file reuses it
+        // fails that file's request ("other side closed"); a new connection per database costs nothing here.
+        (databaseUrl) =>
+          response.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ url: databaseUrl })),
+        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end(String(error)),
       );
   });
   const address = await listen(broker);
