@@ -150,8 +150,11 @@ describe('pager outbox store', () => {
   it('releases rows a stopped worker left sending so they are due at once, leaving other rows alone', async () => {
     const crashed = pageInput(1, 'crashed', T0);
     const later = pageInput(1, 'later', T0 + 60_000);
+    // The stopped worker's lease (wall clock, store/leases.ts) ran out long ago: on PostgreSQL only an
+    // expired lease is released (a live replica may hold the row); SQLite's one process releases any.
+    const stopped = leaseOf('stopped-worker', 1_000_000);
     await enqueuePage(db, crashed);
-    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    expect(await claimDueOutbox(db, T0, 10, stopped)).toHaveLength(1);
     await enqueuePage(db, later);
 
     expect(await releaseStaleSending(db, T0 + 5_000)).toBe(1);
@@ -159,8 +162,8 @@ describe('pager outbox store', () => {
       [crashed.dedupKey, 'pending', T0 + 5_000, null],
       [later.dedupKey, 'pending', T0 + 60_000, null],
     ]);
-    // Well inside the lease, the released row is claimed again; its first attempt still counts.
-    expect((await claimDueOutbox(db, T0 + 5_000, 10)).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
+    // The released row is claimed again (by a worker that stops too); its first attempt still counts.
+    expect((await claimDueOutbox(db, T0 + 5_000, 10, stopped)).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
     expect(await releaseStaleSending(db, T0 + 6_000)).toBe(1);
     expect(await releaseStaleSending(db, T0 + 6_000)).toBe(0);
   });
