@@ -141,6 +141,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     postPacer,
     paused: probe.paused,
     ...(options.messageIntervalMs !== undefined ? { minIntervalMs: options.messageIntervalMs } : {}),
+    ...(db.engine !== 'sqlite' ? { scanIntervalMs: 2_000 } : {}),
   });
   const linkToRun = async (runId: number): Promise<string | null> => await messageLink(runId, OVERVIEW_KEY);
   const pdPager = pagerFromConfig(config.pagerDuty, logger);
@@ -192,6 +193,8 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
       checklists: catalog.list().filter((e) => e.checklist).length,
       paging: pages.isEnabled ? 'on' : 'off',
       messages: sync?.stats,
+      replica: runMessages.replica,
+      leases: { reminders: poller?.leasesHeld ?? 0, pages: pager?.leasesHeld() ?? 0, messages: sync?.leases.held ?? 0 },
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
@@ -250,26 +253,23 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
         identityLookup = lookup;
         await lookup.ready;
       }
-      const reconciled = await reconcileClaimedReminders({
+      await reconcileClaimedReminders({
         clientFor: slackAuth.clientFor,
         claimed: createClaimedReminders(db),
         logger,
-        now: () => clock.now(),
-        recordSent: (row, sentAt, ts) => timeline.recordSent(row, sentAt, false, ts),
+        recordSent: (row, ts) => timeline.recordSent(row, row.claimedAt ?? clock.now(), false, ts),
+        hold: (ids) => poller!.holdClaims(ids),
       });
-      if (reconciled.found + reconciled.released > 0) {
-        logger.info(`after restart: ${reconciled.found} reminder(s) had been sent, ${reconciled.released} will be sent now`);
-      }
       const opened = await listenOnPort({ app, socket, port: config.port, healthz, routes: apiRoutes });
       closePort = opened.close;
       const port = opened.port;
       logger.info(
         socket
-          ? `deployday is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
-          : `deployday is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1${config.oauth ? ', GET /slack/install' : ''})`,
+          ? `deployday replica ${runMessages.replica} is starting in Socket Mode (/api/v1 and GET /healthz on port ${port})`
+          : `deployday replica ${runMessages.replica} is listening on port ${port} (POST /slack/events, GET /healthz, /api/v1${config.oauth ? ', GET /slack/install' : ''})`,
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
-      sync!.notify();
+      await sync!.start();
       probe.start();
       for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) await job?.start();
       healthy = true;

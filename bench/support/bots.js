@@ -35,7 +35,8 @@ function memorySink() {
 /**
  * The real app, configured as production would be (LOG_LEVEL info, a database file) except for
  * the Slack API URL; `messageIntervalMs` is passed only when given, so the default is production's.
- * @param {{ fake: { apiUrl: string }, databasePath: string, checklistsDir: string, messageIntervalMs?: number }} options
+ * `databaseUrl` runs it on PostgreSQL instead of the SQLite file at `databasePath` (the ha bench).
+ * @param {{ fake: { apiUrl: string }, databasePath?: string, databaseUrl?: string, checklistsDir: string, messageIntervalMs?: number }} options
  */
 export async function startDeployday(options) {
   // Loaded here, not at the top, so that bare Bolt's memory figure does not include deployday's code.
@@ -48,7 +49,7 @@ export async function startDeployday(options) {
     SLACK_BOT_ID: BENCH_TEAM.botId,
     SLACK_BOT_USER_ID: BENCH_TEAM.botUserId,
     PORT: '0',
-    DATABASE_PATH: options.databasePath,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATABASE_PATH: options.databasePath }),
     CHECKLISTS_DIR: options.checklistsDir,
     LOG_LEVEL: 'info',
   });

@@ -160,7 +160,7 @@ export function buildScaleDb(path, options) {
     // A database a running deployday wrote has its events-out collector caught up: every fact above
     // was turned into events as it was recorded. Without this the bot would start by walking a
     // million audit rows as news, and the history figures would measure that walk, not the history.
-    db.prepare(`UPDATE events_cursor SET last_id = (SELECT COALESCE(MAX(id), 0) FROM audit) WHERE name = 'audit'`).run();
+    db.prepare('DELETE FROM events_pending_audit').run();
     db.prepare(
       `INSERT INTO events_emitted (event_id, run_id, type, at)
        SELECT 'opened:' || id, run_id, 'phase.opened', COALESCE(sent_at, due_at) FROM reminders WHERE kind = 'opened' AND status = 'sent'

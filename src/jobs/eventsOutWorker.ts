@@ -2,6 +2,8 @@ import { changeSummary, webhookBody, type OutboundEvent } from '../domain/outbou
 import { PAGERDUTY_DESTINATION, type EventsOut, type EventsOutRow } from '../service/eventsOut.js';
 import type { Pager } from '../service/pager.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy, type WorkerLogger } from './outboxWorker.js';
+import { LEASE_MS } from '../service/workLeases.js';
+import { LeaseRenewer } from './leaseRenewer.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhookSignature.js';
 
@@ -31,6 +33,8 @@ export interface EventsOutWorker {
   /** Asks for a tick soon; cheap, never waits (safe beside an ack). */
   poke(): void;
   stop(): Promise<void>;
+  /** Rows this replica is sending right now (each under its lease). */
+  leasesHeld(): number;
 }
 
 function retryAfterMs(value: string | null): number | undefined {
@@ -104,6 +108,13 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
     }
   }
 
+  const leases = new LeaseRenewer<number>({
+    renew: (ids) => o.events.renew(ids),
+    leaseMs: LEASE_MS,
+    what: 'events out delivery',
+    log: (message) => o.logger.warn(`events out: ${message}`),
+  });
+
   async function deliver(row: EventsOutRow): Promise<void> {
     const event = row.payload as unknown as OutboundEvent;
     const outcome = row.destination === PAGERDUTY_DESTINATION ? await sendChange(event) : await sendWebhook(row, event);
@@ -127,7 +138,8 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
     await o.events.collect(o.now());
     const rows = await o.events.claimDue(o.now(), 20);
     // One claim holds at most one row per destination, so receivers see their events in order.
-    await Promise.all(rows.map((row) => deliver(row)));
+    // Each row's lease is renewed while its call is in flight.
+    await Promise.all(rows.map((row) => leases.holding([row.id], () => deliver(row))));
     if (rows.length > 0) loop.poke();
   }
 
@@ -148,7 +160,11 @@ export function createEventsOutWorker(o: EventsOutWorkerOptions): EventsOutWorke
     tick: loop.tick,
     // A burst of clicks shares one collect a moment later, off the acks' path.
     poke: () => loop.poke(250),
-    stop: loop.stop,
+    stop: async () => {
+      await loop.stop();
+      leases.stop();
+    },
+    leasesHeld: () => leases.size,
   };
 }
 

@@ -2,6 +2,8 @@ import { protectionComment } from '../domain/githubProtection.js';
 import type { GitHubProtections, ProtectionRow } from '../service/githubProtections.js';
 import type { GitHubReviewer } from '../service/githubReviewer.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy, type WorkerLogger } from './outboxWorker.js';
+import { LEASE_MS } from '../service/workLeases.js';
+import { LeaseRenewer } from './leaseRenewer.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export interface GitHubCallbackWorkerOptions {
@@ -25,6 +27,8 @@ export interface GitHubCallbackWorker {
   /** Asks for a tick soon (a gate was decided, a webhook queued an answer); cheap, never waits. */
   poke(): void;
   stop(): Promise<void>;
+  /** Rows this replica is sending right now (each under its lease). */
+  leasesHeld(): number;
 }
 
 /**
@@ -43,6 +47,13 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
     const names = new Map(await Promise.all(voters.map(async (id) => [id, await o.nameOf(id, row.runId)] as const)));
     return protectionComment(answer, (id) => names.get(id) ?? id);
   }
+
+  const leases = new LeaseRenewer<number>({
+    renew: (ids) => o.protections.renew(ids),
+    leaseMs: LEASE_MS,
+    what: 'GitHub callback',
+    log: (message) => o.logger.warn(`github: ${message}`),
+  });
 
   async function deliver(row: ProtectionRow): Promise<void> {
     if (!row.answer || !row.decision) {
@@ -75,7 +86,8 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
   async function tickOnce(): Promise<void> {
     await o.protections.decideWaiting();
     const rows = await o.protections.claimDue(o.now(), 10);
-    await Promise.all(rows.map((row) => deliver(row)));
+    // Each row's lease is renewed while its call is in flight.
+    await Promise.all(rows.map((row) => leases.holding([row.id], () => deliver(row))));
     if (rows.length > 0) loop.poke();
   }
 
@@ -95,6 +107,10 @@ export function createGitHubCallbackWorker(o: GitHubCallbackWorkerOptions): GitH
     },
     tick: loop.tick,
     poke: () => loop.poke(50),
-    stop: loop.stop,
+    stop: async () => {
+      await loop.stop();
+      leases.stop();
+    },
+    leasesHeld: () => leases.size,
   };
 }

@@ -5,6 +5,7 @@ import { findPostedMessage } from '../slack/findPostedMessage.js';
 import type { RunMessageRenderer } from '../slack/renderRunMessage.js';
 import { newErrorId } from '../slack/replyWithError.js';
 import { BACKGROUND_TIMEOUT_MS, type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
+import { MessageLeases } from './messageLeases.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { isTokenRefusal } from '../slack/tokenRefusals.js';
 
@@ -25,15 +26,18 @@ export interface MessageSyncOptions {
   concurrency?: number;
   /** Paces new posts per channel (a short burst, then about one a second), so a run's start draws no 429. */
   postPacer?: ChannelPostPacer;
+  /** With replicas: also look this often for messages left unsynced by a replica that died after a click. */
+  scanIntervalMs?: number;
 }
 
 /**
- * Brings each run message in Slack up to the state in SQLite. Clicks only bump a version
+ * Brings each run message in Slack up to the state in the database. Clicks only bump a version
  * number (fast, inside the ack); this loop renders the latest state and posts or updates,
  * at most once a second per message and one call at a time per channel, pausing a channel for
  * Slack's Retry-After on a 429 and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
  * because the versions are in the database; so is a post in doubt (post_unconfirmed_until), so a
  * restart looks for it in the channel before posting again (issue 16: kill -9 during a start).
+ * With replicas, a message is posted or updated only by the replica holding its lease (MessageLeases).
  */
 export class MessageSync {
   private readonly minIntervalMs: number;
@@ -62,18 +66,28 @@ export class MessageSync {
   private idleWaiters: Array<() => void> = [];
   /** Counters for the benchmarks and the health endpoint. */
   readonly stats = { posts: 0, updates: 0, rateLimited: 0, errors: 0 };
+  readonly leases: MessageLeases;
 
   constructor(private readonly opts: MessageSyncOptions) {
     this.minIntervalMs = opts.minIntervalMs ?? 1_000;
     this.debounceMs = opts.debounceMs ?? 150;
     this.concurrency = opts.concurrency ?? 4;
     this.postPacer = opts.postPacer ?? new ChannelPostPacer();
-    // Poke-only: every wake-up is planned (debounce, per-message interval, a channel's pause).
+    this.leases = new MessageLeases(opts.messages, (message) => opts.logger.warn(message));
+    // Poke-only on one replica: every wake-up is planned (debounce, per-message interval, a channel's pause).
     this.loop = createTickLoop({
       ...(opts.paused ? { paused: opts.paused } : {}),
+      ...(opts.scanIntervalMs !== undefined ? { intervalMs: opts.scanIntervalMs } : {}),
       tick: () => this.pump(),
       onError: (error) => opts.logger.error('message sync pass failed:', error instanceof Error ? error.message : error),
     });
+  }
+
+  /** At start: drops the message leases no live replica holds (all, on SQLite), then syncs what is behind. */
+  async start(): Promise<void> {
+    await this.opts.messages.releaseInterrupted();
+    if (this.opts.scanIntervalMs !== undefined) this.loop.start();
+    this.notify();
   }
 
   /** Something changed: sync soon. Cheap and synchronous, safe to call inside an ack. */
@@ -88,6 +102,7 @@ export class MessageSync {
     for (const recheck of this.rechecks.values()) clearTimeout(recheck);
     this.rechecks.clear();
     await Promise.allSettled([...this.inFlight.values()]);
+    this.leases.stop();
   }
 
   /** Resolves once every message is in sync and nothing is in flight (tests, shutdown). */
@@ -97,7 +112,7 @@ export class MessageSync {
   }
 
   private async isIdle(): Promise<boolean> {
-    return this.inFlight.size === 0 && (await this.opts.messages.unsynced()).length === 0;
+    return this.inFlight.size === 0 && (await this.opts.messages.unsynced()).every((m) => this.leases.heldElsewhere(m));
   }
 
   private schedule(at: number): void {
@@ -122,6 +137,8 @@ export class MessageSync {
         if (this.inFlight.has(id) || this.busyChannels.has(message.channelId)) continue;
         if (message.ts === null && message !== firstUnposted) continue;
         if (message.ts === null && [...this.inFlight.keys()].some((k) => k.startsWith(`${runId}/`))) continue;
+        // Another replica is syncing it: it reads the version again after its call.
+        if (this.leases.leaveToHolder(message, now)) continue;
         const paced = message.ts === null ? this.postPacer.readyAt(message.channelId, now) : 0;
         const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0, paced);
         if (ready > now) {
@@ -138,14 +155,19 @@ export class MessageSync {
       }
     }
     if (nextWake < Infinity) this.schedule(nextWake);
-    if (this.inFlight.size === 0 && unsynced.length === 0) {
+    if (this.inFlight.size === 0 && unsynced.every((m) => this.leases.heldElsewhere(m, now))) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
   }
 
+  /** Syncs a message while holding its lease; one another replica holds is left to it. */
   private async syncOne(stale: RunMessage): Promise<void> {
+    await this.leases.withLease(stale, () => this.syncHeld(stale));
+  }
+
+  private async syncHeld(stale: RunMessage): Promise<void> {
     const id = `${stale.runId}/${stale.key}`;
     const { messages } = this.opts;
     const message = await messages.find(stale.runId, stale.key);

@@ -1,5 +1,7 @@
 import type { PageOutbox, OutboxRow } from '../service/pageOutbox.js';
 import type { PageSendResult, Pager } from '../service/pager.js';
+import { LEASE_MS } from '../service/workLeases.js';
+import { LeaseRenewer } from './leaseRenewer.js';
 import { createTickLoop } from './tickLoop.js';
 
 /** What the worker needs from a logger; the app's RedactingLogger and Bolt's Logger both fit. */
@@ -62,18 +64,27 @@ export interface OutboxWorker {
   start(): void;
   /** Stops the timer and waits for a tick in flight. Ticks asked for afterwards do nothing. */
   stop(): Promise<void>;
+  /** Rows this replica is sending right now (each under its lease). */
+  leasesHeld(): number;
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { outbox, pager, now, logger, onResult } = options;
   const policy: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
   const batchSize = options.batchSize ?? 10;
+  const leases = new LeaseRenewer<number>({
+    renew: (ids) => outbox.renew(ids),
+    leaseMs: LEASE_MS,
+    what: 'page outbox',
+    log: (message) => logger.warn(`pager outbox: ${message}`),
+  });
 
   async function tickOnce(): Promise<void> {
     const rows = await outbox.claimDue(now(), batchSize);
     if (rows.length === 0) return;
     // One claim holds at most one row per dedup key, so these never race each other.
-    await Promise.all(rows.map((row) => deliver(row)));
+    // Each row's lease is renewed while its call is in flight.
+    await Promise.all(rows.map((row) => leases.holding([row.id], () => deliver(row))));
   }
 
   async function deliver(row: OutboxRow): Promise<void> {
@@ -114,5 +125,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     tick: tickOnce,
     onError: (err) => logger.error('pager outbox: tick failed', { error: err instanceof Error ? err.message : String(err) }),
   });
-  return { tick: loop.tick, start: loop.start, stop: loop.stop };
+  return {
+    tick: loop.tick,
+    start: loop.start,
+    stop: async () => {
+      await loop.stop();
+      leases.stop();
+    },
+    leasesHeld: () => leases.size,
+  };
 }

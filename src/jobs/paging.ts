@@ -16,6 +16,8 @@ export interface Paging {
   stop(): Promise<void>;
   /** Sends whatever is due in the outbox now (tests, rehearsal). */
   flush(): Promise<void>;
+  /** Page events this replica is sending right now. */
+  leasesHeld(): number;
 }
 
 export interface PagingOptions {
@@ -91,8 +93,8 @@ export function createPaging(deps: PagingOptions): Paging {
     evaluateAll: () => service.evaluateAll(),
     start: async () => {
       if (!worker) return;
-      // A crash (or a stop mid-send) leaves rows 'sending'; this process is their only sender, so
-      // they go out on the first tick rather than after the two-minute lease.
+      // A crash (or a stop mid-send) leaves rows 'sending': those no live replica holds (on SQLite,
+      // all: one process owns the file) go out on the first tick rather than after their lease.
       const released = await outbox.releaseInterrupted(deps.clock.now());
       if (released > 0) logger.info(`pager outbox: ${released} page event(s) were mid-send when deployday stopped; sending them again now`);
       worker.start();
@@ -104,5 +106,6 @@ export function createPaging(deps: PagingOptions): Paging {
     flush: async () => {
       await worker?.tick();
     },
+    leasesHeld: () => worker?.leasesHeld() ?? 0,
   };
 }

@@ -1,6 +1,8 @@
 import type { Logger } from '@slack/bolt';
 import type { OutgoingReminder, PostOutcome, ReminderPoster } from '../service/reminderDelivery.js';
 import type { TimelineService } from '../service/timelineService.js';
+import { LEASE_MS } from '../service/workLeases.js';
+import { LeaseRenewer } from './leaseRenewer.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 
 export type { PostOutcome, ReminderPoster };
@@ -9,13 +11,16 @@ export type { PostOutcome, ReminderPoster };
 const POKE_DELAY_MS = 20;
 
 /**
- * The one poller: every second, claim the due rows (an atomic UPDATE … RETURNING), send each,
- * and mark it sent. A row is claimed before it is sent and marked after, so a crash in between
- * leaves it `claimed`; the restart reconciles those (see reconcileClaimedReminders in
- * slack/reminderPoster.ts) instead of sending blindly again.
+ * The poller, one per replica: every second, claim the due rows (an atomic UPDATE … RETURNING,
+ * under this replica's lease, renewed while they are being sent), send each, and mark it sent. A
+ * row is claimed before it is sent and marked after, so a crash in between leaves it `claimed`:
+ * the restart reconciles those (see reconcileClaimedReminders in slack/reminderPoster.ts), and
+ * another replica claims them once the lease runs out and looks for each in the channel before
+ * posting it (reclaimedFrom), instead of sending blindly again.
  */
 export class ReminderPoller {
   private readonly loop: TickLoop;
+  private readonly claims: LeaseRenewer<number>;
   private stopped = false;
 
   constructor(
@@ -35,6 +40,22 @@ export class ReminderPoller {
       tick: () => this.pass(),
       onError: (error) => this.logger.error('reminder pass failed:', error instanceof Error ? error.message : error),
     });
+    this.claims = new LeaseRenewer<number>({
+      renew: (ids) => timeline.renewClaims(ids),
+      leaseMs: LEASE_MS,
+      what: 'reminder',
+      log: (message) => logger.warn(message),
+    });
+  }
+
+  /** Keeps this replica's lease on claimed rows while they are worked on outside a pass (the restart's reconcile). */
+  holdClaims(ids: number[]): () => void {
+    return this.claims.hold(ids);
+  }
+
+  /** Claimed reminders this replica is sending right now. */
+  get leasesHeld(): number {
+    return this.claims.size;
   }
 
   start(): void {
@@ -49,6 +70,7 @@ export class ReminderPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop.stop();
+    this.claims.stop();
   }
 
   /** Sends everything due now; a call during a pass gets one more pass after it. */
@@ -61,23 +83,32 @@ export class ReminderPoller {
     for (;;) {
       const rows = await this.timeline.claimDue();
       if (rows.length === 0) break;
-      for (const row of rows) {
-        let outgoing: OutgoingReminder | null = null;
-        try {
-          outgoing = await this.timeline.prepare(row);
-          if (!outgoing) continue;
-          const outcome = await this.post(outgoing);
-          if (outcome.ok) {
-            await this.timeline.complete(outgoing, this.now(), outcome.ts, outcome.text);
-          } else if (outcome.retryInMs !== null) {
-            await this.timeline.retryLater(row, outcome.retryInMs, outcome.error);
-          } else {
-            await this.timeline.giveUp(row, outcome.error);
+      // Each row's lease is kept until that row is done; the later rows of the batch wait their turn.
+      const held = new Map(rows.map((row) => [row.id, this.claims.hold([row.id])]));
+      try {
+        for (const row of rows) {
+          let outgoing: OutgoingReminder | null = null;
+          try {
+            outgoing = await this.timeline.prepare(row);
+            if (!outgoing) continue;
+            const outcome = await this.post(outgoing);
+            if (outcome.ok) {
+              await this.timeline.complete(outgoing, this.now(), outcome.ts, outcome.text);
+            } else if (outcome.retryInMs !== null) {
+              await this.timeline.retryLater(row, outcome.retryInMs, outcome.error);
+            } else {
+              await this.timeline.giveUp(row, outcome.error);
+            }
+          } catch (error) {
+            this.logger.error(`reminder ${row.key} failed:`, error instanceof Error ? error.message : error);
+            await this.timeline.retryLater(row, 30_000, 'unexpected error');
+          } finally {
+            held.get(row.id)?.();
           }
-        } catch (error) {
-          this.logger.error(`reminder ${row.key} failed:`, error instanceof Error ? error.message : error);
-          await this.timeline.retryLater(row, 30_000, 'unexpected error');
         }
+      } finally {
+        // A row whose work threw is not renewed for ever: its lease runs out and it is claimed again.
+        for (const release of held.values()) release();
       }
       if (this.stopped) return;
     }

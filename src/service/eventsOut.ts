@@ -1,18 +1,19 @@
 import { CHANGE_EVENT_TYPES, eventFromFact, type OutboundEvent } from '../domain/outboundEvent.js';
 import type { Db } from '../store/db.js';
 import {
-  advanceAuditCursor,
-  auditFactsAfterCursor,
   claimDueDeliveries,
   insertDelivery,
-  lastAuditId,
   markDeliveryFailed,
   markDeliveryRetry,
   markDeliverySent,
+  clearPendingAudit,
   clearPendingFact,
   markEmitted,
+  pendingAuditFacts,
   releaseSendingDeliveries,
+  renewDeliveryLeases,
   sentFactsNotEmitted,
+  takeCollectorTurn,
   type EventsOutRow,
 } from '../store/eventsOut.js';
 import type { RunQueries } from './runQueries.js';
@@ -50,15 +51,17 @@ export class EventsOut {
   async collect(now: number, batch = 200): Promise<number> {
     const { db, queries } = this.o;
     return await db.tx(async (): Promise<number> => {
-      const upTo = await lastAuditId(db);
-      const audit = await auditFactsAfterCursor(db, upTo, batch);
+      // One replica collects at a time; another finding it collecting skips its turn.
+      if (!(await takeCollectorTurn(db))) return 0;
+      const audit = await pendingAuditFacts(db, batch);
       // A run's checklist is parsed JSON: read each run once per collect, not once per fact.
       const runs = new Map<number, Awaited<ReturnType<RunQueries['findRun']>>>();
       const facts = [...audit, ...(await sentFactsNotEmitted(db, batch))];
       let emitted = 0;
       for (const { runId, fact } of facts) {
         // Handled in this transaction whatever the outcome below, so it is read once.
-        if (fact.source !== 'audit') await clearPendingFact(db, fact.source, fact.id);
+        if (fact.source === 'audit') await clearPendingAudit(db, fact.id);
+        else await clearPendingFact(db, fact.source, fact.id);
         if (!runs.has(runId)) runs.set(runId, await queries.findRun(runId));
         const run = runs.get(runId) ?? null;
         const event = run ? eventFromFact(fact, run) : null;
@@ -82,8 +85,6 @@ export class EventsOut {
           await insertDelivery(db, { eventId: event.id, runId, destination: PAGERDUTY_DESTINATION, secretEnv: null, payload: { ...event }, now });
         }
       }
-      // A full batch may have more events after it; otherwise everything up to upTo has been read.
-      await advanceAuditCursor(db, audit.length === batch ? audit.at(-1)!.fact.id : upTo);
       return emitted;
     });
   }
@@ -100,7 +101,11 @@ export class EventsOut {
   async recordRefused(id: number, error: string, status: number | null): Promise<boolean> {
     return await markDeliveryFailed(this.o.db, id, error, status);
   }
-  /** At start: deliveries the last process left mid-send are due now; returns how many. */
+  /** Extends this replica's lease on deliveries it is sending; returns how many it still holds. */
+  async renew(ids: number[]): Promise<number> {
+    return await renewDeliveryLeases(this.o.db, ids);
+  }
+  /** At start: deliveries a worker that died left mid-send are due now (on PostgreSQL, only those whose lease ran out); returns how many. */
   async releaseInterrupted(now: number): Promise<number> {
     return await releaseSendingDeliveries(this.o.db, now);
   }

@@ -10,6 +10,7 @@ import {
   protectionSeen,
   protectionsOfRun,
   releaseSendingProtections,
+  renewProtectionLeases,
   waitingProtections,
   type ProtectionRow,
 } from '../store/githubProtections.js';
@@ -194,7 +195,12 @@ export class GitHubProtections {
     if (row.runId !== null) this.deps.events.messagesChanged(row.runId);
   }
 
-  /** At start: callbacks left mid-send by the last process are due now; returns how many. */
+  /** Extends this replica's lease on callbacks it is sending; returns how many it still holds. */
+  async renew(ids: number[]): Promise<number> {
+    return await renewProtectionLeases(this.deps.db, ids);
+  }
+
+  /** At start: callbacks a worker that died left mid-send are due now (on PostgreSQL, only those whose lease ran out); returns how many. */
   async releaseInterrupted(now: number): Promise<number> {
     return await releaseSendingProtections(this.deps.db, now);
   }

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { claimDueOutbox, markFailed, markRetry, markSent, releaseStaleSending, type OutboxRow } from '../store/outbox.js';
+import { claimDueOutbox, renewSendingLeases, markFailed, markRetry, markSent, releaseStaleSending, type OutboxRow } from '../store/outbox.js';
 import { getPage, type Page } from '../store/pages.js';
 
 export type { OutboxRow, Page };
@@ -15,7 +15,9 @@ export interface PageOutbox {
   recordSent(id: number, now: number): Promise<boolean>;
   recordRetry(id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean>;
   recordRefused(id: number, error: string, status: number | null): Promise<boolean>;
-  /** At start: rows the last process left mid-send are due now; returns how many. */
+  /** Extends this replica's lease on rows it is sending (jobs/leaseRenewer.ts); returns how many it still holds. */
+  renew(ids: number[]): Promise<number>;
+  /** At start: rows a worker that died left mid-send are due now (on PostgreSQL, only those whose lease ran out); returns how many. */
   releaseInterrupted(now: number): Promise<number>;
   page(dedupKey: string): Promise<Page | null>;
 }
@@ -26,6 +28,7 @@ export function createPageOutbox(db: Db): PageOutbox {
     recordSent: (id, now) => markSent(db, id, now),
     recordRetry: (id, nextAttemptAt, error, status) => markRetry(db, id, nextAttemptAt, error, status),
     recordRefused: (id, error, status) => markFailed(db, id, error, status),
+    renew: (ids) => renewSendingLeases(db, ids),
     releaseInterrupted: (now) => releaseStaleSending(db, now),
     page: (dedupKey) => getPage(db, dedupKey),
   };

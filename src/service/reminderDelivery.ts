@@ -13,6 +13,7 @@ import {
   markReminderSent,
   markReminderSkipped,
   releaseReminder,
+  renewReminderLeases,
   upsertReminders,
   type NewReminder,
   type ReminderRow,
@@ -75,6 +76,11 @@ export class ReminderDelivery {
   /** Claims due rows; each is then prepared, sent, and completed by the poller. */
   async claimDue(limit = 20): Promise<ReminderRow[]> {
     return await claimDueReminders(this.db, this.clock.now(), limit);
+  }
+
+  /** Extends this replica's lease on claimed rows it is still sending; returns how many it still holds. */
+  async renewClaims(ids: number[]): Promise<number> {
+    return await renewReminderLeases(this.db, ids);
   }
 
   /**

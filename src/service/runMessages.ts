@@ -1,6 +1,8 @@
 import type { Db } from '../store/db.js';
+import { leaseOf, PROCESS_REPLICA } from '../store/leases.js';
 import {
   bumpRunMessages,
+  claimRunMessage,
   findRunMessage,
   hasUnpostedRunMessages,
   listUnsyncedMessages,
@@ -8,6 +10,9 @@ import {
   markMessagePosted,
   markMessageSynced,
   markPostUnconfirmed,
+  releaseInterruptedMessageLeases,
+  releaseRunMessage,
+  renewRunMessageLeases,
   type RunMessage,
 } from '../store/runMessages.js';
 
@@ -18,6 +23,8 @@ export type { RunMessage };
  * messages (run_messages), so they never hold the database themselves.
  */
 export interface RunMessages {
+  /** The replica these leases are taken for (store/leases.ts). */
+  readonly replica: string;
   find(runId: number, key: string): Promise<RunMessage | null>;
   /** Some message of the run is still to be posted (none refused by Slack is waited for). */
   awaitingPosts(runId: number): Promise<boolean>;
@@ -32,10 +39,20 @@ export interface RunMessages {
   posted(runId: number, key: string, ts: string, version: number): Promise<void>;
   synced(runId: number, key: string, version: number): Promise<void>;
   refused(runId: number, key: string, error: string): Promise<void>;
+  /** Takes the message's lease for this replica: true when it holds it now (no other live replica does). */
+  claim(runId: number, key: string): Promise<boolean>;
+  /** Lets go of the message's lease. */
+  release(runId: number, key: string): Promise<void>;
+  /** Extends this replica's lease on messages it is syncing; returns how many it still holds. */
+  renew(messages: Array<{ runId: number; key: string }>): Promise<number>;
+  /** At start: drops leases no live replica holds (on SQLite, all: one process owns the file); returns how many. */
+  releaseInterrupted(): Promise<number>;
 }
 
-export function createRunMessages(db: Db): RunMessages {
+/** `replica`: whose leases these are; this process's own but in tests of several replicas in one process. */
+export function createRunMessages(db: Db, replica: string = PROCESS_REPLICA): RunMessages {
   return {
+    replica,
     find: (runId, key) => findRunMessage(db, runId, key),
     awaitingPosts: (runId) => hasUnpostedRunMessages(db, runId),
     unsynced: () => listUnsyncedMessages(db),
@@ -45,5 +62,9 @@ export function createRunMessages(db: Db): RunMessages {
     posted: (runId, key, ts, version) => markMessagePosted(db, runId, key, ts, version),
     synced: (runId, key, version) => markMessageSynced(db, runId, key, version),
     refused: (runId, key, error) => markMessageError(db, runId, key, error),
+    claim: (runId, key) => claimRunMessage(db, runId, key, leaseOf(replica)),
+    release: (runId, key) => releaseRunMessage(db, runId, key, replica),
+    renew: (messages) => renewRunMessageLeases(db, messages, leaseOf(replica)),
+    releaseInterrupted: () => releaseInterruptedMessageLeases(db, leaseOf(replica)),
   };
 }

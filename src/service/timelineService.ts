@@ -49,6 +49,10 @@ export class TimelineService {
   async claimDue(limit = 20): Promise<ReminderRow[]> {
     return await this.delivery.claimDue(limit);
   }
+  /** Keeps the poller's claims while it posts them (jobs/leaseRenewer.ts). */
+  async renewClaims(ids: number[]): Promise<number> {
+    return await this.delivery.renewClaims(ids);
+  }
   async prepare(row: ReminderRow): Promise<OutgoingReminder | null> {
     return await this.delivery.prepare(row);
   }

@@ -117,7 +117,8 @@ export function createReminderPoster(deps: {
     }
     const key = outgoing.row.key;
     const client = await deps.clientFor(outgoing.channelId);
-    if (unanswered.has(key)) {
+    // A row taken over from a replica that died mid-send may have reached the channel already.
+    if (unanswered.has(key) || outgoing.row.reclaimedFrom !== null) {
       const earlier = await findPostedMessage(
         client,
         outgoing.channelId,
@@ -171,36 +172,46 @@ export function createReminderPoster(deps: {
 }
 
 /**
- * At start, rows left `claimed` by a crash may or may not have reached Slack. Each is looked
- * up in the channel's recent history by its metadata key: found → marked sent; not found →
- * released to be sent now. If the history cannot be read (missing scope, Slack down), the
- * row is released: a rare duplicate is better than a lost reminder.
+ * At start, rows left `claimed` by a process that died may or may not have reached Slack. This
+ * replica takes over those no live replica holds (on SQLite, all: ClaimedReminders.takeOver) and
+ * looks each up in the channel's recent history by its metadata key: found → marked sent; not
+ * found → released to be sent now. If the history cannot be read (missing scope, Slack down), the
+ * row is released: a rare duplicate is better than a lost reminder. Their leases are kept while
+ * the look-ups run (`hold`), so no other replica takes them over meanwhile.
  */
 export async function reconcileClaimedReminders(deps: {
   clientFor: ClientForChannel;
   claimed: ClaimedReminders;
   logger: Logger;
-  now: () => number;
   /** Marks a row found in the channel as sent (TimelineService.recordSent, which also plans what follows it). */
-  recordSent: (row: ReminderRow, sentAt: number, ts: string) => Promise<void>;
+  recordSent: (row: ReminderRow, ts: string) => Promise<void>;
+  /** Renews the leases of the rows taken over until the returned function is called. */
+  hold: (ids: number[]) => () => void;
 }): Promise<{ found: number; released: number }> {
   let found = 0;
   let released = 0;
-  // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
-  for (const { row, channelId } of await deps.claimed.list()) {
-    const earlier = await findPostedMessage(
-      await deps.clientFor(channelId),
-      channelId,
-      (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
-    );
-    if (earlier.kind === 'found') {
-      await deps.recordSent(row, row.claimedAt ?? deps.now(), earlier.ts);
-      found += 1;
-    } else {
-      if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${channelId} history to reconcile reminder ${row.key}; sending it again`);
-      await deps.claimed.release(row, 'released after restart');
-      released += 1;
+  const claimed = await deps.claimed.takeOver();
+  const letGo = deps.hold(claimed.map((c) => c.row.id));
+  try {
+    // A crash leaves at most one poller batch claimed, so one history look-up per row is cheap.
+    for (const { row, channelId } of claimed) {
+      const earlier = await findPostedMessage(
+        await deps.clientFor(channelId),
+        channelId,
+        (m) => m.event_type === REMINDER_METADATA_TYPE && m.event_payload?.key === row.key,
+      );
+      if (earlier.kind === 'found') {
+        await deps.recordSent(row, earlier.ts);
+        found += 1;
+      } else {
+        if (earlier.kind !== 'absent') deps.logger.warn(`could not read ${channelId} history to reconcile reminder ${row.key}; sending it again`);
+        await deps.claimed.release(row, 'released after restart');
+        released += 1;
+      }
     }
+  } finally {
+    letGo();
   }
+  if (found + released > 0) deps.logger.info(`after restart: ${found} reminder(s) had been sent, ${released} will be sent now`);
   return { found, released };
 }

@@ -1,12 +1,15 @@
 import { AUDIT_COLUMNS, toAuditEntry, type AuditDbRow } from './audit.js';
 import { prepared, type Db } from './db.js';
 import { leasedOutbox } from './leasedOutbox.js';
+import { leaseOf, type Lease } from './leases.js';
 import type { EventFact } from '../domain/outboundEvent.js';
 
 /**
- * Tables of migrations/012_events_out.sql: what has been emitted (events_emitted), how far the
- * audit log has been read (events_cursor) and the per-destination deliveries (events_outbox).
- * Synchronous; the service calls the collect half inside one transaction.
+ * Tables of migrations/012_events_out.sql: what has been emitted (events_emitted) and the
+ * per-destination deliveries (events_outbox); the facts waiting to become events are noted by
+ * triggers (016 events_pending_facts, 019 events_pending_audit). events_cursor's 'audit' row no
+ * longer moves: it is the collectors' turn (takeCollectorTurn).
+ * The service calls the collect half inside one transaction.
  */
 
 export type EventsOutStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -56,38 +59,49 @@ const toRow = (r: DbRow): EventsOutRow => ({
   sentAt: r.sent_at,
 });
 
-/** The audit actions that can be events; the rest (ticks, roles, denials) are skipped in SQL, unread. */
-const EVENT_ACTIONS = ['run.start', 'gate.go', 'gate.no_go', 'run.rollback', 'run.complete', 'run.abort', 'run.rolled_back'];
+/**
+ * The audit actions that can be events; the rest (ticks, roles, denials) are never noted. The
+ * trigger of migrations/019_events_pending_audit.sql lists the same (a test keeps them equal).
+ */
+export const EVENT_ACTIONS: readonly string[] = [
+  'run.start',
+  'gate.go',
+  'gate.no_go',
+  'run.rollback',
+  'run.complete',
+  'run.abort',
+  'run.rolled_back',
+];
 
-/** The highest audit id: the cursor moves up to it even when nothing after the cursor was an event. */
-export async function lastAuditId(db: Db): Promise<number> {
-  return ((await prepared(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM audit').get()) as { id: number }).id;
+/**
+ * Takes the collector's turn for this transaction: one replica collects at a time, and a replica
+ * that finds another collecting skips its turn (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's
+ * single writer already serialises). Call inside the collector's transaction; false means skip.
+ */
+export async function takeCollectorTurn(db: Db): Promise<boolean> {
+  return (await prepared(db, `SELECT name FROM events_cursor WHERE name = 'audit'${db.skipLocked}`).get()) !== undefined;
 }
 
-/** The audit facts after the cursor, oldest first, with the run they belong to. */
-export async function auditFactsAfterCursor(db: Db, upTo: number, limit: number): Promise<Array<{ runId: number; fact: EventFact }>> {
-  const cursor =
-    ((await prepared(db, `SELECT last_id FROM events_cursor WHERE name = 'audit'`).get()) as { last_id: number } | undefined)?.last_id ?? 0;
+/**
+ * Audit rows that can be events and are not yet collected, by id, with the run they belong to:
+ * the rows the trigger of migration 019 noted as they were written. Not a cursor: on PostgreSQL a
+ * row with a lower id can commit after a higher one was collected, and it is still here then.
+ */
+export async function pendingAuditFacts(db: Db, limit: number): Promise<Array<{ runId: number; fact: EventFact }>> {
   const rows = (await prepared(
     db,
-    `SELECT ${AUDIT_COLUMNS} FROM audit
-     WHERE id > ? AND id <= ? AND run_id IS NOT NULL AND action IN (${EVENT_ACTIONS.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`,
-  ).all(cursor, upTo, ...EVENT_ACTIONS, limit)) as AuditDbRow[];
+    `SELECT ${AUDIT_COLUMNS} FROM audit WHERE id IN (SELECT id FROM events_pending_audit ORDER BY id LIMIT ?) ORDER BY id`,
+  ).all(limit)) as AuditDbRow[];
   return rows.map((r) => {
     const { runId, ...entry } = toAuditEntry(r);
-    // run_id IS NOT NULL above.
+    // The trigger notes only rows with a run.
     return { runId: runId as number, fact: { source: 'audit', ...entry } };
   });
 }
 
-/** Moves the audit cursor (only forward). */
-export async function advanceAuditCursor(db: Db, lastId: number): Promise<void> {
-  await prepared(
-    db,
-    `INSERT INTO events_cursor (name, last_id) VALUES ('audit', ?)
-     ON CONFLICT (name) DO UPDATE SET
-       last_id = CASE WHEN excluded.last_id > events_cursor.last_id THEN excluded.last_id ELSE events_cursor.last_id END`,
-  ).run(lastId);
+/** A noted audit row has been handled (turned into an event, or found to need none). */
+export async function clearPendingAudit(db: Db, id: number): Promise<void> {
+  await prepared(db, 'DELETE FROM events_pending_audit WHERE id = ?').run(id);
 }
 
 /**
@@ -147,25 +161,37 @@ export async function insertDelivery(
  * Claims due rows (see LeasedOutbox.claimDue). A row waits while an earlier row for the same
  * destination is unfinished, so each receiver gets its events in order and one at a time.
  */
-export async function claimDueDeliveries(db: Db, now: number, limit: number): Promise<EventsOutRow[]> {
-  return ((await deliveries.claimDue(db, now, limit)) as DbRow[]).map(toRow);
+export async function claimDueDeliveries(db: Db, now: number, limit: number, lease?: Lease): Promise<EventsOutRow[]> {
+  return ((await deliveries.claimDue(db, now, limit, lease)) as DbRow[]).map(toRow);
 }
 
-/** At start: rows the previous process left mid-send are due now (one process owns the database). */
-export async function releaseSendingDeliveries(db: Db, now: number): Promise<number> {
-  return await deliveries.releaseSending(db, now);
+/** At start: rows a worker that died left mid-send are due now (LeasedOutbox.releaseSending). */
+export async function releaseSendingDeliveries(db: Db, now: number, lease?: Lease): Promise<number> {
+  return await deliveries.releaseSending(db, now, lease);
 }
 
-export async function markDeliverySent(db: Db, id: number, now: number, status: number): Promise<boolean> {
-  return await deliveries.markSent(db, id, now, status);
+/** Extends `lease.by`'s lease on deliveries it is sending; returns how many it still holds. */
+export async function renewDeliveryLeases(db: Db, ids: readonly number[], lease: Lease = leaseOf()): Promise<number> {
+  return await deliveries.renew(db, ids, lease);
 }
 
-export async function markDeliveryRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean> {
-  return await deliveries.markRetry(db, id, nextAttemptAt, error, status);
+export async function markDeliverySent(db: Db, id: number, now: number, status: number, by?: string): Promise<boolean> {
+  return await deliveries.markSent(db, id, now, status, by);
 }
 
-export async function markDeliveryFailed(db: Db, id: number, error: string, status: number | null): Promise<boolean> {
-  return await deliveries.markFailed(db, id, error, status);
+export async function markDeliveryRetry(
+  db: Db,
+  id: number,
+  nextAttemptAt: number,
+  error: string,
+  status: number | null,
+  by?: string,
+): Promise<boolean> {
+  return await deliveries.markRetry(db, id, nextAttemptAt, error, status, by);
+}
+
+export async function markDeliveryFailed(db: Db, id: number, error: string, status: number | null, by?: string): Promise<boolean> {
+  return await deliveries.markFailed(db, id, error, status, by);
 }
 
 export async function listDeliveries(db: Db): Promise<EventsOutRow[]> {

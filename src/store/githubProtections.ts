@@ -2,6 +2,7 @@ import type { ProtectionAnswer, ProtectionDecision, ProtectionRequest } from '..
 import type { GateDeployment } from '../domain/run.js';
 import { prepared, type Db } from './db.js';
 import { leasedOutbox } from './leasedOutbox.js';
+import { leaseOf, type Lease } from './leases.js';
 
 /**
  * Table of migrations/013_github_protection.sql: GitHub deployments waiting on a run's gate, and
@@ -141,25 +142,37 @@ export async function decideProtection(db: Db, id: number, decision: ProtectionD
 }
 
 /** Claims due callbacks (see LeasedOutbox.claimDue); each deployment's answer is independent. */
-export async function claimDueProtections(db: Db, now: number, limit: number): Promise<ProtectionRow[]> {
-  return ((await callbacks.claimDue(db, now, limit)) as DbRow[]).map(toRow);
+export async function claimDueProtections(db: Db, now: number, limit: number, lease?: Lease): Promise<ProtectionRow[]> {
+  return ((await callbacks.claimDue(db, now, limit, lease)) as DbRow[]).map(toRow);
 }
 
-export async function markProtectionSent(db: Db, id: number, now: number, status: number): Promise<boolean> {
-  return await callbacks.markSent(db, id, now, status);
+/** Extends `lease.by`'s lease on callbacks it is sending; returns how many it still holds. */
+export async function renewProtectionLeases(db: Db, ids: readonly number[], lease: Lease = leaseOf()): Promise<number> {
+  return await callbacks.renew(db, ids, lease);
 }
 
-export async function markProtectionRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null): Promise<boolean> {
-  return await callbacks.markRetry(db, id, nextAttemptAt, error, status);
+export async function markProtectionSent(db: Db, id: number, now: number, status: number, by?: string): Promise<boolean> {
+  return await callbacks.markSent(db, id, now, status, by);
 }
 
-export async function markProtectionFailed(db: Db, id: number, error: string, status: number | null): Promise<boolean> {
-  return await callbacks.markFailed(db, id, error, status);
+export async function markProtectionRetry(
+  db: Db,
+  id: number,
+  nextAttemptAt: number,
+  error: string,
+  status: number | null,
+  by?: string,
+): Promise<boolean> {
+  return await callbacks.markRetry(db, id, nextAttemptAt, error, status, by);
 }
 
-/** At start: callbacks the last process left mid-send are due now (one process owns the database). */
-export async function releaseSendingProtections(db: Db, now: number): Promise<number> {
-  return await callbacks.releaseSending(db, now);
+export async function markProtectionFailed(db: Db, id: number, error: string, status: number | null, by?: string): Promise<boolean> {
+  return await callbacks.markFailed(db, id, error, status, by);
+}
+
+/** At start: callbacks a worker that died left mid-send are due now (LeasedOutbox.releaseSending). */
+export async function releaseSendingProtections(db: Db, now: number, lease?: Lease): Promise<number> {
+  return await callbacks.releaseSending(db, now, lease);
 }
 
 export async function protectionsOfRun(db: Db, runId: number): Promise<ProtectionRow[]> {

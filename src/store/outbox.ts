@@ -1,5 +1,6 @@
 import { prepared, type Db } from './db.js';
 import { leasedOutbox, SENDING_LEASE_MS } from './leasedOutbox.js';
+import { leaseOf, type Lease } from './leases.js';
 import { withoutRoutingKey, type PageEvent, type UnroutedPageEvent } from '../domain/pageEvent.js';
 
 /**
@@ -152,27 +153,39 @@ async function insertOutbox(
  * in order (its trigger before its resolve), and one claim holds at most one row per dedup key.
  * Returned in id order.
  */
-export async function claimDueOutbox(db: Db, now: number, limit: number): Promise<OutboxRow[]> {
-  return ((await pagerOutbox.claimDue(db, now, limit)) as OutboxDbRow[]).map(toOutboxRow);
+export async function claimDueOutbox(db: Db, now: number, limit: number, lease?: Lease): Promise<OutboxRow[]> {
+  return ((await pagerOutbox.claimDue(db, now, limit, lease)) as OutboxDbRow[]).map(toOutboxRow);
 }
 
 /**
- * At start: rows left 'sending' by this bot's previous process are due at once (see
- * LeasedOutbox.releaseSending); the dedup key makes a re-send of an event PagerDuty did get the
- * same incident. Returns the rows released.
+ * At start: rows left 'sending' by a worker that died are due at once (see
+ * LeasedOutbox.releaseSending: on PostgreSQL only those whose lease ran out); the dedup key makes
+ * a re-send of an event PagerDuty did get the same incident. Returns the rows released.
  */
-export async function releaseStaleSending(db: Db, now: number): Promise<number> {
-  return await pagerOutbox.releaseSending(db, now);
+export async function releaseStaleSending(db: Db, now: number, lease?: Lease): Promise<number> {
+  return await pagerOutbox.releaseSending(db, now, lease);
+}
+
+/** Extends `lease.by`'s lease on rows it is sending; returns how many it still holds. */
+export async function renewSendingLeases(db: Db, ids: readonly number[], lease: Lease = leaseOf()): Promise<number> {
+  return await pagerOutbox.renew(db, ids, lease);
 }
 
 /** PagerDuty answers an accepted event with 202. */
-export async function markSent(db: Db, id: number, now: number): Promise<boolean> {
-  return await pagerOutbox.markSent(db, id, now, 202);
+export async function markSent(db: Db, id: number, now: number, by?: string): Promise<boolean> {
+  return await pagerOutbox.markSent(db, id, now, 202, by);
 }
 
 /** Puts the row back to wait until nextAttemptAt. */
-export async function markRetry(db: Db, id: number, nextAttemptAt: number, error: string, status: number | null = null): Promise<boolean> {
-  return await pagerOutbox.markRetry(db, id, nextAttemptAt, error, status);
+export async function markRetry(
+  db: Db,
+  id: number,
+  nextAttemptAt: number,
+  error: string,
+  status: number | null = null,
+  by?: string,
+): Promise<boolean> {
+  return await pagerOutbox.markRetry(db, id, nextAttemptAt, error, status, by);
 }
 
 /**
@@ -180,12 +193,12 @@ export async function markRetry(db: Db, id: number, nextAttemptAt: number, error
  * 'failed' (it never opened at PagerDuty), so a later page for the same key can be queued,
  * unless a newer trigger for that key is already queued.
  */
-export async function markFailed(db: Db, id: number, error: string, status: number | null = null): Promise<boolean> {
+export async function markFailed(db: Db, id: number, error: string, status: number | null = null, by?: string): Promise<boolean> {
   return await db.tx(async (): Promise<boolean> => {
     const row = (await prepared(db, 'SELECT dedup_key, action FROM pager_outbox WHERE id = ?').get(id)) as
       | { dedup_key: string; action: OutboxAction }
       | undefined;
-    if (!row || !(await pagerOutbox.markFailed(db, id, error, status))) return false;
+    if (!row || !(await pagerOutbox.markFailed(db, id, error, status, by))) return false;
     if (row.action === 'trigger') {
       await prepared(
         db,

@@ -1,4 +1,5 @@
 import { prepared, type Db } from './db.js';
+import { everyLeaseIsStaleAtStart, LEASE_EXPIRED, leaseOf, leaseParams, RELEASABLE_AT_START, type Lease } from './leases.js';
 
 export interface ReminderRow {
   id: number;
@@ -15,6 +16,14 @@ export interface ReminderRow {
   late: boolean;
   outcome: string | null;
   payload: Record<string, unknown> | null;
+  /** The replica whose claim this is (store/leases.ts), while claimed. */
+  leasedBy: string | null;
+  leaseUntil: number | null;
+  /**
+   * The replica this row was once taken over from after its lease ran out: it may have posted it,
+   * so it is looked for in the channel before it is posted (again, until sent). Null when never.
+   */
+  reclaimedFrom: string | null;
 }
 
 interface Row {
@@ -32,6 +41,9 @@ interface Row {
   late: number;
   outcome: string | null;
   payload_json: string | null;
+  leased_by: string | null;
+  lease_until: number | null;
+  reclaimed_from: string | null;
 }
 
 const toReminder = (r: Row): ReminderRow => ({
@@ -49,6 +61,9 @@ const toReminder = (r: Row): ReminderRow => ({
   late: r.late === 1,
   outcome: r.outcome,
   payload: r.payload_json ? (JSON.parse(r.payload_json) as Record<string, unknown>) : null,
+  leasedBy: r.leased_by,
+  leaseUntil: r.lease_until,
+  reclaimedFrom: r.reclaimed_from,
 });
 
 export interface NewReminder {
@@ -99,29 +114,63 @@ export async function cancelPendingReminders(db: Db, runId: number, filter?: { k
 }
 
 /**
- * Atomically claims every pending reminder due by `now`. One statement does the claim,
- * so two pollers (or a poller racing a restart) can never both own a row.
+ * Atomically claims the reminders due by `now` for `lease.by`, with the claimed rows whose lease
+ * ran out (their replica died mid-send: `reclaimedFrom` says whose they were). One statement does
+ * the claim, and on PostgreSQL it takes its rows FOR UPDATE SKIP LOCKED, so two pollers (on one
+ * replica or two) can never both own a row.
  */
-export async function claimDueReminders(db: Db, now: number, limit = 50): Promise<ReminderRow[]> {
+export async function claimDueReminders(db: Db, now: number, limit = 50, lease: Lease = leaseOf()): Promise<ReminderRow[]> {
   const rows = (await prepared(
     db,
-    `UPDATE reminders SET status = 'claimed', claimed_at = @now
-       WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= @now
+    `UPDATE reminders SET status = 'claimed', claimed_at = @now, leased_by = @by, lease_until = @leaseUntil,
+         reclaimed_from = CASE WHEN status = 'claimed' THEN COALESCE(leased_by, 'a previous process') ELSE reclaimed_from END
+       WHERE id IN (SELECT id FROM reminders
+                    WHERE ((status = 'pending' AND due_at <= @now) OR (status = 'claimed' AND ${LEASE_EXPIRED}))
                       -- A run whose workspace uninstalled the app waits for a reinstall.
                       AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)
-                    ORDER BY due_at, id LIMIT @limit)
+                    ORDER BY due_at, id LIMIT @limit${db.skipLocked})
        RETURNING *`,
-  ).all({ now, limit })) as Row[];
+  ).all({ now, limit, ...leaseParams(lease) })) as Row[];
   return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
 }
 
-/** Rows a crash left claimed but not marked: the restart must find out whether they were sent. */
+/**
+ * At start: takes over the rows a process that died left claimed, so the restart can find out
+ * whether they were sent. On PostgreSQL only rows whose lease ran out: a live replica may be
+ * posting the others right now. On SQLite every claimed row: one process owns the database file,
+ * so whatever is claimed was its previous process's, and waiting for the lease would only delay it.
+ */
+export async function takeOverInterruptedReminders(db: Db, lease: Lease = leaseOf()): Promise<ReminderRow[]> {
+  const rows = (await prepared(
+    db,
+    `UPDATE reminders SET leased_by = @by, lease_until = @leaseUntil, reclaimed_from = COALESCE(leased_by, 'a previous process')
+       WHERE id IN (SELECT id FROM reminders WHERE status = 'claimed' AND ${RELEASABLE_AT_START} ORDER BY due_at, id${db.skipLocked})
+       RETURNING *`,
+  ).all({ ...leaseParams(lease), everything: everyLeaseIsStaleAtStart(db) })) as Row[];
+  return rows.map(toReminder).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+}
+
+/** Extends `lease.by`'s lease on claimed rows it is still sending; returns how many it still holds. */
+export async function renewReminderLeases(db: Db, ids: readonly number[], lease: Lease = leaseOf()): Promise<number> {
+  if (ids.length === 0) return 0;
+  return (
+    await prepared(
+      db,
+      `UPDATE reminders SET lease_until = ? WHERE leased_by = ? AND status = 'claimed' AND id IN (${ids.map(() => '?').join(', ')})`,
+    ).run(lease.now + lease.ms, lease.by, ...ids)
+  ).changes;
+}
+
+/** Rows claimed and not yet marked (by a live worker, or left by one that died). */
 export async function listClaimedReminders(db: Db): Promise<ReminderRow[]> {
   return ((await prepared(db, `SELECT * FROM reminders WHERE status = 'claimed' ORDER BY due_at, id`).all()) as Row[]).map(toReminder);
 }
 
 export async function markReminderSent(db: Db, id: number, now: number, late: boolean, outcome: string | null = null): Promise<void> {
-  await prepared(db, `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ? WHERE id = ?`).run(now, late ? 1 : 0, outcome, id);
+  await prepared(
+    db,
+    `UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, outcome = ?, leased_by = NULL, lease_until = NULL WHERE id = ?`,
+  ).run(now, late ? 1 : 0, outcome, id);
 }
 
 /** Keeps what a sent reminder said (in its payload), for a later update of the message. */
@@ -142,12 +191,15 @@ export async function findReminder(db: Db, id: number): Promise<ReminderRow | nu
 }
 
 export async function markReminderSkipped(db: Db, id: number, outcome: string): Promise<void> {
-  await prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ? WHERE id = ?`).run(outcome, id);
+  await prepared(db, `UPDATE reminders SET status = 'skipped', outcome = ?, leased_by = NULL, lease_until = NULL WHERE id = ?`).run(outcome, id);
 }
 
 /** Puts a claimed row back (the send failed and may be retried). */
 export async function releaseReminder(db: Db, id: number, dueAt: number, outcome: string): Promise<void> {
-  await prepared(db, `UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ? WHERE id = ?`).run(dueAt, outcome, id);
+  await prepared(
+    db,
+    `UPDATE reminders SET status = 'pending', claimed_at = NULL, due_at = ?, outcome = ?, leased_by = NULL, lease_until = NULL WHERE id = ?`,
+  ).run(dueAt, outcome, id);
 }
 
 export async function listReminders(db: Db, runId: number): Promise<ReminderRow[]> {

@@ -1,4 +1,5 @@
 import { prepared, type Db } from './db.js';
+import { everyLeaseIsStaleAtStart, LEASE_EXPIRED, leaseOf, leaseParams, PROCESS_REPLICA, RELEASABLE_AT_START, type Lease } from './leases.js';
 
 export interface RunMessage {
   runId: number;
@@ -15,6 +16,9 @@ export interface RunMessage {
    * was cut short by a crash; null when no post is in doubt. See migrations/004.
    */
   postUnconfirmedUntil: number | null;
+  /** The replica syncing this message right now (store/leases.ts), and until when it may. */
+  leasedBy: string | null;
+  leaseUntil: number | null;
 }
 
 interface Row {
@@ -27,6 +31,8 @@ interface Row {
   synced_version: number;
   last_error: string | null;
   post_unconfirmed_until: number | null;
+  leased_by: string | null;
+  lease_until: number | null;
 }
 
 const toMessage = (r: Row): RunMessage => ({
@@ -39,6 +45,8 @@ const toMessage = (r: Row): RunMessage => ({
   syncedVersion: r.synced_version,
   lastError: r.last_error,
   postUnconfirmedUntil: r.post_unconfirmed_until,
+  leasedBy: r.leased_by,
+  leaseUntil: r.lease_until,
 });
 
 export async function insertRunMessages(db: Db, runId: number, channelId: string, keys: string[]): Promise<void> {
@@ -134,4 +142,49 @@ export async function markMessageError(db: Db, runId: number, key: string, error
  */
 export async function markPostUnconfirmed(db: Db, runId: number, key: string, until: number | null): Promise<void> {
   await prepared(db, 'UPDATE run_messages SET post_unconfirmed_until = ? WHERE run_id = ? AND message_key = ?').run(until, runId, key);
+}
+
+/**
+ * Takes the lease on one message for `lease.by`, so only it posts or updates the message until it
+ * lets go (or its lease runs out, the replica having died). True when it holds the lease now: it
+ * was free, run out, or already its own. One conditional UPDATE of one row: PostgreSQL re-checks
+ * the condition on the row it waited for, so two replicas asking at once cannot both get it.
+ */
+export async function claimRunMessage(db: Db, runId: number, key: string, lease: Lease = leaseOf()): Promise<boolean> {
+  const result = await prepared(
+    db,
+    `UPDATE run_messages SET leased_by = @by, lease_until = @leaseUntil
+       WHERE run_id = @runId AND message_key = @key AND (leased_by IS NULL OR leased_by = @by OR ${LEASE_EXPIRED})`,
+  ).run({ runId, key, ...leaseParams(lease) });
+  return result.changes === 1;
+}
+
+/** Lets go of a message's lease (after the call, whatever its outcome); only the holder can. */
+export async function releaseRunMessage(db: Db, runId: number, key: string, by: string = PROCESS_REPLICA): Promise<void> {
+  await prepared(db, 'UPDATE run_messages SET leased_by = NULL, lease_until = NULL WHERE run_id = ? AND message_key = ? AND leased_by = ?').run(
+    runId,
+    key,
+    by,
+  );
+}
+
+/** Extends `lease.by`'s lease on these messages; returns how many it still held. */
+export async function renewRunMessageLeases(db: Db, messages: ReadonlyArray<{ runId: number; key: string }>, lease: Lease): Promise<number> {
+  const renew = prepared(db, 'UPDATE run_messages SET lease_until = ? WHERE run_id = ? AND message_key = ? AND leased_by = ?');
+  let held = 0;
+  for (const m of messages) held += (await renew.run(lease.now + lease.ms, m.runId, m.key, lease.by)).changes;
+  return held;
+}
+
+/**
+ * At start: leases on messages that no live replica holds are dropped, so nothing waits for them:
+ * on PostgreSQL those that ran out, on SQLite all (everyLeaseIsStaleAtStart).
+ */
+export async function releaseInterruptedMessageLeases(db: Db, lease: Lease = leaseOf()): Promise<number> {
+  return (
+    await prepared(db, `UPDATE run_messages SET leased_by = NULL, lease_until = NULL WHERE leased_by IS NOT NULL AND ${RELEASABLE_AT_START}`).run({
+      leaseNow: lease.now,
+      everything: everyLeaseIsStaleAtStart(db),
+    })
+  ).changes;
 }

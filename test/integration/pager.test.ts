@@ -12,6 +12,7 @@ import { createDryRunPager } from '../../src/pager/dryRunPager.js';
 import { createPagerDutyPager } from '../../src/pager/pagerDutyPager.js';
 import { createPageOutbox } from '../../src/service/pageOutbox.js';
 import { type Db, prepared } from '../../src/store/db.js';
+import { leaseOf } from '../../src/store/leases.js';
 import {
   claimDueOutbox,
   enqueuePage,
@@ -136,19 +137,24 @@ describe('pager outbox store', () => {
     expect(await claimDueOutbox(db, T0 + 1000, 10)).toHaveLength(1);
   });
 
-  it('claims a row left sending again only after the two-minute lease', async () => {
+  it('claims a row left sending again only once its lease ran out', async () => {
+    // Leases run on the wall clock (store/leases.ts), not the bot's: each claim here says when it is.
+    const at = 1_000_000;
     await enqueuePage(db, pageInput(1, 'crash', T0));
-    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
-    expect(await claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
-    const again = await claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10);
+    expect(await claimDueOutbox(db, T0, 10, leaseOf('crashed', at))).toHaveLength(1);
+    expect(await claimDueOutbox(db, T0, 10, leaseOf('other', at + SENDING_LEASE_MS - 1))).toEqual([]);
+    const again = await claimDueOutbox(db, T0, 10, leaseOf('other', at + SENDING_LEASE_MS + 1));
     expect(again.map((r) => r.attempts)).toEqual([2]);
   });
 
   it('releases rows a stopped worker left sending so they are due at once, leaving other rows alone', async () => {
     const crashed = pageInput(1, 'crashed', T0);
     const later = pageInput(1, 'later', T0 + 60_000);
+    // The stopped worker's lease (wall clock, store/leases.ts) ran out long ago: on PostgreSQL only an
+    // expired lease is released (a live replica may hold the row); SQLite's one process releases any.
+    const stopped = leaseOf('stopped-worker', 1_000_000);
     await enqueuePage(db, crashed);
-    expect(await claimDueOutbox(db, T0, 10)).toHaveLength(1);
+    expect(await claimDueOutbox(db, T0, 10, stopped)).toHaveLength(1);
     await enqueuePage(db, later);
 
     expect(await releaseStaleSending(db, T0 + 5_000)).toBe(1);
@@ -156,8 +162,8 @@ describe('pager outbox store', () => {
       [crashed.dedupKey, 'pending', T0 + 5_000, null],
       [later.dedupKey, 'pending', T0 + 60_000, null],
     ]);
-    // Well inside the lease, the released row is claimed again; its first attempt still counts.
-    expect((await claimDueOutbox(db, T0 + 5_000, 10)).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
+    // The released row is claimed again (by a worker that stops too); its first attempt still counts.
+    expect((await claimDueOutbox(db, T0 + 5_000, 10, stopped)).map((r) => [r.dedupKey, r.attempts])).toEqual([[crashed.dedupKey, 2]]);
     expect(await releaseStaleSending(db, T0 + 6_000)).toBe(1);
     expect(await releaseStaleSending(db, T0 + 6_000)).toBe(0);
   });
@@ -627,8 +633,8 @@ describe('outbox worker against the fake PagerDuty', () => {
   it('re-sends a row a crash left in sending, after its lease, and it is still one incident', async () => {
     const page = pageInput(2, 'overdue:s4', T0);
     await enqueuePage(db, page);
-    // The crashed worker: claimed the row and reached PagerDuty, but died before marking it.
-    const [claimed] = await claimDueOutbox(db, T0, 10);
+    // The crashed worker (another replica): claimed the row and reached PagerDuty, but died before marking it.
+    const [claimed] = await claimDueOutbox(db, T0, 10, leaseOf('crashed-replica'));
     expect(await makeClient().sendEvent({ ...claimed!.event, routing_key: ROUTING_KEY })).toMatchObject({ ok: true });
 
     const worker = makeWorker();
@@ -637,7 +643,8 @@ describe('outbox worker against the fake PagerDuty', () => {
     expect((await listOutbox(db))[0]?.status).toBe('sending');
     expect(enqueueRequests(fake)).toHaveLength(1);
 
-    clock = T0 + SENDING_LEASE_MS;
+    // Its lease runs out (on the wall clock: 15 s after its claim, as a dead replica renews nothing).
+    await prepared(db, 'UPDATE pager_outbox SET lease_until = ?').run(Date.now() - 1);
     await worker.tick();
     expect((await listOutbox(db))[0]).toMatchObject({ status: 'sent', attempts: 2 });
     expect(enqueueRequests(fake)).toHaveLength(2);

@@ -13,6 +13,7 @@ import {
 } from '../../src/store/outbox.js';
 import { closeRefusedPage, getPage, listPages, openPages } from '../../src/store/pages.js';
 import type { Db } from '../../src/store/db.js';
+import { leaseOf } from '../../src/store/leases.js';
 import { addRun, databasePerTest, MINUTE, T0 } from './storeFixtures.js';
 
 const openDb = databasePerTest();
@@ -94,12 +95,14 @@ describe('pages and the pager outbox', () => {
   it('takes over a row a dead worker left sending once its lease ran out', async () => {
     const { db, runId } = await withRun();
     await enqueuePage(db, page(runId, 'k1'));
-    const [row] = await claimDueOutbox(db, T0, 10);
-    expect(await claimDueOutbox(db, T0 + SENDING_LEASE_MS - 1, 10)).toEqual([]);
-    expect((await claimDueOutbox(db, T0 + SENDING_LEASE_MS, 10)).map((r) => r.id)).toEqual([row!.id]);
+    // Leases run on the wall clock (store/leases.ts): the test gives each claim its own.
+    const at = 1_000_000;
+    const [row] = await claimDueOutbox(db, T0, 10, leaseOf('dead-worker', at));
+    expect(await claimDueOutbox(db, T0, 10, leaseOf('new-owner', at + SENDING_LEASE_MS - 1))).toEqual([]);
+    expect((await claimDueOutbox(db, T0, 10, leaseOf('new-owner', at + SENDING_LEASE_MS + 1))).map((r) => r.id)).toEqual([row!.id]);
     // The worker that outlived its lease cannot overwrite what the new owner records.
-    expect(await markSent(db, row!.id, T0 + SENDING_LEASE_MS)).toBe(true);
-    expect(await markRetry(db, row!.id, T0, 'late answer')).toBe(false);
+    expect(await markRetry(db, row!.id, T0, 'late answer', null, 'dead-worker')).toBe(false);
+    expect(await markSent(db, row!.id, T0, 'new-owner')).toBe(true);
   });
 
   it('releases rows left sending by the previous process at start, due at once', async () => {

@@ -1,10 +1,10 @@
 /**
  * Evidence for the lease design in docs/high-availability-plan.md, on a real PostgreSQL: the
- * reminders claim as the store writes it today (src/store/reminders.ts, one UPDATE … WHERE id IN
- * (SELECT … LIMIT) RETURNING *) is safe on SQLite's single writer but not between two replicas on
- * PostgreSQL, and FOR UPDATE SKIP LOCKED in its subquery is what makes it safe. When the port gives
- * the store's claims their lease and `skipLocked` (plan, step 5), the first case goes and the second
- * runs the store's own statement. Also: why the events-out audit cursor cannot stay a cursor.
+ * reminders claim as it was written before leases (one UPDATE … WHERE id IN (SELECT … LIMIT)
+ * RETURNING *) is safe on SQLite's single writer but not between two replicas on PostgreSQL, and
+ * FOR UPDATE SKIP LOCKED in its subquery is what makes it safe (the store's claims now end with
+ * `db.skipLocked`: test/store/leases.test.ts). Also: why the events-out audit cursor could not stay
+ * a cursor (migration 019 replaced it).
  */
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -12,16 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPostgresMigrations } from '../../src/store/postgresMigrations.js';
 import { connectPostgres, freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { MIGRATIONS } from './storeFixtures.js';
-import { collectStoreStatements, toPostgresParameters } from './storeStatements.js';
 
-const claimToday = (() => {
-  const found = collectStoreStatements(join(import.meta.dirname, '..', '..', 'src', 'store')).statements.filter((s) =>
-    s.sql.includes(`UPDATE reminders SET status = 'claimed'`),
-  );
-  if (found.length !== 1) throw new Error(`expected one reminders claim in src/store, found ${found.length}`);
-  // @now is $1 and @limit $2 (numbered in order of first use).
-  return toPostgresParameters(found[0]!.sql);
-})();
+/**
+ * The reminders claim as it was written for SQLite's single writer, before leases (the store's own
+ * claim, with its lease and `db.skipLocked`, is tested between two replicas in leases.test.ts).
+ */
+const claimToday = `UPDATE reminders SET status = 'claimed', claimed_at = $1
+   WHERE id IN (SELECT id FROM reminders WHERE status = 'pending' AND due_at <= $1
+                  AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)
+                ORDER BY due_at, id LIMIT $2)
+   RETURNING *`;
 const claimSkippingLocked = claimToday.replace(/LIMIT \$2\)/, 'LIMIT $2 FOR UPDATE SKIP LOCKED)');
 
 let replicaA: pg.Client;

@@ -210,7 +210,7 @@ describe("the store's SQL on both engines", () => {
     // The shared outbox statements, once per table they serve.
     for (const table of ['pager_outbox', 'events_outbox', 'github_protections']) {
       const outbox = statements.filter((s) => s.where.startsWith(`leasedOutbox.ts for ${table} `));
-      expect(outbox.filter((s) => s.engine !== 'postgres')).toHaveLength(5);
+      expect(outbox.filter((s) => s.engine !== 'postgres')).toHaveLength(6);
       // The claim, once more as PostgreSQL gets it.
       expect(outbox.filter((s) => s.engine === 'postgres').map((s) => s.sql)).toEqual([
         expect.stringContaining('LIMIT @limit FOR UPDATE SKIP LOCKED)'),

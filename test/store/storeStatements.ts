@@ -3,7 +3,8 @@
  * listed by hand: string literals passed to prepared(db, …), db.prepare(…) or db.exec(…). A
  * template's `${NAME}` is filled in when NAME is a string constant of the same file, and
  * `${xs.map(() => '?').join(', ')}` (a run-time IN list) becomes one `?`; any other template is
- * reported as not checkable. A constant exported by another store file fills a template too, and
+ * reported as not checkable; `${db.skipLocked}` makes one text per engine. A constant exported by
+ * another store file fills a template too, and
  * the statements leasedOutbox.ts builds per table are collected by calling it (see there), once
  * per engine's `skipLocked`. db.ts, dbInterface.ts, sqliteDb.ts and the postgres*.ts adapter files hold engine-specific plumbing
  * and are left out.
@@ -56,9 +57,17 @@ export function collectStoreStatements(storeDir: string): CollectedStatements {
       const argument = file === FACTORY ? undefined : sqlArgument(node);
       if (argument) {
         const where = `${file}:${source.getLineAndCharacterOfPosition(argument.getStart()).line + 1}`;
-        const sql = literalText(argument, constants);
-        if (sql === undefined) notCheckable.push(where);
-        else statements.push({ where, sql });
+        // A claim that ends with `${db.skipLocked}` is one text per engine.
+        const perEngine = argument.getText().includes('${db.skipLocked}');
+        const variants = perEngine ? ENGINE_SKIP_LOCKED : [{ engine: undefined, skipLocked: '' }];
+        for (const { engine, skipLocked } of variants) {
+          const sql = literalText(argument, constants, skipLocked);
+          if (sql === undefined) {
+            notCheckable.push(where);
+            break;
+          }
+          statements.push(engine ? { where, sql, engine } : { where, sql });
+        }
       }
       ts.forEachChild(node, visit);
     };
@@ -118,6 +127,7 @@ function recordedStatements(table: LeasedOutboxTable, skipLocked: string): strin
     () => outbox.markSent(recorder, 1, 0, 200),
     () => outbox.markRetry(recorder, 1, 0, 'error', null),
     () => outbox.markFailed(recorder, 1, 'error', null),
+    () => outbox.renew(recorder, [1], { by: 'replica', now: 0, ms: 1 }),
   ];
   // Called now: each prepares its statement before its first await, so `seen` is complete on return.
   for (const call of calls) {
@@ -154,12 +164,22 @@ function stringConstants(source: ts.SourceFile): Map<string, string> {
   return constants;
 }
 
-function literalText(node: ts.Expression, constants: Map<string, string>): string | undefined {
+/** What `${db.skipLocked}` is on each engine (src/store/db.ts, postgresDb.ts). */
+const ENGINE_SKIP_LOCKED = [
+  { engine: 'sqlite', skipLocked: '' },
+  { engine: 'postgres', skipLocked: ' FOR UPDATE SKIP LOCKED' },
+] as const;
+
+function literalText(node: ts.Expression, constants: Map<string, string>, skipLocked = ''): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (!ts.isTemplateExpression(node)) return undefined;
   let text = node.head.text;
   for (const span of node.templateSpans) {
-    const part = ts.isIdentifier(span.expression) ? constants.get(span.expression.text) : placeholderList(span.expression);
+    const part = ts.isIdentifier(span.expression)
+      ? constants.get(span.expression.text)
+      : span.expression.getText() === 'db.skipLocked'
+        ? skipLocked
+        : placeholderList(span.expression);
     if (part === undefined) return undefined;
     text += part + span.literal.text;
   }

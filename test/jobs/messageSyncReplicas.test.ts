@@ -1,0 +1,148 @@
+/**
+ * Message sync across replicas: two MessageSync instances, each with its own replica id, on one
+ * database (two handles on one SQLite file; two pools on one PostgreSQL database), against the
+ * strict fake Slack. A click bumps the message's version on whichever replica took it; the message
+ * is updated by one replica at a time (the one holding its lease), and ends showing the latest state.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageSync } from '../../src/jobs/messageSync.js';
+import { createRunMessages } from '../../src/service/runMessages.js';
+import { createBackgroundClient } from '../../src/slack/webClients.js';
+import { openDatabase, type Db } from '../../src/store/db.js';
+import { LEASE_MS, leaseOf } from '../../src/store/leases.js';
+import { openPostgres } from '../../src/store/postgresDb.js';
+import { bumpRunMessages, claimRunMessage, findRunMessage, insertRunMessages } from '../../src/store/runMessages.js';
+import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../support/fakeSlack.js';
+import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { waitFor } from '../support/waitFor.js';
+import { addRun, MIGRATIONS } from '../store/storeFixtures.js';
+
+const CHANNEL = 'C0DEPLOY';
+const KEY = 'overview';
+
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => 'error' as never,
+  setName: () => undefined,
+};
+
+const engines: Array<[string, () => Promise<{ a: Db; b: Db; close(): Promise<void> }>]> = [
+  [
+    'SQLite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'deployday-sync-replicas-'));
+      const a = openDatabase(join(dir, 'deployday.db'), MIGRATIONS);
+      const b = openDatabase(join(dir, 'deployday.db'), MIGRATIONS);
+      return {
+        a,
+        b,
+        close: async () => {
+          await a.close();
+          await b.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const url = await freshPostgresDatabase();
+      const a = await openPostgres(url, join(MIGRATIONS, 'postgres'));
+      const b = await openPostgres(url, join(MIGRATIONS, 'postgres'));
+      return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+    },
+  ],
+];
+
+describe.each(engines)('message sync on two replicas of one %s database', (_engine, open) => {
+  let fake: FakeSlack;
+  let dbs: { a: Db; b: Db; close(): Promise<void> };
+  let runId: number;
+  /** The run's state as the database holds it: what a render shows. */
+  let state = 1;
+  let replicaA: MessageSync;
+  let replicaB: MessageSync;
+
+  const sync = (db: Db, replica: string) =>
+    new MessageSync({
+      messages: createRunMessages(db, replica),
+      render: async () => ({ text: `state ${state}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `state ${state}` } }] }),
+      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet),
+      logger: quiet,
+      minIntervalMs: 10,
+      debounceMs: 10,
+      scanIntervalMs: 50,
+    });
+
+  /** A click on one replica: the state changes and the message's version moves, in the database. */
+  const click = async (db: Db, next: number) => {
+    state = next;
+    await bumpRunMessages(db, runId, [KEY]);
+  };
+  const shown = () => fake.messages(CHANNEL)[0]?.text;
+  const inSync = async () => {
+    const message = await findRunMessage(dbs.a, runId, KEY);
+    return message !== null && message.syncedVersion >= message.version && message.leasedBy === null;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    dbs = await open();
+    runId = await addRun(dbs.a, CHANNEL);
+    await insertRunMessages(dbs.a, runId, CHANNEL, [KEY]);
+    replicaA = sync(dbs.a, 'replica-a');
+    replicaB = sync(dbs.b, 'replica-b');
+    await replicaA.start();
+    await replicaB.start();
+  }, POSTGRES_START_TIMEOUT);
+  afterAll(async () => {
+    await replicaA?.stop();
+    await replicaB?.stop();
+    await dbs?.close();
+    await fake?.close();
+  });
+
+  it('leaves a message to the replica holding it, and ends showing the latest state whichever replica took the click', async () => {
+    await waitFor(() => shown() === 'state 1');
+    await waitFor(inSync);
+
+    // Replica B takes a click; Slack holds the update that follows a while (whichever replica makes it).
+    fake.failNext('chat.update', 1, { delayMs: 3_000 });
+    await click(dbs.b, 2);
+    replicaB.notify();
+    await waitFor(() => fake.callsTo('chat.update').length === 1);
+
+    // Replica A takes the next click while that update is in flight: the replica not holding the
+    // message leaves it alone (it sees the lease) instead of updating it at the same time.
+    const seenHeld = replicaA.leases.leftToHolder + replicaB.leases.leftToHolder;
+    await click(dbs.a, 3);
+    replicaA.notify();
+    await waitFor(() => replicaA.leases.leftToHolder + replicaB.leases.leftToHolder > seenHeld, { timeoutMs: 5_000 });
+    expect(fake.callsTo('chat.update')).toHaveLength(1);
+
+    // The holder reads the version again after its call and goes round once more.
+    await waitFor(() => shown() === 'state 3', { timeoutMs: 10_000 });
+    await waitFor(inSync, { timeoutMs: 5_000 });
+    expect(fake.messages(CHANNEL)).toHaveLength(1);
+    expect(fake.messages(CHANNEL)[0]!.history.map((v) => v.text)).toEqual(['state 1', 'state 2', 'state 3']);
+  });
+
+  it('syncs a message another replica changed and never synced, once no live lease holds it (that replica died)', async () => {
+    await waitFor(inSync, { timeoutMs: 5_000 });
+    // The replica that took the click died after its commit, holding the message: its lease has run out.
+    await click(dbs.a, 4);
+    expect(await claimRunMessage(dbs.a, runId, KEY, leaseOf('replica-dead', Date.now() - LEASE_MS - 1))).toBe(true);
+    // Nobody is told: the periodic scan of the live replicas finds it.
+    await waitFor(() => shown() === 'state 4', { timeoutMs: 10_000 });
+    await waitFor(inSync, { timeoutMs: 5_000 });
+  });
+});
