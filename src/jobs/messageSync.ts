@@ -16,8 +16,7 @@ export interface MessageSyncOptions {
   paused?: (() => boolean) | undefined;
   messages: RunMessages;
   render: RunMessageRenderer;
-  /** The background client of the channel's workspace. */
-  clientFor: ClientForChannel;
+  clientFor: ClientForChannel; // the background client of the channel's workspace
   logger: Logger;
   /** At most one chat.update per message per this many ms: a burst of clicks becomes a few updates. */
   minIntervalMs?: number;
@@ -31,12 +30,11 @@ export interface MessageSyncOptions {
 }
 
 /**
- * Brings each run message in Slack up to the state in the database. Clicks only bump a version
- * number (fast, inside the ack); this loop renders the latest state and posts or updates,
- * at most once a second per message and one call at a time per channel, pausing a channel for
- * Slack's Retry-After on a 429 and backing off on errors. Whatever is left unsynced at a crash is finished at restart,
- * because the versions are in the database; so is a post in doubt (post_unconfirmed_until), so a
- * restart looks for it in the channel before posting again (issue 16: kill -9 during a start).
+ * Brings each run message in Slack up to the state in the database. Clicks only bump a version (fast,
+ * inside the ack); this loop renders the latest state and posts or updates, at most once a second per
+ * message and one call at a time per channel, pausing a channel for Slack's Retry-After on a 429 and
+ * backing off on errors. What a crash left unsynced, or a post in doubt (post_unconfirmed_until, looked
+ * for in the channel before posting again: issue 16), is finished at restart from the database's versions.
  * With replicas, a message is posted or updated only by the replica holding its lease (MessageLeases).
  */
 export class MessageSync {
@@ -50,8 +48,7 @@ export class MessageSync {
   private readonly busyChannels = new Set<string>();
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
-  /** Runs whose token refusal was logged already (logRefusal). */
-  private readonly tokenRefusedRuns = new Set<number>();
+  private readonly tokenRefusedRuns = new Set<number>(); // whose token refusal was logged already (logRefusal)
   private readonly channelPausedUntil = new Map<string, number>();
   /**
    * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
