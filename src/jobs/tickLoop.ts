@@ -55,7 +55,10 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     try {
       await options.tick();
     } catch (error) {
-      options.onError(error);
+      // A tick in flight when the database went away fails with it. Once the pause says so, the
+      // probe has logged the loss once: this is not reported again, and the tick runs after the pause.
+      if (paused()) again = true;
+      else options.onError(error);
     }
   };
 
