@@ -1,25 +1,16 @@
-/**
- * Message sync across replicas: two MessageSync instances, each with its own replica id, on one
- * database (two handles on one SQLite file; two pools on one PostgreSQL database), against the
- * strict fake Slack. A click bumps the message's version on whichever replica took it; the message
- * is updated by one replica at a time (the one holding its lease), and ends showing the latest state.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageSync } from '../../src/jobs/messageSync.js';
 import { createRunMessages } from '../../src/service/runMessages.js';
 import { createBackgroundClient } from '../../src/slack/webClients.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { LEASE_MS, leaseOf } from '../../src/store/leases.js';
-import { openPostgres } from '../../src/store/postgresDb.js';
 import { bumpRunMessages, claimRunMessage, findRunMessage, insertRunMessages } from '../../src/store/runMessages.js';
 import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../support/fakeSlack.js';
-import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { REPLICA_ENGINES } from '../support/storeEngines.js';
 import { waitFor } from '../support/waitFor.js';
-import { addRun, MIGRATIONS } from '../store/storeFixtures.js';
+import { addRun } from '../store/storeFixtures.js';
 
 const CHANNEL = 'C0DEPLOY';
 const KEY = 'overview';
@@ -34,36 +25,7 @@ const quiet: Logger = {
   setName: () => undefined,
 };
 
-const engines: Array<[string, () => Promise<{ a: Db; b: Db; close(): Promise<void> }>]> = [
-  [
-    'SQLite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'deployday-sync-replicas-'));
-      const a = openDatabase(join(dir, 'deployday.db'), MIGRATIONS);
-      const b = openDatabase(join(dir, 'deployday.db'), MIGRATIONS);
-      return {
-        a,
-        b,
-        close: async () => {
-          await a.close();
-          await b.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const url = await freshPostgresDatabase();
-      const a = await openPostgres(url, join(MIGRATIONS, 'postgres'));
-      const b = await openPostgres(url, join(MIGRATIONS, 'postgres'));
-      return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
-    },
-  ],
-];
-
-describe.each(engines)('message sync on two replicas of one %s database', (_engine, open) => {
+describe.each(REPLICA_ENGINES)('message sync on two replicas of one %s database', (_engine, open) => {
   let fake: FakeSlack;
   let dbs: { a: Db; b: Db; close(): Promise<void> };
   let runId: number;

@@ -2,24 +2,17 @@
  * What a sent nudge said is kept in its reminder's payload, beside what the payload held: on both
  * engines (the statement used to be SQLite's json_set, which PostgreSQL does not have).
  */
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase, prepared } from '../../src/store/db.js';
-import { openPostgres } from '../../src/store/postgresDb.js';
+import { type Db, prepared } from '../../src/store/db.js';
 import { findReminder, keepPostedText, upsertReminders } from '../../src/store/reminders.js';
 import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { ENGINES } from '../support/storeEngines.js';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'migrations');
 const T0 = Date.UTC(2026, 11, 2);
-
-const engines: Array<{ name: string; open(): Promise<Db> }> = [
-  { name: 'sqlite', open: async () => openDatabase(':memory:', MIGRATIONS) },
-  { name: 'postgres', open: async () => openPostgres(await freshPostgresDatabase(), join(MIGRATIONS, 'postgres'), { poolSize: 2 }) },
-];
 
 beforeAll(() => freshPostgresDatabase().then(() => undefined), POSTGRES_START_TIMEOUT);
 
-describe.each(engines)('keeping a sent nudge’s text on $name', ({ open }) => {
+describe.each(ENGINES)('keeping a sent nudge’s text on $name', ({ open }) => {
   let db: Db;
   afterEach(() => db.close());
 

@@ -1,56 +1,11 @@
-/**
- * Leases (migrations/018_leases.sql, src/store/leases.ts) with two replicas on one database: two
- * handles on one SQLite file, and two `openPostgres` pools on one PostgreSQL database. Each replica
- * claims with its own id; lease times are given explicitly (the wall clock in the bot).
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/store/db.js';
 import { LEASE_MS, leaseOf } from '../../src/store/leases.js';
 import { claimDueOutbox, enqueuePage, listOutbox, markRetry, markSent, releaseStaleSending, type NewPage } from '../../src/store/outbox.js';
-import { openPostgres } from '../../src/store/postgresDb.js';
 import { claimDueReminders, listReminders, renewReminderLeases, takeOverInterruptedReminders, upsertReminders } from '../../src/store/reminders.js';
 import { claimRunMessage, insertRunMessages, listUnsyncedMessages, releaseRunMessage } from '../../src/store/runMessages.js';
-import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
-import { addRun, MIGRATIONS, T0 } from './storeFixtures.js';
-
-interface Replicas {
-  a: Db;
-  b: Db;
-  close(): Promise<void>;
-}
-
-const engines: Array<[string, () => Promise<Replicas>]> = [
-  [
-    'SQLite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'deployday-leases-'));
-      const path = join(dir, 'deployday.db');
-      const a = openDatabase(path, MIGRATIONS);
-      const b = openDatabase(path, MIGRATIONS);
-      return {
-        a,
-        b,
-        close: async () => {
-          await a.close();
-          await b.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const url = await freshPostgresDatabase();
-      const a = await openPostgres(url, join(MIGRATIONS, 'postgres'));
-      const b = await openPostgres(url, join(MIGRATIONS, 'postgres'));
-      return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
-    },
-  ],
-];
+import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { REPLICA_ENGINES, type Replicas } from '../support/storeEngines.js';
+import { addRun, T0 } from './storeFixtures.js';
 
 /** Lease times on a wall clock of the test's own. */
 const AT = 1_000_000;
@@ -66,7 +21,7 @@ const page = (runId: number, dedupKey: string): NewPage => ({
   payload: { event_action: 'trigger', dedup_key: dedupKey, payload: { summary: 'Canary is overdue', source: 'deployday', severity: 'critical' } },
 });
 
-describe.each(engines)('leases between two replicas on %s', (engine, open) => {
+describe.each(REPLICA_ENGINES)('leases between two replicas on %s', (engine, open) => {
   let r: Replicas;
   let runId: number;
   beforeAll(async () => {
@@ -173,7 +128,7 @@ describe('claims on two PostgreSQL replicas while one claim is still open', () =
   let r: Replicas;
   let runId: number;
   beforeAll(async () => {
-    r = await engines[1]![1]();
+    r = await REPLICA_ENGINES[1]![1]();
     runId = await addRun(r.a);
   }, POSTGRES_START_TIMEOUT);
   afterAll(async () => {

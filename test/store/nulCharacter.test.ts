@@ -3,23 +3,16 @@
  * any other on SQLite, and PostgreSQL text cannot hold it: the adapter must not let it fail the
  * statement. On both engines a lookup by it finds nothing and a write keeps the rest of the text.
  */
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase, prepared } from '../../src/store/db.js';
-import { openPostgres } from '../../src/store/postgresDb.js';
+import { type Db, prepared } from '../../src/store/db.js';
 import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { ENGINES } from '../support/storeEngines.js';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'migrations');
 const T0 = Date.UTC(2026, 11, 2);
-
-const engines: Array<{ name: string; open(): Promise<Db> }> = [
-  { name: 'sqlite', open: async () => openDatabase(':memory:', MIGRATIONS) },
-  { name: 'postgres', open: async () => openPostgres(await freshPostgresDatabase(), join(MIGRATIONS, 'postgres'), { poolSize: 2 }) },
-];
 
 beforeAll(() => freshPostgresDatabase().then(() => undefined), POSTGRES_START_TIMEOUT);
 
-describe.each(engines)('a NUL character in a value on $name', ({ open }) => {
+describe.each(ENGINES)('a NUL character in a value on $name', ({ open }) => {
   let db: Db;
   afterEach(() => db.close());
 
