@@ -5,25 +5,13 @@
  * after a higher one has been collected: a cursor skipped it (test/store/postgresClaims.test.ts);
  * the pending rows do not.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/store/audit.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { clearPendingAudit, EVENT_ACTIONS, pendingAuditFacts, takeCollectorTurn } from '../../src/store/eventsOut.js';
-import { openPostgres } from '../../src/store/postgresDb.js';
-import { freshPostgresDatabase, POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
-import { addRun, MIGRATIONS, T0 } from './storeFixtures.js';
-
-const engines: Array<[string, () => Promise<Db[]>]> = [
-  ['SQLite', async () => [openDatabase(':memory:', MIGRATIONS)]],
-  [
-    'PostgreSQL',
-    async () => {
-      const url = await freshPostgresDatabase();
-      return [await openPostgres(url, join(MIGRATIONS, 'postgres')), await openPostgres(url, join(MIGRATIONS, 'postgres'))];
-    },
-  ],
-];
+import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
+import { ENGINES, REPLICA_ENGINES, type Replicas } from '../support/storeEngines.js';
+import { addRun, T0 } from './storeFixtures.js';
 
 const collectAll = async (db: Db): Promise<number[]> => {
   const facts = await pendingAuditFacts(db, 100);
@@ -31,19 +19,18 @@ const collectAll = async (db: Db): Promise<number[]> => {
   return facts.map(({ fact }) => fact.id);
 };
 
-describe.each(engines)('audit rows waiting to become events on %s', (_engine, open) => {
-  let dbs: Db[];
+describe.each(ENGINES)('audit rows waiting to become events on $name', (engine) => {
+  let db: Db;
   let runId: number;
   beforeAll(async () => {
-    dbs = await open();
-    runId = await addRun(dbs[0]!);
+    db = await engine.open();
+    runId = await addRun(db);
   }, POSTGRES_START_TIMEOUT);
   afterAll(async () => {
-    for (const db of dbs ?? []) await db.close();
+    await db?.close();
   });
 
   it('notes every audit action that can be an event, and no other', async () => {
-    const db = dbs[0]!;
     await collectAll(db);
     const noted: number[] = [];
     for (const action of EVENT_ACTIONS) noted.push(await appendAudit(db, { runId, at: T0, actor: 'U0LEAD', action }));
@@ -57,19 +44,21 @@ describe.each(engines)('audit rows waiting to become events on %s', (_engine, op
   });
 });
 
+const openPostgresReplicas = REPLICA_ENGINES.find(([name]) => name === 'PostgreSQL')![1];
+
 describe('events out collectors on two PostgreSQL replicas', () => {
-  let dbs: Db[];
+  let replicas: Replicas;
   let runId: number;
   beforeAll(async () => {
-    dbs = await engines[1]![1]();
-    runId = await addRun(dbs[0]!);
+    replicas = await openPostgresReplicas();
+    runId = await addRun(replicas.a);
   }, POSTGRES_START_TIMEOUT);
   afterAll(async () => {
-    for (const db of dbs ?? []) await db.close();
+    await replicas?.close();
   });
 
   it('still collects an audit row that commits after a later id was collected', async () => {
-    const [a, b] = [dbs[0]!, dbs[1]!];
+    const { a, b } = replicas;
     await collectAll(a);
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
@@ -91,7 +80,7 @@ describe('events out collectors on two PostgreSQL replicas', () => {
   });
 
   it('lets one replica collect at a time: the other skips its turn', async () => {
-    const [a, b] = [dbs[0]!, dbs[1]!];
+    const { a, b } = replicas;
     let done!: () => void;
     const held = new Promise<void>((resolve) => (done = resolve));
     let taken!: () => void;
