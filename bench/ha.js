@@ -118,6 +118,9 @@ async function ackOnBothEngines(postgres) {
     line('ratio postgres/bare', ratios('postgres', 'bare'));
     line('ratio sqlite/bare', ratios('sqlite', 'bare'));
     line('ratio postgres/sqlite', ratios('postgres', 'sqlite'));
+    // Slack shows an error for a click not acked within 3 s (Bolt itself answers 404 then).
+    const late = (name) => apps[name].latencies.filter((latency) => latency >= 3000).length;
+    line('measured clicks of 3 s or more bare / sqlite / postgres', names.map((name) => `${late(name)} of ${apps[name].latencies.length}`).join(' / '));
     line('HTTP statuses bare / sqlite / postgres', names.map((name) => JSON.stringify(apps[name].statuses)).join(' / '));
     line(
       'persisted (200s = audit rows)',
