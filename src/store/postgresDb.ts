@@ -207,9 +207,9 @@ export class PostgresDb implements Db {
         await context.client.query(`SAVEPOINT ${name}`);
         const inner: PostgresTxContext = { db: this, client: context.client, unit: context.unit, chain: Promise.resolve() };
         try {
-          const value = await this.ambient.run(inner, fn);
-          await context.client.query(`RELEASE SAVEPOINT ${name}`);
-          return value;
+          // Not released: the unit's own RELEASE (or the COMMIT) ends it with the unit, a round trip
+          // less per nested tx; a later savepoint of the same name shadows it until then.
+          return await this.ambient.run(inner, fn);
         } catch (error) {
           // Undoes the inner writes and clears an aborted state, so the outer unit can go on. If
           // that fails too (the connection is gone), fn's error is still the one to report.
