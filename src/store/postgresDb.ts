@@ -68,6 +68,7 @@ const MAX_UNITS = 16;
 export class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
   readonly skipLocked = ' FOR UPDATE SKIP LOCKED';
+  readonly rowLock = ' FOR NO KEY UPDATE';
   private readonly statements = new Map<string, PostgresStatement>();
   private readonly ambient = new AsyncLocalStorage<PostgresTxContext>();
   private readonly batcher: UnitBatcher;

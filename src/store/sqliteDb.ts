@@ -66,6 +66,7 @@ const ambient = new AsyncLocalStorage<SqliteTxContext>();
 export class SqliteDb implements Db {
   readonly engine = 'sqlite' as const;
   readonly skipLocked = '';
+  readonly rowLock = '';
   private readonly statements = new Map<string, SqliteStatement>();
   // 100 units: a group runs in a few ms; the bound only keeps statements outside from waiting long.
   private readonly batcher = new UnitBatcher((units) => this.runGroup(units), { maxUnits: 100, maxGroups: 1 });
