@@ -181,7 +181,12 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
         await held.opened;
         return await transaction();
       }),
-    ].map((unit, i) => unit.then((tx) => (answered.push(`unit ${i}`), tx)));
+    ].map((unit, i) =>
+      unit.then((tx) => {
+        answered.push(`unit ${i}`);
+        return tx;
+      }),
+    );
     while (!lastStarted) await new Promise((resolve) => setImmediate(resolve));
     expect(answered).toEqual([]);
     expect(await titles(other)).toEqual([]);
