@@ -54,8 +54,10 @@ const MAX_UNITS = 16;
  *   `SAVEPOINT unit`, with that connection as the ambient context (AsyncLocalStorage); then one
  *   COMMIT (one WAL flush) for all, and only then does each unit's promise settle. A failed COMMIT,
  *   or a connection lost mid-group, rejects every unit of the group: none is ever answered "saved".
- *   Two groups run at once at most, each on its own connection, so a group waiting on a row lock
- *   (another replica's click on the same run) does not stop every click of this replica.
+ *   One group at a time per replica: a group holds every lock its units took until its COMMIT, so
+ *   two groups of one replica could each hold what the other's next unit waits for (a click's run
+ *   and a sync's message rows), a deadlock PostgreSQL only breaks after deadlock_timeout (1 s), where
+ *   units committed one by one never formed a cycle (the likely cause of 404s in a 50-click burst).
  * - A unit that throws rolls back to its savepoint, alone; a `batch` that throws keeps what it wrote
  *   outside its inner `tx`s (a refused click keeps its `denied` audit row), unless a statement of it
  *   failed: then it is rolled back, as PostgreSQL would have aborted it. A nested `tx` is a SAVEPOINT.
@@ -74,9 +76,7 @@ export class PostgresDb implements Db {
   private readonly batcher: UnitBatcher;
 
   constructor(readonly pool: pg.Pool) {
-    // One connection is left to statements outside the units (a pool of 2 in tests runs one group).
-    const maxGroups = Math.max(1, Math.min(2, (pool.options.max ?? 10) - 1));
-    this.batcher = new UnitBatcher((units) => this.runGroup(units), { maxUnits: MAX_UNITS, maxGroups });
+    this.batcher = new UnitBatcher((units) => this.runGroup(units), { maxUnits: MAX_UNITS, maxGroups: 1 });
   }
 
   prepare(sql: string): Statement {
