@@ -100,7 +100,7 @@ async function ackOnBothEngines(postgres) {
       const row = await engines[name].bot.db
         .prepare(`SELECT COUNT(*) AS n FROM audit WHERE run_id = ? AND action IN ('item.tick', 'item.untick')`)
         .get(runs[name].runId);
-      persisted[name] = Number(row.n) === apps[name].ok;
+      persisted[name] = { rows: Number(row.n), ok: apps[name].ok };
     }
     await bare.stop();
     for (const app of Object.values(engines)) await app.stop();
@@ -118,11 +118,17 @@ async function ackOnBothEngines(postgres) {
     line('ratio postgres/bare', ratios('postgres', 'bare'));
     line('ratio sqlite/bare', ratios('sqlite', 'bare'));
     line('ratio postgres/sqlite', ratios('postgres', 'sqlite'));
-    line('HTTP statuses bare / sqlite / postgres', names.map((name) => JSON.stringify(apps[name].statuses)).join(' / '));
+    // Slack shows an error for a click not acked within 3 s (Bolt itself answers 404 then).
+    const late = (name) => apps[name].latencies.filter((latency) => latency >= 3000).length;
     line(
-      'persisted (200s = audit rows)',
-      `sqlite ${persisted.sqlite ? 'OK' : 'MISMATCH   MISSED'}, postgres ${persisted.postgres ? 'OK' : 'MISMATCH   MISSED'}`,
+      'measured clicks of 3 s or more bare / sqlite / postgres',
+      names.map((name) => `${late(name)} of ${apps[name].latencies.length}`).join(' / '),
     );
+    line('HTTP statuses bare / sqlite / postgres', names.map((name) => JSON.stringify(apps[name].statuses)).join(' / '));
+    // Fewer rows than 200s would be an acknowledged click lost. More rows are clicks Bolt answered 404
+    // (not acked in 3 s) whose work still committed afterwards.
+    const kept = ({ rows, ok }) => (rows < ok ? `MISSED ${ok - rows}` : rows === ok ? 'OK' : `OK (+${rows - ok} saved after a 404)`);
+    line('persisted (200s = audit rows)', `sqlite ${kept(persisted.sqlite)}, postgres ${kept(persisted.postgres)}`);
     line('machine', loadAverage());
   } finally {
     await fake.close();

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import { refusalFor, type Attempt, type Refusal } from '../domain/permissions.js';
 import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
-import { lockRun } from '../store/runs.js';
+import { findRunForUpdate } from '../store/runs.js';
 import type { Actor } from './runService.js';
 import type { UseCaseDeps } from './useCaseDeps.js';
 
@@ -43,9 +43,8 @@ export async function requireAllowed(
 
 /** The run a click or command names, if it exists, is in the actor's channel, and is still going. */
 export async function activeRunFor(deps: UseCaseDeps, input: Actor & { runId: number }): Promise<{ run: Run; snapshot: RunSnapshot }> {
-  // Before anything is read: what this click decides from is what the last click on the run left.
-  await lockRun(deps.db, input.runId);
-  const run = await deps.queries.findRun(input.runId);
+  // Held before anything else is read: what this click decides from is what the last click on the run left.
+  const run = await findRunForUpdate(deps.db, input.runId);
   if (!run) return await refuse(deps, null, input.userId, 'run.touch', `run:${input.runId}`, { code: 'unknown_run', params: { runId: input.runId } });
   await requireChannel(deps, run, input);
   if (run.status !== 'active') {

@@ -39,6 +39,11 @@ export interface Db {
   batch<T>(fn: () => Promise<T>): Promise<T>;
   /** `" FOR UPDATE SKIP LOCKED"` where rows can be claimed by several replicas at once, else `""`. */
   readonly skipLocked: string;
+  /**
+   * `" FOR NO KEY UPDATE"` where a read must hold its row until the transaction ends (several
+   * connections and replicas), else `""` (SQLite's single writer takes the units one at a time).
+   */
+  readonly rowLock: string;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import type { Db, RunResult, Statement } from './db.js';
 import { bindValues, type PostgresText, toPostgresText } from './postgresParameters.js';
 import { assertByteOrderCollation, createPool, type PostgresOptions } from './postgresPool.js';
 import { applyPostgresMigrations } from './postgresMigrations.js';
+import { inTurn, type Outcome, settle, type Unit, type UnitContext, UnitBatcher } from './unitBatcher.js';
 
 export type { PostgresOptions } from './postgresPool.js';
 
@@ -30,44 +31,53 @@ export async function openPostgres(url: string, migrationsDir: string, options: 
   return new PostgresDb(pool);
 }
 
-interface PostgresTxContext {
-  db: PostgresDb;
+interface PostgresTxContext extends UnitContext<PostgresDb> {
   client: pg.PoolClient;
-  /**
-   * The unit this code runs in, shared with the savepoints inside it. `open` is false once the unit
-   * has ended: work it started that runs later is outside it, on the pool. `depth` names the savepoints.
-   */
-  unit: { open: boolean; depth: number };
-  /**
-   * Transactions begun at this level run one at a time (savepoints nest, they do not interleave).
-   * Each savepoint runs in a context of its own, so a `tx` inside it nests at once instead of
-   * waiting behind the savepoint that holds it (as in the SQLite adapter).
-   */
-  chain: Promise<unknown>;
 }
 
-/** Deadlock and serialization failure: PostgreSQL rolled the transaction back; nothing was acknowledged yet. */
+/** Deadlock and serialization failure: PostgreSQL gave up on the unit; nothing of it was acknowledged yet. */
 const RETRYABLE = new Set(['40P01', '40001']);
+
+/**
+ * Units in one group at most. PostgreSQL keeps 64 subtransaction ids per connection in shared memory
+ * (each unit's savepoint, and each nested tx that writes, takes one); past that, every other
+ * connection's snapshot checks pg_subtrans on disk. 16 units stay well below with a nested tx each.
+ */
+const MAX_UNITS = 16;
 
 /**
  * PostgreSQL behind the async `Db` (src/store/db.ts), for several replicas on one database.
  *
  * - Outside a unit a statement takes any connection of the pool (autocommit).
- * - A top-level `tx`/`batch` checks out one connection, BEGIN, runs `fn` with that connection as
- *   the ambient context (AsyncLocalStorage), then COMMIT, or ROLLBACK and rethrow. A nested `tx`
- *   is a SAVEPOINT. A `batch` that throws commits what it wrote outside its inner `tx`s (a refused
- *   click keeps its `denied` audit row); if a statement failed, the transaction is aborted and
- *   PostgreSQL turns that COMMIT into a rollback, which is right: its writes are not all there.
- * - A deadlock or serialization failure of a top-level unit runs `fn` once more.
+ * - Group commit (unitBatcher.ts), as on SQLite: the top-level units (`tx`, `batch`) of one
+ *   event-loop turn run one after another on ONE connection inside one transaction, each under
+ *   `SAVEPOINT unit`, with that connection as the ambient context (AsyncLocalStorage); then one
+ *   COMMIT (one WAL flush) for all, and only then does each unit's promise settle. A failed COMMIT,
+ *   or a connection lost mid-group, rejects every unit of the group: none is ever answered "saved".
+ *   One group at a time per replica: a group holds every lock its units took until its COMMIT, so
+ *   two groups of one replica could each hold what the other's next unit waits for (a click's run
+ *   and a sync's message rows), a deadlock PostgreSQL only breaks after deadlock_timeout (1 s), where
+ *   units committed one by one never formed a cycle (the likely cause of 404s in a 50-click burst).
+ * - A unit that throws rolls back to its savepoint, alone; a `batch` that throws keeps what it wrote
+ *   outside its inner `tx`s (a refused click keeps its `denied` audit row), unless a statement of it
+ *   failed: then it is rolled back, as PostgreSQL would have aborted it. A nested `tx` is a SAVEPOINT.
+ * - A unit chosen as the victim of a deadlock (or a serialization failure) is rolled back to its
+ *   savepoint and run once more in a later group, after its own group committed: the rows that
+ *   group's other units locked, which the other side of the cycle waits for, are only released by
+ *   that COMMIT, so running the victim again inside the group would only meet the cycle again.
  * - READ COMMITTED; synchronous_commit as the server says (on by default: an ack is durable).
  */
 export class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
   readonly skipLocked = ' FOR UPDATE SKIP LOCKED';
+  readonly rowLock = ' FOR NO KEY UPDATE';
   private readonly statements = new Map<string, PostgresStatement>();
   private readonly ambient = new AsyncLocalStorage<PostgresTxContext>();
+  private readonly batcher: UnitBatcher;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {
+    this.batcher = new UnitBatcher((units) => this.runGroup(units), { maxUnits: MAX_UNITS, maxGroups: 1 });
+  }
 
   prepare(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -77,22 +87,23 @@ export class PostgresDb implements Db {
 
   async exec(sql: string): Promise<void> {
     // No parameters: the simple protocol, so the text may hold several statements.
-    await this.queryable().query(sql);
+    await this.send((on) => on.query(sql));
   }
 
   tx<T>(fn: () => Promise<T>): Promise<T> {
     const context = this.inside();
     if (context) return this.savepoint(context, fn);
-    return this.unit(fn, 'tx');
+    return this.batcher.enqueue(fn, 'tx');
   }
 
   batch<T>(fn: () => Promise<T>): Promise<T> {
     // A batch inside a unit is only more of that unit.
     if (this.inside()) return fn();
-    return this.unit(fn, 'batch');
+    return this.batcher.enqueue(fn, 'batch');
   }
 
   async close(): Promise<void> {
+    await this.batcher.drained();
     await this.pool.end();
   }
 
@@ -102,92 +113,117 @@ export class PostgresDb implements Db {
     return context && context.db === this && context.unit.open ? context : undefined;
   }
 
-  /** Where a statement issued now runs: the unit's connection inside one, else the pool. */
-  queryable(): pg.Pool | pg.PoolClient {
-    return this.inside()?.client ?? this.pool;
-  }
-
-  private async unit<T>(fn: () => Promise<T>, mode: 'tx' | 'batch'): Promise<T> {
+  /**
+   * Runs a query where a statement issued now belongs: on the unit's connection inside one, else on
+   * the pool. A failure inside a unit is remembered: PostgreSQL has aborted the transaction there,
+   * until a savepoint is rolled back to.
+   */
+  async send<R>(query: (on: pg.Pool | pg.PoolClient) => Promise<R>): Promise<R> {
+    const context = this.inside();
+    if (!context) return await query(this.pool);
     try {
-      return await this.attempt(fn, mode);
+      return await query(context.client);
     } catch (error) {
-      if (!RETRYABLE.has(sqlState(error))) throw error;
-      return this.attempt(fn, mode);
+      context.unit.failed ??= error;
+      throw error;
     }
   }
 
-  private async attempt<T>(fn: () => Promise<T>, mode: 'tx' | 'batch'): Promise<T> {
-    const client = await this.pool.connect();
+  private async runGroup(units: Unit[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      for (const unit of units) unit.reject(error);
+      return;
+    }
     // A connection the server drops while checked out emits 'error' between queries; without a
-    // listener that would end the process. The unit's next query rejects instead.
+    // listener that would end the process. The group's next query rejects instead.
     const ignore = () => undefined;
     client.on('error', ignore);
-    const context: PostgresTxContext = { db: this, client, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
-    // Set when BEGIN, COMMIT or ROLLBACK failed: the connection's state is unknown, so the pool drops it.
+    const again: Unit[] = [];
     let broken = false;
     try {
-      try {
-        await client.query('BEGIN');
-      } catch (error) {
-        broken = true;
-        throw error;
+      const ran: Unit[] = [];
+      const outcomes: Outcome[] = [];
+      // Each unit's end is sent with the next unit's start (or the COMMIT): one round trip between two units.
+      let ending = 'BEGIN';
+      for (const unit of units) {
+        await client.query(`${ending}; SAVEPOINT unit`);
+        const { outcome, keep, retry } = await this.runUnit(client, unit);
+        ending = keep ? 'RELEASE SAVEPOINT unit' : 'ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit';
+        if (retry) {
+          unit.retries++;
+          again.push(unit);
+        } else {
+          ran.push(unit);
+          outcomes.push(outcome);
+        }
       }
-      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
-      try {
-        outcome = { ok: true, value: await this.ambient.run(context, fn) };
-      } catch (error) {
-        outcome = { ok: false, error };
-      }
-      context.unit.open = false;
-      const commit = outcome.ok || (mode === 'batch' && !RETRYABLE.has(sqlState(outcome.error)));
-      let ended: pg.QueryResult | undefined;
-      try {
-        ended = await client.query(commit ? 'COMMIT' : 'ROLLBACK');
-      } catch (error) {
-        broken = true;
-        // A failed COMMIT: nothing is durable, so the unit fails with that. A failed ROLLBACK
-        // (the connection is gone) leaves nothing written either; fn's own error says more.
-        if (commit) throw error;
-      }
-      if (!outcome.ok) throw outcome.error;
-      // A statement failed and fn caught its error and went on: PostgreSQL aborted the transaction
-      // there and answered COMMIT with ROLLBACK. (SQLite would have undone that statement only; on
-      // both engines, work that may fail and must not sink the unit belongs in a nested tx.)
-      if (ended?.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed, and nothing of it was saved');
-      return outcome.value;
+      const results = (await client.query(`${ending}; COMMIT`)) as unknown as pg.QueryResult[];
+      if (results.at(-1)?.command !== 'COMMIT') throw new Error('the transaction was rolled back, and nothing of it was saved');
+      settle(ran, outcomes);
+    } catch (error) {
+      // BEGIN, a savepoint's end or COMMIT failed (the connection is gone, the server stopped): none
+      // of the group is durable, so none of it may be acknowledged as done.
+      broken = true;
+      for (const unit of units) if (!again.includes(unit)) unit.reject(error);
+    } finally {
+      client.off('error', ignore);
+      // Its state is unknown after a failure: the pool drops it.
+      client.release(broken);
+      // Rolled back to their savepoints: nothing of them was written, whatever became of the group.
+      for (const unit of again) this.batcher.requeue(unit);
+    }
+  }
+
+  /** Runs one unit of a group; says whether to keep what it wrote, and whether to run it again later. */
+  private async runUnit(client: pg.PoolClient, unit: Unit): Promise<{ outcome: Outcome; keep: boolean; retry: boolean }> {
+    const context: PostgresTxContext = { db: this, client, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
+    let outcome: Outcome;
+    try {
+      outcome = { ok: true, value: await this.ambient.run(context, unit.fn) };
+    } catch (error) {
+      outcome = { ok: false, error };
     } finally {
       context.unit.open = false;
-      client.off('error', ignore);
-      client.release(broken);
     }
+    const failed = context.unit.failed;
+    if (outcome.ok && failed !== undefined) {
+      // A statement failed and fn caught its error and went on: PostgreSQL aborted the transaction
+      // there, so the unit is rolled back whole. (SQLite would have undone that statement only; on
+      // both engines, work that may fail and must not sink the unit belongs in a nested tx.)
+      outcome = { ok: false, error: new Error('the transaction was rolled back: a statement in it failed, and nothing of it was saved') };
+    }
+    const cause = failed ?? (outcome.ok ? undefined : outcome.error);
+    const retry = !outcome.ok && unit.retries === 0 && RETRYABLE.has(sqlState(cause));
+    const keep = outcome.ok || (unit.mode === 'batch' && failed === undefined);
+    return { outcome, keep: keep && !retry, retry };
   }
 
   private savepoint<T>(context: PostgresTxContext, fn: () => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
+    return inTurn(context, async (): Promise<T> => {
       const name = `nested${++context.unit.depth}`;
       try {
         await context.client.query(`SAVEPOINT ${name}`);
         const inner: PostgresTxContext = { db: this, client: context.client, unit: context.unit, chain: Promise.resolve() };
         try {
-          const value = await this.ambient.run(inner, fn);
-          await context.client.query(`RELEASE SAVEPOINT ${name}`);
-          return value;
+          // Not released: the unit's own RELEASE (or the COMMIT) ends it with the unit, a round trip
+          // less per nested tx; a later savepoint of the same name shadows it until then.
+          return await this.ambient.run(inner, fn);
         } catch (error) {
           // Undoes the inner writes and clears an aborted state, so the outer unit can go on. If
           // that fails too (the connection is gone), fn's error is still the one to report.
           try {
-            await context.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-            await context.client.query(`RELEASE SAVEPOINT ${name}`);
+            await context.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+            context.unit.failed = undefined;
           } catch {}
           throw error;
         }
       } finally {
         context.unit.depth--;
       }
-    };
-    const result = context.chain.then(run, run);
-    context.chain = result.catch(() => undefined);
-    return result;
+    });
   }
 }
 
@@ -209,7 +245,8 @@ class PostgresStatement implements Statement {
     // Rewritten once per text; the name lets each connection plan it once (pg prepares it on first use).
     this.parsed ??= { ...toPostgresText(this.sql), name: `dd_${createHash('sha1').update(this.sql).digest('hex').slice(0, 20)}` };
     const { text, name } = this.parsed;
-    return this.db.queryable().query({ name, text, values: bindValues(this.parsed, params) });
+    const values = bindValues(this.parsed, params);
+    return this.db.send((on) => on.query({ name, text, values }));
   }
 
   async run(...params: unknown[]): Promise<RunResult> {

@@ -106,10 +106,14 @@ export async function bumpRunMessages(db: Db, runId: number, keys: string[] | 'a
       )
     ).changes;
   }
-  const bump = prepared(db, 'UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?');
-  let changed = 0;
-  for (const key of keys) changed += (await bump.run(runId, key)).changes;
-  return changed;
+  if (keys.length === 0) return 0;
+  // One statement for the keys (a tick bumps its section's message and the overview): one round trip.
+  const distinct = [...new Set(keys)];
+  const bump = prepared(
+    db,
+    `UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key IN (${distinct.map(() => '?').join(', ')})`,
+  );
+  return (await bump.run(runId, ...distinct)).changes;
 }
 
 export async function listUnsyncedMessages(db: Db): Promise<RunMessage[]> {

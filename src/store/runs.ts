@@ -105,16 +105,18 @@ export async function insertRun(
 }
 
 /**
- * Holds the run's row until the caller's transaction ends, so the use cases that read a run and then
- * decide (a tick, a vote, an end) take their turns on it. On PostgreSQL several connections, and
- * replicas, would otherwise read the same state at once and decide twice; SQLite's single writer
- * already takes them one at a time, so there it does nothing. An UPDATE locks on both engines (SQLite
- * has no FOR UPDATE); it changes no value, and no key, so PostgreSQL takes its lighter row lock,
- * which foreign-key checks of rows pointing at the run do not wait for.
+ * The run, read with its row held until the caller's transaction ends, so the use cases that read a
+ * run and then decide (a tick, a vote, an end) take their turns on it. On PostgreSQL several
+ * connections, and replicas, would otherwise read the same state at once and decide twice; SQLite's
+ * single writer already takes them one at a time, so there it is a plain read (`db.rowLock`). A row lock in the
+ * read itself (one round trip, where a lock then a read were two on every click), not a write: no
+ * new row version, no index entry, no dead row for vacuum. NO KEY UPDATE is the lock an UPDATE of
+ * non-key columns takes: it excludes the same use cases, while the foreign-key checks of rows
+ * inserted pointing at the run (audit, item states) do not wait for it, as they would for FOR UPDATE.
  */
-export async function lockRun(db: Db, runId: number): Promise<void> {
-  if (db.engine === 'sqlite') return;
-  await prepared(db, 'UPDATE runs SET status = status WHERE id = ?').run(runId);
+export async function findRunForUpdate(db: Db, runId: number): Promise<Run | null> {
+  const row = (await prepared(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?${db.rowLock}`).get(runId)) as RunRow | undefined;
+  return row ? await toRun(db, row) : null;
 }
 
 export async function findRun(db: Db, runId: number): Promise<Run | null> {

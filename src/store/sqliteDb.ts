@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, RunResult, Statement } from './dbInterface.js';
+import { inTurn, type Outcome, settle, type Unit, type UnitContext, UnitBatcher } from './unitBatcher.js';
 
 /**
  * Opens the SQLite database (creating its folder), sets it up for a single writer
@@ -45,52 +46,30 @@ export function applyMigrations(raw: Database.Database, migrationsDir: string): 
   return newlyApplied;
 }
 
-interface SqliteTxContext {
-  db: SqliteDb;
-  /**
-   * The unit this code runs in, shared with the savepoints inside it. `open` is false once the unit
-   * has ended: work it started that runs later is outside it. `depth` names the savepoints.
-   */
-  unit: { open: boolean; depth: number };
-  /**
-   * Transactions begun at this level run one at a time (savepoints nest, they do not interleave).
-   * Each savepoint runs in a context of its own, so a `tx` inside it nests at once instead of
-   * waiting behind the savepoint that holds it.
-   */
-  chain: Promise<unknown>;
-}
-
-interface Unit {
-  fn: () => Promise<unknown>;
-  /** 'tx' rolls the unit back when it throws; 'batch' keeps what it wrote (see Db.batch). */
-  mode: 'tx' | 'batch';
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+type SqliteTxContext = UnitContext<SqliteDb>;
 
 const ambient = new AsyncLocalStorage<SqliteTxContext>();
 
 /**
  * SQLite behind the async `Db`. better-sqlite3 stays synchronous underneath; what the adapter adds
- * is group commit and a single writer:
+ * is group commit (unitBatcher.ts) and a single writer:
  *
  * - Units of work (`tx`, `batch`) that arrive in the same event-loop turn run back to back inside
  *   one `BEGIN IMMEDIATE … COMMIT`, each under its own savepoint, so one fsync (synchronous = FULL)
- *   makes the whole batch durable; each unit's promise settles only after that COMMIT. Under load
+ *   makes the whole group durable; each unit's promise settles only after that COMMIT. Under load
  *   that fsync, taken on the event loop, was the largest single cost of a click's ack
  *   (docs/performance.md).
- * - The connection is one, so while a batch is in flight a statement from outside it waits for the
- *   batch to end rather than landing inside it unawares.
+ * - The connection is one, so while a group is in flight a statement from outside it waits for the
+ *   group to end rather than landing inside it unawares; groups run one at a time.
  * - A unit must not await I/O: it would hold the only writer. Units only await the store.
  */
 export class SqliteDb implements Db {
   readonly engine = 'sqlite' as const;
   readonly skipLocked = '';
+  readonly rowLock = '';
   private readonly statements = new Map<string, SqliteStatement>();
-  private queue: Unit[] = [];
-  private flushScheduled = false;
-  /** Settles when the batch in flight ends; null when none is. */
-  private running: Promise<void> | null = null;
+  // 100 units: a group runs in a few ms; the bound only keeps statements outside from waiting long.
+  private readonly batcher = new UnitBatcher((units) => this.runGroup(units), { maxUnits: 100, maxGroups: 1 });
 
   constructor(readonly raw: Database.Database) {}
 
@@ -108,17 +87,17 @@ export class SqliteDb implements Db {
   tx<T>(fn: () => Promise<T>): Promise<T> {
     const context = this.inside();
     if (context) return this.savepoint(context, fn);
-    return this.enqueue(fn, 'tx');
+    return this.batcher.enqueue(fn, 'tx');
   }
 
   batch<T>(fn: () => Promise<T>): Promise<T> {
     // A batch inside a unit is only more of that unit.
     if (this.inside()) return fn();
-    return this.enqueue(fn, 'batch');
+    return this.batcher.enqueue(fn, 'batch');
   }
 
   async close(): Promise<void> {
-    while (this.running || this.queue.length > 0) await (this.running ?? new Promise((resolve) => setImmediate(resolve)));
+    await this.batcher.drained();
     this.raw.close();
   }
 
@@ -128,44 +107,17 @@ export class SqliteDb implements Db {
     return context && context.db === this && context.unit.open ? context : undefined;
   }
 
-  /** Waits until a statement may run on the connection: at once inside a unit or with no batch in flight. */
+  /** Waits until a statement may run on the connection: at once inside a unit or with no group in flight. */
   turn(): Promise<void> | undefined {
-    if (this.running === null || this.inside()) return undefined;
+    if (!this.batcher.busy || this.inside()) return undefined;
     return this.waitForIdle();
   }
 
   private async waitForIdle(): Promise<void> {
-    while (this.running && !this.inside()) await this.running;
+    while (this.batcher.busy && !this.inside()) await this.batcher.whenIdle();
   }
 
-  private enqueue<T>(fn: () => Promise<T>, mode: Unit['mode']): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, mode, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // After the turn's I/O callbacks have queued their clicks.
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    while (this.running) await this.running;
-    const units = this.queue;
-    this.queue = [];
-    if (units.length === 0) return;
-    let ended!: () => void;
-    this.running = new Promise<void>((resolve) => (ended = resolve));
-    try {
-      await this.runBatch(units);
-    } finally {
-      this.running = null;
-      ended();
-    }
-  }
-
-  private async runBatch(units: Unit[]): Promise<void> {
+  private async runGroup(units: Unit[]): Promise<void> {
     const raw = this.raw;
     try {
       raw.exec('BEGIN IMMEDIATE');
@@ -173,7 +125,7 @@ export class SqliteDb implements Db {
       for (const unit of units) unit.reject(error);
       return;
     }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     for (const unit of units) {
       const context: SqliteTxContext = { db: this, unit: { open: true, depth: 0 }, chain: Promise.resolve() };
       raw.exec('SAVEPOINT unit');
@@ -190,7 +142,7 @@ export class SqliteDb implements Db {
       } finally {
         context.unit.open = false;
       }
-      // SQLite rolls a whole transaction back on some errors (a full disk): nothing of the batch stands.
+      // SQLite rolls a whole transaction back on some errors (a full disk): nothing of the group stands.
       if (!raw.inTransaction) {
         const error = new Error('the transaction was rolled back by SQLite; no click of its batch was saved');
         for (const each of units) each.reject(error);
@@ -200,20 +152,16 @@ export class SqliteDb implements Db {
     try {
       raw.exec('COMMIT');
     } catch (error) {
-      // The commit failed: nothing in the batch is durable, so nothing may be acknowledged as done.
+      // The commit failed: nothing in the group is durable, so nothing may be acknowledged as done.
       if (raw.inTransaction) raw.exec('ROLLBACK');
       for (const unit of units) unit.reject(error);
       return;
     }
-    units.forEach((unit, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) unit.resolve(outcome.value);
-      else unit.reject(outcome.error);
-    });
+    settle(units, outcomes);
   }
 
   private savepoint<T>(context: SqliteTxContext, fn: () => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
+    return inTurn(context, async (): Promise<T> => {
       const name = `nested${++context.unit.depth}`;
       this.raw.exec(`SAVEPOINT ${name}`);
       const inner: SqliteTxContext = { db: this, unit: context.unit, chain: Promise.resolve() };
@@ -230,10 +178,7 @@ export class SqliteDb implements Db {
       } finally {
         context.unit.depth--;
       }
-    };
-    const result = context.chain.then(run, run);
-    context.chain = result.catch(() => undefined);
-    return result;
+    });
   }
 }
 

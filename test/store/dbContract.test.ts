@@ -158,6 +158,70 @@ describe.each([sqlite, postgres])('the Db contract on $name', (engine) => {
     expect(await titles(await replica())).toEqual(['after', 'inside']);
   });
 
+  it('runs the units of one turn as one group: none is answered before the last one ends, and another handle sees them all at once', async () => {
+    const { db, replica } = await engine.open();
+    const other = await replica();
+    const held = gate();
+    const answered: string[] = [];
+    let lastStarted = false;
+    /** The transaction a unit runs in, on PostgreSQL (SQLite has one writer: one transaction at a time). */
+    const transaction = async () => (engine.name === 'postgres' ? ((await db.prepare('SELECT txid_current() AS tx').get()) as { tx: number }).tx : 0);
+    const units = [
+      db.batch(async () => {
+        await addRun(db, 'first');
+        return await transaction();
+      }),
+      db.tx(async () => {
+        await addRun(db, 'second');
+        return await transaction();
+      }),
+      db.tx(async () => {
+        await addRun(db, 'last');
+        lastStarted = true;
+        await held.opened;
+        return await transaction();
+      }),
+    ].map((unit, i) =>
+      unit.then((tx) => {
+        answered.push(`unit ${i}`);
+        return tx;
+      }),
+    );
+    while (!lastStarted) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toEqual([]);
+    expect(await titles(other)).toEqual([]);
+    held.open();
+    const transactions = await Promise.all(units);
+    expect(new Set(transactions).size).toBe(1);
+    expect(await titles(other)).toEqual(['first', 'last', 'second']);
+  });
+
+  it('rolls back a unit of a group that throws, alone: the others commit, and a refused batch unit keeps its own writes', async () => {
+    const { db } = await engine.open();
+    const results = await Promise.allSettled([
+      db.tx(() => addRun(db, 'a')),
+      db.tx(async () => {
+        await addRun(db, 'b');
+        throw new Error('b refused');
+      }),
+      db.batch(async () => {
+        await addRun(db, 'c denied audit row');
+        await db.tx(async () => {
+          await addRun(db, 'c state change');
+          throw new Error('c refused');
+        });
+      }),
+      db.tx(() => addRun(db, 'd')),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'saved'))).toEqual([
+      'saved',
+      'b refused',
+      'c refused',
+      'saved',
+    ]);
+    expect(await titles(db)).toEqual(['a', 'c denied audit row', 'd']);
+  });
+
   it('returns BIGINT ids, epoch-ms times, COUNT(*) and SUM as JS numbers', async () => {
     const { db } = await engine.open();
     const id = await addRun(db, 'a');
@@ -301,6 +365,94 @@ describe('several replicas on one PostgreSQL', () => {
       { message_key: 'one', version: 3 },
       { message_key: 'two', version: 3 },
     ]);
+  });
+
+  it('keeps every click of two groups on two replicas that bump the same row at the same time', async () => {
+    const { db: a, replica, url } = await postgres.open();
+    const b = await replica();
+    const watcher = await admin(url!);
+    const runId = await addRun(a, 'clicks');
+    await a.prepare(`INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, 'overview', 0, 'C1')`).run(runId);
+    const click = (db: Db, actor: string, wait?: Promise<void>) =>
+      db.batch(async () => {
+        await db.prepare(`INSERT INTO audit (run_id, at, actor, action) VALUES (?, ?, ?, 'tick')`).run(runId, T0, actor);
+        await db.prepare(`UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = 'overview'`).run(runId);
+        await wait;
+      });
+    const held = gate();
+    // Three clicks each, in one turn: one group per replica; A's stays open, holding the row, until B waits on it.
+    const clicks = [click(a, 'UA1'), click(a, 'UA2'), click(a, 'UA3', held.opened), click(b, 'UB1'), click(b, 'UB2'), click(b, 'UB3')];
+    await untilSomeoneWaitsOnALock(watcher).finally(held.open);
+    await Promise.all(clicks);
+    expect(await a.prepare(`SELECT version FROM run_messages WHERE run_id = ?`).get(runId)).toEqual({ version: 7 });
+    const actors = (await a.prepare('SELECT actor FROM audit WHERE run_id = ? ORDER BY actor').all(runId)) as Array<{ actor: string }>;
+    expect(actors.map((r) => r.actor)).toEqual(['UA1', 'UA2', 'UA3', 'UB1', 'UB2', 'UB3']);
+  });
+
+  it("runs a deadlock victim of a group again after that group committed, and keeps the group's other units once", async () => {
+    const { db: a, replica } = await postgres.open();
+    const b = await replica();
+    const runId = await addRun(a, 'deadlock');
+    for (const key of ['one', 'two', 'bystander'])
+      await a.prepare(`INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, ?, 0, 'C1')`).run(runId, key);
+    const bump = (db: Db, key: string) =>
+      db.prepare(`UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = ?`).run(runId, key);
+    const locked = { a: gate(), b: gate() };
+    let attempts = 0;
+    const unit = (db: Db, first: string, second: string, mine: ReturnType<typeof gate>, theirs: ReturnType<typeof gate>) =>
+      db.tx(async () => {
+        attempts++;
+        await bump(db, first);
+        mine.open();
+        await theirs.opened;
+        await bump(db, second);
+      });
+    // On A, a bystander unit and then one side of the cycle, in one turn: one group.
+    await Promise.all([a.tx(() => bump(a, 'bystander')), unit(a, 'one', 'two', locked.a, locked.b), unit(b, 'two', 'one', locked.b, locked.a)]);
+    expect(attempts).toBe(3);
+    const versions = await a.prepare('SELECT message_key, version FROM run_messages WHERE run_id = ? ORDER BY message_key').all(runId);
+    expect(versions).toEqual([
+      { message_key: 'bystander', version: 2 },
+      { message_key: 'one', version: 3 },
+      { message_key: 'two', version: 3 },
+    ]);
+  });
+
+  it('rolls back, alone, a unit of a group that caught a failed statement and went on', async () => {
+    const { db } = await postgres.open();
+    const results = await Promise.allSettled([
+      db.tx(() => addRun(db, 'before')),
+      db.batch(async () => {
+        await addRun(db, 'lost');
+        await db
+          .prepare('SELECT no_such_column FROM runs')
+          .get()
+          .catch(() => undefined);
+      }),
+      db.tx(() => addRun(db, 'after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await titles(db)).toEqual(['after', 'before']);
+  });
+
+  it('rejects every unit of a group whose COMMIT fails (its connection ended by the server), and saves none of them', async () => {
+    const { db, url } = await postgres.open();
+    const killer = await admin(url!);
+    let pid = 0;
+    const results = await Promise.allSettled([
+      db.tx(async () => {
+        await addRun(db, 'one');
+        pid = ((await db.prepare('SELECT pg_backend_pid() AS pid').get()) as { pid: number }).pid;
+      }),
+      db.batch(() => addRun(db, 'two')),
+      db.tx(async () => {
+        await addRun(db, 'three');
+        // Waits until the backend is gone, so the group's next message is its COMMIT to a dead connection.
+        await killer.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await titles(db)).toEqual([]);
   });
 
   it('rejects a unit that caught a failed statement and went on, since PostgreSQL saved nothing of it', async () => {

@@ -3,7 +3,7 @@
  * listed by hand: string literals passed to prepared(db, …), db.prepare(…) or db.exec(…). A
  * template's `${NAME}` is filled in when NAME is a string constant of the same file, and
  * `${xs.map(() => '?').join(', ')}` (a run-time IN list) becomes one `?`; any other template is
- * reported as not checkable; `${db.skipLocked}` makes one text per engine. A constant exported by
+ * reported as not checkable; `${db.skipLocked}` and `${db.rowLock}` make one text per engine. A constant exported by
  * another store file fills a template too, and
  * the statements leasedOutbox.ts builds per table are collected by calling it (see there), once
  * per engine's `skipLocked`. db.ts, dbInterface.ts, sqliteDb.ts and the postgres*.ts adapter files hold engine-specific plumbing
@@ -20,7 +20,7 @@ export interface StoreStatement {
   /** file:line, e.g. runs.ts:79 */
   where: string;
   sql: string;
-  /** The engine this text is for, when the store builds one per engine (with db.skipLocked); else both. */
+  /** The engine this text is for, when the store builds one per engine (with db.skipLocked or db.rowLock); else both. */
   engine?: 'sqlite' | 'postgres';
 }
 
@@ -57,11 +57,11 @@ export function collectStoreStatements(storeDir: string): CollectedStatements {
       const argument = file === FACTORY ? undefined : sqlArgument(node);
       if (argument) {
         const where = `${file}:${source.getLineAndCharacterOfPosition(argument.getStart()).line + 1}`;
-        // A claim that ends with `${db.skipLocked}` is one text per engine.
-        const perEngine = argument.getText().includes('${db.skipLocked}');
-        const variants = perEngine ? ENGINE_SKIP_LOCKED : [{ engine: undefined, skipLocked: '' }];
-        for (const { engine, skipLocked } of variants) {
-          const sql = literalText(argument, constants, skipLocked);
+        // A claim that ends with `${db.skipLocked}`, or a read with `${db.rowLock}`, is one text per engine.
+        const perEngine = /\$\{db\.(skipLocked|rowLock)\}/.test(argument.getText());
+        const variants = perEngine ? ENGINE_LOCKS : [{ engine: undefined, skipLocked: '', rowLock: '' }];
+        for (const { engine, ...locks } of variants) {
+          const sql = literalText(argument, constants, locks);
           if (sql === undefined) {
             notCheckable.push(where);
             break;
@@ -164,13 +164,17 @@ function stringConstants(source: ts.SourceFile): Map<string, string> {
   return constants;
 }
 
-/** What `${db.skipLocked}` is on each engine (src/store/db.ts, postgresDb.ts). */
-const ENGINE_SKIP_LOCKED = [
-  { engine: 'sqlite', skipLocked: '' },
-  { engine: 'postgres', skipLocked: ' FOR UPDATE SKIP LOCKED' },
+/** What `${db.skipLocked}` and `${db.rowLock}` are on each engine (src/store/sqliteDb.ts, postgresDb.ts). */
+const ENGINE_LOCKS = [
+  { engine: 'sqlite', skipLocked: '', rowLock: '' },
+  { engine: 'postgres', skipLocked: ' FOR UPDATE SKIP LOCKED', rowLock: ' FOR NO KEY UPDATE' },
 ] as const;
 
-function literalText(node: ts.Expression, constants: Map<string, string>, skipLocked = ''): string | undefined {
+function literalText(
+  node: ts.Expression,
+  constants: Map<string, string>,
+  locks: { skipLocked: string; rowLock: string } = { skipLocked: '', rowLock: '' },
+): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (!ts.isTemplateExpression(node)) return undefined;
   let text = node.head.text;
@@ -178,8 +182,10 @@ function literalText(node: ts.Expression, constants: Map<string, string>, skipLo
     const part = ts.isIdentifier(span.expression)
       ? constants.get(span.expression.text)
       : span.expression.getText() === 'db.skipLocked'
-        ? skipLocked
-        : placeholderList(span.expression);
+        ? locks.skipLocked
+        : span.expression.getText() === 'db.rowLock'
+          ? locks.rowLock
+          : placeholderList(span.expression);
     if (part === undefined) return undefined;
     text += part + span.literal.text;
   }
