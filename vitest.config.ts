@@ -1,5 +1,17 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * Integration files that start no bot and open no database (the fakes' own tests, a rehearsal on its
+ * own in-memory SQLite): the engine changes nothing they prove, so the postgres project leaves them out.
+ */
+const ENGINE_FREE = [
+  'test/integration/fakeSlack.test.ts',
+  'test/integration/fakeSlackFiles.test.ts',
+  'test/integration/fakeSlackLenient.test.ts',
+  'test/integration/fakeSlackUsers.test.ts',
+  'test/integration/rehearse.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Integration tests start real servers on random ports; forks keep each file's sockets and SQLite handles apart.
@@ -34,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/integration/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, '**/*.sqlite.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.sqlite.test.ts', ...ENGINE_FREE],
           env: { DEPLOYDAY_TEST_ENGINE: 'postgres' },
         },
       },

@@ -81,7 +81,6 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     for (const p of entry.problems.filter((p) => p.severity === 'error')) logger.warn(`checklist ${p.file}:${p.line}: ${p.message}`);
   }
   logger.info(`loaded ${entries.filter((e) => e.checklist).length} checklist(s) from ${config.checklistsDir}`);
-
   const identity: BotIdentity = {
     workspaceUrl: null,
     ...(config.slackBotId && config.slackBotUserId ? { botId: config.slackBotId, botUserId: config.slackBotUserId } : {}),
@@ -133,10 +132,12 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   });
   // One pace per channel for every post the bot makes there: Slack counts them together.
   const postPacer = new ChannelPostPacer(options.postPace);
+  // Run messages and reminders: the channel's background client; tests shorten how late an unanswered post may land.
+  const slackCalls = { clientFor: (channelId: string) => slackAuth.clientFor(channelId), lateLandingMs: options.lateLandingMs };
   sync = new MessageSync({
     messages: runMessages,
     render,
-    clientFor: (channelId) => slackAuth.clientFor(channelId),
+    ...slackCalls,
     logger,
     postPacer,
     paused: probe.paused,
@@ -173,7 +174,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   const gh = githubFromConfig({ config, options, protections: services.github, clientForRun, clock, logger, paused: probe.paused });
   poller = new ReminderPoller(
     timeline,
-    createReminderPoster({ clientFor: (channelId) => slackAuth.clientFor(channelId), messages: runMessages, logger, messageLink, pacer: postPacer }),
+    createReminderPoster({ ...slackCalls, messages: runMessages, logger, messageLink, pacer: postPacer }),
     logger,
     () => clock.now(),
     async () => await pager?.evaluateAll(),

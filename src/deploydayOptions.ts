@@ -29,4 +29,6 @@ export interface DeploydayOptions {
   socketGraceMs?: number;
   /** Tests probe the database more often, so a lost one is noticed within a test's patience. */
   databaseProbe?: DatabaseProbeOptions;
+  /** Tests shorten how late Slack may carry out a call the bot got no answer to (LATE_LANDING_MS, 20 s). */
+  lateLandingMs?: number;
 }

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   secrets = secretsOf(config);
   const clock = clockFromEnv(process.env);
   // Opens the database (SQLite, or PostgreSQL at DATABASE_URL) and applies its migrations first.
-  const bot = await createDeployday(config, { clock });
+  // Tests only (a bot killed mid-post): how late Slack may carry out a post that got no answer, default 20 s.
+  const lateLandingMs = Number(process.env.DEPLOYDAY_LATE_LANDING_MS) || undefined;
+  const bot = await createDeployday(config, { clock, lateLandingMs });
   if (process.env.DEPLOYDAY_CLOCK_SCALE)
     bot.logger.warn(`running on an accelerated clock (x${process.env.DEPLOYDAY_CLOCK_SCALE}): for rehearsals and tests only`);
   let stopping = false;

@@ -6,6 +6,7 @@
 export class GateWaiters {
   private readonly byRun = new Map<number, Set<(final: boolean) => Promise<void>>>();
   private readonly due = new Set<number>();
+  private released = false;
 
   /**
    * Registers a re-check for this run; call the returned function to remove it. The re-check must
@@ -35,8 +36,17 @@ export class GateWaiters {
    * Resolves once every answer is sent, so they go out before the bot closes its port.
    */
   async releaseAll(): Promise<void> {
+    this.released = true;
     const rechecks = [...this.byRun.values()].flatMap((set) => [...set]);
     await Promise.all(rechecks.map((recheck) => recheck(true)));
+  }
+
+  /**
+   * True once releaseAll ran: the bot is stopping. A long poll asked now (the CLI asks again at once
+   * on its answer, on the same kept-alive connection) would hold the closing port open for its whole wait.
+   */
+  get stopping(): boolean {
+    return this.released;
   }
 
   get size(): number {

@@ -155,6 +155,7 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
         const first = await api.gate(token, runId, key);
         const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Number(new URL(req.url ?? '/', 'http://x').searchParams.get('wait') ?? 0) || 0));
         if (first.decision !== 'pending' || wait === 0) return sendJson(res, 200, first);
+        if (waiters.stopping) return sendJson(res, 503, { error: 'stopping' }, { 'retry-after': '1' });
         // Long poll: answered the moment the gate is decided (or the run ends), else with `pending` after `wait` s.
         let done = false;
         const finish = (view: unknown): void => {

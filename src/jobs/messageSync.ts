@@ -10,6 +10,7 @@ import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { isTokenRefusal } from '../slack/tokenRefusals.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
+const lateLandingOf = (opts: MessageSyncOptions): number => opts.lateLandingMs ?? LATE_LANDING_MS;
 
 export interface MessageSyncOptions {
   /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
@@ -27,6 +28,7 @@ export interface MessageSyncOptions {
   postPacer?: ChannelPostPacer;
   /** With replicas: also look this often for messages left unsynced by a replica that died after a click. */
   scanIntervalMs?: number;
+  lateLandingMs?: number | undefined; // LATE_LANDING_MS unless a test shortens it
 }
 
 /**
@@ -51,11 +53,9 @@ export class MessageSync {
   private readonly tokenRefusedRuns = new Set<number>(); // whose token refusal was logged already (logRefusal)
   private readonly channelPausedUntil = new Map<string, number>();
   /**
-   * Calls that got no answer (timeout, dropped connection) may still be carried out by Slack, late.
-   * A post like that is recorded in the database (so a crash does not forget it) and looked for in
-   * the channel before it is posted again (else the checklist appears twice); an update like that
-   * may land after a newer one, so the message is rendered once more after LATE_LANDING_MS (else it
-   * could keep showing an old state; found by test/integration/slackOutage.test.ts).
+   * Calls with no answer (timeout, dropped connection) may be carried out by Slack, late. Such a post is recorded (a crash
+   * does not forget it) and looked for in the channel before it is posted again (else it appears twice); such an update may
+   * land after a newer one, so the message is rendered again after LATE_LANDING_MS (found by test/integration/slackOutage.test.ts).
    */
   private readonly lateUpdateUntil = new Map<string, number>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
@@ -200,7 +200,7 @@ export class MessageSync {
       const rendered = await this.opts.render(message.runId, message.key);
       if (message.ts === null) {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
-        await messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + LATE_LANDING_MS);
+        await messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + lateLandingOf(this.opts));
         this.postPacer.spend(message.channelId, Date.now());
         const result = await client.chat.postMessage({
           channel: message.channelId,
@@ -224,7 +224,7 @@ export class MessageSync {
     } catch (error) {
       const failure = classifySlackError(error);
       if (message.ts === null) {
-        if (outcomeUnknown(error)) await messages.postInDoubtUntil(message.runId, message.key, Date.now() + LATE_LANDING_MS);
+        if (outcomeUnknown(error)) await messages.postInDoubtUntil(message.runId, message.key, Date.now() + lateLandingOf(this.opts));
         else await messages.postNotMade(message.runId, message.key);
       }
       const attempts = (this.failures.get(id) ?? 0) + 1;
@@ -238,9 +238,9 @@ export class MessageSync {
         let backoff = Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
         if (outcomeUnknown(error) && message.ts === null) {
           // Wait until a late arrival would have landed, then look for it before posting again.
-          backoff = Math.max(backoff, LATE_LANDING_MS);
+          backoff = Math.max(backoff, lateLandingOf(this.opts));
         } else if (outcomeUnknown(error)) {
-          this.lateUpdateUntil.set(id, Math.max(this.lateUpdateUntil.get(id) ?? 0, Date.now() + LATE_LANDING_MS));
+          this.lateUpdateUntil.set(id, Math.max(this.lateUpdateUntil.get(id) ?? 0, Date.now() + lateLandingOf(this.opts)));
         }
         this.notBefore.set(id, Date.now() + backoff);
         this.opts.logger.warn(`Slack call for run ${message.runId} message ${message.key} failed (${failure.detail}); retrying in ${backoff} ms`);

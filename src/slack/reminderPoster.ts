@@ -101,6 +101,7 @@ export function createReminderPoster(deps: {
   messageLink: (runId: number, key: string) => Promise<string | null>;
   /** The run channels' shared post pace (reminders count against Slack's per-channel limit too). */
   pacer?: ChannelPostPacer;
+  lateLandingMs?: number | undefined; // LATE_LANDING_MS unless a test shortens it
 }): ReminderPoster {
   const link = async (runId: number, phaseId: string): Promise<string | null> => await deps.messageLink(runId, phaseKey(phaseId, 1));
   /**
@@ -152,7 +153,7 @@ export function createReminderPoster(deps: {
         unanswered.add(key);
         return {
           ok: false,
-          retryInMs: LATE_LANDING_MS,
+          retryInMs: deps.lateLandingMs ?? LATE_LANDING_MS,
           error: `no answer from Slack (${failure.kind === 'transient' ? failure.detail : failure.kind}); will check before posting again`,
         };
       }

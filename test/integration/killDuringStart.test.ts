@@ -6,6 +6,11 @@ import { waitFor } from '../support/waitFor.js';
 const CHANNEL = 'C0DEPLOY';
 /** Long enough for the kill to land while Slack still holds the post, short enough that Slack then carries it out. */
 const SLOW_POST_MS = 2_000;
+/**
+ * How late the bot expects Slack may still carry out a post it got no answer to (20 s in production):
+ * longer than the fake holds the post, so the restarted bot finds it in the channel, as it would.
+ */
+const LATE_LANDING_MS = 4_000;
 
 /** The run's own messages (overview and phase parts) in the channel, by their metadata key. */
 function runMessages(fake: FakeSlack): StoredMessage[] {
@@ -16,7 +21,7 @@ describe('kill -9 during /deploy start (issue 16)', () => {
   const open = botProcessPerTest();
 
   it('posts each run message once after a restart, even the one Slack carried out after the kill, and updates them all in place', async () => {
-    const bed = await open();
+    const bed = await open({ env: { DEPLOYDAY_LATE_LANDING_MS: String(LATE_LANDING_MS) } });
     const { fake } = bed;
     const bot = await bed.start();
     // The overview goes out at once; Slack is slow with the next two posts, so the kill lands mid-start.
@@ -42,7 +47,7 @@ describe('kill -9 during /deploy start (issue 16)', () => {
     await bed.start();
     const keyOf = (m: StoredMessage) => String(m.metadata!.event_payload['key']);
     const expected = ['overview', 'phase:p0:1', 'phase:p1:1', 'phase:p2:1'];
-    // A post left in doubt is looked for only once Slack could no longer carry it out (about 25 s).
+    // A post left in doubt is looked for only once Slack could no longer carry it out (the 5 s timeout and LATE_LANDING_MS).
     await waitFor(() => runMessages(fake).length >= expected.length, { timeoutMs: 60_000, intervalMs: 100 });
     const orphan = runMessages(fake)[1]!;
     await waitFor(() => orphan.history.some((v) => v.via === 'chat.update'), {

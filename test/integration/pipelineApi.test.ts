@@ -32,11 +32,12 @@ async function mintToken(h: Harness, args = 'github-actions release', user = ALI
   return match[1]!;
 }
 
-function api(h: Harness, token: string | null) {
+function api(h: Harness, token: string | null, signal?: AbortSignal) {
   const base = `http://127.0.0.1:${h.bot.port}/api/v1`;
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
       method,
+      ...(signal ? { signal } : {}),
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -48,7 +49,7 @@ function api(h: Harness, token: string | null) {
   };
 }
 
-function cli(args: string[], out: string[] = []) {
+function cli(args: string[], out: string[] = [], longestPauseMs = Number.POSITIVE_INFINITY) {
   return gateWaitCommand(
     args,
     {},
@@ -57,7 +58,7 @@ function cli(args: string[], out: string[] = []) {
       out: (line) => out.push(line),
       err: (line) => out.push(line),
       now: () => Date.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, longestPauseMs))),
     },
   );
 }
@@ -210,6 +211,8 @@ describe('deployday gate wait across a bot restart', () => {
       const waiting = cli(
         ['--url', `http://127.0.0.1:${port}`, '--token', token, '--run', String(runId), '--gate', 'canary-go', '--timeout', '2m'],
         out,
+        // Its backoff (0.5 s doubling) cut to 0.2 s: the test proves it keeps asking, not how long it pauses.
+        200,
       );
       await until(() => bot.bot.gateWaiters.size === 1);
 
@@ -228,4 +231,39 @@ describe('deployday gate wait across a bot restart', () => {
       tmp.remove();
     }
   }, 60_000);
+
+  it('answers a gate wait asked while the bot is stopping at once, so the stop never waits out a long poll', async () => {
+    let resume = () => {};
+    const fake = await startFakeSlack();
+    const tmp = tempDir();
+    const bot = await startBot({ fake, databasePath: join(tmp.dir, 'deployday.db'), checklistsDir: PIPELINE_CHECKLISTS });
+    try {
+      const h = { fake, bot, db: bot.bot.db, close: async () => undefined };
+      const token = await mintToken(h);
+      const runId = (await api(h, token)('POST', '/runs', { checklist: 'release' })).body.runId as number;
+      await bot.bot.sync.idle();
+      const gate = `/runs/${runId}/gates/canary-go?wait=60`;
+      const first = api(h, token)('GET', gate);
+      await until(() => bot.bot.gateWaiters.size === 1);
+      // The stop is held after it answered the waiters and before it closes its port, as a slow stop
+      // (PostgreSQL under load) is: the window the CLI's next poll lands in.
+      const held = new Promise<void>((resolve) => (resume = resolve));
+      const sync = bot.bot.sync;
+      const stopSync = sync.stop.bind(sync);
+      sync.stop = async () => held.then(stopSync);
+      const stopped = bot.stop();
+      expect((await first).body.decision).toBe('pending');
+      // What gate wait does on that answer: it asks again at once.
+      const late = await api(h, token, AbortSignal.timeout(10_000))('GET', gate);
+      resume();
+      await stopped;
+      expect(late.status).toBe(503);
+      expect(late.headers.get('retry-after')).toBe('1');
+    } finally {
+      resume();
+      await bot.stop().catch(() => undefined);
+      await fake.close();
+      tmp.remove();
+    }
+  }, 30_000);
 });

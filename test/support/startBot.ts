@@ -76,6 +76,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.githubBackoff ? { githubBackoff: options.githubBackoff } : {}),
     ...(options.githubIntervalMs !== undefined ? { githubIntervalMs: options.githubIntervalMs } : {}),
     ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
+    ...(options.lateLandingMs !== undefined ? { lateLandingMs: options.lateLandingMs } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({
