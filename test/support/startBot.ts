@@ -76,6 +76,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.githubBackoff ? { githubBackoff: options.githubBackoff } : {}),
     ...(options.githubIntervalMs !== undefined ? { githubIntervalMs: options.githubIntervalMs } : {}),
     ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
+    ...(options.gateRecheckMs !== undefined ? { gateRecheckMs: options.gateRecheckMs } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({
