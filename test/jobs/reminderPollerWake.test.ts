@@ -28,7 +28,12 @@ describe('the reminder poller between beats', () => {
     vi.useRealTimers();
   });
   const poller = (timeline: TimelineService, start = true) => {
-    const made = new ReminderPoller(timeline, async () => ({ ok: true, ts: '1', text: '' }), quiet, () => Date.now());
+    const made = new ReminderPoller(
+      timeline,
+      async () => ({ ok: true, ts: '1', text: '' }),
+      quiet,
+      () => Date.now(),
+    );
     pollers.push(made);
     if (start) made.start();
     return made;
