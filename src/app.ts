@@ -93,7 +93,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   let reporting: Reporting | null = null;
   let eventsOut: EventsOutWorker | null = null;
   const evaluateRulesAfterAck = afterAck(async (runId) => await pager?.evaluate(runId), logger, 'paging rules');
-  const gateWaiters = new GateWaiters();
+  const gateWaiters = new GateWaiters(options.gateRecheckMs);
   const services = createServices({
     db,
     catalog,
@@ -271,6 +271,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
       );
       if (!pages.isEnabled) logger.info('paging is off: set PAGERDUTY_ROUTING_KEY to page on-call through PagerDuty');
       await sync!.start();
+      gateWaiters.listen(services.gateWakes, logger);
       probe.start();
       for (const job of [poller!, pager!, reporting!, eventsOut!, gh.worker]) await job?.start();
       healthy = true;
@@ -282,7 +283,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     },
     async stop() {
       healthy = false;
-      await gateWaiters.releaseAll();
+      await gateWaiters.close();
       identityLookup?.stop();
       await probe.stop();
       await poller!.stop();

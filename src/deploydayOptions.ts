@@ -27,6 +27,8 @@ export interface DeploydayOptions {
   /** Socket Mode: tests shorten the reconnect backoff and the grace before /healthz turns 503. */
   socketRetry?: { baseMs?: number; maxMs?: number };
   socketGraceMs?: number;
+  /** How often a gate long poll re-reads its gate unwoken (api/gateWaiters.ts); tests lengthen it to prove the wakes. */
+  gateRecheckMs?: number;
   /** Tests probe the database more often, so a lost one is noticed within a test's patience. */
   databaseProbe?: DatabaseProbeOptions;
   /** Tests shorten how late Slack may carry out a call the bot got no answer to (LATE_LANDING_MS, 20 s). */

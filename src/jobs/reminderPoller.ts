@@ -11,17 +11,33 @@ export type { PostOutcome, ReminderPoster };
 const POKE_DELAY_MS = 20;
 
 /**
+ * The wake timer fires this much after the moment it aims at: a due time converted from an
+ * accelerated clock is rounded, and a lease ends strictly after `lease_until` (store/leases.ts).
+ */
+const WAKE_MARGIN_MS = 5;
+
+/** The wake timer is set at most this far ahead; the heartbeat covers what it does not. */
+const MAX_WAKE_MS = 60_000;
+
+/**
  * The poller, one per replica: every second, claim the due rows (an atomic UPDATE … RETURNING,
  * under this replica's lease, renewed while they are being sent), send each, and mark it sent. A
  * row is claimed before it is sent and marked after, so a crash in between leaves it `claimed`:
  * the restart reconciles those (see reconcileClaimedReminders in slack/reminderPoster.ts), and
  * another replica claims them once the lease runs out and looks for each in the channel before
  * posting it (reclaimedFrom), instead of sending blindly again.
+ *
+ * The heartbeat alone would make a reminder up to one beat late, and a dead replica's rows up to
+ * one beat after its lease ends. So after each pass the poller sets one timer for the moment it can
+ * next take something (the earliest due time, or the earliest lease another replica holds): a
+ * reminder goes out at its due time, and a taken-over one a few ms after the lease ran out.
  */
 export class ReminderPoller {
   private readonly loop: TickLoop;
   private readonly claims: LeaseRenewer<number>;
   private stopped = false;
+  /** Wake timers only once started: a rehearsal drives its passes itself (tick) on a clock that stands still. */
+  private started = false;
 
   constructor(
     private readonly timeline: TimelineService,
@@ -59,6 +75,7 @@ export class ReminderPoller {
   }
 
   start(): void {
+    this.started = true;
     this.loop.start();
   }
 
@@ -80,9 +97,11 @@ export class ReminderPoller {
 
   private async pass(): Promise<void> {
     if (this.stopped) return;
+    let claimed = 0;
     for (;;) {
       const rows = await this.timeline.claimDue();
       if (rows.length === 0) break;
+      claimed += rows.length;
       // Each row's lease is kept until that row is done; the later rows of the batch wait their turn.
       const held = new Map(rows.map((row) => [row.id, this.claims.hold([row.id])]));
       try {
@@ -117,5 +136,17 @@ export class ReminderPoller {
     } catch (error) {
       this.logger.error('after-tick work failed:', error instanceof Error ? error.message : error);
     }
+    await this.setWakeTimer(claimed);
+  }
+
+  /** One timer for the next moment a row becomes claimable (see the class comment). */
+  private async setWakeTimer(claimedThisPass: number): Promise<void> {
+    if (!this.started || this.stopped) return;
+    const ms = await this.timeline.msUntilClaimable();
+    if (ms === null) return;
+    // Claimable already, yet this pass took nothing: a race with another replica, or a row the
+    // claim leaves alone. The heartbeat looks again rather than a timer spinning on it.
+    if (ms <= 0 && claimedThisPass === 0) return;
+    this.loop.poke(Math.min(MAX_WAKE_MS, Math.max(0, Math.ceil(ms)) + WAKE_MARGIN_MS));
   }
 }

@@ -1,9 +1,17 @@
 /** The one place time comes from, so tests and rehearsals can run on another clock. */
 export interface Clock {
   now(): number;
+  /**
+   * Real milliseconds until this clock reads `at` (timers run in real time). A clock without it is
+   * taken to run at real speed; one that stands still (a rehearsal's, a test's) is never waited on.
+   */
+  realMsUntil?(at: number): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), realMsUntil: (at) => at - Date.now() };
+
+/** Real milliseconds until `clock` reads `at` (negative when it is past). */
+export const realMsUntil = (clock: Clock, at: number): number => (clock.realMsUntil ? clock.realMsUntil(at) : at - clock.now());
 
 /**
  * A clock that runs `scale` times faster than real time from `epoch` on (virtual time equals
@@ -13,7 +21,8 @@ export const systemClock: Clock = { now: () => Date.now() };
  * day against a test workspace in minutes; never set it in production.
  */
 export function acceleratedClock(scale: number, epoch: number): Clock {
-  return { now: () => epoch + (Date.now() - epoch) * scale };
+  const now = (): number => epoch + (Date.now() - epoch) * scale;
+  return { now, realMsUntil: (at) => (at - now()) / scale };
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { ApiTokens } from './apiTokens.js';
 import { PipelineApi } from './pipelineApi.js';
 import { GateVoting } from './gateVoting.js';
+import { GateWakes } from './gateWakes.js';
 import { GitHubProtections } from './githubProtections.js';
 import { ItemWork } from './itemWork.js';
 import { RoleAssignment } from './roleAssignment.js';
@@ -41,6 +42,8 @@ export interface Services {
   starting: StartRun;
   items: ItemWork;
   gates: GateVoting;
+  /** Gate long polls woken by a change committed on any replica (PostgreSQL LISTEN/NOTIFY). */
+  gateWakes: GateWakes;
   roles: RoleAssignment;
   ending: RunEnding;
   t0: T0Moves;
@@ -88,6 +91,7 @@ export function createServices(input: ServiceInputs): Services {
     starting,
     items,
     gates: new GateVoting(deps),
+    gateWakes: new GateWakes(input.db),
     roles: new RoleAssignment(deps),
     ending: new RunEnding(deps),
     t0: new T0Moves(deps),

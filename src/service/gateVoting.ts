@@ -4,6 +4,7 @@ import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, undecidedGa
 import type { GateVote, Vote } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { insertGateVote } from '../store/gateVotes.js';
+import { signalRunChanged } from '../store/runChangeSignals.js';
 import { saveItemState } from '../store/itemStates.js';
 import { bumpRunMessages } from '../store/runMessages.js';
 import { activeRunFor, refuse, requireAllowed } from './runGuard.js';
@@ -54,6 +55,8 @@ export class GateVoting {
         await saveItemState(db, run.id, { ...snapshot.items[item.id]!, done: true, by: input.userId, at: now }, now);
       }
       await bumpRunMessages(db, run.id, 'all');
+      // Delivered on commit: a gate wait held by another replica looks again (service/gateWakes.ts).
+      await signalRunChanged(db, run.id);
     });
     if (after === 'passed') {
       const windows = await timeline.windows(run);
@@ -113,6 +116,7 @@ export class GateVoting {
         detail: { reason, text: gate.item.text },
       });
       await bumpRunMessages(db, run.id, 'all');
+      await signalRunChanged(db, run.id);
     });
     events.messagesChanged(run.id);
     await events.stateChanged(run.id);

@@ -10,6 +10,7 @@ import { hasAuditEntry } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import {
   claimDueReminders,
+  nextClaimableAt,
   markReminderSent,
   markReminderSkipped,
   releaseReminder,
@@ -20,7 +21,7 @@ import {
 } from '../store/reminders.js';
 import { findRun } from '../store/runs.js';
 import { adoptNudgeMessage } from './nudgeMessages.js';
-import type { Clock } from './clock.js';
+import { realMsUntil, type Clock } from './clock.js';
 import type { TimelineWindows } from './timelineWindows.js';
 
 /** The section reminders a rollback stops and a T-0 move plans again. */
@@ -76,6 +77,20 @@ export class ReminderDelivery {
   /** Claims due rows; each is then prepared, sent, and completed by the poller. */
   async claimDue(limit = 20): Promise<ReminderRow[]> {
     return await claimDueReminders(this.db, this.clock.now(), limit);
+  }
+
+  /**
+   * Real milliseconds until this replica can next claim something: a pending row falls due (on the
+   * bot's clock, which may run faster than real time) or another replica's lease on a claimed row
+   * runs out (wall clock). Null when nothing is pending or claimed elsewhere.
+   */
+  async msUntilClaimable(): Promise<number | null> {
+    const next = await nextClaimableAt(this.db);
+    const waits = [
+      ...(next.dueAt === null ? [] : [realMsUntil(this.clock, next.dueAt)]),
+      ...(next.leaseUntil === null ? [] : [next.leaseUntil - Date.now()]),
+    ];
+    return waits.length === 0 ? null : Math.min(...waits);
   }
 
   /** Extends this replica's lease on claimed rows it is still sending; returns how many it still holds. */

@@ -6,6 +6,7 @@ import { isSettled } from '../domain/snapshotItems.js';
 import { appendAudit } from '../store/audit.js';
 import { saveItemState } from '../store/itemStates.js';
 import { bumpRunMessages, insertRunMessages } from '../store/runMessages.js';
+import { signalRunChanged } from '../store/runChangeSignals.js';
 import { endRun, startRollback } from '../store/runs.js';
 import { plainWords } from '../domain/parse/plainWords.js';
 import { activeRunFor, refuse, requireAllowed } from './runGuard.js';
@@ -138,6 +139,8 @@ export class RunEnding {
         detail: { reason },
       });
       await bumpRunMessages(db, run.id, 'all-and-nudges');
+      // A gate wait on another replica answers `ended` (service/gateWakes.ts).
+      await signalRunChanged(db, run.id);
     });
     await timeline.onRunEnded(run.id);
     await timeline.notice(run.id, 'ended', { kind: 'run_ended', runId: run.id, title: run.checklist.title, status, by: userId, reason });

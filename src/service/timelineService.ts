@@ -49,6 +49,10 @@ export class TimelineService {
   async claimDue(limit = 20): Promise<ReminderRow[]> {
     return await this.delivery.claimDue(limit);
   }
+  /** Real ms until the poller can next claim a row (a due time or another replica's lease ending). */
+  async msUntilClaimable(): Promise<number | null> {
+    return await this.delivery.msUntilClaimable();
+  }
   /** Keeps the poller's claims while it posts them (jobs/leaseRenewer.ts). */
   async renewClaims(ids: number[]): Promise<number> {
     return await this.delivery.renewClaims(ids);

@@ -135,6 +135,22 @@ export async function claimDueReminders(db: Db, now: number, limit = 50, lease: 
 }
 
 /**
+ * When the poller can next take work (the poller sets one timer for it, jobs/reminderPoller.ts):
+ * the earliest pending reminder's due time (the bot's clock), and the earliest lease another
+ * replica holds on a claimed row (wall clock, store/leases.ts), which is when a dead replica's
+ * rows become takeable. Rows of suspended runs are left out, as the claim leaves them.
+ */
+export async function nextClaimableAt(db: Db, by: string = leaseOf().by): Promise<{ dueAt: number | null; leaseUntil: number | null }> {
+  const row = (await prepared(
+    db,
+    `SELECT (SELECT MIN(due_at) FROM reminders WHERE status = 'pending' AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)) AS due_at,
+            (SELECT MIN(lease_until) FROM reminders WHERE status = 'claimed' AND COALESCE(leased_by, '') <> @by) AS lease_until`,
+  ).get({ by })) as { due_at: number | string | null; lease_until: number | string | null } | undefined;
+  const num = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+  return { dueAt: num(row?.due_at), leaseUntil: num(row?.lease_until) };
+}
+
+/**
  * At start: takes over the rows a process that died left claimed, so the restart can find out
  * whether they were sent. On PostgreSQL only rows whose lease ran out: a live replica may be
  * posting the others right now. On SQLite every claimed row: one process owns the database file,

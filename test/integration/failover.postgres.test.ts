@@ -4,7 +4,7 @@
  * killed -9 while it posts a reminder, started again, and then the other is killed -9 while it
  * updates a checklist message. What must hold, read from the fakes' records and the database:
  * every acknowledged click is kept, every reminder is posted exactly once and within one poll
- * interval plus the lease of its due time, every page is triggered once, and every message ends
+ * interval plus the lease of its due time (plus one post pace), every page is triggered once, and every message ends
  * showing the final state. The test prints the figures (lateness of each reminder, duplicates,
  * pages, who held what when it was killed).
  *
@@ -218,7 +218,11 @@ describe('two replicas on one PostgreSQL, each killed -9 in turn during a timed 
       }
       expect(new Set(keysInSlack)).toEqual(new Set(rows.filter((r) => r.status === 'sent').map((r) => r.key)));
       const figures: ReminderFigure[] = reminderFigures(rows, posts, clock);
-      const boundMs = 2 * POLL_MS + LEASE_MS + DEFAULT_POST_INTERVAL_MS;
+      // The issue's bound, one poll interval plus the lease: the poller wakes at a due time and when a
+      // dead replica's lease ends, not at its next beat. The pace allows for Slack's one post a
+      // second per channel when several reminders fall due together (the taken-over rows meet the
+      // survivor's own posts of that moment).
+      const boundMs = POLL_MS + LEASE_MS + DEFAULT_POST_INTERVAL_MS;
       for (const figure of figures) expect(figure.lateRealMs, `${figure.key} late`).toBeLessThanOrEqual(boundMs);
       // The rows the first victim held were taken over and posted (they were still true then).
       for (const key of heldKeys) expect(rows.find((r) => r.key === key)?.status, key).toBe('sent');

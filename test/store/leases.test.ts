@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LEASE_MS, leaseOf } from '../../src/store/leases.js';
 import { claimDueOutbox, enqueuePage, listOutbox, markRetry, markSent, releaseStaleSending, type NewPage } from '../../src/store/outbox.js';
-import { claimDueReminders, listReminders, renewReminderLeases, takeOverInterruptedReminders, upsertReminders } from '../../src/store/reminders.js';
+import {
+  claimDueReminders,
+  listReminders,
+  nextClaimableAt,
+  renewReminderLeases,
+  takeOverInterruptedReminders,
+  upsertReminders,
+} from '../../src/store/reminders.js';
 import { claimRunMessage, insertRunMessages, listUnsyncedMessages, releaseRunMessage } from '../../src/store/runMessages.js';
 import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { REPLICA_ENGINES, type Replicas } from '../support/storeEngines.js';
@@ -71,6 +78,20 @@ describe.each(REPLICA_ENGINES)('leases between two replicas on %s', (engine, ope
     expect(await renewReminderLeases(r.b, [claimed!.id], byB(renewedAt))).toBe(0);
     expect(await claimDueReminders(r.b, T0, 50, byB(AT + LEASE_MS + 1))).toEqual([]);
     expect((await claimDueReminders(r.b, T0, 50, byB(renewedAt + LEASE_MS + 1))).map((row) => row.key)).toEqual(['r1']);
+  });
+
+  it('tells a replica when it can next take a reminder: the earliest due time, or the earliest lease another replica holds', async () => {
+    expect(await nextClaimableAt(r.b, 'replica-b')).toEqual({ dueAt: null, leaseUntil: null });
+    await upsertReminders(r.a, runId, [
+      { key: 'now', kind: 'opens_soon', dueAt: T0, sectionId: 's1' },
+      { key: 'later', kind: 'opened', dueAt: T0 + 60_000, sectionId: 's1' },
+    ]);
+    expect(await nextClaimableAt(r.b, 'replica-b')).toEqual({ dueAt: T0, leaseUntil: null });
+    await claimDueReminders(r.a, T0, 50, byA());
+    // B can take A's row when A's lease ends (A dead), and the later one when it falls due.
+    expect(await nextClaimableAt(r.b, 'replica-b')).toEqual({ dueAt: T0 + 60_000, leaseUntil: AT + LEASE_MS });
+    // A does not wait on its own lease: it renews it while it works.
+    expect(await nextClaimableAt(r.a, 'replica-a')).toEqual({ dueAt: T0 + 60_000, leaseUntil: null });
   });
 
   it('sends a page once: one replica claims its trigger, and one whose lease was taken over cannot record an answer', async () => {

@@ -7,7 +7,7 @@
  * another store file fills a template too, and
  * the statements leasedOutbox.ts builds per table are collected by calling it (see there), once
  * per engine's `skipLocked`. db.ts, dbInterface.ts, sqliteDb.ts and the postgres*.ts adapter files hold engine-specific plumbing
- * and are left out.
+ * and are left out, as is runChangeSignals.ts (PostgreSQL's NOTIFY, which SQLite never runs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ const ENGINE_PLUMBING = new Set([
   'postgresDb.ts',
   'postgresParameters.ts',
   'postgresPool.ts',
+  'runChangeSignals.ts',
 ]);
 
 export function collectStoreStatements(storeDir: string): CollectedStatements {

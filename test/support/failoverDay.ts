@@ -124,7 +124,7 @@ export interface FailoverFigures {
 export function printFigures(f: FailoverFigures): void {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines = [
-    `failover: x${f.scale} clock, lateness bound ${seconds(f.boundMs)} (two polls, the lease, one post pace)`,
+    `failover: x${f.scale} clock, lateness bound ${seconds(f.boundMs)} (one poll, the lease, one post pace)`,
     ...f.figures.map(
       (r) => `  ${r.key.padEnd(48)} ${r.kind.padEnd(11)} late ${seconds(r.lateRealMs).padStart(8)} (${r.lateDayMinutes.toFixed(1)} min of the day)`,
     ),

@@ -77,6 +77,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     ...(options.githubIntervalMs !== undefined ? { githubIntervalMs: options.githubIntervalMs } : {}),
     ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
     ...(options.lateLandingMs !== undefined ? { lateLandingMs: options.lateLandingMs } : {}),
+    ...(options.gateRecheckMs !== undefined ? { gateRecheckMs: options.gateRecheckMs } : {}),
   });
   const port = (await bot.start())!;
   const slack = createSlackClient({

@@ -1,0 +1,72 @@
+/**
+ * The reminder poller's wake timer (src/jobs/reminderPoller.ts): after a pass it looks again at the
+ * moment the timeline says a row becomes claimable, not at its next once-a-second beat. Fake timers
+ * start each test a tenth of a second past a whole second, so no beat falls inside the 50 ms the
+ * tests move time on: a second pass there can only be the wake timer's.
+ */
+import type { Logger } from '@slack/bolt';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReminderPoller } from '../../src/jobs/reminderPoller.js';
+import type { TimelineService } from '../../src/service/timelineService.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
+
+/** A timeline with nothing to claim, whose next claimable row is `ms` away (null: none). */
+function timelineClaimableIn(ms: number | null) {
+  const claimDue = vi.fn(async () => []);
+  const timeline = { claimDue, msUntilClaimable: async () => ms, renewClaims: async () => 0 } as unknown as TimelineService;
+  return { timeline, claimDue };
+}
+
+describe('the reminder poller between beats', () => {
+  const pollers: ReminderPoller[] = [];
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2026-03-10T09:00:00.100Z') });
+  });
+  afterEach(async () => {
+    for (const poller of pollers.splice(0)) await poller.stop();
+    vi.useRealTimers();
+  });
+  const poller = (timeline: TimelineService, start = true) => {
+    const made = new ReminderPoller(
+      timeline,
+      async () => ({ ok: true, ts: '1', text: '' }),
+      quiet,
+      () => Date.now(),
+    );
+    pollers.push(made);
+    if (start) made.start();
+    return made;
+  };
+
+  it('passes again when the next row becomes claimable, before its next beat', async () => {
+    const { timeline, claimDue } = timelineClaimableIn(40);
+    await poller(timeline).tick();
+    expect(claimDue).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(claimDue).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(claimDue).toHaveBeenCalledTimes(2);
+  });
+
+  it('sets no timer when nothing is pending or claimed elsewhere', async () => {
+    const { timeline, claimDue } = timelineClaimableIn(null);
+    await poller(timeline).tick();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(claimDue).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a row that is claimable yet was not taken to the beat, instead of spinning on it', async () => {
+    const { timeline, claimDue } = timelineClaimableIn(-5);
+    await poller(timeline).tick();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(claimDue).toHaveBeenCalledTimes(1);
+  });
+
+  it('sets no timer before it is started: a rehearsal drives its passes itself', async () => {
+    const { timeline, claimDue } = timelineClaimableIn(40);
+    await poller(timeline, false).tick();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(claimDue).toHaveBeenCalledTimes(1);
+  });
+});
