@@ -194,7 +194,12 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
       paging: pages.isEnabled ? 'on' : 'off',
       messages: sync?.stats,
       replica: runMessages.replica,
-      leases: { reminders: poller?.leasesHeld ?? 0, pages: pager?.leasesHeld() ?? 0, messages: sync?.leases.held ?? 0 },
+      leases: {
+        reminders: poller?.leasesHeld ?? 0,
+        pages: pager?.leasesHeld() ?? 0,
+        messages: sync?.leases.held ?? 0,
+        reports: reporting?.reportJob.leasesHeld ?? 0,
+      },
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;
