@@ -132,7 +132,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     history: (name) => services.reports.sectionHistory(name),
   });
   // One pace per channel for every post the bot makes there: Slack counts them together.
-  const postPacer = new ChannelPostPacer(options.postPace);
+  const postPacer = new ChannelPostPacer({ ...options.postPace, shared: services.channelPace });
   sync = new MessageSync({
     messages: runMessages,
     render,
@@ -194,12 +194,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
       paging: pages.isEnabled ? 'on' : 'off',
       messages: sync?.stats,
       replica: runMessages.replica,
-      leases: {
-        reminders: poller?.leasesHeld ?? 0,
-        pages: pager?.leasesHeld() ?? 0,
-        messages: sync?.leases.held ?? 0,
-        reports: reporting?.reportJob.leasesHeld ?? 0,
-      },
+      leases: { reminders: poller?.leasesHeld ?? 0, pages: pager?.leasesHeld() ?? 0, messages: sync?.leases.held ?? 0 },
     }),
   });
   let closePort: () => Promise<void> = async () => undefined;

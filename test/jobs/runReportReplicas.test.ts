@@ -53,7 +53,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
   /** The run's summaries in the channel, told apart by the metadata every summary carries. */
   const summariesOf = (runId: number) =>
     fake.messages(CHANNEL).filter((m) => m.metadata?.event_type === RUN_REPORT_METADATA_TYPE && m.metadata.event_payload['run_id'] === runId);
-  const sharesOf = (runId: number) => fake.files.shares.filter((s) => s.files.some((f) => f.title.startsWith(`Run #${runId} `)));
+  const sharesOf = (runId: number) => fake.files.shares.filter((s) => s.files.some((f) => f.title?.startsWith(`Run #${runId} `)));
 
   beforeAll(async () => {
     fake = await startFakeSlack();
