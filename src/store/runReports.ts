@@ -42,8 +42,8 @@ export async function enqueueRunReport(db: Db, runId: number, now: number): Prom
   );
 }
 
-/** Pending, due, and not held by a live lease (migrations/020_run_report_leases.sql). */
-const CLAIMABLE = `status = 'pending' AND next_attempt_at <= @now AND ${LEASE_EXPIRED}`;
+/** Pending, due, and not held by a live lease (migrations/020_run_report_leases.sql; the lease test is leases.ts LEASE_EXPIRED). */
+const CLAIMABLE = `status = 'pending' AND next_attempt_at <= @now AND COALESCE(lease_until, 0) < @leaseNow`;
 
 /**
  * Claims up to `limit` due reports for `lease.by`: pending ones due by `now` (the bot's clock) that
