@@ -130,9 +130,8 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     link: messageLink,
     history: (name) => services.reports.sectionHistory(name),
   });
-  // One pace per channel for every post the bot makes there: Slack counts them together.
-  const postPacer = new ChannelPostPacer(options.postPace);
-  // Run messages and reminders: the channel's background client; tests shorten how late an unanswered post may land.
+  // One pace per channel, shared by the replicas (Slack counts every post there together); tests shorten lateLandingMs.
+  const postPacer = new ChannelPostPacer({ ...options.postPace, shared: services.channelPace });
   const slackCalls = { clientFor: (channelId: string) => slackAuth.clientFor(channelId), lateLandingMs: options.lateLandingMs };
   sync = new MessageSync({
     messages: runMessages,

@@ -11,7 +11,6 @@ import { isTokenRefusal } from '../slack/tokenRefusals.js';
 
 export const MESSAGE_METADATA_TYPE = 'deployday_message';
 const lateLandingOf = (opts: MessageSyncOptions): number => opts.lateLandingMs ?? LATE_LANDING_MS;
-
 export interface MessageSyncOptions {
   /** While true no tick claims work: this replica's database does not answer (src/jobs/databaseProbe.ts). */
   paused?: (() => boolean) | undefined;
@@ -51,7 +50,6 @@ export class MessageSync {
   private readonly notBefore = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly tokenRefusedRuns = new Set<number>(); // whose token refusal was logged already (logRefusal)
-  private readonly channelPausedUntil = new Map<string, number>();
   /**
    * Calls with no answer (timeout, dropped connection) may be carried out by Slack, late. Such a post is recorded (a crash
    * does not forget it) and looked for in the channel before it is posted again (else it appears twice); such an update may
@@ -137,7 +135,7 @@ export class MessageSync {
         // Another replica is syncing it: it reads the version again after its call.
         if (this.leases.leaveToHolder(message, now)) continue;
         const paced = message.ts === null ? this.postPacer.readyAt(message.channelId, now) : 0;
-        const ready = Math.max(this.notBefore.get(id) ?? 0, this.channelPausedUntil.get(message.channelId) ?? 0, paced);
+        const ready = Math.max(this.notBefore.get(id) ?? 0, this.postPacer.pausedUntil(message.channelId), paced);
         if (ready > now) {
           nextWake = Math.min(nextWake, ready);
           continue;
@@ -197,11 +195,13 @@ export class MessageSync {
         }
         // Absent, or history unreadable (a missing scope): post again; a rare duplicate beats a missing checklist.
       }
+      // A post takes its slot in the channel's pace (shared with the other replicas), or waits for it.
+      const slot = message.ts === null ? await this.postPacer.take(message.channelId, Date.now()) : 0;
+      if (slot > 0) return void this.notBefore.set(id, slot);
       const rendered = await this.opts.render(message.runId, message.key);
       if (message.ts === null) {
         // Recorded before the call: a kill during it leaves the doubt behind for the restart.
         await messages.postInDoubtUntil(message.runId, message.key, Date.now() + BACKGROUND_TIMEOUT_MS + lateLandingOf(this.opts));
-        this.postPacer.spend(message.channelId, Date.now());
         const result = await client.chat.postMessage({
           channel: message.channelId,
           text: rendered.text,
@@ -231,7 +231,7 @@ export class MessageSync {
       this.failures.set(id, attempts);
       if (failure.kind === 'rate_limited') {
         this.stats.rateLimited += 1;
-        this.channelPausedUntil.set(message.channelId, Date.now() + failure.retryAfterMs);
+        await this.postPacer.rateLimited(message.channelId, Date.now() + failure.retryAfterMs);
         this.opts.logger.warn(`Slack rate-limited channel ${message.channelId}; pausing its updates for ${failure.retryAfterMs} ms`);
       } else if (failure.kind === 'transient') {
         this.stats.errors += 1;

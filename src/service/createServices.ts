@@ -1,5 +1,6 @@
 import { createForecastChecks, type ForecastChecks } from './forecastChecks.js';
 import { createReportQueue, type ReportQueue } from './reportQueue.js';
+import { type ChannelPace, createChannelPace } from './channelPace.js';
 import { ReportService } from './reportService.js';
 import type { Db } from '../store/db.js';
 import type { ChecklistCatalog } from './checklistCatalog.js';
@@ -50,6 +51,8 @@ export interface Services {
   /** Planned against actual: the forecast, the run report and past runs of a checklist. */
   reports: ReportService;
   reportQueue: ReportQueue;
+  /** Each channel's post pace and 429 pause, shared between replicas (slack/channelPostPacer.ts). */
+  channelPace: ChannelPace;
   forecastChecks: ForecastChecks;
   /** Pipeline API tokens (`/deploy token`) and the API's use cases (issue 12). */
   tokens: ApiTokens;
@@ -97,6 +100,7 @@ export function createServices(input: ServiceInputs): Services {
     t0: new T0Moves(deps),
     reports: new ReportService(input.db, queries, timeline, input.clock),
     reportQueue: createReportQueue(input.db),
+    channelPace: createChannelPace(input.db),
     forecastChecks: createForecastChecks(input.db),
     tokens: new ApiTokens(deps),
     pipeline: new PipelineApi(deps, items, starting),

@@ -8,6 +8,7 @@ import { registerFormSubmission } from './formSubmission.js';
 import { errorText } from './replyWithError.js';
 import { actorOf, teamOf } from './clickActor.js';
 import { replyToClicker } from './clickerReply.js';
+import { retryInBackground } from './retryInBackground.js';
 import { diffCheckboxes } from './checkboxDiff.js';
 import { noGoModal, parseNoGoSubmission } from './views/noGoModal.js';
 import { confirmGoMessage } from './views/gateConfirm.js';
@@ -77,11 +78,11 @@ export function registerActionHandlers(app: App, deps: ActionDeps): void {
         ask = result ? result.ask : undefined;
       } catch (error) {
         reply = errorText(error, logger, name);
-        try {
-          await options.rerenderOnRefusal?.(body as Payload, (action ?? {}) as Record<string, unknown>);
-        } catch {
-          // The refusal is what matters; a failed re-render is retried by the next change.
-        }
+        const rerender = options.rerenderOnRefusal?.bind(null, body as Payload, (action ?? {}) as Record<string, unknown>);
+        // Not queued (the database did not answer): tried again until it does, so the box Slack shows ticked is put back.
+        await rerender?.().catch(() =>
+          retryInBackground(rerender, { onGiveUp: (e) => logger.warn(`${name}: a refused click's message was not rendered again: ${String(e)}`) }),
+        );
       }
       await ack();
       if (reply) await replyToClicker(respond, { text: reply }, logger);

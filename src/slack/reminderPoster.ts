@@ -133,10 +133,10 @@ export function createReminderPoster(deps: {
       // Not there, or history is unreadable (a missing scope): post again; a rare duplicate beats a lost reminder.
       unanswered.delete(key);
     }
-    const readyAt = deps.pacer?.readyAt(outgoing.channelId, Date.now()) ?? 0;
-    if (readyAt > Date.now()) return { ok: false, retryInMs: readyAt - Date.now(), error: 'pacing posts to this channel' };
+    // Takes the post's slot in the channel's pace (shared with the other replicas), or waits for it.
+    const readyAt = (await deps.pacer?.take(outgoing.channelId, Date.now())) ?? 0;
+    if (readyAt > 0) return { ok: false, retryInMs: Math.max(1, readyAt - Date.now()), error: 'pacing posts to this channel' };
     const { text, blocks } = await renderOutgoing(outgoing, link);
-    deps.pacer?.spend(outgoing.channelId, Date.now());
     try {
       const result = await client.chat.postMessage({
         channel: outgoing.channelId,
@@ -157,7 +157,11 @@ export function createReminderPoster(deps: {
           error: `no answer from Slack (${failure.kind === 'transient' ? failure.detail : failure.kind}); will check before posting again`,
         };
       }
-      if (failure.kind === 'rate_limited') return { ok: false, retryInMs: failure.retryAfterMs, error: 'rate limited' };
+      if (failure.kind === 'rate_limited') {
+        // Every post to the channel waits, on every replica, not only this reminder.
+        await deps.pacer?.rateLimited(outgoing.channelId, Date.now() + failure.retryAfterMs);
+        return { ok: false, retryInMs: failure.retryAfterMs, error: 'rate limited' };
+      }
       if (failure.kind === 'transient') return { ok: false, retryInMs: 5_000, error: failure.detail };
       if (!isTokenRefusal(failure.error)) deps.logger.error(`Slack refused reminder ${outgoing.row.key}: ${failure.error} ${failure.detail}`);
       else if (!tokenRefusedChannels.has(outgoing.channelId)) {

@@ -35,4 +35,14 @@ describe('ChannelPostPacer', () => {
     pacer.spend('C1', 60_000);
     expect(pacer.readyAt('C1', 60_000)).toBe(61_000);
   });
+
+  it('takes a post only when the channel may have one, and holds the channel through a 429 pause', async () => {
+    const pacer = new ChannelPostPacer({ burst: 1, intervalMs: 1_000 });
+    expect(await pacer.take('C1', 0)).toBe(0);
+    expect(await pacer.take('C1', 500), 'refused: nothing taken').toBe(1_000);
+    expect(await pacer.take('C1', 1_000)).toBe(0);
+    await pacer.rateLimited('C1', 5_000);
+    expect(await pacer.take('C1', 2_000)).toBe(5_000);
+    expect(await pacer.take('C1', 5_000)).toBe(0);
+  });
 });
