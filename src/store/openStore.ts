@@ -12,7 +12,7 @@ export interface DatabaseLocation {
  * Opens the bot's database and applies the migrations it has not seen: `migrationsDir` for SQLite,
  * its `postgres` folder (the same migrations, numbered alike, in PostgreSQL's dialect) for PostgreSQL.
  * The PostgreSQL adapter and `pg` are imported only when DATABASE_URL is set: a bot on SQLite never
- * loads them (about 0.5 MiB of RSS and 25 modules; docs/performance.md, "Memory").
+ * loads them (0.4–0.5 MiB of RSS and 32 CommonJS modules; docs/performance.md, "Memory").
  */
 export async function openStore(location: DatabaseLocation, migrationsDir: string, postgres: PostgresOptions = {}): Promise<Db> {
   if (location.databaseUrl) {
