@@ -87,13 +87,12 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   };
 
   // The loops below are made after the services, so the services only announce changes through these hooks.
-  let sync: MessageSync | null = null;
-  let poller: ReminderPoller | null = null;
-  let pager: Paging | null = null;
-  let reporting: Reporting | null = null;
-  let eventsOut: EventsOutWorker | null = null;
+  let [sync, poller, pager]: [MessageSync | null, ReminderPoller | null, Paging | null] = [null, null, null];
+  let [reporting, eventsOut]: [Reporting | null, EventsOutWorker | null] = [null, null];
   const evaluateRulesAfterAck = afterAck(async (runId) => await pager?.evaluate(runId), logger, 'paging rules');
   const gateWaiters = new GateWaiters(options.gateRecheckMs);
+  // Called inside the click's unit; the waiters read on other connections, so only once it committed.
+  const wakeGateWaiters = (runId: number) => void db.settled().then(() => gateWaiters.notify(runId));
   const services = createServices({
     db,
     catalog,
@@ -104,13 +103,13 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     events: {
       messagesChanged: () => sync?.notify(),
       runEnded: async (runId) => {
-        gateWaiters.notify(runId);
+        wakeGateWaiters(runId);
         gh.worker?.poke();
         await reporting?.runEnded(runId);
       },
       // Only the click's own write belongs before its ack: the paging rules run after it (afterAck).
       stateChanged: (runId) => {
-        gateWaiters.notify(runId);
+        wakeGateWaiters(runId);
         eventsOut?.poke();
         gh.worker?.poke();
         evaluateRulesAfterAck(runId);

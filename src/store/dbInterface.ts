@@ -44,6 +44,12 @@ export interface Db {
    * connections and replicas), else `""` (SQLite's single writer takes the units one at a time).
    */
   readonly rowLock: string;
+  /**
+   * Settles once every unit queued so far has ended (committed or failed). Code that wakes readers
+   * of a unit's writes from inside the unit waits for it: on PostgreSQL another connection reads
+   * the committed state only.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 

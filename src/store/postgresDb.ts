@@ -102,6 +102,10 @@ export class PostgresDb implements Db {
     return this.batcher.enqueue(fn, 'batch');
   }
 
+  settled(): Promise<void> {
+    return this.batcher.drained();
+  }
+
   async close(): Promise<void> {
     await this.batcher.drained();
     await this.pool.end();

@@ -96,6 +96,10 @@ export class SqliteDb implements Db {
     return this.batcher.enqueue(fn, 'batch');
   }
 
+  settled(): Promise<void> {
+    return this.batcher.drained();
+  }
+
   async close(): Promise<void> {
     await this.batcher.drained();
     this.raw.close();
