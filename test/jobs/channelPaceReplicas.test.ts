@@ -1,4 +1,3 @@
-import type { Logger } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageSync } from '../../src/jobs/messageSync.js';
 import { createChannelPace } from '../../src/service/channelPace.js';
@@ -12,16 +11,7 @@ import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { REPLICA_ENGINES, type Replicas } from '../support/storeEngines.js';
 import { waitFor } from '../support/waitFor.js';
 import { addRun } from '../store/storeFixtures.js';
-
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as never,
-  setName: () => undefined,
-};
+import { quietLogger } from '../support/quietLogger.js';
 
 /** One post every 300 ms per channel, no burst: over the fake's 4 a second only if two replicas each keep it. */
 const PACE = { burst: 1, intervalMs: 300 };
@@ -37,8 +27,8 @@ describe.each(REPLICA_ENGINES)('the post pace of a channel on two replicas of on
     const sync = new MessageSync({
       messages: createRunMessages(db, id),
       render: async (runId, key) => ({ text: `${runId} ${key}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${runId} ${key}` } }] }),
-      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet),
-      logger: quiet,
+      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger),
+      logger: quietLogger,
       minIntervalMs: 10,
       debounceMs: 10,
       scanIntervalMs: 50,

@@ -1,4 +1,3 @@
-import type { Logger } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageSync } from '../../src/jobs/messageSync.js';
 import { createRunMessages } from '../../src/service/runMessages.js';
@@ -11,19 +10,10 @@ import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { REPLICA_ENGINES } from '../support/storeEngines.js';
 import { waitFor } from '../support/waitFor.js';
 import { addRun } from '../store/storeFixtures.js';
+import { quietLogger } from '../support/quietLogger.js';
 
 const CHANNEL = 'C0DEPLOY';
 const KEY = 'overview';
-
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as never,
-  setName: () => undefined,
-};
 
 describe.each(REPLICA_ENGINES)('message sync on two replicas of one %s database', (_engine, open) => {
   let fake: FakeSlack;
@@ -38,8 +28,8 @@ describe.each(REPLICA_ENGINES)('message sync on two replicas of one %s database'
     new MessageSync({
       messages: createRunMessages(db, replica),
       render: async () => ({ text: `state ${state}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `state ${state}` } }] }),
-      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet),
-      logger: quiet,
+      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger),
+      logger: quietLogger,
       minIntervalMs: 10,
       debounceMs: 10,
       scanIntervalMs: 50,

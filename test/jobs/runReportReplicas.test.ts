@@ -1,4 +1,3 @@
-import type { Logger } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_REPORT_METADATA_TYPE, RunReportJob } from '../../src/jobs/runReportJob.js';
 import { createReportQueue } from '../../src/service/reportQueue.js';
@@ -12,18 +11,9 @@ import { REPLICA_ENGINES, type Replicas } from '../support/storeEngines.js';
 import { waitFor } from '../support/waitFor.js';
 import { finishedRun } from '../report/reportFixture.js';
 import { addRun } from '../store/storeFixtures.js';
+import { quietLogger } from '../support/quietLogger.js';
 
 const CHANNEL = 'C0DEPLOY';
-
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as never,
-  setName: () => undefined,
-};
 
 describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database', (_engine, open) => {
   let fake: FakeSlack;
@@ -41,9 +31,9 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
           return { report: { ...report, runId, channelId: CHANNEL }, audit };
         },
       },
-      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet),
+      clientFor: async () => createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger),
       clock: { now: () => Date.now() },
-      logger: quiet,
+      logger: quietLogger,
       retryBaseMs: 50,
       scanIntervalMs: 100,
     });
@@ -98,7 +88,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
     });
     expect(claimed).toHaveLength(1);
     // That replica posted the summary and stopped before recording it or uploading the files.
-    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet);
+    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
     const posted = await client.chat.postMessage({
       channel: CHANNEL,
       text: `Run #${runId} report (posted by the replica that stopped)`,

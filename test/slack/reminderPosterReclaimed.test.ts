@@ -3,7 +3,6 @@
  * lease ran out (reclaimedFrom) may have been posted by that replica before it died, so the poster
  * looks for it in the channel by its metadata before posting, against the strict fake Slack.
  */
-import type { Logger } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingReminder } from '../../src/service/reminderDelivery.js';
 import type { RunMessages } from '../../src/service/runMessages.js';
@@ -11,18 +10,9 @@ import { createReminderPoster, REMINDER_METADATA_TYPE } from '../../src/slack/re
 import { createBackgroundClient } from '../../src/slack/webClients.js';
 import type { ReminderRow } from '../../src/store/reminders.js';
 import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../support/fakeSlack.js';
+import { quietLogger } from '../support/quietLogger.js';
 
 const CHANNEL = 'C0DEPLOY';
-
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => 'error' as never,
-  setName: () => undefined,
-};
 
 const row = (key: string, reclaimedFrom: string | null): ReminderRow => ({
   id: 1,
@@ -56,11 +46,11 @@ describe('posting a reminder taken over from a replica that died', () => {
   let post: ReturnType<typeof createReminderPoster>;
   beforeAll(async () => {
     fake = await startFakeSlack();
-    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet);
+    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
     post = createReminderPoster({
       clientFor: async () => client,
       messages: { awaitingPosts: async () => false } as unknown as RunMessages,
-      logger: quiet,
+      logger: quietLogger,
       messageLink: async () => null,
     });
   });
@@ -69,7 +59,7 @@ describe('posting a reminder taken over from a replica that died', () => {
   });
 
   it('finds the post the dead replica made and does not post it again', async () => {
-    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quiet);
+    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
     const earlier = await client.chat.postMessage({
       channel: CHANNEL,
       text: 'Paging is delayed',
