@@ -129,8 +129,9 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     link: messageLink,
     history: (name) => services.reports.sectionHistory(name),
   });
-  // One pace per channel, shared by the replicas (Slack counts every post there together); tests shorten lateLandingMs.
-  const postPacer = new ChannelPostPacer({ ...options.postPace, shared: services.channelPace });
+  // One pace per channel (Slack counts every post there together), shared through the database only by PostgreSQL's
+  // replicas: one SQLite process has no one to share it with, and would pay a committed write per post. Tests shorten lateLandingMs.
+  const postPacer = new ChannelPostPacer({ ...options.postPace, ...(db.engine === 'postgres' ? { shared: services.channelPace } : {}) });
   const slackCalls = { clientFor: (channelId: string) => slackAuth.clientFor(channelId), lateLandingMs: options.lateLandingMs };
   sync = new MessageSync({
     messages: runMessages,
