@@ -20,6 +20,12 @@ const WAKE_MARGIN_MS = 5;
 const MAX_WAKE_MS = 60_000;
 
 /**
+ * With no run active and no reminder pending anywhere, the poller looks this often (for a run
+ * another replica starts) instead of every second: see "The heartbeat" below.
+ */
+const IDLE_LOOK_MS = 5_000;
+
+/**
  * The poller, one per replica: every second, claim the due rows (an atomic UPDATE … RETURNING,
  * under this replica's lease, renewed while they are being sent), send each, and mark it sent. A
  * row is claimed before it is sent and marked after, so a crash in between leaves it `claimed`:
@@ -31,6 +37,13 @@ const MAX_WAKE_MS = 60_000;
  * one beat after its lease ends. So after each pass the poller sets one timer for the moment it can
  * next take something (the earliest due time, or the earliest lease another replica holds): a
  * reminder goes out at its due time, and a taken-over one a few ms after the lease ran out.
+ *
+ * The heartbeat (node-cron, every second) runs only while there is something to time: a reminder
+ * pending or claimed, or an active run whose escalation rules read the clock (afterTick). Each
+ * node-cron beat reads the time through Intl.DateTimeFormat, and its first use pages in about
+ * 8 MiB of the ICU data in the node binary, which then stay resident: an idle bot between
+ * deployments has no reason to pay that (issue 14's idle memory). Idle, a plain timer looks every
+ * IDLE_LOOK_MS for runs started elsewhere; a run started here pokes the poller at once (onQueued).
  */
 export class ReminderPoller {
   private readonly loop: TickLoop;
@@ -52,7 +65,13 @@ export class ReminderPoller {
     this.loop = createTickLoop({
       paused,
       // Every second, on node-cron: reminders are due at wall-clock moments, to the minute.
-      cron: { expression: '* * * * * *', name: 'deployday-reminders', log: (message) => this.logger.debug(`node-cron: ${message}`) },
+      cron: {
+        expression: '* * * * * *',
+        name: 'deployday-reminders',
+        log: (message) => this.logger.debug(`node-cron: ${message}`),
+        offAtStart: true,
+      },
+      intervalMs: IDLE_LOOK_MS,
       tick: () => this.pass(),
       onError: (error) => this.logger.error('reminder pass failed:', error instanceof Error ? error.message : error),
     });
@@ -77,6 +96,8 @@ export class ReminderPoller {
   start(): void {
     this.started = true;
     this.loop.start();
+    // The first pass decides whether the heartbeat is needed.
+    this.loop.poke();
   }
 
   /** Something was queued for now: don't wait for the next second. */
@@ -136,13 +157,14 @@ export class ReminderPoller {
     } catch (error) {
       this.logger.error('after-tick work failed:', error instanceof Error ? error.message : error);
     }
-    await this.setWakeTimer(claimed);
+    await this.afterPass(claimed);
   }
 
-  /** One timer for the next moment a row becomes claimable (see the class comment). */
-  private async setWakeTimer(claimedThisPass: number): Promise<void> {
+  /** The heartbeat on or off, and one timer for the next moment a row becomes claimable (see the class comment). */
+  private async afterPass(claimedThisPass: number): Promise<void> {
     if (!this.started || this.stopped) return;
     const ms = await this.timeline.msUntilClaimable();
+    this.loop.beat(ms !== null || (await this.timeline.anyActiveRun()));
     if (ms === null) return;
     // Claimable already, yet this pass took nothing: a race with another replica, or a row the
     // claim leaves alone. The heartbeat looks again rather than a timer spinning on it.

@@ -12,6 +12,8 @@ export interface TickLoop {
   poke(delayMs?: number): void;
   /** Ticks now, or after the running tick if one is; resolves when that tick is done. */
   tick(): Promise<void>;
+  /** Turns the cron heartbeat on or off (once started; a no-op without `cron`). */
+  beat(on: boolean): void;
   /** No more ticks; resolves once the running tick (if any) has finished. */
   stop(): Promise<void>;
 }
@@ -24,7 +26,13 @@ export interface TickLoopOptions {
    * loops whose work is due at wall-clock moments (reminders). node-cron's own notes (a beat skipped
    * while the event loop was busy) go to `log`, never straight to stdout.
    */
-  cron?: { expression: string; name: string; log: (message: string) => void };
+  cron?: {
+    expression: string;
+    name: string;
+    log: (message: string) => void;
+    /** The beat waits for beat(true) instead of starting with the loop. */
+    offAtStart?: boolean;
+  };
   tick: () => Promise<void> | void;
   /** A tick that throws is reported here and the loop goes on. */
   onError: (error: unknown) => void;
@@ -105,23 +113,36 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     poke.unref();
   }
 
+  let beating = false;
+  function beat(on: boolean): void {
+    if (!options.cron || !started || stopped || on === beating) return;
+    beating = on;
+    if (!on) {
+      void cronTask?.stop();
+      return;
+    }
+    if (cronTask) {
+      void cronTask.start();
+      return;
+    }
+    const { expression, name, log } = options.cron;
+    cronTask = schedule(expression, () => void (running ? undefined : tick()), {
+      noOverlap: true,
+      name,
+      logger: {
+        info: log,
+        warn: log,
+        debug: (m: unknown) => log(String(m)),
+        error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`),
+      },
+    });
+  }
+
   return {
     start() {
       if (started || stopped) return;
       started = true;
-      if (options.cron) {
-        const { expression, name, log } = options.cron;
-        cronTask = schedule(expression, () => void (running ? undefined : tick()), {
-          noOverlap: true,
-          name,
-          logger: {
-            info: log,
-            warn: log,
-            debug: (m: unknown) => log(String(m)),
-            error: (m: unknown, e?: unknown) => log(`${String(m)} ${e instanceof Error ? e.message : ''}`),
-          },
-        });
-      }
+      if (options.cron && !options.cron.offAtStart) beat(true);
       if (options.intervalMs === undefined) return;
       interval = setInterval(() => {
         if (!running) void tick();
@@ -132,6 +153,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       tickIn(delayMs);
     },
     tick,
+    beat,
     async stop() {
       stopped = true;
       if (interval) clearInterval(interval);

@@ -11,7 +11,7 @@ import { slipMinutes } from '../domain/slip.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { cancelPendingReminders, listReminders, upsertReminders, type ReminderRow } from '../store/reminders.js';
-import { findRun } from '../store/runs.js';
+import { anyActiveRun, findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { postedNudge } from './nudgeMessages.js';
 import { ReminderDelivery, SECTION_KINDS, sectionIdsOf, toNewReminder, type OutgoingReminder } from './reminderDelivery.js';
@@ -52,6 +52,10 @@ export class TimelineService {
   /** Real ms until the poller can next claim a row (a due time or another replica's lease ending). */
   async msUntilClaimable(): Promise<number | null> {
     return await this.delivery.msUntilClaimable();
+  }
+  /** Whether any run, on any replica, is active (its escalation rules read the clock). */
+  async anyActiveRun(): Promise<boolean> {
+    return await anyActiveRun(this.db);
   }
   /** Keeps the poller's claims while it posts them (jobs/leaseRenewer.ts). */
   async renewClaims(ids: number[]): Promise<number> {

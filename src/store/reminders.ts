@@ -113,6 +113,9 @@ export async function cancelPendingReminders(db: Db, runId: number, filter?: { k
   return n;
 }
 
+/** The reminder's run is not suspended (its workspace uninstalled the app). */
+const NOT_SUSPENDED = 'NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = reminders.run_id AND runs.suspended_at IS NOT NULL)';
+
 /**
  * Atomically claims the reminders due by `now` for `lease.by`, with the claimed rows whose lease
  * ran out (their replica died mid-send: `reclaimedFrom` says whose they were). One statement does
@@ -126,8 +129,9 @@ export async function claimDueReminders(db: Db, now: number, limit = 50, lease: 
          reclaimed_from = CASE WHEN status = 'claimed' THEN COALESCE(leased_by, 'a previous process') ELSE reclaimed_from END
        WHERE id IN (SELECT id FROM reminders
                     WHERE ((status = 'pending' AND due_at <= @now) OR (status = 'claimed' AND ${LEASE_EXPIRED}))
-                      -- A run whose workspace uninstalled the app waits for a reinstall.
-                      AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)
+                      -- A run whose workspace uninstalled the app waits for a reinstall. (NOT EXISTS looks
+                      -- each row's run up by key; NOT IN scanned every run ever held.)
+                      AND ${NOT_SUSPENDED}
                     ORDER BY due_at, id LIMIT @limit${db.skipLocked})
        RETURNING *`,
   ).all({ now, limit, ...leaseParams(lease) })) as Row[];
@@ -143,7 +147,7 @@ export async function claimDueReminders(db: Db, now: number, limit = 50, lease: 
 export async function nextClaimableAt(db: Db, by: string = leaseOf().by): Promise<{ dueAt: number | null; leaseUntil: number | null }> {
   const row = (await prepared(
     db,
-    `SELECT (SELECT MIN(due_at) FROM reminders WHERE status = 'pending' AND run_id NOT IN (SELECT id FROM runs WHERE suspended_at IS NOT NULL)) AS due_at,
+    `SELECT (SELECT MIN(due_at) FROM reminders WHERE status = 'pending' AND ${NOT_SUSPENDED}) AS due_at,
             (SELECT MIN(lease_until) FROM reminders WHERE status = 'claimed' AND COALESCE(leased_by, '') <> @by) AS lease_until`,
   ).get({ by })) as { due_at: number | string | null; lease_until: number | string | null } | undefined;
   const num = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));

@@ -215,3 +215,8 @@ export async function tenantOfChannel(db: Db, channelId: string): Promise<{ team
     | undefined;
   return row ? { teamId: row.team_id, enterpriseId: row.enterprise_id } : null;
 }
+
+/** Whether any run is active: the reminder poller keeps its per-second beat only while one is (runs_by_status). */
+export async function anyActiveRun(db: Db): Promise<boolean> {
+  return (await prepared(db, `SELECT id FROM runs WHERE status = 'active' LIMIT 1`).get()) !== undefined;
+}

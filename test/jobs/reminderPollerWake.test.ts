@@ -11,10 +11,15 @@ import type { TimelineService } from '../../src/service/timelineService.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
 
-/** A timeline with nothing to claim, whose next claimable row is `ms` away (null: none). */
-function timelineClaimableIn(ms: number | null) {
+/** A timeline with nothing to claim, whose next claimable row is `ms` away (null: none); `active.run` says whether a run is active. */
+function timelineClaimableIn(ms: number | null, active = { run: false }) {
   const claimDue = vi.fn(async () => []);
-  const timeline = { claimDue, msUntilClaimable: async () => ms, renewClaims: async () => 0 } as unknown as TimelineService;
+  const timeline = {
+    claimDue,
+    msUntilClaimable: async () => ms,
+    anyActiveRun: async () => active.run,
+    renewClaims: async () => 0,
+  } as unknown as TimelineService;
   return { timeline, claimDue };
 }
 
@@ -41,7 +46,8 @@ describe('the reminder poller between beats', () => {
 
   it('passes again when the next row becomes claimable, before its next beat', async () => {
     const { timeline, claimDue } = timelineClaimableIn(40);
-    await poller(timeline).tick();
+    poller(timeline);
+    await vi.advanceTimersByTimeAsync(0);
     expect(claimDue).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(30);
     expect(claimDue).toHaveBeenCalledTimes(1);
@@ -51,14 +57,14 @@ describe('the reminder poller between beats', () => {
 
   it('sets no timer when nothing is pending or claimed elsewhere', async () => {
     const { timeline, claimDue } = timelineClaimableIn(null);
-    await poller(timeline).tick();
+    poller(timeline);
     await vi.advanceTimersByTimeAsync(50);
     expect(claimDue).toHaveBeenCalledTimes(1);
   });
 
   it('leaves a row that is claimable yet was not taken to the beat, instead of spinning on it', async () => {
     const { timeline, claimDue } = timelineClaimableIn(-5);
-    await poller(timeline).tick();
+    poller(timeline);
     await vi.advanceTimersByTimeAsync(50);
     expect(claimDue).toHaveBeenCalledTimes(1);
   });
@@ -68,5 +74,27 @@ describe('the reminder poller between beats', () => {
     await poller(timeline, false).tick();
     await vi.advanceTimersByTimeAsync(50);
     expect(claimDue).toHaveBeenCalledTimes(1);
+  });
+
+  it('beats every second while a run is active, though nothing is pending', async () => {
+    const { timeline, claimDue } = timelineClaimableIn(null, { run: true });
+    poller(timeline);
+    await vi.advanceTimersByTimeAsync(3_000);
+    // The first pass at start, then one a second.
+    expect(claimDue.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps no per-second beat while idle, and looks every 5 s for runs started elsewhere', async () => {
+    const active = { run: true };
+    const { timeline, claimDue } = timelineClaimableIn(null, active);
+    poller(timeline);
+    await vi.advanceTimersByTimeAsync(1_000);
+    active.run = false; // the last run ended: the next pass stops the beat
+    await vi.advanceTimersByTimeAsync(1_000);
+    const idleFrom = claimDue.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(claimDue.mock.calls.length).toBe(idleFrom);
+    await vi.advanceTimersByTimeAsync(2_600);
+    expect(claimDue.mock.calls.length).toBe(idleFrom + 1);
   });
 });
