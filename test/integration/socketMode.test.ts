@@ -5,6 +5,7 @@
  * double-acking a click, say so in the log, and show it in /healthz.
  */
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startFakeSlack } from '../support/fakeSlack.js';
 import { FAKE_APP_TOKEN } from '../support/fakeSocketMode.js';
 import { join } from 'node:path';
@@ -38,6 +39,46 @@ describe('the fake Slack’s Socket Mode', () => {
       expect(opened.ok).toBe(true);
       expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
     } finally {
+      await fake.close();
+    }
+  });
+
+  it('spreads envelopes over every open connection in turn, as Slack does for replicas, and none on one told to disconnect', async () => {
+    const fake = await startFakeSlack();
+    const clients: WebSocket[] = [];
+    try {
+      // Three links of one app, each acking whatever it gets, as three replicas' clients would.
+      const link = async (): Promise<number> => {
+        const opened = (await fetch(`${fake.apiUrl}apps.connections.open`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${FAKE_APP_TOKEN}` },
+        }).then((r) => r.json())) as { url: string };
+        const before = fake.socket.connectionLog.at(-1)?.id ?? 0;
+        const ws = new WebSocket(opened.url);
+        clients.push(ws);
+        ws.on('message', (data) => {
+          const message = JSON.parse(String(data)) as { envelope_id?: string };
+          if (message.envelope_id) ws.send(JSON.stringify({ envelope_id: message.envelope_id }));
+        });
+        return fake.socket.waitForConnection(5000, before);
+      };
+      const ids = [await link(), await link(), await link()];
+      const sendSix = () => Promise.all(Array.from({ length: 6 }, (_, i) => fake.socket.send('slash_commands', { text: `help ${i}` })));
+      await sendSix();
+      expect(fake.socket.envelopes.map((e) => e.connection)).toEqual([...ids, ...ids]);
+      // Links told to disconnect get nothing more: a refreshing client's fresh link takes it all.
+      fake.socket.disconnect('refresh_requested');
+      const fourth = await link();
+      expect(fake.socket.liveConnectionIds()).toEqual([fourth]);
+      await sendSix();
+      expect(fake.socket.envelopes.slice(6).every((e) => e.connection === fourth)).toBe(true);
+      // A test can still reach one link on purpose (a replica's warm-up), without moving the turn.
+      await fake.socket.send('slash_commands', { text: 'help' }, { connection: fourth });
+      await expect(fake.socket.send('slash_commands', { text: 'help' }, { connection: ids[0]! })).rejects.toThrow(/not live/);
+      expect(fake.socket.acks.every((a) => a.outcome === 'ok')).toBe(true);
+      expect(fake.socket.acks).toHaveLength(13);
+    } finally {
+      for (const ws of clients) ws.terminate();
       await fake.close();
     }
   });

@@ -33,7 +33,8 @@ export async function startBotProcess(env: Record<string, string>, options: { cw
   const port = await waitFor(
     () => {
       if (child.exitCode !== null) throw new Error(`bot exited early (${child.exitCode}):\n${output}`);
-      const match = /listening on port (\d+)/.exec(output);
+      // HTTP mode: "listening on port N"; Socket Mode: "starting in Socket Mode (/api/v1 and GET /healthz on port N)".
+      const match = /(?:listening on port|GET \/healthz on port) (\d+)/.exec(output);
       return match ? Number(match[1]) : undefined;
     },
     // A hang guard: a fresh node process loading the app can take over 15 s while the suite's other files hold both cores.

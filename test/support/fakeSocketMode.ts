@@ -9,8 +9,11 @@
  * - the fake pings every few seconds, as Slack does (the client drops a silent server after 30 s);
  * - a test can send `disconnect` (refresh_requested, link_disabled) or drop connections abruptly.
  *
- * New envelopes go to the newest connection that has not been told to disconnect, so a test
- * can count that nothing is lost or acked twice while the bot moves to a fresh connection.
+ * Slack spreads an app's envelopes across its open connections (up to 10: one per replica in
+ * Socket Mode, plus the fresh one a refreshing client opens). So does the fake: new envelopes go
+ * round-robin over the open connections that have not been told to disconnect, and a test can still
+ * count that nothing is lost or acked twice while a bot moves to a fresh connection. A test that must
+ * reach one replica (a warm-up) names its connection.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -63,6 +66,8 @@ export class FakeSocketMode {
   private readonly open = new Map<number, Connection>();
   private readonly waiters = new Map<string, { resolve: (payload: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private counter = 0;
+  /** The connection the last envelope went on: the next one goes on the next live connection after it. */
+  private lastSentOn = 0;
   private readonly pinger: NodeJS.Timeout;
 
   constructor(
@@ -120,27 +125,36 @@ export class FakeSocketMode {
 
   /** Open connections that still get envelopes. */
   get liveConnections(): number {
-    return [...this.open.values()].filter((c) => !c.retiring && c.ws.readyState === WebSocket.OPEN).length;
+    return this.live().length;
+  }
+
+  /** The ids of the open connections that still get envelopes, oldest first. */
+  liveConnectionIds(): number[] {
+    return this.live().map((c) => c.id);
   }
 
   /** Resolves once a connection that gets envelopes is open (and said hello) after `afterId`. */
   async waitForConnection(timeoutMs = 15_000, afterId = 0): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const live = this.newestLive();
-      if (live && live.id > afterId) return live.id;
+      const newest = this.live().at(-1);
+      if (newest && newest.id > afterId) return newest.id;
       if (Date.now() > deadline) throw new Error('fake socket mode: no connection from the bot');
       await new Promise((r) => setTimeout(r, 10));
     }
   }
 
   /**
-   * Sends an envelope on the newest live connection and resolves with the ack's payload;
-   * rejects when no ack comes within 3 s (Slack then shows the user an error).
+   * Sends an envelope on the next live connection in turn (or on `options.connection`, which must
+   * be live) and resolves with the ack's payload; rejects when no ack comes within 3 s (Slack then
+   * shows the user an error).
    */
-  send(type: EnvelopeType, payload: Record<string, unknown>): Promise<unknown> {
-    const connection = this.newestLive();
-    if (!connection) return Promise.reject(new Error('fake socket mode: no live connection to send on'));
+  send(type: EnvelopeType, payload: Record<string, unknown>, options: { connection?: number } = {}): Promise<unknown> {
+    const connection = options.connection === undefined ? this.nextLive() : this.live().find((c) => c.id === options.connection);
+    if (!connection) {
+      const which = options.connection === undefined ? 'no live connection' : `connection ${options.connection} is not live`;
+      return Promise.reject(new Error(`fake socket mode: ${which} to send on`));
+    }
     this.counter += 1;
     const envelopeId = `${this.counter.toString(16).padStart(8, '0')}-fake-4c8a-9f1e-envelope`;
     const envelope: SentEnvelope = { envelopeId, type, payload, connection: connection.id, sentAt: Date.now(), ackedAt: null };
@@ -181,8 +195,17 @@ export class FakeSocketMode {
     this.wss.close();
   }
 
-  private newestLive(): Connection | undefined {
-    return [...this.open.values()].filter((c) => !c.retiring && c.ws.readyState === WebSocket.OPEN).at(-1);
+  /** Open and not told to disconnect, oldest first (ids only grow, and the map keeps insertion order). */
+  private live(): Connection[] {
+    return [...this.open.values()].filter((c) => !c.retiring && c.ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Round-robin: the first live connection after the one used last, else the oldest. */
+  private nextLive(): Connection | undefined {
+    const live = this.live();
+    const next = live.find((c) => c.id > this.lastSentOn) ?? live[0];
+    if (next) this.lastSentOn = next.id;
+    return next;
   }
 
   private onMessage(connection: Connection, raw: string): void {

@@ -4,6 +4,11 @@
  * PagerDuty (HTTPS, so the processes trust the test CA), one signing secret, one accelerated clock.
  * Everything a test opened is stopped after it, whatever it left running; the database is the run's
  * one embedded server's (test/support/postgresServer.ts), dropped with it.
+ *
+ * In Socket Mode (`transport: 'socket'`) each replica opens its own WebSocket to the fake with the
+ * app-level token, and the fake spreads envelopes over them as Slack does. Replicas then start one
+ * at a time, so the link that opens during a start is that replica's (`connectionOf`); a replica
+ * that later moves to a new link (a refresh) is not followed.
  */
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -13,7 +18,8 @@ import { startFakePagerDuty, type FakePagerDuty } from './fakePagerDuty.js';
 import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
 import { connectPostgres, freshPostgresDatabase } from './postgresDatabase.js';
 import { createSlackClient, type SlackClient } from './slackClient.js';
-import { REPO_ROOT, SIGNING_SECRET } from './startBot.js';
+import { socketDelivery } from './socketDelivery.js';
+import { REPO_ROOT, SIGNING_SECRET, type Transport } from './startBot.js';
 import { waitFor } from './waitFor.js';
 
 /** A well-formed Events API v2 key; the fake PagerDuty refuses any other. */
@@ -33,8 +39,12 @@ export interface ReplicaSet {
   /** Starts replica `i` (again, after a kill) and waits until it answers a command. */
   start(i: number): Promise<BotProcess>;
   kill9(i: number): Promise<void>;
-  /** Slack's side of replica `i`'s endpoint, signed with the shared secret. */
+  /** Slack's side of replica `i`: its endpoint, signed with the shared secret; in Socket Mode, its own link. */
   slack(i: number): SlackClient;
+  /** Socket Mode: Slack's side of the app, whose envelopes the fake spreads over every replica's link. */
+  spread(): SlackClient;
+  /** Socket Mode: the fake's id of the link replica `i` opened at its start. */
+  connectionOf(i: number): number;
   /** Indexes of the replicas running now. */
   alive(): number[];
   /** Which running replica holds `leasedBy` (its replica id appears in its own log), if any. */
@@ -48,6 +58,8 @@ export interface ReplicaSetOptions {
   /** Checklists folder relative to the repository. */
   checklists: string;
   env?: Record<string, string>;
+  /** Default 'http'. 'socket' sets SLACK_APP_TOKEN to the fake's app-level token. */
+  transport?: Transport;
 }
 
 /** Registers the cleanup and returns `open`, which sets up one test's fakes, database and replicas. */
@@ -73,9 +85,28 @@ export function replicaSetPerTest(): (options: ReplicaSetOptions) => Promise<Rep
       PAGERDUTY_ROUTING_KEY: REPLICA_ROUTING_KEY,
       PAGERDUTY_EVENTS_URL: pager.eventsUrl,
       NODE_EXTRA_CA_CERTS: join(REPO_ROOT, 'test', 'fixtures', 'tls', 'ca.crt'),
+      ...(options.transport === 'socket' ? { SLACK_APP_TOKEN: fake.socket.appToken } : {}),
       ...options.env,
     };
+    const socket = options.transport === 'socket';
     const replicas: Array<BotProcess | undefined> = Array.from({ length: options.count }, () => undefined);
+    const connections: Array<number | undefined> = [];
+    // Socket Mode starts wait their turn: a link is told apart from another only by when it opened.
+    let starting: Promise<unknown> = Promise.resolve();
+    const launch = async (i: number): Promise<BotProcess> => {
+      const before = fake.socket.connectionLog.at(-1)?.id ?? 0;
+      const bot = await startBotProcess(env);
+      replicas[i] = bot;
+      if (socket) connections[i] = await fake.socket.waitForConnection(45_000, before);
+      // A fresh process's first request loads code and opens its pool; on a busy machine that can
+      // exceed Slack's 3 s ack. One untimed command first, so the test's clicks meet a warm replica.
+      await waitFor(async () => (await set.slack(i).command('help')).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        message: `replica ${i} answering`,
+      });
+      return bot;
+    };
     const set: ReplicaSet = {
       fake,
       pager,
@@ -85,27 +116,37 @@ export function replicaSetPerTest(): (options: ReplicaSetOptions) => Promise<Rep
       replicas,
       async start(i) {
         if (replicas[i]) throw new Error(`replica ${i} is already running`);
-        const bot = await startBotProcess(env);
-        replicas[i] = bot;
-        // A fresh process's first request loads code and opens its pool; on a busy machine that can
-        // exceed Slack's 3 s ack. One untimed command first, so the test's clicks meet a warm replica.
-        await waitFor(async () => (await set.slack(i).command('help')).status === 200, {
-          timeoutMs: 30_000,
-          intervalMs: 200,
-          message: `replica ${i} answering`,
-        });
-        return bot;
+        if (!socket) return launch(i);
+        const turn = starting.then(() => launch(i));
+        starting = turn.catch(() => undefined);
+        return turn;
       },
       async kill9(i) {
         const bot = replicas[i];
         if (!bot) throw new Error(`replica ${i} is not running`);
         replicas[i] = undefined;
+        connections[i] = undefined;
         await bot.kill9();
       },
       slack(i) {
         const bot = replicas[i];
         if (!bot) throw new Error(`replica ${i} is not running`);
-        return createSlackClient({ baseUrl: `http://127.0.0.1:${bot.port}`, signingSecret: SIGNING_SECRET, fake });
+        return createSlackClient({
+          baseUrl: `http://127.0.0.1:${bot.port}`,
+          signingSecret: SIGNING_SECRET,
+          fake,
+          ...(socket ? { deliver: socketDelivery(fake, set.connectionOf(i)) } : {}),
+        });
+      },
+      spread() {
+        if (!socket) throw new Error('spread() is for Socket Mode replicas: over HTTP the test picks the replica');
+        // The base URL is only for sendRaw (always HTTP); commands and clicks go over the fake's links.
+        return createSlackClient({ baseUrl: fake.apiUrl, signingSecret: SIGNING_SECRET, fake, deliver: socketDelivery(fake) });
+      },
+      connectionOf(i) {
+        const id = connections[i];
+        if (!socket || id === undefined) throw new Error(`replica ${i} has no Socket Mode link`);
+        return id;
       },
       alive: () => replicas.flatMap((bot, i) => (bot ? [i] : [])),
       holderOf(leasedBy) {
@@ -116,6 +157,7 @@ export function replicaSetPerTest(): (options: ReplicaSetOptions) => Promise<Rep
         await Promise.all(
           replicas.map(async (bot, i) => {
             replicas[i] = undefined;
+            connections[i] = undefined;
             await bot?.stop();
           }),
         );
