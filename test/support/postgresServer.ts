@@ -56,11 +56,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     authMethod: 'scram-sha-256',
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    // A throwaway cluster: nothing here has to survive a power cut, so skip every fsync.
+    // A throwaway cluster: nothing here has to survive a power cut, so skip every fsync. Three
+    // workers that keep their module cache from file to file (vitest.config.ts, isolate: false) hold
+    // the idle connections of earlier files' pools for up to 10 s: the default 100 ran out.
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off'].flatMap(
-      (s) => ['-c', s],
-    ),
+    postgresFlags: [
+      'listen_addresses=127.0.0.1',
+      'unix_socket_directories=',
+      'fsync=off',
+      'synchronous_commit=off',
+      'full_page_writes=off',
+      'max_connections=300',
+    ].flatMap((s) => ['-c', s]),
     onLog: (message) => keepTail(log, message),
     onError: (error) => keepTail(log, String(error)),
   });
