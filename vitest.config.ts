@@ -25,8 +25,8 @@ export default defineConfig({
     maxWorkers: 3,
     // A worker process runs file after file with its module cache kept: the app (Bolt, the store,
     // every view) is imported once per worker instead of once per file. Measured on the whole suite:
-    // vitest's summed import time fell from 440 s to 61 s and the run's CPU time from about 18 to
-    // about 10.5 minutes. Files share nothing else: each opens its own temp dir, ports, fakes and
+    // vitest's summed import time fell from 440 s to about 60 s and its CPU time from about 17 to
+    // about 12 minutes. Files share nothing else: each opens its own temp dir, ports, fakes and
     // database and closes them after itself. A test that must see a whole process (idleBot) starts
     // the bot as one. The connections that pools keep open between files are why the test PostgreSQL
     // allows more than its default 100 (test/support/postgresServer.ts).
