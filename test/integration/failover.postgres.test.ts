@@ -18,6 +18,7 @@ import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { type ReplicaSet, replicaSetPerTest } from '../support/replicaSet.js';
 import {
   checklistTargets,
+  doneItems,
   messagesShowState,
   type ReminderFigure,
   reminderFigures,
@@ -185,9 +186,7 @@ describe('two replicas on one PostgreSQL, each killed -9 in turn during a timed 
         actor: string;
         target: string;
       }>;
-      const done = new Set(
-        ((await set.db.query('SELECT item_id FROM item_states WHERE done = 1')).rows as Array<{ item_id: string }>).map((r) => r.item_id),
-      );
+      const done = await doneItems(set.db);
       for (const click of acked) {
         expect(
           ticks.filter((t) => t.actor === click.user && t.target === click.itemId),

@@ -10,7 +10,7 @@
  * Needs `npm run build` first and NODE_EXTRA_CA_CERTS=test/fixtures/tls/ca.crt.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checklistTargets, messagesShowState, reminderPosts, virtualClock } from '../support/failoverDay.js';
+import { checklistTargets, doneItems, messagesShowState, reminderPosts, virtualClock } from '../support/failoverDay.js';
 import { assertTestCaTrusted } from '../support/fakePagerDuty.js';
 import { POSTGRES_START_TIMEOUT } from '../support/postgresDatabase.js';
 import { type ReplicaSet, replicaSetPerTest } from '../support/replicaSet.js';
@@ -83,7 +83,7 @@ describe('two Socket Mode replicas on one PostgreSQL, one killed -9 mid-day', ()
       expect(new Set(socket.envelopes.slice(warmUps).map((e) => e.connection)), 'both links carried envelopes').toEqual(new Set(links));
       await expectKept(set, ticked);
       await settled(set);
-      expect(messagesShowState(set.fake, CHANNEL, await doneItems(set))).toEqual([]);
+      expect(messagesShowState(set.fake, CHANNEL, await doneItems(set.db))).toEqual([]);
 
       // kill -9 the replica on the first link. Nothing of it is in flight: its messages are synced, no reminder is due yet.
       const victim = 0;
@@ -147,7 +147,7 @@ describe('two Socket Mode replicas on one PostgreSQL, one killed -9 mid-day', ()
       // The messages converged on the final state, whichever replica took each click.
       const unsynced = await set.db.query('SELECT message_key FROM run_messages WHERE synced_version < version');
       expect(unsynced.rows).toEqual([]);
-      const done = await doneItems(set);
+      const done = await doneItems(set.db);
       expect([...done].sort()).toEqual(
         ['Open the dashboard', 'Warm the caches', 'Check the queue', 'Flip the switch'].map((t) => targets.get(t)!.itemId).sort(),
       );
@@ -191,7 +191,7 @@ async function expectKept(set: ReplicaSet, clicks: Click[]): Promise<void> {
     action: string;
     target: string;
   }>;
-  const done = await doneItems(set);
+  const done = await doneItems(set.db);
   for (const click of clicks) {
     const action = click.checked ? 'item.tick' : 'item.untick';
     expect(
@@ -200,11 +200,6 @@ async function expectKept(set: ReplicaSet, clicks: Click[]): Promise<void> {
     ).toHaveLength(1);
     expect(done.has(click.itemId), `${click.title} shown ${click.checked ? 'done' : 'open'}`).toBe(click.checked);
   }
-}
-
-async function doneItems(set: ReplicaSet): Promise<Set<string>> {
-  const rows = (await set.db.query('SELECT item_id FROM item_states WHERE done = 1')).rows as Array<{ item_id: string }>;
-  return new Set(rows.map((r) => r.item_id));
 }
 
 /** Waits until every message is synced and every reminder due by `horizon` (if given) is done with. */

@@ -3,6 +3,7 @@
  * where each checkbox is, when each reminder reached the channel, how late that was against its due
  * time, and whether every checklist message ends showing the items done.
  */
+import type pg from 'pg';
 import type { FakeSlack, StoredMessage } from './fakeSlack.js';
 
 /** The bots' accelerated clock (src/service/clock.ts) from the test's side, and its way back to real time. */
@@ -137,4 +138,10 @@ export function printFigures(f: FailoverFigures): void {
     ...f.pages.map((p) => `  page ${p.key}: ${p.state}, ${p.triggers} trigger(s)`),
   ];
   console.log(lines.join('\n'));
+}
+
+/** The ids of the items the database holds done, read by the test's own client. */
+export async function doneItems(db: pg.Client): Promise<Set<string>> {
+  const rows = (await db.query('SELECT item_id FROM item_states WHERE done = 1')).rows as Array<{ item_id: string }>;
+  return new Set(rows.map((r) => r.item_id));
 }
