@@ -19,7 +19,10 @@ export interface TickLoop {
 }
 
 export interface TickLoopOptions {
-  /** Heartbeat; a heartbeat that finds a tick running is skipped, not queued. Omit for poke-only loops. */
+  /**
+   * Heartbeat; a heartbeat that finds a tick running is skipped, not queued. Omit for poke-only loops.
+   * With `cron` too, it beats only while the cron beat is off (beat(false), or offAtStart until beat(true)).
+   */
   intervalMs?: number;
   /**
    * Heartbeat as a cron schedule (node-cron, with seconds: `* * * * * *` is every second), for
@@ -145,7 +148,8 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       if (options.cron && !options.cron.offAtStart) beat(true);
       if (options.intervalMs === undefined) return;
       interval = setInterval(() => {
-        if (!running) void tick();
+        // Beside a cron beat the interval is the slower fallback for while the beat is off.
+        if (!running && !beating) void tick();
       }, options.intervalMs);
       interval.unref();
     },
