@@ -1,4 +1,4 @@
-import { schedule, type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 
 /**
  * The one scheduling shape every background job here shares: run `tick` on an interval and
@@ -117,6 +117,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   }
 
   let beating = false;
+  let loadingCron = false;
   function beat(on: boolean): void {
     if (!options.cron || !started || stopped || on === beating) return;
     beating = on;
@@ -128,6 +129,29 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       void cronTask.start();
       return;
     }
+    if (loadingCron) return;
+    // node-cron is loaded on the first beat, not at start: a bot with no run active never beats,
+    // and the module is about half a MiB of an idle bot's memory (issue 14). While it loads (a few
+    // ms) pokes still tick.
+    loadingCron = true;
+    import('node-cron').then(
+      ({ schedule }) => {
+        loadingCron = false;
+        if (stopped) return;
+        startCron(schedule);
+        // Turned off again while it loaded.
+        if (!beating) void cronTask?.stop();
+      },
+      (error: unknown) => {
+        loadingCron = false;
+        beating = false;
+        options.onError(error);
+      },
+    );
+  }
+
+  function startCron(schedule: typeof import('node-cron').schedule): void {
+    if (!options.cron) return;
     const { expression, name, log } = options.cron;
     cronTask = schedule(expression, () => void (running ? undefined : tick()), {
       noOverlap: true,

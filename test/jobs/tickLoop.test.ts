@@ -123,4 +123,22 @@ describe('tick loop', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(ticks).toBe(after);
   });
+
+  it('does not beat when the beat is turned off again while node-cron is still loading', async () => {
+    let ticks = 0;
+    const loop = make({
+      cron: { expression: '* * * * * *', name: 'tick-loop-off-while-loading', log: () => {}, offAtStart: true },
+      tick: () => void (ticks += 1),
+      onError: () => {},
+    });
+    loop.start();
+    loop.beat(true);
+    loop.beat(false);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(ticks).toBe(0);
+    loop.beat(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(ticks).toBeGreaterThanOrEqual(1);
+    await loop.stop();
+  });
 });

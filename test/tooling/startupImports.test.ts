@@ -58,9 +58,10 @@ function packagesReachedFrom(entry: string, withDynamic: boolean): Set<string> {
 }
 
 describe('what the bot loads at start', () => {
-  const optional = ['pg', '@resvg/resvg-js', '@pagerduty/pdjs'];
+  // node-cron: only a bot with a run active beats (src/jobs/tickLoop.ts).
+  const optional = ['pg', '@resvg/resvg-js', '@pagerduty/pdjs', 'node-cron'];
 
-  it('reaches PostgreSQL, the report renderer and PagerDuty through import() only', () => {
+  it('reaches PostgreSQL, the report renderer, PagerDuty and node-cron through import() only', () => {
     const withDynamic = packagesReachedFrom(ENTRY, true);
     const atStart = packagesReachedFrom(ENTRY, false);
     for (const name of optional) expect(withDynamic, `${name} is used by the bot`).toContain(name);
