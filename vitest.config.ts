@@ -20,7 +20,8 @@ const ENGINE_FREE = [
  * statement text of src/store is prepared on PostgreSQL by test/store/postgresMigrations.test.ts, and
  * the Db contract by test/store/dbContract.test.ts. Kept on both engines: whole runs (checklistRun,
  * timeline, runReport), concurrent clicks, paging and its outbox, restarts and kills, Slack outages,
- * workspaces and tokens, the CLI and start-up, and every `*.postgres.test.ts`.
+ * workspaces and tokens, gate waits (PostgreSQL wakes them by NOTIFY: pipelineApi, githubProtection),
+ * the CLI and start-up, and every `*.postgres.test.ts`.
  * `npm run test:postgres-all` runs the whole integration suite on PostgreSQL.
  */
 const SLACK_FACING = [
@@ -29,14 +30,12 @@ const SLACK_FACING = [
   'test/integration/contactsCommand.test.ts',
   'test/integration/eventsOut.test.ts',
   'test/integration/fuzz.test.ts',
-  'test/integration/githubProtection.test.ts',
   'test/integration/hostileChecklist.test.ts',
   'test/integration/idleBot.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/pagePeople.test.ts',
   'test/integration/pageWithoutRun.test.ts',
   'test/integration/pager.test.ts',
-  'test/integration/pipelineApi.test.ts',
   'test/integration/postPacing.test.ts',
   'test/integration/postUpdate.test.ts',
   'test/integration/referenceCommand.test.ts',
