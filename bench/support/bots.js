@@ -65,15 +65,19 @@ export async function startDeployday(options) {
 /**
  * A Bolt app with the same receiver and the same options deployday gives Bolt, and one listener
  * for 'dd_item_toggle' that only acks (plus a /deploy command that only acks, for symmetry).
- * @param {{ fake: { apiUrl: string } }} options
+ * With `verifyToken`, Bolt is left to its default instead: without the bot's ids it checks its token
+ * with auth.test as it starts, and this resolves once that call has been answered. deployday makes
+ * the same one call as it starts (it needs the workspace URL), and Bolt's Web API client costs about
+ * 3 MiB the first time it is used (fetch, undici and its llhttp WebAssembly parser), so the memory
+ * baseline is the Bolt app that has used it (docs/performance.md, "Sixth pass").
+ * @param {{ fake: { apiUrl: string, callsTo(method: string): Array<{ ok: boolean }> }, verifyToken?: boolean }} options
  */
 export async function startBareBolt(options) {
   const app = new App({
     token: BENCH_BOT_TOKEN,
     signingSecret: BENCH_SIGNING_SECRET,
     clientOptions: { slackApiUrl: options.fake.apiUrl },
-    botId: BENCH_TEAM.botId,
-    botUserId: BENCH_TEAM.botUserId,
+    ...(options.verifyToken ? {} : { botId: BENCH_TEAM.botId, botUserId: BENCH_TEAM.botUserId }),
     logLevel: LogLevel.ERROR,
   });
   app.action('dd_item_toggle', async ({ ack }) => {
@@ -83,6 +87,13 @@ export async function startBareBolt(options) {
     await ack();
   });
   const server = await app.start(0);
+  if (options.verifyToken) {
+    const deadline = Date.now() + 10_000;
+    while (!options.fake.callsTo('auth.test').some((call) => call.ok)) {
+      if (Date.now() > deadline) throw new Error('bare Bolt made no auth.test call as it started');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { app, port, url: `http://127.0.0.1:${port}`, stop: () => app.stop() };

@@ -1,7 +1,7 @@
 /**
  * Resident memory of bare Bolt (idle) or deployday (idle, then with 20 active 150-item runs).
  * Used in the scale bench's own process, one after another, and also as a fresh process per
- * case (`node --expose-gc bench/support/memoryProbe.js <bare|deployday> [db] [checklistsDir]`),
+ * case (`node --expose-gc bench/support/memoryProbe.js <bare|bare-verified|deployday> [db] [checklistsDir]`),
  * because RSS rarely shrinks once a process has touched memory: in a shared process each
  * later figure carries the high-water mark of the ones before it.
  */
@@ -23,9 +23,9 @@ export async function startRun(url, fake, channel) {
   return runId;
 }
 
-/** RSS of a bare Bolt app started and idle. */
-export async function bareMemory(fake) {
-  const bare = await startBareBolt({ fake });
+/** RSS of a bare Bolt app started and idle; `verifyToken`: after Bolt's default start-up auth.test (bots.js). */
+export async function bareMemory(fake, verifyToken = false) {
+  const bare = await startBareBolt({ fake, verifyToken });
   const idle = await settledRss();
   await bare.stop();
   return { idle };
@@ -50,7 +50,9 @@ export async function deploydayMemory(fake, options, channelPrefix) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [kind, databasePath, checklistsDir] = process.argv.slice(2);
   const fake = await startBenchSlack();
-  const result = kind === 'bare' ? await bareMemory(fake) : await deploydayMemory(fake, { databasePath, checklistsDir }, 'C0PROBE');
+  const result = kind.startsWith('bare')
+    ? await bareMemory(fake, kind === 'bare-verified')
+    : await deploydayMemory(fake, { databasePath, checklistsDir }, 'C0PROBE');
   await fake.close();
   console.log(JSON.stringify(result));
   process.exit(0);
