@@ -24,9 +24,10 @@ const STATUS_WARMUP = 30;
 const CLICK_ROUNDS = 6;
 const CLICKS_PER_ROUND = 50;
 /**
- * Fresh starts per memory case, in turns (bare, empty, full, then again). One start's settled RSS can
- * carry up to 10 MiB of free memory a glibc arena kept from V8's start-up compiles, at random
- * (docs/performance.md, "Fifth pass"); the median of three is the figure, and all three are printed.
+ * Fresh starts per memory case, in turns (both bare Bolts, empty, full, then again). One start's
+ * settled RSS can carry up to 10 MiB of free memory a glibc thread heap kept from compiling the HTTP
+ * client's WebAssembly parser, at random (docs/performance.md, "Fifth pass" and "Sixth pass"); the
+ * median of three is the figure, and all three are printed.
  */
 const FRESH_STARTS = 3;
 
