@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './benchSlack.js';
+import { pollUntil } from './report.js';
 import { BENCH_SIGNING_SECRET } from './slackRequests.js';
 
 /** A temp folder for a bench database; `remove()` deletes it. */
@@ -87,12 +88,8 @@ export async function startBareBolt(options) {
     await ack();
   });
   const server = await app.start(0);
-  if (options.verifyToken) {
-    const deadline = Date.now() + 10_000;
-    while (!options.fake.callsTo('auth.test').some((call) => call.ok)) {
-      if (Date.now() > deadline) throw new Error('bare Bolt made no auth.test call as it started');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  if (options.verifyToken && !(await pollUntil(() => options.fake.callsTo('auth.test').some((call) => call.ok), { timeoutMs: 10_000 }))) {
+    throw new Error('bare Bolt made no auth.test call as it started');
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
