@@ -90,8 +90,11 @@ describe.each(REPLICA_ENGINES)('message sync on two replicas of one %s database'
 
   it('syncs a message another replica changed and never synced, once no live lease holds it (that replica died)', async () => {
     await waitFor(inSync, { timeoutMs: 5_000 });
-    // The replica that took the click died after its commit, holding the message: its lease has run out.
+    // The replica that took the click held the message when it died after its commit. It takes the
+    // lease before the click: a live replica's scan could otherwise claim the bumped message first.
+    await waitFor(() => claimRunMessage(dbs.a, runId, KEY, leaseOf('replica-dead', Date.now())), { timeoutMs: 5_000 });
     await click(dbs.a, 4);
+    // Its lease has since run out.
     expect(await claimRunMessage(dbs.a, runId, KEY, leaseOf('replica-dead', Date.now() - LEASE_MS - 1))).toBe(true);
     // Nobody is told: the periodic scan of the live replicas finds it.
     await waitFor(() => shown() === 'state 4', { timeoutMs: 10_000 });
