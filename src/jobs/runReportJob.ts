@@ -4,8 +4,9 @@ import type { Clock } from '../service/clock.js';
 import type { ReportQueue, RunReportRow } from '../service/reportQueue.js';
 import { createTickLoop, type TickLoop } from './tickLoop.js';
 import { LeaseRenewer } from './leaseRenewer.js';
+import { findFilesInThread } from '../slack/findFilesInThread.js';
 import { findPostedMessage } from '../slack/findPostedMessage.js';
-import { type ClientForChannel, classifySlackError } from '../slack/webClients.js';
+import { type ClientForChannel, classifySlackError, LATE_LANDING_MS, outcomeUnknown } from '../slack/webClients.js';
 import { FILES_IN_THREAD, missingFilesScopeText, renderRunSummary } from '../slack/views/runSummaryMessage.js';
 
 export interface RunReportJobOptions {
@@ -25,6 +26,8 @@ export interface RunReportJobOptions {
    * replica that died holding it, whose lease has run out since. One indexed query.
    */
   scanIntervalMs?: number;
+  /** After a call with no answer, the next attempt waits this long so what landed late is seen (LATE_LANDING_MS unless a test shortens it). */
+  lateLandingMs?: number;
 }
 
 /** The summary's message metadata: a replica taking over a report looks for it in the channel before posting. */
@@ -46,17 +49,23 @@ const NO_FILES = new Set(['missing_scope', 'not_allowed_token_type', 'no_permiss
  * Every replica runs this job; a report is claimed under a lease (store/runReports.ts), renewed
  * while its calls are in flight, so one replica posts it. A report taken over from a replica whose
  * lease ran out with no summary recorded is first looked for in the channel by its metadata.
+ *
+ * A call may reach Slack though its answer does not (a timeout, a crash before the record). So a
+ * summary is looked for before it is posted again, and files in the summary's thread before they are
+ * uploaded again; after a call with no answer the next attempt waits until it could have landed.
  */
 export class RunReportJob {
   private readonly loop: TickLoop;
   private readonly retryBaseMs: number;
   private readonly maxAttempts: number;
+  private readonly lateLandingMs: number;
   private idleWaiters: Array<() => void> = [];
   private readonly leases: LeaseRenewer<number>;
 
   constructor(private readonly opts: RunReportJobOptions) {
     this.retryBaseMs = opts.retryBaseMs ?? 5_000;
     this.maxAttempts = opts.maxAttempts ?? 6;
+    this.lateLandingMs = opts.lateLandingMs ?? LATE_LANDING_MS;
     this.leases = new LeaseRenewer<number>({
       renew: (runIds) => opts.queue.renew(runIds),
       leaseMs: opts.queue.leaseMs,
@@ -129,7 +138,9 @@ export class RunReportJob {
     const { queue, clock } = this.opts;
     const { report, audit } = await this.opts.reports.report(row.runId);
     const client = await this.opts.clientFor(report.channelId);
-    let ts = row.summaryTs ?? (row.reclaimedFrom !== null ? await this.postedBefore(client, report.channelId, row) : null);
+    // An earlier attempt (another replica's, or this one's that failed) may have posted it.
+    const tried = row.reclaimedFrom !== null || row.attempts > 0;
+    let ts = row.summaryTs ?? (tried ? await this.postedBefore(client, report.channelId, row) : null);
     if (ts === null) {
       const message = renderRunSummary(report, FILES_IN_THREAD);
       const posted = await client.chat.postMessage({
@@ -146,6 +157,12 @@ export class RunReportJob {
     const { renderReportFiles } = await import('../report/reportFiles.js');
     const files = await renderReportFiles(report, audit);
     const base = `run-${report.runId}-${report.checklistName.replace(/[^\w.-]+/g, '-')}`;
+    // The summary was recorded by an earlier attempt, which went on to upload: look before uploading again.
+    if (row.summaryTs !== null && (await this.filesSharedBefore(client, report.channelId, row.summaryTs, `${base}-`))) {
+      if (!(await queue.recordDone(row.runId, 'posted', clock.now()))) throw new LeaseLost();
+      this.opts.logger.info(`run #${row.runId}: its report's files had reached the thread already; not uploading them again`);
+      return;
+    }
     try {
       await client.files.uploadV2({
         channel_id: report.channelId,
@@ -199,6 +216,16 @@ export class RunReportJob {
     return null;
   }
 
+  /**
+   * Whether an earlier attempt's files are in the summary's thread. When the thread cannot be read
+   * (no history scope) they are uploaded again: a rare second set beats none.
+   */
+  private async filesSharedBefore(client: Awaited<ReturnType<ClientForChannel>>, channelId: string, threadTs: string, prefix: string): Promise<boolean> {
+    const earlier = await findFilesInThread(client, channelId, threadTs, prefix);
+    if (earlier.kind === 'retry') throw new Error('could not yet check whether an earlier attempt attached the files');
+    return earlier.kind === 'found';
+  }
+
   private async failed(row: RunReportRow, error: unknown): Promise<void> {
     if (error instanceof LeaseLost) {
       this.opts.logger.warn(`run #${row.runId}: its report was taken over by another replica; this one stops posting it`);
@@ -212,7 +239,9 @@ export class RunReportJob {
       }
       return;
     }
-    const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : this.retryBaseMs * 2 ** row.attempts;
+    const backoff = failure.kind === 'rate_limited' ? failure.retryAfterMs : this.retryBaseMs * 2 ** row.attempts;
+    // No answer: the call may still land, and the next attempt looks for it first.
+    const wait = outcomeUnknown(error) ? Math.max(backoff, this.lateLandingMs) : backoff;
     if (!(await this.opts.queue.recordRetry(row.runId, this.opts.clock.now() + wait, detail))) return;
     this.opts.logger.warn(`run #${row.runId}: report not posted yet (${detail}); retrying in ${Math.round(wait / 1000)} s`);
   }

@@ -28,9 +28,14 @@ export async function findPostedMessage(client: WebClient, channel: string, matc
     }
     return { kind: 'absent' };
   } catch (error) {
-    const failure = classifySlackError(error);
-    if (failure.kind === 'rate_limited') return { kind: 'retry', retryInMs: failure.retryAfterMs };
-    if (failure.kind === 'transient') return { kind: 'retry', retryInMs: 5_000 };
-    return { kind: 'unreadable', error: failure.error };
+    return failedLookup(error);
   }
+}
+
+/** What a failed read of history means for a lookup: look again later, or decide without it. */
+export function failedLookup(error: unknown): PostedLookup {
+  const failure = classifySlackError(error);
+  if (failure.kind === 'rate_limited') return { kind: 'retry', retryInMs: failure.retryAfterMs };
+  if (failure.kind === 'transient') return { kind: 'retry', retryInMs: 5_000 };
+  return { kind: 'unreadable', error: failure.error };
 }

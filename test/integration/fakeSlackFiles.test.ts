@@ -88,4 +88,36 @@ describe('the fake Slack’s file uploads', () => {
       data: { error: 'missing_scope' },
     });
   });
+
+  it('shares completed files as a reply in the thread, which conversations.replies lists after its parent', async () => {
+    const { client } = await setUp();
+    const parent = await client.chat.postMessage({ channel: 'C0DEPLOY', text: 'summary' });
+    await client.chat.postMessage({ channel: 'C0DEPLOY', thread_ts: String(parent.ts), text: 'a person replied' });
+    await client.files.uploadV2({
+      channel_id: 'C0DEPLOY',
+      thread_ts: String(parent.ts),
+      initial_comment: 'the record',
+      file_uploads: [{ file: Buffer.from('# md'), filename: 'record.md', title: 'Record' }],
+    });
+    const thread = await client.conversations.replies({ channel: 'C0DEPLOY', ts: String(parent.ts) });
+    expect(thread.messages?.map((m) => [m.text, m.files?.map((f) => [f.name, f.title])])).toEqual([
+      ['summary', undefined],
+      ['a person replied', undefined],
+      ['the record', [['record.md', 'Record']]],
+    ]);
+    // The share is a reply, not a message of the channel's own.
+    const top = await client.conversations.history({ channel: 'C0DEPLOY' });
+    expect(top.messages?.map((m) => m.text)).toEqual(['summary']);
+  });
+
+  it('refuses conversations.replies for a ts not in the channel, and any history read without a history scope', async () => {
+    const { fake: f } = await setUp();
+    expect(await rawCall(f, 'conversations.replies', { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({ ok: false, error: 'thread_not_found' });
+    expect(await rawCall(f, 'conversations.replies', { channel: 'C0DEPLOY' })).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    await f.close();
+    const { fake: narrow } = await setUp(['commands', 'chat:write', 'files:write']);
+    for (const method of ['conversations.replies', 'conversations.history']) {
+      expect(await rawCall(narrow, method, { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({ ok: false, error: 'missing_scope', needed: 'channels:history' });
+    }
+  });
 });

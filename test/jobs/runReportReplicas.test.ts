@@ -1,5 +1,6 @@
+import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_REPORT_METADATA_TYPE, RunReportJob } from '../../src/jobs/runReportJob.js';
+import { RUN_REPORT_METADATA_TYPE, RunReportJob, type RunReportJobOptions } from '../../src/jobs/runReportJob.js';
 import { createReportQueue } from '../../src/service/reportQueue.js';
 import { createBackgroundClient } from '../../src/slack/webClients.js';
 import type { Db } from '../../src/store/db.js';
@@ -21,7 +22,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
   const jobs: RunReportJob[] = [];
 
   /** A replica's report job: its own queue (replica id, lease) on its own handle of the database. */
-  const replica = (db: Db, id: string, leaseMs?: number): RunReportJob => {
+  const replica = (db: Db, id: string, leaseMs?: number, options: Partial<RunReportJobOptions> = {}): RunReportJob => {
     const job = new RunReportJob({
       queue: createReportQueue(db, id, leaseMs),
       // The report of a finished run, built as data, placed in this test's run and channel.
@@ -36,6 +37,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
       logger: quietLogger,
       retryBaseMs: 50,
       scanIntervalMs: 100,
+      ...options,
     });
     jobs.push(job);
     return job;
@@ -103,6 +105,81 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
     // Not before the stopped replica's lease ran out.
     const upload = fake.callsTo('files.completeUploadExternal').find((c) => c.args['thread_ts'] === posted.ts);
     expect(upload!.at).toBeGreaterThanOrEqual(gone.now + gone.ms);
+  });
+
+  it('does not attach the files again when the replica that stopped had uploaded them before recording it', async () => {
+    const b = replica(dbs.b, 'replica-b');
+    await b.start();
+    const runId = await addRun(dbs.a, CHANNEL);
+    const now = Date.now();
+    const gone = leaseOf('replica-gone', now, 1_500);
+    const queueOfGone = createReportQueue(dbs.a, 'replica-gone');
+    await dbs.a.tx(async () => {
+      await queueOfGone.enqueue(runId, now);
+      return await claimDueRunReports(dbs.a, now, 5, gone);
+    });
+    // That replica posted and recorded the summary, and Slack took its files; it stopped before recording that.
+    const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
+    const posted = await client.chat.postMessage({
+      channel: CHANNEL,
+      text: `Run #${runId} report (posted by the replica that stopped)`,
+      metadata: { event_type: RUN_REPORT_METADATA_TYPE, event_payload: { run_id: runId } },
+    });
+    expect(await queueOfGone.recordSummary(runId, String(posted.ts))).toBe(true);
+    const base = `run-${runId}-${finishedRun().report.checklistName.replace(/[^\w.-]+/g, '-')}`;
+    await client.files.uploadV2({
+      channel_id: CHANNEL,
+      thread_ts: String(posted.ts),
+      file_uploads: [{ file: Buffer.from('# record'), filename: `${base}-record.md`, title: `Run #${runId} audit record (markdown)` }],
+    });
+    await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 10_000 });
+
+    expect(summariesOf(runId)).toHaveLength(1);
+    expect(sharesOf(runId)).toHaveLength(1);
+    expect(fake.callsTo('conversations.replies').some((c) => c.args['ts'] === posted.ts)).toBe(true);
+  });
+
+  it('looks for a summary and files whose answer never came, once they could have landed, before sending them again', async () => {
+    const runId = await addRun(dbs.a, CHANNEL);
+    // Slack carries out both calls but answers after the client gave up on them.
+    const impatient = () => new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: quietLogger, timeout: 300, retryConfig: { retries: 0 } });
+    const a = replica(dbs.a, 'replica-a', undefined, { clientFor: async () => impatient(), lateLandingMs: 1_000 });
+    await a.start();
+    fake.failNext('chat.postMessage', 1, { delayMs: 600 });
+    fake.failNext('files.completeUploadExternal', 1, { delayMs: 600 });
+    await a.enqueue(runId);
+    await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 10_000 });
+
+    expect(summariesOf(runId)).toHaveLength(1);
+    expect(sharesOf(runId)).toHaveLength(1);
+    expect(sharesOf(runId)[0]!.threadTs).toBe(summariesOf(runId)[0]!.ts);
+    const report = await findRunReport(dbs.a, runId);
+    expect(report).toMatchObject({ attempts: 2, summaryTs: summariesOf(runId)[0]!.ts });
+  });
+
+  it('uploads the files of a report taken over when its thread cannot be read (no history scope): a second set beats none', async () => {
+    const narrow = await startFakeSlack({ scopes: ['commands', 'chat:write', 'files:write'] });
+    try {
+      const client = createBackgroundClient(FAKE_BOT_TOKEN, narrow.apiUrl, quietLogger);
+      const b = replica(dbs.b, 'replica-b', undefined, { clientFor: async () => client });
+      await b.start();
+      const runId = await addRun(dbs.a, CHANNEL);
+      const now = Date.now();
+      const queueOfGone = createReportQueue(dbs.a, 'replica-gone');
+      await dbs.a.tx(async () => {
+        await queueOfGone.enqueue(runId, now);
+        return await claimDueRunReports(dbs.a, now, 5, leaseOf('replica-gone', now, 1_000));
+      });
+      const posted = await client.chat.postMessage({ channel: CHANNEL, text: `Run #${runId} report (posted by the replica that stopped)` });
+      expect(await queueOfGone.recordSummary(runId, String(posted.ts))).toBe(true);
+      await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 10_000 });
+
+      expect(narrow.callsTo('conversations.replies').map((c) => c.error)).toEqual(['missing_scope']);
+      expect(narrow.files.shares.map((share) => share.threadTs)).toEqual([posted.ts]);
+    } finally {
+      for (const job of jobs.splice(0)) await job.stop();
+      await narrow.close();
+    }
   });
 
   it('posts the summary of a report taken over from a replica that stopped before posting it', async () => {

@@ -87,6 +87,8 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** Every version of the message, oldest first; the last one is the current state. */
   history: MessageVersion[];
+  /** The files a completed upload shared with this message (files.completeUploadExternal). */
+  files?: Array<{ id: string; name: string; title: string }>;
 }
 
 export interface EphemeralMessage {
@@ -294,6 +296,7 @@ export function toSlackMessage(message: StoredMessage): Record<string, unknown> 
   if (message.thread_ts !== undefined) out['thread_ts'] = message.thread_ts;
   if (message.edited !== undefined) out['edited'] = { ...message.edited };
   if (message.metadata !== undefined) out['metadata'] = clone(message.metadata);
+  if (message.files !== undefined) out['files'] = clone(message.files);
   return out;
 }
 
@@ -380,6 +383,11 @@ export class FakeSlack {
       resolveChannel: (value) => this.resolveChannel(value),
       hasMessage: (channel, ts) => this.findMessage(channel, ts) !== undefined,
       hasScope: (scope) => scopes.has(scope),
+      // Slack shares completed files as a message of the uploader, in the thread when one is given.
+      postShare: (channel, threadTs, text, files) => {
+        const message = this.storeMessage(channel, { text, blocks: undefined }, threadTs, 'chat.postMessage');
+        message.files = files;
+      },
     });
     this.socket = new FakeSocketMode(this.baseUrl, opts.appToken);
     this.oauth = new FakeSlackOAuth(opts.oauth, () => this.now());
@@ -399,6 +407,7 @@ export class FakeSlack {
       ['users.lookupByEmail', (a) => this.lookupByEmail(a)],
       ['conversations.info', (a) => this.conversationsInfo(a)],
       ['conversations.history', (a) => this.conversationsHistory(a)],
+      ['conversations.replies', (a) => this.conversationsReplies(a)],
     ]);
   }
 
@@ -886,6 +895,8 @@ export class FakeSlack {
 
   /** Newest first, top-level messages only, like Slack; metadata only with include_all_metadata. */
   private conversationsHistory(args: Record<string, unknown>): ApiResult {
+    const refused = this.refuseWithoutHistory();
+    if (refused) return refused;
     const channel = this.resolveChannel(args['channel']);
     if (!channel) return fail('channel_not_found');
     const oldest = Number(args['oldest'] ?? 0);
@@ -902,6 +913,30 @@ export class FakeSlack {
         return out;
       });
     return { ok: true, messages, has_more: false };
+  }
+
+  /** Reading a channel's messages needs its type's history scope (public channels: channels:history). */
+  private refuseWithoutHistory(): ApiResult | undefined {
+    if (this.scopes.has('channels:history') || this.scopes.has('groups:history')) return undefined;
+    return { ok: false, error: 'missing_scope', needed: 'channels:history', provided: [...this.scopes].join(',') };
+  }
+
+  /**
+   * A thread, the parent first, then its replies oldest first, like Slack; `thread_not_found` for a
+   * ts not in the channel. Like every history read, it needs the channel type's history scope.
+   */
+  private conversationsReplies(args: Record<string, unknown>): ApiResult {
+    const refused = this.refuseWithoutHistory();
+    if (refused) return refused;
+    const channel = this.resolveChannel(args['channel']);
+    if (!channel) return fail('channel_not_found');
+    const ts = typeof args['ts'] === 'string' ? args['ts'] : '';
+    if (ts === '') return fail('invalid_arguments');
+    const parent = this.findMessage(channel, ts);
+    if (!parent) return fail('thread_not_found');
+    const limit = Math.min(1000, Number(args['limit'] ?? 1000) || 1000);
+    const thread = (this.channelMessages.get(channel) ?? []).filter((m) => m === parent || m.thread_ts === parent.ts);
+    return { ok: true, messages: thread.slice(0, limit).map(toSlackMessage), has_more: thread.length > limit };
   }
 
   private update(args: Record<string, unknown>): ApiResult {

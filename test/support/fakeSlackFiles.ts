@@ -11,7 +11,9 @@
  *    (`file_upload_size_mismatch`), and completed once; the channel must exist (`channel_not_found`)
  *    and thread_ts, when given, must be a message in it (`invalid_thread_ts`).
  *
- * A completed upload is a share: tests read `shares` to see which files reached which thread.
+ * A completed upload is a share: tests read `shares` to see which files reached which thread. Like
+ * Slack, it is also a message in the channel (in the thread, when given) carrying the files, which
+ * conversations.replies shows.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -42,6 +44,8 @@ export interface FilesHost {
   resolveChannel(value: unknown): string | undefined;
   hasMessage(channel: string, ts: string): boolean;
   hasScope(scope: string): boolean;
+  /** Posts the message that shares completed files (Slack's own message of the upload). */
+  postShare(channel: string, threadTs: string | undefined, text: string, files: Array<{ id: string; name: string; title: string }>): void;
 }
 
 export const UPLOAD_PATH = '/upload/';
@@ -142,6 +146,13 @@ export class FakeSlackFiles {
     if (threadTs !== undefined && (!channel || !this.host.hasMessage(channel, threadTs))) return fail('invalid_thread_ts');
     for (const { file } of entries) file.completed = true;
     if (channel) {
+      const comment = typeof args['initial_comment'] === 'string' ? args['initial_comment'] : '';
+      this.host.postShare(
+        channel,
+        threadTs,
+        comment,
+        entries.map(({ file, title }) => ({ id: file.id, name: file.filename, title: title ?? file.filename })),
+      );
       this.shareLog.push({
         channel,
         threadTs,
