@@ -155,7 +155,10 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
         const first = await api.gate(token, runId, key);
         const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Number(new URL(req.url ?? '/', 'http://x').searchParams.get('wait') ?? 0) || 0));
         if (first.decision !== 'pending' || wait === 0) return sendJson(res, 200, first);
-        if (waiters.stopping) return sendJson(res, 503, { error: 'stopping' }, { 'retry-after': '1' });
+        // While stopping, every answer closes its connection: the CLI asks again at once, and a request on a
+        // kept-alive connection would hold the closing port open (server.close waits for every connection).
+        const closing = (): Record<string, string> => (waiters.stopping ? { connection: 'close' } : {});
+        if (waiters.stopping) return sendJson(res, 503, { error: 'stopping' }, { 'retry-after': '1', connection: 'close' });
         // Long poll: answered the moment the gate is decided (or the run ends), else with `pending` after `wait` s.
         let done = false;
         const finish = (view: unknown): void => {
@@ -163,7 +166,7 @@ export function pipelineRoutes(deps: { services: Services; waiters: GateWaiters;
           done = true;
           clearTimeout(timer);
           remove();
-          sendJson(res, 200, view);
+          sendJson(res, 200, view, closing());
         };
         // Answers the waiter and never rejects: an error becomes the HTTP answer.
         const recheck = async (final: boolean): Promise<void> => {

@@ -232,7 +232,7 @@ describe('deployday gate wait across a bot restart', () => {
     }
   }, 60_000);
 
-  it('answers a gate wait asked while the bot is stopping at once, so the stop never waits out a long poll', async () => {
+  it('answers a gate wait asked while the bot is stopping at once, closing the connection, so the stop never waits out a long poll', async () => {
     let resume = () => {};
     const fake = await startFakeSlack();
     const tmp = tempDir();
@@ -252,13 +252,17 @@ describe('deployday gate wait across a bot restart', () => {
       const stopSync = sync.stop.bind(sync);
       sync.stop = async () => held.then(stopSync);
       const stopped = bot.stop();
-      expect((await first).body.decision).toBe('pending');
+      const released = await first;
+      expect(released.body.decision).toBe('pending');
       // What gate wait does on that answer: it asks again at once.
       const late = await api(h, token, AbortSignal.timeout(10_000))('GET', gate);
       resume();
       await stopped;
       expect(late.status).toBe(503);
       expect(late.headers.get('retry-after')).toBe('1');
+      // Both close their connection: a kept-alive one the CLI kept asking on would hold the stop open
+      // (the port's close waits for every connection; seen as a stop that never ended).
+      expect([released.headers.get('connection'), late.headers.get('connection')]).toEqual(['close', 'close']);
     } finally {
       resume();
       await bot.stop().catch(() => undefined);
