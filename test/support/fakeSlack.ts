@@ -316,6 +316,8 @@ export class FakeSlack {
 
   private readonly callLog: ApiCall[] = [];
   private readonly channelMessages = new Map<string, StoredMessage[]>();
+  /** The messages that share completed uploads (see postShare). */
+  private readonly shareMessages: StoredMessage[] = [];
   private readonly ephemeralLog: EphemeralMessage[] = [];
   private readonly responseLog: ResponsePost[] = [];
   private readonly viewLog: OpenedView[] = [];
@@ -383,10 +385,15 @@ export class FakeSlack {
       resolveChannel: (value) => this.resolveChannel(value),
       hasMessage: (channel, ts) => this.findMessage(channel, ts) !== undefined,
       hasScope: (scope) => scopes.has(scope),
-      // Slack shares completed files as a message of the uploader, in the thread when one is given.
+      // Slack shares completed files as a message of the uploader, in the thread when one is given. Kept
+      // apart from the channel's messages (tests read shares from files.shares); conversations.replies shows them.
       postShare: (channel, threadTs, text, files) => {
-        const message = this.storeMessage(channel, { text, blocks: undefined }, threadTs, 'chat.postMessage');
-        message.files = files;
+        const message: StoredMessage = {
+          ...this.newMessage(channel, text, []),
+          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+          files,
+        };
+        this.shareMessages.push(message);
       },
     });
     this.socket = new FakeSocketMode(this.baseUrl, opts.appToken);
@@ -458,7 +465,7 @@ export class FakeSlack {
     return this.viewLog;
   }
 
-  /** Current state of every message in a channel (replies included), oldest first. Copies. */
+  /** Current state of every message in a channel (replies included; file shares are in files.shares), oldest first. Copies. */
   messages(channel: string): StoredMessage[] {
     return clone(this.channelMessages.get(channel) ?? []);
   }
@@ -601,6 +608,7 @@ export class FakeSlack {
   reset(): void {
     this.callLog.length = 0;
     this.channelMessages.clear();
+    this.shareMessages.length = 0;
     this.ephemeralLog.length = 0;
     this.responseLog.length = 0;
     this.viewLog.length = 0;
@@ -821,10 +829,9 @@ export class FakeSlack {
     return rendered;
   }
 
-  private storeMessage(channel: string, content: Content, threadTs: string | undefined, via: MessageVersion['via']): StoredMessage {
-    const blocks = this.renderBlocks(content.blocks ?? []);
-    const text = content.text ?? '';
-    const message: StoredMessage = {
+  /** A message of the bot's, with the next ts. */
+  private newMessage(channel: string, text: string, blocks: SlackBlock[]): StoredMessage {
+    return {
       type: 'message',
       channel,
       ts: this.nextTs(),
@@ -834,8 +841,15 @@ export class FakeSlack {
       bot_id: FakeWorkspace.botId,
       app_id: FakeWorkspace.appId,
       team: FakeWorkspace.teamId,
-      history: this.lenient ? [] : [{ text, blocks: clone(blocks), at: this.now(), via }],
+      history: [],
     };
+  }
+
+  private storeMessage(channel: string, content: Content, threadTs: string | undefined, via: MessageVersion['via']): StoredMessage {
+    const blocks = this.renderBlocks(content.blocks ?? []);
+    const text = content.text ?? '';
+    const message = this.newMessage(channel, text, blocks);
+    if (!this.lenient) message.history.push({ text, blocks: clone(blocks), at: this.now(), via });
     if (threadTs !== undefined) message.thread_ts = threadTs;
     const list = this.channelMessages.get(channel) ?? [];
     list.push(message);
@@ -935,7 +949,9 @@ export class FakeSlack {
     const parent = this.findMessage(channel, ts);
     if (!parent) return fail('thread_not_found');
     const limit = Math.min(1000, Number(args['limit'] ?? 1000) || 1000);
-    const thread = (this.channelMessages.get(channel) ?? []).filter((m) => m === parent || m.thread_ts === parent.ts);
+    const thread = [...(this.channelMessages.get(channel) ?? []), ...this.shareMessages.filter((m) => m.channel === channel)]
+      .filter((m) => m === parent || m.thread_ts === parent.ts)
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
     return { ok: true, messages: thread.slice(0, limit).map(toSlackMessage), has_more: thread.length > limit };
   }
 
