@@ -220,7 +220,12 @@ export class RunReportJob {
    * Whether an earlier attempt's files are in the summary's thread. When the thread cannot be read
    * (no history scope) they are uploaded again: a rare second set beats none.
    */
-  private async filesSharedBefore(client: Awaited<ReturnType<ClientForChannel>>, channelId: string, threadTs: string, prefix: string): Promise<boolean> {
+  private async filesSharedBefore(
+    client: Awaited<ReturnType<ClientForChannel>>,
+    channelId: string,
+    threadTs: string,
+    prefix: string,
+  ): Promise<boolean> {
     const earlier = await findFilesInThread(client, channelId, threadTs, prefix);
     if (earlier.kind === 'retry') throw new Error('could not yet check whether an earlier attempt attached the files');
     return earlier.kind === 'found';

@@ -112,12 +112,19 @@ describe('the fake Slack’s file uploads', () => {
 
   it('refuses conversations.replies for a ts not in the channel, and any history read without a history scope', async () => {
     const { fake: f } = await setUp();
-    expect(await rawCall(f, 'conversations.replies', { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({ ok: false, error: 'thread_not_found' });
+    expect(await rawCall(f, 'conversations.replies', { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({
+      ok: false,
+      error: 'thread_not_found',
+    });
     expect(await rawCall(f, 'conversations.replies', { channel: 'C0DEPLOY' })).toMatchObject({ ok: false, error: 'invalid_arguments' });
     await f.close();
     const { fake: narrow } = await setUp(['commands', 'chat:write', 'files:write']);
     for (const method of ['conversations.replies', 'conversations.history']) {
-      expect(await rawCall(narrow, method, { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({ ok: false, error: 'missing_scope', needed: 'channels:history' });
+      expect(await rawCall(narrow, method, { channel: 'C0DEPLOY', ts: '1.000001' })).toMatchObject({
+        ok: false,
+        error: 'missing_scope',
+        needed: 'channels:history',
+      });
     }
   });
 });

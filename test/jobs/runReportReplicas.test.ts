@@ -142,7 +142,8 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
   it('looks for a summary and files whose answer never came, once they could have landed, before sending them again', async () => {
     const runId = await addRun(dbs.a, CHANNEL);
     // Slack carries out both calls but answers after the client gave up on them.
-    const impatient = () => new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: quietLogger, timeout: 300, retryConfig: { retries: 0 } });
+    const impatient = () =>
+      new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: quietLogger, timeout: 300, retryConfig: { retries: 0 } });
     const a = replica(dbs.a, 'replica-a', undefined, { clientFor: async () => impatient(), lateLandingMs: 1_000 });
     await a.start();
     fake.failNext('chat.postMessage', 1, { delayMs: 600 });
