@@ -1,6 +1,7 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, type DomainErrorParams } from '../domain/errors.js';
+import { gateToWaive } from '../domain/gateToWaive.js';
 import { findItem } from '../domain/findItem.js';
-import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, undecidedGates, unlockedSections, type GateOutcome } from '../domain/gates.js';
+import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, unlockedSections, type GateOutcome } from '../domain/gates.js';
 import type { GateVote, Vote } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
 import { insertGateVote } from '../store/gateVotes.js';
@@ -84,26 +85,30 @@ export class GateVoting {
   }
 
   /**
-   * Waives the run's first undecided gate so the run can finish without pretending it passed: only
-   * someone allowed to decide that gate may, only with a reason, and the audit says `gate.waive`.
-   * A waived gate counts as waived, never as done. Returns the gate's text.
+   * Waives an undecided gate so the run can finish without pretending it passed: the one the words
+   * name by its key, or the only one (domain/gateToWaive.ts). Only someone allowed to decide that gate
+   * may, only with a reason, and the audit says `gate.waive`. A waived gate counts as waived, never as
+   * done. Returns the gate's text.
    */
   async waiveGate(input: Actor & { runId: number; reason: string }): Promise<string> {
     const { db, clock, events } = this.deps;
     const { run, snapshot } = await activeRunFor(this.deps, input);
-    const gate = undecidedGates(snapshot)[0];
-    if (!gate) return await refuse(this.deps, run.id, input.userId, 'gate.waive', null, { code: 'no_undecided_gate', params: { runId: run.id } });
+    const target = gateToWaive(snapshot, input.reason);
+    const denied = (target: string | null, code: string, params: DomainErrorParams) =>
+      refuse(this.deps, run.id, input.userId, 'gate.waive', target, { code, params: { runId: run.id, ...params } });
+    if (target.kind === 'none') return await denied(null, 'no_undecided_gate', {});
+    if (target.kind === 'which') {
+      return await denied(null, 'gate_to_waive_unclear', { keys: target.gates.map((g) => g.key ?? ''), texts: target.gates.map((g) => g.text) });
+    }
+    if (target.kind === 'settled') return await denied(target.gate.item.id, 'gate_settled', { gateText: target.gate.item.text });
+    const { gate } = target;
     await requireAllowed(this.deps, snapshot, input.userId, 'gate.waive', gate.item.id, {
       kind: 'waive_gate',
       item: gate.item,
       section: gate.section,
     });
-    const reason = input.reason.trim();
-    if (reason === '')
-      return await refuse(this.deps, run.id, input.userId, 'gate.waive', gate.item.id, {
-        code: 'waive_needs_reason',
-        params: { gateText: gate.item.text },
-      });
+    const reason = target.reason.trim();
+    if (reason === '') return await denied(gate.item.id, 'waive_needs_reason', { gateText: gate.item.text });
     const now = clock.now();
     await db.tx(async () => {
       await saveItemState(db, run.id, { ...snapshot.items[gate.item.id]!, waivedReason: reason, by: input.userId, at: now }, now);

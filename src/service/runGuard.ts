@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, type DomainErrorParams } from '../domain/errors.js';
 import { refusalFor, type Attempt, type Refusal } from '../domain/permissions.js';
 import { isOtherTenant, type Run, type RunSnapshot } from '../domain/run.js';
 import { appendAudit } from '../store/audit.js';
@@ -13,7 +13,7 @@ export async function refuse(
   userId: string,
   attempted: string,
   target: string | null,
-  refusal: Refusal | { code: string; params: Record<string, string | number | null> },
+  refusal: Refusal | { code: string; params: DomainErrorParams },
   teamId: string | null = null,
 ): Promise<never> {
   await appendAudit(deps.db, {

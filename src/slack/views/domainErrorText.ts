@@ -102,10 +102,24 @@ export function domainErrorText(error: DomainError): string {
       return `That section is not in run #${num(p.runId)}’s checklist; \`/deploy ref\` lists its reference sections.`;
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
-    case 'gate_undecided':
-      return `The gate “${text('gateText')}” has not been decided, so run #${num(p.runId)} cannot finish. Decide it, or waive it with a reason: \`/deploy waive gate <reason>\` (someone who may decide the gate).`;
+    case 'gate_undecided': {
+      const key = typeof p.gateKey === 'string' ? `${escapeMrkdwn(p.gateKey)} ` : '';
+      return `The gate “${text('gateText')}” has not been decided, so run #${num(p.runId)} cannot finish. Decide it, or waive it with a reason: \`/deploy waive gate ${key}<reason>\` (someone who may decide the gate).`;
+    }
     case 'waive_needs_reason':
       return `Say why the gate “${text('gateText')}” is waived: \`/deploy waive gate <reason>\`. The reason goes in the audit.`;
+    case 'gate_to_waive_unclear': {
+      const keys = list(p.keys);
+      const gates = list(p.texts).map((gateText, i) =>
+        keys[i]
+          ? `\`${escapeMrkdwn(keys[i])}\` (“${escapeMrkdwn(gateText)}”)`
+          : `“${escapeMrkdwn(gateText)}” (no key: give it one with {#key} in the checklist)`,
+      );
+      const example = keys.find((k) => k !== '') ?? '<gate>';
+      return `Run #${num(p.runId)} has ${gates.length} undecided gates; say which one to waive: \`/deploy waive gate ${escapeMrkdwn(example)} <reason>\`. Its undecided gates: ${gates.join(', ')}.`;
+    }
+    case 'gate_settled':
+      return `The gate “${text('gateText')}” of run #${num(p.runId)} is already decided or waived; only an undecided gate can be waived.`;
     case 'no_undecided_gate':
       return `Run #${num(p.runId)} has no undecided gate to waive. Open items are waived when the run finishes: \`/deploy finish waive <reason>\`.`;
     case 'unknown_trigger':

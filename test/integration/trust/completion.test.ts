@@ -113,6 +113,34 @@ describe('issue 9 · completion is honest', () => {
     expect(counts(text)?.done, 'a waived gate is not counted as done').toBe(1);
   });
 
+  it('asks which gate to waive when several are undecided, waives the one a key names, and never one already decided', async () => {
+    const w = await openWorld();
+    const { runId } = await w.start('two-gates');
+    await w.say(`role approver <@${CAROL}>`);
+    const waivers = async () => (await audit(w.db, runId)).filter((a) => a.action === 'gate.waive');
+
+    // A finish names the first undecided gate by its key in the waiver it suggests.
+    expect(await w.say('finish waive shipped by hand', CAROL)).toContain('`/deploy waive gate widen-go <reason>`');
+    // No key: nothing is waived, and the reply lists the undecided gates with their keys.
+    const which = await w.say(WAIVE_GATE('we decided on the call'), CAROL);
+    expect(which).toContain('2 undecided gates');
+    expect(which).toContain('`widen-go` (“Go/No-Go to widen”)');
+    expect(which).toContain('`go-no-go-to-keep-the-build` (“Go/No-Go to keep the build”)');
+    expect(await waivers()).toEqual([]);
+    expect((await refusalsOf(w, runId, CAROL)).length).toBeGreaterThanOrEqual(2);
+
+    // The later gate, by its key: the first stays undecided.
+    expect(await w.say(WAIVE_GATE('go-no-go-to-keep-the-build kept on the call'), CAROL)).toMatch(/Gate “Go\/No-Go to keep the build” waived/);
+    expect((await waivers()).map((a) => [a.detail?.text, a.detail?.reason])).toEqual([['Go/No-Go to keep the build', 'kept on the call']]);
+    // One left: no key needed. Then a key naming a waived gate is refused, changing nothing.
+    expect(await w.say(WAIVE_GATE('widened on the call'), CAROL)).toMatch(/Gate “Go\/No-Go to widen” waived/);
+    expect(await w.say(WAIVE_GATE('widen-go once more'), CAROL)).toMatch(/already decided or waived/);
+    expect(await waivers()).toHaveLength(2);
+
+    await w.say('finish waive shipped by hand', CAROL);
+    expect((await runRow(w.db, runId)).status).toBe('completed');
+  });
+
   it('counts items a rollback made moot as skipped, apart from done, waived and open', async () => {
     const w = await openWorld();
     const { runId } = await w.start('gate-drill');
