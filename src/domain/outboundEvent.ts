@@ -23,7 +23,8 @@ export interface OutboundEvent {
 /** The fact behind an event, as read from the store. */
 export type EventFact =
   | { source: 'audit'; id: number; at: number; actor: string; action: string; target: string | null; detail: Record<string, unknown> | null }
-  | { source: 'opened'; id: number; at: number; sectionId: string }
+  /** `sectionIds`: every section the "opened" announcement named (sections sharing a window share one), the first being `sectionId`. */
+  | { source: 'opened'; id: number; at: number; sectionId: string; sectionIds: string[] }
   | { source: 'page'; id: number; at: number; summary: string };
 
 /** Which events go to PagerDuty as change events (never a page: they show beside incidents). */
@@ -43,13 +44,13 @@ function itemText(checklist: Checklist, itemId: string | null): string | null {
 export function eventFromFact(fact: EventFact, run: Run): OutboundEvent | null {
   const base = { at: fact.at, runId: run.id, checklist: run.checklistName };
   if (fact.source === 'opened') {
-    const found = allSections(run.checklist).find(({ section }) => section.id === fact.sectionId);
-    return {
-      ...base,
-      id: `opened:${fact.id}`,
-      type: 'phase.opened',
-      data: { sectionId: fact.sectionId, section: found?.section.title ?? null, phase: found?.phase.title ?? null },
-    };
+    // One event per announcement, as in the channel: sections opening together are listed in `sections`;
+    // the first is also given on its own (`sectionId`, `section`, `phase`), as before sections were shared.
+    const sections = fact.sectionIds.map((sectionId) => {
+      const found = allSections(run.checklist).find(({ section }) => section.id === sectionId);
+      return { sectionId, section: found?.section.title ?? null, phase: found?.phase.title ?? null };
+    });
+    return { ...base, id: `opened:${fact.id}`, type: 'phase.opened', data: { ...sections[0], sections } };
   }
   if (fact.source === 'page') return { ...base, id: `page:${fact.id}`, type: 'page.sent', data: { summary: fact.summary } };
   const id = `audit:${fact.id}`;
@@ -88,8 +89,11 @@ export function changeSummary(event: OutboundEvent): string {
   const d = event.data;
   const run = `deployday run #${event.runId} (${event.checklist})`;
   switch (event.type) {
-    case 'phase.opened':
-      return `${run}: ${String(d.section ?? d.sectionId)} opened`;
+    case 'phase.opened': {
+      const sections = Array.isArray(d.sections) ? (d.sections as Array<{ sectionId: string; section: string | null }>) : [];
+      const titles = sections.length > 0 ? sections.map((s) => s.section ?? s.sectionId) : [String(d.section ?? d.sectionId)];
+      return `${run}: ${titles.join(', ')} opened`;
+    }
     case 'gate.decided':
       return `${run}: ${d.decision === 'go' ? 'Go' : 'No-Go'} on ${String(d.gate ?? d.gateId)}`;
     case 'rollback.declared':

@@ -15,6 +15,7 @@ import {
   markReminderSkipped,
   releaseReminder,
   renewReminderLeases,
+  sectionIdsOf,
   upsertReminders,
   type NewReminder,
   type ReminderRow,
@@ -223,13 +224,6 @@ export class ReminderDelivery {
   private async overdueAcknowledged(runId: number, sectionId: string): Promise<boolean> {
     return await hasAuditEntry(this.db, runId, 'overdue.acknowledge', sectionId);
   }
-}
-
-/** The sections a reminder row is about: a shared one's list (kept in its payload), else its own section. */
-export function sectionIdsOf(row: Pick<ReminderRow, 'sectionId' | 'payload'>): string[] {
-  const shared = row.payload?.sectionIds;
-  if (Array.isArray(shared) && shared.every((id) => typeof id === 'string') && shared.length > 0) return shared as string[];
-  return row.sectionId ? [row.sectionId] : [];
 }
 
 /** A planned reminder as a row to store: a shared reminder keeps its sections in the payload. */

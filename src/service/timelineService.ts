@@ -10,11 +10,11 @@ import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindo
 import { slipMinutes } from '../domain/slip.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { cancelPendingReminders, listReminders, upsertReminders, type ReminderRow } from '../store/reminders.js';
+import { cancelPendingReminders, listReminders, sectionIdsOf, upsertReminders, type ReminderRow } from '../store/reminders.js';
 import { anyActiveRun, findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { postedNudge } from './nudgeMessages.js';
-import { ReminderDelivery, SECTION_KINDS, sectionIdsOf, toNewReminder, type OutgoingReminder } from './reminderDelivery.js';
+import { ReminderDelivery, SECTION_KINDS, toNewReminder, type OutgoingReminder } from './reminderDelivery.js';
 import { TimelineWindows } from './timelineWindows.js';
 
 export type { OutgoingReminder } from './reminderDelivery.js';

@@ -2,6 +2,7 @@ import { AUDIT_COLUMNS, toAuditEntry, type AuditDbRow } from './audit.js';
 import { prepared, type Db } from './db.js';
 import { leasedOutbox } from './leasedOutbox.js';
 import { leaseOf, type Lease } from './leases.js';
+import { sectionIdsOf } from './reminders.js';
 import type { EventFact } from '../domain/outboundEvent.js';
 
 /**
@@ -111,10 +112,10 @@ export async function clearPendingAudit(db: Db, id: number): Promise<void> {
 export async function sentFactsNotEmitted(db: Db, limit: number): Promise<Array<{ runId: number; fact: EventFact }>> {
   const opened = (await prepared(
     db,
-    `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id
+    `SELECT r.id, r.run_id, COALESCE(r.sent_at, r.due_at) AS at, r.section_id, r.payload_json
      FROM events_pending_facts f JOIN reminders r ON r.id = f.id
      WHERE f.source = 'opened' ORDER BY f.id LIMIT ?`,
-  ).all(limit)) as Array<{ id: number; run_id: number; at: number; section_id: string }>;
+  ).all(limit)) as Array<{ id: number; run_id: number; at: number; section_id: string; payload_json: string | null }>;
   const pages = (await prepared(
     db,
     `SELECT o.id, o.run_id, COALESCE(o.sent_at, o.created_at) AS at, COALESCE(p.summary, o.dedup_key) AS summary
@@ -122,7 +123,13 @@ export async function sentFactsNotEmitted(db: Db, limit: number): Promise<Array<
      WHERE f.source = 'page' ORDER BY f.id LIMIT ?`,
   ).all(limit)) as Array<{ id: number; run_id: number; at: number; summary: string }>;
   return [
-    ...opened.map((r) => ({ runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id } as EventFact })),
+    ...opened.map((r) => {
+      const sectionIds = sectionIdsOf({
+        sectionId: r.section_id,
+        payload: r.payload_json ? (JSON.parse(r.payload_json) as Record<string, unknown>) : null,
+      });
+      return { runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id, sectionIds } as EventFact };
+    }),
     ...pages.map((r) => ({ runId: r.run_id, fact: { source: 'page', id: r.id, at: r.at, summary: r.summary } as EventFact })),
   ];
 }

@@ -231,3 +231,10 @@ export async function nextPendingDueAt(db: Db): Promise<number | null> {
   const row = (await prepared(db, `SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get()) as { at: number | null } | undefined;
   return row?.at ?? null;
 }
+
+/** The sections a reminder row is about: a shared one's list (kept in its payload), else its own section. */
+export function sectionIdsOf(row: Pick<ReminderRow, 'sectionId' | 'payload'>): string[] {
+  const shared = row.payload?.sectionIds;
+  if (Array.isArray(shared) && shared.every((id) => typeof id === 'string') && shared.length > 0) return shared as string[];
+  return row.sectionId ? [row.sectionId] : [];
+}

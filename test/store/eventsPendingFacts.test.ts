@@ -22,9 +22,22 @@ describe('facts waiting to become events', () => {
     expect(await sentFactsNotEmitted(db, 10)).toEqual([]);
     await markReminderSent(db, nudgeId, T0 + 30 * MINUTE, false);
     await markReminderSent(db, openedId, T0 + 1000, false);
-    expect(await sentFactsNotEmitted(db, 10)).toEqual([{ runId, fact: { source: 'opened', id: openedId, at: T0 + 1000, sectionId: 's0' } }]);
+    expect(await sentFactsNotEmitted(db, 10)).toEqual([
+      { runId, fact: { source: 'opened', id: openedId, at: T0 + 1000, sectionId: 's0', sectionIds: ['s0'] } },
+    ]);
     await markReminderSent(db, openedId, T0 + 2000, false);
     expect((await sentFactsNotEmitted(db, 10)).map((f) => f.fact.id)).toEqual([openedId]);
+  });
+
+  it('gives every section a shared "opened" announcement named, the first being its own', async () => {
+    const db = openDb();
+    const runId = await addRun(db);
+    await upsertReminders(db, runId, [{ key: 'r:s1+s2:opened', kind: 'opened', sectionId: 's1', dueAt: T0, payload: { sectionIds: ['s1', 's2'] } }]);
+    const [opened] = await listReminders(db, runId);
+    await markReminderSent(db, opened!.id, T0, false);
+    expect((await sentFactsNotEmitted(db, 10)).map((f) => f.fact)).toEqual([
+      { source: 'opened', id: opened!.id, at: T0, sectionId: 's1', sectionIds: ['s1', 's2'] },
+    ]);
   });
 
   it('reads a cleared fact no more, so a tick reads only what is new', async () => {
