@@ -4,7 +4,6 @@ import { App, type LogLevel } from '@slack/bolt';
 import { type Config, secretsOf } from './config.js';
 import { RedactingLogger } from './logger.js';
 import type { DeploydayOptions } from './deploydayOptions.js';
-
 export type { DeploydayOptions };
 import { MessageSync } from './jobs/messageSync.js';
 import type { EventsOutWorker } from './jobs/eventsOutWorker.js';
@@ -32,7 +31,8 @@ import { registerCommandHandler } from './slack/commandHandler.js';
 import { SlackUserDirectory } from './slack/slackUserDirectory.js';
 import { guardHttpBodies, guardProcessEvent } from './slack/requestGuard.js';
 import { routeListenersById } from './slack/listenersById.js';
-import { messageLayout, OVERVIEW_KEY, runMessageLink } from './slack/messageLayout.js';
+import { messageLayout, OVERVIEW_KEY } from './slack/messageLayout.js';
+import { createRunMessageLinks } from './slack/runMessageLinks.js';
 import { pagerFromConfig } from './pager/pagerDutyPager.js';
 import { ChannelPostPacer } from './slack/channelPostPacer.js';
 import { createReminderPoster, reconcileClaimedReminders } from './slack/reminderPoster.js';
@@ -118,10 +118,10 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
     onQueued: () => poller?.poke(),
   });
   const { queries: runs, timeline } = services;
-
   const runMessages = createRunMessages(db);
-  const messageLink = async (runId: number, key: string): Promise<string | null> =>
-    runMessageLink(await runMessages.find(runId, key), identity.workspaceUrl);
+  // slackAuth (below) is asked only once messages render, after start.
+  const clientFor = (channelId: string) => slackAuth.clientFor(channelId);
+  const messageLink = createRunMessageLinks({ find: (r, k) => runMessages.find(r, k), identity, perWorkspace: !!config.oauth, clientFor, logger });
   const render = createRunMessageRenderer({
     runs,
     timeline,
@@ -132,7 +132,7 @@ export async function createDeployday(config: Config, options: DeploydayOptions 
   // One pace per channel (Slack counts every post there together), shared through the database only by PostgreSQL's
   // replicas: one SQLite process has no one to share it with, and would pay a committed write per post. Tests shorten lateLandingMs.
   const postPacer = new ChannelPostPacer({ ...options.postPace, ...(db.engine === 'postgres' ? { shared: services.channelPace } : {}) });
-  const slackCalls = { clientFor: (channelId: string) => slackAuth.clientFor(channelId), lateLandingMs: options.lateLandingMs };
+  const slackCalls = { clientFor, lateLandingMs: options.lateLandingMs };
   sync = new MessageSync({
     messages: runMessages,
     render,
