@@ -47,6 +47,22 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
     fake.messages(CHANNEL).filter((m) => m.metadata?.event_type === RUN_REPORT_METADATA_TYPE && m.metadata.event_payload['run_id'] === runId);
   const sharesOf = (runId: number) => fake.files.shares.filter((s) => s.files.some((f) => f.title?.startsWith(`Run #${runId} `)));
 
+  /**
+   * A new run whose report another replica queued and claimed, for `leaseMs`, in one transaction (so
+   * no live replica claims it first); the live ones are not told, and find it by their own look.
+   */
+  const heldByGoneReplica = async (leaseMs = 1_500) => {
+    const runId = await addRun(dbs.a, CHANNEL);
+    const gone = leaseOf('replica-gone', Date.now(), leaseMs);
+    const queue = createReportQueue(dbs.a, 'replica-gone');
+    const claimed = await dbs.a.tx(async () => {
+      await queue.enqueue(runId, gone.now);
+      return await claimDueRunReports(dbs.a, gone.now, 5, gone);
+    });
+    expect(claimed).toHaveLength(1);
+    return { runId, gone, queue };
+  };
+
   beforeAll(async () => {
     fake = await startFakeSlack();
     dbs = await open();
@@ -79,16 +95,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
   it('finishes a report held by a replica that stopped, once its lease ran out, without posting its summary again', async () => {
     const b = replica(dbs.b, 'replica-b');
     await b.start();
-    const runId = await addRun(dbs.a, CHANNEL);
-    const now = Date.now();
-    // Queued and claimed on the other replica (in one transaction, so B cannot claim it first); B is
-    // not told, and finds it by its own look every scan interval.
-    const gone = leaseOf('replica-gone', now, 1_500);
-    const claimed = await dbs.a.tx(async () => {
-      await createReportQueue(dbs.a, 'replica-gone').enqueue(runId, now);
-      return await claimDueRunReports(dbs.a, now, 5, gone);
-    });
-    expect(claimed).toHaveLength(1);
+    const { runId, gone } = await heldByGoneReplica();
     // That replica posted the summary and stopped before recording it or uploading the files.
     const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
     const posted = await client.chat.postMessage({
@@ -110,14 +117,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
   it('does not attach the files again when the replica that stopped had uploaded them before recording it', async () => {
     const b = replica(dbs.b, 'replica-b');
     await b.start();
-    const runId = await addRun(dbs.a, CHANNEL);
-    const now = Date.now();
-    const gone = leaseOf('replica-gone', now, 1_500);
-    const queueOfGone = createReportQueue(dbs.a, 'replica-gone');
-    await dbs.a.tx(async () => {
-      await queueOfGone.enqueue(runId, now);
-      return await claimDueRunReports(dbs.a, now, 5, gone);
-    });
+    const { runId, queue: queueOfGone } = await heldByGoneReplica();
     // That replica posted and recorded the summary, and Slack took its files; it stopped before recording that.
     const client = createBackgroundClient(FAKE_BOT_TOKEN, fake.apiUrl, quietLogger);
     const posted = await client.chat.postMessage({
@@ -164,13 +164,7 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
       const client = createBackgroundClient(FAKE_BOT_TOKEN, narrow.apiUrl, quietLogger);
       const b = replica(dbs.b, 'replica-b', undefined, { clientFor: async () => client });
       await b.start();
-      const runId = await addRun(dbs.a, CHANNEL);
-      const now = Date.now();
-      const queueOfGone = createReportQueue(dbs.a, 'replica-gone');
-      await dbs.a.tx(async () => {
-        await queueOfGone.enqueue(runId, now);
-        return await claimDueRunReports(dbs.a, now, 5, leaseOf('replica-gone', now, 1_000));
-      });
+      const { runId, queue: queueOfGone } = await heldByGoneReplica(1_000);
       const posted = await client.chat.postMessage({ channel: CHANNEL, text: `Run #${runId} report (posted by the replica that stopped)` });
       expect(await queueOfGone.recordSummary(runId, String(posted.ts))).toBe(true);
       await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 10_000 });
