@@ -1,5 +1,5 @@
 import { DomainError, type DomainErrorParams } from '../domain/errors.js';
-import { gateToWaive } from '../domain/gateToWaive.js';
+import { gateRefOf, gateToWaive } from '../domain/gateToWaive.js';
 import { findItem } from '../domain/findItem.js';
 import { gateOutcome, gateRuleFor, openItemsBeforeGo, standingVotes, unlockedSections, type GateOutcome } from '../domain/gates.js';
 import type { GateVote, Vote } from '../domain/run.js';
@@ -88,9 +88,9 @@ export class GateVoting {
    * Waives an undecided gate so the run can finish without pretending it passed: the one the words
    * name by its key, or the only one (domain/gateToWaive.ts). Only someone allowed to decide that gate
    * may, only with a reason, and the audit says `gate.waive`. A waived gate counts as waived, never as
-   * done. Returns the gate's text.
+   * done. Returns what was waived: the gate's text and section, and the reason (without the gate's name).
    */
-  async waiveGate(input: Actor & { runId: number; reason: string }): Promise<string> {
+  async waiveGate(input: Actor & { runId: number; reason: string }): Promise<{ gateText: string; section: string; reason: string }> {
     const { db, clock, events } = this.deps;
     const { run, snapshot } = await activeRunFor(this.deps, input);
     const target = gateToWaive(snapshot, input.reason);
@@ -98,7 +98,14 @@ export class GateVoting {
       refuse(this.deps, run.id, input.userId, 'gate.waive', target, { code, params: { runId: run.id, ...params } });
     if (target.kind === 'none') return await denied(null, 'no_undecided_gate', {});
     if (target.kind === 'which') {
-      return await denied(null, 'gate_to_waive_unclear', { keys: target.gates.map((g) => g.key ?? ''), texts: target.gates.map((g) => g.text) });
+      const { gates } = target;
+      const params = {
+        numbers: gates.map((g) => g.number),
+        keys: gates.map((g) => g.key ?? ''),
+        texts: gates.map((g) => g.text),
+        sections: gates.map((g) => g.section),
+      };
+      return await denied(null, 'gate_to_waive_unclear', params);
     }
     if (target.kind === 'settled') return await denied(target.gate.item.id, 'gate_settled', { gateText: target.gate.item.text });
     const { gate } = target;
@@ -108,7 +115,7 @@ export class GateVoting {
       section: gate.section,
     });
     const reason = target.reason.trim();
-    if (reason === '') return await denied(gate.item.id, 'waive_needs_reason', { gateText: gate.item.text });
+    if (reason === '') return await denied(gate.item.id, 'waive_needs_reason', { gateText: gate.item.text, gateRef: gateRefOf(snapshot, gate) });
     const now = clock.now();
     await db.tx(async () => {
       await saveItemState(db, run.id, { ...snapshot.items[gate.item.id]!, waivedReason: reason, by: input.userId, at: now }, now);
@@ -125,7 +132,7 @@ export class GateVoting {
     });
     events.messagesChanged(run.id);
     await events.stateChanged(run.id);
-    return gate.item.text;
+    return { gateText: gate.item.text, section: gate.section.title, reason };
   }
 
   private async context(input: Actor & { runId: number; itemId: string; vote: Vote }) {

@@ -1,5 +1,5 @@
 import { allSections, triggerLists, type TriggerList } from '../domain/checklist.js';
-import { itemKeys } from '../domain/itemKeys.js';
+import { gateRefOf } from '../domain/gateToWaive.js';
 import { DomainError } from '../domain/errors.js';
 import { heldSections, undecidedGates } from '../domain/gates.js';
 import type { Run } from '../domain/run.js';
@@ -101,12 +101,8 @@ export class RunEnding {
       const gate = undecided[0]!;
       return await refuse(this.deps, run.id, input.userId, 'run.finish', gate.item.id, {
         code: 'gate_undecided',
-        // The key lets the reply name the gate in the waiver it suggests, when there are several to choose from.
-        params: {
-          gateText: gate.item.text,
-          runId: run.id,
-          gateKey: undecided.length > 1 ? (itemKeys(run.checklist).keyOf.get(gate.item.id) ?? null) : null,
-        },
+        // With several to choose from, the waiver the reply suggests names this one (domain/gateToWaive.ts).
+        params: { gateText: gate.item.text, runId: run.id, gateRef: undecided.length > 1 ? gateRefOf(snapshot, gate) : null },
       });
     }
     const now = clock.now();

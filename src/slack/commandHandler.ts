@@ -191,8 +191,7 @@ async function runCommand(command: Command, who: Invocation, deps: CommandDeps):
     }
     case 'waive': {
       const run = await runs.resolveRun(who.channelId, command.run, who);
-      const gateText = await deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason });
-      return { text: gateWaivedText(run.id, gateText, command.reason) };
+      return { text: gateWaivedText(run.id, await deps.services.gates.waiveGate({ ...actor, runId: run.id, reason: command.reason })) };
     }
     case 'rollback': {
       const run = await runs.resolveRun(who.channelId, command.run, who);

@@ -60,8 +60,8 @@ export const COMMANDS: Record<Exclude<Command['kind'], 'usage'>, CommandHelp> = 
     summary: 'complete the run; open items must be done or waived with a reason (lead or approver)',
   },
   waive: {
-    usage: '/deploy waive gate [#run] [<gate key>] <reason>',
-    summary: 'waive an undecided Go/No-Go gate with a reason so the run can finish (its key, when several are undecided)',
+    usage: '/deploy waive gate [#run] [<gate number or key>] <reason>',
+    summary: 'waive an undecided Go/No-Go gate with a reason so the run can finish (its number or key, when several are undecided)',
   },
   abort: { usage: '/deploy abort [#run] [reason]', summary: 'stop the run (lead or approver)' },
   page: { usage: '/deploy page [#run] <message>', summary: 'page the on-call escalation path now' },

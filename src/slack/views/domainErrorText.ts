@@ -103,20 +103,19 @@ export function domainErrorText(error: DomainError): string {
     case 'already_rolling_back':
       return `Run #${num(p.runId)} is already rolling back (${p.reason ? text('reason') : 'no reason given'}).`;
     case 'gate_undecided': {
-      const key = typeof p.gateKey === 'string' ? `${escapeMrkdwn(p.gateKey)} ` : '';
+      const key = typeof p.gateRef === 'string' ? `${escapeMrkdwn(p.gateRef)} ` : '';
       return `The gate “${text('gateText')}” has not been decided, so run #${num(p.runId)} cannot finish. Decide it, or waive it with a reason: \`/deploy waive gate ${key}<reason>\` (someone who may decide the gate).`;
     }
     case 'waive_needs_reason':
-      return `Say why the gate “${text('gateText')}” is waived: \`/deploy waive gate <reason>\`. The reason goes in the audit.`;
+      return `Say why the gate “${text('gateText')}” is waived: \`/deploy waive gate ${p.gateRef ? `${text('gateRef')} ` : ''}<reason>\`. The reason goes in the audit.`;
     case 'gate_to_waive_unclear': {
-      const keys = list(p.keys);
-      const gates = list(p.texts).map((gateText, i) =>
-        keys[i]
-          ? `\`${escapeMrkdwn(keys[i])}\` (“${escapeMrkdwn(gateText)}”)`
-          : `“${escapeMrkdwn(gateText)}” (no key: give it one with {#key} in the checklist)`,
-      );
-      const example = keys.find((k) => k !== '') ?? '<gate>';
-      return `Run #${num(p.runId)} has ${gates.length} undecided gates; say which one to waive: \`/deploy waive gate ${escapeMrkdwn(example)} <reason>\`. Its undecided gates: ${gates.join(', ')}.`;
+      // One line a gate: its number, its text and section, and its key when it has a usable one.
+      const [numbers, keys, sections] = [list(p.numbers), list(p.keys), list(p.sections)];
+      const lines = list(p.texts).map((gateText, i) => {
+        const key = keys[i] ? `, or \`${escapeMrkdwn(keys[i])}\`` : '';
+        return `${escapeMrkdwn(numbers[i] ?? '?')}. “${escapeMrkdwn(gateText)}” in ${escapeMrkdwn(sections[i] ?? '')}${key}`;
+      });
+      return `Run #${num(p.runId)} has ${lines.length} undecided gates; say which one to waive, by its number or key: \`/deploy waive gate ${escapeMrkdwn(numbers[0] ?? '1')} <reason>\`.\n${lines.join('\n')}`;
     }
     case 'gate_settled':
       return `The gate “${text('gateText')}” of run #${num(p.runId)} is already decided or waived; only an undecided gate can be waived.`;

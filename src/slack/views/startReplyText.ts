@@ -38,6 +38,6 @@ export function startReplyText(run: Run, note: string | null, missed: MissedAtSt
 }
 
 /** `/deploy waive gate`'s reply. */
-export function gateWaivedText(runId: number, gateText: string, reason: string): string {
-  return `Gate “${checklistInline(gateText)}” waived on run #${runId}: ${escapeMrkdwn(reason)}. It counts as waived, not passed; the audit records it as a gate waiver.`;
+export function gateWaivedText(runId: number, waived: { gateText: string; section: string; reason: string }): string {
+  return `Gate “${checklistInline(waived.gateText)}” (${checklistInline(waived.section)}) waived on run #${runId}: ${escapeMrkdwn(waived.reason)}. It counts as waived, not passed; the audit records it as a gate waiver.`;
 }

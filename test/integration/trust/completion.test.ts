@@ -32,6 +32,7 @@ import {
   waitFor,
   type World,
 } from './trustWorld.js';
+import { sharedSamplesDir } from '../../support/sharedSamples.js';
 
 const WAIVE_GATE = (reason: string) => `waive gate ${reason}`.trim();
 
@@ -121,24 +122,49 @@ describe('issue 9 · completion is honest', () => {
 
     // A finish names the first undecided gate by its key in the waiver it suggests.
     expect(await w.say('finish waive shipped by hand', CAROL)).toContain('`/deploy waive gate widen-go <reason>`');
-    // No key: nothing is waived, and the reply lists the undecided gates with their keys.
+    // Naming none: nothing is waived, and the reply lists the undecided gates with their numbers and keys.
     const which = await w.say(WAIVE_GATE('we decided on the call'), CAROL);
     expect(which).toContain('2 undecided gates');
-    expect(which).toContain('`widen-go` (“Go/No-Go to widen”)');
-    expect(which).toContain('`go-no-go-to-keep-the-build` (“Go/No-Go to keep the build”)');
+    expect(which).toContain('1. “Go/No-Go to widen” in Canary (T-0), or `widen-go`');
+    expect(which).toContain('2. “Go/No-Go to keep the build” in Everyone (T+1 hour), or `go-no-go-to-keep-the-build`');
+    // Named without a reason: asked for one, in a command naming that gate again.
+    expect(await w.say(WAIVE_GATE('widen-go'), CAROL)).toContain('`/deploy waive gate widen-go <reason>`');
     expect(await waivers()).toEqual([]);
-    expect((await refusalsOf(w, runId, CAROL)).length).toBeGreaterThanOrEqual(2);
+    expect((await refusalsOf(w, runId, CAROL)).length).toBeGreaterThanOrEqual(3);
 
     // The later gate, by its key: the first stays undecided.
-    expect(await w.say(WAIVE_GATE('go-no-go-to-keep-the-build kept on the call'), CAROL)).toMatch(/Gate “Go\/No-Go to keep the build” waived/);
+    expect(await w.say(WAIVE_GATE('go-no-go-to-keep-the-build kept on the call'), CAROL)).toMatch(
+      /Gate “Go\/No-Go to keep the build” \(Everyone \(T\+1 hour\)\) waived/,
+    );
     expect((await waivers()).map((a) => [a.detail?.text, a.detail?.reason])).toEqual([['Go/No-Go to keep the build', 'kept on the call']]);
     // One left: no key needed. Then a key naming a waived gate is refused, changing nothing.
-    expect(await w.say(WAIVE_GATE('widened on the call'), CAROL)).toMatch(/Gate “Go\/No-Go to widen” waived/);
+    expect(await w.say(WAIVE_GATE('widened on the call'), CAROL)).toMatch(/Gate “Go\/No-Go to widen” \(Canary \(T-0\)\) waived/);
     expect(await w.say(WAIVE_GATE('widen-go once more'), CAROL)).toMatch(/already decided or waived/);
     expect(await waivers()).toHaveLength(2);
 
     await w.say('finish waive shipped by hand', CAROL);
     expect((await runRow(w.db, runId)).status).toBe('completed');
+  });
+
+  it('waives gates worded alike in a shared sample by their numbers, the only way to tell them apart', async () => {
+    // canary-rollout.md has "Go/No-Go decision recorded" in two phases: no usable key for either.
+    const w = await openWorld({ checklistsDir: sharedSamplesDir() });
+    const { runId } = await w.start('canary-rollout');
+    await w.say(`role approver <@${CAROL}>`);
+    const which = await w.say(WAIVE_GATE('checked by hand'), CAROL);
+    expect(which).toContain('1. “Go/No-Go decision recorded” in Deployment Phase 1: Canary (10%)\n');
+    expect(which).toContain('2. “Go/No-Go decision recorded” in Deployment Phase 2: Expansion (50%)');
+    expect(which).not.toContain(', or `');
+
+    expect(await w.say(WAIVE_GATE('2 the expansion was watched on the call'), CAROL)).toMatch(
+      /waived on run #\d+: the expansion was watched on the call/,
+    );
+    const waived = (await audit(w.db, runId)).filter((a) => a.action === 'gate.waive');
+    expect(waived.map((a) => a.detail?.reason)).toEqual(['the expansion was watched on the call']);
+    // One left: no number needed, and a number naming the waived one is refused.
+    expect(await w.say(WAIVE_GATE('2 again'), CAROL)).toMatch(/already decided or waived/);
+    expect(await w.say(WAIVE_GATE('the canary was watched on the call'), CAROL)).toMatch(/waived on run/);
+    expect((await audit(w.db, runId)).filter((a) => a.action === 'gate.waive').map((a) => a.target)).toHaveLength(2);
   });
 
   it('counts items a rollback made moot as skipped, apart from done, waived and open', async () => {

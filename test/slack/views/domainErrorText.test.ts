@@ -36,6 +36,23 @@ describe('domainErrorText', () => {
     );
   });
 
+  it('lists the undecided gates to choose from one a line, escaping their text and sections', () => {
+    const text = domainErrorText(
+      new DomainError('gate_to_waive_unclear', {
+        runId: 4,
+        numbers: [1, 3],
+        keys: ['', 'widen-go'],
+        texts: ['Go/No-Go <!channel>', 'Go/No-Go to widen'],
+        sections: ['Canary <@U0EVE>', 'Expansion'],
+      }),
+    );
+    expect(text).toBe(
+      'Run #4 has 2 undecided gates; say which one to waive, by its number or key: `/deploy waive gate 1 <reason>`.\n' +
+        '1. “Go/No-Go &lt;!channel&gt;” in Canary &lt;@U0EVE&gt;\n' +
+        '3. “Go/No-Go to widen” in Expansion, or `widen-go`',
+    );
+  });
+
   it('names the code of an error it has no words for, rather than nothing', () => {
     expect(domainErrorText(new DomainError('brand_new_code'))).toBe('That did not work (brand_new_code).');
   });
