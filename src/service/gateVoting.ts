@@ -86,7 +86,7 @@ export class GateVoting {
 
   /**
    * Waives an undecided gate so the run can finish without pretending it passed: the one the words
-   * name by its key, or the only one (domain/gateToWaive.ts). Only someone allowed to decide that gate
+   * name by its number or key, or the only one (domain/gateToWaive.ts). Only someone allowed to decide that gate
    * may, only with a reason, and the audit says `gate.waive`. A waived gate counts as waived, never as
    * done. Returns what was waived: the gate's text and section, and the reason (without the gate's name).
    */
@@ -94,8 +94,8 @@ export class GateVoting {
     const { db, clock, events } = this.deps;
     const { run, snapshot } = await activeRunFor(this.deps, input);
     const target = gateToWaive(snapshot, input.reason);
-    const denied = (target: string | null, code: string, params: DomainErrorParams) =>
-      refuse(this.deps, run.id, input.userId, 'gate.waive', target, { code, params: { runId: run.id, ...params } });
+    const denied = (itemId: string | null, code: string, params: DomainErrorParams) =>
+      refuse(this.deps, run.id, input.userId, 'gate.waive', itemId, { code, params: { runId: run.id, ...params } });
     if (target.kind === 'none') return await denied(null, 'no_undecided_gate', {});
     if (target.kind === 'which') {
       const { gates } = target;
