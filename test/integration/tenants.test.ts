@@ -210,9 +210,12 @@ describe('OAuth distribution: two workspaces, isolated', () => {
     expect(tokensPostingTo(w, B.channel)).toEqual(new Set([tokenB]));
     // Each overview links its phases to their messages through its own workspace's URL (auth.test with its token).
     const linksIn = (t: typeof A) => `https://${t.id.toLowerCase()}.slack.com/archives/${t.channel}/p`;
-    await eventually(() => {
-      for (const t of [A, B]) expect(w.fake.findText(t.channel, linksIn(t)).length).toBeGreaterThan(0);
-    });
+    await eventually(
+      () => {
+        for (const t of [A, B]) expect(w.fake.findText(t.channel, linksIn(t)).length).toBeGreaterThan(0);
+      },
+      { timeoutMs: 10_000 },
+    );
     expect([w.fake.findText(A.channel, linksIn(B)), w.fake.findText(B.channel, linksIn(A))]).toEqual([[], []]);
     // The fake holds each token to its own workspace, as Slack does: nothing was refused.
     expect(w.fake.callsTo('chat.postMessage').filter((c) => c.error === 'channel_not_found')).toEqual([]);

@@ -141,21 +141,24 @@ describe.each(REPLICA_ENGINES)('run reports on two replicas of one %s database',
 
   it('looks for a summary and files whose answer never came, once they could have landed, before sending them again', async () => {
     const runId = await addRun(dbs.a, CHANNEL);
-    // Slack carries out both calls but answers after the client gave up on them.
+    // Slack carries out both calls but answers (at 2 s) after the client gave up on them (at 1 s); the
+    // next attempt waits until they could have landed (2 s after giving up), with a second to spare.
     const impatient = () =>
-      new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: quietLogger, timeout: 300, retryConfig: { retries: 0 } });
-    const a = replica(dbs.a, 'replica-a', undefined, { clientFor: async () => impatient(), lateLandingMs: 1_000 });
+      new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: quietLogger, timeout: 1_000, retryConfig: { retries: 0 } });
+    const a = replica(dbs.a, 'replica-a', undefined, { clientFor: async () => impatient(), lateLandingMs: 2_000 });
     await a.start();
-    fake.failNext('chat.postMessage', 1, { delayMs: 600 });
-    fake.failNext('files.completeUploadExternal', 1, { delayMs: 600 });
+    fake.failNext('chat.postMessage', 1, { delayMs: 2_000 });
+    fake.failNext('files.completeUploadExternal', 1, { delayMs: 2_000 });
     await a.enqueue(runId);
-    await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 10_000 });
+    await waitFor(async () => (await findRunReport(dbs.a, runId))?.status === 'posted', { timeoutMs: 20_000 });
 
     expect(summariesOf(runId)).toHaveLength(1);
     expect(sharesOf(runId)).toHaveLength(1);
     expect(sharesOf(runId)[0]!.threadTs).toBe(summariesOf(runId)[0]!.ts);
     const report = await findRunReport(dbs.a, runId);
-    expect(report).toMatchObject({ attempts: 2, summaryTs: summariesOf(runId)[0]!.ts });
+    expect(report?.summaryTs).toBe(summariesOf(runId)[0]!.ts);
+    // Both calls went unanswered once (a busy machine may add a timeout of its own).
+    expect(report?.attempts).toBeGreaterThanOrEqual(2);
   });
 
   it('uploads the files of a report taken over when its thread cannot be read (no history scope): a second set beats none', async () => {
