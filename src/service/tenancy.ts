@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { removeInstallation, tenantKeyOf } from '../store/installations.js';
 import { resumeTenantRuns, suspendTenantRuns } from '../store/runs.js';
 import type { Clock } from './clock.js';
+import type { TimelineService } from './timelineService.js';
 
 /** A workspace, or (org-wide install) a whole Enterprise Grid org. */
 export interface Tenant {
@@ -19,7 +20,7 @@ export interface Tenant {
  * installed again, which resumes them. Every such change is audited on each run it touched.
  */
 export class Tenancy {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; timeline: Pick<TimelineService, 'onResumed'> }) {}
 
   async left(tenant: Tenant, event: 'app_uninstalled' | 'tokens_revoked'): Promise<{ runIds: number[]; hadInstallation: boolean }> {
     const { db, clock } = this.deps;
@@ -36,13 +37,16 @@ export class Tenancy {
     });
   }
 
-  /** A (re)install: the tenant's suspended runs carry on. */
+  /** A (re)install: the tenant's suspended runs carry on, their reminders planned again from now. */
   async arrived(tenant: Tenant): Promise<number[]> {
-    const { db, clock } = this.deps;
+    const { db, clock, timeline } = this.deps;
     const now = clock.now();
     return await db.tx(async () => {
       const runIds = await resumeTenantRuns(db, this.scope(tenant));
-      for (const runId of runIds) await appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.installed', detail: {} });
+      for (const runId of runIds) {
+        await appendAudit(db, { runId, at: now, actor: 'slack', action: 'app.installed', detail: {} });
+        await timeline.onResumed(runId);
+      }
       return runIds;
     });
   }

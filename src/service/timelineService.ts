@@ -10,7 +10,14 @@ import type { SectionTimelineState, SectionWindow } from '../domain/sectionWindo
 import { slipMinutes } from '../domain/slip.js';
 import { appendAudit, latestAuditAt } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { cancelPendingReminders, listReminders, sectionIdsOf, upsertReminders, type ReminderRow } from '../store/reminders.js';
+import {
+  cancelPendingReminders,
+  listReminders,
+  reviveSuspendedReminders,
+  sectionIdsOf,
+  upsertReminders,
+  type ReminderRow,
+} from '../store/reminders.js';
 import { anyActiveRun, findRun } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { postedNudge } from './nudgeMessages.js';
@@ -111,6 +118,20 @@ export class TimelineService {
 
   async onRunEnded(runId: number): Promise<void> {
     await cancelPendingReminders(this.db, runId, { kinds: [...SECTION_KINDS, 'timer_done', 'timebox_expired'] });
+  }
+
+  /**
+   * The app is back in a suspended run's workspace: the reminders the suspension cancelled that are
+   * still ahead come back, and the schedule is planned again from now (the current nudge of a section
+   * overdue meanwhile). What fell due during the suspension is not sent late.
+   */
+  async onResumed(runId: number): Promise<void> {
+    const run = await this.requireRun(runId);
+    const now = this.clock.now();
+    await reviveSuspendedReminders(this.db, runId, now);
+    await upsertReminders(this.db, runId, (await this.sectionPlan(run, now)).map(toNewReminder));
+    // Called inside the resume's unit: the poller reads on another connection, so only once it committed.
+    void this.db.settled().then(() => this.onQueued());
   }
 
   /**

@@ -1,4 +1,5 @@
 import { prepared, type Db } from './db.js';
+import { SUSPENDED_OUTCOME } from './runs.js';
 import { everyLeaseIsStaleAtStart, LEASE_EXPIRED, leaseOf, leaseParams, RELEASABLE_AT_START, type Lease } from './leases.js';
 
 export interface ReminderRow {
@@ -237,4 +238,18 @@ export function sectionIdsOf(row: Pick<ReminderRow, 'sectionId' | 'payload'>): s
   const shared = row.payload?.sectionIds;
   if (Array.isArray(shared) && shared.every((id) => typeof id === 'string') && shared.length > 0) return shared as string[];
   return row.sectionId ? [row.sectionId] : [];
+}
+
+/**
+ * A suspended run's workspace installed the app again: the reminders its suspension cancelled that are
+ * still ahead are pending again. What fell due meanwhile stays cancelled: it is not sent late.
+ */
+export async function reviveSuspendedReminders(db: Db, runId: number, now: number): Promise<number> {
+  return (
+    await prepared(
+      db,
+      `UPDATE reminders SET status = 'pending', outcome = NULL, claimed_at = NULL, leased_by = NULL, lease_until = NULL
+         WHERE run_id = ? AND status = 'cancelled' AND outcome = ? AND due_at >= ?`,
+    ).run(runId, SUSPENDED_OUTCOME, now)
+  ).changes;
 }

@@ -170,6 +170,9 @@ export async function startRollback(db: Db, runId: number, reason: string, now: 
   return info.changes === 1;
 }
 
+/** The outcome of the reminders a suspension cancelled: a reinstall brings back those still ahead (reminders.ts). */
+export const SUSPENDED_OUTCOME = 'app uninstalled';
+
 /**
  * The app left a workspace (or org): its active runs are kept but suspended, their pending
  * reminders cancelled. Returns the ids of the runs suspended.
@@ -185,7 +188,7 @@ export async function suspendTenantRuns(db: Db, tenant: { teamId: string | null;
     await prepared(db, 'UPDATE runs SET suspended_at = ? WHERE id = ?').run(now, id);
     await prepared(
       db,
-      `UPDATE reminders SET status = 'cancelled', outcome = 'app uninstalled' WHERE run_id = ? AND status IN ('pending', 'claimed')`,
+      `UPDATE reminders SET status = 'cancelled', outcome = '${SUSPENDED_OUTCOME}' WHERE run_id = ? AND status IN ('pending', 'claimed')`,
     ).run(id);
   }
   return ids;
@@ -216,7 +219,11 @@ export async function tenantOfChannel(db: Db, channelId: string): Promise<{ team
   return row ? { teamId: row.team_id, enterpriseId: row.enterprise_id } : null;
 }
 
-/** Whether any run is active: the reminder poller keeps its per-second beat only while one is (runs_by_status). */
+/**
+ * Whether any run is active and not suspended: the reminder poller keeps its per-second beat only while
+ * one is (runs_by_status). A suspended run's reminders and pages wait for a reinstall, which may never
+ * come: it must not keep every replica beating for ever.
+ */
 export async function anyActiveRun(db: Db): Promise<boolean> {
-  return (await prepared(db, `SELECT id FROM runs WHERE status = 'active' LIMIT 1`).get()) !== undefined;
+  return (await prepared(db, `SELECT id FROM runs WHERE status = 'active' AND suspended_at IS NULL LIMIT 1`).get()) !== undefined;
 }

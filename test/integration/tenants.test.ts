@@ -49,6 +49,8 @@ const ROUTING_KEY = 'Rk7TenantDrill00000Integration42';
 const PD_API_TOKEN = 'u+tenantDrillRestToken-71ab';
 
 interface World {
+  /** The bot's clock (a fixed morning at real speed). */
+  clock: { now(): number };
   fake: FakeSlack;
   bot: RunningBot;
   base: string;
@@ -75,9 +77,10 @@ async function world(rotation: { expiresInSec: number } | null = null, pd: FakeP
   fake.oauth.addWorkspace({ teamId: B.id, teamName: 'Beta', channels: [B.channel] });
   for (const g of [G1, G2]) fake.oauth.addWorkspace({ teamId: g.id, teamName: g.domain, enterpriseId: GRID, channels: [g.channel] });
   const key = randomBytes(32);
+  const clock = morningClock();
   const bot = await startBot({
     fake,
-    clock: morningClock(),
+    clock,
     ...(pd ? { pagerBackoff: { baseMs: 50, maxMs: 200, jitter: 0 }, pagerIntervalMs: 100 } : {}),
     env: {
       ...(pd
@@ -101,7 +104,7 @@ async function world(rotation: { expiresInSec: number } | null = null, pd: FakeP
       fake,
       team: { id: w.id, domain: w.domain, ...(w.enterpriseId ? { enterpriseId: w.enterpriseId, orgWide: w.orgWide === true } : {}) },
     });
-  return { fake, bot, base, key, slack };
+  return { clock, fake, bot, base, key, slack };
 }
 
 /** A browser through the install: our link, Slack's authorize page (the fake), back to our redirect URL. */
@@ -133,8 +136,8 @@ function ack(response: { status: number; body: unknown; text: string }): string 
   return String((response.body as { text?: unknown } | null)?.text ?? '');
 }
 
-async function startIn(w: World, ws: Workspace): Promise<number> {
-  const text = ack(await w.slack(ws).command('start small-release', { channel: ws.channel, user: ALICE }));
+async function startIn(w: World, ws: Workspace, at = ''): Promise<number> {
+  const text = ack(await w.slack(ws).command(`start small-release${at}`, { channel: ws.channel, user: ALICE }));
   const runId = Number(/#(\d+)/.exec(text)?.[1]);
   expect(runId).toBeGreaterThan(0);
   await w.bot.bot.sync.idle();
@@ -435,15 +438,31 @@ describe('OAuth distribution: two workspaces, isolated', () => {
   it('reinstalling resumes the suspended runs of that workspace', async () => {
     const w = await world();
     await install(w, A.id);
-    const runA = await startIn(w, A);
+    // T-0 two hours after the bot's morning: the run's reminders are ahead.
+    const runA = await startIn(w, A, ' at 11:00');
     expect(await signedEvent(w, A, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0AAABOT'] } })).toBe(200);
     await eventually(async () => expect(await listInstallations(w.bot.bot.db)).toEqual([]));
     expect(
       await prepared(w.bot.bot.db, 'SELECT CASE WHEN suspended_at IS NULL THEN 0 ELSE 1 END AS suspended FROM runs WHERE id = ?').get(runA),
     ).toEqual({ suspended: 1 });
+    const remindersOf = async () =>
+      (await prepared(w.bot.bot.db, 'SELECT key, status, due_at FROM reminders WHERE run_id = ? ORDER BY id').all(runA)) as Array<{
+        key: string;
+        status: string;
+        due_at: number;
+      }>;
+    const ahead = (await remindersOf()).filter((r) => r.due_at > w.clock.now() + 60_000);
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(ahead.every((r) => r.status === 'cancelled')).toBe(true);
+    // Only a suspended run is active: the poller does not keep beating for it.
+    expect(await w.bot.bot.timeline.anyActiveRun()).toBe(false);
 
     expect((await install(w, A.id)).status).toBe(200);
     expect(await prepared(w.bot.bot.db, 'SELECT suspended_at FROM runs WHERE id = ?').get(runA)).toEqual({ suspended_at: null });
+    // The reminders still ahead come back; the poller beats again.
+    const back = new Map((await remindersOf()).map((r) => [r.key, r.status]));
+    expect(ahead.map((r) => back.get(r.key))).toEqual(ahead.map(() => 'pending'));
+    expect(await w.bot.bot.timeline.anyActiveRun()).toBe(true);
     expect(await prepared(w.bot.bot.db, `SELECT action FROM audit WHERE run_id = ? AND action LIKE 'app.%' ORDER BY id`).all(runA)).toEqual([
       { action: 'app.uninstalled' },
       { action: 'app.installed' },

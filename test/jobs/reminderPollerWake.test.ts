@@ -5,7 +5,7 @@
  * tests move time on: a second pass there can only be the wake timer's.
  */
 import type { Logger } from '@slack/bolt';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReminderPoller } from '../../src/jobs/reminderPoller.js';
 import type { TimelineService } from '../../src/service/timelineService.js';
 
@@ -25,6 +25,11 @@ function timelineClaimableIn(ms: number | null, active = { run: false }) {
 
 describe('the reminder poller between beats', () => {
   const pollers: ReminderPoller[] = [];
+  // The beat loads node-cron on its first start (tickLoop.ts). Loaded here first, so the beat starts on
+  // fake time at once, instead of after a real module load that fake time outruns (the file alone failed).
+  beforeAll(async () => {
+    await import('node-cron');
+  });
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-03-10T09:00:00.100Z') });
   });
