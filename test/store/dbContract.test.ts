@@ -277,7 +277,9 @@ describe('several replicas on one PostgreSQL', () => {
 
   /** Until some backend of this database waits on a row lock (the other replica's unit). */
   async function untilSomeoneWaitsOnALock(watcher: pg.Client): Promise<void> {
+    const giveUpAt = Date.now() + 20_000;
     for (;;) {
+      if (Date.now() > giveUpAt) throw new Error('nobody waited on a lock within 20 s');
       const { rows } = await watcher.query(
         `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
       );
@@ -373,17 +375,22 @@ describe('several replicas on one PostgreSQL', () => {
     const watcher = await admin(url!);
     const runId = await addRun(a, 'clicks');
     await a.prepare(`INSERT INTO run_messages (run_id, message_key, position, channel_id) VALUES (?, 'overview', 0, 'C1')`).run(runId);
-    const click = (db: Db, actor: string, wait?: Promise<void>) =>
+    const click = (db: Db, actor: string, holding?: { open(): void }, wait?: Promise<void>) =>
       db.batch(async () => {
         await db.prepare(`INSERT INTO audit (run_id, at, actor, action) VALUES (?, ?, ?, 'tick')`).run(runId, T0, actor);
         await db.prepare(`UPDATE run_messages SET version = version + 1 WHERE run_id = ? AND message_key = 'overview'`).run(runId);
+        holding?.open();
         await wait;
       });
-    const held = gate();
-    // Three clicks each, in one turn: one group per replica; A's stays open, holding the row, until B waits on it.
-    const clicks = [click(a, 'UA1'), click(a, 'UA2'), click(a, 'UA3', held.opened), click(b, 'UB1'), click(b, 'UB2'), click(b, 'UB3')];
+    const [holds, held] = [gate(), gate()];
+    // Three clicks each, in one turn: one group per replica. A's stays open, holding the row, until B
+    // waits on it; B's starts once A holds the row (started together, B could commit first, and
+    // nobody would ever wait).
+    const groupA = [click(a, 'UA1'), click(a, 'UA2'), click(a, 'UA3', holds, held.opened)];
+    await holds.opened;
+    const groupB = [click(b, 'UB1'), click(b, 'UB2'), click(b, 'UB3')];
     await untilSomeoneWaitsOnALock(watcher).finally(held.open);
-    await Promise.all(clicks);
+    await Promise.all([...groupA, ...groupB]);
     expect(await a.prepare(`SELECT version FROM run_messages WHERE run_id = ?`).get(runId)).toEqual({ version: 7 });
     const actors = (await a.prepare('SELECT actor FROM audit WHERE run_id = ? ORDER BY actor').all(runId)) as Array<{ actor: string }>;
     expect(actors.map((r) => r.actor)).toEqual(['UA1', 'UA2', 'UA3', 'UB1', 'UB2', 'UB3']);
