@@ -13,14 +13,13 @@ import { closeRefusedPage, getPage, listPages, openManualPageSince, openPages, t
 import { isRunSuspended, listActiveRuns, rollbackStartedAt } from '../store/runs.js';
 import type { Clock } from './clock.js';
 import { foldedOutcome, MANUAL_PAGE_WINDOW_MS, type ManualPageOutcome, type OncallAnswer } from './pageAnswers.js';
-
 export { MANUAL_PAGE_WINDOW_MS };
 import type { OncallLookupResult, Pager, PolicyLookupResult } from './pager.js';
 import type { RunService } from './runService.js';
+import { takeTurns } from './takeTurns.js';
 import type { TimelineService } from './timelineService.js';
 
 const MANUAL_PREFIX = 'manual:';
-
 export type { ManualPageOutcome, OncallAnswer } from './pageAnswers.js';
 
 export interface PageServiceDeps {
@@ -46,6 +45,8 @@ export interface PageServiceDeps {
  * pager worker sends. Nothing here waits on PagerDuty, so it is safe inside an ack.
  */
 export class PageService {
+  private readonly inTurn = takeTurns<number>();
+
   constructor(private readonly deps: PageServiceDeps) {}
 
   get isEnabled(): boolean {
@@ -53,16 +54,17 @@ export class PageService {
   }
 
   /**
-   * Re-checks one run. Called after every state change (inside a click's handling) and every
-   * poller pass, so a failing rule is logged, never thrown into the click or the poller.
+   * Re-checks one run, after every state change and every poller pass; a failing rule is logged, never
+   * thrown. A run's evaluations take turns: interleaved, one acted on a stale reading and paged for a
+   * condition another had just seen clear (CI on PostgreSQL: a page and its resolve nothing called for).
    */
   async evaluate(runId: number): Promise<void> {
-    if (!this.isEnabled || (await isRunSuspended(this.deps.db, runId))) return; // uninstalled: its pages wait for a reinstall
-    try {
-      await this.applyRules(runId);
-    } catch (error) {
-      this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error);
-    }
+    await this.inTurn(runId, async () => {
+      if (!this.isEnabled || (await isRunSuspended(this.deps.db, runId))) return; // uninstalled: its pages wait for a reinstall
+      await this.applyRules(runId).catch((error: unknown) =>
+        this.deps.logger.error(`paging rules for run ${runId} failed:`, error instanceof Error ? error.message : error),
+      );
+    });
   }
 
   /** Diffs the pages the rules want with the open ones, queuing triggers and resolves. */
