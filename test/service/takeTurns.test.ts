@@ -7,13 +7,13 @@ describe('work that takes turns per key', () => {
   it('runs one key’s work one at a time, in the order asked, across its awaits, while another key runs alongside', async () => {
     const inTurn = takeTurns<number>();
     const log: string[] = [];
-    const work = (key: number, name: string) => async () => {
+    const work = (name: string) => async () => {
       log.push(`${name} start`);
       await tick();
       await tick();
       log.push(`${name} end`);
     };
-    await Promise.all([inTurn(1, work(1, 'a')), inTurn(1, work(1, 'b')), inTurn(2, work(2, 'x')), inTurn(1, work(1, 'c'))]);
+    await Promise.all([inTurn(1, work('a')), inTurn(1, work('b')), inTurn(2, work('x')), inTurn(1, work('c'))]);
     expect(log.filter((l) => !l.startsWith('x'))).toEqual(['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
     // Key 2 did not wait for key 1.
     expect(log.indexOf('x start')).toBeLessThan(log.indexOf('a end'));
