@@ -2,7 +2,7 @@ import { AUDIT_COLUMNS, toAuditEntry, type AuditDbRow } from './audit.js';
 import { prepared, type Db } from './db.js';
 import { leasedOutbox } from './leasedOutbox.js';
 import { leaseOf, type Lease } from './leases.js';
-import { sectionIdsOf } from './reminders.js';
+import { reminderPayloadOf, sectionIdsOf } from './reminders.js';
 import type { EventFact } from '../domain/outboundEvent.js';
 
 /**
@@ -124,10 +124,7 @@ export async function sentFactsNotEmitted(db: Db, limit: number): Promise<Array<
   ).all(limit)) as Array<{ id: number; run_id: number; at: number; summary: string }>;
   return [
     ...opened.map((r) => {
-      const sectionIds = sectionIdsOf({
-        sectionId: r.section_id,
-        payload: r.payload_json ? (JSON.parse(r.payload_json) as Record<string, unknown>) : null,
-      });
+      const sectionIds = sectionIdsOf({ sectionId: r.section_id, payload: reminderPayloadOf(r.payload_json) });
       return { runId: r.run_id, fact: { source: 'opened', id: r.id, at: r.at, sectionId: r.section_id, sectionIds } as EventFact };
     }),
     ...pages.map((r) => ({ runId: r.run_id, fact: { source: 'page', id: r.id, at: r.at, summary: r.summary } as EventFact })),

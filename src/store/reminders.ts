@@ -61,7 +61,7 @@ const toReminder = (r: Row): ReminderRow => ({
   sentAt: r.sent_at,
   late: r.late === 1,
   outcome: r.outcome,
-  payload: r.payload_json ? (JSON.parse(r.payload_json) as Record<string, unknown>) : null,
+  payload: reminderPayloadOf(r.payload_json),
   leasedBy: r.leased_by,
   leaseUntil: r.lease_until,
   reclaimedFrom: r.reclaimed_from,
@@ -201,7 +201,7 @@ export async function keepPostedText(db: Db, id: number, text: string): Promise<
   await db.tx(async () => {
     const row = (await prepared(db, 'SELECT payload_json FROM reminders WHERE id = ?').get(id)) as { payload_json: string | null } | undefined;
     if (!row) return;
-    const payload = row.payload_json ? (JSON.parse(row.payload_json) as Record<string, unknown>) : {};
+    const payload = reminderPayloadOf(row.payload_json) ?? {};
     await prepared(db, 'UPDATE reminders SET payload_json = ? WHERE id = ?').run(JSON.stringify({ ...payload, postedText: text }), id);
   });
 }
@@ -231,6 +231,11 @@ export async function listReminders(db: Db, runId: number): Promise<ReminderRow[
 export async function nextPendingDueAt(db: Db): Promise<number | null> {
   const row = (await prepared(db, `SELECT MIN(due_at) AS at FROM reminders WHERE status = 'pending'`).get()) as { at: number | null } | undefined;
   return row?.at ?? null;
+}
+
+/** A reminder's payload as stored (payload_json), or null when it has none. */
+export function reminderPayloadOf(json: string | null): Record<string, unknown> | null {
+  return json ? (JSON.parse(json) as Record<string, unknown>) : null;
 }
 
 /** The sections a reminder row is about: a shared one's list (kept in its payload), else its own section. */
